@@ -1,0 +1,1 @@
+"""争星 Zhengxing: points-based and star-rated management of grassroots Party organisations."""

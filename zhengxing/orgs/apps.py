@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OrgsConfig(AppConfig):
+    name = "zhengxing.orgs"
+    verbose_name = "组织与党员 Organisations and members"

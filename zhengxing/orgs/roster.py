@@ -1,0 +1,214 @@
+"""One member's fields as the roster (and its Excel template) records them, and their cleaning.
+
+The import, the API and the pages all clean member data here, so a rule never forks. Messages are
+in Chinese, as the people who file rosters read them; the column headers follow the national
+member information collection form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, fields
+from typing import Any
+
+from . import idcard
+from .rules import ETHNICITIES
+
+# Chinese labels used in the Excel layout for each coded value, whatever the UI language.
+GENDER_LABELS = {"M": "男", "F": "女"}
+STANDING_LABELS = {"full": "正式党员", "probationary": "预备党员"}
+CATEGORY_LABELS = {
+    "office_holding": "有职党员",
+    "capable": "能人党员",
+    "ordinary": "普通党员",
+    "mobile": "流动党员",
+    "elderly": "年老体弱党员",
+}
+STATUS_LABELS = {
+    "active": "正常",
+    "mobile": "流动",
+    "transferred_out": "已转出",
+    "deceased": "已去世",
+}
+EDUCATION_LABELS = {
+    "primary": "小学及以下",
+    "junior": "初中",
+    "senior": "高中/中专",
+    "college": "大专",
+    "bachelor": "本科",
+    "postgraduate": "研究生",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    required: bool
+    labels: dict[str, str] | None = None
+    hint: str = ""
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("name", "姓名", True, hint="与身份证一致"),
+    Column("gender", "性别", True, GENDER_LABELS),
+    Column("ethnicity", "民族", True, hint="填写全称，如 汉族、蒙古族"),
+    Column("birth_date", "出生日期", True, hint="如 1968-05-01"),
+    Column("id_card", "公民身份号码", True, hint="18位"),
+    Column("phone", "联系电话", False),
+    Column("address", "家庭住址", False, hint="到村（社区）"),
+    Column("education", "学历", False, EDUCATION_LABELS),
+    Column("joined_on", "入党日期", True),
+    Column("full_on", "转正日期", False, hint="预备党员留空"),
+    Column("standing", "党员类型", True, STANDING_LABELS),
+    Column("category", "人员类别", True, CATEGORY_LABELS),
+    Column("post", "工作岗位", False),
+    Column("branch_code", "所在党组织代码", True, hint="见“组织”表"),
+    Column("group_code", "党小组代码", False),
+    Column("status", "状态", False, STATUS_LABELS, hint="留空为“正常”"),
+    Column("mobile_whereabouts", "流出去向", False, hint="流动党员填写"),
+    Column("mobile_reason", "流出原因", False),
+)
+COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+COLUMN_BY_HEADER = {c.header: c for c in COLUMNS}
+
+_PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
+
+
+@dataclass(frozen=True)
+class MemberData:
+    """Cleaned values for one member; codes, not labels."""
+
+    name: str
+    gender: str
+    ethnicity: str
+    birth_date: dt.date
+    id_card: str
+    phone: str
+    address: str
+    education: str
+    joined_on: dt.date
+    full_on: dt.date | None
+    standing: str
+    category: str
+    post: str
+    branch_code: str
+    group_code: str
+    status: str
+    mobile_whereabouts: str
+    mobile_reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+class RowInvalid(ValueError):
+    """The row's problems: a list of (column key, Chinese message)."""
+
+    def __init__(self, errors: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{COLUMN_BY_KEY[k].header}: {m}" for k, m in errors))
+        self.errors = errors
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _text(value)
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _coded(column: Column, text: str) -> str:
+    """Accept the Chinese label or the code itself (the API sends codes)."""
+    assert column.labels is not None
+    if text in column.labels:
+        return text
+    for code, label in column.labels.items():
+        if text == label:
+            return code
+    raise ValueError(text)
+
+
+def clean_member(raw: dict[str, Any], *, today: dt.date) -> MemberData:
+    """Clean one member's values (keyed by column key); RowInvalid lists every problem found."""
+    errors: list[tuple[str, str]] = []
+    out: dict[str, Any] = {}
+    for column in COLUMNS:
+        value = raw.get(column.key)
+        text = _text(value)
+        if not text:
+            if column.required:
+                errors.append((column.key, f"“{column.header}”不能为空"))
+            out[column.key] = None if column.key == "full_on" else ""
+            continue
+        try:
+            if column.key in ("birth_date", "joined_on", "full_on"):
+                date = parse_date(value)
+                if date > today:
+                    errors.append((column.key, f"“{column.header}”不能晚于今天"))
+                out[column.key] = date
+            elif column.labels is not None:
+                out[column.key] = _coded(column, text)
+            else:
+                out[column.key] = text
+        except ValueError:
+            if column.key in ("birth_date", "joined_on", "full_on"):
+                message = f"“{column.header}”不是有效日期：{text}（应如 1968-05-01）"
+            else:
+                allowed = "、".join(column.labels.values()) if column.labels else ""
+                message = f"“{column.header}”的值“{text}”无效，应为：{allowed}"
+            errors.append((column.key, message))
+            out[column.key] = None
+
+    if out.get("id_card"):
+        try:
+            out["id_card"] = idcard.validate(out["id_card"])
+        except idcard.IdCardError as e:
+            errors.append(("id_card", str(e)))
+            out["id_card"] = ""
+    number = out.get("id_card")
+    if number:
+        if isinstance(out.get("birth_date"), dt.date) and out["birth_date"] != idcard.birth_date(
+            number
+        ):
+            errors.append(("birth_date", "出生日期与公民身份号码不符"))
+        if out.get("gender") in GENDER_LABELS and out["gender"] != idcard.gender(number):
+            errors.append(("gender", "性别与公民身份号码不符"))
+    if out.get("ethnicity") and out["ethnicity"] not in ETHNICITIES:
+        errors.append(("ethnicity", f"民族“{out['ethnicity']}”无效，请填写全称，如 汉族、蒙古族"))
+    if out.get("phone") and not _PHONE.match(out["phone"].replace(" ", "")):
+        errors.append(("phone", f"联系电话“{out['phone']}”格式不正确"))
+    elif out.get("phone"):
+        out["phone"] = out["phone"].replace(" ", "")
+    if len(out.get("name") or "") > 50:
+        errors.append(("name", "姓名过长（最多50字）"))
+    joined, full, born = out.get("joined_on"), out.get("full_on"), out.get("birth_date")
+    if isinstance(joined, dt.date) and isinstance(full, dt.date) and full < joined:
+        errors.append(("full_on", "转正日期不能早于入党日期"))
+    if isinstance(joined, dt.date) and isinstance(born, dt.date) and joined.year - born.year < 18:
+        errors.append(("joined_on", "入党时应年满18岁"))
+    if out.get("standing") == "full" and joined and full is None:
+        pass  # members admitted before the roster kept 转正 dates: allowed
+    if out.get("standing") == "probationary" and isinstance(full, dt.date):
+        errors.append(("full_on", "预备党员不应有转正日期"))
+    if not out.get("status"):
+        out["status"] = "active"
+    if errors:
+        raise RowInvalid(errors)
+    return MemberData(**out)

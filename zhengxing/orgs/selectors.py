@@ -1,0 +1,204 @@
+"""Reads, always scoped to what the user may see. Pages, API and exports all come through here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from .models import Member, Org, RoleAssignment, subtree_q
+from .rules import ROLE_MANAGES, ROLE_MANAGES_TREE, ROLE_REVEALS_PII, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    AnyUser = AbstractBaseUser | AnonymousUser
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    org_id: int
+    path: str
+    county_id: int
+
+
+NOTHING = Q(pk__in=[])
+
+
+class Scope:
+    """What one user may see and do: the subtrees under their role assignments, and their own
+    member record. Built once per request from one query."""
+
+    def __init__(
+        self, *, grants: tuple[Grant, ...], member_id: int | None, everything: bool = False
+    ) -> None:
+        self.grants = grants
+        self.member_id = member_id
+        self.everything = everything
+
+    @property
+    def is_anonymous(self) -> bool:
+        return not self.grants and self.member_id is None and not self.everything
+
+    def roles(self) -> set[str]:
+        return {g.role for g in self.grants}
+
+    def _tree_grants(self) -> list[Grant]:
+        # a member's own role gives their record, not their branch's subtree
+        return [g for g in self.grants if g.role != Role.MEMBER]
+
+    def _covering(self, path: str, roles: frozenset[str] | None = None) -> bool:
+        if self.everything:
+            return True
+        return any(
+            path.startswith(g.path)
+            for g in self._tree_grants()
+            if roles is None or g.role in roles
+        )
+
+    def org_q(self, prefix: str = "") -> Q:
+        if self.everything:
+            return Q()
+        q = NOTHING
+        for g in self._tree_grants():
+            q |= subtree_q(g.path, prefix)
+        return q
+
+    def member_q(self) -> Q:
+        if self.everything:
+            return Q()
+        q = self.org_q("branch__")
+        if self.member_id is not None:
+            q |= Q(pk=self.member_id)
+        return q
+
+    def county_ids(self) -> set[int]:
+        return {g.county_id for g in self.grants}
+
+    def can_see_org(self, org: Org) -> bool:
+        return self._covering(org.path)
+
+    def can_manage_org(self, org: Org) -> bool:
+        """May register and change members held by this org."""
+        return self._covering(org.path, ROLE_MANAGES)
+
+    def can_manage_tree(self, org: Org) -> bool:
+        """May add, rename and move organisations under this one."""
+        return self._covering(org.path, ROLE_MANAGES_TREE)
+
+    def can_see_member(self, member: Member) -> bool:
+        return member.pk == self.member_id or self._covering(member.branch.path)
+
+    def can_manage_member(self, member: Member) -> bool:
+        return self._covering(member.branch.path, ROLE_MANAGES)
+
+    def can_reveal_member(self, member: Member) -> bool:
+        """May see the full ID number and phone (each view is logged)."""
+        return member.pk == self.member_id or self._covering(member.branch.path, ROLE_REVEALS_PII)
+
+
+def scope_for(user: AnyUser) -> Scope:
+    """The user's scope, cached on the user object for the rest of the request."""
+    cached: Scope | None = getattr(user, "_zhengxing_scope", None)
+    if cached is not None:
+        return cached
+    if not user.is_authenticated:
+        scope = Scope(grants=(), member_id=None)
+    elif getattr(user, "is_superuser", False):
+        scope = Scope(grants=(), member_id=None, everything=True)
+    else:
+        rows = RoleAssignment.objects.filter(user=user).values_list(
+            "role", "org_id", "org__path", "county_id"
+        )
+        grants = tuple(Grant(*row) for row in rows)
+        member_id = Member.objects.filter(user=user).values_list("pk", flat=True).first()
+        scope = Scope(grants=grants, member_id=member_id)
+    user._zhengxing_scope = scope  # type: ignore[union-attr]
+    return scope
+
+
+def forget_scope(user: AnyUser) -> None:
+    if hasattr(user, "_zhengxing_scope"):
+        del user._zhengxing_scope  # type: ignore[union-attr]
+
+
+def orgs_visible_to(user: AnyUser) -> QuerySet[Org]:
+    return Org.objects.filter(scope_for(user).org_q())
+
+
+def members_visible_to(user: AnyUser) -> QuerySet[Member]:
+    return Member.objects.filter(scope_for(user).member_q())
+
+
+def org_for_user(user: AnyUser, pk: int) -> Org:
+    """The org, if the user may see it; 404 otherwise (no hint that it exists)."""
+    org = orgs_visible_to(user).select_related("parent").filter(pk=pk).first()
+    if org is None:
+        raise Http404
+    return org
+
+
+def org_by_code(user: AnyUser, county_id: int, code: str) -> Org | None:
+    return orgs_visible_to(user).filter(county_id=county_id, code=code).first()
+
+
+def member_for_user(user: AnyUser, pk: int) -> Member:
+    member = (
+        members_visible_to(user)
+        .select_related("branch", "branch__parent", "group", "county")
+        .filter(pk=pk)
+        .first()
+    )
+    if member is None:
+        raise Http404
+    return member
+
+
+@dataclass(frozen=True)
+class MemberFilter:
+    q: str = ""
+    org_id: int | None = None
+    category: str = ""
+    status: str = ""
+    standing: str = ""
+    gender: str = ""
+
+
+def member_search(user: AnyUser, f: MemberFilter) -> QuerySet[Member]:
+    """The member list: visible members matching the filter, preloaded for a page of rows."""
+    qs = members_visible_to(user)
+    if f.org_id is not None:
+        org = org_for_user(user, f.org_id)
+        qs = qs.filter(subtree_q(org.path, "branch__"))
+    if f.q:
+        from zhengxing.audit import pii
+
+        needle = f.q.strip()
+        # An exact ID number finds its member through the blind index; anything else is a name.
+        qs = qs.filter(Q(name__contains=needle) | Q(id_card_hash=pii.blind_index(needle)))
+    for field in ("category", "status", "standing", "gender"):
+        value = getattr(f, field)
+        if value:
+            qs = qs.filter(**{field: value})
+    return qs.select_related("branch", "group").order_by("branch__path", "name", "pk")
+
+
+def org_children(user: AnyUser, org: Org | None) -> QuerySet[Org]:
+    """The visible children of `org` (the user's top nodes when None), with counts for the tree
+    browser, in one query."""
+    scope = scope_for(user)
+    if org is None:
+        if scope.everything:
+            qs = Org.objects.filter(parent__isnull=True)
+        else:
+            top_ids = [g.org_id for g in scope.grants if g.role != Role.MEMBER]
+            qs = Org.objects.filter(pk__in=top_ids)
+    else:
+        qs = orgs_visible_to(user).filter(parent=org)
+    return qs.annotate(
+        n_children=Count("children", distinct=True),
+        n_members=Count("members", distinct=True),
+    ).order_by("code")

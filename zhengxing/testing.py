@@ -1,0 +1,138 @@
+"""A small named cast for tests, built through the real services.
+
+    county 示范旗 (T1), region 150824
+    ├── 甲镇 (A)                  bob: township committee
+    │   └── 甲一村 (A1)            gina: grid worker
+    │       └── 甲一村党支部 (A1B)  carol: secretary · cathy: committee · erin: a member there
+    │           └── 第一党小组 (A1B-G1)
+    └── 乙镇 (B)                  dave: township committee
+        └── 乙一村 (B1)
+            └── 乙一村党支部 (B1B)
+    alice: county organisation department, sees everything in T1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import User
+
+from zhengxing.audit.services import Actor
+from zhengxing.orgs import idcard
+from zhengxing.orgs.models import County, Member, Org
+from zhengxing.orgs.roster import MemberData
+from zhengxing.orgs.services import county_create, county_root, member_register, org_create, role_grant
+
+SYSTEM = Actor.system("test")
+TODAY = dt.date(2026, 6, 30)
+PASSWORD = "Zhengxing-2026!"
+_sequence = itertools.count(1)
+
+
+def member_data(branch_code: str, **overrides: Any) -> MemberData:
+    n = next(_sequence)
+    born = dt.date(1960 + n % 40, 1 + n % 12, 1 + n % 28)
+    number = idcard.make("150824", born, (n * 2 + 1) % 1000)  # odd sequence: male
+    values: dict[str, Any] = {
+        "name": f"党员{n}",
+        "gender": "M",
+        "ethnicity": "汉族",
+        "birth_date": born,
+        "id_card": number,
+        "phone": f"138{n:08d}",
+        "address": "甲一村",
+        "education": "senior",
+        "joined_on": dt.date(born.year + 25, 7, 1),
+        "full_on": dt.date(born.year + 26, 7, 1),
+        "standing": "full",
+        "category": "ordinary",
+        "post": "",
+        "branch_code": branch_code,
+        "group_code": "",
+        "status": "active",
+        "mobile_whereabouts": "",
+        "mobile_reason": "",
+    }
+    values.update(overrides)
+    return MemberData(**values)
+
+
+def add_member(county: County, branch_code: str, **overrides: Any) -> Member:
+    return member_register(
+        actor=SYSTEM, county_id=county.pk, data=member_data(branch_code, **overrides), on=TODAY
+    )
+
+
+@dataclass
+class Cast:
+    county: County
+    root: Org
+    town_a: Org
+    village_a1: Org
+    branch_a1: Org
+    group_a1: Org
+    town_b: Org
+    village_b1: Org
+    branch_b1: Org
+    alice: User
+    bob: User
+    carol: User
+    cathy: User
+    dave: User
+    gina: User
+    erin: User
+    erin_member: Member
+    member_a1: Member
+    member_b1: Member
+
+
+def build_cast() -> Cast:
+    county = county_create(actor=SYSTEM, code="T1", name="示范旗", region_code="150824")
+    root = county_root(county)
+
+    def org(parent: Org, code: str, name: str, kind: str) -> Org:
+        return org_create(actor=SYSTEM, parent=parent, code=code, name=name, kind=kind)
+
+    town_a = org(root, "A", "甲镇党委", "township")
+    village_a1 = org(town_a, "A1", "甲一村", "village")
+    branch_a1 = org(village_a1, "A1B", "中共甲一村支部委员会", "branch")
+    group_a1 = org(branch_a1, "A1B-G1", "第一党小组", "group")
+    town_b = org(root, "B", "乙镇党委", "township")
+    village_b1 = org(town_b, "B1", "乙一村", "village")
+    branch_b1 = org(village_b1, "B1B", "中共乙一村支部委员会", "branch")
+
+    def user(name: str, at: Org | None, role: str | None) -> User:
+        u = User.objects.create_user(username=name, password=PASSWORD)
+        if at is not None and role is not None:
+            role_grant(actor=SYSTEM, user=u, org=at, role=role)
+        return u
+
+    erin = user("erin", None, None)
+    erin_member = add_member(county, "A1B", name="李二妮", group_code="A1B-G1")
+    erin_member.user = erin
+    erin_member.save(update_fields=["user"])
+    role_grant(actor=SYSTEM, user=erin, org=branch_a1, role="member")
+    return Cast(
+        county=county,
+        root=root,
+        town_a=town_a,
+        village_a1=village_a1,
+        branch_a1=branch_a1,
+        group_a1=group_a1,
+        town_b=town_b,
+        village_b1=village_b1,
+        branch_b1=branch_b1,
+        alice=user("alice", root, "county"),
+        bob=user("bob", town_a, "township"),
+        carol=user("carol", branch_a1, "secretary"),
+        cathy=user("cathy", branch_a1, "committee"),
+        dave=user("dave", town_b, "township"),
+        gina=user("gina", village_a1, "grid_worker"),
+        erin=erin,
+        erin_member=erin_member,
+        member_a1=add_member(county, "A1B", name="王甲"),
+        member_b1=add_member(county, "B1B", name="赵乙"),
+    )
