@@ -13,7 +13,7 @@ from django.utils import timezone
 from .models import AuditEvent
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
     from django.http import HttpRequest
 
 
@@ -21,14 +21,14 @@ if TYPE_CHECKING:
 class Actor:
     """Who is acting, and from where: a signed-in user, or a command run on the server."""
 
-    user: AbstractBaseUser | None
+    user: User | None
     ip: str | None = None
     label: str = ""
     now: dt.datetime = field(default_factory=timezone.now)
 
     @classmethod
     def from_request(cls, request: HttpRequest) -> Actor:
-        user: AbstractBaseUser | AnonymousUser = request.user
+        user: User | AnonymousUser = request.user
         real_user = user if user.is_authenticated else None
         return cls(
             user=real_user,  # type: ignore[arg-type]
@@ -37,7 +37,7 @@ class Actor:
         )
 
     @classmethod
-    def system(cls, label: str, user: AbstractBaseUser | None = None) -> Actor:
+    def system(cls, label: str, user: User | None = None) -> Actor:
         return cls(user=user, label=label if user is None else user.get_username())
 
     @property

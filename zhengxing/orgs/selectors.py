@@ -12,9 +12,9 @@ from .models import Member, Org, RoleAssignment, subtree_q
 from .rules import ROLE_MANAGES, ROLE_MANAGES_TREE, ROLE_REVEALS_PII, Role
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
-    AnyUser = AbstractBaseUser | AnonymousUser
+    AnyUser = User | AnonymousUser
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import secrets
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
@@ -448,7 +448,7 @@ def member_reveal(*, actor: Actor, member: Member) -> dict[str, str]:
 
 
 @transaction.atomic
-def role_grant(*, actor: Actor, user: AbstractBaseUser, org: Org, role: str) -> RoleAssignment:
+def role_grant(*, actor: Actor, user: User, org: Org, role: str) -> RoleAssignment:
     _require(_scope(actor).can_manage_tree(org) or actor.is_system)
     assignment, created = RoleAssignment.objects.get_or_create(
         user=user, org=org, role=role, defaults={"county_id": org.county_id}
@@ -492,7 +492,7 @@ def token_hash(token: str) -> str:
 
 
 @transaction.atomic
-def token_issue(*, actor: Actor, user: AbstractBaseUser) -> str:
+def token_issue(*, actor: Actor, user: User) -> str:
     token = "zx_" + secrets.token_urlsafe(32)
     ApiToken.objects.create(
         user=user,

@@ -1,0 +1,46 @@
+# 争星 Zhengxing. `make run` serves the demo county; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(PYTHON) -m uv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: install run serve test test-sqlite test-postgres lint bench system-deps clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+run: install
+	$(BIN)/zhengxing migrate --no-input
+	$(BIN)/zhengxing demo
+	@echo "Serving on http://127.0.0.1:8000  (Ctrl-C to stop)"
+	ZHENGXING_HTTPS=off $(BIN)/zhengxing runserver --insecure 127.0.0.1:8000
+
+system-deps:
+	@scripts/system-deps
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/zhengxing makemigrations --check --dry-run
+
+test-sqlite: install system-deps
+	$(BIN)/pytest
+
+test-postgres: install system-deps
+	scripts/with-postgres $(BIN)/pytest
+
+test: lint test-sqlite test-postgres
+
+bench: install
+	$(BIN)/python bench/run.py $(BENCH)
+
+clean:
+	rm -rf $(VENV) var/test* var/bench
