@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "zhengxing.audit",
     "zhengxing.orgs",
+    "zhengxing.ledger",
     "zhengxing.web",
 ]
 

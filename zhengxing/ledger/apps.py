@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LedgerConfig(AppConfig):
+    name = "zhengxing.ledger"
+    verbose_name = "积分 Points ledger"
