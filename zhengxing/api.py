@@ -2,12 +2,26 @@
 
 Scripts authenticate with a bearer token from POST /api/v1/auth/token; the browser uses its
 session (with CSRF). Every router calls the same services and selectors as the pages.
+
+Errors, everywhere, are `{"detail": message}`:
+  400  the rules refuse the request (ServiceError), or a member's fields are invalid
+       (RowInvalid: `errors` then lists each `{field, message}`)
+  401  no valid token or session
+  403  the object is visible but the role may not do this (PermissionDenied), or CSRF failed
+  404  the object does not exist or lies outside the user's scope: the two look the same
+  422  the request does not match the schema (ninja's own body: `detail` is a list)
 """
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
-from zhengxing.orgs.api import auth_router, router as orgs_router
+from zhengxing.ledger.api import router as ledger_router
+from zhengxing.orgs.api import auth_router
+from zhengxing.orgs.api import router as orgs_router
 from zhengxing.orgs.api_auth import api_auth
+from zhengxing.orgs.roster import RowInvalid
+from zhengxing.orgs.services import ServiceError
 
 api = NinjaAPI(
     title="争星 Zhengxing API",
@@ -17,3 +31,25 @@ api = NinjaAPI(
 )
 api.add_router("/auth", auth_router)
 api.add_router("/", orgs_router)
+api.add_router("/points", ledger_router)
+
+
+@api.exception_handler(ServiceError)
+def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
+@api.exception_handler(RowInvalid)
+def row_invalid(request: HttpRequest, exc: RowInvalid) -> HttpResponse:
+    errors = [{"field": field, "message": message} for field, message in exc.errors]
+    return api.create_response(request, {"detail": str(exc), "errors": errors}, status=400)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": "无权操作该对象"}, status=403)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": "未找到该对象"}, status=404)

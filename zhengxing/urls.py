@@ -6,6 +6,8 @@ from .api import api
 urlpatterns = [
     path("", include("zhengxing.web.urls")),
     path("orgs/", include("zhengxing.orgs.urls")),
+    path("points/", include("zhengxing.ledger.urls")),
+    path("p/", include("zhengxing.ledger.public_urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from .models import Member, Org, RoleAssignment, subtree_q
+from zhengxing.audit.models import AuditEvent
+
+from .models import Member, MemberEvent, Org, RoleAssignment, subtree_q
 from .rules import ROLE_MANAGES, ROLE_MANAGES_TREE, ROLE_REVEALS_PII, Role
 
 if TYPE_CHECKING:
@@ -202,3 +204,56 @@ def org_children(user: AnyUser, org: Org | None) -> QuerySet[Org]:
         n_children=Count("children", distinct=True),
         n_members=Count("members", distinct=True),
     ).order_by("code")
+
+
+# --- for the pages (added with the roster pages) -------------------------------------------
+
+
+def roles_held(user: AnyUser) -> list[tuple[str, Org]]:
+    """The user's role assignments with their organisations, in one query, for the home page."""
+    grants = scope_for(user).grants
+    orgs = Org.objects.in_bulk([g.org_id for g in grants])
+    return [(g.role, orgs[g.org_id]) for g in grants if g.org_id in orgs]
+
+
+def member_history(member: Member) -> QuerySet[MemberEvent]:
+    """A member's dated history (pass a member from `member_for_user`), branches preloaded."""
+    return (
+        MemberEvent.objects.filter(member=member)
+        .select_related("branch_from", "branch_to")
+        .order_by("on", "id")
+    )
+
+
+def member_reveals(user: AnyUser, member: Member) -> QuerySet[AuditEvent]:
+    """Who viewed the member's full ID number and phone, newest first. Shown to the member
+    themselves and to viewers entitled to reveal; nobody else learns who looked."""
+    if not scope_for(user).can_reveal_member(member):
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(
+        object_type="member", object_id=str(member.pk), action="member.reveal"
+    ).order_by("-at")
+
+
+# --- for the REST API (added with the API) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrgFilter:
+    parent_id: int | None = None
+    kind: str = ""
+    q: str = ""
+
+
+def org_search(user: AnyUser, f: OrgFilter) -> QuerySet[Org]:
+    """Visible organisations matching the filter, in tree order (a parent before its children).
+    An invisible `parent_id` is a 404, as if it did not exist."""
+    qs = orgs_visible_to(user)
+    if f.parent_id is not None:
+        qs = qs.filter(parent=org_for_user(user, f.parent_id))
+    if f.kind:
+        qs = qs.filter(kind=f.kind)
+    if f.q:
+        needle = f.q.strip()
+        qs = qs.filter(Q(name__contains=needle) | Q(code__iexact=needle))
+    return qs.order_by("path")

@@ -238,10 +238,13 @@ def org_move(*, actor: Actor, org: Org, parent: Org) -> Org:
 # --- the roster ---------------------------------------------------------------------------
 
 
-def resolve_placement(county_id: int, data: MemberData) -> tuple[Org, Org | None]:
-    """The branch and Party group that a member's codes name, or ServiceError."""
+def resolve_placement(
+    county_id: int, data: MemberData, scope: Scope | None = None
+) -> tuple[Org, Org | None]:
+    """The branch and Party group that a member's codes name, or ServiceError. An org outside
+    the scope is reported as not existing, so its name does not leak."""
     branch = Org.objects.filter(county_id=county_id, code=data.branch_code).first()
-    if branch is None:
+    if branch is None or (scope is not None and not scope.can_see_org(branch)):
         raise ServiceError(f"所在党组织代码“{data.branch_code}”不存在")
     if branch.kind not in MEMBER_HOLDING_KINDS:
         raise ServiceError(f"“{branch.name}”不是党支部，党员应编入党支部")
@@ -285,8 +288,9 @@ def apply_member_data(member: Member, data: MemberData, branch: Org, group: Org 
 
 @transaction.atomic
 def member_register(*, actor: Actor, county_id: int, data: MemberData, on: dt.date) -> Member:
-    branch, group = resolve_placement(county_id, data)
-    _require(_scope(actor).can_manage_org(branch))
+    scope = _scope(actor)
+    branch, group = resolve_placement(county_id, data, scope)
+    _require(scope.can_manage_org(branch))
     member = Member(status=data.status, status_since=on)
     apply_member_data(member, data, branch, group)
     try:
@@ -321,7 +325,7 @@ def member_update(*, actor: Actor, member: Member, data: MemberData, on: dt.date
     member = Member.objects.select_for_update().select_related("branch").get(pk=member.pk)
     scope = _scope(actor)
     _require(scope.can_manage_member(member))
-    branch, group = resolve_placement(member.county_id, data)
+    branch, group = resolve_placement(member.county_id, data, scope)
     _require(scope.can_manage_org(branch))
     before = member_snapshot(member)
     old_branch, old_status = member.branch, member.status

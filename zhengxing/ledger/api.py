@@ -1,0 +1,5 @@
+"""REST endpoints of the points ledger."""
+
+from ninja import Router
+
+router = Router(tags=["ledger"])

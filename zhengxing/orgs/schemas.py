@@ -1,0 +1,340 @@
+"""The REST API's wire format for the tree and the roster: what a request may carry, what a
+response holds. Types and lengths are checked here (a bad one is ninja's 422); the roster's own
+rules — ID checksum, dates that agree, ethnicity — stay in `roster.clean_member` (a 400 naming
+each field), so the page, the import and the API never disagree.
+
+Strings are bounded by their column's length and may not hold NUL, so nothing a client sends can
+reach the database as a value PostgreSQL refuses; ids are bounded for the same reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from django.db.models import QuerySet
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
+from pydantic.json_schema import SkipJsonSchema
+
+from . import selectors
+from .models import Member, MemberEvent
+from .rules import (
+    Education,
+    Gender,
+    MemberCategory,
+    MemberStatus,
+    OrgCategory,
+    OrgKind,
+    Role,
+    Standing,
+    UnitRelation,
+)
+
+# Ids fit a signed 64-bit column with room to spare and stay exact in JavaScript.
+MAX_ID = 2**53
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+_NO_NUL = r"^[^\x00]*$"
+
+
+def _text(max_length: int, min_length: int = 0) -> Any:
+    return Field(min_length=min_length, max_length=max_length, pattern=_NO_NUL)
+
+
+Code = Annotated[str, _text(32, 1)]
+Name = Annotated[str, _text(200, 1)]
+Text30 = Annotated[str, _text(30)]
+Text50 = Annotated[str, _text(50)]
+Text100 = Annotated[str, _text(100)]
+Text200 = Annotated[str, _text(200)]
+Text300 = Annotated[str, _text(300)]
+
+
+# --- errors -------------------------------------------------------------------------------
+
+
+class FieldError(Schema):
+    field: str = Field(description="The roster column key, e.g. id_card")
+    message: str
+
+
+class Error(Schema):
+    """Every 400/401/403/404: a message for the person; a member's bad fields listed one by one."""
+
+    detail: str
+    errors: list[FieldError] = Field(
+        default_factory=list, description="Only for a member's invalid fields (400)"
+    )
+
+
+class ValidationErrorOut(Schema):
+    """Ninja's 422: the request does not match the schema."""
+
+    detail: list[dict[str, Any]]
+
+
+def responses(ok: Any, *errors: int, status: int = 200) -> dict[int, Any]:
+    """The responses of an authenticated operation: `ok`, the given error codes, 401 and 422."""
+    out: dict[int, Any] = {status: ok, 401: Error, 422: ValidationErrorOut}
+    out.update({code: Error for code in errors})
+    return out
+
+
+# --- pagination ---------------------------------------------------------------------------
+
+
+class LimitOffsetIn(Schema):
+    limit: int = Field(100, ge=1, le=1000)
+    offset: int = Field(0, ge=0, le=MAX_ID)
+
+
+class LimitOffset(LimitOffsetPagination):
+    """limit/offset paging: 100 rows unless asked, at most 1000; the bounds are in the schema."""
+
+    Input = LimitOffsetIn  # type: ignore[assignment]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_limit=1000, **kwargs)
+
+
+# --- the tree -----------------------------------------------------------------------------
+
+
+class OrgRef(Schema):
+    id: int
+    code: str
+    name: str
+    kind: OrgKind
+
+
+class OrgOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: OrgKind
+    category: OrgCategory
+    unit_relation: UnitRelation
+    parent_id: int | None
+    depth: int
+    secretary_name: str
+    contact_name: str
+    contact_phone: str
+    is_active: bool
+
+
+class OrgNodeOut(OrgOut):
+    """A node of the tree browser, with its counts."""
+
+    n_children: int
+    n_members: int
+
+
+# A query string has no null: an absent filter is simply left out (and out of the schema).
+Absent = SkipJsonSchema[None]
+
+
+class OrgFilterIn(Schema):
+    parent: Id | Absent = Field(None, description="Only the children of this organisation")
+    kind: OrgKind | Absent = None
+    q: Annotated[str, _text(100)] | Absent = Field(None, description="Part of the name, or a code")
+
+    def to_filter(self) -> selectors.OrgFilter:
+        return selectors.OrgFilter(parent_id=self.parent, kind=self.kind or "", q=self.q or "")
+
+
+class OrgDetails(Schema):
+    category: OrgCategory = OrgCategory.RURAL
+    unit_relation: UnitRelation = UnitRelation.SAME_AS_PARENT
+    secretary_name: Text50 = ""
+    contact_name: Text50 = ""
+    contact_phone: Text30 = ""
+    is_active: bool = True
+
+
+class OrgCreateIn(OrgDetails):
+    parent_id: Id
+    code: Code
+    name: Name
+    kind: OrgKind
+
+    def details(self) -> dict[str, Any]:
+        """The optional fields the client sent, for `services.org_create(**details)`."""
+        return self.model_dump(
+            mode="json", exclude_unset=True, exclude={"parent_id", "code", "name", "kind"}
+        )
+
+
+class OrgPatchIn(Schema):
+    """Only the fields sent are changed; renaming a code needs a tree-managing role."""
+
+    code: Code | None = None
+    name: Name | None = None
+    category: OrgCategory | None = None
+    unit_relation: UnitRelation | None = None
+    secretary_name: Text50 | None = None
+    contact_name: Text50 | None = None
+    contact_phone: Text30 | None = None
+    is_active: bool | None = None
+
+    def changes(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_unset=True, exclude_none=True)
+
+
+class OrgMoveIn(Schema):
+    parent_id: Id
+
+
+# --- who I am -----------------------------------------------------------------------------
+
+
+class RoleOut(Schema):
+    role: Role
+    org: OrgRef
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    name: str
+    roles: list[RoleOut]
+    member_id: int | None
+
+
+# --- the roster ---------------------------------------------------------------------------
+
+
+class MemberFilterIn(Schema):
+    q: Annotated[str, _text(50)] | Absent = Field(None, description="Part of a name, or a full ID")
+    org_id: Id | Absent = Field(None, description="Members held in this organisation's subtree")
+    category: MemberCategory | Absent = None
+    status: MemberStatus | Absent = None
+    standing: Standing | Absent = None
+    gender: Gender | Absent = None
+
+    def to_filter(self) -> selectors.MemberFilter:
+        return selectors.MemberFilter(
+            q=self.q or "",
+            org_id=self.org_id,
+            category=self.category or "",
+            status=self.status or "",
+            standing=self.standing or "",
+            gender=self.gender or "",
+        )
+
+
+class MemberListOut(Schema):
+    """One row of the member list: personal numbers masked, no query per row."""
+
+    id: int
+    name: str
+    gender: Gender
+    birth_date: dt.date
+    standing: Standing
+    category: MemberCategory
+    status: MemberStatus
+    post: str
+    branch: OrgRef
+    group: OrgRef | None
+    id_card_masked: str
+    phone_masked: str
+
+
+class EventOut(Schema):
+    id: int
+    kind: str = Field(json_schema_extra={"enum": list(MemberEvent.Kind.values)})
+    on: dt.date
+    status_from: MemberStatus | Literal[""]
+    status_to: MemberStatus | Literal[""]
+    branch_from: OrgRef | None
+    branch_to: OrgRef | None
+    note: str
+    recorded_at: dt.datetime
+
+
+class MemberOut(MemberListOut):
+    """One member's record with its dated history. The full ID number and phone come only from
+    POST /members/{id}/reveal, which is logged."""
+
+    county_id: int
+    ethnicity: str
+    address: str
+    education: Education | Literal[""]
+    joined_on: dt.date
+    full_on: dt.date | None
+    status_since: dt.date
+    mobile_whereabouts: str
+    mobile_reason: str
+    events: list[EventOut]
+
+    @staticmethod
+    def resolve_events(obj: Member) -> QuerySet[MemberEvent]:
+        return selectors.member_history(obj)
+
+
+class _MemberFields(Schema):
+    """The roster's columns, as codes (`roster.COLUMNS`)."""
+
+    name: Annotated[str, _text(50)]
+    gender: Gender
+    ethnicity: Annotated[str, _text(20)] = Field(description="Full name, e.g. 汉族, 蒙古族")
+    birth_date: dt.date
+    address: Text200 = ""
+    education: Education | Literal[""] = ""
+    joined_on: dt.date
+    full_on: dt.date | None = Field(None, description="Empty for a probationary member")
+    standing: Standing
+    category: MemberCategory
+    post: Text100 = ""
+    branch_code: Code = Field(description="Code of the branch that holds the membership")
+    group_code: Annotated[str, _text(32)] = Field("", description="Code of a Party group in it")
+    mobile_whereabouts: Text200 = ""
+    mobile_reason: Text200 = ""
+
+
+class MemberCreateIn(_MemberFields):
+    id_card: Annotated[str, _text(32)] = Field(description="18 characters, checked")
+    phone: Text30 = ""
+    status: MemberStatus = MemberStatus.ACTIVE
+    county_id: Id | None = Field(
+        None, description="Needed only by a user who holds roles in more than one county"
+    )
+
+    def raw(self) -> dict[str, Any]:
+        """The values for `roster.clean_member`."""
+        return self.model_dump(mode="json", exclude={"county_id"})
+
+
+class MemberUpdateIn(_MemberFields):
+    """The whole record. Leave out id_card, phone or status to keep them as they are (a client
+    never sees the full numbers); a changed status or branch is recorded in the history."""
+
+    id_card: Annotated[str, _text(32)] | None = None
+    phone: Text30 | None = None
+    status: MemberStatus | None = None
+
+    def raw(self, member: Member) -> dict[str, Any]:
+        raw = self.model_dump(mode="json")
+        if raw["id_card"] is None:
+            raw["id_card"] = member.id_card
+        if raw["phone"] is None:
+            raw["phone"] = member.phone
+        if raw["status"] is None:
+            raw["status"] = member.status
+        return raw
+
+
+class TransferIn(Schema):
+    to_branch_id: Id
+    on: dt.date
+    note: Text300 = ""
+
+
+class StatusIn(Schema):
+    status: MemberStatus
+    on: dt.date
+    note: Text300 = ""
+
+
+class RevealOut(Schema):
+    id_card: str
+    phone: str
