@@ -1,4 +1,11 @@
+import os
+
 import pytest
+
+# Playwright's sync API keeps an asyncio loop running in the test thread; Django then refuses
+# synchronous database calls there (including the test database's own set-up and flush) unless
+# this is set. Tests only: the server code never runs inside an event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from zhengxing.testing import Cast, build_cast
 

@@ -1,14 +1,14 @@
 """A small named cast for tests, built through the real services.
 
-    county 示范旗 (T1), region 150824
-    ├── 甲镇 (A)                  bob: township committee
-    │   └── 甲一村 (A1)            gina: grid worker
-    │       └── 甲一村党支部 (A1B)  carol: secretary · cathy: committee · erin: a member there
-    │           └── 第一党小组 (A1B-G1)
-    └── 乙镇 (B)                  dave: township committee
-        └── 乙一村 (B1)
-            └── 乙一村党支部 (B1B)
-    alice: county organisation department, sees everything in T1.
+county 示范旗 (T1), region 150824
+├── 甲镇 (A)                  bob: township committee
+│   └── 甲一村 (A1)            gina: grid worker
+│       └── 甲一村党支部 (A1B)  carol: secretary · cathy: committee · erin: a member there
+│           └── 第一党小组 (A1B-G1)
+└── 乙镇 (B)                  dave: township committee
+    └── 乙一村 (B1)
+        └── 乙一村党支部 (B1B)
+alice: county organisation department, sees everything in T1.
 """
 
 from __future__ import annotations
@@ -24,7 +24,13 @@ from zhengxing.audit.services import Actor
 from zhengxing.orgs import idcard
 from zhengxing.orgs.models import County, Member, Org
 from zhengxing.orgs.roster import MemberData
-from zhengxing.orgs.services import county_create, county_root, member_register, org_create, role_grant
+from zhengxing.orgs.services import (
+    county_create,
+    county_root,
+    member_register,
+    org_create,
+    role_grant,
+)
 
 SYSTEM = Actor.system("test")
 TODAY = dt.date(2026, 6, 30)

@@ -3,10 +3,11 @@
 
 import datetime as dt
 import re
+import unicodedata
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
-_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_SHAPE = re.compile(r"^\d{17}[\dX]$", re.ASCII)  # ASCII: "\d" would match any script's digits
 
 
 class IdCardError(ValueError):
@@ -18,7 +19,8 @@ def check_char(first17: str) -> str:
 
 
 def normalise(value: str) -> str:
-    return value.strip().replace(" ", "").upper()
+    # NFKC turns full-width digits and Ｘ (typed with a Chinese input method) into ASCII
+    return unicodedata.normalize("NFKC", value).strip().replace(" ", "").upper()
 
 
 def validate(value: str) -> str:

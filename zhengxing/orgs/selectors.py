@@ -56,9 +56,7 @@ class Scope:
         if self.everything:
             return True
         return any(
-            path.startswith(g.path)
-            for g in self._tree_grants()
-            if roles is None or g.role in roles
+            path.startswith(g.path) for g in self._tree_grants() if roles is None or g.role in roles
         )
 
     def org_q(self, prefix: str = "") -> Q:

@@ -137,9 +137,7 @@ def org_create(
     if kind not in OrgKind.values:
         raise ServiceError(f"未知的组织类型“{kind}”")
     if not kind_may_sit_under(kind, parent.kind):
-        raise ServiceError(
-            f"“{OrgKind(kind).label}”不能设在“{OrgKind(parent.kind).label}”之下"
-        )
+        raise ServiceError(f"“{OrgKind(kind).label}”不能设在“{OrgKind(parent.kind).label}”之下")
     org = Org(county_id=parent.county_id, code=code, name=name, kind=kind, **details)
     _insert_org(org, parent=parent)
     audit_record(
@@ -210,9 +208,7 @@ def org_move(*, actor: Actor, org: Org, parent: Org) -> Org:
     if parent.path.startswith(org.path):
         raise ServiceError("不能把组织移到它自己或它的下级之下")
     if not kind_may_sit_under(org.kind, parent.kind):
-        raise ServiceError(
-            f"“{OrgKind(org.kind).label}”不能设在“{OrgKind(parent.kind).label}”之下"
-        )
+        raise ServiceError(f"“{OrgKind(org.kind).label}”不能设在“{OrgKind(parent.kind).label}”之下")
     before = org_snapshot(org)
     old_path, new_path = org.path, parent.path + path_segment(org.pk)
     depth_shift = parent.depth + 1 - org.depth
@@ -251,9 +247,7 @@ def resolve_placement(
     group = None
     if data.group_code:
         group = Org.objects.filter(county_id=county_id, code=data.group_code).first()
-        if group is None or group.kind not in GROUP_KINDS or not group.path.startswith(
-            branch.path
-        ):
+        if group is None or group.kind not in GROUP_KINDS or not group.path.startswith(branch.path):
             raise ServiceError(f"党小组代码“{data.group_code}”不属于“{branch.name}”")
     return branch, group
 
@@ -353,8 +347,14 @@ def member_update(*, actor: Actor, member: Member, data: MemberData, on: dt.date
 
 
 def _history(
-    actor: Actor, member: Member, kind: str, on: dt.date, *, branch_from: Org | None = None,
-    status_from: str = "", note: str = "",
+    actor: Actor,
+    member: Member,
+    kind: str,
+    on: dt.date,
+    *,
+    branch_from: Org | None = None,
+    status_from: str = "",
+    note: str = "",
 ) -> None:
     MemberEvent.objects.create(
         county_id=member.county_id,

@@ -116,9 +116,23 @@ def _every_operation() -> list[tuple[str, str]]:
     return [
         (method, re.sub(r"\{[^}]+\}", "1", path))
         for path, operations in schema["paths"].items()
-        for method in operations
-        if path != TOKEN
+        for method, operation in operations.items()
+        # operations open to the public (the token endpoint, public notices and reports)
+        # declare no security requirement
+        if operation.get("security")
     ]
+
+
+def test_only_declared_public_operations_are_open(db: None) -> None:
+    schema = api.get_openapi_schema()
+    open_paths = {
+        path
+        for path, operations in schema["paths"].items()
+        for operation in operations.values()
+        if not operation.get("security")
+    }
+    assert TOKEN in open_paths
+    assert all(p == TOKEN or p.startswith("/api/v1/points/") for p in open_paths), open_paths
 
 
 @pytest.mark.parametrize(("method", "path"), _every_operation())

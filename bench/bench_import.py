@@ -1,0 +1,165 @@
+"""Roster import against reading the file: a county of ZHENGXING_BENCH_MEMBERS members (100,000
+by default) in one workbook. The target: the whole import (reading, checking every row,
+encrypting, writing members, their history and audit rows) in at most twice the time openpyxl
+alone takes to read the same file (read-only, values only).
+
+Run by bench/run.py, which points DATABASE_URL at a fresh SQLite file, sets up Django and
+migrates before calling `run()`. On its own: `python bench/bench_import.py` does the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+TODAY = dt.date(2026, 6, 30)
+TOWNSHIPS, VILLAGES = 10, 20  # 200 branches
+
+
+def _members(n: int, branch_codes: list[str]) -> Iterator[dict[str, Any]]:
+    """n valid, distinct members: (birth date, sequence) pairs never repeat."""
+    from zhengxing.orgs import idcard
+
+    days = 40 * 365
+    first = dt.date(1950, 1, 1)
+    categories = ("ordinary", "capable", "office_holding", "elderly", "mobile")
+    educations = ("primary", "junior", "senior", "college", "bachelor")
+    for i in range(n):
+        born = first + dt.timedelta(days=i % days)
+        sequence = 2 * (i // days) + i % 2  # odd for men
+        joined = dt.date(born.year + 25, 7, 1)
+        yield {
+            "name": f"党员{i:06d}",
+            "gender": "M" if sequence % 2 else "F",
+            "ethnicity": "汉族" if i % 7 else "蒙古族",
+            "birth_date": born,
+            "id_card": idcard.make("150824", born, sequence),
+            "phone": f"138{i:08d}",
+            "address": f"第{i % 50}村",
+            "education": educations[i % 5],
+            "joined_on": joined,
+            "full_on": dt.date(joined.year + 1, 7, 1),
+            "standing": "full",
+            "category": categories[i % 5],
+            "post": "",
+            "branch_code": branch_codes[i % len(branch_codes)],
+            "group_code": "",
+            "status": "active",
+            "mobile_whereabouts": "",
+            "mobile_reason": "",
+        }
+
+
+def _county() -> tuple[Any, list[str]]:
+    from zhengxing.audit.services import Actor
+    from zhengxing.orgs.services import county_create, county_root, org_create
+
+    actor = Actor.system("bench")
+    county = county_create(actor=actor, code=f"BENCH{time.time_ns()}", name="基准旗")
+    root = county_root(county)
+    codes = []
+    for t in range(TOWNSHIPS):
+        town = org_create(actor=actor, parent=root, code=f"T{t}", name=f"{t}镇", kind="township")
+        for v in range(VILLAGES):
+            village = org_create(
+                actor=actor, parent=town, code=f"T{t}V{v}", name=f"{t}镇{v}村", kind="village"
+            )
+            org_create(
+                actor=actor,
+                parent=village,
+                code=f"T{t}V{v}B",
+                name=f"{t}镇{v}村党支部",
+                kind="branch",
+            )
+            codes.append(f"T{t}V{v}B")
+    return county, codes
+
+
+def _read_only(path: Path) -> int:
+    """The reference: what openpyxl alone needs to read every cell of the roster."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    cells = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            cells += len(row)
+    wb.close()
+    return cells
+
+
+def _timed(fn: Any) -> tuple[float, Any]:
+    start = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - start, value
+
+
+def run() -> list[dict[str, Any]]:
+    from zhengxing.audit.services import Actor
+    from zhengxing.orgs import excel
+    from zhengxing.orgs.imports import roster_import
+    from zhengxing.orgs.models import Member
+
+    n = int(os.environ.get("ZHENGXING_BENCH_MEMBERS", "100000"))
+    county, codes = _county()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "roster.xlsx"
+        excel.write_workbook(path, members=(excel.member_row(m) for m in _members(n, codes)))
+        read = min(_timed(lambda: _read_only(path))[0] for _ in range(2))
+        actor = Actor.system("bench")
+        first, result = _timed(
+            lambda: roster_import(actor=actor, county=county, file=path, today=TODAY)
+        )
+        assert result.created == n, result
+        again, result = _timed(
+            lambda: roster_import(actor=actor, county=county, file=path, today=TODAY)
+        )
+        assert result.unchanged == n, result
+        assert Member.objects.filter(county=county).count() == n
+    target = "≤ 2× reference"
+    reference = f"openpyxl read-only read of the same {n:,}-member file"
+    return [
+        {
+            "figure": f"roster import, {n:,} new members (SQLite)",
+            "value": round(first, 3),
+            "unit": "s",
+            "reference": reference,
+            "reference_value": round(read, 3),
+            "target": target,
+            "ok": first <= 2 * read,
+        },
+        {
+            "figure": f"roster re-import, {n:,} members unchanged (SQLite)",
+            "value": round(again, 3),
+            "unit": "s",
+            "reference": reference,
+            "reference_value": round(read, 3),
+            "target": target,
+            "ok": again <= 2 * read,
+        },
+    ]
+
+
+if __name__ == "__main__":
+    import sys
+
+    import django
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    var = Path(__file__).resolve().parent.parent / "var" / "bench"
+    var.mkdir(parents=True, exist_ok=True)
+    db = var / "bench_import.sqlite3"
+    db.unlink(missing_ok=True)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhengxing.settings")
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{db}")
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    for row in run():
+        print(row)

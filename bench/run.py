@@ -1,0 +1,222 @@
+"""The benchmark runner behind `make bench`.
+
+    python bench/run.py [NAME ...]        run bench/bench_*.py (only those whose name contains
+                                          one of the NAMEs), print one table, exit 1 if any
+                                          figure misses its target
+    ZHENGXING_BENCH_SCALE=small ...       shrink the sizes, for a quick check that all runs
+
+Each benchmark module runs in a subprocess of its own, against a fresh SQLite database
+var/bench/<name>.sqlite3: DATABASE_URL is set before Django starts, the database is migrated,
+then the module's `run()` is called. It returns a list of rows, each a dict with
+
+    figure           what was measured, e.g. "member list, queries at 10 rows"
+    value            the measurement (a number)
+    unit             "s", "ms", "queries" …
+    reference        what it is compared with, e.g. "a bare SELECT … LIMIT 50"
+    reference_value  that reference's measurement (a number, or None)
+    target           the target, in words, e.g. "< 100 ms" or "≤ 2× reference"
+    ok               whether the target is met
+
+Modules read ZHENGXING_BENCH_SCALE ("full" unless set) to choose their sizes. The rows of every
+run are also written to var/bench/results.json.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import time
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "bench"
+VAR = ROOT / "var" / "bench"
+MARKER = "@@zhengxing-bench@@ "
+KEYS = ("figure", "value", "unit", "reference", "reference_value", "target", "ok")
+HEADERS = (
+    "benchmark",
+    "figure",
+    "value",
+    "unit",
+    "reference",
+    "reference value",
+    "ratio",
+    "target",
+    "ok",
+)
+# What "small" means for benchmarks that size themselves by a variable of their own.
+SMALL_DEFAULTS = {"ZHENGXING_BENCH_MEMBERS": "5000"}
+
+
+def discover(filters: list[str]) -> list[Path]:
+    found = sorted(BENCH_DIR.glob("bench_*.py"))
+    if filters:
+        found = [p for p in found if any(f in p.stem for f in filters)]
+    return found
+
+
+def database_for(name: str) -> Path:
+    VAR.mkdir(parents=True, exist_ok=True)
+    db = VAR / f"{name}.sqlite3"
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    return db
+
+
+# --- in the subprocess: one benchmark ---------------------------------------------------------
+
+
+def run_one(name: str) -> None:
+    """Set up Django on a fresh database, run bench/<name>.py, print its rows as JSON."""
+    os.environ["DATABASE_URL"] = f"sqlite:///{database_for(name)}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhengxing.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    spec = importlib.util.spec_from_file_location(name, BENCH_DIR / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rows = module.run()
+    for row in rows:
+        missing = [k for k in KEYS if k not in row]
+        if missing:
+            raise ValueError(f"{name}: a row lacks {', '.join(missing)}: {row}")
+    sys.stdout.flush()
+    print(MARKER + json.dumps(rows, ensure_ascii=False, default=str), flush=True)
+
+
+# --- in the parent: every benchmark, one table ------------------------------------------------
+
+
+def spawn(path: Path) -> tuple[list[dict[str, Any]], float]:
+    """Run one benchmark in a subprocess; its own output goes to stderr as it comes."""
+    env = dict(os.environ)
+    if env.get("ZHENGXING_BENCH_SCALE", "full") == "small":
+        for key, value in SMALL_DEFAULTS.items():
+            env.setdefault(key, value)
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--one", path.stem],
+        stdout=subprocess.PIPE,
+        env=env,
+        cwd=ROOT,
+        text=True,
+    )
+    assert process.stdout is not None
+    rows: list[dict[str, Any]] | None = None
+    for line in process.stdout:
+        if line.startswith(MARKER):
+            rows = json.loads(line[len(MARKER) :])
+        else:
+            sys.stderr.write(line)
+    code = process.wait()
+    elapsed = time.perf_counter() - start
+    if code != 0 or rows is None:
+        failed = {
+            "figure": f"(the benchmark failed: exit status {code})",
+            "value": None,
+            "unit": "",
+            "reference": "",
+            "reference_value": None,
+            "target": "runs",
+            "ok": False,
+        }
+        return [failed], elapsed
+    return rows, elapsed
+
+
+def _number(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, int) or float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.3f}" if abs(value) < 100 else f"{value:,.1f}"
+
+
+def ratio(row: dict[str, Any]) -> str:
+    value, reference = row.get("value"), row.get("reference_value")
+    numbers = all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in (value, reference)
+    )
+    if not numbers or not reference:
+        return "—"
+    return f"{value / reference:,.2f}×"
+
+
+def _width(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def table(results: list[tuple[str, dict[str, Any]]]) -> str:
+    lines = [list(HEADERS)]
+    for name, row in results:
+        lines.append(
+            [
+                name.removeprefix("bench_"),
+                str(row["figure"]),
+                _number(row["value"]),
+                str(row["unit"]),
+                str(row["reference"]),
+                _number(row["reference_value"]),
+                ratio(row),
+                str(row["target"]),
+                "ok" if row["ok"] else "FAIL",
+            ]
+        )
+    widths = [max(_width(line[i]) for line in lines) for i in range(len(HEADERS))]
+    numeric = {2, 5, 6}  # right-aligned columns
+
+    def render(line: list[str]) -> str:
+        cells = []
+        for i, (cell, width) in enumerate(zip(line, widths, strict=True)):
+            pad = " " * (width - _width(cell))
+            cells.append(pad + cell if i in numeric else cell + pad)
+        return "  ".join(cells).rstrip()
+
+    out = [render(lines[0]), "  ".join("-" * w for w in widths)]
+    out += [render(line) for line in lines[1:]]
+    return "\n".join(out)
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["--one"]:
+        run_one(argv[1])
+        return 0
+    paths = discover(argv)
+    if not paths:
+        print(f"no benchmark matches {' '.join(argv)!r} in {BENCH_DIR}", file=sys.stderr)
+        return 2
+    scale = os.environ.get("ZHENGXING_BENCH_SCALE", "full")
+    results: list[tuple[str, dict[str, Any]]] = []
+    for path in paths:
+        print(f"== {path.stem} (scale: {scale})", file=sys.stderr, flush=True)
+        rows, elapsed = spawn(path)
+        print(f"== {path.stem}: {elapsed:.1f} s", file=sys.stderr, flush=True)
+        results += [(path.stem, row) for row in rows]
+    print(table(results))
+    VAR.mkdir(parents=True, exist_ok=True)
+    record = [{"benchmark": name, "scale": scale, **row} for name, row in results]
+    (VAR / "results.json").write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+    failed = [row for _, row in results if not row["ok"]]
+    if failed:
+        print(f"\n{len(failed)} of {len(results)} figures miss their target.")
+        return 1
+    print(f"\nAll {len(results)} figures meet their targets.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,741 @@
+"""The demo county 示范旗: a realistic, deterministic county built through the real services.
+
+Modelled on 乌拉特中旗 (region code 150824): three townships and sumu, twenty villages and gacha
+each with a branch and two or three Party groups, a community with the city's chain (general
+branch, grid branches, building groups), a mobile members' branch, about 600 members of all five
+categories, and one login per role, all with the same password. `demo_build` writes nothing when
+the county already exists; the same seed gives the same county.
+
+    示范旗 (DEMO)                               county: 组织部
+    ├── 海流图镇 (HLT)                          township1
+    │   ├── 乌兰村 … (HLT01 …)                  grid: grid worker at HLT01
+    │   │   └── 中共乌兰村支部委员会 (HLT01B)   secretary · committee · member
+    │   │       └── 第一党小组 … (HLT01B-G1 …)
+    │   ├── 团结社区 (HLT-SQ) > 总支 > 网格党支部 > 楼院党小组
+    │   └── 海流图镇流动党员党支部 (HLT-LD)
+    ├── 乌加河镇 (WJH)                          township2
+    └── 巴音乌兰苏木 (BYWL)                     township3
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+
+from zhengxing.audit.services import Actor, audit_record
+
+from . import idcard
+from .models import County, Member, Org
+from .roster import clean_member
+from .rules import MemberCategory, MemberStatus, OrgCategory, OrgKind, Role
+from .services import (
+    county_create,
+    county_root,
+    member_register,
+    org_create,
+    role_grant,
+    user_create,
+)
+
+COUNTY_CODE = "DEMO"
+COUNTY_NAME = "示范旗"
+REGION = "150824"  # 乌拉特中旗
+PASSWORD = "Demo-2026-zx"
+SEED = 2026
+# The demo's "today": registrations and the age of members are counted from here.
+TODAY = dt.date(2026, 7, 1)
+
+# --- people: names and the rest, shared with the synthetic county ------------------------
+
+# The most common Han surnames, most frequent first (weights fall off with rank).
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾田董袁于蒋蔡余杜叶程苏魏吕"
+    "丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶贺顾毛郝龚邵万钱严武"
+)
+SURNAME_WEIGHTS = tuple(1 / (rank + 8) for rank in range(len(SURNAMES)))
+HAN_MALE = [
+    "建国",
+    "志强",
+    "海军",
+    "永刚",
+    "文斌",
+    "俊峰",
+    "国华",
+    "振华",
+    "德明",
+    "宏伟",
+    "学军",
+    "春生",
+    "利军",
+    "金山",
+    "玉林",
+    "占江",
+    "福海",
+    "晓东",
+    "鹏飞",
+    "子豪",
+    "志刚",
+    "永平",
+    "建军",
+    "红军",
+    "立新",
+    "卫东",
+    "树林",
+    "长青",
+    "宝山",
+    "万福",
+    "世杰",
+    "浩然",
+    "宇航",
+    "明轩",
+    "俊杰",
+    "天佑",
+]
+HAN_FEMALE = [
+    "秀英",
+    "桂兰",
+    "玉梅",
+    "丽娟",
+    "春花",
+    "淑珍",
+    "海燕",
+    "艳红",
+    "晓燕",
+    "美玲",
+    "婷婷",
+    "雪梅",
+    "凤英",
+    "翠兰",
+    "红霞",
+    "秀兰",
+    "桂英",
+    "玉兰",
+    "丽华",
+    "文静",
+    "慧敏",
+    "欣怡",
+    "梦瑶",
+    "雅琪",
+    "晓丽",
+    "彩霞",
+    "金花",
+    "春梅",
+    "建华",
+    "月娥",
+]
+MONGOLIAN_MALE = [
+    "巴图",
+    "巴特尔",
+    "孟和",
+    "朝鲁",
+    "额尔敦",
+    "宝音",
+    "布和",
+    "阿拉坦",
+    "那顺",
+    "苏和",
+    "毕力格",
+    "特木尔",
+    "巴雅尔",
+    "吉日嘎拉",
+    "达赖",
+    "哈斯",
+    "额尔德木图",
+    "乌力吉",
+    "图门",
+    "满都拉",
+]
+MONGOLIAN_FEMALE = [
+    "其其格",
+    "乌日娜",
+    "萨仁",
+    "图雅",
+    "斯琴",
+    "格日乐",
+    "其木格",
+    "敖登",
+    "乌兰",
+    "娜仁",
+    "托娅",
+    "高娃",
+    "苏日娜",
+    "其其日格",
+    "阿拉腾花",
+    "萨日娜",
+    "塔娜",
+    "乌云",
+    "琪琪格",
+    "娜仁花",
+]
+# Mongolian families here often take a Han surname; many go by the given name alone.
+MONGOLIAN_SURNAMES = "包白宝韩吴乌李"
+MINOR_ETHNICITIES = ("回族", "满族", "达斡尔族", "鄂温克族")
+
+EDUCATION_BY_ERA = (  # (born before, weighted choices)
+    (1955, (("primary", 5), ("junior", 3), ("senior", 1))),
+    (1970, (("primary", 2), ("junior", 5), ("senior", 3), ("college", 1))),
+    (1985, (("junior", 3), ("senior", 4), ("college", 3), ("bachelor", 2))),
+    (9999, (("senior", 2), ("college", 4), ("bachelor", 5), ("postgraduate", 1))),
+)
+WHEREABOUTS = (
+    "呼和浩特市赛罕区",
+    "包头市昆都仑区",
+    "鄂尔多斯市东胜区",
+    "巴彦淖尔市临河区",
+    "乌海市海勃湾区",
+    "北京市朝阳区",
+    "天津市滨海新区",
+    "宁夏银川市金凤区",
+)
+MOBILE_REASONS = ("外出务工", "外出务工", "经商", "经商", "子女随迁")
+CAPABLE_POSTS = (
+    "种植大户",
+    "养殖大户",
+    "农民专业合作社理事长",
+    "农机服务队队长",
+    "村医",
+    "致富带头人",
+    "家庭农牧场主",
+    "个体工商户",
+    "电商带货主播",
+)
+MOBILE_POSTS = ("建筑工人", "货车司机", "餐饮经营", "快递员", "个体经商", "工厂职工")
+ORDINARY_POSTS = (
+    "农民",
+    "农民",
+    "农民",
+    "牧民",
+    "牧民",
+    "个体户",
+    "村民小组长",
+    "护林员",
+    "保洁员",
+)
+PHONE_PREFIXES = (
+    "134",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "155",
+    "158",
+    "159",
+    "176",
+    "177",
+    "180",
+    "182",
+    "185",
+    "187",
+    "188",
+    "189",
+    "199",
+)
+
+
+def person_name(rng: random.Random, gender: str, ethnicity: str) -> str:
+    male = gender == "M"
+    if ethnicity == "蒙古族":
+        given = rng.choice(MONGOLIAN_MALE if male else MONGOLIAN_FEMALE)
+        return given if rng.random() < 0.5 else rng.choice(MONGOLIAN_SURNAMES) + given
+    surname = rng.choices(SURNAMES, weights=SURNAME_WEIGHTS)[0]
+    return surname + rng.choice(HAN_MALE if male else HAN_FEMALE)
+
+
+def pick_ethnicity(rng: random.Random, mongolian_share: float) -> str:
+    r = rng.random()
+    if r < mongolian_share:
+        return "蒙古族"
+    if r < mongolian_share + 0.03:
+        return rng.choice(MINOR_ETHNICITIES)
+    return "汉族"
+
+
+def pick_education(rng: random.Random, born_year: int) -> str:
+    for before, choices in EDUCATION_BY_ERA:
+        if born_year < before:
+            values, weights = zip(*choices, strict=True)
+            return rng.choices(values, weights=weights)[0]
+    raise AssertionError("unreachable")
+
+
+def phone_number(rng: random.Random) -> str:
+    return rng.choice(PHONE_PREFIXES) + f"{rng.randrange(10**8):08d}"
+
+
+def add_days(day: dt.date, days: int, *, not_after: dt.date) -> dt.date:
+    return min(day + dt.timedelta(days=days), not_after)
+
+
+# --- the county's shape -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Township:
+    code: str
+    name: str  # 海流图镇
+    mongolian_share: float  # of its members
+    villages: tuple[str, ...]  # 乌兰村, 巴音嘎查 …
+
+
+TOWNSHIPS = (
+    Township(
+        "HLT",
+        "海流图镇",
+        0.15,
+        ("乌兰村", "团结村", "红旗村", "新华村", "前进村", "巴音嘎查", "胜利村"),
+    ),
+    Township(
+        "WJH",
+        "乌加河镇",
+        0.08,
+        ("八一村", "永丰村", "兴隆村", "联合村", "光明村", "和平村", "东升村"),
+    ),
+    Township(
+        "BYWL",
+        "巴音乌兰苏木",
+        0.6,
+        (
+            "巴音乌兰嘎查",
+            "呼和温都尔嘎查",
+            "宝日布嘎查",
+            "阿拉坦嘎查",
+            "乌兰哈达嘎查",
+            "赛乌素嘎查",
+        ),
+    ),
+)
+GROUP_NUMERALS = "一二三四五六七八九十"
+OFFICE_POSTS = (
+    "村党支部书记",
+    "村委会主任",
+    "村党支部副书记",
+    "村党支部组织委员",
+    "村务监督委员会主任",
+)
+GACHA_OFFICE_POSTS = (
+    "嘎查党支部书记",
+    "嘎查委员会主任",
+    "嘎查党支部副书记",
+    "嘎查党支部组织委员",
+    "嘎查务监督委员会主任",
+)
+
+
+@dataclass(frozen=True)
+class Login:
+    username: str
+    role: str
+    where: str
+    name: str
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    county: County
+    created: bool
+    logins: tuple[Login, ...]
+    members: int
+    orgs: int
+
+
+def logins(county: County) -> tuple[Login, ...]:
+    """The demo users with their roles, in the order of DEMO_USERS, read from the database."""
+    from .models import RoleAssignment
+
+    found: dict[str, Login] = {}
+    rows = (
+        RoleAssignment.objects.filter(county=county)
+        .select_related("user", "org")
+        .order_by("org__path", "id")
+    )
+    for a in rows:
+        if a.user.username not in found:
+            found[a.user.username] = Login(
+                a.user.username, str(Role(a.role).label), a.org.name, a.user.first_name
+            )
+    order = {u: i for i, u in enumerate(DEMO_USERS)}
+    return tuple(sorted(found.values(), key=lambda x: order.get(x.username, len(order))))
+
+
+DEMO_USERS = (
+    "county",
+    "township1",
+    "township2",
+    "township3",
+    "secretary",
+    "committee",
+    "grid",
+    "member",
+)
+
+
+class _Builder:
+    def __init__(self, *, actor: Actor, seed: int, progress: Callable[[str], None] | None) -> None:
+        self.actor = actor
+        self.rng = random.Random(seed)
+        self.progress = progress or (lambda _: None)
+        self.used_ids: set[tuple[dt.date, int]] = set()
+        self.members: list[Member] = []
+        self.n_orgs = 0
+        self.first_branch_members: list[Member] = []
+
+    # --- tree ---
+
+    def org(self, parent: Org, code: str, name: str, kind: str, **details: Any) -> Org:
+        self.n_orgs += 1
+        return org_create(
+            actor=self.actor, parent=parent, code=code, name=name, kind=kind, **details
+        )
+
+    # --- members ---
+
+    def member(
+        self,
+        branch: Org,
+        group: Org | None,
+        *,
+        address: str,
+        category: str,
+        mongolian_share: float,
+        post: str = "",
+        age: tuple[int, int] = (22, 68),
+        gender: str | None = None,
+        probationary: bool = False,
+    ) -> Member:
+        rng = self.rng
+        if gender is None:
+            gender = "M" if rng.random() < 0.68 else "F"
+        ethnicity = pick_ethnicity(rng, mongolian_share)
+        born = self.birth_date(age)
+        sequence = self.sequence(born, gender)
+        if probationary:
+            joined = TODAY - dt.timedelta(days=rng.randrange(30, 330))
+            full_on = None
+        else:
+            earliest = dt.date(born.year + 20, born.month, 1)
+            span = max((TODAY - earliest).days - 400, 1)
+            joined = earliest + dt.timedelta(days=rng.randrange(span))
+            full_on = add_days(joined, 365 + rng.randrange(0, 30), not_after=TODAY)
+        status, whereabouts, reason = MemberStatus.ACTIVE, "", ""
+        if category == MemberCategory.MOBILE:
+            status = MemberStatus.MOBILE
+            whereabouts = rng.choice(WHEREABOUTS)
+            reason = rng.choice(MOBILE_REASONS)
+        raw = {
+            "name": person_name(rng, gender, ethnicity),
+            "gender": gender,
+            "ethnicity": ethnicity,
+            "birth_date": born,
+            "id_card": idcard.make(REGION, born, sequence),
+            "phone": phone_number(rng),
+            "address": address,
+            "education": pick_education(rng, born.year),
+            "joined_on": joined,
+            "full_on": full_on,
+            "standing": "probationary" if probationary else "full",
+            "category": category,
+            "post": post,
+            "branch_code": branch.code,
+            "group_code": group.code if group else "",
+            "status": status,
+            "mobile_whereabouts": whereabouts,
+            "mobile_reason": reason,
+        }
+        data = clean_member(raw, today=TODAY)  # the same rules a filed roster meets
+        m = member_register(actor=self.actor, county_id=branch.county_id, data=data, on=TODAY)
+        self.members.append(m)
+        return m
+
+    def birth_date(self, age: tuple[int, int]) -> dt.date:
+        low, high = age
+        oldest = TODAY.replace(year=TODAY.year - high - 1) + dt.timedelta(days=1)
+        youngest = TODAY.replace(year=TODAY.year - low)
+        return oldest + dt.timedelta(days=self.rng.randrange((youngest - oldest).days))
+
+    def sequence(self, born: dt.date, gender: str) -> int:
+        """A sequence code not yet used for this birth date, odd for men and even for women."""
+        while True:
+            sequence = 2 * self.rng.randrange(500) + (1 if gender == "M" else 0)
+            if (born, sequence) not in self.used_ids:
+                self.used_ids.add((born, sequence))
+                return sequence
+
+    def branch_members(
+        self,
+        branch: Org,
+        groups: list[Org],
+        *,
+        size: int,
+        address: str,
+        mongolian_share: float,
+        office_posts: tuple[str, ...],
+        n_office: int = 3,
+    ) -> list[Member]:
+        """A branch's members: office-holders first (the secretary leads), then capable,
+        elderly, mobile, a probationary member or two, and ordinary members."""
+        rng = self.rng
+        made = []
+        plan: list[tuple[str, str, dict[str, Any]]] = []
+        for post in office_posts[:n_office]:
+            plan.append((MemberCategory.OFFICE_HOLDING, post, {"age": (30, 58)}))
+        rest = size - len(plan)
+        n_capable = max(1, round(rest * 0.12))
+        n_elderly = max(1, round(rest * 0.16))
+        n_mobile = max(1, round(rest * 0.12))
+        n_probationary = 1 + (rng.random() < 0.5)
+        for _ in range(n_capable):
+            plan.append((MemberCategory.CAPABLE, rng.choice(CAPABLE_POSTS), {"age": (28, 60)}))
+        for _ in range(n_elderly):
+            plan.append((MemberCategory.ELDERLY, "", {"age": (72, 90)}))
+        for _ in range(n_mobile):
+            plan.append((MemberCategory.MOBILE, rng.choice(MOBILE_POSTS), {"age": (22, 50)}))
+        for _ in range(n_probationary):
+            plan.append(
+                (
+                    MemberCategory.ORDINARY,
+                    rng.choice(ORDINARY_POSTS),
+                    {"age": (22, 35), "probationary": True},
+                )
+            )
+        while len(plan) < size:
+            plan.append((MemberCategory.ORDINARY, rng.choice(ORDINARY_POSTS), {"age": (25, 70)}))
+        for i, (category, post, extra) in enumerate(plan):
+            group = groups[i % len(groups)] if groups else None
+            made.append(
+                self.member(
+                    branch,
+                    group,
+                    address=address,
+                    category=category,
+                    mongolian_share=mongolian_share,
+                    post=post,
+                    **extra,
+                )
+            )
+        return made
+
+    # --- users ---
+
+    def user(self, username: str, name: str, at: Org, role: str, member: Member | None = None):
+        user = user_create(actor=self.actor, username=username, password=PASSWORD, name=name)
+        role_grant(actor=self.actor, user=user, org=at, role=role)
+        if member is not None:
+            Member.objects.filter(pk=member.pk).update(user=user)
+            audit_record(
+                actor=self.actor,
+                action="member.link_user",
+                object_type="member",
+                object_id=member.pk,
+                county_id=member.county_id,
+                summary=f"{member.name} ↔ {username}",
+                after={"user_id": user.pk},
+            )
+        return user
+
+    # --- the whole county ---
+
+    def build(self) -> County:
+        rng = self.rng
+        county = county_create(
+            actor=self.actor, code=COUNTY_CODE, name=COUNTY_NAME, region_code=REGION
+        )
+        root = county_root(county)
+        self.n_orgs = 1
+        towns: list[Org] = []
+        first_branch: Org | None = None
+        first_village: Org | None = None
+        for t in TOWNSHIPS:
+            self.progress(t.name)
+            town = self.org(
+                root,
+                t.code,
+                f"中共{t.name}委员会",
+                OrgKind.TOWNSHIP,
+                secretary_name=person_name(rng, "M", "汉族"),
+                contact_phone=phone_number(rng),
+            )
+            towns.append(town)
+            for v, village_name in enumerate(t.villages, start=1):
+                gacha = village_name.endswith("嘎查")
+                village = self.org(town, f"{t.code}{v:02d}", village_name, OrgKind.VILLAGE)
+                share = 0.75 if gacha else t.mongolian_share
+                secretary_gender = "M" if rng.random() < 0.8 else "F"
+                secretary_ethnicity = pick_ethnicity(rng, share)
+                secretary = person_name(rng, secretary_gender, secretary_ethnicity)
+                branch = self.org(
+                    village,
+                    f"{village.code}B",
+                    f"中共{COUNTY_NAME}{t.name}{village_name}支部委员会",
+                    OrgKind.BRANCH,
+                    secretary_name=secretary,
+                    contact_name=secretary,
+                    contact_phone=phone_number(rng),
+                )
+                groups = [
+                    self.org(
+                        branch,
+                        f"{branch.code}-G{g}",
+                        f"第{GROUP_NUMERALS[g - 1]}党小组",
+                        OrgKind.GROUP,
+                    )
+                    for g in range(1, 1 + rng.choice((2, 3)))
+                ]
+                made = self.branch_members(
+                    branch,
+                    groups,
+                    size=rng.randrange(23, 34),
+                    address=f"内蒙古自治区巴彦淖尔市{COUNTY_NAME}{t.name}{village_name}",
+                    mongolian_share=share,
+                    office_posts=GACHA_OFFICE_POSTS if gacha else OFFICE_POSTS,
+                )
+                # the branch's recorded secretary is its first office-holder
+                Org.objects.filter(pk=branch.pk).update(
+                    secretary_name=made[0].name, contact_name=made[0].name
+                )
+                if first_branch is None:
+                    first_branch, first_village = branch, village
+                    self.first_branch_members = made
+        self.progress("团结社区")
+        self.community(towns[0])
+        self.progress("流动党员党支部")
+        self.mobile_branch(towns[0])
+        self.progress("users")
+        assert first_branch is not None and first_village is not None
+        self.user("county", "组织部 张丽华", root, Role.COUNTY)
+        for i, town in enumerate(towns, start=1):
+            self.user(f"township{i}", f"{TOWNSHIPS[i - 1].name}党委", town, Role.TOWNSHIP)
+        # the first village's secretary, its committee director, and an ordinary member there
+        leader, director = self.first_branch_members[:2]
+        plain = self.first_branch_members[-1]
+        self.user("secretary", leader.name, first_branch, Role.SECRETARY, leader)
+        self.user("committee", director.name, first_branch, Role.COMMITTEE)
+        self.user("grid", "网格员 刘晓燕", first_village, Role.GRID_WORKER)
+        self.user("member", plain.name, first_branch, Role.MEMBER, plain)
+        return county
+
+    def community(self, town: Org) -> None:
+        """The city's chain: community > general branch > grid branches > building groups."""
+        rng = self.rng
+        community = self.org(
+            town, "HLT-SQ", "团结社区", OrgKind.VILLAGE, category=OrgCategory.COMMUNITY
+        )
+        general = self.org(
+            community,
+            "HLT-SQ-ZZ",
+            f"中共{COUNTY_NAME}海流图镇团结社区总支部委员会",
+            OrgKind.GENERAL_BRANCH,
+            category=OrgCategory.COMMUNITY,
+        )
+        address = f"内蒙古自治区巴彦淖尔市{COUNTY_NAME}海流图镇团结社区"
+        self.branch_members(
+            general,
+            [],
+            size=5,
+            address=address,
+            mongolian_share=0.2,
+            office_posts=("社区党总支书记", "社区居委会主任", "社区党总支副书记"),
+        )
+        for g in (1, 2):
+            grid = self.org(
+                general,
+                f"HLT-SQ-WG{g}",
+                f"团结社区第{GROUP_NUMERALS[g - 1]}网格党支部",
+                OrgKind.GRID_BRANCH,
+                category=OrgCategory.COMMUNITY,
+            )
+            buildings = [
+                self.org(
+                    grid,
+                    f"{grid.code}-L{b}",
+                    f"{(g - 1) * 3 + b}号楼院党小组",
+                    OrgKind.BUILDING_GROUP,
+                    category=OrgCategory.COMMUNITY,
+                )
+                for b in (1, 2, 3)
+            ]
+            self.org(
+                buildings[0],
+                f"{grid.code}-L1-H1",
+                f"{(g - 1) * 3 + 1}号楼党员中心户",
+                OrgKind.CENTRAL_HOUSEHOLD,
+                category=OrgCategory.COMMUNITY,
+            )
+            self.branch_members(
+                grid,
+                buildings,
+                size=rng.randrange(16, 22),
+                address=f"{address}{g}号网格",
+                mongolian_share=0.2,
+                office_posts=("网格党支部书记", "网格长"),
+                n_office=2,
+            )
+
+    def mobile_branch(self, town: Org) -> None:
+        """Members working away from 海流图镇, organised where they come from."""
+        rng = self.rng
+        branch = self.org(
+            town,
+            "HLT-LD",
+            f"中共{COUNTY_NAME}海流图镇流动党员党支部",
+            OrgKind.MOBILE,
+        )
+        self.member(
+            branch,
+            None,
+            address="海流图镇",
+            category=MemberCategory.OFFICE_HOLDING,
+            mongolian_share=0.15,
+            post="流动党员党支部书记",
+            age=(35, 55),
+        )
+        for _ in range(rng.randrange(16, 21)):
+            self.member(
+                branch,
+                None,
+                address=f"海流图镇{rng.choice(TOWNSHIPS[0].villages)}",
+                category=MemberCategory.MOBILE,
+                mongolian_share=0.15,
+                post=rng.choice(MOBILE_POSTS),
+                age=(22, 50),
+            )
+
+
+def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = None) -> DemoResult:
+    """Build the demo county, or find it: nothing is written when county DEMO exists."""
+    existing = County.objects.filter(code=COUNTY_CODE).first()
+    if existing is not None:
+        return DemoResult(
+            county=existing,
+            created=False,
+            logins=logins(existing),
+            members=Member.objects.filter(county=existing).count(),
+            orgs=Org.objects.filter(county=existing).count(),
+        )
+    User = get_user_model()
+    taken = sorted(User.objects.filter(username__in=DEMO_USERS).values_list("username", flat=True))
+    if taken:
+        from .services import ServiceError
+
+        raise ServiceError(f"演示用户名已被占用：{'、'.join(taken)}")
+    validate_password(PASSWORD)
+    builder = _Builder(actor=Actor.system("demo"), seed=seed, progress=progress)
+    with transaction.atomic():
+        county = builder.build()
+    return DemoResult(
+        county=county,
+        created=True,
+        logins=logins(county),
+        members=len(builder.members),
+        orgs=builder.n_orgs,
+    )

@@ -1,0 +1,60 @@
+"""`zhengxing demo`: the demo county 示范旗 with one login per role (see `orgs/demo.py`)."""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from zhengxing.orgs.demo import PASSWORD, SEED, Login, demo_build
+from zhengxing.orgs.services import ServiceError
+
+
+def _width(text: str) -> int:
+    """Columns the text takes in a terminal: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def login_table(logins: tuple[Login, ...], password: str) -> str:
+    rows = [("username", "role", "where", "password")]
+    rows += [(x.username, x.role, x.where, password) for x in logins]
+    widths = [max(_width(r[i]) for r in rows) for i in range(4)]
+    lines = ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+class Command(BaseCommand):
+    help = "Build the demo county 示范旗 (DEMO) and print its logins; does nothing if it exists."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=SEED, help=f"default {SEED}")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        start = time.perf_counter()
+        quiet = options["verbosity"] < 1
+        try:
+            result = demo_build(
+                seed=options["seed"],
+                progress=None if quiet else lambda step: self.stderr.write(f"  … {step}"),
+            )
+        except ServiceError as e:
+            raise CommandError(str(e)) from e
+        county = result.county
+        if result.created:
+            self.stdout.write(
+                f"Built {county.name} ({county.code}): {result.orgs} organisations, "
+                f"{result.members} members, in {time.perf_counter() - start:.1f} s."
+            )
+        else:
+            self.stdout.write(
+                f"{county.name} ({county.code}) already exists ({result.orgs} organisations, "
+                f"{result.members} members); nothing changed."
+            )
+        self.stdout.write(login_table(result.logins, PASSWORD))

@@ -1,0 +1,169 @@
+"""The demo county: built through the services, the same every time, and left alone when it is
+already there. One build is shared by the module's tests (it takes a few seconds) and rolled
+back at the end."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Concat
+from django.test import override_settings
+
+from zhengxing.audit.models import AuditEvent
+from zhengxing.orgs import idcard
+from zhengxing.orgs.demo import COUNTY_CODE, DEMO_USERS, PASSWORD, DemoResult, demo_build
+from zhengxing.orgs.models import County, Member, MemberEvent, Org
+from zhengxing.orgs.selectors import members_visible_to, scope_for
+
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[DemoResult]:
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):  # type: ignore[attr-defined]
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield demo_build()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def fingerprint() -> list[tuple]:
+    orgs = list(
+        Org.objects.filter(county__code=COUNTY_CODE)
+        .order_by("path")
+        .values_list("code", "name", "kind", "depth")
+    )
+    members = list(
+        Member.objects.filter(county__code=COUNTY_CODE)
+        .order_by("id")
+        .values_list(
+            "name",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "id_card_hash",
+            "branch__code",
+            "group__code",
+            "joined_on",
+            "full_on",
+            "category",
+            "status",
+            "post",
+        )
+    )
+    return orgs + members
+
+
+def test_the_demo_county_has_townships_villages_a_community_and_a_mobile_branch(
+    demo: DemoResult, db: None
+) -> None:
+    orgs = Org.objects.filter(county=demo.county)
+    kinds = [o.kind for o in orgs]
+    assert kinds.count("township") == 3
+    assert {o.name for o in orgs.filter(kind="township")} >= {"中共海流图镇委员会"}
+    assert any(o.name.endswith("苏木委员会") for o in orgs.filter(kind="township"))
+    villages = orgs.filter(kind="village", category="rural")
+    assert 18 <= villages.count() <= 22
+    assert any(v.name.endswith("嘎查") for v in villages)
+    for branch in orgs.filter(kind="branch"):
+        assert 2 <= branch.children.filter(kind="group").count() <= 3
+    assert kinds.count("general_branch") == 1
+    assert kinds.count("grid_branch") == 2 and kinds.count("building_group") >= 4
+    mobile_branch = orgs.select_related("parent").get(kind="mobile")
+    assert mobile_branch.parent is not None and mobile_branch.parent.kind == "township"
+
+
+def test_about_600_members_of_all_five_categories_with_valid_numbers(
+    demo: DemoResult, db: None
+) -> None:
+    members = list(Member.objects.filter(county=demo.county))
+    assert 550 <= len(members) <= 650 and len(members) == demo.members
+    assert {m.category for m in members} == {
+        "office_holding",
+        "capable",
+        "ordinary",
+        "mobile",
+        "elderly",
+    }
+    numbers = {m.id_card for m in members}
+    assert len(numbers) == len(members)
+    for m in members:
+        assert idcard.validate(m.id_card) == m.id_card
+        assert idcard.birth_date(m.id_card) == m.birth_date
+        assert idcard.gender(m.id_card) == m.gender
+    mongolian = [m for m in members if m.ethnicity == "蒙古族"]
+    assert len(mongolian) > 50
+    assert any("巴图" in m.name or "其其格" in m.name or "乌日娜" in m.name for m in mongolian)
+    mobile = [m for m in members if m.status == "mobile"]
+    assert mobile and all(m.mobile_whereabouts and m.mobile_reason for m in mobile)
+    probationary = [m for m in members if m.standing == "probationary"]
+    assert probationary and all(m.full_on is None for m in probationary)
+    assert any(m.post == "村党支部书记" for m in members)
+
+
+def test_every_member_was_registered_through_the_service(demo: DemoResult, db: None) -> None:
+    registered = MemberEvent.objects.filter(county=demo.county, kind="registered").count()
+    audited = AuditEvent.objects.filter(county_id=demo.county.pk, action="member.create").count()
+    assert registered == audited == demo.members
+
+
+def test_each_role_has_a_login_with_the_demo_password(demo: DemoResult, db: None) -> None:
+    usernames = [x.username for x in demo.logins]
+    assert usernames == [
+        "county",
+        "township1",
+        "township2",
+        "township3",
+        "secretary",
+        "committee",
+        "grid",
+        "member",
+    ]
+    for username in usernames:
+        assert authenticate(username=username, password=PASSWORD) is not None, username
+    county, secretary, member = (
+        User.objects.get(username=name) for name in ("county", "secretary", "member")
+    )
+    assert members_visible_to(county).count() == demo.members
+    branch = Org.objects.get(county=demo.county, code="HLT01B")
+    assert set(members_visible_to(secretary)) == set(Member.objects.filter(branch=branch))
+    assert scope_for(secretary).member_id is not None  # the secretary is a member too
+    assert list(members_visible_to(member)) == [Member.objects.get(user=member)]
+
+
+def test_running_it_again_changes_nothing(demo: DemoResult, db: None) -> None:
+    before = (AuditEvent.objects.count(), Member.objects.count(), Org.objects.count())
+    again = demo_build()
+    assert not again.created
+    assert again.logins == demo.logins
+    assert (AuditEvent.objects.count(), Member.objects.count(), Org.objects.count()) == before
+
+
+def test_the_command_prints_the_logins_and_leaves_an_existing_county_alone(
+    demo: DemoResult, db: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    call_command("demo", verbosity=0)
+    out = capsys.readouterr().out
+    assert "already exists" in out
+    for username in ("county", "township3", "secretary", "grid", "member"):
+        assert username in out
+    assert PASSWORD in out
+
+
+def test_the_same_seed_builds_the_same_county(demo: DemoResult, db: None) -> None:
+    first = fingerprint()
+    # set the built county and its users aside (rolled back after the test) and build again
+    County.objects.filter(code=COUNTY_CODE).update(code="DEMO-FIRST")
+    User.objects.filter(username__in=DEMO_USERS).update(username=Concat("username", Value("-1")))
+    again = demo_build()
+    assert again.created and again.county.pk != demo.county.pk
+    assert fingerprint() == first

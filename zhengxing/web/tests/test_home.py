@@ -1,0 +1,76 @@
+"""The home page shows each member of the cast what their roles let them do.
+
+alice runs the county (8 organisations, 3 members); bob township A (4 organisations: A, A1, A1B,
+its group; 2 members); gina is the grid worker of village A1; erin is a member and nothing more.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from zhengxing.testing import Cast
+
+HOME = reverse("home")
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page(db: None) -> None:
+    response = Client().get(HOME)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_county_sees_counts_of_everything_in_the_county(cast: Cast) -> None:
+    response = signed_in(cast.alice).get(HOME)
+    assert (response.context["org_count"], response.context["member_count"]) == (8, 3)
+    html = response.content.decode()
+    assert "旗县区委组织部" in html and "示范旗" in html
+    for name in ("orgs:tree", "orgs:member_list", "orgs:import", "orgs:import_template"):
+        assert f'href="{reverse(name)}"' in html
+    assert f'href="{reverse("orgs:export")}"' in html
+
+
+def test_a_township_sees_counts_of_its_own_township_only(cast: Cast) -> None:
+    response = signed_in(cast.bob).get(HOME)
+    assert (response.context["org_count"], response.context["member_count"]) == (4, 2)
+    assert "乡镇党委" in response.content.decode()
+
+
+def test_a_committee_member_gets_no_export_link(cast: Cast) -> None:
+    html = signed_in(cast.cathy).get(HOME).content.decode()
+    assert f'href="{reverse("orgs:import")}"' in html
+    assert f'href="{reverse("orgs:export")}"' not in html
+
+
+def test_a_member_gets_a_link_to_her_own_record_and_no_counts(cast: Cast) -> None:
+    response = signed_in(cast.erin).get(HOME)
+    html = response.content.decode()
+    assert reverse("orgs:member_detail", args=[cast.erin_member.pk]) in html
+    assert response.context["member_count"] is None
+    assert f'href="{reverse("orgs:import")}"' not in html
+
+
+def test_a_grid_worker_sees_the_members_of_her_village_read_only(cast: Cast) -> None:
+    response = signed_in(cast.gina).get(HOME)
+    assert sorted(m.name for m in response.context["grid_members"]) == ["李二妮", "王甲"]
+    html = response.content.decode()
+    assert "赵乙" not in html
+    assert f'href="{reverse("orgs:import")}"' not in html
+    assert f'href="{reverse("orgs:member_new")}"' not in html
+
+
+def test_the_home_page_costs_a_fixed_number_of_queries(
+    cast: Cast, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    alice = signed_in(cast.alice)
+    # 1 session, 2 user, 3-4 scope, 5 the organisations of her roles, 6 count of
+    # organisations, 7 count of members.
+    with django_assert_num_queries(7):
+        alice.get(HOME)
