@@ -167,7 +167,8 @@ class Member(models.Model):
         indexes = [
             # the member list: a branch's (or subtree's) members in name order
             models.Index(fields=["branch", "name"], name="member_branch_name"),
-            models.Index(fields=["county", "name"], name="member_county_name"),
+            # the member list of a whole county: walked in (branch, name) order, index only
+            models.Index(fields=["county", "branch", "name"], name="member_county_branch_name"),
         ]
 
     def __str__(self) -> str:

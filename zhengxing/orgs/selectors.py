@@ -10,7 +10,7 @@ from django.http import Http404
 
 from zhengxing.audit.models import AuditEvent
 
-from .models import Member, MemberEvent, Org, RoleAssignment, subtree_q
+from .models import PATH_SEGMENT, Member, MemberEvent, Org, RoleAssignment, subtree_q
 from .rules import ROLE_MANAGES, ROLE_MANAGES_TREE, ROLE_REVEALS_PII, Role
 
 if TYPE_CHECKING:
@@ -70,7 +70,11 @@ class Scope:
     def member_q(self) -> Q:
         if self.everything:
             return Q()
-        q = self.org_q("branch__")
+        q = NOTHING
+        for g in self._tree_grants():
+            # a whole county needs no join to the tree: its members carry its id
+            is_root = len(g.path) == PATH_SEGMENT
+            q |= Q(county_id=g.county_id) if is_root else subtree_q(g.path, "branch__")
         if self.member_id is not None:
             q |= Q(pk=self.member_id)
         return q
@@ -183,7 +187,35 @@ def member_search(user: AnyUser, f: MemberFilter) -> QuerySet[Member]:
         value = getattr(f, field)
         if value:
             qs = qs.filter(**{field: value})
-    return qs.select_related("branch", "group").order_by("branch__path", "name", "pk")
+    # branch, then name: walks the member_branch_name index (rowid last) without a sort
+    return qs.select_related("branch", "group").order_by("branch_id", "name", "pk")
+
+
+class MemberPages:
+    """A member search that Django's Paginator can page cheaply at any depth.
+
+    OFFSET over the full rows (joined to their branch and group) makes the last page of a
+    100,000-member county fetch every row before it. Instead the page's primary keys are found
+    in a subquery (an index-only walk), and only those rows are joined: two queries, the count
+    and the page, whatever the page size or depth.
+    """
+
+    def __init__(self, members: QuerySet[Member]) -> None:
+        self.members = members
+
+    def count(self) -> int:
+        return self.members.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[Member]:
+        page_ids = self.members.values("pk")[window]
+        return list(
+            Member.objects.filter(pk__in=page_ids)
+            .select_related("branch", "group")
+            .order_by(*self.members.query.order_by)
+        )
 
 
 def org_children(user: AnyUser, org: Org | None) -> QuerySet[Org]:

@@ -129,7 +129,8 @@ def test_the_member_list_costs_the_same_for_10_rows_as_for_10000(
         add_member(cast.county, "A1B", group_code="A1B-G1")
     alice = signed_in(cast.alice)
     # 1 session, 2 user, 3 alice's role assignments and 4 her own member id (the scope),
-    # 5 the paginator's count, 6 the page of members with branch and group joined in.
+    # 5 the paginator's count, 6 the page of members (their ids found in a subquery) with
+    # branch and group joined in.
     with django_assert_num_queries(6):
         small = alice.get(MEMBERS, {"per_page": 10})
     with django_assert_num_queries(6):
