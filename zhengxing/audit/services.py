@@ -25,6 +25,7 @@ class Actor:
     ip: str | None = None
     label: str = ""
     now: dt.datetime = field(default_factory=timezone.now)
+    anonymous: bool = False
 
     @classmethod
     def from_request(cls, request: HttpRequest) -> Actor:
@@ -34,6 +35,7 @@ class Actor:
             user=real_user,  # type: ignore[arg-type]
             ip=request.META.get("REMOTE_ADDR"),
             label=real_user.get_username() if real_user else "anonymous",
+            anonymous=real_user is None,
         )
 
     @classmethod
@@ -42,7 +44,8 @@ class Actor:
 
     @property
     def is_system(self) -> bool:
-        return self.user is None
+        """A command run on the server: acts on everything. Never an anonymous visitor."""
+        return self.user is None and not self.anonymous
 
 
 def audit_event(

@@ -1,5 +1,656 @@
-"""REST endpoints of the points ledger."""
+"""REST endpoints of the points ledger, under /api/v1/points.
 
-from ninja import Router
+Each endpoint parses, makes one domain call (`selectors` to read, `services` to write, the same
+ones the pages use) and renders. Errors are mapped in `zhengxing/api.py`: ServiceError → 400 with
+the service's Chinese message, PermissionDenied → 403, Http404 → 404.
+
+404 or 403, as in the roster API: an object named by id (in the path or the body) that lies
+outside the user's scope is a 404, as if it did not exist — township B's committee asking for a
+township-A claim. A 403 means the object is visible but the role may not do this: a committee
+member signing the quarter (only the secretary signs), a member reviewing a claim.
+
+Writes carry an idempotency key, from the `Idempotency-Key` header or the body: the same key
+twice makes one claim, and the second answer is the first claim with 200 instead of 201.
+
+The public (no login) may report a member's conduct; it is throttled per address.
+"""
+
+from dataclasses import asdict
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest
+from ninja import Header, P, PathEx, Query, Router
+from ninja.pagination import paginate
+from ninja.throttling import AnonRateThrottle, BaseThrottle
+
+from zhengxing.audit.services import Actor
+from zhengxing.orgs.models import Member, Org
+from zhengxing.orgs.schemas import MAX_ID, LimitOffset, responses
+from zhengxing.orgs.selectors import member_for_user, members_visible_to, org_for_user, scope_for
+
+from . import selectors, services
+from .models import Claim, LedgerEntry, Objection, Posting, QuarterClose, RuleCatalogue, RuleItem
+from .presets import PRESETS
+from .rules import ClaimSource, Quarter
+from .schemas import (
+    AnswerIn,
+    BranchTableOut,
+    CatalogueCreateIn,
+    CatalogueDetailOut,
+    CatalogueFilterIn,
+    CatalogueOut,
+    CatalogueReviseIn,
+    ClaimBatchIn,
+    ClaimDetailOut,
+    ClaimFilterIn,
+    ClaimIn,
+    ClaimOut,
+    DeductionIn,
+    EntryFilterIn,
+    EntryOut,
+    MemberTotalsOut,
+    NoticeCheckOut,
+    NoticeObjectionOut,
+    NoticeOut,
+    ObjectionFilterIn,
+    ObjectionIn,
+    ObjectionOut,
+    PresetOut,
+    PublicReportIn,
+    QuarterCloseOut,
+    ReceivedOut,
+    ReverseIn,
+    ReviewBatchIn,
+    ReviewIn,
+    YearIn,
+    public_responses,
+)
 
 router = Router(tags=["ledger"])
+
+ObjectId = PathEx[int, P(ge=1, le=MAX_ID)]
+SlugPath = PathEx[str, P(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
+YearPath = PathEx[int, P(ge=2000, le=2100)]
+QuarterPath = PathEx[int, P(ge=1, le=4)]
+
+
+class _PerMinute(AnonRateThrottle):
+    scope = "points-public-minute"
+
+
+class _PerDay(AnonRateThrottle):
+    scope = "points-public-day"
+
+
+# The public may report, a little, per address: enough for a village sharing one mobile
+# network's address, too little for a script. Each window keeps its own count.
+PUBLIC_THROTTLE: list[BaseThrottle] = [_PerMinute("20/m"), _PerDay("500/d")]
+
+
+def replayable(ok: Any) -> dict[int, Any]:
+    """A write made once per idempotency key: 201 when made, 200 when the key was seen."""
+    return {**responses(ok, 400, 403, 404, status=201), 200: ok}
+
+
+def _key(header: str | None, body: str | None) -> str:
+    """The idempotency key: the header wins; none at all is the service's 400."""
+    return (header or body or "").strip()
+
+
+# --- scoped fetchers ----------------------------------------------------------------------
+# Everything below builds on orgs.selectors.scope_for, the one place that says who sees what.
+
+
+def _catalogues_visible(request: HttpRequest) -> QuerySet[RuleCatalogue]:
+    """Catalogues set inside the user's subtrees, and those set above them that govern them
+    (a branch secretary, or a member, sees the county's and the township's rules)."""
+    scope = scope_for(request.user)
+    if scope.everything:
+        return RuleCatalogue.objects.all()
+    paths = {p for g in scope.grants for p in selectors.ancestor_paths(g.path)}
+    if scope.member_id is not None:
+        own = Member.objects.filter(pk=scope.member_id).values_list("branch__path", flat=True)
+        paths.update(p for path in own for p in selectors.ancestor_paths(path))
+    return RuleCatalogue.objects.filter(scope.org_q("owner__") | Q(owner__path__in=paths))
+
+
+def _catalogue(request: HttpRequest, pk: int) -> RuleCatalogue:
+    catalogue = _catalogues_visible(request).select_related("owner").filter(pk=pk).first()
+    if catalogue is None:
+        raise Http404
+    return catalogue
+
+
+def _item(request: HttpRequest, pk: int) -> RuleItem:
+    item = RuleItem.objects.filter(
+        pk=pk, catalogue__in=_catalogues_visible(request).values("pk")
+    ).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def _claims_visible(request: HttpRequest) -> QuerySet[Claim]:
+    """Claims of branches in the user's subtrees, and the member's own (but never a public
+    report about them: the reporter is not to be exposed to the one reported)."""
+    scope = scope_for(request.user)
+    if scope.everything:
+        return Claim.objects.all()
+    q = scope.org_q("branch__")
+    if scope.member_id is not None:
+        q |= Q(member_id=scope.member_id) & ~Q(source=ClaimSource.PUBLIC)
+    return Claim.objects.filter(q)
+
+
+def _claim(request: HttpRequest, pk: int) -> Claim:
+    claim = (
+        _claims_visible(request).select_related("branch", "member", "item").filter(pk=pk).first()
+    )
+    if claim is None:
+        raise Http404
+    return claim
+
+
+def _entries(request: HttpRequest) -> QuerySet[LedgerEntry]:
+    """Entries of branches in the user's subtrees, preloaded, each marked counted or not."""
+    signed = QuarterClose.objects.filter(
+        branch_id=OuterRef("branch_id"), year=OuterRef("year"), quarter=OuterRef("quarter")
+    )
+    return (
+        LedgerEntry.objects.filter(scope_for(request.user).org_q("branch__"))
+        .select_related("member", "item")
+        .annotate(counted=Exists(signed))
+    )
+
+
+def _members(request: HttpRequest, ids: list[int]) -> list[Member]:
+    """The members named, in the order named; one outside the scope is a 404."""
+    found = members_visible_to(request.user).in_bulk(set(ids))
+    if len(found) != len(set(ids)):
+        raise Http404
+    return [found[pk] for pk in dict.fromkeys(ids)]
+
+
+# --- rule catalogues ----------------------------------------------------------------------
+
+
+@router.get("/presets", response=responses(list[PresetOut]))
+def preset_list(request: HttpRequest) -> list[dict[str, Any]]:
+    """The rule sets built from the articles, to start a catalogue from."""
+    return [
+        {
+            "key": p.key,
+            "name": p.name,
+            "source": p.source,
+            "items": [
+                {
+                    "code": i.code,
+                    "name": i.name,
+                    "part": i.part,
+                    "points": i.points,
+                    "min_points": i.low,
+                    "max_points": i.high,
+                    "cap_quarter": i.cap_quarter,
+                    "cap_year": i.cap_year,
+                    "recorder": i.recorder,
+                    "evidence_required": i.evidence_required,
+                    "block": i.block,
+                }
+                for i in p.items
+            ],
+            "base_points": p.base_points,
+        }
+        for p in PRESETS.values()
+    ]
+
+
+@router.get("/catalogues", response=responses(list[CatalogueOut]))
+@paginate(LimitOffset)
+def catalogue_list(request: HttpRequest, filters: Query[CatalogueFilterIn]) -> Any:
+    qs = _catalogues_visible(request).select_related("owner")
+    if filters.year is not None:
+        qs = qs.filter(year=filters.year)
+    if filters.owner is not None:
+        # no 404 for an owner outside the subtree: the rules set above it are visible too
+        qs = qs.filter(owner_id=filters.owner)
+    if filters.current is not None:
+        qs = qs.filter(is_current=filters.current)
+    return qs.order_by("-year", "owner__path", "-version")
+
+
+@router.get("/catalogues/{catalogue_id}", response=responses(CatalogueDetailOut, 404))
+def catalogue_detail(request: HttpRequest, catalogue_id: ObjectId) -> RuleCatalogue:
+    return _catalogue(request, catalogue_id)
+
+
+@router.post("/catalogues", response=responses(CatalogueOut, 400, 403, 404, status=201))
+def catalogue_create(request: HttpRequest, payload: CatalogueCreateIn) -> tuple[int, Any]:
+    owner = org_for_user(request.user, payload.owner_id)
+    catalogue = services.catalogue_from_preset(
+        actor=Actor.from_request(request),
+        county=owner.county,
+        owner=owner,
+        year=payload.year,
+        preset=payload.preset,
+    )
+    return 201, catalogue
+
+
+@router.post(
+    "/catalogues/{catalogue_id}/revise",
+    response=responses(CatalogueOut, 400, 403, 404, status=201),
+)
+def catalogue_revise(
+    request: HttpRequest, catalogue_id: ObjectId, payload: CatalogueReviseIn
+) -> tuple[int, Any]:
+    """The next version: the old one stays, with the entries scored under it."""
+    catalogue = _catalogue(request, catalogue_id)
+    revised = services.catalogue_revise(
+        actor=Actor.from_request(request),
+        catalogue=catalogue,
+        items=[item.spec() for item in payload.items],
+        base_points=payload.base_point_values(),
+        name=payload.name,
+    )
+    return 201, revised
+
+
+# --- claims -------------------------------------------------------------------------------
+
+
+@router.get("/claims", response=responses(list[ClaimOut], 404))
+@paginate(LimitOffset)
+def claim_list(request: HttpRequest, filters: Query[ClaimFilterIn]) -> Any:
+    """Visible claims, newest first; the same number of queries for any page size."""
+    qs = _claims_visible(request)
+    if filters.branch_id is not None:
+        qs = qs.filter(branch=org_for_user(request.user, filters.branch_id))
+    if filters.member_id is not None:
+        qs = qs.filter(member_id=filters.member_id)
+    for field in ("year", "quarter", "status", "source"):
+        value = getattr(filters, field)
+        if value is not None:
+            qs = qs.filter(**{field: value})
+    return qs.select_related("branch", "member", "item").order_by("-occurred_on", "-pk")
+
+
+@router.post("/claims", response=replayable(ClaimOut))
+def claim_submit(
+    request: HttpRequest,
+    payload: ClaimIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=64),
+) -> tuple[int, Claim]:
+    """A member's self-report of their own activity. 201 when made; 200 with the same claim
+    when the key was seen before (a double tap)."""
+    member_id = scope_for(request.user).member_id
+    if member_id is None:
+        raise PermissionDenied
+    member = member_for_user(request.user, member_id)
+    item = _item(request, payload.item_id)
+    key = _key(idempotency_key, payload.idempotency_key)
+    seen = Claim.objects.filter(member=member, idempotency_key=key).exists()
+    claim = services.claim_submit(
+        actor=Actor.from_request(request),
+        branch=member.branch,
+        member=member,
+        item=item,
+        occurred_on=payload.occurred_on,
+        place=payload.place,
+        description=payload.description,
+        points=payload.points,
+        evidence=payload.evidence,
+        idempotency_key=key,
+    )
+    return (200 if seen else 201), _claim(request, claim.pk)
+
+
+@router.post("/claims/batch", response=replayable(list[ClaimOut]))
+def claim_record_many(
+    request: HttpRequest,
+    payload: ClaimBatchIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=64),
+) -> tuple[int, QuerySet[Claim]]:
+    """The committee records one item for many members ("twelve members cleared snow"). All or
+    nothing; the same key again returns the same claims with 200."""
+    branch = org_for_user(request.user, payload.branch_id)
+    members = _members(request, payload.member_ids)
+    item = _item(request, payload.item_id)
+    key = _key(idempotency_key, payload.idempotency_key)
+    seen = Claim.objects.filter(member__in=members, idempotency_key=key).count() == len(members)
+    claims = services.claim_record_many(
+        actor=Actor.from_request(request),
+        branch=branch,
+        item=item,
+        members=members,
+        occurred_on=payload.occurred_on,
+        place=payload.place,
+        description=payload.description,
+        points=payload.points,
+        evidence=payload.evidence,
+        idempotency_key=key,
+    )
+    rows = (
+        Claim.objects.filter(pk__in=[c.pk for c in claims])
+        .select_related("branch", "member", "item")
+        .order_by("member__name", "pk")
+    )
+    return (200 if seen else 201), rows
+
+
+@router.post("/claims/review-batch", response=responses(list[ClaimOut], 400, 403, 404))
+def claim_review_many(request: HttpRequest, payload: ReviewBatchIn) -> QuerySet[Claim]:
+    """The quarterly review of many claims: approve as requested, or reject with one reason."""
+    branch = org_for_user(request.user, payload.branch_id)
+    claims = list(_claims_visible(request).filter(pk__in=payload.claim_ids))
+    if len(claims) != len(set(payload.claim_ids)):
+        raise Http404
+    decided = services.claim_review_many(
+        actor=Actor.from_request(request),
+        branch=branch,
+        claims=claims,
+        decision=payload.decision,
+        reason=payload.reason,
+    )
+    return (
+        Claim.objects.filter(pk__in=[c.pk for c in decided])
+        .select_related("branch", "member", "item")
+        .order_by("occurred_on", "pk")
+    )
+
+
+@router.get("/claims/{claim_id}", response=responses(ClaimDetailOut, 404))
+def claim_detail(request: HttpRequest, claim_id: ObjectId) -> dict[str, Any]:
+    # declared after /claims/batch and /claims/review-batch, which it would otherwise shadow
+    claim = _claim(request, claim_id)
+    show = scope_for(request.user).can_manage_org(claim.branch)
+    return ClaimDetailOut.of(claim, show_reporter=show)
+
+
+@router.post("/claims/{claim_id}/review", response=responses(ClaimOut, 400, 403, 404))
+def claim_review(request: HttpRequest, claim_id: ObjectId, payload: ReviewIn) -> Claim:
+    """Approve, adjust within the item's range, or reject with a reason. A public report is
+    approved (or adjusted) under the item it falls under (`item_id`)."""
+    claim = _claim(request, claim_id)
+    item = _item(request, payload.item_id) if payload.item_id is not None else None
+    services.claim_review(
+        actor=Actor.from_request(request),
+        claim=claim,
+        decision=payload.decision,
+        points=payload.points,
+        reason=payload.reason,
+        item=item,
+    )
+    return _claim(request, claim.pk)
+
+
+# --- the public ---------------------------------------------------------------------------
+
+
+def _public_member(branch_id: int, name: str) -> tuple[Org, Member]:
+    """The branch and the member the public names, as on the branch's notice (names only)."""
+    branch = selectors.branch_public(ref=str(branch_id))
+    name = name.strip()
+    found = list(selectors.branch_members_public(branch=branch).filter(name=name)[:2])
+    if not found:
+        raise services.ServiceError(f"“{branch.name}”没有名为“{name}”的党员")
+    if len(found) > 1:
+        raise services.ServiceError(f"“{branch.name}”有多名党员名为“{name}”，请直接向支部反映")
+    return branch, found[0]
+
+
+@router.post(
+    "/public-reports",
+    auth=None,
+    throttle=PUBLIC_THROTTLE,
+    response=public_responses(ReceivedOut, 400, 404, status=201),
+)
+def public_report(
+    request: HttpRequest,
+    payload: PublicReportIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=64),
+) -> tuple[int, dict[str, Any]]:
+    """Anyone reports a member's conduct (群众反映), leaving a contact so the committee can
+    check; the committee decides whether it leads to a deduction. Nothing about the member or
+    the review is returned, only a reference number."""
+    branch, member = _public_member(payload.branch_id, payload.member_name)
+    claim = services.public_report_submit(
+        actor=Actor.from_request(request),
+        branch=branch,
+        member=member,
+        occurred_on=payload.occurred_on,
+        place=payload.place,
+        description=payload.description,
+        reporter_name=payload.reporter_name,
+        reporter_contact=payload.reporter_contact,
+        idempotency_key=_key(idempotency_key, payload.idempotency_key),
+    )
+    return 201, {"reference": claim.pk, "message": "已收到您的反映，支部委员会将核实处理"}
+
+
+def _notice_objection(objection: Objection, names: dict[int | None, str]) -> dict[str, Any]:
+    return {
+        "id": objection.pk,
+        "member_name": names.get(objection.member_id, ""),
+        "text": objection.text,
+        "status": objection.status,
+        "answer": objection.answer,
+        "submitted_at": objection.submitted_at,
+        "answered_at": objection.answered_at,
+    }
+
+
+def _names(posting: Posting) -> dict[int | None, str]:
+    return {line.get("member_id"): line["name"] for line in posting.lines}
+
+
+@router.get("/notices/{slug}", auth=None, response=public_responses(NoticeOut, 404))
+def notice_detail(request: HttpRequest, slug: SlugPath) -> dict[str, Any]:
+    """A branch's quarterly notice (公示), for anyone: names and points, never an ID number or
+    a phone; the objections beside it with the committee's answers, never their contacts."""
+    posting = selectors.posting_public(slug=slug)
+    names = _names(posting)
+    return {
+        "slug": posting.slug,
+        "branch_name": posting.branch.name,
+        "parent_name": posting.branch.parent.name if posting.branch.parent else "",
+        "year": posting.year,
+        "quarter": posting.quarter,
+        "published_at": posting.published_at,
+        "objections_until": posting.objections_until,
+        "head_seq": posting.head_seq,
+        "head_hash": posting.head_hash,
+        "lines": posting.lines,
+        "objections": [
+            _notice_objection(o, names)
+            for o in selectors.posting_objections_public(posting=posting)
+        ],
+    }
+
+
+@router.get("/notices/{slug}/check", auth=None, response=public_responses(NoticeCheckOut, 404))
+def notice_check(request: HttpRequest, slug: SlugPath) -> Any:
+    """Whether the ledger still matches the notice: anyone can ask, at any time."""
+    return selectors.posting_check(posting=selectors.posting_public(slug=slug))
+
+
+@router.post(
+    "/notices/{slug}/objections",
+    auth=None,
+    throttle=PUBLIC_THROTTLE,
+    response={
+        **public_responses(NoticeObjectionOut, 400, 404, status=201),
+        200: NoticeObjectionOut,
+    },
+)
+def objection_submit(
+    request: HttpRequest,
+    slug: SlugPath,
+    payload: ObjectionIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=64),
+) -> tuple[int, dict[str, Any]]:
+    """Anyone objects to a notice within its window (异议), with a contact for the committee's
+    reply; the answer is posted on the notice. The same key twice is one objection (200)."""
+    posting = selectors.posting_public(slug=slug)
+    names = _names(posting)
+    member = None
+    if payload.member_id is not None:
+        # only a member on this notice: no name is ever told for another id
+        if payload.member_id not in names:
+            raise services.ServiceError("所选党员不在本次公示的名单中")
+        member = Member.objects.get(pk=payload.member_id)
+    key = _key(idempotency_key, payload.idempotency_key)
+    seen = Objection.objects.filter(posting=posting, idempotency_key=key).exists()
+    objection = services.objection_submit(
+        actor=Actor.from_request(request),
+        posting=posting,
+        text=payload.text,
+        contact_name=payload.contact_name,
+        contact=payload.contact,
+        member=member,
+        idempotency_key=key,
+    )
+    return (200 if seen else 201), _notice_objection(objection, names)
+
+
+@router.get("/objections", response=responses(list[ObjectionOut], 404))
+@paginate(LimitOffset)
+def objection_list(request: HttpRequest, filters: Query[ObjectionFilterIn]) -> Any:
+    """Objections to the notices of branches the user manages, open ones first."""
+    branch = None
+    if filters.branch_id is not None:
+        branch = org_for_user(request.user, filters.branch_id)
+    qs = selectors.objections_inbox(user=request.user, branch=branch)
+    if filters.status is not None:
+        qs = qs.filter(status=filters.status)
+    return qs
+
+
+@router.post("/objections/{objection_id}/answer", response=responses(ObjectionOut, 400, 403, 404))
+def objection_answer(request: HttpRequest, objection_id: ObjectId, payload: AnswerIn) -> Any:
+    """The committee answers an objection; the answer is posted beside it, and never changes."""
+    objection = selectors.objection_for_manager(user=request.user, pk=objection_id)
+    services.objection_answer(
+        actor=Actor.from_request(request), objection=objection, answer=payload.answer
+    )
+    return selectors.objection_for_manager(user=request.user, pk=objection_id)
+
+
+# --- deductions, sign-off, reversal -------------------------------------------------------
+
+
+@router.post("/deductions", response=responses(EntryOut, 400, 403, 404, status=201))
+def deduction_record(
+    request: HttpRequest,
+    payload: DeductionIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=64),
+) -> tuple[int, LedgerEntry]:
+    """The committee deducts points with its reason, in the member's own branch."""
+    member = member_for_user(request.user, payload.member_id)
+    item = _item(request, payload.item_id)
+    report = _claim(request, payload.report_id) if payload.report_id is not None else None
+    entry = services.deduction_record(
+        actor=Actor.from_request(request),
+        branch=member.branch,
+        member=member,
+        item=item,
+        reason=payload.reason,
+        occurred_on=payload.occurred_on,
+        points=payload.points,
+        place=payload.place,
+        report=report,
+        idempotency_key=_key(idempotency_key, payload.idempotency_key),
+    )
+    return 201, _entries(request).get(pk=entry.pk)
+
+
+@router.post(
+    "/branches/{branch_id}/base-points",
+    response=responses(list[EntryOut], 400, 403, 404, status=201),
+)
+def base_points_record(
+    request: HttpRequest, branch_id: ObjectId, payload: YearIn
+) -> tuple[int, QuerySet[LedgerEntry]]:
+    """Credit each active member the year's base points for their category (once a year; a
+    second call credits only members added since)."""
+    branch = org_for_user(request.user, branch_id)
+    entries = services.base_points_record(
+        actor=Actor.from_request(request), branch=branch, year=payload.year
+    )
+    return 201, _entries(request).filter(pk__in=[e.pk for e in entries]).order_by("seq")
+
+
+@router.post(
+    "/branches/{branch_id}/quarters/{year}/{quarter}/sign-off",
+    response=responses(QuarterCloseOut, 400, 403, 404, status=201),
+)
+def quarter_sign_off(
+    request: HttpRequest, branch_id: ObjectId, year: YearPath, quarter: QuarterPath
+) -> tuple[int, QuarterClose]:
+    """The branch secretary signs the quarter (书记签字确认): only the secretary may."""
+    branch = org_for_user(request.user, branch_id)
+    close = services.quarter_sign_off(
+        actor=Actor.from_request(request), branch=branch, quarter=Quarter(year, quarter)
+    )
+    return 201, close
+
+
+@router.post("/entries/{entry_id}/reverse", response=responses(EntryOut, 400, 403, 404, status=201))
+def entry_reverse(
+    request: HttpRequest, entry_id: ObjectId, payload: ReverseIn
+) -> tuple[int, LedgerEntry]:
+    """Correct an entry (冲正) with a new, opposite entry in the current quarter."""
+    entry = _entries(request).filter(pk=entry_id).first()
+    if entry is None:
+        raise Http404
+    reversal = services.entry_reverse(
+        actor=Actor.from_request(request), entry=entry, reason=payload.reason
+    )
+    return 201, _entries(request).get(pk=reversal.pk)
+
+
+# --- ledger reads -------------------------------------------------------------------------
+
+
+@router.get("/branches/{branch_id}/entries", response=responses(list[EntryOut], 404))
+@paginate(LimitOffset)
+def branch_entries(request: HttpRequest, branch_id: ObjectId, filters: Query[EntryFilterIn]) -> Any:
+    """A branch's ledger in chain order, each entry marked counted once its quarter is signed."""
+    branch = org_for_user(request.user, branch_id)
+    qs = _entries(request).filter(branch=branch)
+    for field in ("year", "quarter", "member_id"):
+        value = getattr(filters, field)
+        if value is not None:
+            qs = qs.filter(**{field: value})
+    return qs.order_by("seq")
+
+
+@router.get(
+    "/branches/{branch_id}/quarters/{year}/{quarter}/table",
+    response=responses(BranchTableOut, 404),
+)
+def branch_table(
+    request: HttpRequest, branch_id: ObjectId, year: YearPath, quarter: QuarterPath
+) -> dict[str, Any]:
+    """The branch's quarter as posted (一张表): counted points only."""
+    branch = org_for_user(request.user, branch_id)
+    rows = selectors.branch_quarter_table(
+        user=request.user, branch=branch, quarter=Quarter(year, quarter)
+    )
+    return {
+        "branch": branch,
+        "year": year,
+        "quarter": quarter,
+        "rows": [{**row, "member_name": row["member__name"]} for row in rows],
+    }
+
+
+@router.get("/members/{member_id}/totals", response=responses(MemberTotalsOut, 404))
+def member_totals(
+    request: HttpRequest, member_id: ObjectId, filters: Query[YearIn]
+) -> dict[str, Any]:
+    """A member's counted points for the year, by part."""
+    member = member_for_user(request.user, member_id)
+    totals = selectors.member_year_totals(user=request.user, member=member, year=filters.year)
+    return {"member": member, "year": filters.year, **asdict(totals)}

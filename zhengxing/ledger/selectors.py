@@ -189,3 +189,183 @@ def ledger_chain_problems(*, county_id: int | None = None) -> tuple[int, list[Ch
         if problem is not None:
             problems.append(problem)
     return len(seen | set(heads)), problems
+
+
+# --- public notices, objections and the review workflow (added with the workflow pages) ---
+# Imports for this block only; the lead may merge them into the imports at the top.
+from zhengxing.orgs.models import subtree_q  # noqa: E402
+from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, ROLE_MANAGES, MemberStatus  # noqa: E402
+
+from .models import Objection, Posting  # noqa: E402
+from .rules import ClaimSource  # noqa: E402
+
+
+def posting_public(*, slug: str) -> Posting:
+    """A posted notice by its public slug, for anyone (no login): 404 when there is none."""
+    posting = (
+        Posting.objects.select_related("branch", "branch__parent", "close")
+        .filter(slug=slug)
+        .first()
+    )
+    if posting is None:
+        raise Http404
+    return posting
+
+
+def posting_objections_public(*, posting: Posting) -> QuerySet[Objection]:
+    """The objections to a notice with their answers, oldest first. Callers show only the
+    text, the answer and the dates: never the contact."""
+    return (
+        Objection.objects.filter(posting=posting)
+        .only("pk", "posting_id", "member_id", "text", "status", "answer", "submitted_at",
+              "answered_at")
+        .order_by("submitted_at", "pk")
+    )  # fmt: skip
+
+
+def posting_of(*, user: AnyUser, branch: Org, quarter: Quarter) -> Posting | None:
+    _branch_visible(user, branch)
+    return Posting.objects.filter(
+        branch=branch, year=quarter.year, quarter=quarter.number
+    ).first()
+
+
+@dataclass(frozen=True)
+class PostingCheck:
+    """Whether the ledger still matches a posted notice. `matches`: the entry at the posted
+    head still has the posted hash and the chain verifies from the start up to it. `chain_ok`:
+    the branch's whole chain, to today, still verifies (later entries included)."""
+
+    matches: bool
+    problem: str
+    chain_ok: bool
+    chain_problem: str
+    entries_checked: int
+    current_seq: int
+
+
+def posting_check(*, posting: Posting) -> PostingCheck:
+    """Anyone can check a notice later: walk the branch's chain up to the posted head (two
+    queries for the rows and anchors, one for the head; the walk is chain.verify_chain)."""
+    rows = list(
+        LedgerEntry.objects.filter(branch_id=posting.branch_id)
+        .order_by("seq")
+        .values("id", "prev_hash", "hash", *CONTENT_FIELDS)
+    )
+    posted = [row for row in rows if row["seq"] <= posting.head_seq]
+    problem = verify_chain(
+        posting.branch_id, posted, head=(posting.head_seq, posting.head_hash)
+    )
+    head = (
+        BranchChainHead.objects.filter(branch_id=posting.branch_id)
+        .values_list("seq", "hash")
+        .first()
+    )
+    anchors = dict(
+        QuarterClose.objects.filter(branch_id=posting.branch_id, head_seq__gt=0).values_list(
+            "head_seq", "head_hash"
+        )
+    )
+    whole = verify_chain(posting.branch_id, rows, head=head, anchors=anchors)
+    return PostingCheck(
+        matches=problem is None,
+        problem=problem.message if problem else "",
+        chain_ok=whole is None,
+        chain_problem=whole.message if whole else "",
+        entries_checked=len(posted),
+        current_seq=head[0] if head else 0,
+    )
+
+
+def branch_public(*, ref: str) -> Org:
+    """A branch for the public report form, by its id or its code (a code used in more than
+    one county is ambiguous: 404)."""
+    qs = Org.objects.filter(kind__in=MEMBER_HOLDING_KINDS, is_active=True)
+    matches = list(qs.filter(pk=int(ref))[:1]) if ref.isdigit() else []
+    if not matches:
+        matches = list(qs.filter(code=ref)[:2])
+    if len(matches) != 1:
+        raise Http404
+    return matches[0]
+
+
+def branch_members_public(*, branch: Org) -> QuerySet[Member]:
+    """The branch's current members, names only, for the public to say whom a report is about."""
+    return (
+        Member.objects.filter(branch=branch)
+        .exclude(status__in=(MemberStatus.TRANSFERRED_OUT, MemberStatus.DECEASED))
+        .only("pk", "name")
+        .order_by("name", "pk")
+    )
+
+
+def branches_managed(*, user: AnyUser) -> QuerySet[Org]:
+    """The member-holding organisations the user may run the review workflow for."""
+    scope = scope_for(user)
+    qs = Org.objects.filter(kind__in=MEMBER_HOLDING_KINDS)
+    if scope.everything:
+        return qs.order_by("path")
+    q = Q(pk__in=[])
+    for grant in scope.grants:
+        if grant.role in ROLE_MANAGES:
+            q |= subtree_q(grant.path)
+    return qs.filter(q).order_by("path")
+
+
+def branch_for_manager(*, user: AnyUser, pk: int) -> Org:
+    """A branch the user manages; 404 otherwise (no hint that it exists)."""
+    branch = branches_managed(user=user).filter(pk=pk).first()
+    if branch is None:
+        raise Http404
+    return branch
+
+
+def claim_for_manager(*, user: AnyUser, pk: int) -> Claim:
+    """A claim of a branch the user manages, with its member and item; 404 otherwise."""
+    claim = Claim.objects.select_related("member", "item", "branch").filter(pk=pk).first()
+    if claim is None or not scope_for(user).can_manage_org(claim.branch):
+        raise Http404
+    return claim
+
+
+def claim_for_user(*, user: AnyUser, pk: int) -> Claim:
+    """A claim the user may see: their own, or one of a branch in their subtree; else 404."""
+    claim = Claim.objects.select_related("branch").filter(pk=pk).first()
+    scope = scope_for(user)
+    if claim is None or not (
+        claim.member_id == scope.member_id or scope.can_see_org(claim.branch)
+    ):
+        raise Http404
+    return claim
+
+
+def public_reports_pending(*, user: AnyUser, branch: Org) -> QuerySet[Claim]:
+    """The public's reports about the branch's members still awaiting the committee."""
+    _branch_visible(user, branch)
+    return (
+        Claim.objects.filter(
+            branch=branch, source=ClaimSource.PUBLIC, status=ClaimStatus.PENDING
+        )
+        .select_related("member")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def objections_inbox(*, user: AnyUser, branch: Org | None = None) -> QuerySet[Objection]:
+    """Objections to the notices of branches the user manages (open ones first), with their
+    notices and branches preloaded."""
+    branches = branches_managed(user=user)
+    if branch is not None:
+        branches = branches.filter(pk=branch.pk)
+    return (
+        Objection.objects.filter(posting__branch__in=branches)
+        .select_related("posting", "posting__branch", "member")
+        .order_by("-status", "submitted_at", "pk")
+    )
+
+
+def objection_for_manager(*, user: AnyUser, pk: int) -> Objection:
+    objection = objections_inbox(user=user).filter(pk=pk).first()
+    if objection is None:
+        raise Http404
+    return objection

@@ -10,20 +10,23 @@ reviews, cap arithmetic and sign-off of one branch serialise; the unique constra
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Abs, Coalesce
 from django.utils import timezone
 
+from zhengxing.audit import pii
 from zhengxing.audit.services import Actor, audit_event, audit_record, audit_record_many
 from zhengxing.orgs.models import County, Member, Org
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus, OrgKind, Role
-from zhengxing.orgs.selectors import Scope, scope_for
+from zhengxing.orgs.selectors import Scope, scope_for_actor
 from zhengxing.orgs.services import ServiceError, county_root
 
 from .chain import CONTENT_FIELDS, entry_hash
@@ -32,6 +35,8 @@ from .models import (
     CategoryBase,
     Claim,
     LedgerEntry,
+    Objection,
+    Posting,
     QuarterClose,
     RuleCatalogue,
     RuleItem,
@@ -58,7 +63,7 @@ from .rules import (
     sign_off_problem,
     signed_points,
 )
-from .selectors import catalogue_applying, closed_quarters
+from .selectors import catalogue_applying, closed_quarters, counted_entries
 
 __all__ = [
     "ServiceError",
@@ -71,6 +76,8 @@ __all__ = [
     "claim_submit",
     "deduction_record",
     "entry_reverse",
+    "objection_answer",
+    "objection_submit",
     "public_report_submit",
     "quarter_sign_off",
 ]
@@ -81,13 +88,6 @@ DECISIONS = {
     ADJUST: ClaimStatus.ADJUSTED,
     REJECT: ClaimStatus.REJECTED,
 }
-
-
-def _scope(actor: Actor) -> Scope:
-    if actor.is_system:
-        return Scope(grants=(), member_id=None, everything=True)
-    assert actor.user is not None
-    return scope_for(actor.user)
 
 
 def _require(allowed: bool) -> None:
@@ -254,7 +254,7 @@ def catalogue_from_preset(
     """A county's (owner None) or a township's catalogue for a year, copied from a preset. If
     the owner already has one for the year, this becomes its next version."""
     owner = _catalogue_owner(county, owner)
-    _require(_scope(actor).can_manage_tree(owner))
+    _require(scope_for_actor(actor).can_manage_tree(owner))
     spec = PRESETS.get(preset)
     if spec is None:
         raise ServiceError(f"没有名为“{preset}”的积分规则模板")
@@ -305,7 +305,7 @@ def catalogue_revise(
 ) -> RuleCatalogue:
     """The next version of a catalogue. The old version stays, with the entries scored under it."""
     owner = Org.objects.get(pk=catalogue.owner_id)
-    _require(_scope(actor).can_manage_tree(owner))
+    _require(scope_for_actor(actor).can_manage_tree(owner))
     if not catalogue.is_current:
         raise ServiceError("只能在当前版本的基础上修改积分规则")
     if base_points is None:
@@ -531,7 +531,7 @@ def claim_submit(
 ) -> Claim:
     """A member's self-report (个人申报): when, where, what happened, the item, and optional
     photo evidence. Submitting the same form twice (same key) returns the first claim."""
-    scope = _scope(actor)
+    scope = scope_for_actor(actor)
     _require(scope.everything or scope.member_id == member.pk)
     key = _key(idempotency_key)
     existing = Claim.objects.filter(member=member, idempotency_key=key).first()
@@ -608,7 +608,7 @@ def claim_record_many(
     """The committee registers one item for many members in one form (登记建账: "twelve members
     cleared snow"). The claims wait for the quarterly review like any other. All or nothing:
     one member who cannot have it refuses the whole form, naming them."""
-    _require(_scope(actor).can_manage_org(branch))
+    _require(scope_for_actor(actor).can_manage_org(branch))
     key = _key(idempotency_key)
     place = _text(place, field="活动地点", limit=200)
     description = _text(description, field="活动内容", limit=2000)
@@ -752,7 +752,7 @@ def _lock_branch_claim(actor: Actor, claim: Claim) -> tuple[Org, BranchChainHead
     """Check the actor manages the claim's branch, then lock (in this order) the branch's chain
     head and the claim, re-read: a second reviewer waits here and then sees the decision."""
     branch = Org.objects.get(pk=claim.branch_id)
-    _require(_scope(actor).can_manage_org(branch))
+    _require(scope_for_actor(actor).can_manage_org(branch))
     head = _lock_head(branch)
     locked = Claim.objects.select_for_update().get(pk=claim.pk)
     return branch, head, locked
@@ -779,7 +779,7 @@ def claim_review(
     if decision not in DECISIONS:
         raise ServiceError(f"未知的审核结论“{decision}”")
     branch, head, claim = _lock_branch_claim(actor, claim)
-    scope = _scope(actor)
+    scope = scope_for_actor(actor)
     reason = _text(reason, field="驳回理由", limit=500, required=decision == REJECT)
     problem = _decided_problem(claim) or (
         "不能审核本人的申报"
@@ -844,7 +844,7 @@ def claim_review_many(
     reason): set-based, with caps applied in the order the claims occurred."""
     if decision not in (APPROVE, REJECT):
         raise ServiceError("批量审核只能批准或驳回")
-    scope = _scope(actor)
+    scope = scope_for_actor(actor)
     _require(scope.can_manage_org(branch))
     reason = _text(reason, field="驳回理由", limit=500, required=decision == REJECT)
     ids = {c.pk for c in claims}
@@ -916,7 +916,7 @@ def deduction_record(
 ) -> LedgerEntry:
     """The committee deducts points (违规扣分) with its reason; the source is the committee's own
     finding, or a public report (`report`) which this decides."""
-    _require(_scope(actor).can_manage_org(branch))
+    _require(scope_for_actor(actor).can_manage_org(branch))
     key = _key(idempotency_key)
     reason = _text(reason, field="扣分理由", limit=500)
     place = _text(place, field="地点", limit=200, required=False)
@@ -1004,11 +1004,16 @@ def _is_secretary_of(scope: Scope, branch: Org) -> bool:
     )
 
 
+def may_sign_off(*, actor: Actor, branch: Org) -> bool:
+    """Whether the actor may sign the branch's quarters (the page shows the button by this)."""
+    return _is_secretary_of(scope_for_actor(actor), branch)
+
+
 @transaction.atomic
 def quarter_sign_off(*, actor: Actor, branch: Org, quarter: Quarter) -> QuarterClose:
     """The branch secretary signs the quarter (书记签字确认): it closes, its entries count from
     now on, and the chain head at this moment is kept as the anchor the notice will show."""
-    _require(_is_secretary_of(_scope(actor), branch))
+    _require(_is_secretary_of(scope_for_actor(actor), branch))
     head = _lock_head(branch)
     pending = Claim.objects.filter(
         branch=branch, year=quarter.year, quarter=quarter.number, status=ClaimStatus.PENDING
@@ -1063,6 +1068,7 @@ def quarter_sign_off(*, actor: Actor, branch: Org, quarter: Quarter) -> QuarterC
             "deduction_total": points_text(totals["deduction_total"]),
         },
     )
+    _posting_create(actor=actor, branch=branch, close=close)
     return close
 
 
@@ -1071,7 +1077,7 @@ def entry_reverse(*, actor: Actor, entry: LedgerEntry, reason: str) -> LedgerEnt
     """Correct an entry (冲正): a new entry with the opposite points, in the current quarter,
     which must be open. The wrong entry stays in the chain, as on paper."""
     branch = Org.objects.get(pk=entry.branch_id)
-    _require(_scope(actor).can_manage_org(branch))
+    _require(scope_for_actor(actor).can_manage_org(branch))
     reason = _text(reason, field="冲正理由", limit=500)
     head = _lock_head(branch)
     entry = LedgerEntry.objects.get(pk=entry.pk)
@@ -1124,7 +1130,7 @@ def base_points_record(*, actor: Actor, branch: Org, year: int) -> list[LedgerEn
     """Credit each active member of the branch the year's base points (基础积分) for their
     category, under the catalogue's base item, in the current quarter. Once per member and
     year: a second run credits only members added since."""
-    _require(_scope(actor).can_manage_org(branch))
+    _require(scope_for_actor(actor).can_manage_org(branch))
     catalogue = catalogue_applying(branch=branch, year=year)
     if catalogue is None:
         raise ServiceError(f"本支部{year}年还没有适用的积分规则")
@@ -1181,3 +1187,193 @@ def base_points_record(*, actor: Actor, branch: Org, year: int) -> list[LedgerEn
         after={"year": year, "item_id": base_item.pk, "members": [m.pk for m in members]},
     )
     return entries
+
+
+# --- public posting (公示) and objections -------------------------------------------------
+
+OBJECTION_DAYS_DEFAULT = 7
+
+
+def objection_days() -> int:
+    """How long the public may object to a notice: settings.ZHENGXING_OBJECTION_DAYS, or 7."""
+    return int(getattr(settings, "ZHENGXING_OBJECTION_DAYS", OBJECTION_DAYS_DEFAULT))
+
+
+def _sum_or_zero(entries: Any) -> Coalesce:
+    """A member's sum over `entries` (correlated on OuterRef("pk")) as one scalar subquery."""
+    return Coalesce(
+        Subquery(entries.order_by().values("member_id").annotate(s=Sum("points")).values("s")[:1]),
+        Value(ZERO),
+    )
+
+
+def posting_lines(*, branch: Org, quarter: Quarter) -> list[dict[str, Any]]:
+    """What a notice posts for each member of the branch: the quarter's additions (base and
+    bonus), deductions (negative) and total, and the year's counted total up to this quarter.
+    Names only: never an ID number or phone. One query, whatever the number of members;
+    members who left the branch still appear if they have entries in the quarter."""
+    in_quarter = LedgerEntry.objects.filter(
+        member_id=OuterRef("pk"), branch_id=branch.pk, year=quarter.year, quarter=quarter.number
+    )
+    rows = (
+        Member.objects.filter(
+            (
+                Q(branch_id=branch.pk)
+                & ~Q(status__in=(MemberStatus.TRANSFERRED_OUT, MemberStatus.DECEASED))
+            )
+            | Q(Exists(in_quarter))
+        )
+        .annotate(
+            additions=_sum_or_zero(in_quarter.filter(part__in=(Part.BASE, Part.BONUS))),
+            deductions=_sum_or_zero(in_quarter.filter(part=Part.DEDUCTION)),
+            year_total=_sum_or_zero(
+                counted_entries().filter(
+                    member_id=OuterRef("pk"), year=quarter.year, quarter__lte=quarter.number
+                )
+            ),
+        )
+        .order_by("name", "pk")
+        .values("pk", "name", "additions", "deductions", "year_total")
+    )
+    return [
+        {
+            "member_id": row["pk"],
+            "name": row["name"],
+            "additions": points_text(row["additions"]),
+            "deductions": points_text(row["deductions"]),
+            "total": points_text(row["additions"] + row["deductions"]),
+            "year_total": points_text(row["year_total"]),
+        }
+        for row in rows
+    ]
+
+
+def _posting_create(*, actor: Actor, branch: Org, close: QuarterClose) -> Posting:
+    """The quarter's public notice, made in the sign-off's transaction: its lines frozen, the
+    signed chain head repeated, and the objection window opened."""
+    quarter = Quarter(close.year, close.quarter)
+    posting = Posting.objects.create(
+        county_id=branch.county_id,
+        branch=branch,
+        close=close,
+        slug=secrets.token_urlsafe(12),
+        year=close.year,
+        quarter=close.quarter,
+        published_at=actor.now,
+        objections_until=_today(actor) + dt.timedelta(days=objection_days()),
+        head_seq=close.head_seq,
+        head_hash=close.head_hash,
+        lines=posting_lines(branch=branch, quarter=quarter),
+    )
+    audit_record(
+        actor=actor,
+        action="ledger.posting.publish",
+        object_type="posting",
+        object_id=posting.pk,
+        county_id=branch.county_id,
+        summary=f"{branch.name} {quarter.label}积分公示，异议期至{posting.objections_until}",
+        after={
+            "branch_id": branch.pk,
+            "quarter": str(quarter),
+            "slug": posting.slug,
+            "objections_until": posting.objections_until.isoformat(),
+            "head_seq": posting.head_seq,
+            "head_hash": posting.head_hash,
+            "members": len(posting.lines),
+        },
+    )
+    return posting
+
+
+def objection_snapshot(objection: Objection) -> dict[str, Any]:
+    """What the audit log keeps of an objection: never the contact."""
+    return {
+        "posting_id": objection.posting_id,
+        "member_id": objection.member_id,
+        "text": objection.text,
+        "contact_name": objection.contact_name,
+        "status": objection.status,
+        "answer": objection.answer,
+    }
+
+
+@transaction.atomic
+def objection_submit(
+    *,
+    actor: Actor,
+    posting: Posting,
+    text: str,
+    contact_name: str,
+    contact: str,
+    member: Member | None = None,
+    idempotency_key: str,
+) -> Objection:
+    """Anyone (no login needed) objects to a posted notice within its window, leaving a
+    contact so the committee can reach them; the contact is kept encrypted and never posted.
+    Submitting the same form twice (same key) returns the first objection."""
+    key = _key(idempotency_key)
+    existing = Objection.objects.filter(posting=posting, idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    if _today(actor) > posting.objections_until:
+        raise ServiceError("异议期已过")
+    text = _text(text, field="异议内容", limit=1000)
+    contact_name = _text(contact_name, field="姓名", limit=50, required=False)
+    contact = _text(contact, field="联系方式", limit=100)
+    if member is not None and member.pk not in {line["member_id"] for line in posting.lines}:
+        raise ServiceError(f"“{member.name}”不在本次公示的名单中")
+    objection = Objection(
+        county_id=posting.county_id,
+        posting=posting,
+        member=member,
+        text=text,
+        contact_name=contact_name,
+        contact_enc=pii.encrypt(contact),
+        submitted_at=actor.now,
+        idempotency_key=key,
+    )
+    try:
+        with transaction.atomic():
+            objection.save()
+    except IntegrityError:
+        # the other tap won the race: it is the one objection
+        return Objection.objects.get(posting=posting, idempotency_key=key)
+    audit_record(
+        actor=actor,
+        action="ledger.objection.submit",
+        object_type="objection",
+        object_id=objection.pk,
+        county_id=posting.county_id,
+        summary=f"对{posting.year}年第{posting.quarter}季度积分公示的异议：{text[:100]}",
+        after=objection_snapshot(objection),
+    )
+    return objection
+
+
+@transaction.atomic
+def objection_answer(*, actor: Actor, objection: Objection, answer: str) -> Objection:
+    """The branch committee answers an objection; the answer is posted beside it on the
+    notice. An answer, once posted, is not changed."""
+    posting = Posting.objects.get(pk=objection.posting_id)
+    branch = Org.objects.get(pk=posting.branch_id)
+    _require(scope_for_actor(actor).can_manage_org(branch))
+    answer = _text(answer, field="答复内容", limit=2000)
+    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    if objection.status == Objection.Status.ANSWERED:
+        raise ServiceError("该异议已答复并公示，不能修改答复")
+    before = objection_snapshot(objection)
+    objection.status = Objection.Status.ANSWERED
+    objection.answer = answer
+    objection.answered_at, objection.answered_by = actor.now, actor.user
+    objection.save(update_fields=["status", "answer", "answered_at", "answered_by"])
+    audit_record(
+        actor=actor,
+        action="ledger.objection.answer",
+        object_type="objection",
+        object_id=objection.pk,
+        county_id=objection.county_id,
+        summary=f"答复异议：{answer[:100]}",
+        before=before,
+        after=objection_snapshot(objection),
+    )
+    return objection

@@ -49,8 +49,8 @@ from .rules import (
     OrgCategory,
     kind_may_sit_under,
 )
-from .selectors import NOTHING, Scope, members_visible_to, orgs_visible_to
-from .services import _scope, apply_member_data, member_snapshot, org_snapshot
+from .selectors import NOTHING, Scope, members_visible_to, orgs_visible_to, scope_for_actor
+from .services import apply_member_data, member_snapshot, org_snapshot
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -209,7 +209,7 @@ class _Import:
         self.county = county
         self.today = today
         self.progress = progress
-        self.scope: Scope = _scope(actor)
+        self.scope: Scope = scope_for_actor(actor)
         self.errors: list[ImportErrorRow] = []
         # the whole tree of the county, one query; invisible orgs are treated as absent
         self.orgs_by_code: dict[str, Org] = {}
@@ -747,7 +747,7 @@ def roster_export(
         actor = user_or_actor
     else:
         actor = Actor.system("export-roster", user=user_or_actor)
-    scope = _scope(actor)
+    scope = scope_for_actor(actor)
     if actor.user is None:
         orgs, members = Org.objects.all(), Member.objects.all()
     else:

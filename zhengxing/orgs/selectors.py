@@ -16,6 +16,8 @@ from .rules import ROLE_MANAGES, ROLE_MANAGES_TREE, ROLE_REVEALS_PII, Role
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
+    from zhengxing.audit.services import Actor
+
     AnyUser = User | AnonymousUser
 
 
@@ -122,6 +124,15 @@ def scope_for(user: AnyUser) -> Scope:
         scope = Scope(grants=grants, member_id=member_id)
     user._zhengxing_scope = scope  # type: ignore[union-attr]
     return scope
+
+
+def scope_for_actor(actor: Actor) -> Scope:
+    """What an actor may touch: a server command everything, an anonymous visitor nothing."""
+    if actor.is_system:
+        return Scope(grants=(), member_id=None, everything=True)
+    if actor.user is None:
+        return Scope(grants=(), member_id=None)
+    return scope_for(actor.user)
 
 
 def forget_scope(user: AnyUser) -> None:

@@ -30,18 +30,11 @@ from .models import (
 )
 from .roster import MemberData
 from .rules import GROUP_KINDS, MEMBER_HOLDING_KINDS, MemberStatus, OrgKind, kind_may_sit_under
-from .selectors import Scope, forget_scope, scope_for
+from .selectors import Scope, forget_scope, scope_for_actor
 
 
 class ServiceError(ValueError):
     """A request the rules refuse; the message is for the person who made it."""
-
-
-def _scope(actor: Actor) -> Scope:
-    if actor.is_system:
-        return Scope(grants=(), member_id=None, everything=True)
-    assert actor.user is not None
-    return scope_for(actor.user)
 
 
 def _require(allowed: bool) -> None:
@@ -130,7 +123,7 @@ def _insert_org(org: Org, *, parent: Org | None) -> None:
 def org_create(
     *, actor: Actor, parent: Org, code: str, name: str, kind: str, **details: Any
 ) -> Org:
-    _require(_scope(actor).can_manage_tree(parent))
+    _require(scope_for_actor(actor).can_manage_tree(parent))
     code, name = code.strip(), name.strip()
     if not code or not name:
         raise ServiceError("组织代码和名称不能为空")
@@ -167,7 +160,7 @@ ORG_EDITABLE = (
 @transaction.atomic
 def org_update(*, actor: Actor, org: Org, **changes: Any) -> Org:
     org = Org.objects.select_for_update().get(pk=org.pk)
-    scope = _scope(actor)
+    scope = scope_for_actor(actor)
     _require(scope.can_manage_tree(org) or (scope.can_manage_org(org) and "code" not in changes))
     unknown = set(changes) - set(ORG_EDITABLE)
     if unknown:
@@ -199,7 +192,7 @@ def org_update(*, actor: Actor, org: Org, **changes: Any) -> Org:
 def org_move(*, actor: Actor, org: Org, parent: Org) -> Org:
     """Move a subtree under a new parent: one set-based path rewrite, with a cycle check."""
     org = Org.objects.select_for_update().get(pk=org.pk)
-    scope = _scope(actor)
+    scope = scope_for_actor(actor)
     _require(scope.can_manage_tree(org) and scope.can_manage_tree(parent))
     if org.parent_id is None:
         raise ServiceError("旗县区根节点不能移动")
@@ -282,7 +275,7 @@ def apply_member_data(member: Member, data: MemberData, branch: Org, group: Org 
 
 @transaction.atomic
 def member_register(*, actor: Actor, county_id: int, data: MemberData, on: dt.date) -> Member:
-    scope = _scope(actor)
+    scope = scope_for_actor(actor)
     branch, group = resolve_placement(county_id, data, scope)
     _require(scope.can_manage_org(branch))
     member = Member(status=data.status, status_since=on)
@@ -317,7 +310,7 @@ def member_register(*, actor: Actor, county_id: int, data: MemberData, on: dt.da
 def member_update(*, actor: Actor, member: Member, data: MemberData, on: dt.date) -> Member:
     """Change a member's record. A change of branch or status goes through the dated history."""
     member = Member.objects.select_for_update().select_related("branch").get(pk=member.pk)
-    scope = _scope(actor)
+    scope = scope_for_actor(actor)
     _require(scope.can_manage_member(member))
     branch, group = resolve_placement(member.county_id, data, scope)
     _require(scope.can_manage_org(branch))
@@ -383,7 +376,7 @@ def member_transfer(
 ) -> Member:
     """Move a member's membership to another branch of the county, keeping the history."""
     member = Member.objects.select_for_update().select_related("branch").get(pk=member.pk)
-    scope = _scope(actor)
+    scope = scope_for_actor(actor)
     _require(scope.can_manage_member(member) and scope.can_manage_org(to_branch))
     if to_branch.county_id != member.county_id:
         raise ServiceError("跨旗县区转接组织关系请先转出")
@@ -414,7 +407,7 @@ def member_set_status(
     *, actor: Actor, member: Member, status: str, on: dt.date, note: str = ""
 ) -> Member:
     member = Member.objects.select_for_update().select_related("branch").get(pk=member.pk)
-    _require(_scope(actor).can_manage_member(member))
+    _require(scope_for_actor(actor).can_manage_member(member))
     if status not in MemberStatus.values:
         raise ServiceError(f"未知的状态“{status}”")
     if status == member.status:
@@ -436,7 +429,7 @@ def member_set_status(
 
 def member_reveal(*, actor: Actor, member: Member) -> dict[str, str]:
     """The full ID number and phone, for an entitled viewer; every reveal is logged."""
-    _require(_scope(actor).can_reveal_member(member))
+    _require(scope_for_actor(actor).can_reveal_member(member))
     audit_record(
         actor=actor,
         action="member.reveal",
@@ -453,7 +446,7 @@ def member_reveal(*, actor: Actor, member: Member) -> dict[str, str]:
 
 @transaction.atomic
 def role_grant(*, actor: Actor, user: User, org: Org, role: str) -> RoleAssignment:
-    _require(_scope(actor).can_manage_tree(org) or actor.is_system)
+    _require(scope_for_actor(actor).can_manage_tree(org) or actor.is_system)
     assignment, created = RoleAssignment.objects.get_or_create(
         user=user, org=org, role=role, defaults={"county_id": org.county_id}
     )

@@ -120,9 +120,12 @@ def member_list(request: HttpRequest) -> HttpResponse:
     form = MemberFilterForm(request.GET)
     member_filter = form.member_filter()
     members = selectors.member_search(request.user, member_filter)
-    page = Paginator(selectors.MemberPages(members), form.per_page_value()).get_page(
-        request.GET.get("page")
+    # MemberPages is sliced only, which is all Paginator does; the stubs want int indexing too.
+    pages: Paginator[Member] = Paginator(
+        selectors.MemberPages(members),  # type: ignore[arg-type]
+        form.per_page_value(),
     )
+    page = pages.get_page(request.GET.get("page"))
     org = (
         selectors.org_for_user(request.user, member_filter.org_id) if member_filter.org_id else None
     )

@@ -23,7 +23,9 @@ _keys = itertools.count(1)
 
 def as_(user: User | None, now: dt.datetime = NOW) -> Actor:
     """An actor at a fixed moment: `as_(cast.carol)`; `as_(None)` is the public."""
-    return Actor(user=user, label=user.get_username() if user else "public", now=now)
+    return Actor(
+        user=user, label=user.get_username() if user else "public", now=now, anonymous=user is None
+    )
 
 
 def key() -> str:

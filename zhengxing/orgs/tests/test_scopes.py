@@ -49,3 +49,13 @@ def test_moving_a_subtree_rewrites_every_path(cast: Cast) -> None:
     cast.group_a1.refresh_from_db()
     assert cast.group_a1.path.startswith(cast.town_b.path)
     assert cast.group_a1.depth == 4
+
+
+def test_an_anonymous_visitor_may_change_nothing(cast: Cast) -> None:
+    """A request without a login carries no user, and must not be mistaken for a server command."""
+    visitor = Actor(user=None, label="anonymous", anonymous=True)
+    assert not visitor.is_system
+    with pytest.raises(PermissionDenied):
+        member_transfer(actor=visitor, member=cast.member_b1, to_branch=cast.branch_a1, on=TODAY)
+    with pytest.raises(PermissionDenied):
+        org_move(actor=visitor, org=cast.village_a1, parent=cast.town_b)
