@@ -64,6 +64,7 @@ from .schemas import (
     ReverseIn,
     ReviewBatchIn,
     ReviewIn,
+    YearFilterIn,
     YearIn,
     public_responses,
 )
@@ -154,12 +155,17 @@ def _claim(request: HttpRequest, pk: int) -> Claim:
 
 
 def _entries(request: HttpRequest) -> QuerySet[LedgerEntry]:
-    """Entries of branches in the user's subtrees, preloaded, each marked counted or not."""
+    """Entries of branches in the user's subtrees and the member's own, preloaded, each marked
+    counted or not."""
+    scope = scope_for(request.user)
+    q = scope.org_q("branch__")
+    if scope.member_id is not None and not scope.everything:
+        q |= Q(member_id=scope.member_id)
     signed = QuarterClose.objects.filter(
         branch_id=OuterRef("branch_id"), year=OuterRef("year"), quarter=OuterRef("quarter")
     )
     return (
-        LedgerEntry.objects.filter(scope_for(request.user).org_q("branch__"))
+        LedgerEntry.objects.filter(q)
         .select_related("member", "item")
         .annotate(counted=Exists(signed))
     )
@@ -644,6 +650,17 @@ def branch_table(
         "quarter": quarter,
         "rows": [{**row, "member_name": row["member__name"]} for row in rows],
     }
+
+
+@router.get("/members/{member_id}/entries", response=responses(list[EntryOut], 404))
+@paginate(LimitOffset)
+def member_entries(request: HttpRequest, member_id: ObjectId, filters: Query[YearFilterIn]) -> Any:
+    """A member's history: their entries, newest first, each marked counted or not."""
+    member = member_for_user(request.user, member_id)
+    qs = _entries(request).filter(member=member)
+    if filters.year is not None:
+        qs = qs.filter(year=filters.year)
+    return qs.order_by("-recorded_at", "-pk")
 
 
 @router.get("/members/{member_id}/totals", response=responses(MemberTotalsOut, 404))

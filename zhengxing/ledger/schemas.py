@@ -374,6 +374,10 @@ class YearIn(Schema):
     year: Year
 
 
+class YearFilterIn(Schema):
+    year: Year | Absent = None
+
+
 class MemberTotalsOut(Schema):
     member: MemberRef
     year: int

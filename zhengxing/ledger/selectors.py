@@ -15,7 +15,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from zhengxing.orgs.models import PATH_SEGMENT, Member, Org
+from zhengxing.orgs.models import PATH_SEGMENT, Member, Org, subtree_q
+from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, ROLE_MANAGES, MemberStatus
 from zhengxing.orgs.selectors import scope_for
 
 from .chain import CONTENT_FIELDS, ChainProblem, verify_chain
@@ -23,11 +24,13 @@ from .models import (
     BranchChainHead,
     Claim,
     LedgerEntry,
+    Objection,
+    Posting,
     QuarterClose,
     RuleCatalogue,
     RuleItem,
 )
-from .rules import ClaimStatus, Part, Quarter
+from .rules import ClaimSource, ClaimStatus, Part, Quarter
 
 if TYPE_CHECKING:
     from zhengxing.orgs.selectors import AnyUser
@@ -193,11 +196,6 @@ def ledger_chain_problems(*, county_id: int | None = None) -> tuple[int, list[Ch
 
 # --- public notices, objections and the review workflow (added with the workflow pages) ---
 # Imports for this block only; the lead may merge them into the imports at the top.
-from zhengxing.orgs.models import subtree_q  # noqa: E402
-from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, ROLE_MANAGES, MemberStatus  # noqa: E402
-
-from .models import Objection, Posting  # noqa: E402
-from .rules import ClaimSource  # noqa: E402
 
 
 def posting_public(*, slug: str) -> Posting:
@@ -225,9 +223,7 @@ def posting_objections_public(*, posting: Posting) -> QuerySet[Objection]:
 
 def posting_of(*, user: AnyUser, branch: Org, quarter: Quarter) -> Posting | None:
     _branch_visible(user, branch)
-    return Posting.objects.filter(
-        branch=branch, year=quarter.year, quarter=quarter.number
-    ).first()
+    return Posting.objects.filter(branch=branch, year=quarter.year, quarter=quarter.number).first()
 
 
 @dataclass(frozen=True)
@@ -253,9 +249,7 @@ def posting_check(*, posting: Posting) -> PostingCheck:
         .values("id", "prev_hash", "hash", *CONTENT_FIELDS)
     )
     posted = [row for row in rows if row["seq"] <= posting.head_seq]
-    problem = verify_chain(
-        posting.branch_id, posted, head=(posting.head_seq, posting.head_hash)
-    )
+    problem = verify_chain(posting.branch_id, posted, head=(posting.head_seq, posting.head_hash))
     head = (
         BranchChainHead.objects.filter(branch_id=posting.branch_id)
         .values_list("seq", "hash")
@@ -332,9 +326,7 @@ def claim_for_user(*, user: AnyUser, pk: int) -> Claim:
     """A claim the user may see: their own, or one of a branch in their subtree; else 404."""
     claim = Claim.objects.select_related("branch").filter(pk=pk).first()
     scope = scope_for(user)
-    if claim is None or not (
-        claim.member_id == scope.member_id or scope.can_see_org(claim.branch)
-    ):
+    if claim is None or not (claim.member_id == scope.member_id or scope.can_see_org(claim.branch)):
         raise Http404
     return claim
 
@@ -343,9 +335,7 @@ def public_reports_pending(*, user: AnyUser, branch: Org) -> QuerySet[Claim]:
     """The public's reports about the branch's members still awaiting the committee."""
     _branch_visible(user, branch)
     return (
-        Claim.objects.filter(
-            branch=branch, source=ClaimSource.PUBLIC, status=ClaimStatus.PENDING
-        )
+        Claim.objects.filter(branch=branch, source=ClaimSource.PUBLIC, status=ClaimStatus.PENDING)
         .select_related("member")
         .order_by("submitted_at", "pk")
     )

@@ -280,3 +280,20 @@ def test_a_member_reads_her_own_year_but_not_anothers(cast: Cast, rules: RuleCat
 
     assert own.status_code == 200
     assert other.status_code == 404
+
+
+def test_a_member_reads_her_own_history_but_not_anothers(cast: Cast, rules: RuleCatalogue) -> None:
+    signed_in(cast.carol).post(
+        f"{POINTS}/branches/{cast.branch_a1.pk}/base-points", {"year": 2026}, content_type=JSON
+    )
+    deduct(cast, rules)
+    erin = signed_in(cast.erin)
+
+    own = erin.get(f"{POINTS}/members/{cast.erin_member.pk}/entries?year=2026")
+    other = erin.get(f"{POINTS}/members/{cast.member_a1.pk}/entries")
+    branch = erin.get(f"{POINTS}/branches/{cast.branch_a1.pk}/entries")
+
+    assert own.status_code == 200, own.content
+    assert [(e["item"]["code"], e["points"]) for e in own.json()["items"]] == [("SMX-J01", "60.0")]
+    assert other.status_code == 404
+    assert branch.status_code == 404

@@ -27,6 +27,7 @@ PATHS = {
     "/branches/{branch_id}/entries": {"get"},
     "/entries/{entry_id}/reverse": {"post"},
     "/members/{member_id}/totals": {"get"},
+    "/members/{member_id}/entries": {"get"},
     "/notices/{slug}": {"get"},
     "/notices/{slug}/check": {"get"},
     "/notices/{slug}/objections": {"post"},
