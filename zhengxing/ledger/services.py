@@ -515,6 +515,26 @@ def _claim_problem(
     )
 
 
+def _claim_save_once(actor: Actor, claim: Claim, action: str, summary: str) -> Claim:
+    """Save a new claim with its audit row, or return the claim already saved under the same
+    idempotency key (a double tap, or the other of two racing requests): one claim either way."""
+    try:
+        with transaction.atomic():
+            claim.save()
+    except IntegrityError:
+        return Claim.objects.get(member=claim.member_id, idempotency_key=claim.idempotency_key)
+    audit_record(
+        actor=actor,
+        action=action,
+        object_type="claim",
+        object_id=claim.pk,
+        county_id=claim.county_id,
+        summary=summary,
+        after=claim_snapshot(claim),
+    )
+    return claim
+
+
 @transaction.atomic
 def claim_submit(
     *,
@@ -573,22 +593,9 @@ def claim_submit(
         submitted_at=actor.now,
         submitted_by=actor.user,
     )
-    try:
-        with transaction.atomic():
-            claim.save()
-    except IntegrityError:
-        # the other tap won the race: it is the one claim
-        return Claim.objects.get(member=member, idempotency_key=key)
-    audit_record(
-        actor=actor,
-        action="ledger.claim.submit",
-        object_type="claim",
-        object_id=claim.pk,
-        county_id=claim.county_id,
-        summary=f"{member.name}：{item.name} {points_text(points)}分",
-        after=claim_snapshot(claim),
+    return _claim_save_once(
+        actor, claim, "ledger.claim.submit", f"{member.name}：{item.name} {points_text(points)}分"
     )
-    return claim
 
 
 @transaction.atomic
@@ -728,21 +735,7 @@ def public_report_submit(
         submitted_at=actor.now,
         submitted_by=actor.user,
     )
-    try:
-        with transaction.atomic():
-            claim.save()
-    except IntegrityError:
-        return Claim.objects.get(member=member, idempotency_key=key)
-    audit_record(
-        actor=actor,
-        action="ledger.public_report.submit",
-        object_type="claim",
-        object_id=claim.pk,
-        county_id=claim.county_id,
-        summary=f"群众反映：{member.name}",
-        after=claim_snapshot(claim),
-    )
-    return claim
+    return _claim_save_once(actor, claim, "ledger.public_report.submit", f"群众反映：{member.name}")
 
 
 # --- review, deductions, sign-off, reversal -----------------------------------------------
