@@ -311,3 +311,64 @@ def item_spec_problems(items: Iterable[ItemSpec]) -> list[str]:
         ):
             problems.append(f"{label}的季度上限不能大于年度上限")
     return problems
+
+
+# --- low points and reminder talks (约谈提醒) ------------------------------------------------
+
+# settings.ZHENGXING_LOW_POINTS_THRESHOLD and ZHENGXING_LOW_POINTS_QUARTERS override these.
+LOW_POINTS_THRESHOLD_DEFAULT = Decimal(60)
+LOW_POINTS_QUARTERS_DEFAULT = 2
+
+
+def low_points_bar(threshold: Decimal, quarter: int) -> Decimal:
+    """What a member's year-to-date counted total must reach by the end of a quarter: the
+    year's threshold pro rata (60 a year: 15, 30, 45, 60), so a points-per-event scheme, where
+    nobody has 60 in March, does not put the whole branch on the list in the first quarter."""
+    return points_normal(threshold * quarter / 4)
+
+
+def last_signed(signed: Collection[int], n: int) -> tuple[int, ...]:
+    """The latest `n` signed quarters of the year (by number, latest first), or () when fewer
+    than `n` are signed: too little to call anything long-running."""
+    latest = sorted(set(signed), reverse=True)[:n]
+    return tuple(latest) if len(latest) == n else ()
+
+
+def is_low(
+    cumulative: Mapping[int, Decimal],
+    signed: Collection[int],
+    *,
+    threshold: Decimal,
+    quarters: int,
+) -> bool:
+    """Long-running low points (长期积分偏低): at the end of each of the branch's latest
+    `quarters` signed quarters of the year, the member's counted total so far (`cumulative`,
+    by quarter number) stayed below that quarter's bar. `quarters=1` is simply "low now"."""
+    latest = last_signed(signed, quarters)
+    return bool(latest) and all(
+        cumulative.get(q, ZERO) < low_points_bar(threshold, q) for q in latest
+    )
+
+
+@dataclass(frozen=True)
+class LowPattern:
+    """One case of `is_low` a database query can test without sorting: these quarters are
+    the latest `n` signed (`signed`), no later one is signed (`unsigned`), and the member is
+    below the bar at the end of each of `signed`."""
+
+    signed: frozenset[int]
+    unsigned: frozenset[int]
+
+
+def low_patterns(quarters: int) -> list[LowPattern]:
+    """`is_low` spelled out as the finite set of signed-quarter cases, one per choice of the
+    latest `quarters` signed quarters of the year's four."""
+    if not 1 <= quarters <= 4:
+        raise ValueError(f"quarters must be 1-4, not {quarters}")
+    from itertools import combinations
+
+    patterns = []
+    for latest in combinations(range(1, 5), quarters):
+        gaps = frozenset(q for q in range(min(latest) + 1, 5) if q not in latest)
+        patterns.append(LowPattern(signed=frozenset(latest), unsigned=gaps))
+    return patterns

@@ -11,13 +11,33 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.conf import settings
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, Rank, Substr
 from django.http import Http404
 
 from zhengxing.orgs.models import PATH_SEGMENT, Member, Org, subtree_q
-from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, ROLE_MANAGES, MemberStatus
-from zhengxing.orgs.selectors import scope_for
+from zhengxing.orgs.rules import (
+    GROUP_KINDS,
+    MEMBER_HOLDING_KINDS,
+    ROLE_MANAGES,
+    MemberStatus,
+    OrgKind,
+    Role,
+)
+from zhengxing.orgs.selectors import org_for_user, orgs_visible_to, scope_for
 
 from .chain import CONTENT_FIELDS, ChainProblem, verify_chain
 from .models import (
@@ -27,10 +47,21 @@ from .models import (
     Objection,
     Posting,
     QuarterClose,
+    ReminderTalk,
     RuleCatalogue,
     RuleItem,
 )
-from .rules import ClaimSource, ClaimStatus, Part, Quarter
+from .rules import (
+    LOW_POINTS_QUARTERS_DEFAULT,
+    LOW_POINTS_THRESHOLD_DEFAULT,
+    ClaimSource,
+    ClaimStatus,
+    Part,
+    Quarter,
+    low_patterns,
+    low_points_bar,
+    points_normal,
+)
 
 if TYPE_CHECKING:
     from zhengxing.orgs.selectors import AnyUser
@@ -359,3 +390,525 @@ def objection_for_manager(*, user: AnyUser, pk: int) -> Objection:
     if objection is None:
         raise Http404
     return objection
+
+
+# --- reports: a member's points, the branch table, the township book, the county view,
+# rankings and low points (added with the report pages) -------------------------------------
+#
+# Every figure is an aggregate the database computes; Python only arranges the few rows a
+# page shows (members of one branch, branches of one township, townships of one county).
+# Entries count when their own branch signed their quarter (`_signed`), as in counted_entries.
+
+# Members on a branch's roll today: everyone but those transferred out or deceased.
+GONE = (MemberStatus.TRANSFERRED_OUT, MemberStatus.DECEASED)
+ADDITION_PARTS = (Part.BASE, Part.BONUS)
+QUARTERS = (1, 2, 3, 4)
+
+
+def _signed(alias: str = "") -> Exists:
+    """The entry (at `alias`, a join of ledger entries, or the row itself) lies in a quarter its
+    branch has signed off."""
+    prefix = f"{alias}__" if alias else ""
+    return Exists(
+        QuarterClose.objects.filter(
+            branch_id=OuterRef(f"{prefix}branch_id"),
+            year=OuterRef(f"{prefix}year"),
+            quarter=OuterRef(f"{prefix}quarter"),
+        )
+    )
+
+
+def _sum(alias: str, condition: Q) -> Coalesce:
+    return Coalesce(Sum(f"{alias}__points", filter=condition & Q(_signed(alias))), ZERO)
+
+
+def _year_entries(year: int, **condition: Any) -> FilteredRelation:
+    """A member's ledger entries of the year, joined (LEFT) once: every column a page needs is
+    a conditional sum over this one join (index ledger_member_year)."""
+    lookups = {f"ledger_entries__{field}": value for field, value in condition.items()}
+    return FilteredRelation("ledger_entries", condition=Q(ledger_entries__year=year, **lookups))
+
+
+def _normal(value: Decimal | None) -> Decimal:
+    return points_normal(value or 0)
+
+
+# --- a member's own points ----------------------------------------------------------------
+
+
+def member_entries(*, user: AnyUser, member: Member, year: int) -> QuerySet[LedgerEntry]:
+    """A member's ledger entries of a year, newest first, each marked `counted` (its quarter is
+    signed) and `reversed` (a later entry corrects it), with item, claim and the corrected
+    entry preloaded: one query."""
+    if not scope_for(user).can_see_member(member):
+        raise Http404
+    return (
+        LedgerEntry.objects.filter(member=member, year=year)
+        .annotate(
+            counted=_signed(),
+            reversed=Exists(LedgerEntry.objects.filter(reverses_id=OuterRef("pk"))),
+        )
+        .select_related("item", "claim", "reverses", "branch")
+        .order_by("-quarter", "-seq", "-pk")
+    )
+
+
+def member_claims_pending(*, user: AnyUser, member: Member) -> QuerySet[Claim]:
+    """A member's claims still awaiting the committee, oldest first, items preloaded."""
+    if not scope_for(user).can_see_member(member):
+        raise Http404
+    return (
+        Claim.objects.filter(member=member, status=ClaimStatus.PENDING)
+        .select_related("item")
+        .order_by("occurred_on", "pk")
+    )
+
+
+def member_quarter_totals(*, user: AnyUser, member: Member, year: int) -> dict[int, Decimal]:
+    """A member's counted points per quarter of the year (quarters without any: absent)."""
+    if not scope_for(user).can_see_member(member):
+        raise Http404
+    rows = (
+        counted_entries()
+        .filter(member=member, year=year)
+        .values("quarter")
+        .annotate(total=Sum("points"))
+        .order_by()
+    )
+    return {row["quarter"]: _normal(row["total"]) for row in rows}
+
+
+def member_talks(*, user: AnyUser, member: Member) -> QuerySet[ReminderTalk]:
+    """The reminder talks held with a member (约谈提醒), newest first. For those who see the
+    member's branch, not for the member's own login."""
+    if not scope_for(user).can_see_org(member.branch):
+        raise Http404
+    return ReminderTalk.objects.filter(member=member).order_by("-held_on", "-pk")
+
+
+# --- the branch table (一张表) --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BranchRow:
+    member_id: int
+    name: str
+    on_roll: bool  # False: transferred out or deceased, listed for the entries they have
+    quarters: tuple[tuple[Decimal, Decimal], ...]  # (additions, deductions) for Q1..Q4
+    total: Decimal
+    rank: int
+
+
+@dataclass(frozen=True)
+class BranchTable:
+    branch: Org
+    year: int
+    signed: frozenset[int]  # quarter numbers the secretary signed
+    rows: list[BranchRow]
+    totals: tuple[tuple[Decimal, Decimal], ...]
+    total: Decimal
+
+
+def branch_for_viewer(*, user: AnyUser, pk: int) -> Org:
+    """A member-holding organisation the user may see (its table); 404 otherwise."""
+    org = orgs_visible_to(user).filter(pk=pk, kind__in=MEMBER_HOLDING_KINDS).first()
+    if org is None:
+        raise Http404
+    return org
+
+
+def signed_quarters(*, branch: Org, year: int) -> frozenset[int]:
+    return frozenset(
+        QuarterClose.objects.filter(branch=branch, year=year).values_list("quarter", flat=True)
+    )
+
+
+def branch_year_table(*, user: AnyUser, branch: Org, year: int) -> BranchTable:
+    """The branch's ledger for a year (一张表): one row per member on the roll (and anyone else
+    with entries in this branch that year), additions and deductions per quarter, the year's
+    total and the rank in the branch (RANK: ties share a rank, the next rank skips). Only this
+    branch's signed quarters count. Two queries, whatever the number of members."""
+    _branch_visible(user, branch)
+    in_branch = LedgerEntry.objects.filter(member_id=OuterRef("pk"), branch=branch, year=year)
+    columns: dict[str, Any] = {}
+    for q in QUARTERS:
+        columns[f"a{q}"] = _sum("e", Q(e__quarter=q, e__part__in=ADDITION_PARTS))
+        columns[f"d{q}"] = _sum("e", Q(e__quarter=q, e__part=Part.DEDUCTION))
+    columns["total"] = _sum("e", Q())
+    query = (
+        Member.objects.filter((Q(branch=branch) & ~Q(status__in=GONE)) | Q(Exists(in_branch)))
+        .annotate(e=_year_entries(year, branch_id=branch.pk))
+        .values("pk", "name", "branch_id", "status")
+        .annotate(**columns)
+        .annotate(rank=Window(Rank(), order_by=F("total").desc()))
+        .order_by("rank", "name", "pk")
+    )
+    rows: list[dict[str, Any]] = [dict(row) for row in query]
+    result = [
+        BranchRow(
+            member_id=row["pk"],
+            name=row["name"],
+            on_roll=row["branch_id"] == branch.pk and row["status"] not in GONE,
+            quarters=tuple((_normal(row[f"a{q}"]), _normal(row[f"d{q}"])) for q in QUARTERS),
+            total=_normal(row["total"]),
+            rank=row["rank"],
+        )
+        for row in rows
+    ]
+    totals = tuple(
+        (
+            _normal(sum((r.quarters[q - 1][0] for r in result), start=Decimal(0))),
+            _normal(sum((r.quarters[q - 1][1] for r in result), start=Decimal(0))),
+        )
+        for q in QUARTERS
+    )
+    return BranchTable(
+        branch=branch,
+        year=year,
+        signed=signed_quarters(branch=branch, year=year),
+        rows=result,
+        totals=totals,
+        total=_normal(sum((r.total for r in result), start=Decimal(0))),
+    )
+
+
+# --- the township book (一册) and the county view (一个数据库) -----------------------------
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Counted points of a set of branches for a year."""
+
+    members: int  # on the roll today
+    entries: int
+    base: Decimal
+    bonus: Decimal
+    deduction: Decimal  # negative
+    total: Decimal
+
+    @property
+    def average(self) -> Decimal | None:
+        """The year's counted total per member on the roll."""
+        return points_normal(self.total / self.members) if self.members else None
+
+
+@dataclass(frozen=True)
+class BookRow:
+    org_id: int
+    name: str
+    code: str
+    tally: Tally
+    signed: frozenset[int]  # the branch's signed quarters
+    branches: int = 1
+
+
+@dataclass(frozen=True)
+class Book:
+    org: Org
+    year: int
+    rows: list[BookRow]
+    tally: Tally
+
+
+@dataclass(frozen=True)
+class CountyRow:
+    org_id: int
+    name: str
+    code: str
+    kind: str
+    tally: Tally
+    branches: int
+    signed_by_quarter: tuple[int, ...]  # how many branches signed Q1..Q4
+
+
+@dataclass(frozen=True)
+class CountyView:
+    root: Org
+    year: int
+    rows: list[CountyRow]
+    tally: Tally
+    branches: int
+    signed_by_quarter: tuple[int, ...]
+
+
+def org_above_branches(*, user: AnyUser, pk: int) -> Org:
+    """An organisation above branches (a township or street, a village, a general branch
+    with branches under it...) the user may see; 404 otherwise."""
+    org = (
+        orgs_visible_to(user)
+        .filter(pk=pk)
+        .exclude(kind__in=MEMBER_HOLDING_KINDS - {OrgKind.GENERAL_BRANCH})
+        .exclude(kind__in=GROUP_KINDS)
+        .first()
+    )
+    if org is None:
+        raise Http404
+    return org
+
+
+def county_root_for(*, user: AnyUser, county_id: int | None = None) -> Org:
+    """The county root the user sees (the organisation department's, or an administrator's
+    choice, the first county by default); 404 for anyone who does not see a whole county."""
+    roots = orgs_visible_to(user).filter(parent__isnull=True)
+    if county_id is not None:
+        roots = roots.filter(county_id=county_id)
+    root = roots.select_related("county").order_by("county_id").first()
+    if root is None:
+        raise Http404
+    return root
+
+
+def _tally(sums: dict[str, Any] | None, members: int) -> Tally:
+    sums = sums or {}
+    return Tally(
+        members=members,
+        entries=sums.get("entries", 0),
+        base=_normal(sums.get("base")),
+        bonus=_normal(sums.get("bonus")),
+        deduction=_normal(sums.get("deduction")),
+        total=_normal(sums.get("total")),
+    )
+
+
+def _tally_sum(tallies: list[Tally]) -> Tally:
+    return Tally(
+        members=sum(t.members for t in tallies),
+        entries=sum(t.entries for t in tallies),
+        base=_normal(sum((t.base for t in tallies), start=Decimal(0))),
+        bonus=_normal(sum((t.bonus for t in tallies), start=Decimal(0))),
+        deduction=_normal(sum((t.deduction for t in tallies), start=Decimal(0))),
+        total=_normal(sum((t.total for t in tallies), start=Decimal(0))),
+    )
+
+
+def township_book(*, user: AnyUser, org: Org, year: int) -> Book:
+    """The book of a township (一册): per branch in its subtree, the members on the roll, the
+    counted entries and points by part, the signed quarters and the average per member. Four
+    grouped queries, whatever the number of branches, members or entries."""
+    _branch_visible(user, org)
+    branches = list(
+        Org.objects.filter(subtree_q(org.path), kind__in=MEMBER_HOLDING_KINDS)
+        .order_by("path")
+        .values("pk", "name", "code")
+    )
+    members = dict(
+        Member.objects.filter(subtree_q(org.path, "branch__"))
+        .exclude(status__in=GONE)
+        .values("branch_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("branch_id", "n")
+    )
+    sums: dict[int, dict[str, Any]] = {
+        row["branch_id"]: dict(row)
+        for row in counted_entries()
+        .filter(subtree_q(org.path, "branch__"), year=year)
+        .values("branch_id")
+        .annotate(entries=Count("pk"), **_part_sums())
+        .order_by()
+    }
+    signed: dict[int, set[int]] = {}
+    for branch_id, quarter in QuarterClose.objects.filter(
+        subtree_q(org.path, "branch__"), year=year
+    ).values_list("branch_id", "quarter"):
+        signed.setdefault(branch_id, set()).add(quarter)
+    rows = [
+        BookRow(
+            org_id=b["pk"],
+            name=b["name"],
+            code=b["code"],
+            tally=_tally(sums.get(b["pk"]), members.get(b["pk"], 0)),
+            signed=frozenset(signed.get(b["pk"], ())),
+        )
+        for b in branches
+    ]
+    return Book(org=org, year=year, rows=rows, tally=_tally_sum([r.tally for r in rows]))
+
+
+def county_view(*, user: AnyUser, root: Org, year: int) -> CountyView:
+    """The county's database view (一个数据库): per organisation directly under the county (the
+    townships and streets), its branches, members, counted entries and points, and how many
+    branches signed each quarter; and the county's totals. Each figure is grouped in the
+    database by the first levels of the branch's path: five queries in all."""
+    _branch_visible(user, root)
+    width = len(root.path) + PATH_SEGMENT
+    fields = ("pk", "name", "code", "kind", "path")
+    tops = [dict(row) for row in Org.objects.filter(parent=root).order_by("path").values(*fields)]
+    holding = Q(kind__in=MEMBER_HOLDING_KINDS)
+
+    def grouped(qs: QuerySet[Any], path: str, **aggregates: Any) -> dict[str, dict[str, Any]]:
+        rows = (
+            qs.annotate(top=Substr(path, 1, width)).values("top").annotate(**aggregates).order_by()
+        )
+        return {row["top"]: row for row in rows}
+
+    n_branches = grouped(Org.objects.filter(subtree_q(root.path), holding), "path", n=Count("pk"))
+    n_members = grouped(
+        Member.objects.filter(county_id=root.county_id).exclude(status__in=GONE),
+        "branch__path",
+        n=Count("pk"),
+    )
+    sums = grouped(
+        counted_entries().filter(county_id=root.county_id, year=year),
+        "branch__path",
+        entries=Count("pk"),
+        **_part_sums(),
+    )
+    closes = grouped(
+        QuarterClose.objects.filter(county_id=root.county_id, year=year),
+        "branch__path",
+        **{f"q{q}": Count("pk", filter=Q(quarter=q)) for q in QUARTERS},
+    )
+    rows = []
+    for top in tops:
+        path = top["path"]
+        close = closes.get(path, {})
+        rows.append(
+            CountyRow(
+                org_id=top["pk"],
+                name=top["name"],
+                code=top["code"],
+                kind=top["kind"],
+                tally=_tally(sums.get(path), n_members.get(path, {}).get("n", 0)),
+                branches=n_branches.get(path, {}).get("n", 0),
+                signed_by_quarter=tuple(close.get(f"q{q}", 0) for q in QUARTERS),
+            )
+        )
+    return CountyView(
+        root=root,
+        year=year,
+        rows=rows,
+        tally=_tally_sum([r.tally for r in rows]),
+        branches=sum(r.branches for r in rows),
+        signed_by_quarter=tuple(sum(r.signed_by_quarter[i] for r in rows) for i in range(4)),
+    )
+
+
+# --- rankings and low points --------------------------------------------------------------
+
+
+def default_org_for(*, user: AnyUser) -> Org | None:
+    """The highest organisation the user's roles cover (a county's root for the organisation
+    department, the township for its committee, the branch for its secretary)."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Org.objects.filter(parent__isnull=True).order_by("county_id", "pk").first()
+    grants = sorted((g for g in scope.grants if g.role != Role.MEMBER), key=lambda g: len(g.path))
+    return Org.objects.filter(pk=grants[0].org_id).first() if grants else None
+
+
+def _members_of(org: Org) -> QuerySet[Member]:
+    """The members on the roll in an organisation's subtree (a county's root: by county)."""
+    qs = Member.objects.exclude(status__in=GONE)
+    if org.parent_id is None:
+        return qs.filter(county_id=org.county_id)
+    return qs.filter(subtree_q(org.path, "branch__"))
+
+
+def member_ranking(*, user: AnyUser, org: Org, year: int) -> QuerySet[Any]:
+    """The members on the roll under `org` ranked by their counted total for the year (RANK:
+    ties share a rank and the next rank skips, 1, 1, 3), then by name. Rows are dicts: pk,
+    name, branch_id, branch__name, total, rank. One query per page (plus the count); members
+    without entries rank last with 0."""
+    _branch_visible(user, org)
+    return (
+        _members_of(org)
+        .annotate(e=_year_entries(year))
+        .values("pk", "name", "branch_id", "branch__name")
+        .annotate(total=_sum("e", Q()))
+        .annotate(rank=Window(Rank(), order_by=F("total").desc()))
+        .order_by("rank", "name", "pk")
+    )
+
+
+def low_points_threshold() -> Decimal:
+    """settings.ZHENGXING_LOW_POINTS_THRESHOLD (the year's points below which a member is
+    low), default 60."""
+    value = getattr(settings, "ZHENGXING_LOW_POINTS_THRESHOLD", LOW_POINTS_THRESHOLD_DEFAULT)
+    return Decimal(str(value))
+
+
+def low_points_quarters() -> int:
+    """settings.ZHENGXING_LOW_POINTS_QUARTERS: how many signed quarters in a row make low
+    points long-running, default 2."""
+    return int(getattr(settings, "ZHENGXING_LOW_POINTS_QUARTERS", LOW_POINTS_QUARTERS_DEFAULT))
+
+
+def _low_q(threshold: Decimal, quarters: int) -> Q:
+    """rules.is_low as a condition on the annotations s1..s4 (the member's branch signed the
+    quarter) and c1..c4 (counted total by the end of the quarter), one OR-branch per case."""
+    q = Q(pk__in=[])
+    for pattern in low_patterns(quarters):
+        case = Q()
+        for n in pattern.signed:
+            case &= Q(**{f"s{n}": True, f"c{n}__lt": low_points_bar(threshold, n)})
+        for n in pattern.unsigned:
+            case &= Q(**{f"s{n}": False})
+        q |= case
+    return q
+
+
+def low_points(
+    *,
+    user: AnyUser,
+    org: Org,
+    year: int,
+    threshold: Decimal,
+    quarters: int,
+) -> QuerySet[Any]:
+    """The members on the roll under `org` whose points stay low (rules.is_low): below the
+    pro-rated bar at the end of each of their branch's latest `quarters` signed quarters of
+    the year. Rows are dicts: pk, name, branch_id, branch__name, c1..c4 (counted totals by the
+    end of each quarter), total, talks (reminder talks this year) and last_talk. Lowest first;
+    one query per page (plus the count)."""
+    _branch_visible(user, org)
+    closes = {
+        f"s{q}": Exists(
+            QuarterClose.objects.filter(branch_id=OuterRef("branch_id"), year=year, quarter=q)
+        )
+        for q in QUARTERS
+    }
+    talks = ReminderTalk.objects.filter(member_id=OuterRef("pk"), year=year).order_by()
+    return (
+        _members_of(org)
+        .annotate(e=_year_entries(year))
+        .annotate(**closes)
+        .annotate(
+            talks=Coalesce(
+                Subquery(talks.values("member_id").annotate(n=Count("pk")).values("n")[:1]),
+                Value(0),
+            ),
+            last_talk=Subquery(talks.order_by("-held_on").values("held_on")[:1]),
+        )
+        .values("pk", "name", "branch_id", "branch__name", "talks", "last_talk", *closes)
+        .annotate(
+            **{f"c{q}": _sum("e", Q(e__quarter__lte=q)) for q in QUARTERS},
+            total=_sum("e", Q()),
+        )
+        .filter(_low_q(threshold, quarters))
+        .order_by("total", "name", "pk")
+    )
+
+
+RANKING_SCOPES = ("branch", "township", "county")
+
+
+def ranking_org(*, user: AnyUser, scope: str, org_id: int | None) -> Org:
+    """The organisation a ranking covers: `org_id` (or the user's own highest organisation)
+    taken at the level `scope` names: the branch itself, the township above it (the tree's
+    second level) or the county's root; an empty scope takes the organisation as it is.
+    404 when the user does not see it, or for a branch ranking of an organisation that holds
+    no members."""
+    org = org_for_user(user, org_id) if org_id is not None else default_org_for(user=user)
+    if org is None:
+        raise Http404
+    levels = {"county": 1, "township": 2}
+    path = org.path[: levels[scope] * PATH_SEGMENT] if scope in levels else org.path
+    if path != org.path:
+        found = orgs_visible_to(user).filter(path=path).first()
+        if found is None:
+            raise Http404
+        org = found
+    if scope == "branch" and org.kind not in MEMBER_HOLDING_KINDS:
+        raise Http404
+    return org

@@ -3,17 +3,27 @@ Sanmenxia rules for 2026, set by the county, and everyone acting on 30 June 2026
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 
 from zhengxing.audit.models import AuditEvent
 from zhengxing.audit.services import Actor
 from zhengxing.ledger.models import Claim, LedgerEntry, RuleCatalogue, RuleItem
-from zhengxing.ledger.services import catalogue_from_preset
+from zhengxing.ledger.rules import Quarter
+from zhengxing.ledger.services import (
+    catalogue_from_preset,
+    claim_record_many,
+    claim_review_many,
+    deduction_record,
+    quarter_sign_off,
+)
+from zhengxing.orgs.models import Member, Org
 from zhengxing.testing import SYSTEM, Cast
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -59,3 +69,93 @@ def hundred(cast: Cast) -> RuleCatalogue:
     return catalogue_from_preset(
         actor=SYSTEM, county=cast.county, owner=None, year=2026, preset="hundred-point"
     )
+
+
+@pytest.fixture
+def on_30_june(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages act on 30 June 2026 too: their clock and their actors."""
+    monkeypatch.setattr("django.utils.timezone.now", lambda: NOW)
+    from_request = Actor.from_request.__func__  # type: ignore[attr-defined]
+    monkeypatch.setattr(
+        Actor,
+        "from_request",
+        classmethod(lambda cls, request: dataclasses.replace(from_request(cls, request), now=NOW)),
+    )
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+# --- the reports' ledger ------------------------------------------------------------------
+# Under the county's Sanmenxia rules, all recorded by cathy (committee) and signed by carol
+# (secretary) of branch A1B:
+#
+#     Q1 (10 March)   王甲   snow +1, mediation +5          李二妮  snow +1, absence -5
+#     Q2 (20 June)    王甲   snow +1                         李二妮  haircuts +20
+#
+# Q1 is signed. Q2 is signed only where a test says so (`signed_q2`); until then it does not
+# count. Branch B1B (赵乙) has no entries; the county signs its Q1 and Q2.
+
+MARCH, JUNE = dt.date(2026, 3, 10), dt.date(2026, 6, 20)
+Q1, Q2 = Quarter(2026, 1), Quarter(2026, 2)
+COUNTY = Actor(user=None, label="county-test", now=NOW)  # a server command: signs anywhere
+
+
+def approved(
+    cast: Cast, rules: RuleCatalogue, code: str, members: list[Member], day: dt.date
+) -> None:
+    claims = claim_record_many(
+        actor=as_(cast.cathy),
+        branch=cast.branch_a1,
+        item=item(rules, code),
+        members=members,
+        occurred_on=day,
+        place="甲一村",
+        description=f"{code} {day}",
+        idempotency_key=key(),
+    )
+    claim_review_many(
+        actor=as_(cast.cathy), branch=cast.branch_a1, claims=claims, decision="approve"
+    )
+
+
+def deducted(cast: Cast, rules: RuleCatalogue, member: Member, day: dt.date) -> None:
+    deduction_record(
+        actor=as_(cast.cathy),
+        branch=cast.branch_a1,
+        member=member,
+        item=item(rules, "SMX-K01"),
+        reason="无故不参加组织生活",
+        occurred_on=day,
+        idempotency_key=key(),
+    )
+
+
+def sign(cast: Cast, quarter: Quarter, branch: Org | None = None) -> None:
+    if branch is None:
+        quarter_sign_off(actor=as_(cast.carol), branch=cast.branch_a1, quarter=quarter)
+    else:
+        quarter_sign_off(actor=COUNTY, branch=branch, quarter=quarter)
+
+
+@pytest.fixture
+def ledger(cast: Cast, rules: RuleCatalogue) -> Cast:
+    wang, erin = cast.member_a1, cast.erin_member
+    approved(cast, rules, "SMX-G02", [wang, erin], MARCH)
+    approved(cast, rules, "SMX-G04", [wang], MARCH)
+    deducted(cast, rules, erin, MARCH)
+    sign(cast, Q1)
+    approved(cast, rules, "SMX-G02", [wang], JUNE)
+    approved(cast, rules, "SMX-G03", [erin], JUNE)
+    sign(cast, Q1, cast.branch_b1)
+    sign(cast, Q2, cast.branch_b1)
+    return cast
+
+
+@pytest.fixture
+def signed_q2(ledger: Cast) -> Cast:
+    sign(ledger, Q2)
+    return ledger

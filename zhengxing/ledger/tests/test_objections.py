@@ -27,7 +27,6 @@ from zhengxing.ledger.services import (
 from zhengxing.testing import Cast
 
 from .conftest import NOW, SHANGHAI, as_, key
-from .test_posting import on_30_june  # noqa: F401 - the fixture
 
 XSS = "<script>alert(1)</script>"
 

@@ -30,7 +30,6 @@ from zhengxing.ledger.services import (
 from zhengxing.testing import Cast
 
 from .conftest import as_, item, key, snapshot
-from .test_posting import on_30_june  # noqa: F401 - the fixture
 
 HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 XSS = "<script>alert(1)</script>"

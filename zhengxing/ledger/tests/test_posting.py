@@ -6,16 +6,13 @@ branch A1B, where 王甲 and erin (李二妮) are members; everyone acts on 30 J
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
-import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from zhengxing.audit.models import AuditEvent
-from zhengxing.audit.services import Actor
 from zhengxing.ledger.models import LedgerEntry, Posting, QuarterClose, RuleCatalogue
 from zhengxing.ledger.rules import Quarter
 from zhengxing.ledger.services import (
@@ -30,18 +27,6 @@ from zhengxing.testing import Cast, add_member
 from .conftest import NOW, as_, item, key
 
 Q1, Q2 = Quarter(2026, 1), Quarter(2026, 2)
-
-
-@pytest.fixture
-def on_30_june(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pages act on 30 June 2026 too: their clock and their actors."""
-    monkeypatch.setattr("django.utils.timezone.now", lambda: NOW)
-    from_request = Actor.from_request.__func__  # type: ignore[attr-defined]
-    monkeypatch.setattr(
-        Actor,
-        "from_request",
-        classmethod(lambda cls, request: dataclasses.replace(from_request(cls, request), now=NOW)),
-    )
 
 
 def approved(cast: Cast, rules: RuleCatalogue, code: str, members, day: dt.date) -> None:
