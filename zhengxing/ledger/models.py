@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zhengxing.audit import pii
 from zhengxing.orgs.models import County, Member, Org
 from zhengxing.orgs.rules import MemberCategory
 
@@ -152,7 +153,8 @@ class Claim(models.Model):
     evidence = models.CharField(_("evidence file"), max_length=300, blank=True)
     source = models.CharField(max_length=16, choices=ClaimSource.choices)
     reporter_name = models.CharField(max_length=50, blank=True)
-    reporter_contact = models.CharField(max_length=100, blank=True)
+    # the public reporter's contact: personal data, encrypted at rest (see `reporter_contact`)
+    reporter_contact_enc = models.TextField(blank=True, default="", editable=False)
     status = models.CharField(
         max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.PENDING
     )
@@ -180,7 +182,7 @@ class Claim(models.Model):
                 name="claim_item_unless_public",
             ),
             models.CheckConstraint(
-                condition=~Q(source=ClaimSource.PUBLIC) | ~Q(reporter_contact=""),
+                condition=~Q(source=ClaimSource.PUBLIC) | ~Q(reporter_contact_enc=""),
                 name="claim_public_has_contact",
             ),
         ]
@@ -193,6 +195,15 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return f"claim {self.pk} {self.member_id} {self.status}"
+
+    @property
+    def reporter_contact(self) -> str:
+        """The public reporter's contact, decrypted ("" for other claims)."""
+        return pii.decrypt(self.reporter_contact_enc) if self.reporter_contact_enc else ""
+
+    @reporter_contact.setter
+    def reporter_contact(self, value: str) -> None:
+        self.reporter_contact_enc = pii.encrypt(value) if value else ""
 
 
 class QuarterClose(models.Model):
@@ -230,6 +241,44 @@ class QuarterClose(models.Model):
 
     def __str__(self) -> str:
         return f"{self.branch_id} {self.year}Q{self.quarter}"
+
+
+class QuarterPoints(models.Model):
+    """A member's counted points in one signed quarter of one branch, by part: written in the
+    sign-off's transaction from the quarter's entries, which can no longer change. The reports
+    (branch table, book, rankings, low points) read these few rows per member instead of every
+    entry. Derived data: `zhengxing verify-ledger` recomputes them from the chain."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    branch = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="quarter_points")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    entries = models.PositiveIntegerField()
+    base = models.DecimalField(max_digits=9, decimal_places=1)
+    bonus = models.DecimalField(max_digits=9, decimal_places=1)
+    deduction = models.DecimalField(max_digits=9, decimal_places=1)
+    total = models.DecimalField(max_digits=9, decimal_places=1)
+
+    class Meta:
+        verbose_name = _("counted quarter points")
+        verbose_name_plural = _("counted quarter points")
+        constraints = [
+            # the branch table: a branch's members in a year
+            models.UniqueConstraint(
+                fields=["branch", "year", "quarter", "member"], name="quarter_points_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__range=(1, 4)), name="quarter_points_quarter_1_4"
+            ),
+        ]
+        indexes = [
+            # rankings and low points: a member's year
+            models.Index(fields=["member", "year"], name="quarter_points_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.year}Q{self.quarter} {self.total}"
 
 
 class BranchChainHead(models.Model):

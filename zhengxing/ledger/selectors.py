@@ -47,6 +47,7 @@ from .models import (
     Objection,
     Posting,
     QuarterClose,
+    QuarterPoints,
     ReminderTalk,
     RuleCatalogue,
     RuleItem,
@@ -223,6 +224,63 @@ def ledger_chain_problems(*, county_id: int | None = None) -> tuple[int, list[Ch
         if problem is not None:
             problems.append(problem)
     return len(seen | set(heads)), problems
+
+
+@dataclass(frozen=True)
+class PointsProblem:
+    """A member's counted points of a signed quarter (`QuarterPoints`) that do not match the
+    quarter's entries: edited, missing or extra rows."""
+
+    branch_id: int
+    member_id: int
+    year: int
+    quarter: int
+    kept: Decimal | None  # what QuarterPoints says (None: no row)
+    entries: Decimal | None  # what the entries add up to (None: no entries)
+
+
+def quarter_points_problems(*, county_id: int | None = None) -> list[PointsProblem]:
+    """Every signed quarter's `QuarterPoints` checked against its entries (a system read for
+    `zhengxing verify-ledger`): both sides grouped in the database, walked in the same order."""
+    key = ("branch_id", "year", "quarter", "member_id")
+    entries = counted_entries()
+    kept = QuarterPoints.objects.all()
+    if county_id is not None:
+        entries, kept = entries.filter(county_id=county_id), kept.filter(county_id=county_id)
+    summed = entries.values(*key).annotate(n=Count("pk"), **_part_sums()).order_by(*key)
+    stored = kept.values(*key, "entries", "base", "bonus", "deduction", "total").order_by(*key)
+
+    def rows(qs: QuerySet[Any], count: str) -> Iterator[tuple[tuple[int, ...], tuple[Any, ...]]]:
+        for row in qs.iterator(chunk_size=5000):
+            figures = (row[count], *(_normal(row[p]) for p in ("base", "bonus", "deduction")))
+            yield tuple(row[k] for k in key), (*figures, _normal(row["total"]))
+
+    problems: list[PointsProblem] = []
+    left, right = rows(summed, "n"), rows(stored, "entries")
+    a, b = next(left, None), next(right, None)
+    while a is not None or b is not None:
+        if b is None or (a is not None and a[0] < b[0]):
+            here, found, want = a[0], None, a[1]  # type: ignore[index]
+            a = next(left, None)
+        elif a is None or b[0] < a[0]:
+            here, found, want = b[0], b[1], None
+            b = next(right, None)
+        else:
+            here, found, want = a[0], b[1], a[1]
+            a, b = next(left, None), next(right, None)
+            if found == want:
+                continue
+        problems.append(
+            PointsProblem(
+                branch_id=here[0],
+                year=here[1],
+                quarter=here[2],
+                member_id=here[3],
+                kept=found[4] if found else None,
+                entries=want[4] if want else None,
+            )
+        )
+    return problems
 
 
 # --- public notices, objections and the review workflow (added with the workflow pages) ---
@@ -418,15 +476,24 @@ def _signed(alias: str = "") -> Exists:
     )
 
 
-def _sum(alias: str, condition: Q) -> Coalesce:
-    return Coalesce(Sum(f"{alias}__points", filter=condition & Q(_signed(alias))), ZERO)
+def _sum(column: str, condition: Q | None = None) -> Coalesce:
+    """A conditional sum over the joined `QuarterPoints` (`p`), 0 when there are none."""
+    return Coalesce(Sum(f"p__{column}", filter=condition), ZERO)
 
 
-def _year_entries(year: int, **condition: Any) -> FilteredRelation:
-    """A member's ledger entries of the year, joined (LEFT) once: every column a page needs is
-    a conditional sum over this one join (index ledger_member_year)."""
-    lookups = {f"ledger_entries__{field}": value for field, value in condition.items()}
-    return FilteredRelation("ledger_entries", condition=Q(ledger_entries__year=year, **lookups))
+def _counted(year: int, **condition: Any) -> FilteredRelation:
+    """A member's counted points of the year (`QuarterPoints`, at most four rows a branch),
+    joined (LEFT) once as `p`: every column a report needs is a conditional sum over it."""
+    lookups = {f"quarter_points__{field}": value for field, value in condition.items()}
+    return FilteredRelation("quarter_points", condition=Q(quarter_points__year=year, **lookups))
+
+
+def _points_sums() -> dict[str, Any]:
+    """Sums of `QuarterPoints` rows, named as `_part_sums` names the entries' sums."""
+    return {
+        "entries": Coalesce(Sum("entries"), 0),
+        **{part: Coalesce(Sum(part), ZERO) for part in ("base", "bonus", "deduction", "total")},
+    }
 
 
 def _normal(value: Decimal | None) -> Decimal:
@@ -529,15 +596,17 @@ def branch_year_table(*, user: AnyUser, branch: Org, year: int) -> BranchTable:
     total and the rank in the branch (RANK: ties share a rank, the next rank skips). Only this
     branch's signed quarters count. Two queries, whatever the number of members."""
     _branch_visible(user, branch)
-    in_branch = LedgerEntry.objects.filter(member_id=OuterRef("pk"), branch=branch, year=year)
+    counted_here = QuarterPoints.objects.filter(branch=branch, year=year)
     columns: dict[str, Any] = {}
     for q in QUARTERS:
-        columns[f"a{q}"] = _sum("e", Q(e__quarter=q, e__part__in=ADDITION_PARTS))
-        columns[f"d{q}"] = _sum("e", Q(e__quarter=q, e__part=Part.DEDUCTION))
-    columns["total"] = _sum("e", Q())
+        columns[f"a{q}"] = _sum("base", Q(p__quarter=q)) + _sum("bonus", Q(p__quarter=q))
+        columns[f"d{q}"] = _sum("deduction", Q(p__quarter=q))
+    columns["total"] = _sum("total")
     query = (
-        Member.objects.filter((Q(branch=branch) & ~Q(status__in=GONE)) | Q(Exists(in_branch)))
-        .annotate(e=_year_entries(year, branch_id=branch.pk))
+        Member.objects.filter(
+            (Q(branch=branch) & ~Q(status__in=GONE)) | Q(pk__in=counted_here.values("member_id"))
+        )
+        .annotate(p=_counted(year, branch_id=branch.pk))
         .values("pk", "name", "branch_id", "status")
         .annotate(**columns)
         .annotate(rank=Window(Rank(), order_by=F("total").desc()))
@@ -701,10 +770,9 @@ def township_book(*, user: AnyUser, org: Org, year: int) -> Book:
     )
     sums: dict[int, dict[str, Any]] = {
         row["branch_id"]: dict(row)
-        for row in counted_entries()
-        .filter(subtree_q(org.path, "branch__"), year=year)
+        for row in QuarterPoints.objects.filter(subtree_q(org.path, "branch__"), year=year)
         .values("branch_id")
-        .annotate(entries=Count("pk"), **_part_sums())
+        .annotate(**_points_sums())
         .order_by()
     }
     signed: dict[int, set[int]] = {}
@@ -749,10 +817,9 @@ def county_view(*, user: AnyUser, root: Org, year: int) -> CountyView:
         n=Count("pk"),
     )
     sums = grouped(
-        counted_entries().filter(county_id=root.county_id, year=year),
+        QuarterPoints.objects.filter(county_id=root.county_id, year=year),
         "branch__path",
-        entries=Count("pk"),
-        **_part_sums(),
+        **_points_sums(),
     )
     closes = grouped(
         QuarterClose.objects.filter(county_id=root.county_id, year=year),
@@ -813,9 +880,9 @@ def member_ranking(*, user: AnyUser, org: Org, year: int) -> QuerySet[Any]:
     _branch_visible(user, org)
     return (
         _members_of(org)
-        .annotate(e=_year_entries(year))
+        .annotate(p=_counted(year))
         .values("pk", "name", "branch_id", "branch__name")
-        .annotate(total=_sum("e", Q()))
+        .annotate(total=_sum("total"))
         .annotate(rank=Window(Rank(), order_by=F("total").desc()))
         .order_by("rank", "name", "pk")
     )
@@ -871,7 +938,7 @@ def low_points(
     talks = ReminderTalk.objects.filter(member_id=OuterRef("pk"), year=year).order_by()
     return (
         _members_of(org)
-        .annotate(e=_year_entries(year))
+        .annotate(p=_counted(year))
         .annotate(**closes)
         .annotate(
             talks=Coalesce(
@@ -882,8 +949,8 @@ def low_points(
         )
         .values("pk", "name", "branch_id", "branch__name", "talks", "last_talk", *closes)
         .annotate(
-            **{f"c{q}": _sum("e", Q(e__quarter__lte=q)) for q in QUARTERS},
-            total=_sum("e", Q()),
+            **{f"c{q}": _sum("total", Q(p__quarter__lte=q)) for q in QUARTERS},
+            total=_sum("total"),
         )
         .filter(_low_q(threshold, quarters))
         .order_by("total", "name", "pk")

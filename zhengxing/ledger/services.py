@@ -38,6 +38,8 @@ from .models import (
     Objection,
     Posting,
     QuarterClose,
+    QuarterPoints,
+    ReminderTalk,
     RuleCatalogue,
     RuleItem,
 )
@@ -730,7 +732,7 @@ def public_report_submit(
         points_requested=None,
         source=ClaimSource.PUBLIC,
         reporter_name=reporter_name,
-        reporter_contact=reporter_contact,
+        reporter_contact_enc=pii.encrypt(reporter_contact),
         idempotency_key=key,
         submitted_at=actor.now,
         submitted_by=actor.user,
@@ -1019,14 +1021,13 @@ def quarter_sign_off(*, actor: Actor, branch: Org, quarter: Quarter) -> QuarterC
     )
     if problem:
         raise ServiceError(problem)
-    totals = LedgerEntry.objects.filter(
-        branch=branch, year=quarter.year, quarter=quarter.number
-    ).aggregate(
-        entries=Count("pk"),
-        base_total=Coalesce(Sum("points", filter=Q(part=Part.BASE)), Value(ZERO)),
-        bonus_total=Coalesce(Sum("points", filter=Q(part=Part.BONUS)), Value(ZERO)),
-        deduction_total=Coalesce(Sum("points", filter=Q(part=Part.DEDUCTION)), Value(ZERO)),
-    )
+    counted = _quarter_points(branch=branch, quarter=quarter)
+    totals: dict[str, Any] = {
+        "entries": sum(row.entries for row in counted),
+        "base_total": sum((row.base for row in counted), start=ZERO),
+        "bonus_total": sum((row.bonus for row in counted), start=ZERO),
+        "deduction_total": sum((row.deduction for row in counted), start=ZERO),
+    }
     try:
         with transaction.atomic():
             close = QuarterClose.objects.create(
@@ -1061,8 +1062,36 @@ def quarter_sign_off(*, actor: Actor, branch: Org, quarter: Quarter) -> QuarterC
             "deduction_total": points_text(totals["deduction_total"]),
         },
     )
+    QuarterPoints.objects.bulk_create(counted)
     _posting_create(actor=actor, branch=branch, close=close)
     return close
+
+
+def _quarter_points(*, branch: Org, quarter: Quarter) -> list[QuarterPoints]:
+    """Each member's points in the branch's quarter by part, summed in the database: what the
+    sign-off makes count, kept as `QuarterPoints` for the reports."""
+    rows = (
+        LedgerEntry.objects.filter(branch=branch, year=quarter.year, quarter=quarter.number)
+        .values("member_id")
+        .annotate(
+            entries=Count("pk"),
+            base=Coalesce(Sum("points", filter=Q(part=Part.BASE)), Value(ZERO)),
+            bonus=Coalesce(Sum("points", filter=Q(part=Part.BONUS)), Value(ZERO)),
+            deduction=Coalesce(Sum("points", filter=Q(part=Part.DEDUCTION)), Value(ZERO)),
+            total=Coalesce(Sum("points"), Value(ZERO)),
+        )
+        .order_by("member_id")
+    )
+    return [
+        QuarterPoints(
+            county_id=branch.county_id,
+            branch_id=branch.pk,
+            year=quarter.year,
+            quarter=quarter.number,
+            **row,
+        )
+        for row in rows
+    ]
 
 
 @transaction.atomic
@@ -1372,10 +1401,7 @@ def objection_answer(*, actor: Actor, objection: Objection, answer: str) -> Obje
     return objection
 
 
-# --- reminder talks (约谈提醒), added with the report pages ----------------------------------
-# Import for this block only; the lead may merge it into the imports at the top.
-from .models import ReminderTalk  # noqa: E402
-
+# --- reminder talks (约谈提醒) ----------------------------------------------------------------
 TALK_ROLES = frozenset({Role.SECRETARY, Role.COMMITTEE})
 
 

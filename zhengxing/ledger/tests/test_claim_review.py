@@ -185,6 +185,9 @@ def test_a_public_report_becomes_a_deduction_when_the_committee_finds_it_true(
     assert (report.source, report.status, report.item_id) == ("public", "pending", None)
     event = AuditEvent.objects.get(action="ledger.public_report.submit")
     assert "13900000000" not in str(event.after)  # the reporter's contact stays out of the log
+    stored = Claim.objects.filter(pk=report.pk).values_list("reporter_contact_enc", flat=True)
+    assert "13900000000" not in stored.get()  # encrypted at rest
+    assert Claim.objects.get(pk=report.pk).reporter_contact == "13900000000"
     with pytest.raises(ServiceError, match="群众反映须逐条审核"):
         claim_review_many(
             actor=as_(cast.cathy), branch=cast.branch_a1, claims=[report], decision="approve"

@@ -144,9 +144,10 @@ def test_signing_off_fifty_members_and_five_hundred_claims(
         claim_review_many(
             actor=as_(cast.cathy), branch=cast.branch_a1, claims=claims, decision="approve"
         )
-    with django_assert_max_num_queries(16):
-        # scope (2), lock head (2), pending count, closed quarters, totals, the close row and
-        # its audit row, savepoints (4): the same for 5 claims or 5,000
+    with django_assert_max_num_queries(17):
+        # scope (2), lock head (2), pending count, closed quarters, the members' sums, the close
+        # row, their counted points (one INSERT) and the audit row, savepoints (4): the same for
+        # 5 claims or 5,000
         close = quarter_sign_off(actor=as_(cast.carol), branch=cast.branch_a1, quarter=Q2)
 
     assert (close.entries, close.head_seq, close.bonus_total) == (500, 500, 50 * 14)

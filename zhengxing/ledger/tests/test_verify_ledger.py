@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
 
 from zhengxing.ledger.chain import CONTENT_FIELDS, entry_hash
-from zhengxing.ledger.models import LedgerEntry, RuleCatalogue
+from zhengxing.ledger.models import LedgerEntry, QuarterPoints, RuleCatalogue
 from zhengxing.ledger.rules import Quarter
 from zhengxing.ledger.services import claim_record_many, claim_review_many, quarter_sign_off
 from zhengxing.testing import Cast
@@ -81,7 +81,7 @@ def rehash(entry_id: int, prev_hash: str) -> str:
 def test_an_untouched_ledger_verifies(chain: list[LedgerEntry]) -> None:
     assert [e.seq for e in chain] == [1, 2, 3, 4]
     assert [e.prev_hash for e in chain[1:]] == [e.hash for e in chain[:-1]]
-    assert verify() == (0, "积分台账校验通过：2条链完整\n", "")
+    assert verify() == (0, "积分台账校验通过：2条链完整，季度积分汇总与台账一致\n", "")
 
 
 def test_the_application_cannot_change_or_remove_an_entry(chain: list[LedgerEntry]) -> None:
@@ -214,3 +214,29 @@ def test_the_command_exits_non_zero_and_can_check_one_county(
     with pytest.raises(SystemExit) as exited:
         ManagementUtility(["zhengxing", "verify-ledger", "--county", "T1"]).execute()
     assert exited.value.code == 1
+
+
+def test_sign_off_keeps_each_members_counted_points(cast: Cast, chain: list[LedgerEntry]) -> None:
+    quarter_sign_off(actor=as_(cast.carol), branch=cast.branch_a1, quarter=Quarter(2026, 2))
+    kept = QuarterPoints.objects.filter(branch=cast.branch_a1).order_by("member__name")
+    assert [(p.member.name, p.quarter, p.entries, p.bonus, p.total) for p in kept] == [
+        ("李二妮", 2, 2, 2, 2),
+        ("王甲", 2, 2, 2, 2),
+    ]
+    assert not QuarterPoints.objects.filter(branch=cast.branch_b1).exists()  # B1B not signed
+    assert verify()[0] == 0
+
+
+def test_counted_points_edited_behind_the_applications_back_are_caught(
+    cast: Cast, chain: list[LedgerEntry]
+) -> None:
+    quarter_sign_off(actor=as_(cast.carol), branch=cast.branch_a1, quarter=Quarter(2026, 2))
+    kept = QuarterPoints.objects.get(member=cast.member_a1)
+    QuarterPoints.objects.filter(pk=kept.pk).update(total=50)
+    code, _, err = verify()
+    assert code == 1
+    assert f"党员 {cast.member_a1.pk} 2026年第2季度：汇总表为50.0分，台账条目合计2.0分" in err
+    assert "1处季度积分汇总与台账不符" in err
+    QuarterPoints.objects.filter(pk=kept.pk).delete()
+    code, _, err = verify()
+    assert code == 1 and "汇总表为无记录，台账条目合计2.0分" in err

@@ -74,3 +74,24 @@ def test_the_home_page_costs_a_fixed_number_of_queries(
     # organisations, 7 count of members.
     with django_assert_num_queries(7):
         alice.get(HOME)
+
+
+def test_each_level_is_led_to_its_own_points_report(cast: Cast) -> None:
+    levels = [
+        (cast.alice, reverse("ledger:county")),
+        (cast.bob, reverse("ledger:township_book", args=[cast.town_a.pk])),
+        (cast.carol, reverse("ledger:branch_table", args=[cast.branch_a1.pk])),
+    ]
+    for user, report in levels:
+        html = signed_in(user).get(HOME).content.decode()
+        assert f'href="{report}"' in html, user
+        for name in ("ledger:workflow", "ledger:rankings", "ledger:low_points"):
+            assert f'href="{reverse(name)}"' in html, (user, name)
+        assert signed_in(user).get(report).status_code == 200
+
+
+def test_a_member_can_report_and_see_her_points_from_home(cast: Cast) -> None:
+    html = signed_in(cast.erin).get(HOME).content.decode()
+    for name in ("ledger:claim_new", "ledger:my_points"):
+        assert f'href="{reverse(name)}"' in html
+    assert f'href="{reverse("ledger:workflow")}"' not in html

@@ -1,14 +1,15 @@
 """`zhengxing verify-ledger [--county CODE]`: check every branch's hash chain.
 
 Names the first entry of each chain that was edited, deleted, inserted or reordered behind the
-application's back, and exits 1 when any chain is broken (0 when all hold).
+application's back, and every member's counted points of a signed quarter (kept for the reports)
+that no longer add up to the quarter's entries; exits 1 when anything is wrong (0 when all hold).
 """
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from zhengxing.ledger.selectors import ledger_chain_problems
+from zhengxing.ledger.selectors import ledger_chain_problems, quarter_points_problems
 from zhengxing.orgs.models import County, Org
 
 
@@ -32,8 +33,18 @@ class Command(BaseCommand):
         for p in problems:
             branch = names.get(p.branch_id, f"支部 {p.branch_id}")
             self.stderr.write(f"{branch}（id {p.branch_id}）[{p.kind}] {p.message}")
-        if problems:
-            raise CommandError(
-                f"积分台账校验失败：{chains}条链中有{len(problems)}条被改动", returncode=1
+        points = quarter_points_problems(county_id=county_id)
+        for x in points[:50]:
+            kept = "无记录" if x.kept is None else f"{x.kept}分"
+            summed = "无条目" if x.entries is None else f"{x.entries}分"
+            self.stderr.write(
+                f"支部 {x.branch_id} 党员 {x.member_id} {x.year}年第{x.quarter}季度："
+                f"汇总表为{kept}，台账条目合计{summed}"
             )
-        self.stdout.write(f"积分台账校验通过：{chains}条链完整")
+        if problems or points:
+            raise CommandError(
+                f"积分台账校验失败：{chains}条链中有{len(problems)}条被改动，"
+                f"{len(points)}处季度积分汇总与台账不符",
+                returncode=1,
+            )
+        self.stdout.write(f"积分台账校验通过：{chains}条链完整，季度积分汇总与台账一致")

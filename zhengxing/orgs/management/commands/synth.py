@@ -1,7 +1,10 @@
-"""`zhengxing synth --members N --seed S`: a synthetic county for load tests (`orgs/synth.py`)."""
+"""`zhengxing synth --members N --seed S [--entries K --years 2024-2026]`: a synthetic county for
+load tests (`orgs/synth.py`), with points ledgers of about K entries per member and year
+(`ledger/synth.py`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from typing import Any
 
@@ -9,6 +12,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from zhengxing.audit.services import Actor
+from zhengxing.ledger.synth import ledger_synth
+from zhengxing.orgs.models import County
 from zhengxing.orgs.services import ServiceError
 from zhengxing.orgs.synth import county_synth
 
@@ -22,15 +27,41 @@ class Command(BaseCommand):
         parser.add_argument("--county-code", default="SYNTH", help="default SYNTH")
         parser.add_argument("--county-name", default="合成旗", help="default 合成旗")
         parser.add_argument("--region", default="150824", help="region code of the ID numbers")
+        parser.add_argument(
+            "--entries",
+            type=int,
+            default=0,
+            help="points ledger entries per member and year (default 0: no ledgers)",
+        )
+        parser.add_argument(
+            "--years",
+            default="",
+            help="the ledgers' years, e.g. 2026 or 2024-2026 (default: this year)",
+        )
+
+    def _years(self, text: str, today: dt.date) -> list[int]:
+        if not text:
+            return [today.year]
+        first, _, last = text.partition("-")
+        try:
+            years = list(range(int(first), int(last or first) + 1))
+        except ValueError:
+            raise CommandError(f"--years: “{text}” is not a year or a range of years") from None
+        if not years or not all(2000 <= y <= today.year for y in years):
+            raise CommandError(f"--years: “{text}” must lie between 2000 and {today.year}")
+        return years
 
     def handle(self, *args: Any, **options: Any) -> None:
         start = time.perf_counter()
+        today = timezone.localdate()
+        years = self._years(options["years"], today)
+        actor = Actor.system("synth")
         try:
             result = county_synth(
-                actor=Actor.system("synth"),
+                actor=actor,
                 members=options["members"],
                 seed=options["seed"],
-                today=timezone.localdate(),
+                today=today,
                 county_code=options["county_code"],
                 county_name=options["county_name"],
                 region=options["region"],
@@ -42,4 +73,23 @@ class Command(BaseCommand):
             f"{result.county_code}: {result.townships} townships, {result.villages} villages, "
             f"{result.branches} branches, {result.groups} Party groups, {result.members} "
             f"members, in {time.perf_counter() - start:.1f} s."
+        )
+        if options["entries"] < 1:
+            return
+        start = time.perf_counter()
+        try:
+            ledgers = ledger_synth(
+                actor=actor,
+                county=County.objects.get(code=result.county_code),
+                years=years,
+                per_member=options["entries"],
+                seed=options["seed"],
+                today=today,
+                progress=options["verbosity"] >= 1,
+            )
+        except ServiceError as e:
+            raise CommandError(str(e)) from e
+        self.stdout.write(
+            f"{result.county_code}: ledgers of {ledgers.branches} branches, {ledgers.entries} "
+            f"entries, {ledgers.closes} quarters signed, in {time.perf_counter() - start:.1f} s."
         )
