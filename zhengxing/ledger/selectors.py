@@ -869,7 +869,15 @@ def _members_of(org: Org) -> QuerySet[Member]:
     qs = Member.objects.exclude(status__in=GONE)
     if org.parent_id is None:
         return qs.filter(county_id=org.county_id)
-    return qs.filter(subtree_q(org.path, "branch__"))
+    # the subtree's branches first (a range of the path index), then their members (the
+    # branch index): the database does not walk every member of the county
+    return qs.filter(branch_id__in=Org.objects.filter(subtree_q(org.path)).values("pk"))
+
+
+def members_ranked_count(*, org: Org) -> int:
+    """How many members `member_ranking` ranks (one per member on the roll): counted without
+    the sums, for the pager."""
+    return _members_of(org).count()
 
 
 def member_ranking(*, user: AnyUser, org: Org, year: int) -> QuerySet[Any]:

@@ -22,6 +22,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -39,6 +40,18 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Rows on one page of a ranking or of the low-points list.
 PER_PAGE = 50
 YEARS = range(2000, 2101)
+
+
+class CountedPaginator(Paginator):
+    """A pager told its row count (by a cheaper query than counting the page's own)."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._count
 
 
 def _today() -> dt.date:
@@ -268,7 +281,8 @@ def rankings(request: HttpRequest) -> HttpResponse:
     """Members ranked by the year's counted total within a branch, a township or the county;
     for a finished year, the year-end ranking (年终排名)."""
     scope, org, year, ranking = _ranking(request)
-    page = Paginator(ranking, PER_PAGE).get_page(request.GET.get("page"))
+    count = selectors.members_ranked_count(org=org)
+    page = CountedPaginator(ranking, PER_PAGE, count=count).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
         "ledger/reports/rankings.html",
