@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "zhengxing.audit",
     "zhengxing.orgs",
     "zhengxing.ledger",
+    "zhengxing.stars",
     "zhengxing.web",
 ]
 

@@ -1,0 +1,408 @@
+"""Evaluation rounds and their ballots (writes): each function checks the actor's scope, refuses
+bad input with a Chinese `ServiceError` before writing anything, and writes the change and its
+audit row in one transaction. Ballots are secret: the audit log records that a ballot was cast
+in a round, never whom it rated or with what scores.
+
+One ballot per rater, ratee and round is a database constraint; a second submission before the
+round closes replaces the first (the same row). Public ballots use single-use codes: only their
+hashes are kept, and a code's ballot is a one-to-one link, so a code cannot vote twice even when
+two phones race.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from zhengxing.audit.services import Actor, audit_record
+from zhengxing.orgs.models import Member, Org
+from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus, Role
+from zhengxing.orgs.selectors import scope_for_actor
+from zhengxing.orgs.services import ServiceError
+
+from .models import Ballot, EvaluationRound, PublicCode, RoundKind, Subject
+
+PERIODS = ("Y", "H1", "H2", "Q1", "Q2", "Q3", "Q4")
+ONE_DECIMAL = Decimal("0.1")
+# A public code: 10 characters from an alphabet without look-alikes (no 0/O, 1/I/L), typed from
+# a paper slip by a committee member as easily as scanned.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 10
+MAX_CODES = 5000
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("无权操作该对象")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: str
+    max: Decimal
+
+
+def indicators_clean(raw: Any) -> list[Indicator]:
+    """An indicator form: a list of {code, name, max}, codes unique, maxima positive with one
+    decimal, adding up to 100 (a ballot's total is then a 0-100 score)."""
+    if not isinstance(raw, list) or not raw:
+        raise ServiceError("请至少设置一项评议指标")
+    found: list[Indicator] = []
+    for n, row in enumerate(raw, start=1):
+        if not isinstance(row, Mapping):
+            raise ServiceError(f"第{n}项评议指标格式不正确")
+        code = str(row.get("code", "")).strip()
+        name = str(row.get("name", "")).strip()
+        if not code or not name:
+            raise ServiceError(f"第{n}项评议指标须有代码和名称")
+        try:
+            top = Decimal(str(row.get("max", "")))
+        except InvalidOperation:
+            raise ServiceError(f"评议指标“{name}”的满分不是数字") from None
+        if top <= 0 or top != top.quantize(ONE_DECIMAL):
+            raise ServiceError(f"评议指标“{name}”的满分应为正数，最多一位小数")
+        if any(i.code == code for i in found):
+            raise ServiceError(f"评议指标代码“{code}”重复")
+        found.append(Indicator(code, name, top))
+    total = sum((i.max for i in found), start=Decimal(0))
+    if total != 100:
+        raise ServiceError(f"各项评议指标满分之和应为100分，现为{total.normalize():f}分")
+    return found
+
+
+def _indicators(round_: EvaluationRound) -> list[Indicator]:
+    return [Indicator(i["code"], i["name"], Decimal(str(i["max"]))) for i in round_.indicators]
+
+
+def _may_run_round(actor: Actor, org: Org, kind: str) -> bool:
+    """A branch's secretary or committee runs its members' rounds; the township (or county)
+    runs the assessment of organisations and any round below it."""
+    scope = scope_for_actor(actor)
+    if kind == RoundKind.ASSESSMENT:
+        return scope.can_manage_tree(org)
+    return scope.can_manage_org(org)
+
+
+@transaction.atomic
+def round_create(
+    *,
+    actor: Actor,
+    org: Org,
+    year: int,
+    period: str,
+    kind: str,
+    name: str,
+    indicators: Any,
+    opens_at: dt.datetime,
+    closes_at: dt.datetime,
+) -> EvaluationRound:
+    """Open an evaluation round for the members of a branch (self, peer, committee, public,
+    general) or for the organisations under a township (assessment, or public and member
+    evaluation of an organisation: `org` is then the organisation rated)."""
+    _require(_may_run_round(actor, org, kind))
+    if kind not in RoundKind.values:
+        raise ServiceError("评议类型不正确")
+    if period not in PERIODS:
+        raise ServiceError(f"评议期间应为{('、'.join(PERIODS))}之一")
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise ServiceError("请填写评议名称（不超过200字）")
+    if closes_at <= opens_at:
+        raise ServiceError("评议结束时间应晚于开始时间")
+    form = indicators_clean(indicators)
+    subject = (
+        Subject.ORG
+        if kind == RoundKind.ASSESSMENT or org.kind not in MEMBER_HOLDING_KINDS
+        else Subject.MEMBER
+    )
+    round_ = EvaluationRound.objects.create(
+        county_id=org.county_id,
+        org=org,
+        year=year,
+        period=period,
+        kind=kind,
+        subject=subject,
+        name=name,
+        indicators=[{"code": i.code, "name": i.name, "max": f"{i.max}"} for i in form],
+        opens_at=opens_at,
+        closes_at=closes_at,
+        created_at=actor.now,
+        created_by=actor.user,
+    )
+    audit_record(
+        actor=actor,
+        action="stars.round.create",
+        object_type="evaluation_round",
+        object_id=round_.pk,
+        county_id=org.county_id,
+        summary=f"{org.name}：{name}（{year}{period}，{RoundKind(kind).label}）",
+        after={"org_id": org.pk, "year": year, "period": period, "kind": kind},
+    )
+    return round_
+
+
+def _round_open(round_: EvaluationRound, now: dt.datetime) -> None:
+    if now < round_.opens_at:
+        raise ServiceError(f"“{round_.name}”尚未开始")
+    if now >= round_.closes_at:
+        raise ServiceError(f"“{round_.name}”已结束，不能再投票或修改")
+
+
+def scores_clean(
+    round_: EvaluationRound, scores: Mapping[str, Any]
+) -> tuple[dict[str, str], Decimal]:
+    """Each indicator scored 0..max with at most one decimal; the total out of 100."""
+    clean: dict[str, str] = {}
+    total = Decimal(0)
+    for indicator in _indicators(round_):
+        raw = scores.get(indicator.code)
+        if raw is None or str(raw).strip() == "":
+            raise ServiceError(f"请为“{indicator.name}”打分")
+        try:
+            value = Decimal(str(raw).strip())
+        except InvalidOperation:
+            raise ServiceError(f"“{indicator.name}”的分数不是数字") from None
+        if not (0 <= value <= indicator.max) or value != value.quantize(ONE_DECIMAL):
+            raise ServiceError(
+                f"“{indicator.name}”的分数应在0至{indicator.max.normalize():f}分之间，最多一位小数"
+            )
+        clean[indicator.code] = f"{value.quantize(ONE_DECIMAL)}"
+        total += value
+    unknown = set(scores) - set(clean)
+    if unknown:
+        raise ServiceError(f"没有评议指标“{sorted(unknown)[0]}”")
+    return clean, total.quantize(ONE_DECIMAL)
+
+
+def _ratee_in_round(round_: EvaluationRound, ratee: Member | Org) -> None:
+    if round_.subject == Subject.MEMBER:
+        if not isinstance(ratee, Member) or ratee.branch_id != round_.org_id:
+            raise ServiceError("被评议人不在本次评议范围内")
+        if ratee.status in (MemberStatus.TRANSFERRED_OUT, MemberStatus.DECEASED):
+            raise ServiceError(f"“{ratee.name}”已不在本支部党员名册中")
+        return
+    if not isinstance(ratee, Org):
+        raise ServiceError("本次评议的对象是党组织")
+    inside = ratee.pk == round_.org_id or ratee.path.startswith(round_.org.path)
+    if not inside or ratee.kind not in MEMBER_HOLDING_KINDS:
+        raise ServiceError("被评议的党组织不在本次评议范围内")
+
+
+def _rater_allowed(actor: Actor, round_: EvaluationRound, ratee: Member | Org) -> Member | None:
+    """Who may cast a ballot in the round, by its kind; returns the rater's own member record
+    (None for committee and township raters without one)."""
+    scope = scope_for_actor(actor)
+    me = Member.objects.filter(pk=scope.member_id).first() if scope.member_id else None
+    kind = round_.kind
+    if kind == RoundKind.SELF:
+        if me is None or not isinstance(ratee, Member) or me.pk != ratee.pk:
+            raise ServiceError("自评只能为自己打分")
+        return me
+    if kind in (RoundKind.PEER, RoundKind.GENERAL):
+        in_branch = me is not None and (
+            me.branch_id == round_.org_id or me.branch.path.startswith(round_.org.path)
+        )
+        if not in_branch or me is None:
+            raise ServiceError("只有本次评议范围内的党员可以参加互评")
+        if isinstance(ratee, Member) and ratee.pk == me.pk:
+            raise ServiceError("互评不能给自己打分，自评请参加自评")
+        return me
+    if kind in (RoundKind.COMMITTEE, RoundKind.ASSESSMENT):
+        roles = {Role.SECRETARY, Role.COMMITTEE, Role.TOWNSHIP, Role.COUNTY}
+        allowed = scope.everything or any(
+            g.role in roles and round_.org.path.startswith(g.path) for g in scope.grants
+        )
+        if not allowed:
+            raise ServiceError("只有支部委员会或上级党委可以参加本次评议")
+        return me if isinstance(ratee, Member) and me and me.pk != ratee.pk else None
+    raise ServiceError("群众评议请使用评议码")
+
+
+def _ballot_write(
+    *,
+    actor: Actor,
+    round_: EvaluationRound,
+    rater: str,
+    rater_member: Member | None,
+    ratee: Member | Org,
+    scores: dict[str, str],
+    total: Decimal,
+    code: PublicCode | None = None,
+    paper: bool = False,
+) -> Ballot:
+    ratee_field = "ratee_member" if isinstance(ratee, Member) else "ratee_org"
+    existing = (
+        Ballot.objects.select_for_update()
+        .filter(round=round_, rater=rater, **{ratee_field: ratee})
+        .first()
+    )
+    if existing is not None:
+        existing.scores, existing.total, existing.updated_at = scores, total, actor.now
+        existing.save(update_fields=["scores", "total", "updated_at"])
+        ballot, action = existing, "stars.ballot.update"
+    else:
+        try:
+            with transaction.atomic():
+                ballot = Ballot.objects.create(
+                    county_id=round_.county_id,
+                    round=round_,
+                    kind=round_.kind,
+                    rater=rater,
+                    rater_user=actor.user if code is None else None,
+                    rater_member=rater_member,
+                    code=code,
+                    scores=scores,
+                    total=total,
+                    paper=paper,
+                    submitted_at=actor.now,
+                    updated_at=actor.now,
+                    **{ratee_field: ratee},
+                )
+        except IntegrityError:
+            # the same rater's other tap won the race: this one replaces it
+            ballot = Ballot.objects.select_for_update().get(
+                round=round_, rater=rater, **{ratee_field: ratee}
+            )
+            ballot.scores, ballot.total, ballot.updated_at = scores, total, actor.now
+            ballot.save(update_fields=["scores", "total", "updated_at"])
+        action = "stars.ballot.cast"
+    audit_record(
+        actor=actor,
+        action=action,
+        object_type="evaluation_round",
+        object_id=round_.pk,
+        county_id=round_.county_id,
+        summary=f"{round_.name}：{'纸质选票录入' if paper else '投票'}",  # never whom, never scores
+        after={"round_id": round_.pk},
+    )
+    return ballot
+
+
+@transaction.atomic
+def ballot_submit(
+    *, actor: Actor, round_: EvaluationRound, ratee: Member | Org, scores: Mapping[str, Any]
+) -> Ballot:
+    """A signed-in rater's ballot (self, peer, committee, general, assessment): one per rater,
+    ratee and round; a second before the round closes replaces the first."""
+    round_ = EvaluationRound.objects.select_for_update().get(pk=round_.pk)
+    _round_open(round_, actor.now)
+    if round_.kind == RoundKind.PUBLIC:
+        raise ServiceError("群众评议请使用评议码")
+    _ratee_in_round(round_, ratee)
+    rater_member = _rater_allowed(actor, round_, ratee)
+    if actor.user is None:
+        raise ServiceError("请先登录")
+    clean, total = scores_clean(round_, scores)
+    return _ballot_write(
+        actor=actor,
+        round_=round_,
+        rater=f"u{actor.user.pk}",
+        rater_member=rater_member,
+        ratee=ratee,
+        scores=clean,
+        total=total,
+    )
+
+
+def code_hash(code: str) -> str:
+    """The kept form of a public code: an HMAC under the server's secret key, so a copied
+    database does not reveal which slips are still unused."""
+    normal = "".join(code.split()).upper()
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"ballot-code:{normal}".encode(), hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def codes_issue(*, actor: Actor, round_: EvaluationRound, count: int) -> list[str]:
+    """Single-use codes for a public round, returned once (to print as QR slips for
+    households); only their hashes are kept."""
+    _require(_may_run_round(actor, round_.org, round_.kind))
+    if round_.kind != RoundKind.PUBLIC:
+        raise ServiceError("只有群众评议使用评议码")
+    if not 1 <= count <= MAX_CODES:
+        raise ServiceError(f"一次可生成1至{MAX_CODES}个评议码")
+    if actor.now >= round_.closes_at:
+        raise ServiceError(f"“{round_.name}”已结束")
+    codes = [
+        "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)) for _ in range(count)
+    ]
+    PublicCode.objects.bulk_create(
+        PublicCode(
+            county_id=round_.county_id, round=round_, code_hash=code_hash(c), issued_at=actor.now
+        )
+        for c in codes
+    )
+    audit_record(
+        actor=actor,
+        action="stars.codes.issue",
+        object_type="evaluation_round",
+        object_id=round_.pk,
+        county_id=round_.county_id,
+        summary=f"{round_.name}：生成群众评议码{count}个",
+        after={"count": count},
+    )
+    return codes
+
+
+@transaction.atomic
+def public_ballots_submit(
+    *,
+    actor: Actor,
+    round_: EvaluationRound,
+    code: str,
+    ratings: Sequence[tuple[Member | Org, Mapping[str, Any]]],
+    paper: bool = False,
+) -> list[Ballot]:
+    """A household's ballots with its single-use code, every ratee it scores in one submission:
+    from a phone (anyone), or typed by the committee from a paper slip (`paper`). A used,
+    unknown or other round's code is refused; the code's row is locked, so two phones racing
+    with one slip cast one set of ballots."""
+    if paper:
+        _require(_may_run_round(actor, round_.org, round_.kind))
+    round_ = EvaluationRound.objects.select_for_update().get(pk=round_.pk)
+    if round_.kind != RoundKind.PUBLIC:
+        raise ServiceError("本次评议不是群众评议")
+    _round_open(round_, actor.now)
+    found = PublicCode.objects.select_for_update().filter(code_hash=code_hash(code or "")).first()
+    if found is None or found.round_id != round_.pk:
+        raise ServiceError("评议码无效，请核对后重新输入")
+    if found.used_at is not None:
+        raise ServiceError("该评议码已经使用过")
+    if not ratings:
+        raise ServiceError("请至少为一位评议对象打分")
+    cleaned = []
+    seen: set[int] = set()
+    for ratee, scores in ratings:
+        _ratee_in_round(round_, ratee)
+        if ratee.pk in seen:
+            raise ServiceError("同一评议对象只能打一次分")
+        seen.add(ratee.pk)
+        cleaned.append((ratee, *scores_clean(round_, scores)))
+    found.used_at = actor.now
+    found.save(update_fields=["used_at"])
+    return [
+        _ballot_write(
+            actor=actor,
+            round_=round_,
+            rater=f"c{found.pk}",
+            rater_member=None,
+            ratee=ratee,
+            scores=clean,
+            total=total,
+            code=found,
+            paper=paper,
+        )
+        for ratee, clean, total in cleaned
+    ]

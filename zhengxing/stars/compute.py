@@ -1,0 +1,298 @@
+"""The recompute: every rating of a county's year (or half-year, or quarter) in one INSERT … SELECT
+per subject, nothing per member in Python. Deterministic and idempotent: the same data give the
+same rows, and a second run changes nothing; a finalised rating is never touched.
+
+Where a rating comes from (a scheme component → its source):
+
+    points          members: counted points of the period (`ledger.QuarterPoints`), made 0-100
+                    against a target or relative to the best in the branch; organisations: the
+                    average of the township's assessments (`assessment` rounds)
+    member_eval     the average ballot of peer rounds (互评; for an organisation, its members')
+    public_eval     the average ballot of public rounds (群众评议)
+    committee_eval  the average ballot of committee rounds (支委会评议 / 商评)
+    general_eval    the average ballot of general rounds (总评)
+    self_eval       the member's own ballot (自评), never counted as peer
+    score           ("341") the half-year's general evaluation, which confirms the others
+
+Only rounds that have closed count. Arithmetic is on integers in tenths so that SQLite and
+PostgreSQL agree with each other and with `schemes.evaluate` to the last digit: each component
+is rounded half-up to one decimal, then the weighted score is rounded half-up to one decimal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+
+from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus
+
+from .models import Rating, RoundKind, StarScheme, Subject
+
+# the ballot kind behind each evaluation component
+EVAL_SOURCES = {
+    "member_eval": RoundKind.PEER,
+    "public_eval": RoundKind.PUBLIC,
+    "committee_eval": RoundKind.COMMITTEE,
+    "general_eval": RoundKind.GENERAL,
+    "self_eval": RoundKind.SELF,
+    "score": RoundKind.GENERAL,
+}
+KINDS = (
+    RoundKind.PEER,
+    RoundKind.PUBLIC,
+    RoundKind.COMMITTEE,
+    RoundKind.GENERAL,
+    RoundKind.SELF,
+    RoundKind.ASSESSMENT,
+)
+PERIOD_QUARTERS = {
+    "Y": (1, 2, 3, 4),
+    "H1": (1, 2),
+    "H2": (3, 4),
+    "Q1": (1,),
+    "Q2": (2,),
+    "Q3": (3,),
+    "Q4": (4,),
+}
+# the rounds whose ballots a period's rating reads
+PERIOD_ROUNDS = {
+    "Y": ("Y", "H1", "H2", "Q1", "Q2", "Q3", "Q4"),
+    "H1": ("H1", "Q1", "Q2"),
+    "H2": ("H2", "Q3", "Q4"),
+    **{f"Q{n}": (f"Q{n}",) for n in range(1, 5)},
+}
+
+
+@dataclass(frozen=True)
+class ComputePlan:
+    """What the SQL needs of a scheme, in integers: weights in tenths of a percent (adding up to
+    1000), scores in tenths (0-1000)."""
+
+    subject: str
+    weights: dict[str, int]  # component → weight, tenths of a percent
+    points_mode: str  # "target" | "relative"
+    points_target10: int  # the target in tenths of a point (target mode)
+    bands: tuple[tuple[int, int], ...]  # (lowest score in tenths, stars), highest first
+    red_bands: tuple[tuple[int, int], ...]  # (lowest score in tenths, red stars), highest first
+    flag_every: int  # red stars per red flag (0: no flags)
+    tiers: tuple[tuple[int, int, str], ...]  # (fewest stars, most stars, tier code)
+
+
+@dataclass(frozen=True)
+class RecomputeResult:
+    subject: str
+    rows: int  # the period's ratings of the subject after the run
+
+
+def _case(column: str, bands: Sequence[tuple[int, int]]) -> str:
+    """CASE WHEN column >= low THEN value … ELSE 0 END (bands highest first)."""
+    if not bands:
+        return "0"
+    whens = " ".join(f"WHEN {column} >= {int(low)} THEN {int(value)}" for low, value in bands)
+    return f"CASE {whens} ELSE 0 END"
+
+
+def _tier_case(tiers: Sequence[tuple[int, int, str]]) -> tuple[str, list[str]]:
+    if not tiers:
+        return "''", []
+    whens, params = [], []
+    for low, high, code in tiers:
+        whens.append(f"WHEN stars >= {int(low)} AND stars <= {int(high)} THEN %s")
+        params.append(code)
+    return f"CASE {' '.join(whens)} ELSE '' END", params
+
+
+def _half_up_div(numerator: str, denominator: str) -> str:
+    """numerator / denominator rounded half-up, both non-negative integers."""
+    return f"((2 * ({numerator}) + ({denominator})) / (2 * ({denominator})))"
+
+
+def _placeholders(values: Sequence[Any]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _evaluations_cte(ratee: str) -> str:
+    """Per ratee: the sum (in tenths) and count of closed rounds' ballots, by kind."""
+    columns = []
+    for kind in KINDS:
+        columns.append(
+            f"SUM(CASE WHEN b.kind = '{kind}' THEN CAST(ROUND(b.total * 10) AS BIGINT) END)"
+            f" AS {kind}_s"
+        )
+        columns.append(f"SUM(CASE WHEN b.kind = '{kind}' THEN 1 ELSE 0 END) AS {kind}_n")
+    return f"""
+    e AS (
+        SELECT b.{ratee} AS ratee_id, {", ".join(columns)}
+        FROM stars_ballot b JOIN stars_evaluationround r ON r.id = b.round_id
+        WHERE b.county_id = %s AND r.year = %s AND r.period IN ({{rounds}})
+          AND r.closes_at <= %s AND b.{ratee} IS NOT NULL
+        GROUP BY b.{ratee}
+    )"""
+
+
+def _avg10(kind: str) -> str:
+    return f"CASE WHEN e.{kind}_n > 0 THEN {_half_up_div(f'e.{kind}_s', f'e.{kind}_n')} END"
+
+
+def _score_sql(plan: ComputePlan) -> str:
+    """The weighted score in tenths, rounded half-up: Σ weight(‰) × component(tenths) / 1000."""
+    terms = []
+    for component, weight in plan.weights.items():
+        column = "points_score10" if component == "points" else f"{component}10"
+        terms.append(f"{int(weight)} * COALESCE({column}, 0)")
+    total = " + ".join(terms) or "0"
+    return _half_up_div(total, "1000")
+
+
+COLUMNS = (
+    "county_id, scheme_id, year, period, subject, member_id, org_id, branch_id, "
+    "points, points_entries, points_score, member_eval, member_eval_n, public_eval, "
+    "public_eval_n, committee_eval, committee_eval_n, general_eval, general_eval_n, "
+    "self_eval, self_eval_n, criteria_met, score, stars, red_stars, flags, tier, computed_at"
+)
+UPDATED = [*(c.strip() for c in COLUMNS.split(",")[8:]), "scheme_id"]
+
+
+def _sql(plan: ComputePlan, *, period: str, previous: str | None) -> tuple[str, str]:
+    """(the SQL with {rounds}/{quarters} to fill, the subject's key column)."""
+    member = plan.subject == Subject.MEMBER
+    key = "member_id" if member else "org_id"
+    if member:
+        subjects = f"""
+    m AS (
+        SELECT id AS subject_id, branch_id FROM orgs_member
+        WHERE county_id = %s AND status NOT IN ('{MemberStatus.TRANSFERRED_OUT}',
+                                                 '{MemberStatus.DECEASED}')
+    ),
+    p AS (
+        SELECT member_id AS subject_id, CAST(ROUND(SUM(total) * 10) AS BIGINT) AS p10,
+               SUM(entries) AS pn
+        FROM ledger_quarterpoints
+        WHERE county_id = %s AND year = %s AND quarter IN ({{quarters}})
+        GROUP BY member_id
+    ),"""
+        ratee = "ratee_member_id"
+    else:
+        kinds = ", ".join(f"'{k}'" for k in sorted(MEMBER_HOLDING_KINDS))
+        subjects = f"""
+    m AS (
+        SELECT id AS subject_id, id AS branch_id FROM orgs_org
+        WHERE county_id = %s AND kind IN ({kinds})
+    ),
+    p AS (
+        SELECT NULL AS subject_id, 0 AS p10, 0 AS pn WHERE 1 = 0
+    ),"""
+        ratee = "ratee_org_id"
+    if member:
+        points_raw = "CASE WHEN COALESCE(p.p10, 0) < 0 THEN 0 ELSE COALESCE(p.p10, 0) END"
+        if plan.points_mode == "relative":
+            best = f"MAX({points_raw}) OVER (PARTITION BY m.branch_id)"
+            share = _half_up_div(f"{points_raw} * 1000", best)
+            points_score = f"CASE WHEN {best} <= 0 THEN 0 ELSE {share} END"
+        else:
+            target = max(1, int(plan.points_target10))
+            points_score = _half_up_div(f"{points_raw} * 1000", str(target))
+        points_score = f"CASE WHEN ({points_score}) > 1000 THEN 1000 ELSE ({points_score}) END"
+        points_value = "COALESCE(p.p10, 0)"
+        points_n = "COALESCE(p.pn, 0)"
+    else:
+        # an organisation's points: the average of its assessments, already 0-100
+        points_score = _avg10(RoundKind.ASSESSMENT)
+        points_value = points_score
+        points_n = f"COALESCE(e.{RoundKind.ASSESSMENT}_n, 0)"
+    evals = ",\n            ".join(f"{_avg10(kind)} AS {kind}10" for kind in KINDS)
+    components = {
+        name: f"{source}10" for name, source in EVAL_SOURCES.items() if name in plan.weights
+    }
+    aliases = ",\n            ".join(f"{column} AS {name}10" for name, column in components.items())
+    tier_case, _ = _tier_case(plan.tiers)
+    flags = "0"
+    join_previous = ""
+    if plan.flag_every:
+        earlier = "COALESCE(h.red_stars, 0) + " if previous else ""
+        flags = f"(({earlier}f.red_stars) / {int(plan.flag_every)})"
+        if previous:
+            join_previous = (
+                f"LEFT JOIN stars_rating h ON h.county_id = %s AND h.year = %s "
+                f"AND h.period = '{previous}' AND h.{key} = f.subject_id"
+            )
+    subject_member = "f.subject_id" if member else "NULL"
+    subject_org = "NULL" if member else "f.subject_id"
+    sql = f"""
+WITH {subjects}
+    {_evaluations_cte(ratee).strip()},
+    c AS (
+        SELECT m.subject_id, m.branch_id,
+            {points_value} AS points10, {points_n} AS points_n,
+            {points_score} AS points_score10,
+            {evals},
+            {", ".join(f"COALESCE(e.{k}_n, 0) AS {k}_n" for k in KINDS)}
+        FROM m LEFT JOIN p ON p.subject_id = m.subject_id
+               LEFT JOIN e ON e.ratee_id = m.subject_id
+    ),
+    s AS (
+        SELECT c.*{"," if aliases else ""} {aliases}
+        FROM c
+    ),
+    t AS (
+        SELECT s.*, {_score_sql(plan)} AS score10 FROM s
+    ),
+    u AS (
+        SELECT t.*, {_case("score10", plan.bands)} AS stars,
+               {_case("score10", plan.red_bands)} AS red_stars
+        FROM t
+    ),
+    f AS (
+        SELECT u.*, {tier_case} AS tier FROM u
+    )
+INSERT INTO stars_rating ({COLUMNS})
+SELECT %s, %s, %s, %s, %s, {subject_member}, {subject_org}, f.branch_id,
+    f.points10 / 10.0, f.points_n, f.points_score10 / 10.0,
+    f.{RoundKind.PEER}10 / 10.0, f.{RoundKind.PEER}_n,
+    f.{RoundKind.PUBLIC}10 / 10.0, f.{RoundKind.PUBLIC}_n,
+    f.{RoundKind.COMMITTEE}10 / 10.0, f.{RoundKind.COMMITTEE}_n,
+    f.{RoundKind.GENERAL}10 / 10.0, f.{RoundKind.GENERAL}_n,
+    f.{RoundKind.SELF}10 / 10.0, f.{RoundKind.SELF}_n,
+    0, f.score10 / 10.0, f.stars, f.red_stars, {flags}, f.tier, %s
+FROM f {join_previous}
+WHERE 1 = 1
+ON CONFLICT (county_id, year, period, {key}) WHERE {key} IS NOT NULL
+DO UPDATE SET {", ".join(f"{c} = excluded.{c}" for c in UPDATED)}
+WHERE stars_rating.finalised_at IS NULL
+"""
+    return sql, key
+
+
+def recompute_subject(
+    *, scheme: StarScheme, plan: ComputePlan, period: str, now: dt.datetime
+) -> RecomputeResult:
+    """Write every rating of the scheme's county, year and subject for `period`."""
+    if period not in PERIOD_QUARTERS:
+        raise ValueError(f"unknown period {period}")
+    previous = "H1" if period == "H2" and plan.flag_every else None
+    sql, _ = _sql(plan, period=period, previous=previous)
+    quarters = PERIOD_QUARTERS[period]
+    rounds = PERIOD_ROUNDS[period]
+    sql = sql.replace("{quarters}", _placeholders(quarters)).replace(
+        "{rounds}", _placeholders(rounds)
+    )
+    _, tier_params = _tier_case(plan.tiers)
+    county, year = scheme.county_id, scheme.year
+    params: list[Any] = [county]
+    if plan.subject == Subject.MEMBER:
+        params += [county, year, *quarters]
+    params += [county, year, *rounds, now]  # e
+    params += tier_params  # f
+    params += [county, scheme.pk, year, period, plan.subject, now]  # the SELECT's constants
+    if previous:
+        params += [county, year]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    rows = Rating.objects.filter(
+        county_id=county, year=year, period=period, subject=plan.subject
+    ).count()
+    return RecomputeResult(subject=plan.subject, rows=rows)

@@ -1,0 +1,354 @@
+"""Star schemes as data, evaluation rounds and their ballots, and the computed ratings.
+
+Every row carries `county_id`, the shard key (see orgs.models). A scheme's rules live in its
+`spec` (see `schemes.py`); a rating keeps each component's value and source counts in columns of
+its own, so the page that explains a star reads one row and the scheme, and the recompute writes
+every rating of a county-year in one INSERT … SELECT.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from zhengxing.orgs.models import County, Member, Org
+
+
+class Subject(models.TextChoices):
+    MEMBER = "member", _("Party members")
+    ORG = "org", _("Organisations")
+
+
+class RoundKind(models.TextChoices):
+    SELF = "self", _("Self-evaluation")  # 自评
+    PEER = "peer", _("Peer evaluation")  # 互评
+    COMMITTEE = "committee", _("Committee evaluation")  # 商评 / 支委评
+    PUBLIC = "public", _("Public evaluation")  # 群众评
+    GENERAL = "general", _("General evaluation")  # 总评
+    ASSESSMENT = "assessment", _("Township assessment")  # 乡镇考评 of a village organisation
+
+
+class StarScheme(models.Model):
+    """A county's (owner: the county's root) or a township's star scheme for a year and a
+    subject. Edits make a new version; ratings keep the version they were computed under."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    owner = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="star_schemes")
+    year = models.PositiveSmallIntegerField(_("year"))
+    subject = models.CharField(_("rated"), max_length=8, choices=Subject.choices)
+    version = models.PositiveIntegerField(_("version"))
+    is_current = models.BooleanField(default=True)
+    name = models.CharField(_("name"), max_length=200)
+    preset = models.CharField(_("preset"), max_length=32, blank=True)
+    spec = models.JSONField()
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("star scheme")
+        verbose_name_plural = _("star schemes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "year", "subject", "version"], name="star_scheme_version"
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "year", "subject"],
+                condition=Q(is_current=True),
+                name="star_scheme_one_current",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+
+class EvaluationRound(models.Model):
+    """One evaluation (self, peer, committee, public, general, or the township's assessment of
+    village organisations): an indicator form, who is rated and who rates, open and close
+    dates. Results stay hidden until it closes."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="evaluation_rounds")
+    year = models.PositiveSmallIntegerField(_("year"))
+    period = models.CharField(_("period"), max_length=4)  # Y, H1, H2, Q1…Q4
+    kind = models.CharField(_("kind"), max_length=16, choices=RoundKind.choices)
+    subject = models.CharField(_("rated"), max_length=8, choices=Subject.choices)
+    name = models.CharField(_("name"), max_length=200)
+    # [{"code": "I1", "name": "…", "max": "25"}, …]: a ballot scores each 0…max; the total is
+    # the sum and the indicators' maxima add up to 100
+    indicators = models.JSONField()
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("evaluation round")
+        verbose_name_plural = _("evaluation rounds")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="round_dates"
+            )
+        ]
+        indexes = [models.Index(fields=["county", "year", "kind"], name="round_county_year")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PublicCode(models.Model):
+    """A single-use code a branch prints as a QR slip for a household (or that the committee
+    types from a paper ballot). Only its hash is kept; the slip carries the code."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    round = models.ForeignKey(EvaluationRound, on_delete=models.PROTECT, related_name="codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    issued_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("public ballot code")
+        verbose_name_plural = _("public ballot codes")
+
+    def __str__(self) -> str:
+        return f"code {self.pk} round {self.round_id}"
+
+
+class Ballot(models.Model):
+    """One rater's scores for one ratee in one round (a database constraint), editable until
+    the round closes. `rater` is "u<user id>" for a signed-in rater or "c<code id>" for a public
+    code ("m<member id>" in synthetic data), so one constraint covers both."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    round = models.ForeignKey(EvaluationRound, on_delete=models.PROTECT, related_name="ballots")
+    kind = models.CharField(max_length=16, choices=RoundKind.choices)  # the round's, copied
+    rater = models.CharField(max_length=24)
+    rater_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rater_member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # a household's code covers one submission (every ratee of the round at once), used once
+    code = models.ForeignKey(
+        PublicCode, null=True, blank=True, on_delete=models.PROTECT, related_name="ballots"
+    )
+    ratee_member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="ballots_received"
+    )
+    ratee_org = models.ForeignKey(
+        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="ballots_received"
+    )
+    scores = models.JSONField()  # {"I1": "20", …}
+    total = models.DecimalField(max_digits=5, decimal_places=1)
+    paper = models.BooleanField(default=False)  # entered by the committee from a paper ballot
+    submitted_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "rater", "ratee_member"],
+                condition=Q(ratee_member__isnull=False),
+                name="ballot_once_member",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "rater", "ratee_org"],
+                condition=Q(ratee_org__isnull=False),
+                name="ballot_once_org",
+            ),
+            models.CheckConstraint(
+                condition=Q(ratee_member__isnull=False, ratee_org__isnull=True)
+                | Q(ratee_member__isnull=True, ratee_org__isnull=False),
+                name="ballot_one_ratee",
+            ),
+            models.CheckConstraint(condition=Q(total__range=(0, 100)), name="ballot_total_0_100"),
+            # self-rating is never counted as peer: a self round's ballots rate the rater, and
+            # no other round's ballot does (refused at the door as well)
+            models.CheckConstraint(
+                condition=Q(kind=RoundKind.SELF, rater_member=models.F("ratee_member"))
+                | (
+                    ~Q(kind=RoundKind.SELF)
+                    & (
+                        Q(rater_member__isnull=True)
+                        | Q(ratee_member__isnull=True)
+                        | ~Q(rater_member=models.F("ratee_member"))
+                    )
+                ),
+                name="ballot_self_only_in_self_round",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["round", "ratee_member"], name="ballot_round_member"),
+            models.Index(fields=["round", "ratee_org"], name="ballot_round_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"ballot {self.pk} round {self.round_id}"
+
+
+class Rating(models.Model):
+    """A computed rating of a member or an organisation for a year's period under a scheme
+    version: the score, the stars, the tier and, column by column, where they came from (each
+    component's value and how many entries or ballots fed it). Written only by the recompute;
+    finalised by the township, then posted."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    scheme = models.ForeignKey(StarScheme, on_delete=models.PROTECT, related_name="ratings")
+    year = models.PositiveSmallIntegerField()
+    period = models.CharField(max_length=4)
+    subject = models.CharField(max_length=8, choices=Subject.choices)
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="ratings"
+    )
+    org = models.ForeignKey(
+        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="ratings"
+    )
+    branch = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    # the components (0-100, one decimal) and their sources
+    points = models.DecimalField(max_digits=9, decimal_places=1, null=True)  # the year's points
+    points_entries = models.PositiveIntegerField(default=0)
+    points_score = models.DecimalField(max_digits=4, decimal_places=1, null=True)
+    member_eval = models.DecimalField(max_digits=4, decimal_places=1, null=True)
+    member_eval_n = models.PositiveIntegerField(default=0)
+    public_eval = models.DecimalField(max_digits=4, decimal_places=1, null=True)
+    public_eval_n = models.PositiveIntegerField(default=0)
+    committee_eval = models.DecimalField(max_digits=4, decimal_places=1, null=True)
+    committee_eval_n = models.PositiveIntegerField(default=0)
+    general_eval = models.DecimalField(max_digits=4, decimal_places=1, null=True)
+    general_eval_n = models.PositiveIntegerField(default=0)
+    self_eval = models.DecimalField(max_digits=4, decimal_places=1, null=True)
+    self_eval_n = models.PositiveIntegerField(default=0)
+    criteria_met = models.PositiveSmallIntegerField(default=0)
+    score = models.DecimalField(max_digits=4, decimal_places=1)
+    stars = models.PositiveSmallIntegerField()
+    red_stars = models.PositiveSmallIntegerField(default=0)
+    flags = models.PositiveSmallIntegerField(default=0)
+    tier = models.CharField(max_length=32, blank=True)
+    computed_at = models.DateTimeField()
+    finalised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "year", "period", "member"],
+                condition=Q(member__isnull=False),
+                name="rating_once_member",
+            ),
+            models.UniqueConstraint(
+                fields=["county", "year", "period", "org"],
+                condition=Q(org__isnull=False),
+                name="rating_once_org",
+            ),
+            models.CheckConstraint(
+                condition=Q(member__isnull=False, org__isnull=True)
+                | Q(member__isnull=True, org__isnull=False),
+                name="rating_one_subject",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["branch", "year", "period"], name="rating_branch"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}{self.period} {self.member_id or self.org_id}: {self.stars}"
+
+
+class Consequence(models.Model):
+    """What a rating's tier sets in motion (a commendation, a warning talk, a rectification
+    plan…), as a to-do with an owner and a due date. One per rating and code: a recompute
+    that keeps the tier keeps the to-do."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="consequences")
+    code = models.CharField(max_length=32)
+    label = models.CharField(max_length=200)
+    owner_org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    owner_role = models.CharField(max_length=16)
+    due_on = models.DateField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("consequence")
+        verbose_name_plural = _("consequences")
+        constraints = [
+            models.UniqueConstraint(fields=["rating", "code"], name="consequence_once"),
+        ]
+        indexes = [models.Index(fields=["owner_org", "done_at"], name="consequence_owner")]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.rating_id})"
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted to the township")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
+
+
+class StarPlan(models.Model):
+    """A village organisation's star plan for a year (报星计划): the duty and self-chosen stars
+    it pursues, drafted by its committee, consulted with members, approved or returned with a
+    reason by the township, then posted."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="star_plans")
+    year = models.PositiveSmallIntegerField(_("year"))
+    duty_stars = models.JSONField(default=list)
+    self_stars = models.JSONField(default=list)
+    measures = models.TextField(_("measures"), max_length=4000, blank=True)
+    consultation = models.TextField(_("members consulted"), max_length=2000, blank=True)
+    status = models.CharField(max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    drafted_at = models.DateTimeField()
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_reason = models.CharField(max_length=500, blank=True)
+    slug = models.CharField(max_length=32, unique=True)
+
+    class Meta:
+        verbose_name = _("star plan")
+        verbose_name_plural = _("star plans")
+        constraints = [
+            models.UniqueConstraint(fields=["org", "year"], name="star_plan_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.year}"
+
+
+class StarChoice(models.Model):
+    """A member's self-chosen stars for a year (自选星), posted with the branch's choices."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="star_choices")
+    year = models.PositiveSmallIntegerField()
+    stars = models.JSONField(default=list)
+    chosen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("self-chosen stars")
+        verbose_name_plural = _("self-chosen stars")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "year"], name="star_choice_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.year}"
