@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "zhengxing.orgs",
     "zhengxing.ledger",
     "zhengxing.stars",
+    "zhengxing.ops",
     "zhengxing.web",
 ]
 

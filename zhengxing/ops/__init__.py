@@ -1,0 +1,2 @@
+"""Operations: consistent backups taken while the application serves, restores that verify the
+ledger before they return."""
