@@ -157,10 +157,21 @@ MEDIA_ROOT = VAR_DIR / "media"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = not DEBUG and envbool("ZHENGXING_HTTPS", "on")
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+HTTPS = not DEBUG and envbool("ZHENGXING_HTTPS", "on")
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+if HTTPS:
+    # TLS ends at the reverse proxy, which says so in X-Forwarded-Proto (and must set it itself,
+    # never pass a client's own); HSTS then goes out on every https response.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = envint("ZHENGXING_HSTS_SECONDS", "31536000")
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("ZHENGXING_HSTS_SUBDOMAINS", "on")
+# The reverse proxy redirects http to https (see README, Deploying): Django never sees plain
+# http in production, so its own redirect (security.W008) is not wanted. Deployments sit on
+# government intranets, whose hosts no browser's HSTS preload list can hold (security.W021).
+SILENCED_SYSTEM_CHECKS = ["security.W008", "security.W021"]
 
 # Imports larger than this are refused before openpyxl opens them.
 ZHENGXING_MAX_UPLOAD_MB = envint("ZHENGXING_MAX_UPLOAD_MB", "50")
