@@ -126,6 +126,14 @@ TRANSLATIONS: dict[str, str | list[str]] = {
     "Report what I did": "申报积分",
     "Points": "积分",
     "Objections": "异议",
+    "Too many failed logins": "登录失败次数过多",
+    "For your safety, logging in is paused for this account or this address. Try again in "
+    "%(minutes)s minutes, or ask your organisation department to unlock it.": (
+        "为保障安全，该账号或该地址已暂停登录。请%(minutes)s分钟后再试，或请组织部门解锁。"
+    ),
+    "You were signed out after a while without activity.": "长时间未操作，已自动退出登录。",
+    "Your password must mix at least %(n)s of: lower-case letters, upper-case letters, digits "
+    "and symbols.": "密码须至少包含小写字母、大写字母、数字、符号中的%(n)s种。",
 }
 
 

@@ -9,6 +9,7 @@ ALLOWED_HOSTS            comma-separated (default: localhost, 127.0.0.1 and [::1
 ZHENGXING_VAR_DIR        where var/ lives (default: ./var)
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.admin",
     "django_htmx",
+    "axes",
     "zhengxing.audit",
     "zhengxing.orgs",
     "zhengxing.ledger",
@@ -92,6 +94,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "zhengxing.web.middleware.IdleTimeoutMiddleware",
+    # last: refuses a locked-out address or account before any view runs
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "zhengxing.urls"
@@ -138,7 +143,25 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "zhengxing.audit.passwords.CharacterClassesValidator", "OPTIONS": {"classes": 3}},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # counts failures, refuses while locked out
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout (GB/T 22239-2019 level 3): 5 failed logins lock the account, and separately the
+# address, for 15 minutes; a successful login clears the account's count.
+AXES_FAILURE_LIMIT = envint("ZHENGXING_LOGIN_FAILURES", "5")
+AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("ZHENGXING_LOCKOUT_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/locked.html"
+AXES_VERBOSE = False
+# Idle sessions end after 30 minutes (IdleTimeoutMiddleware); the session itself expires with
+# the same idle time, and when the browser closes.
+ZHENGXING_IDLE_MINUTES = envint("ZHENGXING_IDLE_MINUTES", "30")
+SESSION_COOKIE_AGE = ZHENGXING_IDLE_MINUTES * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 
 from zhengxing.audit.models import AuditEvent
 from zhengxing.orgs import idcard
@@ -129,7 +129,8 @@ def test_each_role_has_a_login_with_the_demo_password(demo: DemoResult, db: None
         "member",
     ]
     for username in usernames:
-        assert authenticate(username=username, password=PASSWORD) is not None, username
+        request = RequestFactory().post("/accounts/login/")  # the lockout backend needs one
+        assert authenticate(request, username=username, password=PASSWORD) is not None, username
     county, secretary, member = (
         User.objects.get(username=name) for name in ("county", "secretary", "member")
     )
