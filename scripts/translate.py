@@ -134,6 +134,27 @@ TRANSLATIONS: dict[str, str | list[str]] = {
     "You were signed out after a while without activity.": "长时间未操作，已自动退出登录。",
     "Your password must mix at least %(n)s of: lower-case letters, upper-case letters, digits "
     "and symbols.": "密码须至少包含小写字母、大写字母、数字、符号中的%(n)s种。",
+    "Six-digit code": "六位动态验证码",
+    "Enter the six digits your app shows.": "请输入身份验证器显示的六位数字。",
+    "Your authenticator app is set up.": "身份验证器已绑定。",
+    "That code is not right. Check the time on your phone.": (
+        "验证码不正确，请检查手机时间是否准确。"
+    ),
+    "The password or the code is not right.": "密码或验证码不正确。",
+    "Set up your authenticator app": "绑定身份验证器",
+    "Your role needs a second step at login. Scan this code with an authenticator app on your "
+    "phone (for example the one in WeChat's mini programs, Microsoft or Google Authenticator), "
+    "then type the six digits it shows.": (
+        "您的岗位登录时需要第二步验证。请用手机上的身份验证器（如微信小程序中的身份验证器、"
+        "Microsoft或Google Authenticator）扫描此二维码，然后输入其显示的六位数字。"
+    ),
+    "Cannot scan? Type this key into the app:": "无法扫码？请在验证器中手动输入此密钥：",
+    "Confirm": "确认",
+    "Second step": "第二步验证",
+    "Type the six digits your authenticator app shows now.": "请输入身份验证器当前显示的六位数字。",
+    "Continue": "继续",
+    "Confirm it is you": "确认是您本人",
+    "This action needs your password again.": "此操作需要再次输入密码。",
 }
 
 

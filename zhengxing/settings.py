@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "zhengxing.audit",
     "zhengxing.orgs",
     "zhengxing.ledger",
@@ -91,10 +93,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zhengxing.web.middleware.IdleTimeoutMiddleware",
+    "zhengxing.web.security.SecondFactorMiddleware",
     # last: refuses a locked-out address or account before any view runs
     "axes.middleware.AxesMiddleware",
 ]
@@ -162,6 +166,13 @@ AXES_VERBOSE = False
 ZHENGXING_IDLE_MINUTES = envint("ZHENGXING_IDLE_MINUTES", "30")
 SESSION_COOKIE_AGE = ZHENGXING_IDLE_MINUTES * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A TOTP second factor for these roles (others may enrol); a password (and code) again within
+# this many minutes before sensitive actions (a full ID number, a sign-off, finalising).
+ZHENGXING_OTP_ROLES = tuple(
+    r for r in os.environ.get("ZHENGXING_OTP_ROLES", "county,township").split(",") if r
+)
+ZHENGXING_REAUTH_MINUTES = envint("ZHENGXING_REAUTH_MINUTES", "5")
+OTP_TOTP_ISSUER = "争星 Zhengxing"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

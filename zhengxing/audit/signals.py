@@ -3,6 +3,7 @@ login records the username tried, never the password."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -27,8 +28,11 @@ def login_recorded(sender: Any, request: HttpRequest | None, user: Any, **kwargs
         return
     if hasattr(request, "session"):
         from zhengxing.web.middleware import IdleTimeoutMiddleware
+        from zhengxing.web.security import MFA_KEY, REAUTH_KEY, needs_second_factor
 
         IdleTimeoutMiddleware.seen(request)
+        request.session[REAUTH_KEY] = int(time.time())  # the password was just entered
+        request.session[MFA_KEY] = needs_second_factor(user)
     if not request.META.get("REMOTE_ADDR"):
         return
     actor = Actor(user=user, ip=request.META.get("REMOTE_ADDR"), label=user.get_username())

@@ -16,11 +16,13 @@ from typing import Any
 from django.contrib.auth import authenticate
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django_otp import user_has_device
 from ninja import Field, P, PathEx, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from zhengxing.audit.services import Actor
+from zhengxing.web.security import matching_device, needs_second_factor
 
 from . import roster, selectors, services
 from .models import Member, Org
@@ -60,6 +62,11 @@ ObjectId = PathEx[int, P(ge=1, le=MAX_ID)]
 class TokenIn(Schema):
     username: str = Field(min_length=1, max_length=150, pattern=r"^[^\x00]*$")
     password: str = Field(min_length=1, max_length=1024)
+    otp: str = Field(
+        "",
+        max_length=8,
+        description="The authenticator app's six digits: required for county and township users",
+    )
 
 
 class TokenOut(Schema):
@@ -74,6 +81,11 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
         raise HttpError(401, "用户名或密码错误")
+    if needs_second_factor(user):
+        if not user_has_device(user):
+            raise HttpError(401, "请先登录网页绑定动态验证码（身份验证器）")
+        if matching_device(user, payload.otp.strip()) is None:
+            raise HttpError(401, "请提供正确的动态验证码")
     return TokenOut(token=token_issue(actor=Actor.from_request(request), user=user))
 
 

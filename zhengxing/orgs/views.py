@@ -28,6 +28,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from zhengxing.audit.services import Actor
+from zhengxing.web.security import recent_auth
 
 from . import excel, imports, selectors, services
 from .forms import ImportForm, MemberFilterForm, MemberForm, StatusForm, TransferForm
@@ -186,6 +187,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @never_cache
+@recent_auth
 @for_htmx(use_template="orgs/_member_pii.html")
 def member_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """The full ID number and phone, for an entitled viewer; the service logs who looked."""

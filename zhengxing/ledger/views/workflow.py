@@ -30,6 +30,7 @@ from zhengxing.audit.services import Actor
 from zhengxing.orgs import selectors as org_selectors
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import MemberStatus
+from zhengxing.web.security import recent_auth
 
 from .. import selectors, services
 from ..forms import (
@@ -366,6 +367,7 @@ def deduction_new(request: HttpRequest, branch_id: int) -> HttpResponse:
 
 @login_required
 @never_cache
+@recent_auth
 def sign_off(request: HttpRequest, branch_id: int) -> HttpResponse:
     """The quarter's pending count and totals, then the secretary's signature (书记签字确认).
     Signing posts the public notice; the page then links to it."""

@@ -1,0 +1,228 @@
+"""The second factor and re-authentication (GB/T 22239-2019 level 3, OWASP ASVS level 2).
+
+- Users holding a role in settings.ZHENGXING_OTP_ROLES (the county's and the township's, by
+  default) must pass a TOTP code after their password: the first time they enrol an
+  authenticator app by scanning a QR code; afterwards they type its six digits at each login.
+  Others may enrol too, and are then asked the same way.
+- Sensitive actions (seeing a full ID number, signing a quarter off, finalising ratings) need a
+  password (and code) entered in the last settings.ZHENGXING_REAUTH_MINUTES: `recent_auth`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+import segno
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_htmx.http import HttpResponseClientRedirect
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from zhengxing.audit.services import Actor, audit_record
+from zhengxing.orgs.selectors import scope_for
+
+REAUTH_KEY = "zx_reauth"
+MFA_KEY = "zx_mfa"  # whether this session's user needs the second factor
+# paths a signed-in user reaches before passing the second factor
+OPEN_PATHS = ("/accounts/", "/static/", "/i18n/", "/p/", "/media/")
+
+
+def needs_second_factor(user: Any) -> bool:
+    """Whether the user must pass a TOTP code: a role the settings name, or an enrolled device."""
+    if not user.is_authenticated:
+        return False
+    required = set(settings.ZHENGXING_OTP_ROLES)
+    scope = scope_for(user)
+    if required and (scope.everything or scope.roles() & required):
+        return True
+    return user_has_device(user)
+
+
+def _next(request: HttpRequest, fallback: str = "home") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse(fallback)
+
+
+class SecondFactorMiddleware:
+    """After the password, a user who needs a second factor goes to enrol or to type a code
+    before anything else (the API answers 401 with a Chinese message instead)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_verified()  # type: ignore[union-attr, attr-defined]
+            and not request.path.startswith(OPEN_PATHS)
+            and self.needed(request)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "请先完成动态验证码验证"}, status=401)
+            step = "otp_verify" if user_has_device(user) else "otp_setup"
+            query = urlencode({"next": request.get_full_path()})
+            return HttpResponseRedirect(f"{reverse(step)}?{query}")
+        return self.get_response(request)
+
+    @staticmethod
+    def needed(request: HttpRequest) -> bool:
+        """`needs_second_factor`, decided at login and kept in the session (no query a page)."""
+        needed = request.session.get(MFA_KEY)
+        if not isinstance(needed, bool):
+            needed = request.session[MFA_KEY] = needs_second_factor(request.user)
+        return needed
+
+
+class CodeForm(forms.Form):
+    code = forms.RegexField(
+        label=gettext_lazy("Six-digit code"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": gettext_lazy("Enter the six digits your app shows.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+def _audit(request: HttpRequest, action: str, summary: str) -> None:
+    user = request.user
+    counties = scope_for(user).county_ids()
+    audit_record(
+        actor=Actor.from_request(request),
+        action=action,
+        object_type="user",
+        object_id=user.pk,
+        county_id=min(counties) if counties else None,
+        summary=summary,
+    )
+
+
+@login_required
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app: a new device's QR code, confirmed by its first code."""
+    user = request.user
+    if user_has_device(user):
+        return redirect(f"{reverse('otp_verify')}?{urlencode({'next': _next(request)})}")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"].strip()):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            _mark_recent(request)
+            request.session[MFA_KEY] = True  # asked at every login from now on
+            _audit(request, "auth.otp.enrol", f"{user.get_username()}绑定动态验证码")
+            messages.success(request, _("Your authenticator app is set up."))
+            return redirect(_next(request))
+        form.add_error("code", _("That code is not right. Check the time on your phone."))
+    qr = segno.make(device.config_url, error="m").svg_inline(scale=4)
+    return render(
+        request,
+        "web/otp_setup.html",
+        {"form": form, "qr": qr, "secret": device.key, "next": _next(request)},
+    )
+
+
+@login_required
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    """Type the code of the enrolled app after the password."""
+    user = request.user
+    if not user_has_device(user):
+        return redirect(f"{reverse('otp_setup')}?{urlencode({'next': _next(request)})}")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = matching_device(user, form.cleaned_data["code"].strip())
+        if device is not None:
+            otp_login(request, device)
+            _mark_recent(request)
+            return redirect(_next(request))
+        _audit(request, "auth.otp.failed", f"{user.get_username()}动态验证码错误")
+        form.add_error("code", _("That code is not right. Check the time on your phone."))
+    return render(request, "web/otp_verify.html", {"form": form, "next": _next(request)})
+
+
+def matching_device(user: Any, code: str) -> TOTPDevice | None:
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        if device.verify_is_allowed()[0] and device.verify_token(code):
+            return device
+    return None
+
+
+def _mark_recent(request: HttpRequest) -> None:
+    request.session[REAUTH_KEY] = int(time.time())
+
+
+def is_recent(request: HttpRequest) -> bool:
+    at = request.session.get(REAUTH_KEY)
+    window = settings.ZHENGXING_REAUTH_MINUTES * 60
+    return isinstance(at, int) and time.time() - at <= window
+
+
+def recent_auth(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For sensitive actions (POST): the password (and code) entered in the last few minutes,
+    else to the re-authentication page and back to the page the form was on, to submit again.
+    An HTMX request is sent there with HX-Redirect."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST" and not is_recent(request):
+            url = f"{reverse('reauth')}?{urlencode({'next': _referer(request)})}"
+            if getattr(request, "htmx", False):
+                return HttpResponseClientRedirect(url)
+            return redirect(url)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _referer(request: HttpRequest) -> str:
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, {request.get_host()}, request.is_secure()
+    ):
+        return referer
+    return reverse("home")
+
+
+class ReauthForm(forms.Form):
+    password = forms.CharField(label=gettext_lazy("Password"), widget=forms.PasswordInput)
+    code = forms.CharField(label=gettext_lazy("Six-digit code"), required=False, max_length=8)
+
+
+@login_required
+def reauth(request: HttpRequest) -> HttpResponse:
+    """Confirm it is still you: the password, and the code when you have an app."""
+    user = request.user
+    with_code = user_has_device(user)
+    form = ReauthForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ok = user.check_password(form.cleaned_data["password"])  # type: ignore[union-attr]
+        if ok and with_code:
+            ok = matching_device(user, form.cleaned_data["code"].strip()) is not None
+        if ok:
+            _mark_recent(request)
+            _audit(request, "auth.reauth", f"{user.get_username()}再次验证身份")
+            return redirect(_next(request))
+        _audit(request, "auth.reauth_failed", f"{user.get_username()}再次验证身份失败")
+        form.add_error(None, _("The password or the code is not right."))
+    return render(
+        request, "web/reauth.html", {"form": form, "with_code": with_code, "next": _next(request)}
+    )
