@@ -7,7 +7,7 @@ UV := $(PYTHON) -m uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run serve test test-sqlite test-postgres lint bench system-deps clean
+.PHONY: install run serve test test-sqlite test-postgres lint bench bench-postgres system-deps clean
 
 install: $(VENV)/.installed
 
@@ -42,6 +42,9 @@ test: lint test-sqlite test-postgres
 
 bench: install
 	$(BIN)/python bench/run.py $(BENCH)
+
+bench-postgres: install
+	scripts/with-postgres sh -c 'ZHENGXING_BENCH_POSTGRES="$$DATABASE_URL" $(BIN)/python bench/run.py $(BENCH)'
 
 clean:
 	rm -rf $(VENV) var/test* var/bench

@@ -227,6 +227,9 @@ def run() -> list[dict[str, Any]]:
     ballots = ballots_synth(
         actor=actor, county=county, year=YEAR, peers=PEERS, public=PUBLIC, seed=1
     )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # what autovacuum does after a bulk load
     root = Org.objects.get(county=county, depth=0)
     scheme = StarScheme.objects.create(
         county=county,
@@ -242,10 +245,12 @@ def run() -> list[dict[str, Any]]:
     plan = _plan()
     print(f"{n:,} members, {ledgers.entries:,} entries, {ballots.ballots:,} ballots")
 
-    recompute_subject(scheme=scheme, plan=plan, period="Y", now=NOW)  # first run: inserts
     start = time.perf_counter()
-    recompute_subject(scheme=scheme, plan=plan, period="Y", now=NOW)  # idempotent: updates
+    recompute_subject(scheme=scheme, plan=plan, period="Y", now=NOW)  # every rating written
     recompute_ms = (time.perf_counter() - start) * 1000
+    start = time.perf_counter()
+    recompute_subject(scheme=scheme, plan=plan, period="Y", now=NOW)  # the same data again
+    rerun_ms = (time.perf_counter() - start) * 1000
 
     with tempfile.TemporaryDirectory() as workdir:
         duck_ms, duck_stars = _duckdb_ms(Path(workdir), county.pk, plan)
@@ -274,6 +279,15 @@ def run() -> list[dict[str, Any]]:
             "reference_value": round(duck_ms, 1),
             "target": "≤ 10× reference, 0 disagreeing",
             "ok": recompute_ms <= 10 * duck_ms and disagree == 0,
+        },
+        {
+            "figure": f"recompute {n:,} members again, nothing changed ({connection.vendor})",
+            "value": round(rerun_ms, 1),
+            "unit": "ms",
+            "reference": "DuckDB, the same stars from the same raw data",
+            "reference_value": round(duck_ms, 1),
+            "target": "reported",
+            "ok": True,
         },
         {
             "figure": f"a per-member ORM loop over {n:,} members (scaled from {len(member_ids):,})",

@@ -4,6 +4,8 @@
                                           one of the NAMEs), print one table, exit 1 if any
                                           figure misses its target
     ZHENGXING_BENCH_SCALE=small ...       shrink the sizes, for a quick check that all runs
+    ZHENGXING_BENCH_POSTGRES=postgres://… on PostgreSQL instead (`make bench-postgres` starts a
+                                          throwaway server): a fresh database bench_<name> each
 
 Each benchmark module runs in a subprocess of its own, against a fresh SQLite database
 var/bench/<name>.sqlite3: DATABASE_URL is set before Django starts, the database is migrated,
@@ -71,9 +73,26 @@ def database_for(name: str) -> Path:
 # --- in the subprocess: one benchmark ---------------------------------------------------------
 
 
+def postgres_database_for(name: str, server: str) -> str:
+    """A fresh database `bench_<name>` on the PostgreSQL server of the URL `server`."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    database = f"bench_{name}".lower()
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
+        connection.execute(f'CREATE DATABASE "{database}"')
+    return urlunsplit(urlsplit(server)._replace(path=f"/{database}"))
+
+
 def run_one(name: str) -> None:
     """Set up Django on a fresh database, run bench/<name>.py, print its rows as JSON."""
-    os.environ["DATABASE_URL"] = f"sqlite:///{database_for(name)}"
+    server = os.environ.get("ZHENGXING_BENCH_POSTGRES")
+    if server:
+        os.environ["DATABASE_URL"] = postgres_database_for(name, server)
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{database_for(name)}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhengxing.settings")
     sys.path.insert(0, str(ROOT))
     import django

@@ -115,21 +115,34 @@ def _placeholders(values: Sequence[Any]) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def _evaluations_cte(ratee: str) -> str:
+def used_kinds(plan: ComputePlan) -> tuple[str, ...]:
+    """The ballot kinds the plan's components read (an organisation's points: assessments)."""
+    wanted = {EVAL_SOURCES[name] for name in plan.weights if name in EVAL_SOURCES}
+    if plan.subject == Subject.ORG and "points" in plan.weights:
+        wanted.add(RoundKind.ASSESSMENT)
+    return tuple(k for k in KINDS if k in wanted)
+
+
+def _evaluations_cte(ratee: str, kinds: Sequence[str]) -> str:
     """Per ratee: the sum (in tenths) and count of closed rounds' ballots, by kind."""
     columns = []
-    for kind in KINDS:
+    for kind in kinds:
+        # CAST again: PostgreSQL sums BIGINTs as NUMERIC, whose division would not truncate
         columns.append(
-            f"SUM(CASE WHEN b.kind = '{kind}' THEN CAST(ROUND(b.total * 10) AS BIGINT) END)"
-            f" AS {kind}_s"
+            f"CAST(SUM(CASE WHEN b.kind = '{kind}' THEN CAST(ROUND(b.total * 10) AS BIGINT) END)"
+            f" AS BIGINT) AS {kind}_s"
         )
-        columns.append(f"SUM(CASE WHEN b.kind = '{kind}' THEN 1 ELSE 0 END) AS {kind}_n")
+        columns.append(
+            f"CAST(SUM(CASE WHEN b.kind = '{kind}' THEN 1 ELSE 0 END) AS BIGINT) AS {kind}_n"
+        )
+    listed = ", ".join(f"'{k}'" for k in kinds) or "''"  # no ballots wanted: none read
+    columns = columns or ["COUNT(*) AS none_n"]
     return f"""
     e AS (
         SELECT b.{ratee} AS ratee_id, {", ".join(columns)}
         FROM stars_ballot b JOIN stars_evaluationround r ON r.id = b.round_id
         WHERE b.county_id = %s AND r.year = %s AND r.period IN ({{rounds}})
-          AND r.closes_at <= %s AND b.{ratee} IS NOT NULL
+          AND r.closes_at <= %s AND b.{ratee} IS NOT NULL AND b.kind IN ({listed})
         GROUP BY b.{ratee}
     )"""
 
@@ -170,18 +183,18 @@ def _sql(plan: ComputePlan, *, period: str, previous: str | None) -> tuple[str, 
     ),
     p AS (
         SELECT member_id AS subject_id, CAST(ROUND(SUM(total) * 10) AS BIGINT) AS p10,
-               SUM(entries) AS pn
+               CAST(SUM(entries) AS BIGINT) AS pn
         FROM ledger_quarterpoints
         WHERE county_id = %s AND year = %s AND quarter IN ({{quarters}})
         GROUP BY member_id
     ),"""
         ratee = "ratee_member_id"
     else:
-        kinds = ", ".join(f"'{k}'" for k in sorted(MEMBER_HOLDING_KINDS))
+        holding = ", ".join(f"'{k}'" for k in sorted(MEMBER_HOLDING_KINDS))
         subjects = f"""
     m AS (
         SELECT id AS subject_id, id AS branch_id FROM orgs_org
-        WHERE county_id = %s AND kind IN ({kinds})
+        WHERE county_id = %s AND kind IN ({holding})
     ),
     p AS (
         SELECT NULL AS subject_id, 0 AS p10, 0 AS pn WHERE 1 = 0
@@ -204,7 +217,13 @@ def _sql(plan: ComputePlan, *, period: str, previous: str | None) -> tuple[str, 
         points_score = _avg10(RoundKind.ASSESSMENT)
         points_value = points_score
         points_n = f"COALESCE(e.{RoundKind.ASSESSMENT}_n, 0)"
-    evals = ",\n            ".join(f"{_avg10(kind)} AS {kind}10" for kind in KINDS)
+    kinds = used_kinds(plan)
+    evals = ",\n            ".join(
+        f"{_avg10(kind)} AS {kind}10, COALESCE(e.{kind}_n, 0) AS {kind}_n"
+        if kind in kinds
+        else f"NULL AS {kind}10, 0 AS {kind}_n"
+        for kind in KINDS
+    )
     components = {
         name: f"{source}10" for name, source in EVAL_SOURCES.items() if name in plan.weights
     }
@@ -220,17 +239,21 @@ def _sql(plan: ComputePlan, *, period: str, previous: str | None) -> tuple[str, 
                 f"LEFT JOIN stars_rating h ON h.county_id = %s AND h.year = %s "
                 f"AND h.period = '{previous}' AND h.{key} = f.subject_id"
             )
+    # a rating whose figures are what they were is left alone (no write, computed_at kept)
+    distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    changed = " OR ".join(
+        f"stars_rating.{c} {distinct} excluded.{c}" for c in UPDATED if c != "computed_at"
+    )
     subject_member = "f.subject_id" if member else "NULL"
     subject_org = "NULL" if member else "f.subject_id"
     sql = f"""
 WITH {subjects}
-    {_evaluations_cte(ratee).strip()},
+    {_evaluations_cte(ratee, kinds).strip()},
     c AS (
         SELECT m.subject_id, m.branch_id,
             {points_value} AS points10, {points_n} AS points_n,
             {points_score} AS points_score10,
-            {evals},
-            {", ".join(f"COALESCE(e.{k}_n, 0) AS {k}_n" for k in KINDS)}
+            {evals}
         FROM m LEFT JOIN p ON p.subject_id = m.subject_id
                LEFT JOIN e ON e.ratee_id = m.subject_id
     ),
@@ -262,7 +285,7 @@ FROM f {join_previous}
 WHERE 1 = 1
 ON CONFLICT (county_id, year, period, {key}) WHERE {key} IS NOT NULL
 DO UPDATE SET {", ".join(f"{c} = excluded.{c}" for c in UPDATED)}
-WHERE stars_rating.finalised_at IS NULL
+WHERE stars_rating.finalised_at IS NULL AND ({changed})
 """
     return sql, key
 
