@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from zhengxing.ledger.api import router as ledger_router
+from zhengxing.ledger.api_reports import router as ledger_reports_router
 from zhengxing.orgs.api import auth_router
 from zhengxing.orgs.api import router as orgs_router
 from zhengxing.orgs.api_auth import api_auth
@@ -32,6 +33,7 @@ api = NinjaAPI(
 api.add_router("/auth", auth_router)
 api.add_router("/", orgs_router)
 api.add_router("/points", ledger_router)
+api.add_router("/points", ledger_reports_router)
 
 
 @api.exception_handler(ServiceError)

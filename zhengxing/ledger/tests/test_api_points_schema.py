@@ -33,6 +33,14 @@ PATHS = {
     "/notices/{slug}/objections": {"post"},
     "/objections": {"get"},
     "/objections/{objection_id}/answer": {"post"},
+    "/members/{member_id}/points": {"get"},
+    "/me/points": {"get"},
+    "/branches/{branch_id}/year-table": {"get"},
+    "/townships/{org_id}/book": {"get"},
+    "/county": {"get"},
+    "/rankings": {"get"},
+    "/low": {"get"},
+    "/members/{member_id}/talks": {"get", "post"},
 }
 # Open to anyone: no login; the writes are throttled per address instead.
 PUBLIC = {
