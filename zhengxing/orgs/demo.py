@@ -347,6 +347,7 @@ class DemoResult:
     logins: tuple[Login, ...]
     members: int
     orgs: int
+    points: Any = None  # ledger.demo_year.DemoYearResult, for a county built just now
 
 
 def logins(county: County) -> tuple[Login, ...]:
@@ -732,10 +733,14 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
     builder = _Builder(actor=Actor.system("demo"), seed=seed, progress=progress)
     with transaction.atomic():
         county = builder.build()
+        from zhengxing.ledger.demo_year import demo_year  # the ledger builds on the tree
+
+        points = demo_year(county, seed=seed, progress=progress)
     return DemoResult(
         county=county,
         created=True,
         logins=logins(county),
         members=len(builder.members),
         orgs=builder.n_orgs,
+        points=points,
     )

@@ -16,9 +16,20 @@ from django.db.models.functions import Concat
 from django.test import RequestFactory, override_settings
 
 from zhengxing.audit.models import AuditEvent
+from zhengxing.ledger.models import (
+    Claim,
+    LedgerEntry,
+    Objection,
+    Posting,
+    QuarterClose,
+    ReminderTalk,
+)
+from zhengxing.ledger.rules import ClaimSource, ClaimStatus
+from zhengxing.ledger.selectors import ledger_chain_problems, quarter_points_problems
 from zhengxing.orgs import idcard
 from zhengxing.orgs.demo import COUNTY_CODE, DEMO_USERS, PASSWORD, DemoResult, demo_build
 from zhengxing.orgs.models import County, Member, MemberEvent, Org
+from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
 from zhengxing.orgs.selectors import members_visible_to, scope_for
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -60,7 +71,12 @@ def fingerprint() -> list[tuple]:
             "post",
         )
     )
-    return orgs + members
+    ledger = list(
+        LedgerEntry.objects.filter(county__code=COUNTY_CODE)
+        .order_by("branch__code", "seq")
+        .values_list("branch__code", "seq", "member__name", "item__code", "points", "quarter")
+    )
+    return orgs + members + ledger
 
 
 def test_the_demo_county_has_townships_villages_a_community_and_a_mobile_branch(
@@ -168,3 +184,47 @@ def test_the_same_seed_builds_the_same_county(demo: DemoResult, db: None) -> Non
     again = demo_build()
     assert again.created and again.county.pk != demo.county.pk
     assert fingerprint() == first
+
+
+# --- the year of points (ledger/demo_year.py) ----------------------------------------------
+
+
+def test_the_demo_year_signs_three_quarters_and_leaves_the_fourth_in_review(
+    demo: DemoResult, db: None
+) -> None:
+    county = demo.county
+    assert demo.points is not None and demo.points.entries > 1000
+    branches = Org.objects.filter(
+        county=county, kind__in=MEMBER_HOLDING_KINDS, members__isnull=False
+    )
+    branches = branches.distinct()
+    signed = set(QuarterClose.objects.filter(county=county).values_list("branch_id", "quarter"))
+    assert signed == {(b.pk, q) for b in branches for q in (1, 2, 3)}
+    assert Posting.objects.filter(county=county).count() == 3 * branches.count()
+    pending = Claim.objects.filter(county=county, status=ClaimStatus.PENDING)
+    assert pending.exists() and set(pending.values_list("quarter", flat=True)) == {4}
+    rejected = Claim.objects.filter(county=county, status=ClaimStatus.REJECTED)
+    assert rejected.exists() and all(c.review_reason for c in rejected)
+    assert LedgerEntry.objects.filter(county=county, part="deduction").count() >= 5
+    assert LedgerEntry.objects.filter(county=county, reverses__isnull=False).count() == 1
+
+
+def test_the_demo_year_has_objections_talks_and_a_public_report(demo: DemoResult, db: None) -> None:
+    county = demo.county
+    answered = Objection.objects.filter(county=county, status=Objection.Status.ANSWERED)
+    assert answered.count() == 1 and answered.get().answer
+    assert ReminderTalk.objects.filter(county=county).count() == 2
+    report = Claim.objects.get(county=county, source=ClaimSource.PUBLIC)
+    assert report.status != ClaimStatus.PENDING and report.reporter_contact == "13947100000"
+
+
+def test_the_demo_ledger_verifies(demo: DemoResult, db: None) -> None:
+    chains, problems = ledger_chain_problems(county_id=demo.county.pk)
+    assert chains >= 20 and problems == []
+    assert quarter_points_problems(county_id=demo.county.pk) == []
+    assert (
+        AuditEvent.objects.filter(
+            county_id=demo.county.pk, action="ledger.quarter.sign_off"
+        ).count()
+        == 3 * 24
+    )

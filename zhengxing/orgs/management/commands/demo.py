@@ -48,9 +48,11 @@ class Command(BaseCommand):
             raise CommandError(str(e)) from e
         county = result.county
         if result.created:
+            points = result.points
             self.stdout.write(
                 f"Built {county.name} ({county.code}): {result.orgs} organisations, "
-                f"{result.members} members, in {time.perf_counter() - start:.1f} s."
+                f"{result.members} members, {points.claims} claims, {points.entries} ledger "
+                f"entries, {points.postings} notices, in {time.perf_counter() - start:.1f} s."
             )
         else:
             self.stdout.write(
