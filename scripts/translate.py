@@ -65,7 +65,7 @@ TRANSLATIONS: dict[str, str | list[str]] = {
     "Township points book": "乡镇党员积分册（一册）",
     "Download Excel": "下载Excel",
     "Ranking": "排名",
-    "Entries": "条目数",
+    "Entries": "积分记录",
     "Total": "合计",
     "Signed": "已签字",
     "Not signed": "未签字",
@@ -124,7 +124,7 @@ TRANSLATIONS: dict[str, str | list[str]] = {
     "Review and sign-off": "审核与签字",
     "Rankings": "积分排名",
     "Report what I did": "申报积分",
-    "Points": "积分",
+    "Points management": "积分管理",
     "Objections": "异议",
     "Too many failed logins": "登录失败次数过多",
     "For your safety, logging in is paused for this account or this address. Try again in "
