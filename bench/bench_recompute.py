@@ -33,19 +33,10 @@ SLICE = 10_000
 
 
 def _plan() -> Any:
-    from zhengxing.stars.compute import ComputePlan
+    from zhengxing.stars.compute import plan_from_scheme
+    from zhengxing.stars.presets import BAYANNUR_532
 
-    # bayannur-532: points 60% (against a target of 100), peer 20%, public 20%
-    return ComputePlan(
-        subject="member",
-        weights={"points": 600, "member_eval": 200, "public_eval": 200},
-        points_mode="target",
-        points_target10=1000,
-        bands=((950, 10), (900, 9), (850, 8), (800, 7), (750, 6), (700, 5), (650, 4), (600, 3)),
-        red_bands=(),
-        flag_every=0,
-        tiers=((8, 10, "commend"), (5, 7, "adjust"), (0, 4, "warn")),
-    )
+    return plan_from_scheme(BAYANNUR_532)
 
 
 def _export(sql: str, params: list[Any], path: Path) -> int:
@@ -213,7 +204,8 @@ def run() -> list[dict[str, Any]]:
     from zhengxing.orgs.models import County, Org
     from zhengxing.orgs.synth import county_synth
     from zhengxing.stars.compute import recompute_subject
-    from zhengxing.stars.models import Rating, StarScheme
+    from zhengxing.stars.models import Rating
+    from zhengxing.stars.services import scheme_from_preset
     from zhengxing.stars.synth import ballots_synth
 
     small = os.environ.get("ZHENGXING_BENCH_SCALE", "full") == "small"
@@ -231,16 +223,8 @@ def run() -> list[dict[str, Any]]:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # what autovacuum does after a bulk load
     root = Org.objects.get(county=county, depth=0)
-    scheme = StarScheme.objects.create(
-        county=county,
-        owner=root,
-        year=YEAR,
-        subject="member",
-        version=1,
-        name="bayannur-532",
-        preset="bayannur-532",
-        spec={},
-        created_at=NOW,
+    scheme = scheme_from_preset(
+        actor=actor, county=county, owner=root, year=YEAR, preset="bayannur-532"
     )
     plan = _plan()
     print(f"{n:,} members, {ledgers.entries:,} entries, {ballots.ballots:,} ballots")

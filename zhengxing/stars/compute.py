@@ -31,6 +31,7 @@ from django.db import connection, transaction
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus
 
 from .models import Rating, RoundKind, StarScheme, Subject
+from .rules import Band, Scheme
 
 # the ballot kind behind each evaluation component
 EVAL_SOURCES = {
@@ -221,7 +222,7 @@ def _sql(plan: ComputePlan, *, period: str, previous: str | None) -> tuple[str, 
     evals = ",\n            ".join(
         f"{_avg10(kind)} AS {kind}10, COALESCE(e.{kind}_n, 0) AS {kind}_n"
         if kind in kinds
-        else f"NULL AS {kind}10, 0 AS {kind}_n"
+        else f"CAST(NULL AS BIGINT) AS {kind}10, 0 AS {kind}_n"
         for kind in KINDS
     )
     components = {
@@ -319,3 +320,48 @@ def recompute_subject(
         county_id=county, year=year, period=period, subject=plan.subject
     ).count()
     return RecomputeResult(subject=plan.subject, rows=rows)
+
+
+def plan_from_scheme(scheme: Scheme) -> ComputePlan:
+    """The integers the SQL needs, from a scheme (`rules.Scheme`). Criteria-only schemes are
+    assessed, not computed: ValueError."""
+    if scheme.criteria_count or not scheme.weights:
+        raise ValueError(f"“{scheme.name}”按达标星评定，由上级评定录入，不能由数据计算")
+
+    def tenths(bands: Sequence[Band]) -> tuple[tuple[int, int], ...]:
+        return tuple(
+            (int(b.min * 10), b.stars) for b in sorted(bands, key=lambda b: b.min, reverse=True)
+        )
+
+    bands = tenths(scheme.bands) if scheme.bands else tenths(scheme.red_bands)
+    return ComputePlan(
+        subject=scheme.subject,
+        weights={name: int(weight * 10) for name, weight in scheme.weights.items()},
+        points_mode=scheme.points_mode,
+        points_target10=int(scheme.points_target * 10),
+        bands=bands,
+        red_bands=tenths(scheme.red_bands),
+        flag_every=scheme.flag_every,
+        tiers=tuple((t.min_stars, t.max_stars, t.code) for t in scheme.tiers),
+    )
+
+
+def recompute(
+    *, county_id: int, year: int, period: str | None, now: dt.datetime
+) -> list[RecomputeResult]:
+    """Every current scheme of the county's year (members and organisations), for `period` or
+    each of the scheme's periods. Criteria-only schemes are skipped (they are assessed)."""
+    from .rules import scheme_from_dict
+
+    done = []
+    schemes = StarScheme.objects.filter(
+        county_id=county_id, year=year, is_current=True, owner__parent__isnull=True
+    ).order_by("subject")
+    for stored in schemes:
+        scheme = scheme_from_dict(stored.spec)
+        if scheme.criteria_count:
+            continue
+        plan = plan_from_scheme(scheme)
+        for p in (period,) if period else scheme.periods:
+            done.append(recompute_subject(scheme=stored, plan=plan, period=p, now=now))
+    return done

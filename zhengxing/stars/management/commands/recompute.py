@@ -1,0 +1,41 @@
+"""`zhengxing recompute --county CODE --year YYYY [--period H1|H2|Y|Q1..Q4]`: every rating of a
+county's year under its current schemes, in set-based queries; deterministic and idempotent."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+from tqdm import tqdm
+
+from zhengxing.orgs.models import County
+from zhengxing.stars.compute import PERIOD_QUARTERS, recompute
+from zhengxing.stars.models import StarScheme
+
+
+class Command(BaseCommand):
+    help = "Recompute the star ratings of a county's year (finalised ratings are kept)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--county", required=True, metavar="CODE")
+        parser.add_argument("--year", required=True, type=int)
+        parser.add_argument("--period", choices=sorted(PERIOD_QUARTERS), help="default: each")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        county = County.objects.filter(code=options["county"]).first()
+        if county is None:
+            raise CommandError(f"没有代码为“{options['county']}”的旗县区")
+        year = options["year"]
+        if not StarScheme.objects.filter(county=county, year=year, is_current=True).exists():
+            raise CommandError(f"{county.name}{year}年还没有星级方案")
+        start = time.perf_counter()
+        with tqdm(total=1, desc="recompute", disable=options["verbosity"] < 1) as bar:
+            results = recompute(
+                county_id=county.pk, year=year, period=options["period"], now=timezone.now()
+            )
+            bar.update(1)
+        for r in results:
+            self.stdout.write(f"{county.code} {year}: {r.subject} {r.rows} ratings")
+        self.stdout.write(f"done in {time.perf_counter() - start:.1f} s")

@@ -1,0 +1,393 @@
+"""Star schemes as data: what a county (or a township) edits, never code. Pure: no database.
+
+A scheme combines, as the articles describe:
+- score stars: components with weights in percent (Bayannur: annual points 60, Party-member
+  evaluation 20, public evaluation 20), each component 0-100; annual points become 0-100 against
+  a target or relative to the best in the branch; a score-to-stars table;
+- criteria stars: named stars, each met or not (Sanmenxia's five, the "532" names);
+- red stars and flags (Gaotai "341"): a half-year score to red stars, every two a red flag;
+- tiers with their consequences (a to-do with an owner and a due date).
+
+Arithmetic (the recompute's SQL does the same, in integer tenths): each component is rounded
+half-up to one decimal; the score is Σ weight × component / 100, rounded half-up to one decimal;
+stars are those of the highest band whose minimum the score reaches.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+TENTH = Decimal("0.1")
+HUNDRED = Decimal(100)
+# components a scheme may weigh, and where the recompute reads each (see compute.py)
+COMPONENTS = {
+    "points": "年度积分",
+    "member_eval": "党员评议",
+    "public_eval": "群众评议",
+    "committee_eval": "支委会评议",
+    "general_eval": "总评",
+    "self_eval": "自评",
+    "score": "半年评议得分",
+}
+OWNERS = {"branch_secretary": "支部书记", "township": "乡镇党委", "county": "旗县区委组织部"}
+PERIODS = ("Y", "H1", "H2", "Q1", "Q2", "Q3", "Q4")
+
+
+class SchemeInvalid(ValueError):
+    """A scheme that cannot be used; `problems` lists every reason, in Chinese."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("；".join(problems))
+        self.problems = list(problems)
+
+
+def half_up(value: Decimal) -> Decimal:
+    return value.quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def _text(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+@dataclass(frozen=True)
+class Band:
+    """A score of at least `min` gives `stars` (or red stars)."""
+
+    min: Decimal
+    stars: int
+
+
+@dataclass(frozen=True)
+class ConsequenceSpec:
+    code: str
+    label: str
+    owner: str  # one of OWNERS
+    due_days: int
+
+
+@dataclass(frozen=True)
+class Tier:
+    code: str
+    label: str
+    min_stars: int
+    max_stars: int
+    consequences: tuple[ConsequenceSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scheme:
+    key: str
+    name: str
+    subject: str  # "member" | "org"
+    periods: tuple[str, ...] = ("Y",)
+    weights: Mapping[str, Decimal] = field(default_factory=dict)
+    points_mode: str = "target"  # "target" | "relative"
+    points_target: Decimal = HUNDRED
+    bands: tuple[Band, ...] = ()
+    red_bands: tuple[Band, ...] = ()
+    flag_every: int = 0
+    criteria: tuple[tuple[str, str], ...] = ()  # (code, name) of named stars
+    criteria_count: bool = False  # stars = criteria met (no score)
+    max_stars: int = 10
+    tiers: tuple[Tier, ...] = ()
+
+    @property
+    def uses_red_stars(self) -> bool:
+        return bool(self.red_bands)
+
+
+@dataclass(frozen=True)
+class Result:
+    score: Decimal | None
+    stars: int
+    tier: Tier | None
+    red_stars: int
+    flags: int
+    breakdown: dict[str, Any]
+
+
+# --- reading, writing and checking a scheme ---------------------------------------------------
+
+
+def _decimal(value: Any, where: str, problems: list[str]) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        problems.append(f"{where}不是数字：{value!r}")
+        return Decimal(0)
+    if not number.is_finite():
+        problems.append(f"{where}不是数字：{value!r}")
+        return Decimal(0)
+    return number
+
+
+def _bands(raw: Any, where: str, problems: list[str]) -> tuple[Band, ...]:
+    if raw in (None, []):
+        return ()
+    if not isinstance(raw, list):
+        problems.append(f"{where}应为列表")
+        return ()
+    bands = []
+    for n, row in enumerate(raw, start=1):
+        if not isinstance(row, Mapping) or "min" not in row or "stars" not in row:
+            problems.append(f"{where}第{n}档应有min和stars")
+            continue
+        stars = row["stars"]
+        if not isinstance(stars, int) or isinstance(stars, bool):
+            problems.append(f"{where}第{n}档的星数应为整数")
+            continue
+        bands.append(Band(_decimal(row["min"], f"{where}第{n}档的分数", problems), stars))
+    return tuple(sorted(bands, key=lambda b: b.min))
+
+
+def scheme_from_dict(data: Mapping[str, Any]) -> Scheme:
+    """A scheme from its JSON form; SchemeInvalid with every problem when it cannot be used."""
+    problems: list[str] = []
+    if not isinstance(data, Mapping):
+        raise SchemeInvalid(["星级方案应为JSON对象"])
+    weights = {
+        str(k): _decimal(v, f"“{k}”的权重", problems)
+        for k, v in (data.get("weights") or {}).items()
+    }
+    tiers = []
+    for n, row in enumerate(data.get("tiers") or [], start=1):
+        try:
+            tiers.append(
+                Tier(
+                    code=str(row["code"]),
+                    label=str(row["label"]),
+                    min_stars=int(row["min_stars"]),
+                    max_stars=int(row["max_stars"]),
+                    consequences=tuple(
+                        ConsequenceSpec(
+                            str(c["code"]), str(c["label"]), str(c["owner"]), int(c["due_days"])
+                        )
+                        for c in row.get("consequences", [])
+                    ),
+                )
+            )
+        except (KeyError, TypeError, ValueError):
+            problems.append(f"第{n}个档次应有code、label、min_stars、max_stars")
+    scheme = Scheme(
+        key=str(data.get("key", "")),
+        name=str(data.get("name", "")),
+        subject=str(data.get("subject", "")),
+        periods=tuple(str(p) for p in data.get("periods") or ("Y",)),
+        weights=weights,
+        points_mode=str(data.get("points_mode", "target")),
+        points_target=_decimal(data.get("points_target", 100), "积分目标", problems),
+        bands=_bands(data.get("bands"), "星级对照表", problems),
+        red_bands=_bands(data.get("red_bands"), "红星对照表", problems),
+        flag_every=int(data.get("flag_every", 0) or 0),
+        criteria=tuple((str(c[0]), str(c[1])) for c in data.get("criteria") or ()),
+        criteria_count=bool(data.get("criteria_count", False)),
+        max_stars=int(data.get("max_stars", 10)),
+        tiers=tuple(tiers),
+    )
+    problems += validate(scheme)
+    if problems:
+        raise SchemeInvalid(problems)
+    return scheme
+
+
+def scheme_to_dict(scheme: Scheme) -> dict[str, Any]:
+    return {
+        "key": scheme.key,
+        "name": scheme.name,
+        "subject": scheme.subject,
+        "periods": list(scheme.periods),
+        "weights": {k: _text(v) for k, v in scheme.weights.items()},
+        "points_mode": scheme.points_mode,
+        "points_target": _text(scheme.points_target),
+        "bands": [{"min": _text(b.min), "stars": b.stars} for b in scheme.bands],
+        "red_bands": [{"min": _text(b.min), "stars": b.stars} for b in scheme.red_bands],
+        "flag_every": scheme.flag_every,
+        "criteria": [list(c) for c in scheme.criteria],
+        "criteria_count": scheme.criteria_count,
+        "max_stars": scheme.max_stars,
+        "tiers": [
+            {
+                "code": t.code,
+                "label": t.label,
+                "min_stars": t.min_stars,
+                "max_stars": t.max_stars,
+                "consequences": [
+                    {"code": c.code, "label": c.label, "owner": c.owner, "due_days": c.due_days}
+                    for c in t.consequences
+                ],
+            }
+            for t in scheme.tiers
+        ],
+    }
+
+
+def _band_problems(bands: Sequence[Band], label: str, top: int) -> list[str]:
+    problems: list[str] = []
+    if not bands:
+        return problems
+    if bands[0].min != 0:
+        problems.append(f"{label}有空档：{_text(bands[0].min)}分以下没有对应星级")
+    for low, high in pairwise(bands):
+        if low.min == high.min:
+            problems.append(f"{label}重叠：{_text(low.min)}分出现在两档中")
+        if high.stars < low.stars:
+            problems.append(f"{label}中分数越高星数不能越少（{_text(high.min)}分）")
+    for b in bands:
+        if not 0 <= b.min <= 100:
+            problems.append(f"{label}的分数应在0至100之间（{_text(b.min)}）")
+        if not 0 <= b.stars <= top:
+            problems.append(f"{label}的星数应在0至{top}之间（{b.stars}）")
+    return problems
+
+
+def validate(scheme: Scheme) -> list[str]:
+    """Every reason the scheme cannot be used, in Chinese ([] when it can)."""
+    problems: list[str] = []
+    if not scheme.key:
+        problems.append("请填写方案代码")
+    if scheme.subject not in ("member", "org"):
+        problems.append("评定对象应为member（党员）或org（党组织）")
+    if not scheme.periods or any(p not in PERIODS for p in scheme.periods):
+        problems.append(f"评定期间应为{'、'.join(PERIODS)}")
+    if not 1 <= scheme.max_stars <= 20:
+        problems.append("最高星数应在1至20之间")
+    for name, weight in scheme.weights.items():
+        if name not in COMPONENTS:
+            problems.append(f"没有名为“{name}”的评分项（可用：{'、'.join(COMPONENTS)}）")
+        if weight < 0 or weight != weight.quantize(TENTH):
+            problems.append(f"“{name}”的权重应为不小于0、最多一位小数的百分数")
+    total = sum(scheme.weights.values(), start=Decimal(0))
+    if scheme.weights and total != 100:
+        problems.append(f"各项权重之和应为100%，现为{_text(total)}%")
+    if not scheme.weights and not scheme.criteria_count:
+        problems.append("方案应有加权评分项，或按达标星计星")
+    if scheme.weights and not scheme.bands and not scheme.red_bands:
+        problems.append("请设置分数与星级对照表")
+    if scheme.criteria_count and not scheme.criteria:
+        problems.append("按达标星计星的方案应列出各颗星")
+    if scheme.points_mode not in ("target", "relative"):
+        problems.append("年度积分折算方式应为target（对照目标）或relative（支部内相对）")
+    if scheme.points_mode == "target" and scheme.points_target <= 0:
+        problems.append("年度积分目标应大于0")
+    top = scheme.max_stars
+    problems += _band_problems(scheme.bands, "星级对照表", top)
+    problems += _band_problems(scheme.red_bands, "红星对照表", top)
+    if scheme.flag_every < 0:
+        problems.append("几颗红星计一面红旗应不小于0")
+    tiers = sorted(scheme.tiers, key=lambda t: t.min_stars)
+    if tiers:
+        if tiers[0].min_stars != 0:
+            problems.append(f"档次有空档：{tiers[0].min_stars}星以下不属于任何档次")
+        if tiers[-1].max_stars != top:
+            problems.append(f"档次有空档：{tiers[-1].max_stars}星以上不属于任何档次")
+        for low, high in pairwise(tiers):
+            if high.min_stars <= low.max_stars:
+                problems.append(f"档次重叠：“{low.label}”与“{high.label}”")
+            elif high.min_stars > low.max_stars + 1:
+                problems.append(f"档次有空档：{low.max_stars + 1}星不属于任何档次")
+        for t in tiers:
+            if t.min_stars > t.max_stars:
+                problems.append(f"档次“{t.label}”的星数范围不正确")
+            for c in t.consequences:
+                if c.owner not in OWNERS:
+                    problems.append(f"“{c.label}”的责任方应为{'、'.join(OWNERS)}")
+                if c.due_days < 1:
+                    problems.append(f"“{c.label}”的办理期限应至少1天")
+    return problems
+
+
+# --- evaluating -------------------------------------------------------------------------------
+
+
+def points_score(points: Decimal, *, scheme: Scheme, branch_best: Decimal | None = None) -> Decimal:
+    """A year's points as 0-100: against the target, or relative to the branch's best."""
+    points = max(points, Decimal(0))
+    if scheme.points_mode == "relative":
+        best = max(branch_best or Decimal(0), Decimal(0))
+        return half_up(points * 100 / best) if best > 0 else Decimal(0)
+    return min(HUNDRED, half_up(points * 100 / scheme.points_target))
+
+
+def _band(bands: Sequence[Band], score: Decimal) -> Band | None:
+    found = None
+    for band in bands:
+        if score >= band.min:
+            found = band
+    return found
+
+
+def tier_of(scheme: Scheme, stars: int) -> Tier | None:
+    return next((t for t in scheme.tiers if t.min_stars <= stars <= t.max_stars), None)
+
+
+def evaluate(
+    scheme: Scheme,
+    components: Mapping[str, Any],
+    *,
+    criteria_met: Iterable[str] = (),
+    earlier_red_stars: int = 0,
+) -> Result:
+    """One rating. `components` hold each weighed component (0-100); `criteria_met` the codes
+    of the named stars met; `earlier_red_stars` the red stars of the year's earlier periods
+    (flags count the year's). ValueError (Chinese) for a component missing or out of range."""
+    breakdown: dict[str, Any] = {"components": []}
+    score: Decimal | None = None
+    if scheme.weights:
+        total = Decimal(0)
+        for name, weight in scheme.weights.items():
+            if name not in components or components[name] in (None, ""):
+                raise ValueError(f"缺少评分项“{name}”")
+            try:
+                value = Decimal(str(components[name]).strip())
+            except InvalidOperation:
+                raise ValueError(f"评分项“{name}”不是数字：{components[name]!r}") from None
+            if not value.is_finite() or not 0 <= value <= 100:
+                raise ValueError(f"评分项“{name}”应在0至100之间，现为{components[name]}")
+            value = half_up(value)
+            contribution = value * weight / 100
+            total += contribution
+            breakdown["components"].append(
+                {"name": name, "value": value, "weight": weight, "contribution": contribution}
+            )
+        score = half_up(total)
+    met = sorted({c for c in criteria_met} & {code for code, _ in scheme.criteria})
+    if scheme.criteria_count:
+        stars = len(met)
+    else:
+        band = _band(scheme.bands, score or Decimal(0))
+        stars = band.stars if band else 0
+        breakdown["band"] = band
+    red = 0
+    if scheme.red_bands:
+        red_band = _band(scheme.red_bands, score or Decimal(0))
+        red = red_band.stars if red_band else 0
+        if not scheme.bands and not scheme.criteria_count:
+            stars = red
+    flags = (earlier_red_stars + red) // scheme.flag_every if scheme.flag_every else 0
+    breakdown["criteria_met"] = met
+    return Result(score=score, stars=stars, tier=tier_of(scheme, stars), red_stars=red,
+                  flags=flags, breakdown=breakdown)  # fmt: skip
+
+
+def scheme_load(name: str) -> Scheme:
+    """A preset by name, or a scheme file (JSON) by path."""
+    from .presets import PRESETS
+
+    if name in PRESETS:
+        return PRESETS[name]
+    path = Path(name)
+    if not path.is_file():
+        raise SchemeInvalid(
+            [f"没有名为“{name}”的预置方案，也没有这个文件（预置：{'、'.join(PRESETS)}）"]
+        )
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise SchemeInvalid([f"方案文件不是有效的JSON：{e}"]) from None
+    return scheme_from_dict(data)

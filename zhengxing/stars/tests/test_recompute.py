@@ -1,0 +1,184 @@
+"""The recompute: every member's rating from counted points and closed rounds' ballots, in SQL,
+agreeing with `rules.evaluate` to the last digit (on SQLite and on PostgreSQL); idempotent;
+finalised ratings untouched; open rounds unseen.
+
+Branch A1B of the cast: 王甲 and 李二妮 (erin). Points under the Sanmenxia rules, Q1 and Q2
+signed; erin rates 王甲 in the H1 peer round; two households rate both in the public round."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Sum
+
+from zhengxing.audit.services import Actor
+from zhengxing.ledger.models import QuarterPoints
+from zhengxing.ledger.rules import Quarter
+from zhengxing.ledger.services import (
+    catalogue_from_preset,
+    claim_record_many,
+    claim_review_many,
+    quarter_sign_off,
+)
+from zhengxing.stars.ballots import ballot_submit, codes_issue, public_ballots_submit, round_create
+from zhengxing.stars.compute import plan_from_scheme, recompute
+from zhengxing.stars.models import Rating, StarScheme
+from zhengxing.stars.presets import BAYANNUR_532
+from zhengxing.stars.rules import evaluate
+from zhengxing.stars.services import scheme_from_preset
+from zhengxing.testing import SYSTEM, Cast
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+FORM = [{"code": "T", "name": "综合评价", "max": "100"}]
+
+
+def at(month: int, day: int) -> dt.datetime:
+    return dt.datetime(2026, month, day, 10, 0, tzinfo=SHANGHAI)
+
+
+def act(user, month: int, day: int) -> Actor:  # type: ignore[no-untyped-def]
+    return Actor(user=user, label=user.get_username() if user else "public", now=at(month, day),
+                 anonymous=user is None)  # fmt: skip
+
+
+@pytest.fixture
+def scored(cast: Cast) -> Cast:
+    rules = catalogue_from_preset(
+        actor=SYSTEM, county=cast.county, owner=None, year=2026, preset="sanmenxia"
+    )
+    for month, code, people in (
+        (2, "SMX-G04", [cast.member_a1]),
+        (2, "SMX-G02", [cast.member_a1, cast.erin_member]),
+        (5, "SMX-G05", [cast.member_a1]),
+        (5, "SMX-G06", [cast.erin_member]),
+    ):
+        claims = claim_record_many(
+            actor=act(cast.cathy, month, 20),
+            branch=cast.branch_a1,
+            item=rules.items.get(code=code),
+            members=people,
+            occurred_on=dt.date(2026, month, 15),
+            place="村委会",
+            description=code,
+            idempotency_key=f"k-{month}-{code}",
+        )
+        claim_review_many(
+            actor=act(cast.cathy, month, 21),
+            branch=cast.branch_a1,
+            claims=claims,
+            decision="approve",
+        )
+    quarter_sign_off(actor=act(cast.carol, 4, 2), branch=cast.branch_a1, quarter=Quarter(2026, 1))
+    quarter_sign_off(actor=act(cast.carol, 7, 2), branch=cast.branch_a1, quarter=Quarter(2026, 2))
+    peer = round_create(
+        actor=act(cast.carol, 6, 20), org=cast.branch_a1, year=2026, period="H1", kind="peer",
+        name="上半年互评", indicators=FORM, opens_at=at(6, 25), closes_at=at(7, 5),
+    )  # fmt: skip
+    ballot_submit(
+        actor=act(cast.erin, 7, 1), round_=peer, ratee=cast.member_a1, scores={"T": "85.5"}
+    )
+    public = round_create(
+        actor=act(cast.carol, 6, 20), org=cast.branch_a1, year=2026, period="H1", kind="public",
+        name="群众评议", indicators=FORM, opens_at=at(6, 25), closes_at=at(7, 5),
+    )  # fmt: skip
+    codes = codes_issue(actor=act(cast.carol, 6, 26), round_=public, count=2)
+    for code, (wang, erin) in zip(codes, (("90", "70"), ("81", "75.5")), strict=True):
+        public_ballots_submit(
+            actor=act(None, 7, 2), round_=public, code=code,
+            ratings=[(cast.member_a1, {"T": wang}), (cast.erin_member, {"T": erin})],
+        )  # fmt: skip
+    later = round_create(  # still open on the day of the recompute: not counted
+        actor=act(cast.carol, 7, 6), org=cast.branch_a1, year=2026, period="H2", kind="peer",
+        name="下半年互评", indicators=FORM, opens_at=at(7, 8), closes_at=at(12, 20),
+    )  # fmt: skip
+    ballot_submit(
+        actor=act(cast.erin, 7, 9), round_=later, ratee=cast.member_a1, scores={"T": "10"}
+    )
+    scheme_from_preset(
+        actor=SYSTEM, county=cast.county, owner=None, year=2026, preset="bayannur-532"
+    )
+    return cast
+
+
+def run(cast: Cast, month: int = 7, day: int = 10) -> None:
+    recompute(county_id=cast.county.pk, year=2026, period="Y", now=at(month, day))
+
+
+def test_the_sql_agrees_with_the_scheme_member_by_member(scored: Cast) -> None:
+    run(scored)
+    ratings = {r.member.name: r for r in Rating.objects.select_related("member") if r.member}
+    assert set(ratings) == {"王甲", "李二妮", "赵乙"}
+    wang = ratings["王甲"]
+    points = QuarterPoints.objects.filter(member=scored.member_a1).aggregate(s=Sum("total"))["s"]
+    assert wang.points == points and wang.points_entries == 3
+    assert (wang.member_eval, wang.member_eval_n) == (Decimal("85.5"), 1)  # the open round unseen
+    assert (wang.public_eval, wang.public_eval_n) == (Decimal("85.5"), 2)  # (90 + 81) / 2
+    for rating in ratings.values():
+        expected = evaluate(
+            BAYANNUR_532,
+            {
+                "points": rating.points_score,
+                "member_eval": rating.member_eval or 0,
+                "public_eval": rating.public_eval or 0,
+            },
+        )
+        assert (rating.score, rating.stars) == (expected.score, expected.stars), rating.member
+        assert rating.tier == (expected.tier.code if expected.tier else "")
+    erin = ratings["李二妮"]
+    assert (erin.member_eval, erin.public_eval) == (None, Decimal("72.8"))  # 72.75 rounds up
+    assert ratings["赵乙"].points_entries == 0 and ratings["赵乙"].stars == 0
+
+
+def test_a_second_run_changes_nothing_and_a_finalised_rating_is_kept(scored: Cast) -> None:
+    run(scored)
+    first = list(Rating.objects.order_by("pk").values())
+    run(scored, 7, 11)
+    assert list(Rating.objects.order_by("pk").values()) == first  # computed_at kept too
+    wang = Rating.objects.get(member=scored.member_a1)
+    Rating.objects.filter(pk=wang.pk).update(stars=9, finalised_at=at(7, 12))
+    run(scored, 7, 13)
+    assert Rating.objects.get(pk=wang.pk).stars == 9
+
+
+def test_the_plan_is_the_scheme_in_integers() -> None:
+    plan = plan_from_scheme(BAYANNUR_532)
+    assert plan.weights == {"points": 600, "member_eval": 200, "public_eval": 200}
+    assert plan.bands[0] == (950, 10) and plan.bands[-1] == (0, 0)
+    assert ("reward" in {code for _, _, code in plan.tiers}) and plan.points_target10 == 1000
+
+
+def test_the_command_recomputes_and_refuses_a_county_without_a_scheme(scored: Cast) -> None:
+    out = io.StringIO()
+    call_command("recompute", county="T1", year=2026, period="Y", stdout=out, verbosity=0)
+    assert "member 3 ratings" in out.getvalue()
+    with pytest.raises(CommandError, match="还没有星级方案"):
+        call_command("recompute", county="T1", year=2025, verbosity=0)
+    with pytest.raises(CommandError, match="没有代码为“NOPE”的旗县区"):
+        call_command("recompute", county="NOPE", year=2026, verbosity=0)
+
+
+def test_a_new_scheme_version_is_kept_apart(scored: Cast) -> None:
+    again = scheme_from_preset(
+        actor=SYSTEM, county=scored.county, owner=None, year=2026, preset="bayannur-532"
+    )
+    assert again.version == 2
+    assert StarScheme.objects.filter(county=scored.county, is_current=True).count() == 1
+
+
+def test_simulate_shows_the_stars_under_a_scheme_and_writes_nothing(scored: Cast) -> None:
+    before = (Rating.objects.count(), StarScheme.objects.count())
+    out = io.StringIO()
+    call_command(
+        "scheme", "simulate", "bayannur-532", county="T1", year=2026, period="Y", stdout=out
+    )
+    lines = out.getvalue().splitlines()
+    assert "按此方案" in lines[1]
+    assert sum(int(line.split()[2]) for line in lines[2:]) == 3  # three members rated
+    assert (Rating.objects.count(), StarScheme.objects.count()) == before
+    with pytest.raises(CommandError, match="按达标星评定"):
+        call_command("scheme", "simulate", "sanmenxia-5star", county="T1", year=2026)

@@ -1,0 +1,168 @@
+"""Star schemes as data: the presets hold, bad schemes are refused with every problem in
+Chinese, and evaluation follows the articles' tables to the edge of each band."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zhengxing.stars.presets import BAYANNUR_532, GAOTAI_341, PRESETS, SANMENXIA_5STAR
+from zhengxing.stars.rules import (
+    Result,
+    SchemeInvalid,
+    evaluate,
+    points_score,
+    scheme_from_dict,
+    scheme_to_dict,
+    validate,
+)
+
+
+def tier_code(result: Result) -> str:
+    assert result.tier is not None
+    return result.tier.code
+
+
+@pytest.mark.parametrize("key", sorted(PRESETS))
+def test_every_preset_is_valid_and_round_trips(key: str) -> None:
+    scheme = PRESETS[key]
+    assert validate(scheme) == []
+    assert scheme_from_dict(scheme_to_dict(scheme)) == scheme
+
+
+@pytest.mark.parametrize(
+    ("score", "red"),
+    [("0", 0), ("59", 0), ("59.9", 0), ("60", 1), ("69.9", 1), ("70", 2), ("89.9", 2), ("90", 3)],
+)
+def test_gaotai_half_year_scores_give_red_stars(score: str, red: int) -> None:
+    result = evaluate(GAOTAI_341, {"score": score})
+    assert (result.red_stars, result.stars) == (red, red)
+
+
+def test_every_two_red_stars_in_the_year_make_a_flag() -> None:
+    first = evaluate(GAOTAI_341, {"score": "92"})
+    second = evaluate(GAOTAI_341, {"score": "75"}, earlier_red_stars=first.red_stars)
+    assert (first.flags, second.flags) == (1, 2)  # 3 red stars, then 5: one flag, then two
+    assert evaluate(GAOTAI_341, {"score": "65"}, earlier_red_stars=0).flags == 0
+
+
+def test_bayannur_weighs_points_60_and_evaluations_20_each() -> None:
+    result = evaluate(
+        BAYANNUR_532, {"points": "79.4", "member_eval": "93.0", "public_eval": "93.3"}
+    )
+    # 47.64 + 18.6 + 18.66 = 84.9: 7 stars (80 to 84.9), the "adjust" tier
+    assert (result.score, result.stars, tier_code(result)) == (Decimal("84.9"), 7, "adjust")
+    parts = {c["name"]: c["contribution"] for c in result.breakdown["components"]}
+    assert parts["points"] == Decimal("47.64")
+    top = evaluate(BAYANNUR_532, {"points": "100", "member_eval": "95", "public_eval": "95"})
+    assert (top.stars, tier_code(top)) == (10, "reward")
+    low = evaluate(BAYANNUR_532, {"points": "40", "member_eval": "60", "public_eval": "60"})
+    assert (low.stars, tier_code(low)) == (1, "warn")
+    assert low.tier is not None
+    assert [c.code for c in low.tier.consequences] == ["warning-talk", "rectify-plan"]
+
+
+def test_points_become_0_to_100_against_a_target_or_the_branch_best() -> None:
+    assert points_score(Decimal(130), scheme=BAYANNUR_532) == 100
+    assert points_score(Decimal(-5), scheme=BAYANNUR_532) == 0
+    relative = scheme_from_dict({**scheme_to_dict(BAYANNUR_532), "points_mode": "relative"})
+    assert points_score(Decimal(45), scheme=relative, branch_best=Decimal(60)) == 75
+
+
+def test_sanmenxia_counts_the_named_stars_met() -> None:
+    result = evaluate(SANMENXIA_5STAR, {}, criteria_met=["bastion", "vanguard", "nonsense"])
+    assert (result.stars, tier_code(result)) == (2, "rectify")
+    five = evaluate(SANMENXIA_5STAR, {}, criteria_met=[c for c, _ in SANMENXIA_5STAR.criteria])
+    assert (five.stars, tier_code(five)) == (5, "model")
+
+
+def test_a_component_out_of_range_or_missing_is_refused() -> None:
+    with pytest.raises(ValueError, match="评分项“points”应在0至100之间"):
+        evaluate(BAYANNUR_532, {"points": "101", "member_eval": "1", "public_eval": "1"})
+    with pytest.raises(ValueError, match="缺少评分项“public_eval”"):
+        evaluate(BAYANNUR_532, {"points": "50", "member_eval": "1"})
+
+
+def spec(**changes: object) -> dict:
+    return {**scheme_to_dict(BAYANNUR_532), **changes}
+
+
+def bands(*pairs: tuple[str, int]) -> list[dict]:
+    return [{"min": low, "stars": stars} for low, stars in pairs]
+
+
+def tiers(*ranges: tuple[str, int, int]) -> list[dict]:
+    return [
+        {"code": label, "label": label, "min_stars": a, "max_stars": b} for label, a, b in ranges
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (
+            spec(weights={"points": "60", "member_eval": "20", "public_eval": "15"}),
+            "各项权重之和应为100%，现为95%",
+        ),
+        (spec(weights={"points": "80", "luck": "20"}), "没有名为“luck”的评分项"),
+        (spec(bands=bands(("10", 1), ("50", 5))), "星级对照表有空档：10分以下没有对应星级"),
+        (
+            spec(bands=bands(("0", 1), ("50", 5), ("50", 6))),
+            "星级对照表重叠：50分出现在两档中",
+        ),
+        (spec(bands=bands(("0", 5), ("50", 3))), "分数越高星数不能越少"),
+        (spec(tiers=tiers(("低", 0, 4), ("高", 6, 10))), "档次有空档：5星不属于任何档次"),
+        (spec(tiers=tiers(("低", 0, 5), ("高", 5, 10))), "档次重叠：“低”与“高”"),
+        (spec(subject="party"), "评定对象应为member"),
+    ],
+)
+def test_a_bad_scheme_is_refused_with_its_problem(data: dict, problem: str) -> None:
+    with pytest.raises(SchemeInvalid) as refused:
+        scheme_from_dict(data)
+    assert any(problem in p for p in refused.value.problems), refused.value.problems
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    data = spec(weights={"points": "50"}, subject="x", points_mode="guess")
+    with pytest.raises(SchemeInvalid) as refused:
+        scheme_from_dict(data)
+    assert len(refused.value.problems) >= 3
+
+
+scores = st.decimals(min_value=0, max_value=100, places=1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(points=scores, member=scores, public=scores, bump=st.decimals(0, 20, places=1))
+def test_stars_never_fall_when_a_component_rises(points, member, public, bump) -> None:  # type: ignore[no-untyped-def]
+    base = evaluate(BAYANNUR_532, {"points": points, "member_eval": member, "public_eval": public})
+    assert base.score is not None and 0 <= base.score <= 100
+    for name, value in (("points", points), ("member_eval", member), ("public_eval", public)):
+        higher = {"points": points, "member_eval": member, "public_eval": public}
+        higher[name] = min(Decimal(100), value + bump)
+        assert evaluate(BAYANNUR_532, higher).stars >= base.stars
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    lows=st.lists(st.integers(1, 99), min_size=1, max_size=8, unique=True),
+    weights=st.lists(st.integers(0, 100), min_size=3, max_size=3),
+)
+def test_generated_valid_schemes_validate_and_evaluate(lows, weights) -> None:  # type: ignore[no-untyped-def]
+    total = sum(weights) or 1
+    shares = [w * 100 // total for w in weights]
+    shares[0] += 100 - sum(shares)
+    bands = [{"min": "0", "stars": 0}] + [
+        {"min": str(low), "stars": n} for n, low in enumerate(sorted(lows), start=1)
+    ]
+    data = spec(
+        weights=dict(zip(("points", "member_eval", "public_eval"), map(str, shares), strict=True)),
+        bands=bands,
+        tiers=[{"code": "all", "label": "全部", "min_stars": 0, "max_stars": 10}],
+    )
+    scheme = scheme_from_dict(data)
+    result = evaluate(scheme, {"points": "50", "member_eval": "50", "public_eval": "50"})
+    assert 0 <= result.stars <= len(lows) and result.tier is not None
