@@ -1,6 +1,6 @@
-"""`zhengxing synth --members N --seed S [--entries K --years 2024-2026]`: a synthetic county for
-load tests (`orgs/synth.py`), with points ledgers of about K entries per member and year
-(`ledger/synth.py`)."""
+"""`zhengxing synth --members N --seed S [--entries K --years 2024-2026] [--ballots B]`: a
+synthetic county for load tests (`orgs/synth.py`), with points ledgers of about K entries per
+member and year (`ledger/synth.py`) and about B evaluation ballots per member (`stars/synth.py`)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from zhengxing.ledger.synth import ledger_synth
 from zhengxing.orgs.models import County
 from zhengxing.orgs.services import ServiceError
 from zhengxing.orgs.synth import county_synth
+from zhengxing.stars.synth import ballots_synth
 
 
 class Command(BaseCommand):
@@ -32,6 +33,12 @@ class Command(BaseCommand):
             type=int,
             default=0,
             help="points ledger entries per member and year (default 0: no ledgers)",
+        )
+        parser.add_argument(
+            "--ballots",
+            type=int,
+            default=0,
+            help="evaluation ballots per member in the last year (two peer rounds, a public one)",
         )
         parser.add_argument(
             "--years",
@@ -74,13 +81,34 @@ class Command(BaseCommand):
             f"{result.branches} branches, {result.groups} Party groups, {result.members} "
             f"members, in {time.perf_counter() - start:.1f} s."
         )
+        county = County.objects.get(code=result.county_code)
+        if options["ballots"] > 0:
+            peers = max(1, round(options["ballots"] * 0.4))
+            public = max(0, options["ballots"] - 2 * peers)
+            start = time.perf_counter()
+            try:
+                made = ballots_synth(
+                    actor=actor,
+                    county=county,
+                    year=years[-1],
+                    peers=peers,
+                    public=public,
+                    seed=options["seed"],
+                    progress=options["verbosity"] >= 1,
+                )
+            except ServiceError as e:
+                raise CommandError(str(e)) from e
+            self.stdout.write(
+                f"{result.county_code}: {made.rounds} evaluation rounds, {made.ballots} ballots, "
+                f"in {time.perf_counter() - start:.1f} s."
+            )
         if options["entries"] < 1:
             return
         start = time.perf_counter()
         try:
             ledgers = ledger_synth(
                 actor=actor,
-                county=County.objects.get(code=result.county_code),
+                county=county,
                 years=years,
                 per_member=options["entries"],
                 seed=options["seed"],
