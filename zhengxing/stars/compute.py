@@ -309,9 +309,11 @@ def recompute_subject(
     params: list[Any] = [county]
     if plan.subject == Subject.MEMBER:
         params += [county, year, *quarters]
-    params += [county, year, *rounds, now]  # e
+    # a datetime as the ORM stores it (SQLite keeps UTC text: compare like with like)
+    moment = connection.ops.adapt_datetimefield_value(now)
+    params += [county, year, *rounds, moment]  # e
     params += tier_params  # f
-    params += [county, scheme.pk, year, period, plan.subject, now]  # the SELECT's constants
+    params += [county, scheme.pk, year, period, plan.subject, moment]  # the SELECT's constants
     if previous:
         params += [county, year]
     with transaction.atomic(), connection.cursor() as cursor:

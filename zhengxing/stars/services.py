@@ -4,19 +4,23 @@ An edit makes a new version; ratings keep the version they were computed under."
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from zhengxing.audit.services import Actor, audit_record
-from zhengxing.orgs.models import County, Org
+from zhengxing.orgs.models import PATH_SEGMENT, County, Org, path_upper_bound, subtree_q
+from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, Role
 from zhengxing.orgs.selectors import scope_for_actor
 from zhengxing.orgs.services import ServiceError, county_root
 
-from .models import StarScheme
+from .models import Consequence, Rating, StarScheme
 from .presets import PRESETS
-from .rules import SchemeInvalid, scheme_from_dict, scheme_to_dict
+from .rules import ConsequenceSpec, SchemeInvalid, scheme_from_dict, scheme_to_dict
 
 
 @transaction.atomic
@@ -82,3 +86,87 @@ def scheme_from_preset(
     return scheme_save(
         actor=actor, county=county, owner=owner, year=year, spec=scheme_to_dict(PRESETS[preset])
     )
+
+
+OWNER_LEVELS = {"county": 1, "township": 2}  # path segments of the owning organisation
+
+
+@dataclass(frozen=True)
+class FinaliseResult:
+    ratings: int
+    consequences: int
+
+
+@transaction.atomic
+def ratings_finalise(*, actor: Actor, org: Org, year: int, period: str) -> FinaliseResult:
+    """The township (or county) finalises the year's (or period's) ratings of its subtree: they
+    are kept from any recompute, posted, and each tier's consequences become to-dos with an
+    owner and a due date (one per rating and consequence; set-based)."""
+    if not scope_for_actor(actor).can_manage_tree(org):
+        raise PermissionDenied("无权操作该对象")
+    if org.kind in MEMBER_HOLDING_KINDS and org.parent_id is not None:
+        raise ServiceError("星级评定结果由乡镇党委（或旗县区委组织部）审定")
+    ratings = Rating.objects.filter(
+        subtree_q(org.path, "branch__"), county_id=org.county_id, year=year, period=period
+    )
+    pending = ratings.filter(finalised_at__isnull=True)
+    n = pending.update(finalised_at=actor.now)
+    if n == 0:
+        raise ServiceError(f"{org.name}{year}年{period}没有待审定的星级评定结果，请先计算")
+    today = timezone.localdate(actor.now)
+    for scheme_id, spec in StarScheme.objects.filter(
+        pk__in=ratings.filter(finalised_at=actor.now).values("scheme_id")
+    ).values_list("pk", "spec"):
+        for tier in scheme_from_dict(spec).tiers:
+            for c in tier.consequences:
+                _consequences_insert(
+                    org=org, year=year, period=period, at=actor.now, scheme_id=scheme_id,
+                    tier=tier.code, spec=c, due_on=today + dt.timedelta(days=c.due_days),
+                )  # fmt: skip
+    made = Consequence.objects.filter(rating__in=ratings.filter(finalised_at=actor.now)).count()
+    audit_record(
+        actor=actor,
+        action="stars.ratings.finalise",
+        object_type="org",
+        object_id=org.pk,
+        county_id=org.county_id,
+        summary=f"{org.name}审定{year}年{period}星级评定结果{n}条，生成结果运用事项{made}项",
+        after={"year": year, "period": period, "ratings": n, "consequences": made},
+    )
+    return FinaliseResult(ratings=n, consequences=made)
+
+
+def _consequences_insert(
+    *,
+    org: Org,
+    year: int,
+    period: str,
+    at: dt.datetime,
+    scheme_id: int,
+    tier: str,
+    spec: ConsequenceSpec,
+    due_on: dt.date,
+) -> None:
+    level = OWNER_LEVELS.get(spec.owner)
+    if level is None:  # the branch's secretary
+        owner, role = "b.id", Role.SECRETARY
+    else:
+        width = level * PATH_SEGMENT
+        owner = f"(SELECT o.id FROM orgs_org o WHERE o.path = SUBSTR(b.path, 1, {width}))"
+        role = Role.COUNTY if spec.owner == "county" else Role.TOWNSHIP
+    sql = f"""
+INSERT INTO stars_consequence
+    (county_id, rating_id, code, label, owner_org_id, owner_role, due_on, done_at, done_by_id,
+     note)
+SELECT r.county_id, r.id, %s, %s, {owner}, %s, %s, NULL, NULL, ''
+FROM stars_rating r JOIN orgs_org b ON b.id = r.branch_id
+WHERE r.county_id = %s AND r.year = %s AND r.period = %s AND r.scheme_id = %s AND r.tier = %s
+  AND r.finalised_at = %s AND b.path >= %s AND b.path < %s
+ON CONFLICT (rating_id, code) DO NOTHING
+"""
+    params: list[Any] = [
+        spec.code, spec.label, role, due_on, org.county_id, year, period, scheme_id, tier,
+        connection.ops.adapt_datetimefield_value(at), org.path, path_upper_bound(org.path),
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)

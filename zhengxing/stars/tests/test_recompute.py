@@ -12,6 +12,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Sum
@@ -25,6 +26,7 @@ from zhengxing.ledger.services import (
     claim_review_many,
     quarter_sign_off,
 )
+from zhengxing.orgs.services import ServiceError
 from zhengxing.stars.ballots import ballot_submit, codes_issue, public_ballots_submit, round_create
 from zhengxing.stars.compute import plan_from_scheme, recompute
 from zhengxing.stars.models import Rating, StarScheme
@@ -182,3 +184,30 @@ def test_simulate_shows_the_stars_under_a_scheme_and_writes_nothing(scored: Cast
     assert (Rating.objects.count(), StarScheme.objects.count()) == before
     with pytest.raises(CommandError, match="按达标星评定"):
         call_command("scheme", "simulate", "sanmenxia-5star", county="T1", year=2026)
+
+
+def test_the_township_finalises_and_each_tier_becomes_to_dos(scored: Cast) -> None:
+    from zhengxing.stars.models import Consequence
+    from zhengxing.stars.services import ratings_finalise
+
+    run(scored)
+    Rating.objects.filter(member=scored.member_b1).update(tier="reward")  # for the township's part
+    with pytest.raises(PermissionDenied):
+        ratings_finalise(actor=act(scored.dave, 7, 12), org=scored.town_a, year=2026, period="Y")
+    done = ratings_finalise(actor=act(scored.bob, 7, 12), org=scored.town_a, year=2026, period="Y")
+    assert done.ratings == 2  # township A's two members; 赵乙 of township B is not touched
+    assert Rating.objects.get(member=scored.member_b1).finalised_at is None
+    todos = Consequence.objects.select_related("rating__member", "owner_org")
+    by_member = {(c.rating.member.name, c.code): c for c in todos if c.rating.member}
+    for (_name, code), todo in by_member.items():
+        rating = todo.rating
+        assert rating.tier in {"warn", "adjust", "reward"}
+        if code in ("warning-talk", "rectify-plan", "adjust-stars"):
+            assert (todo.owner_org, todo.owner_role) == (scored.branch_a1, "secretary")
+        else:
+            assert (todo.owner_org, todo.owner_role) == (scored.town_a, "township")
+    assert by_member and todos.count() == done.consequences
+    assert min(c.due_on for c in todos) > dt.date(2026, 7, 12)
+    with pytest.raises(ServiceError, match="没有待审定的星级评定结果"):
+        ratings_finalise(actor=act(scored.bob, 7, 13), org=scored.town_a, year=2026, period="Y")
+    assert Consequence.objects.count() == done.consequences  # nothing twice
