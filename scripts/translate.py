@@ -155,6 +155,38 @@ TRANSLATIONS: dict[str, str | list[str]] = {
     "Continue": "继续",
     "Confirm it is you": "确认是您本人",
     "This action needs your password again.": "此操作需要再次输入密码。",
+    "Star board": "星级榜",
+    "Period": "期间",
+    "How many members have each number of stars": "各星级党员人数",
+    "No stars computed yet.": "尚未计算星级。",
+    "Finalise these ratings": "审定这些星级评定结果",
+    "Finalised ratings are posted and their follow-up tasks created; a recompute no longer "
+    "changes them.": "审定后的结果予以公示并生成结果运用事项，重新计算不再改变它们。",
+    "Score": "得分",
+    "Stars": "星级",
+    "finalised": "已审定",
+    "not final yet": "尚未审定",
+    "Component": "评分项",
+    "Score (0-100)": "分数（0-100）",
+    "Weight": "权重",
+    "Counts for": "折合",
+    "%(p)s points counted": "计入积分%(p)s分",
+    "%(low)s or more gives %(stars)s stars": "%(low)s分及以上为%(stars)s星",
+    "%(stars)s stars from %(low)s": "%(low)s分可得%(stars)s星",
+    "Evaluations count as averages of closed rounds; no one sees a single ballot.": (
+        "评议按已结束评议的平均分计算，任何人都看不到单张选票。"
+    ),
+    "Follow-up tasks": "结果运用事项",
+    "Task": "事项",
+    "For": "对象",
+    "Owner": "责任方",
+    "Due": "期限",
+    "Done": "已办结",
+    "Nothing to follow up.": "暂无待办事项。",
+    "%(n)s ratings finalised; %(m)s follow-up tasks created.": (
+        "已审定%(n)s条星级评定结果，生成结果运用事项%(m)s项。"
+    ),
+    "My stars": "我的星级",
 }
 
 

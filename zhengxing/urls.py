@@ -8,6 +8,7 @@ urlpatterns = [
     path("orgs/", include("zhengxing.orgs.urls")),
     path("points/", include("zhengxing.ledger.urls")),
     path("p/", include("zhengxing.ledger.public_urls")),
+    path("stars/", include("zhengxing.stars.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

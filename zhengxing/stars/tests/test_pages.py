@@ -1,0 +1,58 @@
+"""The star pages: a member's stars explained (components, weights, sources, the band, what
+the next star needs), a board with the distribution, finalising (with a fresh password), and
+the follow-up tasks; out of scope is a 404."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from zhengxing.stars.models import Consequence, Rating
+from zhengxing.testing import Cast
+
+from .conftest import run
+
+
+def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def rated(scored: Cast) -> Cast:
+    run(scored)
+    return scored
+
+
+def test_a_member_sees_why_she_has_her_stars(rated: Cast) -> None:
+    page = signed_in(rated.erin).get(reverse("stars:my_stars"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    rating = Rating.objects.get(member=rated.erin_member)
+    assert f"{rating.stars} ★" in html and str(rating.score) in html
+    for text in ("年度积分", "党员评议", "群众评议", "60", "张群众评议票", "条积分记录"):
+        assert text in html, text
+    assert "72.8" in html  # her public evaluation, an average
+
+
+def test_the_board_shows_the_distribution_and_a_township_finalises(rated: Cast) -> None:
+    bob = signed_in(rated.bob)
+    url = reverse("stars:board", args=[rated.town_a.pk])
+    page = bob.get(url, {"year": "2026"})
+    assert page.status_code == 200
+    assert sum(n for _, n, _ in page.context["counts"]) == 2 and page.context["may_finalise"]
+    done = bob.post(f"{url}finalise/?year=2026&period=Y", HTTP_REFERER=f"http://testserver{url}")
+    assert done.status_code == 302
+    assert Rating.objects.filter(finalised_at__isnull=False).count() == 2
+    todos = bob.get(reverse("stars:todos"))
+    assert todos.status_code == 200
+    assert len(todos.context["page"].object_list) == Consequence.objects.count() > 0
+
+
+def test_out_of_scope_is_404(rated: Cast) -> None:
+    dave = signed_in(rated.dave)
+    assert dave.get(reverse("stars:board", args=[rated.town_a.pk])).status_code == 404
+    assert dave.get(reverse("stars:member_stars", args=[rated.member_a1.pk])).status_code == 404
+    assert signed_in(rated.gina).get(reverse("stars:my_stars")).status_code == 404
