@@ -23,6 +23,7 @@ from zhengxing.orgs.api import router as orgs_router
 from zhengxing.orgs.api_auth import api_auth
 from zhengxing.orgs.roster import RowInvalid
 from zhengxing.orgs.services import ServiceError
+from zhengxing.stars.api import router as stars_router
 
 api = NinjaAPI(
     title="争星 Zhengxing API",
@@ -34,6 +35,7 @@ api.add_router("/auth", auth_router)
 api.add_router("/", orgs_router)
 api.add_router("/points", ledger_router)
 api.add_router("/points", ledger_reports_router)
+api.add_router("/stars", stars_router)
 
 
 @api.exception_handler(ServiceError)

@@ -56,3 +56,34 @@ def test_out_of_scope_is_404(rated: Cast) -> None:
     assert dave.get(reverse("stars:board", args=[rated.town_a.pk])).status_code == 404
     assert dave.get(reverse("stars:member_stars", args=[rated.member_a1.pk])).status_code == 404
     assert signed_in(rated.gina).get(reverse("stars:my_stars")).status_code == 404
+
+
+def test_the_api_explains_a_rating_and_keeps_to_the_scope(rated: Cast) -> None:
+    mine = signed_in(rated.erin).get("/api/v1/stars/me/ratings")
+    assert mine.status_code == 200
+    [rating] = mine.json()
+    stored = Rating.objects.get(member=rated.erin_member)
+    assert (rating["stars"], rating["score"]) == (stored.stars, str(stored.score))
+    names = {c["name"]: c for c in rating["components"]}
+    assert names["public_eval"]["count"] == 2 and names["points"]["weight"] == "60"
+    board = signed_in(rated.alice).get("/api/v1/stars/board", {"year": 2026})
+    assert board.status_code == 200 and board.json()["count"] == 3
+    assert sum(board.json()["distribution"].values()) == 3
+    dave = signed_in(rated.dave)
+    assert dave.get(f"/api/v1/stars/members/{rated.member_a1.pk}/ratings").status_code == 404
+    assert dave.get("/api/v1/stars/board", {"org": rated.town_a.pk}).status_code == 404
+    assert signed_in(rated.bob).get("/api/v1/stars/tasks").status_code == 200
+
+
+def test_the_stars_part_of_the_schema_describes_every_response(db: None) -> None:
+    schema = Client().get("/api/v1/openapi.json").json()
+    paths = {p: set(ops) for p, ops in schema["paths"].items() if p.startswith("/api/v1/stars")}
+    assert paths == {
+        "/api/v1/stars/members/{member_id}/ratings": {"get"},
+        "/api/v1/stars/me/ratings": {"get"},
+        "/api/v1/stars/board": {"get"},
+        "/api/v1/stars/tasks": {"get"},
+    }
+    for path in paths:
+        codes = set(schema["paths"][path]["get"]["responses"])
+        assert {"200", "401", "404"} <= codes, path
