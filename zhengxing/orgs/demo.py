@@ -348,6 +348,7 @@ class DemoResult:
     members: int
     orgs: int
     points: Any = None  # ledger.demo_year.DemoYearResult, for a county built just now
+    stars: Any = None  # stars.demo_year.DemoStarsResult, likewise
 
 
 def logins(county: County) -> tuple[Login, ...]:
@@ -736,6 +737,9 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         from zhengxing.ledger.demo_year import demo_year  # the ledger builds on the tree
 
         points = demo_year(county, seed=seed, progress=progress)
+        from zhengxing.stars.demo_year import demo_stars
+
+        stars = demo_stars(county, seed=seed, progress=progress)
     return DemoResult(
         county=county,
         created=True,
@@ -743,4 +747,5 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         members=len(builder.members),
         orgs=builder.n_orgs,
         points=points,
+        stars=stars,
     )

@@ -228,3 +228,20 @@ def test_the_demo_ledger_verifies(demo: DemoResult, db: None) -> None:
         ).count()
         == 3 * 24
     )
+
+
+def test_the_demo_has_stars_from_its_evaluations(demo: DemoResult, db: None) -> None:
+    from zhengxing.stars.models import Ballot, Rating, StarScheme
+
+    county = demo.county
+    assert StarScheme.objects.filter(county=county, is_current=True).count() == 2
+    active = Member.objects.filter(county=county).exclude(
+        status__in=("transferred_out", "deceased")
+    )
+    ratings = Rating.objects.filter(county=county, subject="member", year=2026, period="Y")
+    orgs = Rating.objects.filter(county=county, subject="org").count()
+    assert ratings.count() == active.count() == demo.stars.ratings - orgs
+    assert Ballot.objects.filter(county=county, kind="public").count() == 3 * active.count()
+    assert ratings.filter(public_eval_n=3).count() == active.count()
+    assert ratings.filter(member_eval_n__gt=0).exists()  # the demo branch's peer round
+    assert len(set(ratings.values_list("stars", flat=True))) >= 5  # spread, not all alike

@@ -52,7 +52,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Built {county.name} ({county.code}): {result.orgs} organisations, "
                 f"{result.members} members, {points.claims} claims, {points.entries} ledger "
-                f"entries, {points.postings} notices, in {time.perf_counter() - start:.1f} s."
+                f"entries, {points.postings} notices, {result.stars.ballots} ballots, "
+                f"{result.stars.ratings} star ratings, in {time.perf_counter() - start:.1f} s."
             )
         else:
             self.stdout.write(
