@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Abs, Coalesce
@@ -27,7 +26,7 @@ from zhengxing.audit.services import Actor, audit_event, audit_record, audit_rec
 from zhengxing.orgs.models import County, Member, Org
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus, OrgKind, Role
 from zhengxing.orgs.selectors import Scope, scope_for_actor
-from zhengxing.orgs.services import ServiceError, county_root
+from zhengxing.orgs.services import ServiceError, county_root, require
 
 from .chain import CONTENT_FIELDS, entry_hash
 from .models import (
@@ -90,11 +89,6 @@ DECISIONS = {
     ADJUST: ClaimStatus.ADJUSTED,
     REJECT: ClaimStatus.REJECTED,
 }
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied("无权操作该对象")
 
 
 def _today(actor: Actor) -> dt.date:
@@ -256,7 +250,7 @@ def catalogue_from_preset(
     """A county's (owner None) or a township's catalogue for a year, copied from a preset. If
     the owner already has one for the year, this becomes its next version."""
     owner = _catalogue_owner(county, owner)
-    _require(scope_for_actor(actor).can_manage_tree(owner))
+    require(scope_for_actor(actor).can_manage_tree(owner))
     spec = PRESETS.get(preset)
     if spec is None:
         raise ServiceError(f"没有名为“{preset}”的积分规则模板")
@@ -307,7 +301,7 @@ def catalogue_revise(
 ) -> RuleCatalogue:
     """The next version of a catalogue. The old version stays, with the entries scored under it."""
     owner = Org.objects.get(pk=catalogue.owner_id)
-    _require(scope_for_actor(actor).can_manage_tree(owner))
+    require(scope_for_actor(actor).can_manage_tree(owner))
     if not catalogue.is_current:
         raise ServiceError("只能在当前版本的基础上修改积分规则")
     if base_points is None:
@@ -554,7 +548,7 @@ def claim_submit(
     """A member's self-report (个人申报): when, where, what happened, the item, and optional
     photo evidence. Submitting the same form twice (same key) returns the first claim."""
     scope = scope_for_actor(actor)
-    _require(scope.everything or scope.member_id == member.pk)
+    require(scope.everything or scope.member_id == member.pk)
     key = _key(idempotency_key)
     existing = Claim.objects.filter(member=member, idempotency_key=key).first()
     if existing is not None:
@@ -617,7 +611,7 @@ def claim_record_many(
     """The committee registers one item for many members in one form (登记建账: "twelve members
     cleared snow"). The claims wait for the quarterly review like any other. All or nothing:
     one member who cannot have it refuses the whole form, naming them."""
-    _require(scope_for_actor(actor).can_manage_org(branch))
+    require(scope_for_actor(actor).can_manage_org(branch))
     key = _key(idempotency_key)
     place = _text(place, field="活动地点", limit=200)
     description = _text(description, field="活动内容", limit=2000)
@@ -747,7 +741,7 @@ def _lock_branch_claim(actor: Actor, claim: Claim) -> tuple[Org, BranchChainHead
     """Check the actor manages the claim's branch, then lock (in this order) the branch's chain
     head and the claim, re-read: a second reviewer waits here and then sees the decision."""
     branch = Org.objects.get(pk=claim.branch_id)
-    _require(scope_for_actor(actor).can_manage_org(branch))
+    require(scope_for_actor(actor).can_manage_org(branch))
     head = _lock_head(branch)
     locked = Claim.objects.select_for_update().get(pk=claim.pk)
     return branch, head, locked
@@ -840,7 +834,7 @@ def claim_review_many(
     if decision not in (APPROVE, REJECT):
         raise ServiceError("批量审核只能批准或驳回")
     scope = scope_for_actor(actor)
-    _require(scope.can_manage_org(branch))
+    require(scope.can_manage_org(branch))
     reason = _text(reason, field="驳回理由", limit=500, required=decision == REJECT)
     ids = {c.pk for c in claims}
     if not ids:
@@ -911,7 +905,7 @@ def deduction_record(
 ) -> LedgerEntry:
     """The committee deducts points (违规扣分) with its reason; the source is the committee's own
     finding, or a public report (`report`) which this decides."""
-    _require(scope_for_actor(actor).can_manage_org(branch))
+    require(scope_for_actor(actor).can_manage_org(branch))
     key = _key(idempotency_key)
     reason = _text(reason, field="扣分理由", limit=500)
     place = _text(place, field="地点", limit=200, required=False)
@@ -1008,7 +1002,7 @@ def may_sign_off(*, actor: Actor, branch: Org) -> bool:
 def quarter_sign_off(*, actor: Actor, branch: Org, quarter: Quarter) -> QuarterClose:
     """The branch secretary signs the quarter (书记签字确认): it closes, its entries count from
     now on, and the chain head at this moment is kept as the anchor the notice will show."""
-    _require(_is_secretary_of(scope_for_actor(actor), branch))
+    require(_is_secretary_of(scope_for_actor(actor), branch))
     head = _lock_head(branch)
     pending = Claim.objects.filter(
         branch=branch, year=quarter.year, quarter=quarter.number, status=ClaimStatus.PENDING
@@ -1099,7 +1093,7 @@ def entry_reverse(*, actor: Actor, entry: LedgerEntry, reason: str) -> LedgerEnt
     """Correct an entry (冲正): a new entry with the opposite points, in the current quarter,
     which must be open. The wrong entry stays in the chain, as on paper."""
     branch = Org.objects.get(pk=entry.branch_id)
-    _require(scope_for_actor(actor).can_manage_org(branch))
+    require(scope_for_actor(actor).can_manage_org(branch))
     reason = _text(reason, field="冲正理由", limit=500)
     head = _lock_head(branch)
     entry = LedgerEntry.objects.get(pk=entry.pk)
@@ -1152,7 +1146,7 @@ def base_points_record(*, actor: Actor, branch: Org, year: int) -> list[LedgerEn
     """Credit each active member of the branch the year's base points (基础积分) for their
     category, under the catalogue's base item, in the current quarter. Once per member and
     year: a second run credits only members added since."""
-    _require(scope_for_actor(actor).can_manage_org(branch))
+    require(scope_for_actor(actor).can_manage_org(branch))
     catalogue = catalogue_applying(branch=branch, year=year)
     if catalogue is None:
         raise ServiceError(f"本支部{year}年还没有适用的积分规则")
@@ -1378,7 +1372,7 @@ def objection_answer(*, actor: Actor, objection: Objection, answer: str) -> Obje
     notice. An answer, once posted, is not changed."""
     posting = Posting.objects.get(pk=objection.posting_id)
     branch = Org.objects.get(pk=posting.branch_id)
-    _require(scope_for_actor(actor).can_manage_org(branch))
+    require(scope_for_actor(actor).can_manage_org(branch))
     answer = _text(answer, field="答复内容", limit=2000)
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     if objection.status == Objection.Status.ANSWERED:
@@ -1422,7 +1416,7 @@ def reminder_talk_record(
     """Record a reminder talk (约谈提醒) with a member whose points stay low, keeping the
     member's counted points for the talk's year as they stood when it was recorded. The same
     talk submitted twice (same member, date, notes and recorder) is recorded once."""
-    _require(may_record_reminder_talk(actor=actor, member=member))
+    require(may_record_reminder_talk(actor=actor, member=member))
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.status in (MemberStatus.TRANSFERRED_OUT, MemberStatus.DECEASED):
         raise ServiceError(f"“{member.name}”已不在本支部党员名册中")

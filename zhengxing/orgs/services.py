@@ -37,7 +37,8 @@ class ServiceError(ValueError):
     """A request the rules refuse; the message is for the person who made it."""
 
 
-def _require(allowed: bool) -> None:
+def require(allowed: bool) -> None:
+    """Refuse (PermissionDenied) what the actor's scope does not allow."""
     if not allowed:
         raise PermissionDenied("无权操作该对象")
 
@@ -123,7 +124,7 @@ def _insert_org(org: Org, *, parent: Org | None) -> None:
 def org_create(
     *, actor: Actor, parent: Org, code: str, name: str, kind: str, **details: Any
 ) -> Org:
-    _require(scope_for_actor(actor).can_manage_tree(parent))
+    require(scope_for_actor(actor).can_manage_tree(parent))
     code, name = code.strip(), name.strip()
     if not code or not name:
         raise ServiceError("组织代码和名称不能为空")
@@ -161,7 +162,7 @@ ORG_EDITABLE = (
 def org_update(*, actor: Actor, org: Org, **changes: Any) -> Org:
     org = Org.objects.select_for_update().get(pk=org.pk)
     scope = scope_for_actor(actor)
-    _require(scope.can_manage_tree(org) or (scope.can_manage_org(org) and "code" not in changes))
+    require(scope.can_manage_tree(org) or (scope.can_manage_org(org) and "code" not in changes))
     unknown = set(changes) - set(ORG_EDITABLE)
     if unknown:
         raise ServiceError(f"不能修改字段：{', '.join(sorted(unknown))}")
@@ -193,7 +194,7 @@ def org_move(*, actor: Actor, org: Org, parent: Org) -> Org:
     """Move a subtree under a new parent: one set-based path rewrite, with a cycle check."""
     org = Org.objects.select_for_update().get(pk=org.pk)
     scope = scope_for_actor(actor)
-    _require(scope.can_manage_tree(org) and scope.can_manage_tree(parent))
+    require(scope.can_manage_tree(org) and scope.can_manage_tree(parent))
     if org.parent_id is None:
         raise ServiceError("旗县区根节点不能移动")
     if parent.county_id != org.county_id:
@@ -277,7 +278,7 @@ def apply_member_data(member: Member, data: MemberData, branch: Org, group: Org 
 def member_register(*, actor: Actor, county_id: int, data: MemberData, on: dt.date) -> Member:
     scope = scope_for_actor(actor)
     branch, group = resolve_placement(county_id, data, scope)
-    _require(scope.can_manage_org(branch))
+    require(scope.can_manage_org(branch))
     member = Member(status=data.status, status_since=on)
     apply_member_data(member, data, branch, group)
     try:
@@ -311,9 +312,9 @@ def member_update(*, actor: Actor, member: Member, data: MemberData, on: dt.date
     """Change a member's record. A change of branch or status goes through the dated history."""
     member = Member.objects.select_for_update().select_related("branch").get(pk=member.pk)
     scope = scope_for_actor(actor)
-    _require(scope.can_manage_member(member))
+    require(scope.can_manage_member(member))
     branch, group = resolve_placement(member.county_id, data, scope)
-    _require(scope.can_manage_org(branch))
+    require(scope.can_manage_org(branch))
     before = member_snapshot(member)
     old_branch, old_status = member.branch, member.status
     apply_member_data(member, data, branch, group)
@@ -377,7 +378,7 @@ def member_transfer(
     """Move a member's membership to another branch of the county, keeping the history."""
     member = Member.objects.select_for_update().select_related("branch").get(pk=member.pk)
     scope = scope_for_actor(actor)
-    _require(scope.can_manage_member(member) and scope.can_manage_org(to_branch))
+    require(scope.can_manage_member(member) and scope.can_manage_org(to_branch))
     if to_branch.county_id != member.county_id:
         raise ServiceError("跨旗县区转接组织关系请先转出")
     if to_branch.kind not in MEMBER_HOLDING_KINDS:
@@ -407,7 +408,7 @@ def member_set_status(
     *, actor: Actor, member: Member, status: str, on: dt.date, note: str = ""
 ) -> Member:
     member = Member.objects.select_for_update().select_related("branch").get(pk=member.pk)
-    _require(scope_for_actor(actor).can_manage_member(member))
+    require(scope_for_actor(actor).can_manage_member(member))
     if status not in MemberStatus.values:
         raise ServiceError(f"未知的状态“{status}”")
     if status == member.status:
@@ -429,7 +430,7 @@ def member_set_status(
 
 def member_reveal(*, actor: Actor, member: Member) -> dict[str, str]:
     """The full ID number and phone, for an entitled viewer; every reveal is logged."""
-    _require(scope_for_actor(actor).can_reveal_member(member))
+    require(scope_for_actor(actor).can_reveal_member(member))
     audit_record(
         actor=actor,
         action="member.reveal",
@@ -446,7 +447,7 @@ def member_reveal(*, actor: Actor, member: Member) -> dict[str, str]:
 
 @transaction.atomic
 def role_grant(*, actor: Actor, user: User, org: Org, role: str) -> RoleAssignment:
-    _require(scope_for_actor(actor).can_manage_tree(org) or actor.is_system)
+    require(scope_for_actor(actor).can_manage_tree(org) or actor.is_system)
     assignment, created = RoleAssignment.objects.get_or_create(
         user=user, org=org, role=role, defaults={"county_id": org.county_id}
     )

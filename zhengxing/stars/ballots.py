@@ -27,7 +27,7 @@ from zhengxing.audit.services import Actor, audit_record
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus, Role
 from zhengxing.orgs.selectors import scope_for_actor
-from zhengxing.orgs.services import ServiceError
+from zhengxing.orgs.services import ServiceError, require
 
 from .models import Ballot, EvaluationRound, PublicCode, RoundKind, Subject
 
@@ -38,13 +38,6 @@ ONE_DECIMAL = Decimal("0.1")
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
 MAX_CODES = 5000
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied("无权操作该对象")
 
 
 @dataclass(frozen=True)
@@ -111,7 +104,7 @@ def round_create(
     """Open an evaluation round for the members of a branch (self, peer, committee, public,
     general) or for the organisations under a township (assessment, or public and member
     evaluation of an organisation: `org` is then the organisation rated)."""
-    _require(_may_run_round(actor, org, kind))
+    require(_may_run_round(actor, org, kind))
     if kind not in RoundKind.values:
         raise ServiceError("评议类型不正确")
     if period not in PERIODS:
@@ -243,16 +236,18 @@ def _ballot_write(
     paper: bool = False,
 ) -> Ballot:
     ratee_field = "ratee_member" if isinstance(ratee, Member) else "ratee_org"
-    existing = (
-        Ballot.objects.select_for_update()
-        .filter(round=round_, rater=rater, **{ratee_field: ratee})
-        .first()
-    )
+    mine = Ballot.objects.filter(round=round_, rater=rater, **{ratee_field: ratee})
+
+    def replace(ballot: Ballot) -> Ballot:
+        ballot.scores, ballot.total, ballot.updated_at = scores, total, actor.now
+        ballot.save(update_fields=["scores", "total", "updated_at"])
+        return ballot
+
+    existing = mine.select_for_update().first()
     if existing is not None:
-        existing.scores, existing.total, existing.updated_at = scores, total, actor.now
-        existing.save(update_fields=["scores", "total", "updated_at"])
-        ballot, action = existing, "stars.ballot.update"
+        ballot, action = replace(existing), "stars.ballot.update"
     else:
+        action = "stars.ballot.cast"
         try:
             with transaction.atomic():
                 ballot = Ballot.objects.create(
@@ -272,12 +267,7 @@ def _ballot_write(
                 )
         except IntegrityError:
             # the same rater's other tap won the race: this one replaces it
-            ballot = Ballot.objects.select_for_update().get(
-                round=round_, rater=rater, **{ratee_field: ratee}
-            )
-            ballot.scores, ballot.total, ballot.updated_at = scores, total, actor.now
-            ballot.save(update_fields=["scores", "total", "updated_at"])
-        action = "stars.ballot.cast"
+            ballot = replace(mine.select_for_update().get())
     audit_record(
         actor=actor,
         action=action,
@@ -328,7 +318,7 @@ def code_hash(code: str) -> str:
 def codes_issue(*, actor: Actor, round_: EvaluationRound, count: int) -> list[str]:
     """Single-use codes for a public round, returned once (to print as QR slips for
     households); only their hashes are kept."""
-    _require(_may_run_round(actor, round_.org, round_.kind))
+    require(_may_run_round(actor, round_.org, round_.kind))
     if round_.kind != RoundKind.PUBLIC:
         raise ServiceError("只有群众评议使用评议码")
     if not 1 <= count <= MAX_CODES:
@@ -370,7 +360,7 @@ def public_ballots_submit(
     unknown or other round's code is refused; the code's row is locked, so two phones racing
     with one slip cast one set of ballots."""
     if paper:
-        _require(_may_run_round(actor, round_.org, round_.kind))
+        require(_may_run_round(actor, round_.org, round_.kind))
     round_ = EvaluationRound.objects.select_for_update().get(pk=round_.pk)
     if round_.kind != RoundKind.PUBLIC:
         raise ServiceError("本次评议不是群众评议")
