@@ -198,7 +198,7 @@ def _sql(plan: ComputePlan, *, period: str, previous: str | None) -> tuple[str, 
         WHERE county_id = %s AND kind IN ({holding})
     ),
     p AS (
-        SELECT NULL AS subject_id, 0 AS p10, 0 AS pn WHERE 1 = 0
+        SELECT CAST(NULL AS BIGINT) AS subject_id, 0 AS p10, 0 AS pn WHERE 1 = 0
     ),"""
         ratee = "ratee_org_id"
     if member:
