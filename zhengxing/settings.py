@@ -88,6 +88,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # outermost but one: sees every refusal, including CSRF's and the lockout's
+    "zhengxing.audit.middleware.RefusalAuditMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zhengxing.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,0 +1,38 @@
+"""Refused requests go to the audit log: every 403 (a role that may not do this, a failed CSRF
+check) and every 429 (a locked-out login), with who, from where and what was asked. A 404 is not
+logged: outside a user's scope an object looks the same as one that does not exist."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from .services import Actor, audit_record
+
+REFUSED = {403: "access.refused", 429: "auth.locked_out"}
+
+
+class RefusalAuditMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        action = REFUSED.get(response.status_code)
+        if action is not None:
+            if getattr(request, "user", None) is not None:
+                actor = Actor.from_request(request)
+            else:  # refused before authentication ran
+                ip = request.META.get("REMOTE_ADDR")
+                actor = Actor(user=None, ip=ip, label="anonymous", anonymous=True)
+            path = request.path[:200]
+            audit_record(
+                actor=actor,
+                action=action,
+                object_type="request",
+                object_id=path[:64],
+                county_id=None,
+                summary=f"拒绝访问：{request.method} {path}（{response.status_code}）",
+            )
+        return response
