@@ -44,7 +44,7 @@ bench: install
 	$(BIN)/python bench/run.py $(BENCH)
 
 bench-postgres: install
-	scripts/with-postgres sh -c 'ZHENGXING_BENCH_POSTGRES="$$DATABASE_URL" $(BIN)/python bench/run.py $(BENCH)'
+	PG_EXTRA_OPTS="-c shared_buffers=2GB -c max_wal_size=16GB -c maintenance_work_mem=1GB" scripts/with-postgres sh -c 'ZHENGXING_BENCH_POSTGRES="$$DATABASE_URL" $(BIN)/python bench/run.py $(BENCH)'
 
 clean:
 	rm -rf $(VENV) var/test* var/bench

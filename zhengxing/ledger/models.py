@@ -249,7 +249,7 @@ class QuarterPoints(models.Model):
     (branch table, book, rankings, low points) read these few rows per member instead of every
     entry. Derived data: `zhengxing verify-ledger` recomputes them from the chain."""
 
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", db_index=False)
     branch = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="quarter_points")
     year = models.PositiveSmallIntegerField()
@@ -275,6 +275,11 @@ class QuarterPoints(models.Model):
         indexes = [
             # rankings and low points: a member's year
             models.Index(fields=["member", "year"], name="quarter_points_member"),
+            # the star recompute: a county's year, member by member (covering: index only)
+            models.Index(
+                fields=["county", "year", "member", "quarter", "total", "entries"],
+                name="quarter_points_county_cover",
+            ),
         ]
 
     def __str__(self) -> str:

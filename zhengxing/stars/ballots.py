@@ -30,6 +30,7 @@ from zhengxing.orgs.selectors import scope_for_actor
 from zhengxing.orgs.services import ServiceError, require
 
 from .models import Ballot, EvaluationRound, PublicCode, RoundKind, Subject
+from .tallies import tally_add, tenths
 
 PERIODS = ("Y", "H1", "H2", "Q1", "Q2", "Q3", "Q4")
 ONE_DECIMAL = Decimal("0.1")
@@ -79,7 +80,7 @@ def _indicators(round_: EvaluationRound) -> list[Indicator]:
     return [Indicator(i["code"], i["name"], Decimal(str(i["max"]))) for i in round_.indicators]
 
 
-def _may_run_round(actor: Actor, org: Org, kind: str) -> bool:
+def may_run_round(actor: Actor, org: Org, kind: str) -> bool:
     """A branch's secretary or committee runs its members' rounds; the township (or county)
     runs the assessment of organisations and any round below it."""
     scope = scope_for_actor(actor)
@@ -104,7 +105,7 @@ def round_create(
     """Open an evaluation round for the members of a branch (self, peer, committee, public,
     general) or for the organisations under a township (assessment, or public and member
     evaluation of an organisation: `org` is then the organisation rated)."""
-    require(_may_run_round(actor, org, kind))
+    require(may_run_round(actor, org, kind))
     if kind not in RoundKind.values:
         raise ServiceError("评议类型不正确")
     if period not in PERIODS:
@@ -239,8 +240,10 @@ def _ballot_write(
     mine = Ballot.objects.filter(round=round_, rater=rater, **{ratee_field: ratee})
 
     def replace(ballot: Ballot) -> Ballot:
+        moved = tenths(total) - tenths(ballot.total)
         ballot.scores, ballot.total, ballot.updated_at = scores, total, actor.now
         ballot.save(update_fields=["scores", "total", "updated_at"])
+        tally_add(round_=round_, ratee=ratee, sum10=moved, n=0)
         return ballot
 
     existing = mine.select_for_update().first()
@@ -265,6 +268,7 @@ def _ballot_write(
                     updated_at=actor.now,
                     **{ratee_field: ratee},
                 )
+                tally_add(round_=round_, ratee=ratee, sum10=tenths(total), n=1)
         except IntegrityError:
             # the same rater's other tap won the race: this one replaces it
             ballot = replace(mine.select_for_update().get())
@@ -318,7 +322,7 @@ def code_hash(code: str) -> str:
 def codes_issue(*, actor: Actor, round_: EvaluationRound, count: int) -> list[str]:
     """Single-use codes for a public round, returned once (to print as QR slips for
     households); only their hashes are kept."""
-    require(_may_run_round(actor, round_.org, round_.kind))
+    require(may_run_round(actor, round_.org, round_.kind))
     if round_.kind != RoundKind.PUBLIC:
         raise ServiceError("只有群众评议使用评议码")
     if not 1 <= count <= MAX_CODES:
@@ -360,7 +364,7 @@ def public_ballots_submit(
     unknown or other round's code is refused; the code's row is locked, so two phones racing
     with one slip cast one set of ballots."""
     if paper:
-        require(_may_run_round(actor, round_.org, round_.kind))
+        require(may_run_round(actor, round_.org, round_.kind))
     round_ = EvaluationRound.objects.select_for_update().get(pk=round_.pk)
     if round_.kind != RoundKind.PUBLIC:
         raise ServiceError("本次评议不是群众评议")
@@ -395,4 +399,21 @@ def public_ballots_submit(
             paper=paper,
         )
         for ratee, clean, total in cleaned
+    ]
+
+
+@transaction.atomic
+def ballots_submit_many(
+    *,
+    actor: Actor,
+    round_: EvaluationRound,
+    ballots: Sequence[tuple[Member | Org, Mapping[str, Any]]],
+) -> list[Ballot]:
+    """A rater's ballots for several ratees of one round, from one form: all of them, or none
+    (the first refused score refuses the form)."""
+    if not ballots:
+        raise ServiceError("请至少为一位评议对象打分")
+    return [
+        ballot_submit(actor=actor, round_=round_, ratee=ratee, scores=scores)
+        for ratee, scores in ballots
     ]

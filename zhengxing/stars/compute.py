@@ -14,20 +14,24 @@ Where a rating comes from (a scheme component → its source):
     self_eval       the member's own ballot (自评), never counted as peer
     score           ("341") the half-year's general evaluation, which confirms the others
 
-Only rounds that have closed count. Arithmetic is on integers in tenths so that SQLite and
-PostgreSQL agree with each other and with `schemes.evaluate` to the last digit: each component
-is rounded half-up to one decimal, then the weighted score is rounded half-up to one decimal.
+Ballots are read through their rounds' tallies (`BallotTally`, a sum and a count per round and
+ratee, kept with each ballot): a few rows per ratee. Only rounds that have closed count.
+Arithmetic is on integers in tenths so that SQLite and PostgreSQL agree with each other and with
+`rules.evaluate` to the last digit: each component is rounded half-up to one decimal, then the
+weighted score is rounded half-up to one decimal. Criteria schemes (named stars, each met or
+not) count the stars the assessing body recorded (`CriteriaAward`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
 
+from zhengxing.orgs.models import path_upper_bound
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus
 
 from .models import Rating, RoundKind, StarScheme, Subject
@@ -125,26 +129,26 @@ def used_kinds(plan: ComputePlan) -> tuple[str, ...]:
 
 
 def _evaluations_cte(ratee: str, kinds: Sequence[str]) -> str:
-    """Per ratee: the sum (in tenths) and count of closed rounds' ballots, by kind."""
+    """Per ratee: the sum (in tenths) and count of closed rounds' ballots, by kind, from the
+    rounds' tallies (`BallotTally`: a row per round and ratee, kept with the ballots)."""
     columns = []
     for kind in kinds:
         # CAST again: PostgreSQL sums BIGINTs as NUMERIC, whose division would not truncate
         columns.append(
-            f"CAST(SUM(CASE WHEN b.kind = '{kind}' THEN CAST(ROUND(b.total * 10) AS BIGINT) END)"
-            f" AS BIGINT) AS {kind}_s"
+            f"CAST(SUM(CASE WHEN t.kind = '{kind}' THEN t.sum10 END) AS BIGINT) AS {kind}_s"
         )
         columns.append(
-            f"CAST(SUM(CASE WHEN b.kind = '{kind}' THEN 1 ELSE 0 END) AS BIGINT) AS {kind}_n"
+            f"CAST(SUM(CASE WHEN t.kind = '{kind}' THEN t.n ELSE 0 END) AS BIGINT) AS {kind}_n"
         )
     listed = ", ".join(f"'{k}'" for k in kinds) or "''"  # no ballots wanted: none read
     columns = columns or ["COUNT(*) AS none_n"]
     return f"""
     e AS (
-        SELECT b.{ratee} AS ratee_id, {", ".join(columns)}
-        FROM stars_ballot b JOIN stars_evaluationround r ON r.id = b.round_id
-        WHERE b.county_id = %s AND r.year = %s AND r.period IN ({{rounds}})
-          AND r.closes_at <= %s AND b.{ratee} IS NOT NULL AND b.kind IN ({listed})
-        GROUP BY b.{ratee}
+        SELECT t.{ratee} AS ratee_id, {", ".join(columns)}
+        FROM stars_ballottally t JOIN stars_evaluationround r ON r.id = t.round_id
+        WHERE t.county_id = %s AND t.year = %s AND r.period IN ({{rounds}})
+          AND r.closes_at <= %s AND t.{ratee} IS NOT NULL AND t.kind IN ({listed})
+        GROUP BY t.{ratee}
     )"""
 
 
@@ -171,32 +175,91 @@ COLUMNS = (
 UPDATED = [*(c.strip() for c in COLUMNS.split(",")[8:]), "scheme_id"]
 
 
-def _sql(plan: ComputePlan, *, period: str, previous: str | None) -> tuple[str, str]:
-    """(the SQL with {rounds}/{quarters} to fill, the subject's key column)."""
+@dataclass(frozen=True)
+class Reach:
+    """Which part of the county a scheme rates: the subtree at `within` (a township that
+    narrowed the county's scheme), or the whole county but the subtrees in `outside` (the
+    county's scheme, where townships have their own)."""
+
+    within: str | None = None
+    outside: tuple[str, ...] = ()
+
+    def sql(self, column: str) -> tuple[str, list[str]]:
+        """AND-conditions on an organisation path column, and their parameters."""
+        sql, params = "", []
+        if self.within:
+            sql += f" AND {column} >= %s AND {column} < %s"
+            params += [self.within, path_upper_bound(self.within)]
+        for path in self.outside:
+            sql += f" AND NOT ({column} >= %s AND {column} < %s)"
+            params += [path, path_upper_bound(path)]
+        return sql, params
+
+
+EVERYWHERE = Reach()
+
+
+def _subjects_cte(member: bool, reach: Reach = EVERYWHERE) -> tuple[str, list[Any]]:
+    """m: who is rated (members still on the roll, or the member-holding organisations), with
+    the branch each belongs to, within the scheme's reach; and its parameters after the county.
+    The whole county (the usual case) needs no join to the tree."""
+    if member:
+        narrowed, params = reach.sql("b.path")
+        join = "JOIN orgs_org b ON b.id = x.branch_id" if narrowed else ""
+        return (
+            f"""
+    m AS (
+        SELECT x.id AS subject_id, x.branch_id FROM orgs_member x {join}
+        WHERE x.county_id = %s AND x.status NOT IN ('{MemberStatus.TRANSFERRED_OUT}',
+                                                     '{MemberStatus.DECEASED}'){narrowed}
+    ),""",
+            params,
+        )
+    holding = ", ".join(f"'{k}'" for k in sorted(MEMBER_HOLDING_KINDS))
+    narrowed, params = reach.sql("path")
+    return (
+        f"""
+    m AS (
+        SELECT id AS subject_id, id AS branch_id FROM orgs_org
+        WHERE county_id = %s AND kind IN ({holding}){narrowed}
+    ),""",
+        params,
+    )
+
+
+def _upsert_tail(key: str) -> str:
+    """Insert or update a rating, leaving alone a finalised one and one whose figures are what
+    they were (no write, `computed_at` kept)."""
+    distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    changed = " OR ".join(
+        f"stars_rating.{c} {distinct} excluded.{c}" for c in UPDATED if c != "computed_at"
+    )
+    return f"""
+ON CONFLICT (county_id, year, period, {key}) WHERE {key} IS NOT NULL
+DO UPDATE SET {", ".join(f"{c} = excluded.{c}" for c in UPDATED)}
+WHERE stars_rating.finalised_at IS NULL AND ({changed})
+"""
+
+
+def _sql(
+    plan: ComputePlan, *, period: str, previous: str | None, reach: Reach = EVERYWHERE
+) -> tuple[str, list[Any]]:
+    """(the SQL with {rounds}/{quarters} to fill, the reach's parameters)."""
     member = plan.subject == Subject.MEMBER
     key = "member_id" if member else "org_id"
+    subjects, reach_params = _subjects_cte(member, reach)
     if member:
-        subjects = f"""
-    m AS (
-        SELECT id AS subject_id, branch_id FROM orgs_member
-        WHERE county_id = %s AND status NOT IN ('{MemberStatus.TRANSFERRED_OUT}',
-                                                 '{MemberStatus.DECEASED}')
-    ),
+        subjects += """
     p AS (
         SELECT member_id AS subject_id, CAST(ROUND(SUM(total) * 10) AS BIGINT) AS p10,
                CAST(SUM(entries) AS BIGINT) AS pn
         FROM ledger_quarterpoints
-        WHERE county_id = %s AND year = %s AND quarter IN ({{quarters}})
-        GROUP BY member_id
+        WHERE county_id = %s AND year = %s AND quarter IN ({quarters})
+        GROUP BY county_id, year, member_id
     ),"""
         ratee = "ratee_member_id"
     else:
-        holding = ", ".join(f"'{k}'" for k in sorted(MEMBER_HOLDING_KINDS))
-        subjects = f"""
-    m AS (
-        SELECT id AS subject_id, id AS branch_id FROM orgs_org
-        WHERE county_id = %s AND kind IN ({holding})
-    ),
+        subjects += """
     p AS (
         SELECT CAST(NULL AS BIGINT) AS subject_id, 0 AS p10, 0 AS pn WHERE 1 = 0
     ),"""
@@ -240,11 +303,6 @@ def _sql(plan: ComputePlan, *, period: str, previous: str | None) -> tuple[str, 
                 f"LEFT JOIN stars_rating h ON h.county_id = %s AND h.year = %s "
                 f"AND h.period = '{previous}' AND h.{key} = f.subject_id"
             )
-    # a rating whose figures are what they were is left alone (no write, computed_at kept)
-    distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
-    changed = " OR ".join(
-        f"stars_rating.{c} {distinct} excluded.{c}" for c in UPDATED if c != "computed_at"
-    )
     subject_member = "f.subject_id" if member else "NULL"
     subject_org = "NULL" if member else "f.subject_id"
     sql = f"""
@@ -262,7 +320,9 @@ WITH {subjects}
         SELECT c.*{"," if aliases else ""} {aliases}
         FROM c
     ),
-    t AS (
+    -- computed once: inlined, the score's expression would be evaluated again inside every
+    -- band and tier test that reads it (SQLite and PostgreSQL both accept MATERIALIZED)
+    t AS MATERIALIZED (
         SELECT s.*, {_score_sql(plan)} AS score10 FROM s
     ),
     u AS (
@@ -284,21 +344,31 @@ SELECT %s, %s, %s, %s, %s, {subject_member}, {subject_org}, f.branch_id,
     0, f.score10 / 10.0, f.stars, f.red_stars, {flags}, f.tier, %s
 FROM f {join_previous}
 WHERE 1 = 1
-ON CONFLICT (county_id, year, period, {key}) WHERE {key} IS NOT NULL
-DO UPDATE SET {", ".join(f"{c} = excluded.{c}" for c in UPDATED)}
-WHERE stars_rating.finalised_at IS NULL AND ({changed})
-"""
-    return sql, key
+{_upsert_tail(key)}"""
+    return sql, reach_params
+
+
+def _batch_memory(cursor: Any) -> None:
+    """A county's recompute aggregates millions of rows in one statement: on PostgreSQL it may
+    hash them in memory rather than spill to disk (for this transaction only)."""
+    if connection.vendor == "postgresql":
+        cursor.execute("SET LOCAL work_mem = '256MB'")
 
 
 def recompute_subject(
-    *, scheme: StarScheme, plan: ComputePlan, period: str, now: dt.datetime
+    *,
+    scheme: StarScheme,
+    plan: ComputePlan,
+    period: str,
+    now: dt.datetime,
+    reach: Reach = EVERYWHERE,
 ) -> RecomputeResult:
-    """Write every rating of the scheme's county, year and subject for `period`."""
+    """Write every rating of the scheme's county, year and subject for `period` (within its
+    reach)."""
     if period not in PERIOD_QUARTERS:
         raise ValueError(f"unknown period {period}")
     previous = "H1" if period == "H2" and plan.flag_every else None
-    sql, _ = _sql(plan, period=period, previous=previous)
+    sql, reach_params = _sql(plan, period=period, previous=previous, reach=reach)
     quarters = PERIOD_QUARTERS[period]
     rounds = PERIOD_ROUNDS[period]
     sql = sql.replace("{quarters}", _placeholders(quarters)).replace(
@@ -306,7 +376,7 @@ def recompute_subject(
     )
     _, tier_params = _tier_case(plan.tiers)
     county, year = scheme.county_id, scheme.year
-    params: list[Any] = [county]
+    params: list[Any] = [county, *reach_params]
     if plan.subject == Subject.MEMBER:
         params += [county, year, *quarters]
     # a datetime as the ORM stores it (SQLite keeps UTC text: compare like with like)
@@ -317,11 +387,64 @@ def recompute_subject(
     if previous:
         params += [county, year]
     with transaction.atomic(), connection.cursor() as cursor:
+        _batch_memory(cursor)
         cursor.execute(sql, params)
     rows = Rating.objects.filter(
         county_id=county, year=year, period=period, subject=plan.subject
     ).count()
     return RecomputeResult(subject=plan.subject, rows=rows)
+
+
+def recompute_criteria(
+    *, stored: StarScheme, scheme: Scheme, now: dt.datetime, reach: Reach = EVERYWHERE
+) -> RecomputeResult:
+    """A criteria scheme's ratings for the year: the stars are the named stars met, as the
+    assessing body recorded them (`CriteriaAward`), at most the scheme's maximum; then the
+    tier. One INSERT … SELECT, like the scored schemes."""
+    member = scheme.subject == Subject.MEMBER
+    key = "member_id" if member else "org_id"
+    codes = [code for code, _ in scheme.criteria]
+    tier_case, tier_params = _tier_case(
+        tuple((t.min_stars, t.max_stars, t.code) for t in scheme.tiers)
+    )
+    most = int(scheme.max_stars)
+    subjects, reach_params = _subjects_cte(member, reach)
+    sql = f"""
+WITH {subjects.strip()}
+    a AS (
+        SELECT {key} AS subject_id, COUNT(*) AS met FROM stars_criteriaaward
+        WHERE county_id = %s AND year = %s AND subject = %s AND met = %s
+          AND code IN ({_placeholders(codes)})
+        GROUP BY {key}
+    ),
+    u AS (
+        SELECT m.subject_id, m.branch_id, COALESCE(a.met, 0) AS met,
+               CASE WHEN COALESCE(a.met, 0) > {most} THEN {most}
+                    ELSE COALESCE(a.met, 0) END AS stars
+        FROM m LEFT JOIN a ON a.subject_id = m.subject_id
+    ),
+    f AS (
+        SELECT u.*, {tier_case} AS tier FROM u
+    )
+INSERT INTO stars_rating ({COLUMNS})
+SELECT %s, %s, %s, 'Y', %s, {"f.subject_id" if member else "NULL"},
+    {"NULL" if member else "f.subject_id"}, f.branch_id,
+    NULL, 0, NULL, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0,
+    f.met, f.stars, f.stars, 0, 0, f.tier, %s
+FROM f
+WHERE 1 = 1
+{_upsert_tail(key)}"""
+    county, year = stored.county_id, stored.year
+    moment = connection.ops.adapt_datetimefield_value(now)
+    params: list[Any] = [county, *reach_params, county, year, scheme.subject, True, *codes]
+    params += tier_params
+    params += [county, stored.pk, year, scheme.subject, moment]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    rows = Rating.objects.filter(
+        county_id=county, year=year, period="Y", subject=scheme.subject
+    ).count()
+    return RecomputeResult(subject=scheme.subject, rows=rows)
 
 
 def plan_from_scheme(scheme: Scheme) -> ComputePlan:
@@ -349,21 +472,43 @@ def plan_from_scheme(scheme: Scheme) -> ComputePlan:
 
 
 def recompute(
-    *, county_id: int, year: int, period: str | None, now: dt.datetime
+    *,
+    county_id: int,
+    year: int,
+    period: str | None,
+    now: dt.datetime,
+    on_done: Callable[[RecomputeResult], object] | None = None,
 ) -> list[RecomputeResult]:
     """Every current scheme of the county's year (members and organisations), for `period` or
-    each of the scheme's periods. Criteria-only schemes are skipped (they are assessed)."""
+    each of the scheme's periods: the county's scheme everywhere but in the townships that
+    narrowed it, each of those with its own. Criteria schemes count the named stars met."""
     from .rules import scheme_from_dict
 
     done = []
-    schemes = StarScheme.objects.filter(
-        county_id=county_id, year=year, is_current=True, owner__parent__isnull=True
-    ).order_by("subject")
+    schemes = list(
+        StarScheme.objects.filter(county_id=county_id, year=year, is_current=True)
+        .select_related("owner")
+        .order_by("subject", "owner__path")
+    )
     for stored in schemes:
+        if stored.owner.parent_id is None:
+            narrowed = tuple(
+                s.owner.path
+                for s in schemes
+                if s.subject == stored.subject and s.owner.parent_id is not None
+            )
+            reach = Reach(outside=narrowed)
+        else:
+            reach = Reach(within=stored.owner.path)
         scheme = scheme_from_dict(stored.spec)
         if scheme.criteria_count:
+            done.append(recompute_criteria(stored=stored, scheme=scheme, now=now, reach=reach))
+            if on_done is not None:
+                on_done(done[-1])
             continue
         plan = plan_from_scheme(scheme)
         for p in (period,) if period else scheme.periods:
-            done.append(recompute_subject(scheme=stored, plan=plan, period=p, now=now))
+            done.append(recompute_subject(scheme=stored, plan=plan, period=p, now=now, reach=reach))
+            if on_done is not None:
+                on_done(done[-1])
     return done

@@ -1,7 +1,11 @@
 """Stars in the demo county (`zhengxing demo`), built through the services: the county adopts
-bayannur-532 for members and for village organisations; each branch held a public evaluation
-this autumn (households scored every member with single-use codes); the demo branch also held
-its members' peer evaluation around 1 July; then the year so far is computed."""
+bayannur-532 for members and for village organisations; each township assessed its village
+organisations for the first half-year, and each village's households scored its organisation;
+each branch drafted its star plan in February (a third approved and posted, a third waiting for
+the township, a third still drafts) and its members chose their self-chosen stars; each branch
+held a public evaluation this autumn (households scored every member with single-use codes);
+the demo branch also held its members' peer evaluation around 1 July, and its committee
+recorded some members' named stars; then the year so far is computed."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from zhengxing.audit.services import Actor
 from zhengxing.orgs.models import County, Member, Org, RoleAssignment
@@ -17,7 +22,8 @@ from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus, Role
 from .ballots import ballot_submit, codes_issue, public_ballots_submit, round_create
 from .compute import recompute
 from .models import Ballot, Rating
-from .services import scheme_from_preset
+from .plans import choice_save, plan_review, plan_save, plan_submit
+from .services import criteria_assess, scheme_from_preset
 
 YEAR = 2026
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -27,6 +33,14 @@ FORM = [
     {"code": "I3", "name": "群众口碑", "max": "30"},
 ]
 HOUSEHOLDS = 3
+ASSESSMENT_FORM = [
+    {"code": "A1", "name": "班子建设", "max": "30"},
+    {"code": "A2", "name": "发展成效", "max": "40"},
+    {"code": "A3", "name": "群众满意", "max": "30"},
+]
+DUTY = ("duty-1", "duty-2", "duty-3")
+SELF = ("self-1", "self-2")
+NAMED = ("common-1", "common-2", "common-3", "common-4", "common-5")
 
 
 @dataclass(frozen=True)
@@ -39,11 +53,17 @@ def _at(month: int, day: int, hour: int = 10) -> dt.datetime:
     return dt.datetime(YEAR, month, day, hour, tzinfo=SHANGHAI)
 
 
-def _scores(rng: random.Random, level: int) -> dict[str, str]:
+def _scores(rng: random.Random, level: int, form: list[dict[str, str]] = FORM) -> dict[str, str]:
+    """Scores near `level` (of 100) for a three-indicator form weighted 30/40/30."""
     total = max(30, min(100, level + rng.randint(-8, 8)))
-    i1 = round(total * 0.3)
-    i2 = round(total * 0.4)
-    return {"I1": str(min(30, i1)), "I2": str(min(40, i2)), "I3": str(min(30, total - i1 - i2))}
+    first = round(total * 0.3)
+    second = round(total * 0.4)
+    a, b, c = (i["code"] for i in form)
+    return {
+        a: str(min(30, first)),
+        b: str(min(40, second)),
+        c: str(min(30, total - first - second)),
+    }
 
 
 def demo_stars(
@@ -55,7 +75,9 @@ def demo_stars(
         scheme_from_preset(actor=system, county=county, owner=None, year=YEAR, preset=preset)
     member_role = RoleAssignment.objects.filter(county=county, role=Role.MEMBER).first()
     branches = Org.objects.filter(county=county, kind__in=MEMBER_HOLDING_KINDS).order_by("path")
-    for branch in branches:
+    _assessments(county, branches, rng)
+    for n, branch in enumerate(branches):
+        _plan(branch, n, rng)
         members = list(
             Member.objects.filter(branch=branch)
             .exclude(status__in=(MemberStatus.TRANSFERRED_OUT, MemberStatus.DECEASED))
@@ -64,6 +86,10 @@ def demo_stars(
         if not members:
             continue
         level = {m.pk: rng.randint(62, 96) for m in members}
+        for member in members:
+            if rng.random() < 0.7:
+                chooser = Actor(user=None, label="示范数据", now=_at(2, 20))
+                choice_save(actor=chooser, member=member, year=YEAR, stars=[rng.choice(SELF)])
         clerk = Actor(user=None, label="示范数据", now=_at(10, 25))
         public = round_create(
             actor=clerk, org=branch, year=YEAR, period="Y", kind="public",
@@ -85,6 +111,10 @@ def demo_stars(
                 name=f"{YEAR}年上半年党员互评", indicators=FORM,
                 opens_at=_at(6, 25), closes_at=_at(7, 5, 18),
             )  # fmt: skip
+            committee = Actor(user=None, label="示范数据", now=_at(11, 20))
+            for member in members[:6]:
+                met = {code: rng.random() < 0.8 for code in NAMED}
+                criteria_assess(actor=committee, subject=member, year=YEAR, met=met)
             me = Actor(user=member_role.user, label=member_role.user.get_username(), now=_at(7, 1))
             for other in members:
                 if other.user_id != member_role.user_id:
@@ -98,3 +128,61 @@ def demo_stars(
         ballots=Ballot.objects.filter(county=county).count(),
         ratings=Rating.objects.filter(county=county).count(),
     )
+
+
+def _assessments(county: County, branches: Any, rng: random.Random) -> None:
+    """Each township's half-yearly assessment of its village organisations (closed in July),
+    scored by the township's own account."""
+    for grant in RoleAssignment.objects.filter(county=county, role=Role.TOWNSHIP).select_related(
+        "org", "user"
+    ):
+        township = Actor(user=grant.user, label=grant.user.get_username(), now=_at(6, 28))
+        round_ = round_create(
+            actor=township, org=grant.org, year=YEAR, period="H1", kind="assessment",
+            name=f"{YEAR}年上半年村级党组织考评", indicators=ASSESSMENT_FORM,
+            opens_at=_at(7, 1), closes_at=_at(7, 15, 18),
+        )  # fmt: skip
+        scorer = Actor(user=grant.user, label=grant.user.get_username(), now=_at(7, 10))
+        for branch in branches:
+            if branch.path.startswith(grant.org.path):
+                ballot_submit(
+                    actor=scorer, round_=round_, ratee=branch,
+                    scores=_scores(rng, rng.randint(72, 98), ASSESSMENT_FORM),
+                )  # fmt: skip
+    # households of each village score its Party organisation (群众评议党组织)
+    for village in Org.objects.filter(pk__in={b.parent_id for b in branches}).exclude(
+        kind__in=MEMBER_HOLDING_KINDS
+    ):
+        clerk = Actor(user=None, label="示范数据", now=_at(10, 25))
+        public = round_create(
+            actor=clerk, org=village, year=YEAR, period="Y", kind="public",
+            name=f"{YEAR}年群众评议村党组织", indicators=FORM,
+            opens_at=_at(11, 1), closes_at=_at(11, 15, 18),
+        )  # fmt: skip
+        rated = [b for b in branches if b.parent_id == village.pk]
+        for n, code in enumerate(codes_issue(actor=clerk, round_=public, count=HOUSEHOLDS)):
+            household = Actor(user=None, label="public", now=_at(11, 3 + n), anonymous=True)
+            public_ballots_submit(
+                actor=household,
+                round_=public,
+                code=code,
+                ratings=[(b, _scores(rng, rng.randint(70, 96))) for b in rated],
+            )
+
+
+def _plan(branch: Org, n: int, rng: random.Random) -> None:
+    """The branch's star plan: approved (n % 3 == 0), with the township (1) or a draft (2)."""
+    clerk = Actor(user=None, label="示范数据", now=_at(2, 10))
+    duty = rng.sample(DUTY, 2)
+    plan = plan_save(
+        actor=clerk, org=branch, year=YEAR, duty_stars=duty, self_stars=[rng.choice(SELF)],
+        measures="围绕产业发展和人居环境整治，每季度开展一次主题党日，党员联系服务群众。",
+        consultation="2月上旬召开党员大会征求意见，党员一致同意。" if n % 3 != 2 else "",
+    )  # fmt: skip
+    if n % 3 == 2:
+        return
+    plan = plan_submit(actor=Actor(user=None, label="示范数据", now=_at(2, 12)), plan=plan)
+    if n % 3 == 0:
+        plan_review(
+            actor=Actor(user=None, label="示范数据", now=_at(2, 18)), plan=plan, approve=True
+        )

@@ -195,13 +195,125 @@ class Ballot(models.Model):
         return f"ballot {self.pk} round {self.round_id}"
 
 
+class CriteriaAward(models.Model):
+    """A named star (达标星) of a scheme, met or not, for a member or an organisation in a year,
+    as the assessing body recorded it: the branch committee for its members, the township for
+    its organisations. One row per subject, year and star (a database constraint); a change is
+    a new assessment of the same row, audited with before and after."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", db_index=False)
+    year = models.PositiveSmallIntegerField()
+    subject = models.CharField(max_length=8, choices=Subject.choices)
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="criteria_awards"
+    )
+    org = models.ForeignKey(
+        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="criteria_awards"
+    )
+    branch = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+", db_index=False)
+    code = models.CharField(max_length=32)
+    met = models.BooleanField()
+    note = models.CharField(max_length=200, blank=True)
+    assessed_at = models.DateTimeField()
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("named star assessed")
+        verbose_name_plural = _("named stars assessed")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "year", "code"],
+                condition=Q(member__isnull=False),
+                name="criteria_once_member",
+            ),
+            models.UniqueConstraint(
+                fields=["org", "year", "code"],
+                condition=Q(org__isnull=False),
+                name="criteria_once_org",
+            ),
+            models.CheckConstraint(
+                condition=Q(member__isnull=False, org__isnull=True)
+                | Q(member__isnull=True, org__isnull=False),
+                name="criteria_one_subject",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["county", "year", "subject", "met"], name="criteria_county_year"),
+            models.Index(fields=["branch", "year"], name="criteria_branch_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {'met' if self.met else 'not met'}"
+
+
+class BallotTally(models.Model):
+    """Per round and ratee: the sum of the ballots' totals in tenths and their count, kept by
+    the ballot services in the transaction that writes the ballot (a replaced ballot moves the
+    sum, not the count). The recompute reads these, a few rows per ratee, instead of every
+    ballot; `tallies_problems` checks them against the ballots."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", db_index=False)
+    round = models.ForeignKey(
+        EvaluationRound, on_delete=models.PROTECT, related_name="tallies", db_index=False
+    )
+    year = models.PositiveSmallIntegerField()  # the round's, copied
+    kind = models.CharField(max_length=16, choices=RoundKind.choices)  # the round's, copied
+    ratee_member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ratee_org = models.ForeignKey(
+        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sum10 = models.BigIntegerField()
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("ballot tally")
+        verbose_name_plural = _("ballot tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "ratee_member"],
+                condition=Q(ratee_member__isnull=False),
+                name="tally_once_member",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "ratee_org"],
+                condition=Q(ratee_org__isnull=False),
+                name="tally_once_org",
+            ),
+            models.CheckConstraint(
+                condition=Q(ratee_member__isnull=False, ratee_org__isnull=True)
+                | Q(ratee_member__isnull=True, ratee_org__isnull=False),
+                name="tally_one_ratee",
+            ),
+        ]
+        # what the recompute reads, in the order it groups by (covering: no table lookups)
+        indexes = [
+            models.Index(
+                fields=["county", "year", "ratee_member", "round", "kind", "sum10", "n"],
+                name="tally_member_cover",
+            ),
+            models.Index(
+                fields=["county", "year", "ratee_org", "round", "kind", "sum10", "n"],
+                name="tally_org_cover",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"tally round {self.round_id}: {self.n}"
+
+
 class Rating(models.Model):
     """A computed rating of a member or an organisation for a year's period under a scheme
     version: the score, the stars, the tier and, column by column, where they came from (each
     component's value and how many entries or ballots fed it). Written only by the recompute;
     finalised by the township, then posted."""
 
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    # county and branch lookups go through the constraints' and `rating_branch`'s indexes: no
+    # index of their own to keep up on every write of a county's ratings
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", db_index=False)
     scheme = models.ForeignKey(StarScheme, on_delete=models.PROTECT, related_name="ratings")
     year = models.PositiveSmallIntegerField()
     period = models.CharField(max_length=4)
@@ -212,7 +324,7 @@ class Rating(models.Model):
     org = models.ForeignKey(
         Org, null=True, blank=True, on_delete=models.PROTECT, related_name="ratings"
     )
-    branch = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    branch = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+", db_index=False)
     # the components (0-100, one decimal) and their sources
     points = models.DecimalField(max_digits=9, decimal_places=1, null=True)  # the year's points
     points_entries = models.PositiveIntegerField(default=0)

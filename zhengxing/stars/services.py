@@ -5,6 +5,7 @@ An edit makes a new version; ratings keep the version they were computed under."
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,12 +14,12 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from zhengxing.audit.services import Actor, audit_record
-from zhengxing.orgs.models import PATH_SEGMENT, County, Org, path_upper_bound, subtree_q
+from zhengxing.orgs.models import PATH_SEGMENT, County, Member, Org, path_upper_bound, subtree_q
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, Role
 from zhengxing.orgs.selectors import scope_for_actor
-from zhengxing.orgs.services import ServiceError, county_root
+from zhengxing.orgs.services import ServiceError, county_root, require
 
-from .models import Consequence, Rating, StarScheme
+from .models import Consequence, CriteriaAward, Rating, StarScheme, Subject
 from .presets import PRESETS
 from .rules import ConsequenceSpec, SchemeInvalid, scheme_from_dict, scheme_to_dict
 
@@ -34,6 +35,8 @@ def scheme_save(
         raise ServiceError("该组织不属于本旗县区")
     if not scope_for_actor(actor).can_manage_tree(owner):
         raise PermissionDenied("无权操作该对象")
+    if owner.depth > 1:
+        raise ServiceError("星级方案由旗县区制定，乡镇（苏木、街道）可以细化本乡镇的方案")
     if not 2000 <= year <= 2100:
         raise ServiceError("年份应在2000至2100之间")
     try:
@@ -170,3 +173,111 @@ ON CONFLICT (rating_id, code) DO NOTHING
     ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+@dataclass(frozen=True)
+class Assessed:
+    changed: int  # stars whose "met" was set or changed
+
+
+@transaction.atomic
+def criteria_assess(
+    *,
+    actor: Actor,
+    subject: Member | Org,
+    year: int,
+    met: Mapping[str, bool],
+    note: str = "",
+) -> Assessed:
+    """Record which named stars of the county's scheme `subject` has met in `year`: the branch
+    committee for a member, the township (or county) for an organisation. Stars not in `met`
+    are left as they were; an unknown star refuses the whole form."""
+    from .plans import scheme_for
+
+    scope = scope_for_actor(actor)
+    who: dict[str, Any]
+    if isinstance(subject, Member):
+        require(scope.can_manage_member(subject))
+        kind, branch_id, who = Subject.MEMBER, subject.branch_id, {"member": subject}
+        path = subject.branch.path
+    else:
+        require(scope.can_manage_tree(subject))
+        if subject.kind not in MEMBER_HOLDING_KINDS:
+            raise ServiceError("达标星按村（社区）党组织评定")
+        kind, branch_id, who = Subject.ORG, subject.pk, {"org": subject}
+        path = subject.path
+    scheme = scheme_for(county_id=subject.county_id, year=year, subject=kind, path=path)
+    names = dict(scheme.criteria) if scheme else {}
+    if not names:
+        raise ServiceError(f"{year}年的星级方案没有列出达标星")
+    unknown = [code for code in met if code not in names]
+    if unknown:
+        raise ServiceError(f"本方案没有这些星目：{'、'.join(unknown)}")
+    if len(note) > 200:
+        raise ServiceError("说明不超过200字")
+    existing = {
+        a.code: a for a in CriteriaAward.objects.select_for_update().filter(year=year, **who)
+    }
+    changed = []
+    for code, value in met.items():
+        award = existing.get(code)
+        if award is not None and award.met == bool(value):
+            continue
+        changed.append((code, None if award is None else award.met, bool(value)))
+        CriteriaAward.objects.update_or_create(
+            year=year,
+            code=code,
+            **who,
+            defaults={
+                "county_id": subject.county_id,
+                "subject": kind,
+                "branch_id": branch_id,
+                "met": bool(value),
+                "note": note.strip(),
+                "assessed_at": actor.now,
+                "assessed_by": actor.user,
+            },
+        )
+    if changed:
+        audit_record(
+            actor=actor,
+            action="stars.criteria.assess",
+            object_type="member" if kind == Subject.MEMBER else "org",
+            object_id=subject.pk,
+            county_id=subject.county_id,
+            summary=f"{subject.name}{year}年达标星评定："
+            + "、".join(f"{names[c]}{'达标' if new else '未达标'}" for c, _, new in changed),
+            before={c: old for c, old, _ in changed},
+            after={c: new for c, _, new in changed},
+        )
+    return Assessed(changed=len(changed))
+
+
+@transaction.atomic
+def consequence_done(*, actor: Actor, consequence: Consequence, note: str) -> Consequence:
+    """Mark a follow-up task done with what was done (the talk held, the plan filed…): by the
+    organisation that owns it, or one above it. Once done it stays done."""
+    task = (
+        Consequence.objects.select_for_update().select_related("owner_org").get(pk=consequence.pk)
+    )
+    require(scope_for_actor(actor).can_manage_org(task.owner_org))
+    note = note.strip()
+    if not note:
+        raise ServiceError("请简要写明办理情况")
+    if len(note) > 500:
+        raise ServiceError("办理情况不超过500字")
+    if task.done_at is not None:
+        raise ServiceError("该事项已办结")
+    task.done_at, task.done_by, task.note = actor.now, actor.user, note
+    task.save(update_fields=["done_at", "done_by", "note"])
+    audit_record(
+        actor=actor,
+        action="stars.consequence.done",
+        object_type="consequence",
+        object_id=task.pk,
+        county_id=task.county_id,
+        summary=f"{task.label}：已办结",
+        before={"done": False},
+        after={"done": True, "note": note},
+    )
+    return task

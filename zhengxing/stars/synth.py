@@ -30,6 +30,7 @@ from zhengxing.orgs.synth import _Rows
 
 from .ballots import code_hash
 from .models import Ballot, EvaluationRound, PublicCode, RoundKind, Subject
+from .tallies import tallies_rebuild
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 FORM = [{"code": "T", "name": "综合评价", "max": "100"}]
@@ -181,6 +182,7 @@ def ballots_synth(
         ballots_sql.insert(pending)
         written += len(pending)
         _reset_ids(PublicCode)
+        tallies_rebuild(county_id=county.pk, year=year)
         audit_record(
             actor=actor,
             action="stars.synth",

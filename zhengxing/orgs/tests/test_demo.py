@@ -231,7 +231,14 @@ def test_the_demo_ledger_verifies(demo: DemoResult, db: None) -> None:
 
 
 def test_the_demo_has_stars_from_its_evaluations(demo: DemoResult, db: None) -> None:
-    from zhengxing.stars.models import Ballot, Rating, StarScheme
+    from zhengxing.stars.models import (
+        Ballot,
+        CriteriaAward,
+        Rating,
+        StarChoice,
+        StarPlan,
+        StarScheme,
+    )
 
     county = demo.county
     assert StarScheme.objects.filter(county=county, is_current=True).count() == 2
@@ -241,7 +248,16 @@ def test_the_demo_has_stars_from_its_evaluations(demo: DemoResult, db: None) -> 
     ratings = Rating.objects.filter(county=county, subject="member", year=2026, period="Y")
     orgs = Rating.objects.filter(county=county, subject="org").count()
     assert ratings.count() == active.count() == demo.stars.ratings - orgs
-    assert Ballot.objects.filter(county=county, kind="public").count() == 3 * active.count()
+    public = Ballot.objects.filter(county=county, kind="public")
+    assert public.filter(ratee_member__isnull=False).count() == 3 * active.count()
+    assert public.filter(ratee_org__isnull=False).exists()  # households score their village's
     assert ratings.filter(public_eval_n=3).count() == active.count()
     assert ratings.filter(member_eval_n__gt=0).exists()  # the demo branch's peer round
     assert len(set(ratings.values_list("stars", flat=True))) >= 5  # spread, not all alike
+    # every organisation assessed by its township, and its star plan in one of three states
+    assessed = Rating.objects.filter(county=county, subject="org", points_entries__gt=0)
+    assert assessed.count() == orgs > 0
+    statuses = set(StarPlan.objects.filter(county=county).values_list("status", flat=True))
+    assert statuses == {"approved", "submitted", "draft"}
+    assert StarChoice.objects.filter(county=county).count() > active.count() // 2
+    assert CriteriaAward.objects.filter(county=county, met=True).exists()

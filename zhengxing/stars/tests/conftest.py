@@ -93,5 +93,12 @@ def scored(cast: Cast) -> Cast:
     return cast
 
 
+@pytest.fixture
+def schemes(cast: Cast) -> Cast:
+    for preset in ("bayannur-532", "bayannur-532-org"):
+        scheme_from_preset(actor=SYSTEM, county=cast.county, owner=None, year=2026, preset=preset)
+    return cast
+
+
 def run(cast: Cast, month: int = 7, day: int = 10) -> None:
     recompute(county_id=cast.county.pk, year=2026, period="Y", now=at(month, day))

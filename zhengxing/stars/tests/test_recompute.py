@@ -22,7 +22,7 @@ from zhengxing.orgs.services import ServiceError
 from zhengxing.stars.compute import plan_from_scheme
 from zhengxing.stars.models import Rating, StarScheme
 from zhengxing.stars.presets import BAYANNUR_532
-from zhengxing.stars.rules import evaluate
+from zhengxing.stars.rules import evaluate, scheme_from_dict
 from zhengxing.stars.services import scheme_from_preset
 from zhengxing.testing import SYSTEM, Cast
 
@@ -129,3 +129,74 @@ def test_the_township_finalises_and_each_tier_becomes_to_dos(scored: Cast) -> No
     with pytest.raises(ServiceError, match="没有待审定的星级评定结果"):
         ratings_finalise(actor=act(scored.bob, 7, 13), org=scored.town_a, year=2026, period="Y")
     assert Consequence.objects.count() == done.consequences  # nothing twice
+
+
+def test_tallies_follow_every_ballot_and_the_check_finds_one_moved(scored: Cast) -> None:
+    from zhengxing.stars.ballots import ballot_submit
+    from zhengxing.stars.models import BallotTally, EvaluationRound
+    from zhengxing.stars.tallies import tallies_problems, tallies_rebuild
+
+    peer = EvaluationRound.objects.get(county=scored.county, name="上半年互评")
+    assert BallotTally.objects.get(round=peer, ratee_member=scored.member_a1).n == 1
+    public = BallotTally.objects.filter(round__name="群众评议", ratee_member=scored.member_a1)
+    assert [(t.sum10, t.n) for t in public] == [(1710, 2)]  # 90 + 81
+    # a ballot replaced before the round closes moves the sum, not the count
+    ballot_submit(
+        actor=act(scored.erin, 7, 3), round_=peer, ratee=scored.member_a1, scores={"T": "60"}
+    )
+    assert BallotTally.objects.filter(round=peer, ratee_member=scored.member_a1).values_list(
+        "sum10", "n"
+    ).get() == (600, 1)
+    assert tallies_problems(county_id=scored.county.pk, year=2026) == []
+    out = io.StringIO()
+    call_command("recompute", county="T1", year=2026, check_tallies=True, stdout=out, verbosity=0)
+    assert "agree" in out.getvalue()
+
+    BallotTally.objects.filter(round=peer).update(sum10=999)  # behind the services' back
+    problems = tallies_problems(county_id=scored.county.pk, year=2026)
+    assert len(problems) == 1 and "为1票99.9分，选票合计1票60.0分" in problems[0]
+    with pytest.raises(CommandError, match="1项评议汇总与选票不符"):
+        call_command("recompute", county="T1", year=2026, check_tallies=True, verbosity=0)
+    assert tallies_rebuild(county_id=scored.county.pk, year=2026) == 4
+    assert tallies_problems(county_id=scored.county.pk, year=2026) == []
+
+
+def test_a_township_that_narrows_the_scheme_rates_its_own_members_by_it(scored: Cast) -> None:
+    from zhengxing.stars.plans import scheme_for
+    from zhengxing.stars.rules import scheme_to_dict
+    from zhengxing.stars.services import scheme_save
+
+    spec = scheme_to_dict(BAYANNUR_532)
+    spec.update(key="town-a-532", name="甲镇十星级党员（积分目标50分）", points_target="50")
+    narrowed = scheme_save(
+        actor=act(scored.bob, 3, 1), county=scored.county, owner=scored.town_a, year=2026, spec=spec
+    )
+    with pytest.raises(PermissionDenied):  # not another township's to narrow
+        scheme_save(
+            actor=act(scored.dave, 3, 1), county=scored.county, owner=scored.town_a, year=2026,
+            spec=spec,
+        )  # fmt: skip
+    run(scored)
+    by_member = {r.member_id: r for r in Rating.objects.select_related("scheme")}
+    wang = by_member[scored.member_a1.pk]
+    points = wang.points or Decimal(0)
+    assert wang.scheme_id == narrowed.pk  # 甲镇's member: the township's target
+    assert by_member[scored.member_b1.pk].scheme.owner_id == scored.root.pk  # 乙镇: the county's
+    expected = evaluate(
+        scheme_from_dict(narrowed.spec),
+        {"points": min(100, points * 2), "member_eval": wang.member_eval,
+         "public_eval": wang.public_eval},
+    )  # fmt: skip
+    assert (wang.points_score, wang.score, wang.stars) == (
+        min(Decimal(100), points * 2),
+        expected.score,
+        expected.stars,
+    )
+    found = scheme_for(
+        county_id=scored.county.pk, year=2026, subject="member", path=scored.branch_a1.path
+    )
+    assert found is not None and found.key == "town-a-532"
+    found = scheme_for(
+        county_id=scored.county.pk, year=2026, subject="member", path=scored.branch_b1.path
+    )
+    assert found is not None and found.key == "bayannur-532"

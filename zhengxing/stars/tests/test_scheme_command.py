@@ -14,6 +14,7 @@ from django.core.management.base import CommandError
 
 from zhengxing.stars.presets import BAYANNUR_532
 from zhengxing.stars.rules import scheme_to_dict
+from zhengxing.testing import Cast
 
 
 def write(path: Path, rows: list[list[str]]) -> Path:
@@ -104,3 +105,21 @@ def test_show_prints_a_preset_as_json() -> None:
     call_command("scheme", "show", "sanmenxia-5star", stdout=out)
     data = json.loads(out.getvalue())
     assert data["criteria_count"] and len(data["criteria"]) == 5
+
+
+def test_adopt_makes_a_version_for_the_county_or_narrows_it_for_a_township(cast: Cast) -> None:
+    from zhengxing.stars.models import StarScheme
+
+    out = io.StringIO()
+    call_command("scheme", "adopt", "bayannur-532", county="T1", year=2026, stdout=out)
+    assert "第1版" in out.getvalue()
+    call_command("scheme", "adopt", "bayannur-532", county="T1", year=2026, stdout=out)
+    call_command(
+        "scheme", "adopt", "bayannur-532", county="T1", year=2026, township="A", stdout=out
+    )
+    current = StarScheme.objects.filter(is_current=True).order_by("owner__path")
+    assert [(s.owner_id, s.version) for s in current] == [(cast.root.pk, 2), (cast.town_a.pk, 1)]
+    with pytest.raises(CommandError, match="没有代码为“Z”的乡镇"):
+        call_command("scheme", "adopt", "bayannur-532", county="T1", year=2026, township="Z")
+    with pytest.raises(CommandError, match="年份应在2000至2100之间"):
+        call_command("scheme", "adopt", "gaotai-341", county="T1", year=1999)

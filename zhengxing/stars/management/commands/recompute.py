@@ -13,6 +13,7 @@ from tqdm import tqdm
 from zhengxing.orgs.models import County
 from zhengxing.stars.compute import PERIOD_QUARTERS, recompute
 from zhengxing.stars.models import StarScheme
+from zhengxing.stars.tallies import tallies_problems
 
 
 class Command(BaseCommand):
@@ -22,6 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("--county", required=True, metavar="CODE")
         parser.add_argument("--year", required=True, type=int)
         parser.add_argument("--period", choices=sorted(PERIOD_QUARTERS), help="default: each")
+        parser.add_argument(
+            "--check-tallies",
+            action="store_true",
+            help="first check every ballot tally of the year against its ballots",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         county = County.objects.filter(code=options["county"]).first()
@@ -30,12 +36,22 @@ class Command(BaseCommand):
         year = options["year"]
         if not StarScheme.objects.filter(county=county, year=year, is_current=True).exists():
             raise CommandError(f"{county.name}{year}年还没有星级方案")
+        if options["check_tallies"]:
+            problems = tallies_problems(county_id=county.pk, year=year)
+            for problem in problems[:20]:
+                self.stderr.write(problem)
+            if problems:
+                raise CommandError(f"{len(problems)}项评议汇总与选票不符，未重新计算")
+            self.stdout.write("ballot tallies agree with the ballots")
         start = time.perf_counter()
-        with tqdm(total=1, desc="recompute", disable=options["verbosity"] < 1) as bar:
+        with tqdm(desc="recompute", unit="rating set", disable=options["verbosity"] < 1) as bar:
             results = recompute(
-                county_id=county.pk, year=year, period=options["period"], now=timezone.now()
+                county_id=county.pk,
+                year=year,
+                period=options["period"],
+                now=timezone.now(),
+                on_done=lambda _: bar.update(1),
             )
-            bar.update(1)
         for r in results:
             self.stdout.write(f"{county.code} {year}: {r.subject} {r.rows} ratings")
         self.stdout.write(f"done in {time.perf_counter() - start:.1f} s")

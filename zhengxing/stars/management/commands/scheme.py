@@ -9,6 +9,9 @@ zhengxing scheme evaluate SCHEME --input IN.csv --output OUT.csv
     score, stars, tier (and red_stars, flags). UTF-8, a BOM is fine (Excel writes one).
 zhengxing scheme simulate SCHEME --county CODE --year YYYY [--period P]
     the scheme over the live database, nothing written: stars now and under the scheme.
+zhengxing scheme adopt SCHEME --county CODE --year YYYY [--township ORG_CODE]
+    adopt the scheme for the county's year (or narrow it for one township): a new version
+    when one is in force, audited; ratings already computed keep their version.
 """
 
 from __future__ import annotations
@@ -114,6 +117,11 @@ class Command(BaseCommand):
         sim.add_argument("--county", required=True, metavar="CODE")
         sim.add_argument("--year", required=True, type=int)
         sim.add_argument("--period", default=None)
+        adopt = sub.add_parser("adopt")
+        adopt.add_argument("scheme")
+        adopt.add_argument("--county", required=True, metavar="CODE")
+        adopt.add_argument("--year", required=True, type=int)
+        adopt.add_argument("--township", metavar="ORG_CODE", help="narrow it for one township")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -136,8 +144,41 @@ class Command(BaseCommand):
                 _load(options["scheme"]), Path(options["input"]), Path(options["output"])
             )
             self.stdout.write(f"已评定{n}行，写入{options['output']}")
+        elif action == "adopt":
+            self.adopt(options)
         else:
             self.simulate(options)
+
+    def adopt(self, options: dict[str, Any]) -> None:
+        from zhengxing.audit.services import Actor
+        from zhengxing.orgs.models import Org
+        from zhengxing.orgs.services import ServiceError
+        from zhengxing.stars.services import scheme_save
+
+        scheme = _load(options["scheme"])
+        county = County.objects.filter(code=options["county"]).first()
+        if county is None:
+            raise CommandError(f"没有代码为“{options['county']}”的旗县区")
+        owner = None
+        if options["township"]:
+            owner = Org.objects.filter(
+                county=county, code=options["township"], parent__parent__isnull=True,
+                parent__isnull=False,
+            ).first()  # fmt: skip
+            if owner is None:
+                raise CommandError(f"{county.name}没有代码为“{options['township']}”的乡镇")
+        try:
+            stored = scheme_save(
+                actor=Actor.system("zhengxing scheme adopt"),
+                county=county,
+                owner=owner,
+                year=options["year"],
+                spec=scheme_to_dict(scheme),
+            )
+        except ServiceError as e:
+            raise CommandError(str(e)) from None
+        where = owner.name if owner else county.name
+        self.stdout.write(f"{where}{stored.year}年已采用“{stored.name}”（第{stored.version}版）")
 
     def simulate(self, options: dict[str, Any]) -> None:
         from zhengxing.stars.compute import plan_from_scheme, recompute_subject

@@ -1,0 +1,174 @@
+"""Star plans (报星), self-chosen stars and named-star assessments: who may write each, what is
+refused (in Chinese, nothing written), the plan's way through the township, and the criteria
+scheme computed from the assessments."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from zhengxing.audit.models import AuditEvent
+from zhengxing.orgs.services import ServiceError
+from zhengxing.stars.compute import recompute
+from zhengxing.stars.models import (
+    Consequence,
+    CriteriaAward,
+    PlanStatus,
+    Rating,
+    StarChoice,
+    StarPlan,
+)
+from zhengxing.stars.plans import choice_save, plan_review, plan_save, plan_submit
+from zhengxing.stars.services import criteria_assess, ratings_finalise, scheme_from_preset
+from zhengxing.testing import SYSTEM, Cast
+
+from .conftest import act, at
+
+
+def _draft(cast: Cast, **overrides: object) -> StarPlan:
+    values: dict[str, object] = {
+        "duty_stars": ["duty-1", "duty-3"],
+        "self_stars": ["self-2"],
+        "measures": "发展肉羊养殖合作社",
+        "consultation": "2月10日党员大会征求意见，全体同意",
+    }
+    values.update(overrides)
+    return plan_save(
+        actor=act(cast.carol, 2, 12),
+        org=cast.branch_a1,
+        year=2026,
+        **values,  # type: ignore[arg-type]
+    )
+
+
+def test_a_plan_is_drafted_submitted_returned_and_approved(schemes: Cast) -> None:
+    cast = schemes
+    plan = _draft(cast)
+    assert (plan.status, plan.duty_stars, plan.self_stars) == (
+        PlanStatus.DRAFT,
+        ["duty-1", "duty-3"],
+        ["self-2"],
+    )
+    plan = plan_submit(actor=act(cast.cathy, 2, 13), plan=plan)
+    with pytest.raises(ServiceError, match="已提交乡镇党委，不能再修改"):
+        _draft(cast)
+    with pytest.raises(ServiceError, match="退回报星计划请说明理由"):
+        plan_review(actor=act(cast.bob, 2, 14), plan=plan, approve=False)
+    plan = plan_review(actor=act(cast.bob, 2, 14), plan=plan, approve=False, reason="措施不具体")
+    assert (plan.status, plan.review_reason) == (PlanStatus.RETURNED, "措施不具体")
+    plan = _draft(cast, measures="建成200只规模的肉羊合作社，带动10户")
+    plan = plan_submit(actor=act(cast.carol, 2, 16), plan=plan)
+    plan = plan_review(actor=act(cast.bob, 2, 17), plan=plan, approve=True)
+    assert plan.status == PlanStatus.APPROVED and plan.reviewed_by == cast.bob
+    with pytest.raises(ServiceError, match="只能审核已提交的"):
+        plan_review(actor=act(cast.bob, 2, 18), plan=plan, approve=True)
+    actions = list(
+        AuditEvent.objects.filter(object_type="star_plan")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert actions == [
+        "stars.plan.save",
+        "stars.plan.submit",
+        "stars.plan.return",
+        "stars.plan.save",
+        "stars.plan.submit",
+        "stars.plan.approve",
+    ]
+
+
+def test_plans_refuse_bad_stars_and_the_wrong_people(schemes: Cast) -> None:
+    cast = schemes
+    with pytest.raises(ServiceError, match="没有的星目：duty-9"):
+        _draft(cast, duty_stars=["duty-9"])
+    with pytest.raises(ServiceError, match="自选星中有本方案没有的星目：self-3"):
+        _draft(cast, self_stars=["self-1", "self-2", "self-1 ", "self-3"])
+    with pytest.raises(ServiceError, match="请至少选择一颗"):
+        _draft(cast, duty_stars=[], self_stars=[])
+    with pytest.raises(PermissionDenied):  # another township's secretary… or a member
+        plan_save(
+            actor=act(cast.erin, 2, 12), org=cast.branch_a1, year=2026, duty_stars=["duty-1"],
+            self_stars=[], measures="", consultation="",
+        )  # fmt: skip
+    assert not StarPlan.objects.exists()
+    plan = _draft(cast, consultation="")
+    with pytest.raises(ServiceError, match="请先填写征求党员意见"):
+        plan_submit(actor=act(cast.carol, 2, 13), plan=plan)
+    plan = _draft(cast)
+    plan = plan_submit(actor=act(cast.carol, 2, 13), plan=plan)
+    for reviewer in (cast.carol, cast.dave):  # the branch itself; the other township
+        with pytest.raises(PermissionDenied):
+            plan_review(actor=act(reviewer, 2, 14), plan=plan, approve=True)
+    with pytest.raises(ServiceError, match="还没有列出职责星和自选星"):
+        plan_save(
+            actor=act(cast.carol, 2, 12), org=cast.branch_a1, year=2027, duty_stars=["duty-1"],
+            self_stars=[], measures="", consultation="",
+        )  # fmt: skip
+
+
+def test_a_member_chooses_self_stars_and_may_change_them(schemes: Cast) -> None:
+    cast = schemes
+    choice = choice_save(
+        actor=act(cast.erin, 2, 20), member=cast.erin_member, year=2026, stars=["self-2"]
+    )
+    assert choice.stars == ["self-2"]
+    choice = choice_save(
+        actor=act(cast.erin, 2, 21),
+        member=cast.erin_member,
+        year=2026,
+        stars=["self-2", "self-1"],
+    )
+    assert StarChoice.objects.get().stars == ["self-1", "self-2"]  # the scheme's order
+    with pytest.raises(ServiceError, match="没有的星目：duty-1"):
+        choice_save(
+            actor=act(cast.erin, 2, 22), member=cast.erin_member, year=2026, stars=["duty-1"]
+        )
+    with pytest.raises(PermissionDenied):  # erin for someone else
+        choice_save(actor=act(cast.erin, 2, 22), member=cast.member_a1, year=2026, stars=[])
+    # the committee may record a member's choice for them
+    choice_save(actor=act(cast.cathy, 2, 22), member=cast.member_a1, year=2026, stars=["self-1"])
+    assert StarChoice.objects.count() == 2
+
+
+def test_named_stars_assessed_make_a_criteria_rating_with_its_tier(cast: Cast) -> None:
+    scheme_from_preset(
+        actor=SYSTEM, county=cast.county, owner=None, year=2026, preset="sanmenxia-5star"
+    )
+    met = {"bastion": True, "vanguard": True, "harmony": True, "mechanism": True}
+    assert (
+        criteria_assess(
+            actor=act(cast.bob, 12, 20), subject=cast.branch_a1, year=2026, met=met
+        ).changed
+        == 4
+    )
+    # the same form again changes nothing; a star turned off is a change
+    assert (
+        criteria_assess(
+            actor=act(cast.bob, 12, 20), subject=cast.branch_a1, year=2026, met=met
+        ).changed
+        == 0
+    )
+    criteria_assess(
+        actor=act(cast.bob, 12, 21),
+        subject=cast.branch_a1,
+        year=2026,
+        met={"satisfaction": True, "harmony": False},
+    )
+    with pytest.raises(ServiceError, match="本方案没有这些星目：gold"):
+        criteria_assess(actor=act(cast.bob, 12, 21), subject=cast.branch_a1, year=2026,
+                        met={"gold": True, "bastion": False})  # fmt: skip
+    assert CriteriaAward.objects.filter(org=cast.branch_a1, met=True).count() == 4
+    for who in (cast.carol, cast.dave):  # a branch assesses no organisation; nor another town
+        with pytest.raises(PermissionDenied):
+            criteria_assess(
+                actor=act(who, 12, 22), subject=cast.branch_a1, year=2026, met={"harmony": True}
+            )
+    recompute(county_id=cast.county.pk, year=2026, period=None, now=at(12, 30))
+    a1 = Rating.objects.get(org=cast.branch_a1)
+    assert (a1.stars, a1.criteria_met, a1.tier) == (4, 4, "steady")
+    b1 = Rating.objects.get(org=cast.branch_b1)
+    assert (b1.stars, b1.tier) == (0, "rectify")
+    ratings_finalise(actor=act(cast.alice, 12, 31), org=cast.root, year=2026, period="Y")
+    assert list(Consequence.objects.values_list("rating__org", "code")) == [
+        (cast.branch_b1.pk, "rectify")
+    ]
