@@ -187,6 +187,126 @@ TRANSLATIONS: dict[str, str | list[str]] = {
         "已审定%(n)s条星级评定结果，生成结果运用事项%(m)s项。"
     ),
     "My stars": "我的星级",
+    "Duty stars": "职责星",
+    "Self-chosen stars": "自选星",
+    "Measures": "措施",
+    "How members were consulted": "征求党员意见情况",
+    "Reason (needed to return the plan)": "理由（退回时必填）",
+    "My self-chosen stars": "我的自选星",
+    "Named stars met": "已达标的星目",
+    "Note": "说明",
+    "named star assessed": "达标星评定",
+    "named stars assessed": "达标星评定",
+    "ballot tally": "评议汇总",
+    "ballot tallies": "评议汇总",
+    "Named stars": "达标星",
+    "Save the assessment": "保存评定",
+    "Every change is recorded with who made it and when.": "每次修改都会记录修改人和时间。",
+    "This year's star scheme lists no named stars.": "本年度星级方案没有列出达标星。",
+    "Stars across the organisations of %(name)s": "%(name)s所属各组织星级分布",
+    "Star plans": "报星计划",
+    "Public star board": "星级公示榜",
+    "Your choice is posted with your branch's star plan.": "你的选择将随支部报星计划一并公示。",
+    "This year's member star scheme has no self-chosen stars.": "本年度党员星级方案没有自选星。",
+    "Star plan": "报星计划",
+    "Status": "状态",
+    "Public posting of this plan": "本计划公示页",
+    "Edit the plan": "修改计划",
+    "Draft the plan": "制定计划",
+    "The county has not set an organisation star scheme with named stars for this year.": (
+        "旗县区尚未设定本年度列有星目的党组织星级方案。"
+    ),
+    "Save draft": "保存草稿",
+    "Submit to the township": "报乡镇党委审核",
+    "Township review": "乡镇党委审核",
+    "Approve and post": "批准并公示",
+    "Return": "退回",
+    "Members' self-chosen stars": "党员自选星",
+    "No star plans for this year yet.": "本年度还没有报星计划。",
+    "Stars of %(y)s": "%(y)s年星级评定结果",
+    "Finalised ratings only, as the township posted them.": "仅列出乡镇党委审定公示的结果。",
+    "red stars": "颗红星",
+    "red flags": "面红旗",
+    "Nothing has been finalised for this year yet.": "本年度尚无审定结果。",
+    "Star plan for %(y)s": "%(y)s年报星计划",
+    "Approved by the township on %(d)s": "乡镇党委于%(d)s批准",
+    "QR code of this page": "本页二维码",
+    "No member has chosen yet.": "还没有党员选择。",
+    "The star plan was saved.": "报星计划已保存。",
+    "The star plan was submitted to the township.": "报星计划已报乡镇党委审核。",
+    "Your decision was recorded.": "审核意见已记录。",
+    "Please check the form.": "请检查填写的内容。",
+    "Your self-chosen stars were saved and will be posted.": "自选星已保存，将予以公示。",
+    "%(n)s named stars changed.": "%(n)s项达标星已更新。",
+    "Preset": "预置方案",
+    "Or a scheme as JSON": "或粘贴方案（JSON）",
+    "Choose a preset or paste a scheme, one of the two.": "请选择预置方案或粘贴方案，二者选一。",
+    "The scheme is not valid JSON: %(e)s": "方案不是有效的JSON：%(e)s",
+    "Star schemes": "星级方案",
+    "No scheme is in force for this year yet.": "本年度还没有生效的星级方案。",
+    "Narrow the county's scheme for this township": "细化本乡镇的星级方案",
+    "Adopt a scheme for the county": "采用全旗县区的星级方案",
+    "Adopt": "采用",
+    (
+        "Try a scheme first with “zhengxing scheme evaluate” or “zhengxing scheme simulate”. "
+        "Ratings already computed keep the version they were computed under."
+    ): (
+        "可先用“zhengxing scheme evaluate”或“zhengxing scheme simulate”试算。"
+        "已计算的评定结果保留其所用的方案版本。"
+    ),
+    "%(name)s adopted (version %(v)s).": "已采用%(name)s（第%(v)s版）。",
+    "Indicators (one per line: code name full-marks)": "评议指标（每行一项：代码 名称 满分）",
+    "Each line needs a code, a name and full marks.": "每行须有代码、名称和满分。",
+    "Code on the slip": "评议卡上的评议码",
+    "How many slips": "评议卡张数",
+    "Rated": "评议对象",
+    "Save my ballots": "保存我的评分",
+    "Only you see your own ballots; results are shown as averages once the round closes.": (
+        "只有你能看到自己的评分；评议结束后只公布平均分。"
+    ),
+    "This round is scored by others, or with the codes on households' slips.": (
+        "本次评议由其他人评分，或由群众凭评议卡评分。"
+    ),
+    "This round is not open.": "本次评议不在进行中。",
+    "Results": "结果",
+    "Average": "平均分",
+    "Ballots": "票数",
+    "No ballots were cast.": "没有收到评分。",
+    "Slips for households": "群众评议卡",
+    "Print slips": "打印评议卡",
+    "Each code is shown once, on the slips page: print it before leaving. Each slip votes once.": (
+        "评议码只显示一次，请在离开前打印。每张评议卡只能使用一次。"
+    ),
+    "Enter a paper ballot": "录入纸质评议表",
+    "Evaluation rounds": "评议",
+    "closed": "已结束",
+    "No evaluation rounds this year yet.": "本年度还没有评议。",
+    "New evaluation round": "新建评议",
+    "Create": "创建",
+    "%(n)s slip": ["%(n)s张评议卡"],
+    "Scan to score, or open": "扫码评分，或打开",
+    "Code": "评议码",
+    "One use only, until %(d)s. Or fill in the paper form and hand it to the branch.": (
+        "仅可使用一次，截止%(d)s。也可填写纸质评议表交支部。"
+    ),
+    "Thank you. Your ballot was received; the code on your slip is now spent.": (
+        "谢谢！评分已收到，评议卡上的评议码已使用。"
+    ),
+    "Entering a paper ballot: type the code on the slip and its scores.": (
+        "录入纸质评议表：请输入评议卡上的评议码和各项评分。"
+    ),
+    "Submit": "提交",
+    "Nobody sees how you scored: only averages are posted.": (
+        "任何人都看不到你的评分，只公布平均分。"
+    ),
+    "The evaluation round was created.": "评议已创建。",
+    "%(n)s ballots saved; you may change them until the round closes.": (
+        "已保存%(n)s份评分，评议结束前可以修改。"
+    ),
+    "The paper ballot was entered.": "纸质评议表已录入。",
+    "Marked done.": "已办结。",
+    "What was done": "办理情况",
+    "Mark done": "办结",
 }
 
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("zhengxing.web.urls")),
     path("orgs/", include("zhengxing.orgs.urls")),
     path("points/", include("zhengxing.ledger.urls")),
+    path("p/stars/", include("zhengxing.stars.public_urls")),
     path("p/", include("zhengxing.ledger.public_urls")),
     path("stars/", include("zhengxing.stars.urls")),
     path("api/v1/", api.urls),

@@ -88,14 +88,9 @@ def member_points(
 @router.get("/me/points", response=responses(MemberPointsOut, 404))
 def my_points(request: HttpRequest, filters: Query[YearQuery]) -> dict[str, Any]:
     """The signed-in member's own year (404 for a login that is no member)."""
-    from zhengxing.orgs.selectors import scope_for
+    from zhengxing.orgs.selectors import own_member_id
 
-    member_id = scope_for(request.user).member_id
-    if member_id is None:
-        from django.http import Http404
-
-        raise Http404
-    return _member_points(request, member_id, filters.year)
+    return _member_points(request, own_member_id(request.user), filters.year)
 
 
 # --- the branch's year table (一张表) -----------------------------------------------------

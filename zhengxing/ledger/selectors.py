@@ -864,6 +864,15 @@ def default_org_for(*, user: AnyUser) -> Org | None:
     return Org.objects.filter(pk=grants[0].org_id).first() if grants else None
 
 
+def org_or_default(*, user: AnyUser, raw: str) -> Org:
+    """The organisation a page's `?org=` names (scoped: a 404 outside the user's), else the
+    user's own (`default_org_for`); a 404 for a user who holds no role over one."""
+    org = org_for_user(user, int(raw)) if raw.isdigit() else default_org_for(user=user)
+    if org is None:
+        raise Http404
+    return org
+
+
 def _members_of(org: Org) -> QuerySet[Member]:
     """The members on the roll in an organisation's subtree (a county's root: by county)."""
     qs = Member.objects.exclude(status__in=GONE)

@@ -172,6 +172,19 @@ def member_for_user(user: AnyUser, pk: int) -> Member:
     return member
 
 
+def own_member_id(user: AnyUser) -> int:
+    """The id of the signed-in user's own member record; a 404 for a login that is no member."""
+    member_id = scope_for(user).member_id
+    if member_id is None:
+        raise Http404
+    return member_id
+
+
+def own_member(user: AnyUser) -> Member:
+    """The signed-in user's own member record; a 404 for a login that is no member."""
+    return member_for_user(user, own_member_id(user))
+
+
 @dataclass(frozen=True)
 class MemberFilter:
     q: str = ""

@@ -10,13 +10,26 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.db.models.functions import Substr
 from django.http import Http404
 
-from zhengxing.orgs.models import Member, Org, subtree_q
+from zhengxing.orgs.models import PATH_SEGMENT, Member, Org, subtree_q
+from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus
 from zhengxing.orgs.selectors import scope_for
 
-from .models import Consequence, Rating
-from .rules import COMPONENTS, Band, Scheme, Tier, evaluate, scheme_from_dict
+from .models import (
+    Ballot,
+    BallotTally,
+    Consequence,
+    CriteriaAward,
+    EvaluationRound,
+    PlanStatus,
+    Rating,
+    StarChoice,
+    StarPlan,
+    Subject,
+)
+from .rules import COMPONENTS, Band, Scheme, Tier, evaluate, half_up, scheme_from_dict
 
 SOURCE_COLUMNS = {
     "points": ("points_score", "points_entries", "条积分记录"),
@@ -123,3 +136,182 @@ def consequences_for(*, user: Any, org: Org) -> QuerySet[Consequence]:
         .select_related("rating__member", "rating__org", "owner_org")
         .order_by("done_at", "due_on", "pk")
     )
+
+
+@dataclass(frozen=True)
+class ChildDistribution:
+    """For each organisation directly under `org` (a county's townships, a township's
+    villages…), how many of its members have each number of stars: the chart's data."""
+
+    stars: list[int]  # the star counts present, fewest first
+    children: list[tuple[Org, dict[int, int]]]  # each child and its {stars: members}
+
+
+def distribution_by_child(*, user: Any, org: Org, year: int, period: str) -> ChildDistribution:
+    """One GROUP BY over the ratings of `org`'s subtree, by the child whose subtree holds the
+    member's branch (its path prefix) and by stars."""
+    if not scope_for(user).can_see_org(org):
+        raise Http404
+    width = len(org.path) + PATH_SEGMENT
+    rows = (
+        Rating.objects.filter(
+            subtree_q(org.path, "branch__"), year=year, period=period, member__isnull=False
+        )
+        .annotate(child=Substr("branch__path", 1, width))
+        .values("child", "stars")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts: dict[str, dict[int, int]] = {}
+    for row in rows:
+        counts.setdefault(row["child"], {})[row["stars"]] = row["n"]
+    children = Org.objects.filter(path__in=list(counts)).order_by("path")
+    stars = sorted({s for c in counts.values() for s in c})
+    return ChildDistribution(stars=stars, children=[(c, counts[c.path]) for c in children])
+
+
+def org_ratings(*, user: Any, org: Org, year: int, period: str) -> QuerySet[Rating]:
+    """The ratings of the organisations under `org` (scoped), most stars first."""
+    if not scope_for(user).can_see_org(org):
+        raise Http404
+    return (
+        Rating.objects.filter(
+            subtree_q(org.path, "branch__"), year=year, period=period, org__isnull=False
+        )
+        .select_related("org")
+        .order_by("-stars", "-score", "org__path")
+    )
+
+
+def criteria_of(*, subject: Member | Org, year: int) -> dict[str, bool]:
+    """The named stars assessed for a member or an organisation in a year: {code: met}."""
+    who = {"member": subject} if isinstance(subject, Member) else {"org": subject}
+    return dict(
+        CriteriaAward.objects.filter(year=year, **who).values_list("code", "met")  # type: ignore[arg-type]
+    )
+
+
+# --- public: what is posted needs no login and shows names only -----------------------------
+
+
+def plan_public(*, slug: str) -> StarPlan:
+    plan = (
+        StarPlan.objects.filter(slug=slug, status=PlanStatus.APPROVED).select_related("org").first()
+    )
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def choices_public(*, plan: StarPlan) -> list[tuple[str, list[str]]]:
+    """The self-chosen stars of the plan's organisation's members: (name, codes)."""
+    return [
+        (name, stars)
+        for name, stars in StarChoice.objects.filter(member__branch=plan.org, year=plan.year)
+        .order_by("member__name", "member_id")
+        .values_list("member__name", "stars")
+    ]
+
+
+def board_public(*, org: Org, year: int) -> tuple[QuerySet[Rating], QuerySet[Rating]]:
+    """The finalised year ratings under `org`: (members, organisations). Names and stars only
+    reach the page; nothing unfinalised is posted."""
+    finalised = Rating.objects.filter(
+        subtree_q(org.path, "branch__"), year=year, period="Y", finalised_at__isnull=False
+    )
+    members = (
+        finalised.filter(member__isnull=False)
+        .select_related("member", "branch")
+        .only("stars", "red_stars", "flags", "member__name", "branch__name", "branch_id")
+        .order_by("branch__path", "-stars", "member__name", "pk")
+    )
+    orgs = (
+        finalised.filter(org__isnull=False)
+        .select_related("org")
+        .only("stars", "org__name")
+        .order_by("-stars", "org__path")
+    )
+    return members, orgs
+
+
+# --- evaluation rounds: who sees one, whom it rates, what it may show --------------------------
+
+
+def rounds_for(*, user: Any, org: Org, year: int) -> QuerySet[EvaluationRound]:
+    """The rounds held at `org` or below it in the year, newest first (scoped)."""
+    if not scope_for(user).can_see_org(org):
+        raise Http404
+    return (
+        EvaluationRound.objects.filter(subtree_q(org.path, "org__"), year=year)
+        .select_related("org")
+        .order_by("-opens_at", "-pk")
+    )
+
+
+def round_for_user(user: Any, pk: int) -> EvaluationRound:
+    """A round the user may open: one at or under an organisation they see, or one held by the
+    branch (or the organisation above it) of their own member record. Otherwise a 404."""
+    round_ = EvaluationRound.objects.select_related("org").filter(pk=pk).first()
+    if round_ is None:
+        raise Http404
+    scope = scope_for(user)
+    if scope.can_see_org(round_.org):
+        return round_
+    me = (
+        Member.objects.filter(pk=scope.member_id).select_related("branch").first()
+        if scope.member_id is not None
+        else None
+    )
+    if me is not None and me.branch.path.startswith(round_.org.path):
+        return round_
+    raise Http404
+
+
+def round_ratees(round_: EvaluationRound) -> list[Member | Org]:
+    """Whom the round rates: the branch's members on the roll, or the member-holding
+    organisations at or under the round's organisation."""
+    if round_.subject == Subject.MEMBER:
+        return list(
+            Member.objects.filter(branch_id=round_.org_id)
+            .exclude(status__in=(MemberStatus.TRANSFERRED_OUT, MemberStatus.DECEASED))
+            .order_by("name", "pk")
+        )
+    return list(
+        Org.objects.filter(subtree_q(round_.org.path), kind__in=MEMBER_HOLDING_KINDS).order_by(
+            "path"
+        )
+    )
+
+
+def my_ballots(round_: EvaluationRound, user: Any) -> dict[int, dict[str, str]]:
+    """The signed-in rater's own ballots in the round: ratee id → scores (their own only)."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    column = "ratee_member_id" if round_.subject == Subject.MEMBER else "ratee_org_id"
+    return {
+        ratee: scores
+        for ratee, scores in Ballot.objects.filter(round=round_, rater=f"u{user.pk}").values_list(
+            column, "scores"
+        )
+    }
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    ratee_id: int
+    average: Decimal
+    ballots: int
+
+
+def round_results(round_: EvaluationRound, now: Any) -> list[RoundResult] | None:
+    """Each ratee's average and ballot count once the round has closed (None before): from
+    the round's tallies, never a single ballot."""
+    if now < round_.closes_at:
+        return None
+    column = "ratee_member_id" if round_.subject == Subject.MEMBER else "ratee_org_id"
+    return [
+        RoundResult(ratee, half_up(Decimal(total) / 10 / n), n)
+        for ratee, total, n in BallotTally.objects.filter(round=round_, n__gt=0)
+        .order_by(column)
+        .values_list(column, "sum10", "n")
+    ]

@@ -1,3 +1,4 @@
-from .views import app_name, urlpatterns
+from .views import plans, ratings, rounds
 
-__all__ = ["app_name", "urlpatterns"]
+app_name = "stars"
+urlpatterns = ratings.urlpatterns + plans.urlpatterns + rounds.urlpatterns

@@ -8,7 +8,13 @@ from django.urls import reverse
 from zhengxing.ledger import selectors as ledger_selectors
 from zhengxing.orgs import selectors
 from zhengxing.orgs.models import Org
-from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, ROLE_MANAGES, ROLE_REVEALS_PII, Role
+from zhengxing.orgs.rules import (
+    MEMBER_HOLDING_KINDS,
+    ROLE_MANAGES,
+    ROLE_MANAGES_TREE,
+    ROLE_REVEALS_PII,
+    Role,
+)
 
 # How many of a grid worker's members the home page lists before linking to the full list.
 GRID_PREVIEW = 50
@@ -25,6 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "roles": [(Role(role).label, org) for role, org in held],
         "everything": scope.everything,
         "manages": manages,
+        "manages_tree": scope.everything or bool(roles & ROLE_MANAGES_TREE),
         "may_export": scope.everything or bool(roles & ROLE_REVEALS_PII),
         "own_member_id": scope.member_id,
         "org_count": selectors.orgs_visible_to(user).count() if manages else None,

@@ -133,10 +133,7 @@ def _member_page(request: HttpRequest, member: Member) -> TemplateResponse:
 @never_cache
 def my_points(request: HttpRequest) -> HttpResponse:
     """The signed-in member's own points."""
-    member_id = org_selectors.scope_for(request.user).member_id
-    if member_id is None:
-        raise Http404
-    return _member_page(request, org_selectors.member_for_user(request.user, member_id))
+    return _member_page(request, org_selectors.own_member(request.user))
 
 
 @login_required

@@ -83,7 +83,55 @@ def test_the_stars_part_of_the_schema_describes_every_response(db: None) -> None
         "/api/v1/stars/me/ratings": {"get"},
         "/api/v1/stars/board": {"get"},
         "/api/v1/stars/tasks": {"get"},
+        "/api/v1/stars/tasks/{task_id}/done": {"post"},
+        "/api/v1/stars/orgs/{org_id}/plan": {"get", "put"},
+        "/api/v1/stars/orgs/{org_id}/plan/submit": {"post"},
+        "/api/v1/stars/orgs/{org_id}/plan/review": {"post"},
+        "/api/v1/stars/me/choices": {"get", "put"},
+        "/api/v1/stars/orgs/{org_id}/criteria": {"get", "put"},
+        "/api/v1/stars/members/{member_id}/criteria": {"get", "put"},
+        "/api/v1/stars/orgs/{org_id}/distribution": {"get"},
+        "/api/v1/stars/public/orgs/{org_id}/board": {"get"},
+        "/api/v1/stars/public/plans/{slug}": {"get"},
+        "/api/v1/stars/schemes": {"get", "post"},
+        "/api/v1/stars/rounds": {"get", "post"},
+        "/api/v1/stars/rounds/{round_id}": {"get"},
+        "/api/v1/stars/rounds/{round_id}/ballots": {"post"},
+        "/api/v1/stars/rounds/{round_id}/codes": {"post"},
+        "/api/v1/stars/rounds/{round_id}/paper": {"post"},
+        "/api/v1/stars/public/rounds/{round_id}/ballots": {"post"},
     }
-    for path in paths:
-        codes = set(schema["paths"][path]["get"]["responses"])
-        assert {"200", "401", "404"} <= codes, path
+    for path, methods in paths.items():
+        for method in methods:
+            codes = set(schema["paths"][path][method]["responses"])
+            public = path.startswith("/api/v1/stars/public")
+            created = path in ("/api/v1/stars/schemes", "/api/v1/stars/rounds") and method == "post"
+            ok = {"201"} if created else {"200"}
+            assert ok | {"422"} <= codes and ("401" in codes) != public, (path, method)
+            if method != "get":
+                assert {"400", "404"} <= codes and ("403" in codes) != public, (path, method)
+
+
+def test_a_follow_up_task_is_marked_done_once_with_what_was_done(rated: Cast) -> None:
+    import json
+
+    bob = signed_in(rated.bob)
+    url = reverse("stars:board", args=[rated.town_a.pk])
+    bob.post(f"{url}finalise/?year=2026&period=Y")
+    task = Consequence.objects.filter(owner_org=rated.branch_a1).order_by("pk").first()
+    assert task is not None
+    done_url = reverse("stars:todo_done", args=[task.pk])
+    carol = signed_in(rated.carol)
+    assert carol.post(done_url, {"note": ""}).status_code == 302
+    task.refresh_from_db()
+    assert task.done_at is None  # refused: what was done must be said
+    assert carol.post(done_url, {"note": "已约谈，制定整改计划"}).status_code == 302
+    task.refresh_from_db()
+    assert task.done_by == rated.carol and task.note == "已约谈，制定整改计划"
+    again = carol.post(
+        f"/api/v1/stars/tasks/{task.pk}/done",
+        json.dumps({"note": "再次"}),
+        content_type="application/json",
+    )
+    assert again.status_code == 400 and "已办结" in again.json()["detail"]
+    assert signed_in(rated.dave).post(done_url, {"note": "x"}).status_code == 404

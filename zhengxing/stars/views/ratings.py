@@ -22,13 +22,13 @@ from zhengxing.audit.services import Actor
 from zhengxing.ledger.selectors import default_org_for
 from zhengxing.orgs import selectors as org_selectors
 from zhengxing.orgs.models import Member
+from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
 from zhengxing.orgs.services import ServiceError
 from zhengxing.web.security import recent_auth
 
-from . import selectors, services
-from .compute import PERIOD_QUARTERS
+from .. import selectors, services
+from ..compute import PERIOD_QUARTERS
 
-app_name = "stars"
 PER_PAGE = 50
 
 
@@ -43,11 +43,24 @@ def _period(request: HttpRequest) -> str:
 
 
 def _member_page(request: HttpRequest, member: Member) -> TemplateResponse:
+    from ..plans import names_for
+
     ratings = selectors.member_ratings(user=request.user, member=member)
+    year = _year(request)
+    names = names_for(
+        county_id=member.county_id, year=year, subject="member", path=member.branch.path
+    )
+    met = selectors.criteria_of(subject=member, year=year)
     return TemplateResponse(
         request,
         "stars/member.html",
-        {"member": member, "explained": [selectors.explain(r) for r in ratings[:6]]},
+        {
+            "member": member,
+            "year": year,
+            "explained": [selectors.explain(r) for r in ratings[:6]],
+            "named": [(name, met.get(code)) for code, name in names.items()],
+            "may_assess": org_selectors.scope_for(request.user).can_manage_member(member),
+        },
     )
 
 
@@ -55,10 +68,7 @@ def _member_page(request: HttpRequest, member: Member) -> TemplateResponse:
 @require_GET
 @never_cache
 def my_stars(request: HttpRequest) -> HttpResponse:
-    member_id = org_selectors.scope_for(request.user).member_id
-    if member_id is None:
-        raise Http404
-    return _member_page(request, org_selectors.member_for_user(request.user, member_id))
+    return _member_page(request, org_selectors.own_member(request.user))
 
 
 @login_required
@@ -81,6 +91,7 @@ def org_board(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     counts = selectors.distribution(ratings)
     widest = max((n for _, n in counts), default=1)
     scope = org_selectors.scope_for(user)
+    by_child = selectors.distribution_by_child(user=user, org=org, year=year, period=period)
     return TemplateResponse(
         request,
         "stars/board.html",
@@ -90,9 +101,31 @@ def org_board(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "period": period,
             "page": Paginator(ratings, PER_PAGE).get_page(request.GET.get("page")),
             "counts": [(stars, n, round(100 * n / widest)) for stars, n in counts],
-            "may_finalise": scope.can_manage_tree(org) and org.kind not in ("branch",),
+            "chart": _chart(by_child) if len(by_child.children) > 1 else None,
+            "org_ratings": selectors.org_ratings(user=user, org=org, year=year, period=period)[
+                :PER_PAGE
+            ],
+            "may_finalise": scope.can_manage_tree(org) and org.kind not in MEMBER_HOLDING_KINDS,
+            "may_assess": scope.can_manage_tree(org),
         },
     )
+
+
+def _chart(by_child: selectors.ChildDistribution) -> dict[str, Any]:
+    """The star distribution per child organisation as ECharts wants it: one stacked bar per
+    child, one series per number of stars."""
+    return {
+        "categories": [child.name for child, _ in by_child.children],
+        "series": [
+            {
+                "name": f"{stars}★",
+                "type": "bar",
+                "stack": "members",
+                "data": [counts.get(stars, 0) for _, counts in by_child.children],
+            }
+            for stars in by_child.stars
+        ],
+    }
 
 
 @login_required
@@ -128,6 +161,26 @@ def todos(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "stars/todos.html", {"org": org, "page": page})
 
 
+@login_required
+@require_POST
+def todo_done(request: HttpRequest, pk: int) -> HttpResponse:
+    org = default_org_for(user=request.user)
+    if org is None:
+        raise Http404
+    task = selectors.consequences_for(user=request.user, org=org).filter(pk=pk).first()
+    if task is None:
+        raise Http404
+    try:
+        services.consequence_done(
+            actor=Actor.from_request(request), consequence=task, note=request.POST.get("note", "")
+        )
+    except ServiceError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Marked done."))
+    return redirect("stars:todos")
+
+
 urlpatterns = [
     path("me/", my_stars, name="my_stars"),
     path("members/<int:pk>/", member_stars, name="member_stars"),
@@ -135,4 +188,5 @@ urlpatterns = [
     path("orgs/<int:pk>/", org_board, name="board"),
     path("orgs/<int:pk>/finalise/", finalise, name="finalise"),
     path("todo/", todos, name="todos"),
+    path("todo/<int:pk>/done/", todo_done, name="todo_done"),
 ]

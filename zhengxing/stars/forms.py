@@ -1,0 +1,179 @@
+"""Forms for the star pages. They parse what a person ticked or typed; every rule (which stars
+a scheme offers, who may write, a plan's state) is checked by the services, whose Chinese
+message the view puts on the form."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from zhengxing.orgs.forms import Form
+
+from .ballots import MAX_CODES
+from .models import RoundKind
+from .plans import CONSULTATION_MAX, MEASURES_MAX, REASON_MAX
+
+
+def _ticks(choices: Sequence[tuple[str, str]], label: Any) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class PlanForm(Form):
+    def __init__(
+        self,
+        *args: Any,
+        duty: Sequence[tuple[str, str]],
+        own: Sequence[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["duty_stars"] = _ticks(duty, _("Duty stars"))
+        self.fields["self_stars"] = _ticks(own, _("Self-chosen stars"))
+        self.fields["measures"] = forms.CharField(
+            label=_("Measures"), required=False, max_length=MEASURES_MAX, widget=forms.Textarea
+        )
+        self.fields["consultation"] = forms.CharField(
+            label=_("How members were consulted"),
+            required=False,
+            max_length=CONSULTATION_MAX,
+            widget=forms.Textarea,
+        )
+
+
+class ReviewForm(Form):
+    reason = forms.CharField(
+        label=_("Reason (needed to return the plan)"), required=False, max_length=REASON_MAX
+    )
+
+
+class ChoiceForm(Form):
+    def __init__(self, *args: Any, own: Sequence[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["stars"] = _ticks(own, _("My self-chosen stars"))
+
+
+class AssessForm(Form):
+    """One checkbox per named star of the scheme: ticked, met."""
+
+    def __init__(self, *args: Any, criteria: Sequence[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["met"] = _ticks(criteria, _("Named stars met"))
+        self.fields["note"] = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+
+class SchemeForm(Form):
+    """Adopt a preset, or paste a scheme (JSON, as `zhengxing scheme show` prints it)."""
+
+    preset = forms.ChoiceField(label=_("Preset"), required=False)
+    spec = forms.CharField(
+        label=_("Or a scheme as JSON"),
+        required=False,
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 8, "class": "mono"}),
+    )
+
+    def __init__(self, *args: Any, presets: Sequence[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["preset"].choices = [("", "—"), *presets]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("preset")) == bool((data.get("spec") or "").strip()):
+            raise forms.ValidationError(_("Choose a preset or paste a scheme, one of the two."))
+        if data.get("spec"):
+            try:
+                data["spec_data"] = json.loads(data["spec"])
+            except json.JSONDecodeError as e:
+                raise forms.ValidationError(
+                    _("The scheme is not valid JSON: %(e)s") % {"e": e}
+                ) from None
+            if not isinstance(data["spec_data"], dict):
+                raise forms.ValidationError(_("The scheme is not valid JSON: %(e)s") % {"e": "{}"})
+        return data
+
+
+class RoundForm(Form):
+    """A new evaluation round. The indicators are typed one per line: code, name, full marks
+    (their full marks add up to 100); left empty, one overall score out of 100."""
+
+    kind = forms.ChoiceField(label=_("kind"), choices=RoundKind.choices)
+    period = forms.ChoiceField(
+        label=_("period"), choices=[(p, p) for p in ("Y", "H1", "H2", "Q1", "Q2", "Q3", "Q4")]
+    )
+    name = forms.CharField(label=_("name"), max_length=200)
+    opens_at = forms.DateTimeField(
+        label=_("opens"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    closes_at = forms.DateTimeField(
+        label=_("closes"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    indicators = forms.CharField(
+        label=_("Indicators (one per line: code name full-marks)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "mono"}),
+    )
+
+    def clean_indicators(self) -> list[dict[str, str]]:
+        lines = [line.split() for line in self.cleaned_data["indicators"].splitlines()]
+        rows = [parts for parts in lines if parts]
+        if not rows:
+            return [{"code": "T", "name": "综合评价", "max": "100"}]
+        if any(len(parts) != 3 for parts in rows):
+            raise forms.ValidationError(_("Each line needs a code, a name and full marks."))
+        return [{"code": c, "name": n, "max": m} for c, n, m in rows]
+
+
+class BallotsForm(Form):
+    """One score field per ratee and indicator (`s-<ratee>-<code>`); a ratee whose fields are all
+    empty is not rated. The services check every score against its indicator."""
+
+    def __init__(
+        self,
+        *args: Any,
+        ratees: Sequence[Any],
+        indicators: Sequence[Mapping[str, Any]],
+        with_code: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.ratees, self.indicators = list(ratees), list(indicators)
+        if with_code:
+            self.fields["code"] = forms.CharField(label=_("Code on the slip"), max_length=32)
+        for ratee in self.ratees:
+            for indicator in self.indicators:
+                self.fields[f"s-{ratee.pk}-{indicator['code']}"] = forms.CharField(
+                    label=f"{ratee.name} · {indicator['name']}（{indicator['max']}）",
+                    required=False,
+                    max_length=8,
+                    widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 4}),
+                )
+
+    def rows(self) -> list[tuple[Any, list[Any]]]:
+        """For the template: each ratee with its bound fields."""
+        return [
+            (ratee, [self[f"s-{ratee.pk}-{i['code']}"] for i in self.indicators])
+            for ratee in self.ratees
+        ]
+
+    def ballots(self) -> list[tuple[Any, dict[str, str]]]:
+        """(ratee, scores) for every ratee with a score typed."""
+        found = []
+        for ratee in self.ratees:
+            scores = {
+                i["code"]: self.cleaned_data.get(f"s-{ratee.pk}-{i['code']}", "").strip()
+                for i in self.indicators
+            }
+            if any(scores.values()):
+                found.append((ratee, scores))
+        return found
+
+
+class CodesForm(Form):
+    count = forms.IntegerField(label=_("How many slips"), min_value=1, max_value=MAX_CODES)

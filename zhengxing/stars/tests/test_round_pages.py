@@ -1,0 +1,97 @@
+"""Evaluation rounds through the pages: a branch opens a peer round, a member scores in one form
+(her own ballots shown back to her, averages only once it closes); a public round's slips are
+printed with their QR codes, a household votes with one from a phone without logging in, a
+used code is refused, and the committee types in a paper ballot."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from zhengxing.stars.models import Ballot, EvaluationRound
+from zhengxing.testing import Cast
+
+from .test_pages import signed_in
+
+
+def _create(client: Client, kind: str, name: str) -> EvaluationRound:
+    now = timezone.localtime()
+    fmt = "%Y-%m-%dT%H:%M"
+    page = client.post(
+        reverse("stars:rounds") + f"?year={now.year}",
+        {
+            "kind": kind,
+            "period": "Y",
+            "name": name,
+            "opens_at": (now - dt.timedelta(days=1)).strftime(fmt),
+            "closes_at": (now + dt.timedelta(days=1)).strftime(fmt),
+            "indicators": "I1 政治表现 40\nI2 作用发挥 60",
+        },
+    )
+    assert page.status_code == 302, page.content.decode()[:2000]
+    return EvaluationRound.objects.get(name=name)
+
+
+def test_a_member_scores_her_branch_in_one_form_and_sees_averages_after_close(cast: Cast) -> None:
+    carol, erin = signed_in(cast.carol), signed_in(cast.erin)
+    round_ = _create(carol, "peer", "年中互评")
+    url = reverse("stars:round", args=[round_.pk])
+    page = erin.get(url)
+    assert page.status_code == 200 and "王甲" in page.content.decode()
+    assert "李二妮" not in page.content.decode()  # never herself in a peer round
+    key = f"s-{cast.member_a1.pk}"
+    too_high = erin.post(url, {f"{key}-I1": "45", f"{key}-I2": "50"})
+    assert too_high.status_code == 400 and "应在0至40分之间" in too_high.content.decode()
+    assert not Ballot.objects.exists()
+    assert erin.post(url, {f"{key}-I1": "36", f"{key}-I2": "50.5"}).status_code == 302
+    again = erin.get(url)
+    assert 'value="50.5"' in again.content.decode()  # her own ballot, shown to her
+    assert again.context["closed"] is False and "结果" not in again.content.decode()
+    EvaluationRound.objects.filter(pk=round_.pk).update(closes_at=timezone.now())
+    closed = carol.get(url)
+    assert closed.context["form"] is None
+    [(name, result)] = closed.context["results"]
+    assert (name, str(result.average), result.ballots) == ("王甲", "86.5", 1)
+    assert "李二妮" not in closed.content.decode()  # never who rated
+    # another township sees nothing of it
+    assert signed_in(cast.dave).get(url).status_code == 404
+
+
+def test_households_vote_with_printed_codes_once_and_paper_ballots_are_typed_in(
+    cast: Cast,
+) -> None:
+    carol = signed_in(cast.carol)
+    round_ = _create(carol, "public", "群众评议")
+    slips = carol.post(reverse("stars:round_codes", args=[round_.pk]), {"count": "2"})
+    html = slips.content.decode()
+    assert slips.status_code == 200 and html.count("<svg") >= 2
+    assert slips["Cache-Control"] == "no-store"
+    codes = re.findall(r'<strong class="mono">([A-Z0-9]{10})</strong>', html)
+    assert len(codes) == 2
+    vote = reverse("public_stars:vote", args=[round_.pk])
+    household = Client()
+    form = household.get(vote, {"code": codes[0]})
+    assert form.status_code == 200 and f'value="{codes[0]}"' in form.content.decode()
+    scores = {
+        "code": codes[0],
+        f"s-{cast.member_a1.pk}-I1": "30",
+        f"s-{cast.member_a1.pk}-I2": "50",
+        f"s-{cast.erin_member.pk}-I1": "35",
+        f"s-{cast.erin_member.pk}-I2": "55",
+    }
+    done = household.post(vote, scores)
+    assert done.status_code == 200 and done.context["done"]
+    assert Ballot.objects.filter(round=round_).count() == 2
+    reused = Client().post(vote, scores)
+    assert reused.status_code == 400 and "该评议码已经使用过" in reused.content.decode()
+    forged = Client().post(vote, {**scores, "code": "ABCDEFGHJK"})
+    assert forged.status_code == 400 and "评议码无效" in forged.content.decode()
+    paper = reverse("stars:round_paper", args=[round_.pk])
+    typed = carol.post(paper, {**scores, "code": codes[1].lower()})
+    assert typed.status_code == 302
+    assert Ballot.objects.filter(round=round_, paper=True).count() == 2
+    assert signed_in(cast.erin).get(paper).status_code == 404  # a member types no paper ballots

@@ -1,0 +1,200 @@
+"""Pages of evaluation rounds: the rounds of an organisation and a new one; a round's page, where
+a rater scores every ratee in one form (editable until it closes), the committee prints
+single-use codes as QR slips for households and types in paper ballots, and everyone allowed
+sees each ratee's average once it has closed — never a single ballot. The household's own page,
+reached from the slip's QR code, needs no login (public.py)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from zhengxing.audit.services import Actor
+from zhengxing.ledger.selectors import org_or_default
+from zhengxing.ledger.views.public import qr_svg
+from zhengxing.orgs import selectors as org_selectors
+from zhengxing.orgs.services import ServiceError
+
+from .. import ballots, selectors
+from ..forms import BallotsForm, CodesForm, RoundForm
+from ..models import EvaluationRound, RoundKind
+from .ratings import PER_PAGE, _year
+
+
+@login_required
+@never_cache
+def rounds_page(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    org = org_or_default(user=user, raw=request.GET.get("org", ""))
+    year = _year(request)
+    scope = org_selectors.scope_for(user)
+    may_create = scope.can_manage_org(org)
+    form = RoundForm(request.POST or None) if may_create else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                made = ballots.round_create(
+                    actor=Actor.from_request(request), org=org, year=year, period=data["period"],
+                    kind=data["kind"], name=data["name"], indicators=data["indicators"],
+                    opens_at=data["opens_at"], closes_at=data["closes_at"],
+                )  # fmt: skip
+            except ServiceError as e:
+                form.add_error(None, str(e))
+            else:
+                messages.success(request, _("The evaluation round was created."))
+                return redirect("stars:round", made.pk)
+    found = selectors.rounds_for(user=user, org=org, year=year)
+    return TemplateResponse(
+        request,
+        "stars/rounds.html",
+        {
+            "org": org,
+            "year": year,
+            "form": form,
+            "page": Paginator(found, PER_PAGE).get_page(request.GET.get("page")),
+            "now": timezone.now(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _may_run(request: HttpRequest, round_: EvaluationRound) -> bool:
+    return ballots.may_run_round(Actor.from_request(request), round_.org, round_.kind)
+
+
+@login_required
+@never_cache
+def round_page(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = selectors.round_for_user(request.user, pk)
+    now = timezone.now()
+    is_open = round_.opens_at <= now < round_.closes_at
+    ratees = selectors.round_ratees(round_)
+    mine = selectors.my_ballots(round_, request.user)
+    own = org_selectors.scope_for(request.user).member_id
+    if round_.kind == RoundKind.SELF:
+        ratees = [r for r in ratees if r.pk == own]
+    elif round_.kind in (RoundKind.PEER, RoundKind.GENERAL):
+        ratees = [r for r in ratees if r.pk != own]  # a rater never scores herself as a peer
+    initial = {
+        f"s-{ratee}-{code}": value
+        for ratee, scores in mine.items()
+        for code, value in scores.items()
+    }
+    may_vote = is_open and round_.kind != RoundKind.PUBLIC and bool(ratees)
+    form = BallotsForm(
+        request.POST or None, ratees=ratees, indicators=round_.indicators, initial=initial
+    )
+    if request.method == "POST":
+        if not may_vote:
+            raise Http404
+        if form.is_valid():
+            try:
+                done = ballots.ballots_submit_many(
+                    actor=Actor.from_request(request), round_=round_, ballots=form.ballots()
+                )
+            except ServiceError as e:
+                form.add_error(None, str(e))
+            else:
+                messages.success(
+                    request,
+                    _("%(n)s ballots saved; you may change them until the round closes.")
+                    % {"n": len(done)},
+                )
+                return redirect("stars:round", round_.pk)
+    results = selectors.round_results(round_, now)
+    names = {r.pk: r.name for r in selectors.round_ratees(round_)}
+    return TemplateResponse(
+        request,
+        "stars/round.html",
+        {
+            "round": round_,
+            "is_open": is_open,
+            "form": form if may_vote else None,
+            "results": [(names.get(r.ratee_id, "?"), r) for r in results or []],
+            "closed": results is not None,
+            "may_run": _may_run(request, round_),
+            "codes_form": CodesForm() if round_.kind == RoundKind.PUBLIC else None,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def round_codes(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue single-use codes and show them once, as printable QR slips."""
+    round_ = selectors.round_for_user(request.user, pk)
+    form = CodesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please check the form."))
+        return redirect("stars:round", round_.pk)
+    try:
+        codes = ballots.codes_issue(
+            actor=Actor.from_request(request), round_=round_, count=form.cleaned_data["count"]
+        )
+    except ServiceError as e:
+        messages.error(request, str(e))
+        return redirect("stars:round", round_.pk)
+    vote = request.build_absolute_uri(reverse("public_stars:vote", args=[round_.pk]))
+    slips = [(code, mark_safe(qr_svg(f"{vote}?code={code}"))) for code in codes]
+    response = TemplateResponse(
+        request, "stars/slips.html", {"round": round_, "slips": slips, "vote": vote}
+    )
+    response["Cache-Control"] = "no-store"  # the codes exist nowhere else
+    return response
+
+
+@login_required
+@never_cache
+def round_paper(request: HttpRequest, pk: int) -> HttpResponse:
+    """The committee types in a household's paper ballot with the code on its slip."""
+    round_ = selectors.round_for_user(request.user, pk)
+    if round_.kind != RoundKind.PUBLIC or not _may_run(request, round_):
+        raise Http404
+    form = BallotsForm(
+        request.POST or None,
+        ratees=selectors.round_ratees(round_),
+        indicators=round_.indicators,
+        with_code=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            ballots.public_ballots_submit(
+                actor=Actor.from_request(request),
+                round_=round_,
+                code=form.cleaned_data["code"],
+                ratings=form.ballots(),
+                paper=True,
+            )
+        except ServiceError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _("The paper ballot was entered."))
+            return redirect("stars:round_paper", round_.pk)
+    return TemplateResponse(
+        request,
+        "stars/vote.html",
+        {"round": round_, "form": form, "paper": True},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+urlpatterns = [
+    path("rounds/", rounds_page, name="rounds"),
+    path("rounds/<int:pk>/", round_page, name="round"),
+    path("rounds/<int:pk>/codes/", round_codes, name="round_codes"),
+    path("rounds/<int:pk>/paper/", round_paper, name="round_paper"),
+]
