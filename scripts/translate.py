@@ -307,6 +307,16 @@ TRANSLATIONS: dict[str, str | list[str]] = {
     "Marked done.": "已办结。",
     "What was done": "办理情况",
     "Mark done": "办结",
+    "Create this year's rounds by the schedule": "按年度安排创建本年评议",
+    (
+        "Peer evaluation around 1 July and at the year-end meeting, public evaluation at year "
+        "end, half-year rounds where the scheme has them, the township's half-year "
+        "assessments: each once."
+    ): (
+        "7月1日前后和年终组织生活会党员互评，年终群众评议，方案按半年评定的半年评议，"
+        "乡镇半年考评：每项只创建一次。"
+    ),
+    "%(n)s rounds created by the schedule.": "已按年度安排创建%(n)s次评议。",
 }
 
 

@@ -679,6 +679,20 @@ def round_create(request: HttpRequest, body: RoundIn) -> tuple[int, dict[str, An
     return 201, _round(made)
 
 
+class ScheduleIn(Schema):
+    org_id: int = Field(ge=1, le=MAX_ID)
+    year: int = Field(ge=2000, le=2100)
+
+
+@router.post("/rounds/schedule", response=responses(list[RoundOut], 400, 403, 404))
+def round_schedule(request: HttpRequest, body: ScheduleIn) -> list[dict[str, Any]]:
+    """Create the year's rounds of an organisation by its scheme's schedule, each once; returns
+    those made now."""
+    org = org_for_user(request.user, body.org_id)
+    made = ballots.rounds_schedule(actor=Actor.from_request(request), org=org, year=body.year)
+    return [_round(r) for r in made]
+
+
 @router.get("/rounds/{round_id}", response=responses(RoundDetailOut, 404))
 def round_detail(request: HttpRequest, round_id: ObjectId) -> dict[str, Any]:
     """A round: whom it rates, my own ballots, and each ratee's average once it has closed."""

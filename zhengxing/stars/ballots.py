@@ -417,3 +417,83 @@ def ballots_submit_many(
         ballot_submit(actor=actor, round_=round_, ratee=ratee, scores=scores)
         for ratee, scores in ballots
     ]
+
+
+# The schedules of the articles: peer evaluation around 1 July and at the year-end organisation-
+# life meeting, public evaluation once at year end, "341" general rounds each half-year, the
+# township's assessment of each village organisation each half-year. (kind, period) → the
+# opening and closing (month, day) of the year.
+SCHEDULE: dict[tuple[str, str], tuple[tuple[int, int], tuple[int, int]]] = {
+    (RoundKind.PEER, "H1"): ((6, 25), (7, 5)),
+    (RoundKind.PEER, "H2"): ((12, 1), (12, 20)),
+    (RoundKind.PUBLIC, "Y"): ((12, 1), (12, 25)),
+    (RoundKind.COMMITTEE, "Y"): ((12, 1), (12, 20)),
+    (RoundKind.SELF, "Y"): ((12, 1), (12, 20)),
+    (RoundKind.GENERAL, "H1"): ((6, 20), (6, 30)),
+    (RoundKind.GENERAL, "H2"): ((12, 10), (12, 25)),
+    (RoundKind.GENERAL, "Y"): ((12, 10), (12, 25)),
+    (RoundKind.ASSESSMENT, "H1"): ((6, 20), (7, 10)),
+    (RoundKind.ASSESSMENT, "H2"): ((12, 1), (12, 20)),
+}
+SCHEDULE_NAMES: dict[str, str] = {
+    RoundKind.PEER: "党员互评",
+    RoundKind.PUBLIC: "群众评议",
+    RoundKind.COMMITTEE: "支委会评议",
+    RoundKind.SELF: "党员自评",
+    RoundKind.GENERAL: "综合评议",
+    RoundKind.ASSESSMENT: "村级党组织考评",
+}
+PERIOD_NAMES = {"Y": "年度", "H1": "上半年", "H2": "下半年"}
+
+
+def scheduled_rounds(scheme: Any, *, township: bool) -> list[tuple[str, str]]:
+    """(kind, period) of the rounds a scheme's components need: a branch's for its members, or
+    a township's assessment of its organisations."""
+    from .compute import EVAL_SOURCES
+
+    if township:
+        return [(RoundKind.ASSESSMENT, "H1"), (RoundKind.ASSESSMENT, "H2")]
+    wanted: list[tuple[str, str]] = []
+    for component in scheme.weights:
+        kind = EVAL_SOURCES.get(component)
+        if kind == RoundKind.PEER:
+            wanted += [(kind, "H1"), (kind, "H2")]
+        elif kind == RoundKind.GENERAL:
+            wanted += [(kind, p) for p in scheme.periods]
+        elif kind is not None:
+            wanted.append((kind, "Y"))
+    return list(dict.fromkeys(wanted))
+
+
+@transaction.atomic
+def rounds_schedule(*, actor: Actor, org: Org, year: int) -> list[EvaluationRound]:
+    """The year's rounds by the schedule of the scheme that applies to `org` (a branch: its
+    members' rounds; a township: its assessments of village organisations), each made once:
+    those already held (same kind and period) are left alone. Returns those made now."""
+    from .plans import scheme_for
+
+    township = org.kind not in MEMBER_HOLDING_KINDS
+    scheme = scheme_for(
+        county_id=org.county_id,
+        year=year,
+        subject=Subject.ORG if township else Subject.MEMBER,
+        path=org.path,
+    )
+    if scheme is None:
+        raise ServiceError(f"{year}年还没有适用于{org.name}的星级方案")
+    held = set(EvaluationRound.objects.filter(org=org, year=year).values_list("kind", "period"))
+    made = []
+    tz = dt.timezone(dt.timedelta(hours=8))
+    for kind, period in scheduled_rounds(scheme, township=township):
+        if (kind, period) in held or (kind, period) not in SCHEDULE:
+            continue
+        (om, od), (cm, cd) = SCHEDULE[(kind, period)]
+        made_now = round_create(
+            actor=actor, org=org, year=year, period=period, kind=kind,
+            name=f"{year}年{PERIOD_NAMES.get(period, period)}{SCHEDULE_NAMES[kind]}",
+            indicators=[{"code": "T", "name": "综合评价", "max": "100"}],
+            opens_at=dt.datetime(year, om, od, 8, tzinfo=tz),
+            closes_at=dt.datetime(year, cm, cd, 18, tzinfo=tz),
+        )  # fmt: skip
+        made.append(made_now)
+    return made

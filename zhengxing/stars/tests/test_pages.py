@@ -96,6 +96,7 @@ def test_the_stars_part_of_the_schema_describes_every_response(db: None) -> None
         "/api/v1/stars/schemes": {"get", "post"},
         "/api/v1/stars/rounds": {"get", "post"},
         "/api/v1/stars/rounds/{round_id}": {"get"},
+        "/api/v1/stars/rounds/schedule": {"post"},
         "/api/v1/stars/rounds/{round_id}/ballots": {"post"},
         "/api/v1/stars/rounds/{round_id}/codes": {"post"},
         "/api/v1/stars/rounds/{round_id}/paper": {"post"},

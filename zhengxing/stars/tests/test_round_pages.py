@@ -95,3 +95,31 @@ def test_households_vote_with_printed_codes_once_and_paper_ballots_are_typed_in(
     assert typed.status_code == 302
     assert Ballot.objects.filter(round=round_, paper=True).count() == 2
     assert signed_in(cast.erin).get(paper).status_code == 404  # a member types no paper ballots
+
+
+def test_the_schedule_makes_the_years_rounds_once(cast: Cast) -> None:
+    import json
+
+    from zhengxing.stars.services import scheme_from_preset
+    from zhengxing.testing import SYSTEM
+
+    for preset in ("bayannur-532", "bayannur-532-org"):
+        scheme_from_preset(actor=SYSTEM, county=cast.county, owner=None, year=2027, preset=preset)
+    carol = signed_in(cast.carol)
+    schedule = reverse("stars:rounds_schedule") + "?year=2027"
+    assert carol.post(schedule, {"org": cast.branch_a1.pk}).status_code == 302
+    made = set(EvaluationRound.objects.values_list("kind", "period", "opens_at__month"))
+    assert made == {("peer", "H1", 6), ("peer", "H2", 12), ("public", "Y", 12)}
+    carol.post(schedule, {"org": cast.branch_a1.pk})  # again: nothing more
+    assert EvaluationRound.objects.count() == 3
+    township = signed_in(cast.bob).post(
+        "/api/v1/stars/rounds/schedule",
+        json.dumps({"org_id": cast.town_a.pk, "year": 2027}),
+        content_type="application/json",
+    )
+    assert [(r["kind"], r["period"]) for r in township.json()] == [
+        ("assessment", "H1"),
+        ("assessment", "H2"),
+    ]
+    refused = carol.post(schedule + "&year=2028", {"org": cast.branch_a1.pk}, follow=True)
+    assert "还没有适用于" in refused.content.decode()

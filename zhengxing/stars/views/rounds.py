@@ -71,6 +71,21 @@ def rounds_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+@require_POST
+def rounds_schedule(request: HttpRequest) -> HttpResponse:
+    """Create the year's rounds of the organisation by its scheme's schedule (once each)."""
+    org = org_or_default(user=request.user, raw=request.POST.get("org", ""))
+    year = _year(request)
+    try:
+        made = ballots.rounds_schedule(actor=Actor.from_request(request), org=org, year=year)
+    except ServiceError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("%(n)s rounds created by the schedule.") % {"n": len(made)})
+    return redirect(f"{reverse('stars:rounds')}?org={org.pk}&year={year}")
+
+
 def _may_run(request: HttpRequest, round_: EvaluationRound) -> bool:
     return ballots.may_run_round(Actor.from_request(request), round_.org, round_.kind)
 
@@ -194,6 +209,7 @@ def round_paper(request: HttpRequest, pk: int) -> HttpResponse:
 
 urlpatterns = [
     path("rounds/", rounds_page, name="rounds"),
+    path("rounds/schedule/", rounds_schedule, name="rounds_schedule"),
     path("rounds/<int:pk>/", round_page, name="round"),
     path("rounds/<int:pk>/codes/", round_codes, name="round_codes"),
     path("rounds/<int:pk>/paper/", round_paper, name="round_paper"),
