@@ -15,6 +15,9 @@ Errors, everywhere, are `{"detail": message}`:
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import HttpError
+from ninja.parser import Parser
+from ninja.types import DictStrAny
 
 from zhengxing.ledger.api import router as ledger_router
 from zhengxing.ledger.api_reports import router as ledger_reports_router
@@ -25,17 +28,40 @@ from zhengxing.orgs.roster import RowInvalid
 from zhengxing.orgs.services import ServiceError
 from zhengxing.stars.api import router as stars_router
 
+
+class ObjectParser(Parser):
+    """Every body of this API is a JSON object: anything else (a list, a number) is refused as
+    not matching the schema, instead of being read as an object with no fields."""
+
+    def parse_body(self, request: HttpRequest) -> DictStrAny:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("a JSON object expected")
+        return data
+
+
 api = NinjaAPI(
     title="争星 Zhengxing API",
     version="1",
     urls_namespace="api-1",
     auth=api_auth,
+    parser=ObjectParser(),
 )
 api.add_router("/auth", auth_router)
 api.add_router("/", orgs_router)
 api.add_router("/points", ledger_router)
 api.add_router("/points", ledger_reports_router)
 api.add_router("/stars", stars_router)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja's errors as they are, except a body that is not a JSON object: that is a request
+    not matching the schema like any other, so a 422 in the same shape."""
+    if exc.status_code == 400 and isinstance(exc.__cause__, Exception):
+        error = {"loc": ["body"], "msg": "请求内容应为JSON对象", "type": "json_invalid"}
+        return api.create_response(request, {"detail": [error]}, status=422)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(ServiceError)

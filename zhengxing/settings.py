@@ -161,7 +161,7 @@ AXES_FAILURE_LIMIT = envint("ZHENGXING_LOGIN_FAILURES", "5")
 AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("ZHENGXING_LOCKOUT_MINUTES", "15"))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "web/locked.html"
+AXES_LOCKOUT_CALLABLE = "zhengxing.web.security.lockout_response"  # JSON under /api/
 AXES_VERBOSE = False
 # Idle sessions end after 30 minutes (IdleTimeoutMiddleware); the session itself expires with
 # the same idle time, and when the browser closes.

@@ -75,9 +75,13 @@ class TokenOut(Schema):
 
 
 @auth_router.post(
-    "/token", auth=None, response={200: TokenOut, 401: Error, 422: ValidationErrorOut}
+    "/token",
+    auth=None,
+    response={200: TokenOut, 401: Error, 422: ValidationErrorOut, 429: Error},
 )
 def issue_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
+    """A bearer token for scripts. Five failures for an account or an address lock both out
+    for 15 minutes (429, with Retry-After)."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
         raise HttpError(401, "用户名或密码错误")

@@ -226,3 +226,24 @@ def reauth(request: HttpRequest) -> HttpResponse:
     return render(
         request, "web/reauth.html", {"form": form, "with_code": with_code, "next": _next(request)}
     )
+
+
+def lockout_response(
+    request: HttpRequest, original_response: Any = None, credentials: Any = None
+) -> HttpResponse:
+    """Too many failed logins (django-axes): a JSON error for the API, the page for a browser;
+    429 either way, with when to try again."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {"detail": f"登录失败次数过多，请{minutes}分钟后再试"}, status=429
+        )
+    else:
+        response = render(
+            request,
+            "web/locked.html",
+            {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes},
+            status=429,
+        )
+    response["Retry-After"] = str(minutes * 60)
+    return response

@@ -5,6 +5,7 @@ gets a new session id and logout ends it; logins, logouts and failures are audit
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 
 import pytest
@@ -99,3 +100,26 @@ def test_passwords_must_be_long_and_mixed(password: str, ok: bool, db: None) -> 
         assert not ok
     else:
         assert ok
+
+
+def test_a_locked_out_script_gets_json_it_can_read(db: None) -> None:
+
+    from zhengxing.testing import build_cast
+
+    build_cast()
+    client = Client()
+    for _ in range(5):
+        client.post(
+            "/api/v1/auth/token",
+            json.dumps({"username": "carol", "password": "wrong-password"}),
+            content_type="application/json",
+            REMOTE_ADDR="10.0.7.7",
+        )
+    locked = client.post(
+        "/api/v1/auth/token",
+        json.dumps({"username": "carol", "password": PASSWORD}),
+        content_type="application/json",
+        REMOTE_ADDR="10.0.7.7",
+    )
+    assert locked.status_code == 429 and locked["Retry-After"] == "900"
+    assert "15分钟后再试" in locked.json()["detail"]
