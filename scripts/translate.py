@@ -317,6 +317,16 @@ TRANSLATIONS: dict[str, str | list[str]] = {
         "乡镇半年考评：每项只创建一次。"
     ),
     "%(n)s rounds created by the schedule.": "已按年度安排创建%(n)s次评议。",
+    "Audit log": "审计日志",
+    "Action": "操作",
+    "Object": "对象",
+    "What": "内容",
+    "before / after": "修改前 / 修改后",
+    "No events match.": "没有符合条件的记录。",
+    "Object type": "对象类型",
+    "Object id": "对象编号",
+    "Text": "内容包含",
+    "To": "至",
 }
 
 

@@ -1,4 +1,23 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.conf import settings
+from django.core import checks
+
+AUDIT_MINIMUM_DAYS = 183  # six months (GB/T 22239-2019 level 3)
+
+
+def retention_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    days = settings.ZHENGXING_AUDIT_RETENTION_DAYS
+    if days < AUDIT_MINIMUM_DAYS:
+        return [
+            checks.Error(
+                f"ZHENGXING_AUDIT_RETENTION_DAYS is {days}: the audit log must be kept at least "
+                f"{AUDIT_MINIMUM_DAYS} days (six months)",
+                id="zhengxing.E001",
+            )
+        ]
+    return []
 
 
 class AuditConfig(AppConfig):
@@ -7,3 +26,5 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401 - connects the login receivers
+
+        checks.register(retention_check)

@@ -32,6 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "everything": scope.everything,
         "manages": manages,
         "manages_tree": scope.everything or bool(roles & ROLE_MANAGES_TREE),
+        "audits": scope.everything or Role.COUNTY in roles,
         "may_export": scope.everything or bool(roles & ROLE_REVEALS_PII),
         "own_member_id": scope.member_id,
         "org_count": selectors.orgs_visible_to(user).count() if manages else None,
