@@ -63,6 +63,10 @@ def member_data(branch_code: str, **overrides: Any) -> MemberData:
         "mobile_reason": "",
     }
     values.update(overrides)
+    if "birth_date" in overrides and "joined_on" not in overrides:
+        # dates that follow the birth date given, whatever the sequence has reached
+        year = overrides["birth_date"].year
+        values.update(joined_on=dt.date(year + 25, 7, 1), full_on=dt.date(year + 26, 7, 1))
     return MemberData(**values)
 
 

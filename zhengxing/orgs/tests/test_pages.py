@@ -323,8 +323,11 @@ def test_registering_a_member_through_the_form(cast: Cast) -> None:
 
 
 def test_registering_the_same_id_number_twice_shows_the_service_message(cast: Cast) -> None:
-    values = form_values(member_data("A1B", id_card=cast.member_a1.id_card), cast.branch_a1)
-    values.update(birth_date=cast.member_a1.birth_date.isoformat(), gender=cast.member_a1.gender)
+    values = form_values(
+        member_data("A1B", id_card=cast.member_a1.id_card, birth_date=cast.member_a1.birth_date),
+        cast.branch_a1,
+    )
+    values.update(gender=cast.member_a1.gender)
     response = signed_in(cast.carol).post(reverse("orgs:member_new"), values)
     assert "该公民身份号码已在本旗县区登记" in response.content.decode()
 
