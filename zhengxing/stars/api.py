@@ -213,12 +213,7 @@ class DoneIn(Schema):
 @router.post("/tasks/{task_id}/done", response=responses(TaskOut, 400, 403, 404))
 def task_done(request: HttpRequest, task_id: ObjectId, body: DoneIn) -> dict[str, Any]:
     """Mark a follow-up task done, with what was done."""
-    org = default_org_for(user=request.user)
-    if org is None:
-        raise Http404
-    task = selectors.consequences_for(user=request.user, org=org).filter(pk=task_id).first()
-    if task is None:
-        raise Http404
+    task = selectors.consequence_for_user(user=request.user, pk=task_id)
     done = services.consequence_done(
         actor=Actor.from_request(request), consequence=task, note=body.note
     )

@@ -191,6 +191,14 @@ def criteria_of(*, subject: Member | Org, year: int) -> dict[str, bool]:
     )
 
 
+def consequence_for_user(*, user: Any, pk: int) -> Consequence:
+    """A follow-up task of an organisation the user sees; otherwise a 404."""
+    task = Consequence.objects.select_related("owner_org", "rating").filter(pk=pk).first()
+    if task is None or not scope_for(user).can_see_org(task.owner_org):
+        raise Http404
+    return task
+
+
 # --- public: what is posted needs no login and shows names only -----------------------------
 
 

@@ -164,12 +164,7 @@ def todos(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def todo_done(request: HttpRequest, pk: int) -> HttpResponse:
-    org = default_org_for(user=request.user)
-    if org is None:
-        raise Http404
-    task = selectors.consequences_for(user=request.user, org=org).filter(pk=pk).first()
-    if task is None:
-        raise Http404
+    task = selectors.consequence_for_user(user=request.user, pk=pk)
     try:
         services.consequence_done(
             actor=Actor.from_request(request), consequence=task, note=request.POST.get("note", "")
