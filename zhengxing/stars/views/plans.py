@@ -105,7 +105,9 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
             "duty": [names.get(c, c) for c in plan.duty_stars] if plan else [],
             "own": [names.get(c, c) for c in plan.self_stars] if plan else [],
             "form": form if may_edit else None,
-            "review": review if may_review and plan and plan.status == "submitted" else None,
+            "review": review
+            if may_review and plan and plan.status == PlanStatus.SUBMITTED
+            else None,
             "may_submit": scope.can_manage_org(org) and plan is not None and editable,
             "choices": selectors.choices_public(plan=plan) if plan else [],
         },
