@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 import schemathesis
 from django.conf import settings as django_settings
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -41,6 +43,18 @@ def _report() -> Iterator[None]:
     if SENT:
         out = Path(django_settings.VAR_DIR) / "fuzz.json"
         out.write_text(json.dumps({"requests": SENT.total(), "by_status": dict(SENT)}))
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    """Requests go through the WSGI handler, which closes the database connection after each
+    one (as a server should); the test's transaction lives on that connection, so keep it open
+    for the test, as Django's own test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
