@@ -7,7 +7,8 @@ Errors, everywhere, are `{"detail": message}`:
   400  the rules refuse the request (ServiceError), or a member's fields are invalid
        (RowInvalid: `errors` then lists each `{field, message}`)
   401  no valid token or session
-  403  the object is visible but the role may not do this (PermissionDenied), or CSRF failed
+  403  the object is visible but the role may not do this (PermissionDenied), or CSRF failed,
+       or a sensitive action needs the password again (POST /api/v1/auth/reauth)
   404  the object does not exist or lies outside the user's scope: the two look the same
   422  the request does not match the schema (ninja's own body: `detail` is a list)
 """

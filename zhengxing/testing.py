@@ -146,3 +146,18 @@ def build_cast() -> Cast:
         member_a1=add_member(county, "A1B", name="王甲"),
         member_b1=add_member(county, "B1B", name="赵乙"),
     )
+
+
+def api_token(username: str, password: str = PASSWORD) -> str:
+    """A bearer token from POST /api/v1/auth/token, as a script gets one."""
+    from django.test import Client
+
+    body = {"username": username, "password": password}
+    response = Client().post("/api/v1/auth/token", body, content_type="application/json")
+    assert response.status_code == 200, response.content
+    return str(response.json()["token"])
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The headers of a request with the token (the test client's `headers=`)."""
+    return {"Authorization": f"Bearer {token}"}

@@ -29,6 +29,7 @@ from zhengxing.audit.services import Actor
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.schemas import MAX_ID, LimitOffset, responses
 from zhengxing.orgs.selectors import member_for_user, members_visible_to, org_for_user, scope_for
+from zhengxing.web.security import require_recent_api
 
 from . import selectors, services
 from .models import Claim, LedgerEntry, Objection, Posting, QuarterClose, RuleCatalogue, RuleItem
@@ -594,8 +595,10 @@ def base_points_record(
 def quarter_sign_off(
     request: HttpRequest, branch_id: ObjectId, year: YearPath, quarter: QuarterPath
 ) -> tuple[int, QuarterClose]:
-    """The branch secretary signs the quarter (书记签字确认): only the secretary may."""
+    """The branch secretary signs the quarter (书记签字确认): only the secretary may, with the
+    password entered in the last few minutes (POST /api/v1/auth/reauth)."""
     branch = org_for_user(request.user, branch_id)
+    require_recent_api(request)
     close = services.quarter_sign_off(
         actor=Actor.from_request(request), branch=branch, quarter=Quarter(year, quarter)
     )

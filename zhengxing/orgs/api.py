@@ -22,7 +22,13 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from zhengxing.audit.services import Actor
-from zhengxing.web.security import matching_device, needs_second_factor
+from zhengxing.web.security import (
+    mark_recent_api,
+    matching_device,
+    needs_second_factor,
+    reconfirm,
+    require_recent_api,
+)
 
 from . import roster, selectors, services
 from .models import Member, Org
@@ -91,6 +97,23 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
         if matching_device(user, payload.otp.strip()) is None:
             raise HttpError(401, "请提供正确的动态验证码")
     return TokenOut(token=token_issue(actor=Actor.from_request(request), user=user))
+
+
+class ReauthIn(Schema):
+    password: str = Field(min_length=1, max_length=1024)
+    otp: str = Field("", max_length=8, description="The authenticator app's six digits, if any")
+
+
+@auth_router.post("/reauth", response={204: None, 401: Error, 422: ValidationErrorOut, 429: Error})
+def reauth(request: HttpRequest, payload: ReauthIn) -> tuple[int, None]:
+    """Confirm it is still you before a sensitive action (seeing a full ID number, signing a
+    quarter off, finalising ratings): the password, and the code when you have an app. The
+    token (or session) may then do them for settings.ZHENGXING_REAUTH_MINUTES minutes; a new
+    token counts as confirmed when issued. Failures count towards the lockout."""
+    if not reconfirm(request, payload.password, payload.otp):
+        raise HttpError(401, "密码或动态验证码错误")
+    mark_recent_api(request)
+    return 204, None
 
 
 # --- who I am -----------------------------------------------------------------------------
@@ -235,7 +258,9 @@ def member_status(request: HttpRequest, member_id: ObjectId, payload: StatusIn) 
 def member_reveal(
     request: HttpRequest, member_id: ObjectId, response: HttpResponse
 ) -> dict[str, str]:
-    """The full ID number and phone, for an entitled role; every reveal is in the audit log."""
+    """The full ID number and phone, for an entitled role, with the password entered in the last
+    few minutes (POST /api/v1/auth/reauth); every reveal is in the audit log."""
     member = selectors.member_for_user(request.user, member_id)
+    require_recent_api(request)
     response["Cache-Control"] = "no-store"
     return services.member_reveal(actor=Actor.from_request(request), member=member)

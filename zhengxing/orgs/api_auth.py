@@ -23,6 +23,7 @@ class TokenAuth(HttpBearer):
         if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 300:
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
+        request.api_token = row  # type: ignore[attr-defined]  # for `recent_auth_api`
         return row.user
 
 

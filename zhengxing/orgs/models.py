@@ -252,6 +252,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # when the password (and code) were last entered for this token: at its issue, and at each
+    # POST /api/v1/auth/reauth; sensitive actions need it recent (settings.ZHENGXING_REAUTH_MINUTES)
+    reauthed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"token {self.pk} of {self.user_id}"

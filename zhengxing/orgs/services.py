@@ -497,6 +497,7 @@ def token_issue(*, actor: Actor, user: User) -> str:
         key_hash=token_hash(token),
         created_at=actor.now,
         expires_at=actor.now + TOKEN_LIFETIME,
+        reauthed_at=actor.now,
     )
     audit_record(
         actor=actor,

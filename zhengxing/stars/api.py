@@ -23,6 +23,7 @@ from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.schemas import MAX_ID, OrgRef, responses
 from zhengxing.orgs.selectors import member_for_user, org_for_user, own_member, own_member_id
 from zhengxing.orgs.services import ServiceError
+from zhengxing.web.security import require_recent_api
 
 from . import ballots, plans, selectors, services
 from .compute import PERIOD_QUARTERS
@@ -317,6 +318,29 @@ def plan_review(
         actor=Actor.from_request(request), plan=plan, approve=body.approve, reason=body.reason
     )
     return _plan(request, done)
+
+
+class FinaliseIn(Schema):
+    year: int = Field(ge=2000, le=2100)
+    period: str = Field("Y", pattern="^(Y|H1|H2|Q1|Q2|Q3|Q4)$")
+
+
+class FinaliseOut(Schema):
+    ratings: int = Field(description="Ratings finalised now")
+    consequences: int = Field(description="Follow-up tasks created")
+
+
+@router.post("/orgs/{org_id}/finalise", response=responses(FinaliseOut, 400, 403, 404))
+def finalise(request: HttpRequest, org_id: ObjectId, body: FinaliseIn) -> dict[str, int]:
+    """The township (or county) finalises the ratings of its subtree for the year or period:
+    they are posted publicly, kept from any recompute, and each tier's consequences become
+    to-dos. Needs the password entered in the last few minutes (POST /api/v1/auth/reauth)."""
+    org = org_for_user(request.user, org_id)
+    require_recent_api(request)
+    done = services.ratings_finalise(
+        actor=Actor.from_request(request), org=org, year=body.year, period=body.period
+    )
+    return {"ratings": done.ratings, "consequences": done.consequences}
 
 
 class ChoiceIn(Schema):

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -20,10 +21,12 @@ import segno
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,6 +34,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from ninja.errors import HttpError
 
 from zhengxing.audit.services import Actor, audit_record
 from zhengxing.orgs.selectors import scope_for
@@ -193,6 +197,49 @@ def recent_auth(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return wrapped
 
 
+def reconfirm(request: HttpRequest, password: str, code: str) -> bool:
+    """Whether the signed-in user's password (and, with an app, its code) are right; audited.
+    The password goes through `authenticate`, so failures count towards the lockout like a
+    login's (five lock the account and the address out)."""
+    user = request.user
+    username = user.get_username()
+    ok = authenticate(request, username=username, password=password) is not None
+    if ok and user_has_device(user):
+        ok = matching_device(user, code.strip()) is not None
+    if ok:
+        _audit(request, "auth.reauth", f"{username}再次验证身份")
+    else:
+        _audit(request, "auth.reauth_failed", f"{username}再次验证身份失败")
+    return ok
+
+
+REAUTH_NEEDED = "该操作需要重新验证身份：请先调用 POST /api/v1/auth/reauth 提供密码（及动态验证码）"
+
+
+def require_recent_api(request: HttpRequest) -> None:
+    """The API's `recent_auth`, for sensitive actions: a bearer token whose password was entered
+    (at its issue, or at POST /api/v1/auth/reauth) in the last few minutes, or a session that
+    passed the same check; else 403 (audited as a refused access)."""
+    token = getattr(request, "api_token", None)
+    if token is None:
+        ok = is_recent(request)
+    else:
+        window = dt.timedelta(minutes=settings.ZHENGXING_REAUTH_MINUTES)
+        ok = token.reauthed_at is not None and timezone.now() - token.reauthed_at <= window
+    if not ok:
+        raise HttpError(403, REAUTH_NEEDED)
+
+
+def mark_recent_api(request: HttpRequest) -> None:
+    """After `reconfirm` through the API: this token (or this session) is recent again."""
+    token = getattr(request, "api_token", None)
+    if token is None:
+        _mark_recent(request)
+        return
+    token.reauthed_at = timezone.now()
+    token.save(update_fields=["reauthed_at"])
+
+
 def _referer(request: HttpRequest) -> str:
     referer = request.META.get("HTTP_REFERER", "")
     if referer and url_has_allowed_host_and_scheme(
@@ -214,14 +261,9 @@ def reauth(request: HttpRequest) -> HttpResponse:
     with_code = user_has_device(user)
     form = ReauthForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ok = user.check_password(form.cleaned_data["password"])  # type: ignore[union-attr]
-        if ok and with_code:
-            ok = matching_device(user, form.cleaned_data["code"].strip()) is not None
-        if ok:
+        if reconfirm(request, form.cleaned_data["password"], form.cleaned_data["code"]):
             _mark_recent(request)
-            _audit(request, "auth.reauth", f"{user.get_username()}再次验证身份")
             return redirect(_next(request))
-        _audit(request, "auth.reauth_failed", f"{user.get_username()}再次验证身份失败")
         form.add_error(None, _("The password or the code is not right."))
     return render(
         request, "web/reauth.html", {"form": form, "with_code": with_code, "next": _next(request)}
