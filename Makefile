@@ -7,7 +7,7 @@ UV := $(PYTHON) -m uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run serve test test-sqlite test-postgres lint bench bench-postgres system-deps clean
+.PHONY: install run serve test test-sqlite test-postgres lint bench bench-postgres load system-deps clean
 
 install: $(VENV)/.installed
 
@@ -45,6 +45,10 @@ bench: install
 
 bench-postgres: install
 	PG_EXTRA_OPTS="-c shared_buffers=2GB -c max_wal_size=16GB -c maintenance_work_mem=1GB" scripts/with-postgres sh -c 'ZHENGXING_BENCH_POSTGRES="$$DATABASE_URL" $(BIN)/python bench/run.py $(BENCH)'
+
+# 200 users browsing, claiming and reviewing for 5 minutes on a 100,000-member county (bench/load.py)
+load: install
+	PG_EXTRA_OPTS="-c fsync=on -c synchronous_commit=on -c full_page_writes=on -c shared_buffers=1GB" scripts/with-postgres $(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) var/test* var/bench
