@@ -66,7 +66,7 @@ class Person(HttpUser):
         return self.client.post(
             url, json=body, name=name,
             headers={"X-CSRFToken": self.client.cookies.get("csrftoken", ""),
-                     "Referer": self.host + "/"},
+                     "Referer": f"{self.host}/"},
         )  # fmt: skip
 
 
