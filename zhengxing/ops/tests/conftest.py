@@ -1,0 +1,72 @@
+"""Scratch databases for the tests that run the commands in processes of their own (kills,
+multi-process races): a SQLite file, or a fresh PostgreSQL database in the PostgreSQL pass."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture
+def scratch(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """The environment of a database of its own for the subprocesses."""
+    env = dict(os.environ)
+    server = os.environ.get("DATABASE_URL", "")
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        name = f"zx_scratch_{uuid.uuid4().hex[:8]}"
+        base = server.rsplit("/", 1)[0]
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        env["DATABASE_URL"] = f"{base}/{name}"
+        yield env
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'kill.sqlite3'}"
+        yield env
+
+
+def zx(
+    env: dict[str, str], *args: str, check: bool = True, module: str = "zhengxing"
+) -> subprocess.CompletedProcess[str]:
+    """A `zhengxing` command (or another module's `python -m`) on the scratch database."""
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        env=env, cwd=ROOT, capture_output=True, text=True, check=check, timeout=600,
+    )  # fmt: skip
+
+
+def query(env: dict[str, str], sql: str) -> list[tuple[Any, ...]]:
+    url = env["DATABASE_URL"]
+    if url.startswith("sqlite"):
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
+            return db.execute(sql).fetchall()
+    import psycopg
+
+    with psycopg.connect(url) as db:
+        return db.execute(sql).fetchall()  # type: ignore[arg-type]
+
+
+def sql(env: dict[str, str], statement: str) -> None:
+    url = env["DATABASE_URL"]
+    if url.startswith("sqlite"):
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
+            db.execute(statement)
+        return
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute(statement)  # type: ignore[arg-type]
