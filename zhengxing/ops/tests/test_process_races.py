@@ -10,6 +10,8 @@ wall-clock moment, on a database of their own (PostgreSQL in its pass, a SQLite 
 3. Three taps on "sign the quarter off" while two committee members record deductions in it:
    one sign-off, and its totals and chain anchor are exactly the entries before it; a
    deduction after it is refused, none is lost or counted twice.
+4. A backup taken while another process records and approves: it restores to one moment of
+   that work, whole, and verifies.
 
 The races run and anomalies found are printed (`pytest -s`) for the closing note."""
 
@@ -19,6 +21,7 @@ import json
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -45,6 +48,13 @@ def together(env: dict[str, str], *jobs: tuple[str, int]) -> list[dict[str, Any]
         reports.append(json.loads(out.strip().splitlines()[-1]))
     RACES.append(f"{len(jobs)} × {', '.join(sorted({job for job, _ in jobs}))}")
     return reports
+
+
+def wait_for(condition: Any, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "waited too long"
+        time.sleep(0.2)
 
 
 def one(env: dict[str, str], sql: str) -> Any:
@@ -110,3 +120,41 @@ def test_processes_racing_to_submit_review_and_sign_off_lose_and_duplicate_nothi
 def _report() -> Any:
     yield
     print(f"\nprocess races: {len(RACES)} ({'; '.join(RACES)}), anomalies: 0")
+
+
+def test_a_backup_taken_while_the_committee_works_restores_whole(
+    scratch: dict[str, str], tmp_path: Path
+) -> None:
+    """`zhengxing backup` while another process appends to the ledger (SQLite's online backup,
+    or pg_dump's snapshot): the restored database is one moment of it — every approved claim
+    with its entry, the chain unbroken up to its head — and it verifies."""
+    zx(scratch, "migrate", "-v0")
+    together(scratch, ("setup", 0))
+    stop = tmp_path / "stop"
+    writer = subprocess.Popen(
+        [sys.executable, "-m", "zhengxing.ops.tests.workers", "write-loop", str(time.time()),
+         "300"],
+        env={**scratch, "WORKER_STOP": str(stop)}, cwd=ROOT,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    entries = "SELECT COUNT(*) FROM ledger_ledgerentry"
+    try:
+        wait_for(lambda: one(scratch, entries) >= 30)  # the committee is at work
+        target = tmp_path / "serving.backup"
+        zx(scratch, "backup", str(target))
+        then = one(scratch, entries)
+        wait_for(lambda: one(scratch, entries) > then)  # and goes on after the backup
+    finally:
+        stop.touch()
+        _, err = writer.communicate(timeout=120)
+    assert writer.returncode == 0, err
+    RACES.append("1 × write-loop, backup")
+    entries_then = one(scratch, entries)
+    restored = zx(scratch, "restore", str(target), "--yes")
+    assert "积分台账校验通过" in restored.stdout
+    restored_entries = one(scratch, entries)
+    assert 30 <= restored_entries < entries_then  # a moment in the middle
+    approved = one(scratch, "SELECT COUNT(*) FROM ledger_claim WHERE status = 'approved'")
+    assert approved == restored_entries  # every approval with its entry (a recorded claim waits)
+    head = one(scratch, "SELECT MAX(seq) FROM ledger_branchchainhead")
+    assert head == restored_entries == one(scratch, "SELECT MAX(seq) FROM ledger_ledgerentry")

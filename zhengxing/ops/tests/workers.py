@@ -12,6 +12,9 @@ JSON line. Everyone acts on 30 June 2026 (Q2), as the ledger's tests do.
   at a time or five at once, approving, adjusting or rejecting, until none is pending (a batch
   refused because another reviewer decided one of its claims is listed again);
 - sign-off: carol signs Q2 off; deduct: cathy records deductions for Q2 meanwhile;
+- write-loop: until the file WORKER_STOP exists (or SEED seconds), cathy records an activity
+  for three members and carol approves it, again and again (each approval a chain append: the
+  work a backup is taken during);
 - sign-off-all (for the kill tests, on a synthetic county): every branch signs the current
   quarter off, one after another, skipping those signed already."""
 
@@ -45,6 +48,7 @@ def main(job: str, at: float, seed: int) -> dict[str, Any]:
     from zhengxing.ledger.services import (
         ServiceError,
         catalogue_from_preset,
+        claim_record_many,
         claim_review,
         claim_review_many,
         claim_submit,
@@ -144,6 +148,21 @@ def main(job: str, at: float, seed: int) -> dict[str, Any]:
                     )
                 )
         done["errors"] = sorted(set(done["errors"]))
+    elif job == "write-loop":  # the committee at work while a backup is taken
+
+        def record_and_approve() -> Any:
+            recorded = claim_record_many(
+                actor=as_("cathy"), branch=branch, item=items["SMX-G02"],
+                members=rng.sample(members, 3), occurred_on=dt.date(2026, 6, 1),
+                place="村道", description="清雪", idempotency_key=f"w{rng.random()}",
+            )  # fmt: skip
+            return claim_review_many(
+                actor=as_("carol"), branch=branch, claims=recorded, decision="approve"
+            )
+
+        stop = os.environ["WORKER_STOP"]  # a file: the test creates it when it has seen enough
+        while not os.path.exists(stop) and time.time() < at + seed:
+            attempt(record_and_approve)
     elif job == "sign-off":
         attempt(
             lambda: quarter_sign_off(actor=as_("carol"), branch=branch, quarter=Quarter(2026, 2))

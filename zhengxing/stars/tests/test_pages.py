@@ -87,6 +87,7 @@ def test_the_stars_part_of_the_schema_describes_every_response(db: None) -> None
         "/api/v1/stars/orgs/{org_id}/plan": {"get", "put"},
         "/api/v1/stars/orgs/{org_id}/plan/submit": {"post"},
         "/api/v1/stars/orgs/{org_id}/plan/review": {"post"},
+        "/api/v1/stars/orgs/{org_id}/finalise": {"post"},
         "/api/v1/stars/me/choices": {"get", "put"},
         "/api/v1/stars/orgs/{org_id}/criteria": {"get", "put"},
         "/api/v1/stars/members/{member_id}/criteria": {"get", "put"},
