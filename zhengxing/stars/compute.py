@@ -241,6 +241,14 @@ WHERE stars_rating.finalised_at IS NULL AND ({changed})
 """
 
 
+def _in_key_order() -> str:
+    """On PostgreSQL, the rows in the order of the ratings' unique index (county, year and period
+    are constants): each index then grows at its right edge instead of taking a county's ratings
+    in hash order, all over. About a fifth of the recompute at 200,000 members, for a sort of
+    them; the rows written are the same. (SQLite's run is within its target without it.)"""
+    return " ORDER BY f.subject_id" if connection.vendor == "postgresql" else ""
+
+
 def _sql(
     plan: ComputePlan, *, period: str, previous: str | None, reach: Reach = EVERYWHERE
 ) -> tuple[str, list[Any]]:
@@ -343,16 +351,25 @@ SELECT %s, %s, %s, %s, %s, {subject_member}, {subject_org}, f.branch_id,
     f.{RoundKind.SELF}10 / 10.0, f.{RoundKind.SELF}_n,
     0, f.score10 / 10.0, f.stars, f.red_stars, {flags}, f.tier, %s
 FROM f {join_previous}
-WHERE 1 = 1
+WHERE 1 = 1{_in_key_order()}
 {_upsert_tail(key)}"""
     return sql, reach_params
 
 
 def _batch_memory(cursor: Any) -> None:
     """A county's recompute aggregates millions of rows in one statement: on PostgreSQL it may
-    hash them in memory rather than spill to disk (for this transaction only)."""
+    hash them in memory rather than spill to disk (for this transaction only).
+
+    Better still, it need not hash at all: the covering indexes `quarter_points_county_cover`
+    and `tally_member_cover` give the points and the tallies member by member, in the members'
+    order, so each aggregates as it streams and merge-joins the roll, and the rows come out
+    in the order they are written (`_in_key_order`). The planner prices the hashing lower, yet
+    it takes about a third longer (1.2-1.7 s against 2.3-2.6 s for the SELECT at 200,000
+    members): no hash aggregates or joins here (for this transaction only)."""
     if connection.vendor == "postgresql":
         cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute("SET LOCAL enable_hashagg = off")
+        cursor.execute("SET LOCAL enable_hashjoin = off")
 
 
 def recompute_subject(

@@ -312,19 +312,43 @@ class Rating(models.Model):
     finalised by the township, then posted."""
 
     # county and branch lookups go through the constraints' and `rating_branch`'s indexes: no
-    # index of their own to keep up on every write of a county's ratings
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", db_index=False)
-    scheme = models.ForeignKey(StarScheme, on_delete=models.PROTECT, related_name="ratings")
+    # index of their own to keep up on every write of a county's ratings.
+    # Ratings are derived: the recompute rewrites a county's year from the roll, the ledger and
+    # the ballots, taking member, branch, county and scheme from the rows it reads, so they
+    # refer to existing rows by construction. No database foreign keys (db_constraint=False): on
+    # PostgreSQL each would be a deferred trigger per written row, checked at COMMIT with a
+    # `SELECT … FOR KEY SHARE` of the member, branch, county and scheme: five checks per rating,
+    # about 40% of a county's recompute (4 of 10 s at 200,000 members). PROTECT still holds in
+    # the ORM, which is how members, organisations and schemes are deleted, if ever.
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
+    scheme = models.ForeignKey(
+        StarScheme, on_delete=models.PROTECT, related_name="ratings", db_constraint=False
+    )
     year = models.PositiveSmallIntegerField()
     period = models.CharField(max_length=4)
     subject = models.CharField(max_length=8, choices=Subject.choices)
     member = models.ForeignKey(
-        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="ratings"
+        Member,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ratings",
+        db_constraint=False,
     )
     org = models.ForeignKey(
-        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="ratings"
+        Org,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ratings",
+        db_index=False,  # `rating_org`, without the members' ratings
+        db_constraint=False,
     )
-    branch = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+", db_index=False)
+    branch = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
+    )
     # the components (0-100, one decimal) and their sources
     points = models.DecimalField(max_digits=9, decimal_places=1, null=True)  # the year's points
     points_entries = models.PositiveIntegerField(default=0)
@@ -370,6 +394,8 @@ class Rating(models.Model):
         ]
         indexes = [
             models.Index(fields=["branch", "year", "period"], name="rating_branch"),
+            # an organisation's ratings: most ratings are members', whose NULL org need no entry
+            models.Index(fields=["org"], condition=Q(org__isnull=False), name="rating_org"),
         ]
 
     def __str__(self) -> str:
