@@ -49,8 +49,16 @@ _FROM_BALLOTS = """
 
 
 def tallies_rebuild(*, county_id: int, year: int) -> int:
-    """Replace the county-year's tallies with the sums of its ballots; returns how many."""
+    """Replace the county-year's tallies with the sums of its ballots; returns how many.
+
+    On PostgreSQL, after a bulk load of ballots (synth, an import) the planner has never seen
+    them: without fresh statistics and the memory to group millions of ballots in one pass it
+    sorts them on disk (minutes at 200,000 members, against 19 s with these two)."""
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE stars_ballot")
+            if connection.in_atomic_block:
+                cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute(
             "DELETE FROM stars_ballottally WHERE county_id = %s AND year = %s", [county_id, year]
         )
