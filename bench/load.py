@@ -25,6 +25,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = Path(os.environ.get("LOAD_OUT", ROOT / "var" / "load"))
@@ -50,7 +51,7 @@ def zx(env: dict[str, str], *args: str) -> None:
     subprocess.run([str(BIN / "zhengxing"), *args], env=env, cwd=ROOT, check=True)
 
 
-def prepare(*, branches: int, per_branch: int) -> dict[str, object]:
+def prepare(*, branches: int, per_branch: int) -> dict[str, Any]:
     """Logins for the simulated users: `per_branch` members in each of `branches` branches, the
     secretary of each of those branches, and each township's organisation committee. One
     password for all (its hash computed once). Returns what the locustfile reads."""
@@ -159,8 +160,8 @@ def main() -> int:
     users_file = OUT / "users.json"
     users_file.write_text(json.dumps(plan), encoding="utf-8")
     print(f"county of {members:,} members ready in {time.perf_counter() - started:.0f} s; "
-          f"{len(plan['members'])} member, {len(plan['secretaries'])} secretary and "  # type: ignore[arg-type]
-          f"{len(plan['townships'])} township logins")  # type: ignore[arg-type]  # fmt: skip
+          f"{len(plan['members'])} member, {len(plan['secretaries'])} secretary and "
+          f"{len(plan['townships'])} township logins")  # fmt: skip
 
     port = free_port()
     host = f"http://127.0.0.1:{port}"
@@ -170,27 +171,24 @@ def main() -> int:
          "--timeout", "120", "--log-level", "warning"],
         env=env, cwd=ROOT,
     )  # fmt: skip
+    prefix, logins = OUT / "run", OUT / "logins.json"
+    rate = max(1, users // 60)  # all users in within a minute; then the measured minutes
+    ramp = users / rate + 5
     try:
         wait_up(f"{host}/accounts/login/")
-        prefix, logins = OUT / "run", OUT / "logins.json"
-        rate = max(1, users // 60)  # all users in within a minute; then the measured minutes
-        ramp = users / rate + 5
-        log = open(OUT / "locust.log", "w", encoding="utf-8")  # noqa: SIM115
         print(f"{users} users logging in over {ramp:.0f} s, then {minutes:g} min measured, "
               f"against {host} (log: {OUT / 'locust.log'})")  # fmt: skip
-        locust = subprocess.run(
-            [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-             "-u", str(users), "-r", str(rate), "-t", f"{int(ramp + minutes * 60)}s",
-             "--reset-stats", "--host", host, "--csv", str(prefix), "--only-summary",
-             "--stop-timeout", "30"],
-            env={**env, "LOAD_USERS_FILE": str(users_file), "LOAD_LOGINS_FILE": str(logins)},
-            cwd=ROOT,
-            timeout=minutes * 60 + 300, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        with open(OUT / "locust.log", "w", encoding="utf-8") as log:
+            locust = subprocess.run(
+                [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+                 "-u", str(users), "-r", str(rate), "-t", f"{int(ramp + minutes * 60)}s",
+                 "--reset-stats", "--host", host, "--csv", str(prefix), "--only-summary",
+                 "--stop-timeout", "30"],
+                env={**env, "LOAD_USERS_FILE": str(users_file), "LOAD_LOGINS_FILE": str(logins)},
+                cwd=ROOT, timeout=minutes * 60 + 300, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
     finally:
         server.terminate()
-        if "log" in locals():
-            log.close()
         server.wait(timeout=60)
     rows, total = summary(prefix)
     print()

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -174,10 +173,14 @@ def _mark_recent(request: HttpRequest) -> None:
     request.session[REAUTH_KEY] = int(time.time())
 
 
+def _fresh(at: float | None) -> bool:
+    """Whether a password entered at `at` (a timestamp) is recent enough for sensitive actions."""
+    return at is not None and time.time() - at <= settings.ZHENGXING_REAUTH_MINUTES * 60
+
+
 def is_recent(request: HttpRequest) -> bool:
     at = request.session.get(REAUTH_KEY)
-    window = settings.ZHENGXING_REAUTH_MINUTES * 60
-    return isinstance(at, int) and time.time() - at <= window
+    return _fresh(at if isinstance(at, int) else None)
 
 
 def recent_auth(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -224,8 +227,7 @@ def require_recent_api(request: HttpRequest) -> None:
     if token is None:
         ok = is_recent(request)
     else:
-        window = dt.timedelta(minutes=settings.ZHENGXING_REAUTH_MINUTES)
-        ok = token.reauthed_at is not None and timezone.now() - token.reauthed_at <= window
+        ok = _fresh(token.reauthed_at.timestamp() if token.reauthed_at else None)
     if not ok:
         raise HttpError(403, REAUTH_NEEDED)
 

@@ -120,7 +120,6 @@ def main(job: str, at: float, seed: int) -> dict[str, Any]:
                     idempotency_key=f"m{member.pk}-{k}",
                 )
             )
-        done["errors"] = []
     elif job == "review":
         actor = as_(("carol", "cathy")[seed % 2])
         while pending := list(  # as on the page: what is still pending, again after a refusal
@@ -147,7 +146,6 @@ def main(job: str, at: float, seed: int) -> dict[str, Any]:
                         reason="不符合加分条件" if decision == "reject" else "",
                     )
                 )
-        done["errors"] = sorted(set(done["errors"]))
     elif job == "write-loop":  # the committee at work while a backup is taken
 
         def record_and_approve() -> Any:
@@ -180,9 +178,9 @@ def main(job: str, at: float, seed: int) -> dict[str, Any]:
                     idempotency_key=f"d{seed}-{member.pk}",
                 )
             )
-        done["errors"] = sorted(set(done["errors"]))
     else:
         raise SystemExit(f"unknown job {job}")
+    done["errors"] = sorted(set(done["errors"]))  # each refusal's wording once
     return done
 
 
