@@ -169,6 +169,10 @@ class Member(models.Model):
             models.Index(fields=["branch", "name"], name="member_branch_name"),
             # the member list of a whole county: walked in (branch, name) order, index only
             models.Index(fields=["county", "branch", "name"], name="member_county_branch_name"),
+            # the roll the star recompute reads: a county's members in id order with their
+            # branch and status, from the index alone (the rows are wide: names, encrypted ID
+            # numbers, contacts)
+            models.Index(fields=["county", "id", "branch", "status"], name="member_roll"),
         ]
 
     def __str__(self) -> str:

@@ -311,8 +311,11 @@ class Rating(models.Model):
     component's value and how many entries or ballots fed it). Written only by the recompute;
     finalised by the township, then posted."""
 
-    # county and branch lookups go through the constraints' and `rating_branch`'s indexes: no
-    # index of their own to keep up on every write of a county's ratings.
+    # Four indexes, three written per member's rating: the key, each subject's unique rating per
+    # period (which also serves "this member's ratings": it leads with the subject) and
+    # `rating_branch` (the boards, the finalising of a subtree). No index of their own for the
+    # county, the scheme or the subject: each would be one more to keep up on every write of a
+    # county's ratings (about a tenth of the recompute each at 200,000 members).
     # Ratings are derived: the recompute rewrites a county's year from the roll, the ledger and
     # the ballots, taking member, branch, county and scheme from the rows it reads, so they
     # refer to existing rows by construction. No database foreign keys (db_constraint=False): on
@@ -324,7 +327,11 @@ class Rating(models.Model):
         County, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
     scheme = models.ForeignKey(
-        StarScheme, on_delete=models.PROTECT, related_name="ratings", db_constraint=False
+        StarScheme,
+        on_delete=models.PROTECT,
+        related_name="ratings",
+        db_index=False,
+        db_constraint=False,
     )
     year = models.PositiveSmallIntegerField()
     period = models.CharField(max_length=4)
@@ -335,6 +342,7 @@ class Rating(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="ratings",
+        db_index=False,  # `rating_once_member`
         db_constraint=False,
     )
     org = models.ForeignKey(
@@ -343,7 +351,7 @@ class Rating(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="ratings",
-        db_index=False,  # `rating_org`, without the members' ratings
+        db_index=False,  # `rating_once_org`
         db_constraint=False,
     )
     branch = models.ForeignKey(
@@ -377,12 +385,12 @@ class Rating(models.Model):
         verbose_name_plural = _("ratings")
         constraints = [
             models.UniqueConstraint(
-                fields=["county", "year", "period", "member"],
+                fields=["member", "year", "period", "county"],
                 condition=Q(member__isnull=False),
                 name="rating_once_member",
             ),
             models.UniqueConstraint(
-                fields=["county", "year", "period", "org"],
+                fields=["org", "year", "period", "county"],
                 condition=Q(org__isnull=False),
                 name="rating_once_org",
             ),
@@ -394,8 +402,6 @@ class Rating(models.Model):
         ]
         indexes = [
             models.Index(fields=["branch", "year", "period"], name="rating_branch"),
-            # an organisation's ratings: most ratings are members', whose NULL org need no entry
-            models.Index(fields=["org"], condition=Q(org__isnull=False), name="rating_org"),
         ]
 
     def __str__(self) -> str:

@@ -15,7 +15,7 @@ from zhengxing.audit.services import Actor
 from zhengxing.ledger.synth import ledger_synth
 from zhengxing.orgs.models import County
 from zhengxing.orgs.services import ServiceError
-from zhengxing.orgs.synth import county_synth
+from zhengxing.orgs.synth import county_synth, settle_after_bulk_load
 from zhengxing.stars.synth import ballots_synth
 
 
@@ -59,6 +59,10 @@ class Command(BaseCommand):
         return years
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self._synth(options)
+        settle_after_bulk_load()
+
+    def _synth(self, options: dict[str, Any]) -> None:
         start = time.perf_counter()
         today = timezone.localdate()
         years = self._years(options["years"], today)

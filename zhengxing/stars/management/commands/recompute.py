@@ -53,5 +53,7 @@ class Command(BaseCommand):
                 on_done=lambda _: bar.update(1),
             )
         for r in results:
-            self.stdout.write(f"{county.code} {year}: {r.subject} {r.rows} ratings")
+            self.stdout.write(
+                f"{county.code} {year} {r.period}: {r.subject} {r.written} ratings written"
+            )
         self.stdout.write(f"done in {time.perf_counter() - start:.1f} s")
