@@ -333,7 +333,10 @@ class Rating(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    year = models.PositiveSmallIntegerField()
+    # Plain integers, not Django's positive ones: each of those is a CHECK evaluated on every
+    # written row, twelve per rating, about a tenth of a county's recompute; the recompute
+    # derives these from counts and bands, which are never negative.
+    year = models.SmallIntegerField()
     period = models.CharField(max_length=4)
     subject = models.CharField(max_length=8, choices=Subject.choices)
     member = models.ForeignKey(
@@ -359,23 +362,23 @@ class Rating(models.Model):
     )
     # the components (0-100, one decimal) and their sources
     points = models.DecimalField(max_digits=9, decimal_places=1, null=True)  # the year's points
-    points_entries = models.PositiveIntegerField(default=0)
+    points_entries = models.IntegerField(default=0)
     points_score = models.DecimalField(max_digits=4, decimal_places=1, null=True)
     member_eval = models.DecimalField(max_digits=4, decimal_places=1, null=True)
-    member_eval_n = models.PositiveIntegerField(default=0)
+    member_eval_n = models.IntegerField(default=0)
     public_eval = models.DecimalField(max_digits=4, decimal_places=1, null=True)
-    public_eval_n = models.PositiveIntegerField(default=0)
+    public_eval_n = models.IntegerField(default=0)
     committee_eval = models.DecimalField(max_digits=4, decimal_places=1, null=True)
-    committee_eval_n = models.PositiveIntegerField(default=0)
+    committee_eval_n = models.IntegerField(default=0)
     general_eval = models.DecimalField(max_digits=4, decimal_places=1, null=True)
-    general_eval_n = models.PositiveIntegerField(default=0)
+    general_eval_n = models.IntegerField(default=0)
     self_eval = models.DecimalField(max_digits=4, decimal_places=1, null=True)
-    self_eval_n = models.PositiveIntegerField(default=0)
-    criteria_met = models.PositiveSmallIntegerField(default=0)
+    self_eval_n = models.IntegerField(default=0)
+    criteria_met = models.SmallIntegerField(default=0)
     score = models.DecimalField(max_digits=4, decimal_places=1)
-    stars = models.PositiveSmallIntegerField()
-    red_stars = models.PositiveSmallIntegerField(default=0)
-    flags = models.PositiveSmallIntegerField(default=0)
+    stars = models.SmallIntegerField()
+    red_stars = models.SmallIntegerField(default=0)
+    flags = models.SmallIntegerField(default=0)
     tier = models.CharField(max_length=32, blank=True)
     computed_at = models.DateTimeField()
     finalised_at = models.DateTimeField(null=True, blank=True)
