@@ -134,8 +134,8 @@ def _evaluations_cte(ratee: str, kinds: Sequence[str]) -> str:
     rounds' tallies (`BallotTally`: a row per round and ratee, kept with the ballots).
 
     The tallies of the rounds that do not count (still open, or of another period) are left
-    out by those rounds' ids, found once and hashed: joining every tally to its round instead
-    was a lookup per tally, half a second of the three million at a million members."""
+    out by those rounds' ids, found once and hashed. Joining every tally to its round instead
+    looked each tally's round up: three million lookups at a million members, half a second."""
     columns = []
     for kind in kinds:
         # CAST again: PostgreSQL sums BIGINTs as NUMERIC, whose division would not truncate
