@@ -37,6 +37,8 @@ from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus
 from .models import RoundKind, StarScheme, Subject
 from .rules import Band, Scheme
 
+# the kinds of organisation whose members are rated, as an SQL list
+HOLDING = ", ".join(f"'{k}'" for k in sorted(MEMBER_HOLDING_KINDS))
 # the ballot kind behind each evaluation component
 EVAL_SOURCES = {
     "member_eval": RoundKind.PEER,
@@ -226,13 +228,12 @@ def _subjects_cte(member: bool, reach: Reach = EVERYWHERE) -> tuple[str, list[An
     ),""",
             params,
         )
-    holding = ", ".join(f"'{k}'" for k in sorted(MEMBER_HOLDING_KINDS))
     narrowed, params = reach.sql("path")
     return (
         f"""
     m AS (
         SELECT id AS subject_id, id AS branch_id FROM orgs_org
-        WHERE county_id = %s AND kind IN ({holding}){narrowed}
+        WHERE county_id = %s AND kind IN ({HOLDING}){narrowed}
     ),""",
         params,
     )
@@ -473,12 +474,11 @@ def _inserted_only(
     and the caller upserts instead. How many were written here, or None."""
     if connection.vendor != "postgresql":
         return None
-    holding = ", ".join(f"'{k}'" for k in sorted(MEMBER_HOLDING_KINDS))
     cursor.execute(
         f"""
         SELECT EXISTS (
             SELECT 1 FROM orgs_org b JOIN stars_rating r ON r.branch_id = b.id
-            WHERE b.county_id = %s AND b.kind IN ({holding})
+            WHERE b.county_id = %s AND b.kind IN ({HOLDING})
               AND r.year = %s AND r.period = %s AND r.subject = %s
         )""",
         [scheme.county_id, scheme.year, period, plan.subject],
