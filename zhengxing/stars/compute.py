@@ -25,7 +25,9 @@ not) count the stars the assessing body recorded (`CriteriaAward`).
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,6 +107,7 @@ def _case(column: str, bands: Sequence[tuple[int, int]]) -> str:
 
 
 def _tier_case(tiers: Sequence[tuple[int, int, str]]) -> tuple[str, list[str]]:
+    """CASE on the column `stars`: the code of the tier it falls in, or ''."""
     if not tiers:
         return "''", []
     whens, params = [], []
@@ -112,6 +115,29 @@ def _tier_case(tiers: Sequence[tuple[int, int, str]]) -> tuple[str, list[str]]:
         whens.append(f"WHEN stars >= {int(low)} AND stars <= {int(high)} THEN %s")
         params.append(code)
     return f"CASE {' '.join(whens)} ELSE '' END", params
+
+
+def _tier_of(tiers: Sequence[tuple[int, int, str]], stars: int) -> str:
+    return next((code for low, high, code in tiers if low <= stars <= high), "")
+
+
+def _score_tier_case(
+    column: str, bands: Sequence[tuple[int, int]], tiers: Sequence[tuple[int, int, str]]
+) -> tuple[str, list[str]]:
+    """The tier straight from the score (bands highest first), as `_case` gives the stars: a
+    CASE on `stars` would evaluate the stars' own CASE again for each of its tests. Bands in a
+    row of the same tier need only the lowest one's test."""
+    if not tiers:
+        return "''", []
+    whens: list[tuple[int, str]] = []
+    for low, stars in bands:
+        code = _tier_of(tiers, stars)
+        if whens and whens[-1][1] == code:
+            whens[-1] = (low, code)  # the band above falls in this tier too
+        else:
+            whens.append((low, code))
+    sql = " ".join(f"WHEN {column} >= {int(low)} THEN %s" for low, _ in whens)
+    return f"CASE {sql} ELSE %s END", [*(code for _, code in whens), _tier_of(tiers, 0)]
 
 
 def _half_up_div(numerator: str, denominator: str) -> str:
@@ -290,9 +316,9 @@ def _unchanged_skipped(key: str) -> tuple[str, str]:
 
 def _sql(
     plan: ComputePlan, *, period: str, previous: str | None, reach: Reach = EVERYWHERE
-) -> tuple[str, list[Any]]:
-    """(the INSERT, without its ON CONFLICT, with {rounds}/{quarters} to fill; the reach's
-    parameters)."""
+) -> tuple[str, list[Any], list[str]]:
+    """(WITH … g AS (…), the ratings as they would be stored, a row per subject, with
+    {rounds}/{quarters} to fill; the reach's parameters; the tiers')."""
     member = plan.subject == Subject.MEMBER
     key = "member_id" if member else "org_id"
     subjects, reach_params = _subjects_cte(member, reach)
@@ -340,7 +366,7 @@ def _sql(
         name: f"{source}10" for name, source in EVAL_SOURCES.items() if name in plan.weights
     }
     aliases = ",\n            ".join(f"{column} AS {name}10" for name, column in components.items())
-    tier_case, _ = _tier_case(plan.tiers)
+    tier_case, tier_params = _score_tier_case("score10", plan.bands, plan.tiers)
     flags = "0"
     join_previous = ""
     if plan.flag_every:
@@ -355,7 +381,6 @@ def _sql(
     subject_member = "f.subject_id" if member else "CAST(NULL AS BIGINT)"
     subject_org = "CAST(NULL AS BIGINT)" if member else "f.subject_id"
     once, in_order = _once_in_order()
-    skip_join, skip_unchanged = _unchanged_skipped(key)
     sql = f"""
 WITH {subjects}
     {_evaluations_cte(ratee, kinds).strip()},
@@ -374,13 +399,10 @@ WITH {subjects}
     t AS {once} (
         SELECT s.*, {_score_sql(plan)} AS score10 FROM s{in_order}
     ),
-    u AS (
-        SELECT t.*, {_case("score10", plan.bands)} AS stars,
-               {_case("score10", plan.red_bands)} AS red_stars
-        FROM t
-    ),
     f AS (
-        SELECT u.*, {tier_case} AS tier FROM u
+        SELECT t.*, {_case("score10", plan.bands)} AS stars,
+               {_case("score10", plan.red_bands)} AS red_stars, {tier_case} AS tier
+        FROM t
     ),
     g AS (
         SELECT %s AS county_id, %s AS scheme_id, %s AS year, %s AS period, %s AS subject,
@@ -397,12 +419,8 @@ WITH {subjects}
             0 AS criteria_met, f.score10 / 10.0 AS score, f.stars, f.red_stars,
             {flags} AS flags, f.tier, %s AS computed_at
         FROM f {join_previous}
-    )
-INSERT INTO stars_rating ({COLUMNS})
-SELECT {", ".join(f"g.{c.strip()}" for c in COLUMNS.split(","))}
-FROM g {skip_join}
-WHERE 1 = 1{skip_unchanged}{_write_order(key)}"""
-    return sql, reach_params
+    )"""
+    return sql, reach_params, tier_params
 
 
 def _batch_memory(cursor: Any) -> None:
@@ -421,6 +439,59 @@ def _batch_memory(cursor: Any) -> None:
         cursor.execute("SET LOCAL enable_hashjoin = off")
 
 
+@dataclass(frozen=True)
+class _Computation:
+    """A period's ratings computed in SQL: `ctes`, WITH … g AS (…) with a row per subject as
+    it would be stored, and its parameters."""
+
+    ctes: str
+    params: list[Any]
+    key: str  # the subject's column: member_id or org_id
+
+    def insert(self) -> str:
+        """The INSERT … SELECT of g, without its ON CONFLICT."""
+        skip_join, skip_unchanged = _unchanged_skipped(self.key)
+        return f"""{self.ctes}
+INSERT INTO stars_rating ({COLUMNS})
+SELECT {", ".join(f"g.{c.strip()}" for c in COLUMNS.split(","))}
+FROM g {skip_join}
+WHERE 1 = 1{skip_unchanged}{_write_order(self.key)}"""
+
+
+def _computation(
+    *,
+    county_id: int,
+    year: int,
+    scheme_id: int | None,
+    plan: ComputePlan,
+    period: str,
+    now: dt.datetime,
+    reach: Reach,
+) -> _Computation:
+    if period not in PERIOD_QUARTERS:
+        raise ValueError(f"unknown period {period}")
+    previous = "H1" if period == "H2" and plan.flag_every else None
+    sql, reach_params, tier_params = _sql(plan, period=period, previous=previous, reach=reach)
+    quarters = PERIOD_QUARTERS[period]
+    rounds = PERIOD_ROUNDS[period]
+    sql = sql.replace("{quarters}", _placeholders(quarters)).replace(
+        "{rounds}", _placeholders(rounds)
+    )
+    county = county_id
+    params: list[Any] = [county, *reach_params]
+    if plan.subject == Subject.MEMBER:
+        params += [county, year, *quarters]
+    # a datetime as the ORM stores it (SQLite keeps UTC text: compare like with like)
+    moment = connection.ops.adapt_datetimefield_value(now)
+    params += [county, year, county, year, *rounds, moment]  # e
+    params += tier_params  # f
+    params += [county, scheme_id, year, period, plan.subject, moment]  # g's constants
+    if previous:
+        params += [county, year]
+    key = "member_id" if plan.subject == Subject.MEMBER else "org_id"
+    return _Computation(ctes=sql, params=params, key=key)
+
+
 def recompute_subject(
     *,
     scheme: StarScheme,
@@ -431,35 +502,55 @@ def recompute_subject(
 ) -> RecomputeResult:
     """Write every rating of the scheme's county, year and subject for `period` (within its
     reach)."""
-    if period not in PERIOD_QUARTERS:
-        raise ValueError(f"unknown period {period}")
-    previous = "H1" if period == "H2" and plan.flag_every else None
-    sql, reach_params = _sql(plan, period=period, previous=previous, reach=reach)
-    quarters = PERIOD_QUARTERS[period]
-    rounds = PERIOD_ROUNDS[period]
-    sql = sql.replace("{quarters}", _placeholders(quarters)).replace(
-        "{rounds}", _placeholders(rounds)
+    computation = _computation(
+        county_id=scheme.county_id,
+        year=scheme.year,
+        scheme_id=scheme.pk,
+        plan=plan,
+        period=period,
+        now=now,
+        reach=reach,
     )
-    _, tier_params = _tier_case(plan.tiers)
-    county, year = scheme.county_id, scheme.year
-    params: list[Any] = [county, *reach_params]
-    if plan.subject == Subject.MEMBER:
-        params += [county, year, *quarters]
-    # a datetime as the ORM stores it (SQLite keeps UTC text: compare like with like)
-    moment = connection.ops.adapt_datetimefield_value(now)
-    params += [county, year, county, year, *rounds, moment]  # e
-    params += tier_params  # f
-    params += [county, scheme.pk, year, period, plan.subject, moment]  # the SELECT's constants
-    if previous:
-        params += [county, year]
+    sql, params = computation.insert(), computation.params
     with transaction.atomic(), connection.cursor() as cursor:
         _batch_memory(cursor)
         written = _inserted_only(cursor, sql, params, scheme=scheme, plan=plan, period=period)
         if written is None:
-            key = "member_id" if plan.subject == Subject.MEMBER else "org_id"
-            cursor.execute(sql + _upsert_tail(key), params)
+            cursor.execute(sql + _upsert_tail(computation.key), params)
             written = _written(cursor)
     return RecomputeResult(subject=plan.subject, period=period, written=written)
+
+
+def distribution(
+    *,
+    county_id: int,
+    year: int,
+    plan: ComputePlan,
+    period: str,
+    now: dt.datetime,
+    reach: Reach = EVERYWHERE,
+) -> Counter[int]:
+    """How many subjects of the county would have each number of stars under `plan`, computed
+    as the recompute computes them, with nothing written (`zhengxing scheme simulate`)."""
+    computation = _computation(
+        county_id=county_id,
+        year=year,
+        scheme_id=None,
+        plan=plan,
+        period=period,
+        now=now,
+        reach=reach,
+    )
+    # a read: on SQLite, outside a transaction (Django's are IMMEDIATE, they would take the
+    # write lock); on PostgreSQL, in one, for the settings of `_batch_memory`
+    postgres = connection.vendor == "postgresql"
+    with transaction.atomic() if postgres else nullcontext(), connection.cursor() as cursor:
+        _batch_memory(cursor)
+        cursor.execute(
+            f"{computation.ctes}\nSELECT g.stars, COUNT(*) FROM g GROUP BY g.stars",
+            computation.params,
+        )
+        return Counter({int(stars): int(n) for stars, n in cursor.fetchall()})
 
 
 def _inserted_only(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import sqlite3
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -21,9 +23,9 @@ from django.test.utils import CaptureQueriesContext
 
 from zhengxing.ledger.models import QuarterPoints
 from zhengxing.orgs.services import ServiceError
-from zhengxing.stars.compute import plan_from_scheme
+from zhengxing.stars.compute import _case, _score_tier_case, plan_from_scheme
 from zhengxing.stars.models import Rating, StarScheme
-from zhengxing.stars.presets import BAYANNUR_532
+from zhengxing.stars.presets import BAYANNUR_532, PRESETS
 from zhengxing.stars.rules import evaluate, scheme_from_dict
 from zhengxing.stars.services import scheme_from_preset
 from zhengxing.testing import SYSTEM, Cast
@@ -92,6 +94,24 @@ def test_a_first_run_inserts_and_a_rating_it_did_not_see_is_upserted(scored: Cas
     assert Rating.objects.count() == 3
 
 
+@pytest.mark.parametrize("preset", ["bayannur-532", "bayannur-532-org", "gaotai-341"])
+def test_the_tier_read_off_the_score_is_the_tier_of_the_stars(preset: str) -> None:
+    """The SQL finds a rating's tier from its score (bands of a tier merged), not from its stars:
+    for every score, the two agree."""
+    plan = plan_from_scheme(PRESETS[preset])
+    stars_case = _case("score10", plan.bands)
+    tier_case, params = _score_tier_case("score10", plan.bands, plan.tiers)
+    tier_case = tier_case.replace("%s", "?")  # Django's placeholders, sqlite3's own
+    db = sqlite3.connect(":memory:")
+    for score10 in range(-5, 1006):
+        stars, tier = db.execute(
+            f"SELECT {stars_case}, {tier_case} FROM (SELECT ? AS score10)", [*params, score10]
+        ).fetchone()
+        low_enough = [code for low, high, code in plan.tiers if low <= stars <= high]
+        assert tier == (low_enough[0] if low_enough else ""), (score10, stars)
+    assert tier_case.count("WHEN") <= len(plan.tiers)  # a test per tier, not per band
+
+
 def test_the_plan_is_the_scheme_in_integers() -> None:
     plan = plan_from_scheme(BAYANNUR_532)
     assert plan.weights == {"points": 600, "member_eval": 200, "public_eval": 200}
@@ -128,8 +148,12 @@ def test_simulate_shows_the_stars_under_a_scheme_and_writes_nothing(scored: Cast
     )
     lines = out.getvalue().splitlines()
     assert "按此方案" in lines[1]
-    assert sum(int(line.split()[2]) for line in lines[2:]) == 3  # three members rated
+    simulated = {int(line.split()[0]): int(line.split()[2]) for line in lines[2:]}
+    assert sum(simulated.values()) == 3  # three members rated
     assert (Rating.objects.count(), StarScheme.objects.count()) == before
+    run(scored)  # the recompute gives what the simulation showed
+    rated = Counter(Rating.objects.filter(period="Y").values_list("stars", flat=True))
+    assert {stars: n for stars, n in simulated.items() if n} == rated
     with pytest.raises(CommandError, match="按达标星评定"):
         call_command("scheme", "simulate", "sanmenxia-5star", county="T1", year=2026)
 

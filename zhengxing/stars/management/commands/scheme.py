@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 from django.utils import timezone
 
 from zhengxing.orgs.models import County
@@ -181,8 +180,8 @@ class Command(BaseCommand):
         self.stdout.write(f"{where}{stored.year}年已采用“{stored.name}”（第{stored.version}版）")
 
     def simulate(self, options: dict[str, Any]) -> None:
-        from zhengxing.stars.compute import plan_from_scheme, recompute_subject
-        from zhengxing.stars.models import Rating, StarScheme
+        from zhengxing.stars.compute import distribution, plan_from_scheme
+        from zhengxing.stars.models import Rating
 
         scheme = _load(options["scheme"])
         county = County.objects.filter(code=options["county"]).first()
@@ -197,29 +196,10 @@ class Command(BaseCommand):
             county=county, year=year, period=period, subject=scheme.subject
         )
         before = Counter(ratings.values_list("stars", flat=True))
-        with transaction.atomic():
-            stored = StarScheme.objects.create(
-                county=county,
-                owner_id=_root_id(county),
-                year=year,
-                subject=scheme.subject,
-                version=0,
-                is_current=False,
-                name=f"模拟：{scheme.name}",
-                spec=scheme_to_dict(scheme),
-                created_at=timezone.now(),
-            )
-            ratings.filter(finalised_at__isnull=False).update(finalised_at=None)
-            recompute_subject(scheme=stored, plan=plan, period=period, now=timezone.now())
-            after = Counter(ratings.values_list("stars", flat=True))
-            transaction.set_rollback(True)  # a simulation writes nothing
+        after = distribution(  # computed as the recompute would, nothing written
+            county_id=county.pk, year=year, plan=plan, period=period, now=timezone.now()
+        )
         self.stdout.write(f"{county.name} {year}{period} {scheme.name}")
         self.stdout.write("星级  现在  按此方案")
         for stars in sorted(set(before) | set(after), reverse=True):
             self.stdout.write(f"{stars:>4}  {before[stars]:>4}  {after[stars]:>8}")
-
-
-def _root_id(county: County) -> int:
-    from zhengxing.orgs.models import Org
-
-    return Org.objects.filter(county=county, parent__isnull=True).values_list("pk", flat=True)[0]
