@@ -9,7 +9,7 @@ Figures:
   within 10× of DuckDB. Both results are compared member by member: they must agree. Each engine
   computes once before it is timed (DuckDB its query; ours the same computation with nothing
   written, as `zhengxing scheme simulate` runs it), so that both read their inputs from memory;
-  that first, cold computation straight after the bulk load is reported beside.
+  that first computation, straight after the bulk load, is reported beside.
 - the same recompute against a per-member ORM loop (each member's counted points and ballot
   averages read through the ORM, the score in Python, the rating saved), timed on a 10,000-member
   slice and scaled: at least 100× faster.
@@ -233,8 +233,8 @@ def run() -> list[dict[str, Any]]:
 
     # Each engine computes once before it is timed. DuckDB runs its query over the tables it
     # holds in memory; ours is the same computation with nothing written (what `zhengxing scheme
-    # simulate` runs), straight after the bulk load: its inputs are then read from disk, not
-    # from the OS's cache (or PostgreSQL's buffers) where a county's server keeps them.
+    # simulate` runs), straight after the bulk load, which may have left its inputs on disk
+    # rather than in the OS's cache (or PostgreSQL's buffers) where a county's server keeps them.
     start = time.perf_counter()
     simulated = distribution(county_id=county.pk, year=YEAR, plan=plan, period="Y", now=NOW)
     cold_ms = (time.perf_counter() - start) * 1000
@@ -277,8 +277,8 @@ def run() -> list[dict[str, Any]]:
         },
         {
             "figure": (
-                f"the same computed straight after the bulk load, its inputs read from disk, "
-                f"nothing written ({connection.vendor})"
+                f"the same computed first, straight after the bulk load, nothing written "
+                f"({connection.vendor})"
             ),
             "value": round(cold_ms, 1),
             "unit": "ms",
