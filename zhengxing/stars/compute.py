@@ -477,17 +477,16 @@ def _computation(
     sql = sql.replace("{quarters}", _placeholders(quarters)).replace(
         "{rounds}", _placeholders(rounds)
     )
-    county = county_id
-    params: list[Any] = [county, *reach_params]
+    params: list[Any] = [county_id, *reach_params]
     if plan.subject == Subject.MEMBER:
-        params += [county, year, *quarters]
+        params += [county_id, year, *quarters]
     # a datetime as the ORM stores it (SQLite keeps UTC text: compare like with like)
     moment = connection.ops.adapt_datetimefield_value(now)
-    params += [county, year, county, year, *rounds, moment]  # e
+    params += [county_id, year, county_id, year, *rounds, moment]  # e
     params += tier_params  # f
-    params += [county, scheme_id, year, period, plan.subject, moment]  # g's constants
+    params += [county_id, scheme_id, year, period, plan.subject, moment]  # g's constants
     if previous:
-        params += [county, year]
+        params += [county_id, year]
     key = "member_id" if plan.subject == Subject.MEMBER else "org_id"
     return _Computation(ctes=sql, params=params, key=key)
 
