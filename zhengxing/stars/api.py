@@ -31,12 +31,14 @@ from .models import (
     Consequence,
     EvaluationRound,
     PlanStatus,
+    Rating,
     RoundKind,
     StarChoice,
     StarPlan,
     StarScheme,
     Subject,
 )
+from .rules import COMPONENTS, missing_names
 
 router = Router(tags=["stars"])
 ObjectId = PathEx[int, P(ge=1, le=MAX_ID)]
@@ -45,9 +47,9 @@ ObjectId = PathEx[int, P(ge=1, le=MAX_ID)]
 class ComponentOut(Schema):
     name: str
     label: str
-    value: Decimal
+    value: Decimal | None = Field(description="None: missing, nothing behind it yet")
     weight: Decimal = Field(description="Percent")
-    contribution: Decimal
+    contribution: Decimal | None
     count: int = Field(description="How many entries or ballots fed it")
 
 
@@ -62,6 +64,8 @@ class RatingOut(Schema):
     tier: str
     tier_label: str
     finalised: bool
+    missing: list[str] = Field(description="Components with nothing behind them yet")
+    missing_rule: str = Field(description="What the scheme does about a missing component")
     components: list[ComponentOut]
     band_min: Decimal | None = Field(description="The score that gave these stars")
     next_stars: int | None
@@ -81,6 +85,8 @@ def _rating(x: selectors.Explanation) -> dict[str, Any]:
         "tier": r.tier,
         "tier_label": x.tier.label if x.tier else "",
         "finalised": r.finalised_at is not None,
+        "missing": x.missing,
+        "missing_rule": x.missing_rule,
         "components": [
             {
                 "name": c.name,
@@ -126,6 +132,7 @@ class BoardRowOut(Schema):
     branch_name: str
     score: Decimal | None
     stars: int
+    missing: list[str] = Field(description="Components with nothing behind them yet")
     finalised: bool
 
 
@@ -161,6 +168,7 @@ def board(request: HttpRequest, filters: Query[BoardQuery]) -> dict[str, Any]:
                 "branch_name": r.branch.name,
                 "score": r.score,
                 "stars": r.stars,
+                "missing": [COMPONENTS[n] for n in missing_names(r.missing)],
                 "finalised": r.finalised_at is not None,
             }
             for r in ratings[filters.offset : filters.offset + filters.limit]
@@ -320,27 +328,50 @@ def plan_review(
     return _plan(request, done)
 
 
+class AdjustmentIn(Schema):
+    rating_id: int = Field(ge=1, le=MAX_ID)
+    stars: int = Field(ge=0, le=20, description="At most one star from the computed stars")
+    reason: str = Field(max_length=200, description="Why (posted beside the result)")
+
+
 class FinaliseIn(Schema):
     year: int = Field(ge=2000, le=2100)
     period: str = Field("Y", pattern="^(Y|H1|H2|Q1|Q2|Q3|Q4)$")
+    adjustments: list[AdjustmentIn] = Field(default_factory=list, max_length=1000)
 
 
 class FinaliseOut(Schema):
     ratings: int = Field(description="Ratings finalised now")
     consequences: int = Field(description="Follow-up tasks created")
+    incomplete: int = Field(description="Ratings left pending: an evaluation still missing")
+    adjusted: int = Field(description="Ratings moved by a star, with the reason posted")
 
 
 @router.post("/orgs/{org_id}/finalise", response=responses(FinaliseOut, 400, 403, 404))
 def finalise(request: HttpRequest, org_id: ObjectId, body: FinaliseIn) -> dict[str, int]:
-    """The township (or county) finalises the ratings of its subtree for the year or period:
-    they are posted publicly, kept from any recompute, and each tier's consequences become
-    to-dos. Needs the password entered in the last few minutes (POST /api/v1/auth/reauth)."""
+    """The body that sets the stars confirms the computed ones: a branch (its secretary) its
+    members', a township (or the county) its organisations'; each may be moved by one star with
+    a reason. They are posted publicly, kept from any recompute, and each tier's consequences
+    become to-dos; a rating still missing an evaluation stays pending. Needs the password
+    entered in the last few minutes (POST /api/v1/auth/reauth)."""
     org = org_for_user(request.user, org_id)
     require_recent_api(request)
     done = services.ratings_finalise(
-        actor=Actor.from_request(request), org=org, year=body.year, period=body.period
+        actor=Actor.from_request(request),
+        org=org,
+        year=body.year,
+        period=body.period,
+        adjustments=[
+            services.Adjustment(rating_id=a.rating_id, stars=a.stars, reason=a.reason)
+            for a in body.adjustments
+        ],
     )
-    return {"ratings": done.ratings, "consequences": done.consequences}
+    return {
+        "ratings": done.ratings,
+        "consequences": done.consequences,
+        "incomplete": done.incomplete,
+        "adjusted": done.adjusted,
+    }
 
 
 class ChoiceIn(Schema):
@@ -465,13 +496,32 @@ class PublicStarsOut(Schema):
     stars: int
     red_stars: int = 0
     flags: int = 0
+    computed_stars: int | None = Field(None, description="Set only where the stars were moved")
+    reason: str = Field("", description="Why the setting body moved the computed stars")
+
+
+class PublicPeriodOut(Schema):
+    period: str
+    name: str
+    organisations: list[PublicStarsOut]
+    members: list[PublicStarsOut]
 
 
 class PublicBoardOut(Schema):
     org: OrgRef
     year: int
-    organisations: list[PublicStarsOut]
-    members: list[PublicStarsOut]
+    periods: list[PublicPeriodOut] = Field(description="Every finalised period, the year first")
+
+
+def _posted(r: Rating, name: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "stars": r.stars,
+        "red_stars": r.red_stars if r.member_id else 0,
+        "flags": r.flags if r.member_id else 0,
+        "computed_stars": r.proposed_stars if r.set_reason else None,
+        "reason": r.set_reason,
+    }
 
 
 @router.get(
@@ -480,24 +530,22 @@ class PublicBoardOut(Schema):
     response=public_responses(PublicBoardOut, 404),
 )
 def public_board(request: HttpRequest, org_id: ObjectId, year: YearQuery) -> dict[str, Any]:
-    """The finalised stars of the year under an organisation, as posted: names and stars."""
+    """The finalised stars of the year under an organisation, as posted, period by period:
+    names and stars (and the reason where the setting body moved a computed rating)."""
     org = Org.objects.filter(pk=org_id).first()
     if org is None:
         raise Http404
-    members, orgs = selectors.board_public(org=org, year=year)
     return {
         "org": org,
         "year": year,
-        "organisations": [{"name": r.org.name, "stars": r.stars} for r in orgs[:500] if r.org],
-        "members": [
+        "periods": [
             {
-                "name": r.member.name,
-                "stars": r.stars,
-                "red_stars": r.red_stars,
-                "flags": r.flags,
+                "period": p.period,
+                "name": p.name,
+                "organisations": [_posted(r, r.org.name) for r in p.orgs[:500] if r.org],
+                "members": [_posted(r, r.member.name) for r in p.members[:2000] if r.member],
             }
-            for r in members[:2000]
-            if r.member
+            for p in selectors.board_public(org=org, year=year)
         ],
     }
 

@@ -12,7 +12,10 @@ Where a rating comes from (a scheme component → its source):
     committee_eval  the average ballot of committee rounds (支委会评议 / 商评)
     general_eval    the average ballot of general rounds (总评)
     self_eval       the member's own ballot (自评), never counted as peer
-    score           ("341") the half-year's general evaluation, which confirms the others
+
+A component with no ballot of a closed round behind it (an organisation's points: no assessment)
+is missing; the scheme's `missing` rule says what follows (see `rules`), and the rating's
+`missing` mask names each one (`rules.MISSING_BITS`).
 
 Ballots are read through their rounds' tallies (`BallotTally`, a sum and a count per round and
 ratee, kept with each ballot): a few rows per ratee. Only rounds that have closed count.
@@ -29,6 +32,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -37,7 +41,7 @@ from zhengxing.orgs.models import path_upper_bound
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus
 
 from .models import RoundKind, StarScheme, Subject
-from .rules import Band, Scheme
+from .rules import MISSING_BITS, Band, Scheme
 
 # the kinds of organisation whose members are rated, as an SQL list
 HOLDING = ", ".join(f"'{k}'" for k in sorted(MEMBER_HOLDING_KINDS))
@@ -48,7 +52,6 @@ EVAL_SOURCES = {
     "committee_eval": RoundKind.COMMITTEE,
     "general_eval": RoundKind.GENERAL,
     "self_eval": RoundKind.SELF,
-    "score": RoundKind.GENERAL,
 }
 KINDS = (
     RoundKind.PEER,
@@ -89,6 +92,7 @@ class ComputePlan:
     red_bands: tuple[tuple[int, int], ...]  # (lowest score in tenths, red stars), highest first
     flag_every: int  # red stars per red flag (0: no flags)
     tiers: tuple[tuple[int, int, str], ...]  # (fewest stars, most stars, tier code)
+    missing: str = "incomplete"  # the scheme's rule for a component with nothing behind it
 
 
 @dataclass(frozen=True)
@@ -193,25 +197,50 @@ def _avg10(kind: str) -> str:
     return f"CASE WHEN e.{kind}_n > 0 THEN {_half_up_div(f'e.{kind}_s', f'e.{kind}_n')} END"
 
 
+def _component(name: str) -> str:
+    """The column of `s` holding a weighed component in tenths (NULL: missing). Prefixed, so
+    that no component's name can collide with another column of the computation."""
+    return f"c_{name}"
+
+
+def _missing_sql(plan: ComputePlan) -> str:
+    """The rating's `missing` mask: a bit per weighed component with nothing behind it."""
+    terms = [
+        f"CASE WHEN {_component(name)} IS NULL THEN {MISSING_BITS[name]} ELSE 0 END"
+        for name in plan.weights
+    ]
+    return " + ".join(terms) or "0"
+
+
 def _score_sql(plan: ComputePlan) -> str:
-    """The weighted score in tenths, rounded half-up: Σ weight(‰) × component(tenths) / 1000."""
-    terms = []
-    for component, weight in plan.weights.items():
-        column = "points_score10" if component == "points" else f"{component}10"
-        terms.append(f"{int(weight)} * COALESCE({column}, 0)")
+    """The weighted score in tenths, rounded half-up: Σ weight(‰) × component(tenths) / 1000,
+    NULL when incomplete; under "rescale", divided by the weights of the components present."""
+    terms = [f"{int(w)} * COALESCE({_component(name)}, 0)" for name, w in plan.weights.items()]
     total = " + ".join(terms) or "0"
-    return _half_up_div(total, "1000")
+    if plan.missing == "zero" or not plan.weights:
+        return _half_up_div(total, "1000")
+    if plan.missing == "rescale":
+        present = " + ".join(
+            f"CASE WHEN {_component(name)} IS NULL THEN 0 ELSE {int(w)} END"
+            for name, w in plan.weights.items()
+        )
+        return f"CASE WHEN ({present}) = 0 THEN NULL ELSE {_half_up_div(total, present)} END"
+    return f"CASE WHEN missing > 0 THEN NULL ELSE {_half_up_div(total, '1000')} END"
 
 
-COLUMNS = (
-    "county_id, scheme_id, year, period, subject, member_id, org_id, branch_id, "
-    "points, points_entries, points_score, member_eval, member_eval_n, public_eval, "
-    "public_eval_n, committee_eval, committee_eval_n, general_eval, general_eval_n, "
-    "self_eval, self_eval_n, criteria_met, score, stars, red_stars, flags, tier, computed_at"
-)
+# what identifies a rating, and what the recompute computes for it
+KEY_COLUMNS = ("county_id", "scheme_id", "year", "period", "subject", "member_id", "org_id",
+               "branch_id")  # fmt: skip
+FIGURES = (
+    "points", "points_entries", "points_score", "member_eval", "member_eval_n", "public_eval",
+    "public_eval_n", "committee_eval", "committee_eval_n", "general_eval", "general_eval_n",
+    "self_eval", "self_eval_n", "criteria_met", "missing", "score", "stars", "red_stars",
+    "flags", "tier", "computed_at",
+)  # fmt: skip
+COLUMNS = ", ".join((*KEY_COLUMNS, *FIGURES))
 # what a recompute may change in a stored rating: the figures, the scheme version and the
 # member's branch (a member who moved is rated, and shown, under the new one)
-UPDATED = [*(c.strip() for c in COLUMNS.split(",")[8:]), "scheme_id", "branch_id"]
+UPDATED = [*FIGURES, "scheme_id", "branch_id"]
 
 
 @dataclass(frozen=True)
@@ -289,7 +318,7 @@ def _once_in_order() -> tuple[str, str]:
     order, are known to be in it; a MATERIALIZED CTE loses that, and its rows are sorted again
     before they are written in key order (`_write_order`): about a fifth of the SELECT."""
     if connection.vendor == "postgresql":
-        return "", " ORDER BY s.subject_id"
+        return "", " ORDER BY subject_id"
     return "MATERIALIZED", ""
 
 
@@ -362,11 +391,13 @@ def _sql(
         else f"CAST(NULL AS BIGINT) AS {kind}10, 0 AS {kind}_n"
         for kind in KINDS
     )
-    components = {
-        name: f"{source}10" for name, source in EVAL_SOURCES.items() if name in plan.weights
-    }
-    aliases = ",\n            ".join(f"{column} AS {name}10" for name, column in components.items())
+    sources = {name: f"{source}10" for name, source in EVAL_SOURCES.items()}
+    sources["points"] = "points_score10"
+    aliases = ",\n            ".join(
+        f"{sources[name]} AS {_component(name)}" for name in plan.weights
+    )
     tier_case, tier_params = _score_tier_case("score10", plan.bands, plan.tiers)
+    tier_case = f"CASE WHEN score10 IS NULL THEN '' ELSE {tier_case} END"
     flags = "0"
     join_previous = ""
     if plan.flag_every:
@@ -396,8 +427,11 @@ WITH {subjects}
         SELECT c.*{"," if aliases else ""} {aliases}
         FROM c
     ),
+    sm AS (
+        SELECT s.*, {_missing_sql(plan)} AS missing FROM s
+    ),
     t AS {once} (
-        SELECT s.*, {_score_sql(plan)} AS score10 FROM s{in_order}
+        SELECT sm.*, {_score_sql(plan)} AS score10 FROM sm{in_order}
     ),
     f AS (
         SELECT t.*, {_case("score10", plan.bands)} AS stars,
@@ -416,7 +450,7 @@ WITH {subjects}
             f.{RoundKind.GENERAL}10 / 10.0 AS general_eval,
             f.{RoundKind.GENERAL}_n AS general_eval_n,
             f.{RoundKind.SELF}10 / 10.0 AS self_eval, f.{RoundKind.SELF}_n AS self_eval_n,
-            0 AS criteria_met, f.score10 / 10.0 AS score, f.stars, f.red_stars,
+            0 AS criteria_met, f.missing, f.score10 / 10.0 AS score, f.stars, f.red_stars,
             {flags} AS flags, f.tier, %s AS computed_at
         FROM f {join_previous}
     )"""
@@ -627,7 +661,7 @@ INSERT INTO stars_rating ({COLUMNS})
 SELECT %s, %s, %s, 'Y', %s, {"f.subject_id" if member else "NULL"},
     {"NULL" if member else "f.subject_id"}, f.branch_id,
     NULL, 0, NULL, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0,
-    f.met, f.stars, f.stars, 0, 0, f.tier, %s
+    f.met, 0, f.stars, f.stars, 0, 0, f.tier, %s
 FROM f
 WHERE 1 = 1
 {_upsert_tail(key)}"""
@@ -642,6 +676,15 @@ WHERE 1 = 1
     return RecomputeResult(subject=scheme.subject, period="Y", written=written)
 
 
+def _tenths(value: Decimal) -> int:
+    """A figure of the scheme in tenths, exactly: the scheme's validation allows one decimal, and
+    a figure with more would compare differently here and in `rules` (ValueError)."""
+    tenths = value * 10
+    if tenths != tenths.to_integral_value():
+        raise ValueError(f"方案中的数值最多一位小数：{value}")
+    return int(tenths)
+
+
 def plan_from_scheme(scheme: Scheme) -> ComputePlan:
     """The integers the SQL needs, from a scheme (`rules.Scheme`). Criteria-only schemes are
     assessed, not computed: ValueError."""
@@ -650,19 +693,20 @@ def plan_from_scheme(scheme: Scheme) -> ComputePlan:
 
     def tenths(bands: Sequence[Band]) -> tuple[tuple[int, int], ...]:
         return tuple(
-            (int(b.min * 10), b.stars) for b in sorted(bands, key=lambda b: b.min, reverse=True)
+            (_tenths(b.min), b.stars) for b in sorted(bands, key=lambda b: b.min, reverse=True)
         )
 
     bands = tenths(scheme.bands) if scheme.bands else tenths(scheme.red_bands)
     return ComputePlan(
         subject=scheme.subject,
-        weights={name: int(weight * 10) for name, weight in scheme.weights.items()},
+        weights={name: _tenths(weight) for name, weight in scheme.weights.items()},
         points_mode=scheme.points_mode,
-        points_target10=int(scheme.points_target * 10),
+        points_target10=_tenths(scheme.points_target),
         bands=bands,
         red_bands=tenths(scheme.red_bands),
         flag_every=scheme.flag_every,
         tiers=tuple((t.min_stars, t.max_stars, t.code) for t in scheme.tiers),
+        missing=scheme.missing,
     )
 
 

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengxing.orgs.models import County, Member, Org
 
+from .rules import COMPONENTS, missing_names
+
 
 class Subject(models.TextChoices):
     MEMBER = "member", _("Party members")
@@ -375,13 +377,21 @@ class Rating(models.Model):
     self_eval = models.DecimalField(max_digits=4, decimal_places=1, null=True)
     self_eval_n = models.IntegerField(default=0)
     criteria_met = models.SmallIntegerField(default=0)
-    score = models.DecimalField(max_digits=4, decimal_places=1)
+    # the weighed components with nothing behind them, a bit each (`rules.MISSING_BITS`); under
+    # the "incomplete" rule such a rating has no score and no stars yet, and is not finalised
+    missing = models.SmallIntegerField(default=0)
+    score = models.DecimalField(max_digits=4, decimal_places=1, null=True)
     stars = models.SmallIntegerField()
     red_stars = models.SmallIntegerField(default=0)
     flags = models.SmallIntegerField(default=0)
     tier = models.CharField(max_length=32, blank=True)
     computed_at = models.DateTimeField()
     finalised_at = models.DateTimeField(null=True, blank=True)
+    # the computed stars are a proposal: the body that sets them (the branch for its members,
+    # the township for its organisations) may move them by one star with a written reason,
+    # which the public board shows beside the result; `proposed_stars` keeps what was computed
+    proposed_stars = models.SmallIntegerField(null=True, blank=True)
+    set_reason = models.CharField(max_length=200, blank=True, db_default="")
 
     class Meta:
         verbose_name = _("rating")
@@ -409,6 +419,15 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}{self.period} {self.member_id or self.org_id}: {self.stars}"
+
+    @property
+    def missing_labels(self) -> list[str]:
+        """The components with nothing behind them, by name (Chinese)."""
+        return [COMPONENTS[name] for name in missing_names(self.missing)]
+
+    @property
+    def incomplete(self) -> bool:
+        return self.score is None and self.missing != 0
 
 
 class Consequence(models.Model):

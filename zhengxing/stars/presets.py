@@ -1,17 +1,32 @@
 """Star schemes from the articles, selectable by name. A county copies one and edits the copy.
 
-- `bayannur-532` (members; Urad Middle Banner, 000): star score = annual points 60% (against a
-  target of 100 points) + Party-member evaluation 20% + public evaluation 20%; the score-to-stars
-  table below; 8 stars or more: reward and the reserve-cadre pool; 5-7: adjust duty and
-  self-chosen stars; 4 or fewer: warning talk and a rectification plan. The ten-star "532" names
-  (5 common, 3 duty, 2 self-chosen) are listed for the star plans.
-- `bayannur-532-org` (village organisations): the township's half-yearly assessments averaged
-  60%, members' evaluation 20%, public evaluation 20%; 10 stars: commendation; 3-4:
-  rectification (weak-and-lax list); under 3: rectification and the secretary warned.
-- `gaotai-341` (members; Gaotai, 003): each half-year's score to red stars, 90 or more 3, 70-89
-  2, 60-69 1, 59 or less none; every two red stars in the year a red flag.
-- `sanmenxia-5star` (branches; Sanmenxia, 004): five named stars, each met or not, assessed by
-  the township; five: a model five-star branch; two or fewer: rectification.
+Each rule below is taken from an article's line, quoted where it is set; a rule in no article is
+marked as the county's own ("本县自定") or left out.
+
+- `bayannur-532` (members; Urad Middle Banner, 000): "星级积分由年度积分、党员评议、群众评议三部分
+  组成,分别按60%、20%、20%权重计算" (annual points against a target of 100 points); "党员评议每年
+  结合“七一”和年度组织生活会开展2次,群众评议每年年底组织开展1次,由嘎查村党组织根据年度总分和综合
+  表现为党员定星": the computed stars are the branch's proposal, the branch sets them
+  (`services.ratings_finalise`). A missing evaluation leaves the rating incomplete.
+- `bayannur-532-org` (village organisations, 000): "苏木乡镇党委每半年对嘎查村工作完成情况进行动态
+  考评,平均分作为年度积分;……由党员和群众分别对党组织工作落实情况进行评价。苏木乡镇党委根据积分,
+  计算年度得分并授星": the half-year assessments averaged 60%, members' evaluation of the
+  organisation 20%, the public's 20%; the township awards the stars.
+- `gaotai-341` (members; Gaotai, 003): the red stars of each half-year come from 商评, "村“两委”
+  班子根据党员互评情况和党员履行义务及参加组织生活、支持村级公益事业等情况对党员进行商议量化打分,
+  分层次对党员每半年的表现给予星级评价。得分在90分以上得三颗红星,70-89分得两颗红星,60-69分得
+  一颗红星,59分及以下不得红星,两颗红星得一面红旗".
+- `sanmenxia-5star` (branches; Sanmenxia, 004): "围绕班子堡垒星、队伍先锋星、和谐发展星、机制保障
+  星、群众满意星“五个星”目标": five named stars, each met or not, assessed by the township.
+
+The tiers' consequences are the articles' own (000): members "对评定为8星级以上的党员,给予一定的
+物质和精神奖励,纳入嘎查村班子后备力量重点培养,优先推荐担任“两代表一委员”;对评定为5-7星级的党员,
+调整优化职责星、自选星,促进其争创星级;对评定为4星级及以下的党员,进行批评教育、诫勉谈话,精准制定
+整改措施,促进其转化提高"; organisations "对评为十星级的党组织,给予表彰奖励;……对4星级及以下的党
+组织,结合软弱涣散党组织整顿工作,集中抓好整改提高;对3星级以下的党组织,对党组织书记进行批评教育和
+诫勉谈话,必要时予以调整和撤换". Gaotai's half-year red stars and Sanmenxia's count carry no
+consequence of their own in the articles (a Sanmenxia five-star branch may be *selected* a 五星标兵,
+a selection with a quota, not a tier).
 """
 
 from __future__ import annotations
@@ -55,17 +70,20 @@ BAYANNUR_532 = Scheme(
         ("self-2", "清洁庭院星"),
     ),
     max_stars=10,
+    missing="incomplete",
     tiers=(
-        Tier("warn", "四星及以下：批评教育、约谈提醒、制定整改计划", 0, 4, (
-            ConsequenceSpec("warning-talk", "约谈提醒", "branch_secretary", 15),
-            ConsequenceSpec("rectify-plan", "制定整改计划", "branch_secretary", 30),
+        Tier("warn", "四星及以下：批评教育、诫勉谈话、制定整改措施", 0, 4, (
+            ConsequenceSpec("criticise", "批评教育", "branch_secretary", 15),
+            ConsequenceSpec("warning-talk", "诫勉谈话", "branch_secretary", 15),
+            ConsequenceSpec("rectify-plan", "精准制定整改措施", "branch_secretary", 30),
         )),
-        Tier("adjust", "五至七星：调整职责星和自选星", 5, 7, (
-            ConsequenceSpec("adjust-stars", "调整职责星和自选星", "branch_secretary", 30),
+        Tier("adjust", "五至七星：调整优化职责星、自选星", 5, 7, (
+            ConsequenceSpec("adjust-stars", "调整优化职责星、自选星", "branch_secretary", 30),
         )),
-        Tier("reward", "八星及以上：表彰奖励、纳入后备力量", 8, 10, (
-            ConsequenceSpec("reward", "表彰奖励", "township", 30),
-            ConsequenceSpec("reserve-pool", "纳入后备力量", "township", 60),
+        Tier("reward", "八星及以上：奖励、纳入后备力量、优先推荐“两代表一委员”", 8, 10, (
+            ConsequenceSpec("reward", "给予物质和精神奖励", "township", 30),
+            ConsequenceSpec("reserve-pool", "纳入嘎查村班子后备力量重点培养", "township", 60),
+            ConsequenceSpec("recommend", "优先推荐担任“两代表一委员”", "township", 60),
         )),
     ),
 )  # fmt: skip
@@ -90,34 +108,34 @@ BAYANNUR_532_ORG = Scheme(
         ("self-2", "创新发展星"),
     ),
     max_stars=10,
+    missing="incomplete",
     tiers=(
-        Tier("warn", "三星以下：整顿，书记诫勉谈话", 0, 2, (
-            ConsequenceSpec("rectify", "列入软弱涣散党组织整顿", "township", 30),
-            ConsequenceSpec("warn-secretary", "对党组织书记批评诫勉", "township", 15),
+        Tier("warn", "三星以下：整顿，书记批评教育和诫勉谈话", 0, 2, (
+            ConsequenceSpec("rectify", "结合软弱涣散党组织整顿，集中整改提高", "township", 30),
+            ConsequenceSpec("warn-secretary", "对党组织书记批评教育和诫勉谈话", "township", 15),
         )),
-        Tier("rectify", "三至四星：列入软弱涣散党组织整顿", 3, 4, (
-            ConsequenceSpec("rectify", "列入软弱涣散党组织整顿", "township", 30),
+        Tier("rectify", "三至四星：结合软弱涣散党组织整顿", 3, 4, (
+            ConsequenceSpec("rectify", "结合软弱涣散党组织整顿，集中整改提高", "township", 30),
         )),
-        Tier("steady", "五至九星：巩固提升", 5, 9),
-        Tier("commend", "十星：通报表彰", 10, 10, (
-            ConsequenceSpec("commend", "通报表彰", "county", 30),
+        Tier("steady", "五至九星", 5, 9),
+        Tier("commend", "十星：表彰奖励", 10, 10, (
+            ConsequenceSpec("commend", "给予表彰奖励", "county", 30),
         )),
     ),
 )  # fmt: skip
 
 GAOTAI_341 = Scheme(
     key="gaotai-341",
-    name="高台“三亮四评一争创”：半年评议得分定红星，两颗红星一面红旗",
+    name="高台“三亮四评一争创”：半年商评得分定红星，两颗红星一面红旗",
     subject="member",
     periods=("H1", "H2"),
-    weights={"score": D(100)},
+    weights={"committee_eval": D(100)},
     red_bands=(Band(D(0), 0), Band(D(60), 1), Band(D(70), 2), Band(D(90), 3)),
     flag_every=2,
+    missing="incomplete",
     max_stars=3,
     tiers=(
-        Tier("none", "未得红星：约谈提醒", 0, 0, (
-            ConsequenceSpec("warning-talk", "约谈提醒", "branch_secretary", 15),
-        )),
+        Tier("none", "未得红星", 0, 0),
         Tier("red", "获得红星", 1, 3),
     ),
 )  # fmt: skip
@@ -136,13 +154,8 @@ SANMENXIA_5STAR = Scheme(
     criteria_count=True,
     max_stars=5,
     tiers=(
-        Tier("rectify", "二星及以下：整顿提升", 0, 2, (
-            ConsequenceSpec("rectify", "制定整顿提升方案", "township", 30),
-        )),
-        Tier("steady", "三至四星：巩固提升", 3, 4),
-        Tier("model", "五星：五星支部", 5, 5, (
-            ConsequenceSpec("model", "推荐为示范五星支部", "county", 30),
-        )),
+        Tier("below", "四星及以下", 0, 4),
+        Tier("five", "五星级党支部", 5, 5),
     ),
 )  # fmt: skip
 

@@ -10,7 +10,16 @@ A scheme combines, as the articles describe:
 
 Arithmetic (the recompute's SQL does the same, in integer tenths): each component is rounded
 half-up to one decimal; the score is Σ weight × component / 100, rounded half-up to one decimal;
-stars are those of the highest band whose minimum the score reaches.
+stars are those of the highest band whose minimum the score reaches. Weights, band minimums and
+the points target have at most one decimal (validated), so the SQL's tenths are exact.
+
+A component with nothing behind it (no closed round's ballot for the subject, or no assessment
+of an organisation) is *missing*, never silently 0. The scheme says what that means (`missing`):
+- "incomplete" (the presets): no score and no stars yet; the rating names what is missing and
+  cannot be finalised until it is there;
+- "rescale": the score from the components present, their weights scaled up to 100%;
+- "zero": the missing component counts as 0 (a county that wants it must say so).
+A member's points are never missing: a period without counted points is 0 points.
 """
 
 from __future__ import annotations
@@ -33,10 +42,26 @@ COMPONENTS = {
     "committee_eval": "支委会评议",
     "general_eval": "总评",
     "self_eval": "自评",
-    "score": "半年评议得分",
+}
+# each component's bit in a rating's `missing` mask (the recompute's SQL writes the same)
+MISSING_BITS = {name: 1 << n for n, name in enumerate(COMPONENTS)}
+MISSING_RULES = {
+    "incomplete": "评定不完整：缺少的评议补齐前不定星",
+    "rescale": "按已有各项的权重折算",
+    "zero": "缺少的评议按0分计",
 }
 OWNERS = {"branch_secretary": "支部书记", "township": "乡镇党委", "county": "旗县区委组织部"}
 PERIODS = ("Y", "H1", "H2", "Q1", "Q2", "Q3", "Q4")
+
+
+PERIOD_NAMES = {"Y": "年度", "H1": "上半年", "H2": "下半年", "Q1": "第一季度", "Q2": "第二季度",
+                "Q3": "第三季度", "Q4": "第四季度"}  # fmt: skip
+
+
+def period_name(year: int, period: str) -> str:
+    """ "2026年度", "2026年上半年", "2026年第一季度"."""
+    name = PERIOD_NAMES.get(period, period)
+    return f"{year}{name}" if period == "Y" else f"{year}年{name}"
 
 
 class SchemeInvalid(ValueError):
@@ -94,6 +119,7 @@ class Scheme:
     flag_every: int = 0
     criteria: tuple[tuple[str, str], ...] = ()  # (code, name) of named stars
     criteria_count: bool = False  # stars = criteria met (no score)
+    missing: str = "incomplete"  # what a component with nothing behind it means (MISSING_RULES)
     max_stars: int = 10
     tiers: tuple[Tier, ...] = ()
 
@@ -104,12 +130,26 @@ class Scheme:
 
 @dataclass(frozen=True)
 class Result:
-    score: Decimal | None
+    score: Decimal | None  # None: incomplete (a component missing under the "incomplete" rule)
     stars: int
     tier: Tier | None
     red_stars: int
     flags: int
     breakdown: dict[str, Any]
+    missing: tuple[str, ...] = ()  # the components with nothing behind them
+
+    @property
+    def incomplete(self) -> bool:
+        return self.score is None and bool(self.missing)
+
+
+def missing_mask(names: Iterable[str]) -> int:
+    return sum(MISSING_BITS[n] for n in set(names))
+
+
+def missing_names(mask: int) -> list[str]:
+    """The components named by a rating's `missing` mask, in the order of COMPONENTS."""
+    return [name for name, bit in MISSING_BITS.items() if mask & bit]
 
 
 # --- reading, writing and checking a scheme ---------------------------------------------------
@@ -187,6 +227,7 @@ def scheme_from_dict(data: Mapping[str, Any]) -> Scheme:
         flag_every=int(data.get("flag_every", 0) or 0),
         criteria=tuple((str(c[0]), str(c[1])) for c in data.get("criteria") or ()),
         criteria_count=bool(data.get("criteria_count", False)),
+        missing=str(data.get("missing", "incomplete")),
         max_stars=int(data.get("max_stars", 10)),
         tiers=tuple(tiers),
     )
@@ -210,6 +251,7 @@ def scheme_to_dict(scheme: Scheme) -> dict[str, Any]:
         "flag_every": scheme.flag_every,
         "criteria": [list(c) for c in scheme.criteria],
         "criteria_count": scheme.criteria_count,
+        "missing": scheme.missing,
         "max_stars": scheme.max_stars,
         "tiers": [
             {
@@ -239,6 +281,8 @@ def _band_problems(bands: Sequence[Band], label: str, top: int) -> list[str]:
         if high.stars < low.stars:
             problems.append(f"{label}中分数越高星数不能越少（{_text(high.min)}分）")
     for b in bands:
+        if b.min != b.min.quantize(TENTH):
+            problems.append(f"{label}的分数最多一位小数（{_text(b.min)}）")
         if not 0 <= b.min <= 100:
             problems.append(f"{label}的分数应在0至100之间（{_text(b.min)}）")
         if not 0 <= b.stars <= top:
@@ -275,6 +319,12 @@ def validate(scheme: Scheme) -> list[str]:
         problems.append("年度积分折算方式应为target（对照目标）或relative（支部内相对）")
     if scheme.points_mode == "target" and scheme.points_target <= 0:
         problems.append("年度积分目标应大于0")
+    if scheme.points_target != scheme.points_target.quantize(TENTH):
+        problems.append("年度积分目标最多一位小数")
+    if scheme.missing not in MISSING_RULES:
+        problems.append(
+            f"缺少评议时的处理应为{'、'.join(MISSING_RULES)}（{'；'.join(MISSING_RULES.values())}）"
+        )
     top = scheme.max_stars
     problems += _band_problems(scheme.bands, "星级对照表", top)
     problems += _band_problems(scheme.red_bands, "红星对照表", top)
@@ -333,46 +383,66 @@ def evaluate(
     criteria_met: Iterable[str] = (),
     earlier_red_stars: int = 0,
 ) -> Result:
-    """One rating. `components` hold each weighed component (0-100); `criteria_met` the codes
+    """One rating. `components` hold each weighed component (0-100), None (or absent) for one
+    with nothing behind it, which the scheme's `missing` rule settles; `criteria_met` the codes
     of the named stars met; `earlier_red_stars` the red stars of the year's earlier periods
-    (flags count the year's). ValueError (Chinese) for a component missing or out of range."""
+    (flags count the year's). ValueError (Chinese) for a component out of range."""
     breakdown: dict[str, Any] = {"components": []}
     score: Decimal | None = None
+    missing: list[str] = []
     if scheme.weights:
-        total = Decimal(0)
+        total, present_weight = Decimal(0), Decimal(0)
         for name, weight in scheme.weights.items():
-            if name not in components or components[name] in (None, ""):
-                raise ValueError(f"缺少评分项“{name}”")
+            raw = components.get(name)
+            if raw is None or raw == "":
+                missing.append(name)
+                if scheme.missing != "zero":
+                    continue
+                raw = 0
             try:
-                value = Decimal(str(components[name]).strip())
+                value = Decimal(str(raw).strip())
             except InvalidOperation:
-                raise ValueError(f"评分项“{name}”不是数字：{components[name]!r}") from None
+                raise ValueError(f"评分项“{name}”不是数字：{raw!r}") from None
             if not value.is_finite() or not 0 <= value <= 100:
-                raise ValueError(f"评分项“{name}”应在0至100之间，现为{components[name]}")
+                raise ValueError(f"评分项“{name}”应在0至100之间，现为{raw}")
             value = half_up(value)
             contribution = value * weight / 100
             total += contribution
+            present_weight += weight
             breakdown["components"].append(
                 {"name": name, "value": value, "weight": weight, "contribution": contribution}
             )
-        score = half_up(total)
+        if not missing or scheme.missing == "zero":
+            score = half_up(total)
+        elif scheme.missing == "rescale" and present_weight > 0:
+            score = half_up(total * 100 / present_weight)
     met = sorted({c for c in criteria_met} & {code for code, _ in scheme.criteria})
+    incomplete = bool(scheme.weights) and score is None
     if scheme.criteria_count:
         stars = len(met)
+    elif incomplete:
+        stars = 0
     else:
         band = _band(scheme.bands, score or Decimal(0))
         stars = band.stars if band else 0
         breakdown["band"] = band
     red = 0
-    if scheme.red_bands:
+    if scheme.red_bands and not incomplete:
         red_band = _band(scheme.red_bands, score or Decimal(0))
         red = red_band.stars if red_band else 0
         if not scheme.bands and not scheme.criteria_count:
             stars = red
     flags = (earlier_red_stars + red) // scheme.flag_every if scheme.flag_every else 0
     breakdown["criteria_met"] = met
-    return Result(score=score, stars=stars, tier=tier_of(scheme, stars), red_stars=red,
-                  flags=flags, breakdown=breakdown)  # fmt: skip
+    return Result(
+        score=score,
+        stars=stars,
+        tier=None if incomplete else tier_of(scheme, stars),
+        red_stars=red,
+        flags=flags,
+        breakdown=breakdown,
+        missing=tuple(missing),
+    )
 
 
 def scheme_load(name: str) -> Scheme:

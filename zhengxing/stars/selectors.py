@@ -29,7 +29,18 @@ from .models import (
     StarPlan,
     Subject,
 )
-from .rules import COMPONENTS, Band, Scheme, Tier, evaluate, half_up, scheme_from_dict
+from .rules import (
+    COMPONENTS,
+    MISSING_RULES,
+    Band,
+    Scheme,
+    Tier,
+    evaluate,
+    half_up,
+    missing_names,
+    period_name,
+    scheme_from_dict,
+)
 
 SOURCE_COLUMNS = {
     "points": ("points_score", "points_entries", "条积分记录"),
@@ -38,7 +49,6 @@ SOURCE_COLUMNS = {
     "committee_eval": ("committee_eval", "committee_eval_n", "张支委会评议票"),
     "general_eval": ("general_eval", "general_eval_n", "张总评票"),
     "self_eval": ("self_eval", "self_eval_n", "张自评票"),
-    "score": ("general_eval", "general_eval_n", "张总评票"),
 }
 
 
@@ -46,9 +56,9 @@ SOURCE_COLUMNS = {
 class ComponentLine:
     name: str
     label: str
-    value: Decimal
+    value: Decimal | None  # None: missing (nothing behind it)
     weight: Decimal
-    contribution: Decimal
+    contribution: Decimal | None
     count: int
     count_label: str
 
@@ -62,6 +72,8 @@ class Explanation:
     next_band: Band | None
     tier: Tier | None
     points: Decimal | None  # the year's counted points behind the points component
+    missing: list[str]  # the labels of the components with nothing behind them
+    missing_rule: str  # what the scheme does about them
 
 
 def member_ratings(*, user: Any, member: Member) -> QuerySet[Rating]:
@@ -73,23 +85,27 @@ def member_ratings(*, user: Any, member: Member) -> QuerySet[Rating]:
 
 
 def explain(rating: Rating) -> Explanation:
-    """Why the rating has its stars, from its columns and its scheme version."""
+    """Why the rating has its stars (or why it has none yet), from its columns and its scheme
+    version."""
     scheme = scheme_from_dict(rating.scheme.spec)
-    components: dict[str, Any] = {}
-    lines = []
-    for name in scheme.weights:
-        value_column, count_column, count_label = SOURCE_COLUMNS[name]
-        components[name] = getattr(rating, value_column) or Decimal(0)
+    missing = set(missing_names(rating.missing))
+    components: dict[str, Any] = {
+        name: None if name in missing else getattr(rating, SOURCE_COLUMNS[name][0])
+        for name in scheme.weights
+    }
     result = evaluate(scheme, components)
-    for part in result.breakdown["components"]:
-        value_column, count_column, count_label = SOURCE_COLUMNS[part["name"]]
+    parts = {part["name"]: part for part in result.breakdown["components"]}
+    lines = []
+    for name, weight in scheme.weights.items():
+        _, count_column, count_label = SOURCE_COLUMNS[name]
+        part = parts.get(name)
         lines.append(
             ComponentLine(
-                name=part["name"],
-                label=COMPONENTS[part["name"]],
-                value=part["value"],
-                weight=part["weight"],
-                contribution=part["contribution"],
+                name=name,
+                label=COMPONENTS[name],
+                value=None if name in missing else part["value"] if part else None,
+                weight=weight,
+                contribution=None if name in missing or not part else part["contribution"],
                 count=getattr(rating, count_column),
                 count_label=count_label,
             )
@@ -105,6 +121,8 @@ def explain(rating: Rating) -> Explanation:
         next_band=min(above, key=lambda b: b.min) if above else None,
         tier=next((t for t in scheme.tiers if t.code == rating.tier), None),
         points=rating.points if rating.subject == "member" else None,
+        missing=[COMPONENTS[n] for n in missing_names(rating.missing)],
+        missing_rule=MISSING_RULES.get(scheme.missing, ""),
     )
 
 
@@ -221,25 +239,50 @@ def choices_public(*, plan: StarPlan) -> list[tuple[str, list[str]]]:
     ]
 
 
-def board_public(*, org: Org, year: int) -> tuple[QuerySet[Rating], QuerySet[Rating]]:
-    """The finalised year ratings under `org`: (members, organisations). Names and stars only
-    reach the page; nothing unfinalised is posted."""
+@dataclass(frozen=True)
+class PostedPeriod:
+    period: str
+    name: str  # "2026年上半年"
+    members: QuerySet[Rating]
+    orgs: QuerySet[Rating]
+
+
+def board_public(*, org: Org, year: int) -> list[PostedPeriod]:
+    """Every finalised period of the year under `org` (Gaotai posts each half-year: "公开、公示、
+    公评党员个人每半年的星级成绩"), the year first, then the half-years and quarters, newest
+    first: members and organisations. Names, stars and the reason where the setting body moved a
+    computed rating reach the page; nothing unfinalised is posted."""
     finalised = Rating.objects.filter(
-        subtree_q(org.path, "branch__"), year=year, period="Y", finalised_at__isnull=False
+        subtree_q(org.path, "branch__"), year=year, finalised_at__isnull=False
     )
-    members = (
-        finalised.filter(member__isnull=False)
-        .select_related("member", "branch")
-        .only("stars", "red_stars", "flags", "member__name", "branch__name", "branch_id")
-        .order_by("branch__path", "-stars", "member__name", "pk")
-    )
-    orgs = (
-        finalised.filter(org__isnull=False)
-        .select_related("org")
-        .only("stars", "org__name")
-        .order_by("-stars", "org__path")
-    )
-    return members, orgs
+    periods = set(finalised.order_by().values_list("period", flat=True).distinct())
+    order = ["Y", "H2", "H1", "Q4", "Q3", "Q2", "Q1"]
+    posted = []
+    for period in sorted(periods, key=lambda p: order.index(p) if p in order else 99):
+        of_period = finalised.filter(period=period)
+        members = (
+            of_period.filter(member__isnull=False)
+            .select_related("member", "branch")
+            .only(
+                "stars",
+                "red_stars",
+                "flags",
+                "proposed_stars",
+                "set_reason",
+                "member__name",
+                "branch__name",
+                "branch_id",
+            )
+            .order_by("branch__path", "-stars", "member__name", "pk")
+        )
+        orgs = (
+            of_period.filter(org__isnull=False)
+            .select_related("org")
+            .only("stars", "proposed_stars", "set_reason", "org__name")
+            .order_by("-stars", "org__path")
+        )
+        posted.append(PostedPeriod(period, period_name(year, period), members, orgs))
+    return posted
 
 
 # --- evaluation rounds: who sees one, whom it rates, what it may show --------------------------

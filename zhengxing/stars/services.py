@@ -5,7 +5,7 @@ An edit makes a new version; ratings keep the version they were computed under."
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,14 +14,15 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from zhengxing.audit.services import Actor, audit_record
-from zhengxing.orgs.models import PATH_SEGMENT, County, Member, Org, path_upper_bound, subtree_q
+from zhengxing.ledger.services import may_sign_off
+from zhengxing.orgs.models import PATH_SEGMENT, County, Member, Org, path_upper_bound
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, Role
 from zhengxing.orgs.selectors import scope_for_actor
 from zhengxing.orgs.services import ServiceError, county_root, require
 
 from .models import Consequence, CriteriaAward, Rating, StarScheme, Subject
 from .presets import PRESETS
-from .rules import ConsequenceSpec, SchemeInvalid, scheme_from_dict, scheme_to_dict
+from .rules import ConsequenceSpec, SchemeInvalid, scheme_from_dict, scheme_to_dict, tier_of
 
 
 @transaction.atomic
@@ -98,24 +99,79 @@ OWNER_LEVELS = {"county": 1, "township": 2}  # path segments of the owning organ
 class FinaliseResult:
     ratings: int
     consequences: int
+    incomplete: int = 0  # left pending: a component still missing
+    adjusted: int = 0  # moved by a star, with the reason posted
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """The body that sets the stars moves a computed rating by one star, and says why."""
+
+    rating_id: int
+    stars: int
+    reason: str
+
+
+MOVE_AT_MOST = 1  # stars the setting body may move a computed rating by
+
+
+def _finalisable(actor: Actor, org: Org) -> tuple[str, Any]:
+    """(subject, filter) of the ratings `actor` may set at `org`. 000: members' stars are set by
+    their village organisation ("由嘎查村党组织根据年度总分和综合表现为党员定星"), the branch
+    secretary signing for the committee; organisations' by the township ("苏木乡镇党委根据积分,
+    计算年度得分并授星"), or the county above it."""
+    if org.kind in MEMBER_HOLDING_KINDS:
+        if not may_sign_off(actor=actor, branch=org):
+            raise PermissionDenied("党员星级由所在党支部（嘎查村党组织）评定，由支部书记确认")
+        return Subject.MEMBER, {"branch_id": org.pk, "member__isnull": False}
+    if not scope_for_actor(actor).can_manage_tree(org):
+        raise PermissionDenied("无权操作该对象")
+    return Subject.ORG, {"org__isnull": False, **_subtree(org)}
+
+
+def may_finalise(*, actor: Actor, org: Org) -> bool:
+    """Whether the page offers `actor` the setting of the stars at `org`."""
+    try:
+        _finalisable(actor, org)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _subtree(org: Org) -> dict[str, Any]:
+    return {"branch__path__gte": org.path, "branch__path__lt": path_upper_bound(org.path)}
 
 
 @transaction.atomic
-def ratings_finalise(*, actor: Actor, org: Org, year: int, period: str) -> FinaliseResult:
-    """The township (or county) finalises the year's (or period's) ratings of its subtree: they
-    are kept from any recompute, posted, and each tier's consequences become to-dos with an
-    owner and a due date (one per rating and consequence; set-based)."""
-    if not scope_for_actor(actor).can_manage_tree(org):
-        raise PermissionDenied("无权操作该对象")
-    if org.kind in MEMBER_HOLDING_KINDS and org.parent_id is not None:
-        raise ServiceError("星级评定结果由乡镇党委（或旗县区委组织部）审定")
-    ratings = Rating.objects.filter(
-        subtree_q(org.path, "branch__"), county_id=org.county_id, year=year, period=period
-    )
+def ratings_finalise(
+    *,
+    actor: Actor,
+    org: Org,
+    year: int,
+    period: str,
+    adjustments: Sequence[Adjustment] = (),
+) -> FinaliseResult:
+    """The body that sets the stars confirms the computed ones, which are its proposal: a branch
+    its members' (the secretary for the committee), a township (or the county) its
+    organisations'. It may move a rating by one star with a written reason, posted beside the
+    result. Finalised ratings are kept from any recompute and posted, and each tier's
+    consequences become to-dos with an owner and a due date (set-based). A rating still missing
+    a component is not final until it is there: it stays pending, and is counted."""
+    subject, where = _finalisable(actor, org)
+    ratings = Rating.objects.filter(county_id=org.county_id, year=year, period=period, **where)
     pending = ratings.filter(finalised_at__isnull=True)
-    n = pending.update(finalised_at=actor.now)
+    incomplete = pending.filter(score__isnull=True, missing__gt=0)
+    complete = pending.exclude(pk__in=incomplete.values("pk"))
+    moved = _adjust(actor, complete, adjustments)
+    n = complete.update(finalised_at=actor.now)
+    who = "党员" if subject == Subject.MEMBER else "党组织"
     if n == 0:
-        raise ServiceError(f"{org.name}{year}年{period}没有待审定的星级评定结果，请先计算")
+        waiting = incomplete.count()
+        if waiting:
+            raise ServiceError(
+                f"{org.name}{year}年{period}的{waiting}条{who}星级评定缺少评议，补齐后才能确定"
+            )
+        raise ServiceError(f"{org.name}{year}年{period}没有待确定的{who}星级评定结果，请先计算")
     today = timezone.localdate(actor.now)
     for scheme_id, spec in StarScheme.objects.filter(
         pk__in=ratings.filter(finalised_at=actor.now).values("scheme_id")
@@ -127,16 +183,64 @@ def ratings_finalise(*, actor: Actor, org: Org, year: int, period: str) -> Final
                     tier=tier.code, spec=c, due_on=today + dt.timedelta(days=c.due_days),
                 )  # fmt: skip
     made = Consequence.objects.filter(rating__in=ratings.filter(finalised_at=actor.now)).count()
+    left = incomplete.count()
     audit_record(
         actor=actor,
         action="stars.ratings.finalise",
         object_type="org",
         object_id=org.pk,
         county_id=org.county_id,
-        summary=f"{org.name}审定{year}年{period}星级评定结果{n}条，生成结果运用事项{made}项",
-        after={"year": year, "period": period, "ratings": n, "consequences": made},
+        summary=f"{org.name}确定{year}年{period}{who}星级{n}条（调整{len(moved)}条），"
+        f"生成结果运用事项{made}项" + (f"，{left}条缺少评议待补齐" if left else ""),
+        after={
+            "year": year,
+            "period": period,
+            "ratings": n,
+            "consequences": made,
+            "incomplete": left,
+            "adjusted": moved,
+        },
     )
-    return FinaliseResult(ratings=n, consequences=made)
+    return FinaliseResult(ratings=n, consequences=made, incomplete=left, adjusted=len(moved))
+
+
+def _adjust(
+    actor: Actor, complete: Any, adjustments: Sequence[Adjustment]
+) -> dict[str, dict[str, Any]]:
+    """Apply each adjustment to a rating about to be finalised, or refuse them all."""
+    if not adjustments:
+        return {}
+    by_id = {r.pk: r for r in complete.select_related("scheme", "member", "org")}
+    problems, moved = [], {}
+    for a in adjustments:
+        rating = by_id.get(a.rating_id)
+        if rating is None:
+            problems.append(f"第{a.rating_id}条评定不在本次确定的范围内")
+            continue
+        name = rating.member.name if rating.member else rating.org.name if rating.org else ""
+        scheme = scheme_from_dict(rating.scheme.spec)
+        reason = a.reason.strip()
+        if a.stars == rating.stars:
+            continue
+        if abs(a.stars - rating.stars) > MOVE_AT_MOST or not 0 <= a.stars <= scheme.max_stars:
+            problems.append(f"{name}：计算结果为{rating.stars}星，最多调整{MOVE_AT_MOST}星")
+        elif not 4 <= len(reason) <= 200:
+            problems.append(f"{name}：调整星级须写明理由（4至200字），理由将随结果公示")
+        else:
+            tier = tier_of(scheme, a.stars)
+            rating.proposed_stars, rating.stars = rating.stars, a.stars
+            if not scheme.bands and scheme.red_bands:
+                rating.red_stars = a.stars  # the stars are the red stars
+            rating.tier, rating.set_reason = (tier.code if tier else ""), reason
+            moved[str(rating.pk)] = {"name": name, "from": rating.proposed_stars,
+                                     "to": a.stars, "reason": reason}  # fmt: skip
+    if problems:
+        raise ServiceError("；".join(problems))
+    Rating.objects.bulk_update(
+        [by_id[int(pk)] for pk in moved],
+        ["proposed_stars", "stars", "red_stars", "tier", "set_reason"],
+    )
+    return moved
 
 
 def _consequences_insert(

@@ -78,7 +78,8 @@ def test_named_stars_and_the_distribution_through_the_api(scored: Cast) -> None:
     assert sum(sum(d["distribution"].values()) for d in dist) == 3
 
     board = f"/api/v1/stars/public/orgs/{scored.root.pk}/board?year=2026"
-    assert Client().get(board).json()["members"] == []  # nothing finalised
+    assert Client().get(board).json()["periods"] == []  # nothing finalised
     Rating.objects.update(finalised_at="2026-12-31T10:00:00+08:00")
-    names = {m["name"] for m in Client().get(board).json()["members"]}
+    [year] = Client().get(board).json()["periods"]
+    names = {m["name"] for m in year["members"]}
     assert names == {"王甲", "李二妮", "赵乙"}

@@ -27,28 +27,50 @@ def rated(scored: Cast) -> Cast:
 
 
 def test_a_member_sees_why_she_has_her_stars(rated: Cast) -> None:
-    page = signed_in(rated.erin).get(reverse("stars:my_stars"))
+    page = signed_in(rated.carol).get(reverse("stars:member_stars", args=[rated.member_a1.pk]))
     assert page.status_code == 200
     html = page.content.decode()
-    rating = Rating.objects.get(member=rated.erin_member)
+    rating = Rating.objects.get(member=rated.member_a1)
     assert f"{rating.stars} ★" in html and str(rating.score) in html
     for text in ("年度积分", "党员评议", "群众评议", "60", "张群众评议票", "条积分记录"):
         assert text in html, text
+
+
+def test_a_member_without_peer_ballots_sees_what_is_missing_not_a_low_star(rated: Cast) -> None:
+    """Issue 15: a missing evaluation never counts as 0; the page says which one is missing."""
+    page = signed_in(rated.erin).get(reverse("stars:my_stars"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "评定不完整" in html and "缺少" in html and "党员评议" in html
+    assert "0 ★" not in html
     assert "72.8" in html  # her public evaluation, an average
 
 
-def test_the_board_shows_the_distribution_and_a_township_finalises(rated: Cast) -> None:
-    bob = signed_in(rated.bob)
-    url = reverse("stars:board", args=[rated.town_a.pk])
-    page = bob.get(url, {"year": "2026"})
+def test_the_branch_sets_its_members_stars_moving_one_with_a_reason(rated: Cast) -> None:
+    carol = signed_in(rated.carol)
+    url = reverse("stars:board", args=[rated.branch_a1.pk])
+    page = carol.get(url, {"year": "2026"})
     assert page.status_code == 200
     assert sum(n for _, n, _ in page.context["counts"]) == 2 and page.context["may_finalise"]
-    done = bob.post(f"{url}finalise/?year=2026&period=Y", HTTP_REFERER=f"http://testserver{url}")
+    wang = Rating.objects.get(member=rated.member_a1)
+    assert f'name="stars_{wang.pk}"' in page.content.decode()
+    assert not signed_in(rated.bob).get(url, {"year": "2026"}).context["may_finalise"]
+    done = carol.post(
+        f"{url}finalise/?year=2026&period=Y",
+        {f"stars_{wang.pk}": str(wang.stars + 1), f"reason_{wang.pk}": "带头调解土地纠纷"},
+    )
     assert done.status_code == 302
-    assert Rating.objects.filter(finalised_at__isnull=False).count() == 2
-    todos = bob.get(reverse("stars:todos"))
+    wang.refresh_from_db()
+    assert wang.finalised_at and (wang.proposed_stars, wang.set_reason) == (
+        wang.stars - 1,
+        "带头调解土地纠纷",
+    )
+    assert Rating.objects.get(member=rated.erin_member).finalised_at is None  # incomplete
+    todos = carol.get(reverse("stars:todos"))
     assert todos.status_code == 200
     assert len(todos.context["page"].object_list) == Consequence.objects.count() > 0
+    board = Client().get(reverse("public_stars:board", args=[rated.town_a.pk]), {"year": "2026"})
+    assert "带头调解土地纠纷" in board.content.decode() and "2026年度" in board.content.decode()
 
 
 def test_out_of_scope_is_404(rated: Cast) -> None:
@@ -63,9 +85,11 @@ def test_the_api_explains_a_rating_and_keeps_to_the_scope(rated: Cast) -> None:
     assert mine.status_code == 200
     [rating] = mine.json()
     stored = Rating.objects.get(member=rated.erin_member)
-    assert (rating["stars"], rating["score"]) == (stored.stars, str(stored.score))
+    assert (rating["stars"], rating["score"]) == (stored.stars, None)
+    assert rating["missing"] == ["党员评议"] and "补齐前不定星" in rating["missing_rule"]
     names = {c["name"]: c for c in rating["components"]}
     assert names["public_eval"]["count"] == 2 and names["points"]["weight"] == "60"
+    assert names["member_eval"]["value"] is None
     board = signed_in(rated.alice).get("/api/v1/stars/board", {"year": 2026})
     assert board.status_code == 200 and board.json()["count"] == 3
     assert sum(board.json()["distribution"].values()) == 3
@@ -117,9 +141,8 @@ def test_the_stars_part_of_the_schema_describes_every_response(db: None) -> None
 def test_a_follow_up_task_is_marked_done_once_with_what_was_done(rated: Cast) -> None:
     import json
 
-    bob = signed_in(rated.bob)
-    url = reverse("stars:board", args=[rated.town_a.pk])
-    bob.post(f"{url}finalise/?year=2026&period=Y")
+    url = reverse("stars:board", args=[rated.branch_a1.pk])
+    signed_in(rated.carol).post(f"{url}finalise/?year=2026&period=Y")
     task = Consequence.objects.filter(owner_org=rated.branch_a1).order_by("pk").first()
     assert task is not None
     done_url = reverse("stars:todo_done", args=[task.pk])

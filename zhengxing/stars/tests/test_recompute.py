@@ -23,7 +23,7 @@ from django.test.utils import CaptureQueriesContext
 
 from zhengxing.ledger.models import QuarterPoints
 from zhengxing.orgs.services import ServiceError
-from zhengxing.stars.compute import _case, _score_tier_case, plan_from_scheme
+from zhengxing.stars.compute import _case, _score_tier_case, plan_from_scheme, recompute
 from zhengxing.stars.models import Rating, StarScheme
 from zhengxing.stars.presets import BAYANNUR_532, PRESETS
 from zhengxing.stars.rules import evaluate, scheme_from_dict, tier_of
@@ -43,19 +43,34 @@ def test_the_sql_agrees_with_the_scheme_member_by_member(scored: Cast) -> None:
     assert (wang.member_eval, wang.member_eval_n) == (Decimal("85.5"), 1)  # the open round unseen
     assert (wang.public_eval, wang.public_eval_n) == (Decimal("85.5"), 2)  # (90 + 81) / 2
     for rating in ratings.values():
+        missing = rating.missing_labels
         expected = evaluate(
             BAYANNUR_532,
             {
                 "points": rating.points_score,
-                "member_eval": rating.member_eval or 0,
-                "public_eval": rating.public_eval or 0,
+                "member_eval": None if "党员评议" in missing else rating.member_eval,
+                "public_eval": None if "群众评议" in missing else rating.public_eval,
             },
         )
         assert (rating.score, rating.stars) == (expected.score, expected.stars), rating.member
         assert rating.tier == (expected.tier.code if expected.tier else "")
     erin = ratings["李二妮"]
     assert (erin.member_eval, erin.public_eval) == (None, Decimal("72.8"))  # 72.75 rounds up
-    assert ratings["赵乙"].points_entries == 0 and ratings["赵乙"].stars == 0
+    # no peer ballot: incomplete under the preset, not a 20% loss
+    assert (erin.score, erin.stars, erin.missing_labels) == (None, 0, ["党员评议"])
+    assert ratings["赵乙"].points_entries == 0 and ratings["赵乙"].incomplete
+
+
+def test_the_gaotai_preset_recomputes_both_half_years_without_crashing(scored: Cast) -> None:
+    """Issue 15, defect 1: gaotai-341 crashed (NOT NULL constraint failed: stars_rating.score)
+    whenever a member had no evaluation in the half-year."""
+    scheme_from_preset(actor=SYSTEM, county=scored.county, owner=None, year=2026,
+                       preset="gaotai-341")  # fmt: skip
+    for period in ("H1", "H2"):
+        recompute(county_id=scored.county.pk, year=2026, period=period, now=at(12, 30))
+    rows = Rating.objects.filter(period__in=("H1", "H2"))
+    assert rows.count() == 6 and all(r.incomplete for r in rows)
+    assert {tuple(r.missing_labels) for r in rows} == {("支委会评议",)}
 
 
 def test_a_second_run_changes_nothing_and_a_finalised_rating_is_kept(scored: Cast) -> None:
@@ -159,30 +174,35 @@ def test_simulate_shows_the_stars_under_a_scheme_and_writes_nothing(scored: Cast
         call_command("scheme", "simulate", "sanmenxia-5star", county="T1", year=2026)
 
 
-def test_the_township_finalises_and_each_tier_becomes_to_dos(scored: Cast) -> None:
+def test_the_branch_sets_its_members_stars_and_each_tier_becomes_to_dos(scored: Cast) -> None:
     from zhengxing.stars.models import Consequence
     from zhengxing.stars.services import ratings_finalise
 
     run(scored)
-    Rating.objects.filter(member=scored.member_b1).update(tier="reward")  # for the township's part
-    with pytest.raises(PermissionDenied):
-        ratings_finalise(actor=act(scored.dave, 7, 12), org=scored.town_a, year=2026, period="Y")
-    done = ratings_finalise(actor=act(scored.bob, 7, 12), org=scored.town_a, year=2026, period="Y")
-    assert done.ratings == 2  # township A's two members; 赵乙 of township B is not touched
-    assert Rating.objects.get(member=scored.member_b1).finalised_at is None
+    with pytest.raises(PermissionDenied):  # the township does not set members' stars
+        ratings_finalise(actor=act(scored.bob, 7, 12), org=scored.branch_a1, year=2026,
+                         period="Y")  # fmt: skip
+    with pytest.raises(PermissionDenied):  # nor a committee member alone: the secretary signs
+        ratings_finalise(actor=act(scored.cathy, 7, 12), org=scored.branch_a1, year=2026,
+                         period="Y")  # fmt: skip
+    done = ratings_finalise(
+        actor=act(scored.carol, 7, 12), org=scored.branch_a1, year=2026, period="Y"
+    )
+    assert (done.ratings, done.incomplete) == (1, 1)  # 王甲; erin lacks a peer ballot
+    assert Rating.objects.get(member=scored.member_b1).finalised_at is None  # another branch
     todos = Consequence.objects.select_related("rating__member", "owner_org")
-    by_member = {(c.rating.member.name, c.code): c for c in todos if c.rating.member}
-    for (_name, code), todo in by_member.items():
-        rating = todo.rating
-        assert rating.tier in {"warn", "adjust", "reward"}
-        if code in ("warning-talk", "rectify-plan", "adjust-stars"):
+    wang = Rating.objects.get(member=scored.member_a1)
+    for todo in todos:
+        assert todo.rating == wang and todo.rating.tier in {"warn", "adjust", "reward"}
+        if todo.code in ("criticise", "warning-talk", "rectify-plan", "adjust-stars"):
             assert (todo.owner_org, todo.owner_role) == (scored.branch_a1, "secretary")
         else:
             assert (todo.owner_org, todo.owner_role) == (scored.town_a, "township")
-    assert by_member and todos.count() == done.consequences
+    assert todos.count() == done.consequences > 0
     assert min(c.due_on for c in todos) > dt.date(2026, 7, 12)
-    with pytest.raises(ServiceError, match="没有待审定的星级评定结果"):
-        ratings_finalise(actor=act(scored.bob, 7, 13), org=scored.town_a, year=2026, period="Y")
+    with pytest.raises(ServiceError, match="缺少评议，补齐后才能确定"):
+        ratings_finalise(actor=act(scored.carol, 7, 13), org=scored.branch_a1, year=2026,
+                         period="Y")  # fmt: skip
     assert Consequence.objects.count() == done.consequences  # nothing twice
 
 

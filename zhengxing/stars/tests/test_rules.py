@@ -38,15 +38,25 @@ def test_every_preset_is_valid_and_round_trips(key: str) -> None:
     [("0", 0), ("59", 0), ("59.9", 0), ("60", 1), ("69.9", 1), ("70", 2), ("89.9", 2), ("90", 3)],
 )
 def test_gaotai_half_year_scores_give_red_stars(score: str, red: int) -> None:
-    result = evaluate(GAOTAI_341, {"score": score})
+    """003: "得分在90分以上得三颗红星,70-89分得两颗红星,60-69分得一颗红星,59分及以下不得红星"."""
+    result = evaluate(GAOTAI_341, {"committee_eval": score})
     assert (result.red_stars, result.stars) == (red, red)
 
 
+def test_gaotai_red_stars_come_from_the_committees_score_not_the_general_one() -> None:
+    """003, in the 商评 paragraph: "村“两委”班子根据党员互评情况……对党员进行商议量化打分,分层次
+    对党员每半年的表现给予星级评价"; 总评 confirms, it does not set the half-year's stars."""
+    assert set(GAOTAI_341.weights) == {"committee_eval"}
+    result = evaluate(GAOTAI_341, {"general_eval": "95", "committee_eval": "65"})
+    assert result.red_stars == 1
+
+
 def test_every_two_red_stars_in_the_year_make_a_flag() -> None:
-    first = evaluate(GAOTAI_341, {"score": "92"})
-    second = evaluate(GAOTAI_341, {"score": "75"}, earlier_red_stars=first.red_stars)
+    """003: "两颗红星得一面红旗"."""
+    first = evaluate(GAOTAI_341, {"committee_eval": "92"})
+    second = evaluate(GAOTAI_341, {"committee_eval": "75"}, earlier_red_stars=first.red_stars)
     assert (first.flags, second.flags) == (1, 2)  # 3 red stars, then 5: one flag, then two
-    assert evaluate(GAOTAI_341, {"score": "65"}, earlier_red_stars=0).flags == 0
+    assert evaluate(GAOTAI_341, {"committee_eval": "65"}, earlier_red_stars=0).flags == 0
 
 
 def test_bayannur_weighs_points_60_and_evaluations_20_each() -> None:
@@ -62,7 +72,12 @@ def test_bayannur_weighs_points_60_and_evaluations_20_each() -> None:
     low = evaluate(BAYANNUR_532, {"points": "40", "member_eval": "60", "public_eval": "60"})
     assert (low.stars, tier_code(low)) == (1, "warn")
     assert low.tier is not None
-    assert [c.code for c in low.tier.consequences] == ["warning-talk", "rectify-plan"]
+    # 000: "对评定为4星级及以下的党员,进行批评教育、诫勉谈话,精准制定整改措施"
+    assert [c.label for c in low.tier.consequences] == ["批评教育", "诫勉谈话", "精准制定整改措施"]
+    assert top.tier is not None
+    # 000: "对评定为8星级以上的党员,给予一定的物质和精神奖励,纳入嘎查村班子后备力量重点培养,
+    # 优先推荐担任“两代表一委员”"
+    assert [c.code for c in top.tier.consequences] == ["reward", "reserve-pool", "recommend"]
 
 
 def test_points_become_0_to_100_against_a_target_or_the_branch_best() -> None:
@@ -74,16 +89,39 @@ def test_points_become_0_to_100_against_a_target_or_the_branch_best() -> None:
 
 def test_sanmenxia_counts_the_named_stars_met() -> None:
     result = evaluate(SANMENXIA_5STAR, {}, criteria_met=["bastion", "vanguard", "nonsense"])
-    assert (result.stars, tier_code(result)) == (2, "rectify")
+    assert (result.stars, tier_code(result)) == (2, "below")
     five = evaluate(SANMENXIA_5STAR, {}, criteria_met=[c for c, _ in SANMENXIA_5STAR.criteria])
-    assert (five.stars, tier_code(five)) == (5, "model")
+    assert (five.stars, tier_code(five)) == (5, "five")
 
 
-def test_a_component_out_of_range_or_missing_is_refused() -> None:
+def test_no_preset_carries_a_consequence_that_no_article_gives() -> None:
+    """ "二星及以下：整顿" (Sanmenxia) and "未得红星：约谈提醒" (Gaotai) are in no article."""
+    for key in ("gaotai-341", "sanmenxia-5star"):
+        assert [c for t in PRESETS[key].tiers for c in t.consequences] == [], key
+
+
+def test_a_component_out_of_range_is_refused() -> None:
     with pytest.raises(ValueError, match="评分项“points”应在0至100之间"):
         evaluate(BAYANNUR_532, {"points": "101", "member_eval": "1", "public_eval": "1"})
-    with pytest.raises(ValueError, match="缺少评分项“public_eval”"):
-        evaluate(BAYANNUR_532, {"points": "50", "member_eval": "1"})
+
+
+def test_a_missing_evaluation_leaves_the_presets_incomplete_not_zero() -> None:
+    """A member without peer ballots does not silently lose 20%: the rating is incomplete."""
+    result = evaluate(BAYANNUR_532, {"points": "100", "public_eval": "95"})
+    assert (result.score, result.stars, result.tier) == (None, 0, None)
+    assert result.missing == ("member_eval",) and result.incomplete
+    assert evaluate(GAOTAI_341, {}).missing == ("committee_eval",)
+
+
+def test_a_scheme_may_scale_the_others_up_or_count_a_missing_one_as_zero() -> None:
+    rescale = scheme_from_dict(spec(missing="rescale"))
+    # (100 × 60 + 95 × 20) / 80 = 98.75 → 98.8: 10 stars
+    result = evaluate(rescale, {"points": "100", "public_eval": "95"})
+    assert (result.score, result.stars, result.missing) == (Decimal("98.8"), 10, ("member_eval",))
+    zero = scheme_from_dict(spec(missing="zero"))
+    assert evaluate(zero, {"points": "100", "public_eval": "95"}).score == Decimal("79.0")
+    with pytest.raises(SchemeInvalid, match="缺少评议时的处理"):
+        scheme_from_dict(spec(missing="guess"))
 
 
 def spec(**changes: object) -> dict:
@@ -117,6 +155,9 @@ def tiers(*ranges: tuple[str, int, int]) -> list[dict]:
         (spec(tiers=tiers(("低", 0, 4), ("高", 6, 10))), "档次有空档：5星不属于任何档次"),
         (spec(tiers=tiers(("低", 0, 5), ("高", 5, 10))), "档次重叠：“低”与“高”"),
         (spec(subject="party"), "评定对象应为member"),
+        # the SQL works in tenths: a band at 84.95 would be 84.9 there and 84.95 here
+        (spec(bands=bands(("0", 0), ("84.95", 8))), "星级对照表的分数最多一位小数（84.95）"),
+        (spec(points_target="99.95"), "年度积分目标最多一位小数"),
     ],
 )
 def test_a_bad_scheme_is_refused_with_its_problem(data: dict, problem: str) -> None:

@@ -60,11 +60,11 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
     if org.kind in ("group", "building_group", "central_household"):
         raise Http404
     year = _year(request)
-    members, orgs = selectors.board_public(org=org, year=year)
+    posted = [
+        (p.name, p.members[:2000], p.orgs[:500]) for p in selectors.board_public(org=org, year=year)
+    ]
     return TemplateResponse(
-        request,
-        "stars/public/board.html",
-        {"org": org, "year": year, "members": members[:2000], "orgs": orgs[:500]},
+        request, "stars/public/board.html", {"org": org, "year": year, "posted": posted}
     )
 
 

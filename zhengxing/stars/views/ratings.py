@@ -105,7 +105,8 @@ def org_board(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "org_ratings": selectors.org_ratings(user=user, org=org, year=year, period=period)[
                 :PER_PAGE
             ],
-            "may_finalise": scope.can_manage_tree(org) and org.kind not in MEMBER_HOLDING_KINDS,
+            "may_finalise": services.may_finalise(actor=Actor.from_request(request), org=org),
+            "sets_members": org.kind in MEMBER_HOLDING_KINDS,
             "may_assess": scope.can_manage_tree(org),
         },
     )
@@ -136,7 +137,11 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
     year, period = _year(request), _period(request)
     try:
         done = services.ratings_finalise(
-            actor=Actor.from_request(request), org=org, year=year, period=period
+            actor=Actor.from_request(request),
+            org=org,
+            year=year,
+            period=period,
+            adjustments=_adjustments(request),
         )
     except ServiceError as e:
         messages.error(request, str(e))
@@ -146,7 +151,29 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
             _("%(n)s ratings finalised; %(m)s follow-up tasks created.")
             % {"n": done.ratings, "m": done.consequences},
         )
+        if done.incomplete:
+            messages.warning(
+                request,
+                _("%(n)s ratings still miss an evaluation and were left pending.")
+                % {"n": done.incomplete},
+            )
     return redirect(f"{reverse('stars:board', args=[org.pk])}?year={year}&period={period}")
+
+
+def _adjustments(request: HttpRequest) -> list[services.Adjustment]:
+    """The stars moved on the board's form: `stars_<rating id>` with `reason_<rating id>`."""
+    found = []
+    for key in request.POST:
+        value = request.POST.get(key, "")
+        if not key.startswith("stars_") or not key[6:].isdigit() or not value.strip():
+            continue
+        try:
+            stars = int(value)
+        except ValueError:
+            raise ServiceError(_("Stars must be a whole number.")) from None
+        reason = request.POST.get(f"reason_{key[6:]}", "")
+        found.append(services.Adjustment(rating_id=int(key[6:]), stars=stars, reason=reason))
+    return found
 
 
 @login_required
