@@ -169,6 +169,8 @@ ZHENGXING_IDLE_MINUTES = envint("ZHENGXING_IDLE_MINUTES", "30")
 # How long the audit log keeps an event before `zhengxing audit prune` may remove it: three years
 # by default, never less than six months (a system check refuses a shorter setting).
 ZHENGXING_AUDIT_RETENTION_DAYS = envint("ZHENGXING_AUDIT_RETENTION_DAYS", "1095")
+# an evaluation's average is shown only from this many ballots: fewer would show one rater's score
+ZHENGXING_MIN_BALLOTS = envint("ZHENGXING_MIN_BALLOTS", "3")
 SESSION_COOKIE_AGE = ZHENGXING_IDLE_MINUTES * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # A TOTP second factor for these roles (others may enrol); a password (and code) again within

@@ -677,7 +677,9 @@ class RateeOut(Schema):
 
 class ResultOut(Schema):
     ratee_id: int
-    average: Decimal
+    average: Decimal | None = Field(
+        description="None when too few ballots to show without showing one rater's score"
+    )
     ballots: int
 
 
@@ -782,6 +784,12 @@ class BallotsIn(Schema):
     ballots: list[BallotIn] = Field(min_length=1, max_length=500)
 
 
+class MyBallotsIn(BallotsIn):
+    text: str = Field(
+        "", max_length=2000, description="A self-evaluation's written account (self rounds only)"
+    )
+
+
 class PublicBallotsIn(BallotsIn):
     code: str = Field(max_length=32, description="The code on the household's slip")
 
@@ -802,11 +810,15 @@ def _ratings(round_: EvaluationRound, body: BallotsIn) -> list[tuple[Any, dict[s
 
 
 @router.post("/rounds/{round_id}/ballots", response=responses(CastOut, 400, 403, 404))
-def round_ballots(request: HttpRequest, round_id: ObjectId, body: BallotsIn) -> dict[str, int]:
-    """My ballots in the round, all or none; again before it closes replaces them."""
+def round_ballots(request: HttpRequest, round_id: ObjectId, body: MyBallotsIn) -> dict[str, int]:
+    """My ballots in the round, all or none; again before it closes replaces them. A
+    self-evaluation carries its written account (`text`, required in a self round)."""
     round_ = selectors.round_for_user(request.user, round_id)
     done = ballots.ballots_submit_many(
-        actor=Actor.from_request(request), round_=round_, ballots=_ratings(round_, body)
+        actor=Actor.from_request(request),
+        round_=round_,
+        ballots=_ratings(round_, body),
+        text=body.text,
     )
     return {"ballots": len(done)}
 

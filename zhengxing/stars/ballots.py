@@ -33,6 +33,7 @@ from .models import Ballot, EvaluationRound, PublicCode, RoundKind, Subject
 from .tallies import tally_add, tenths
 
 PERIODS = ("Y", "H1", "H2", "Q1", "Q2", "Q3", "Q4")
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 ONE_DECIMAL = Decimal("0.1")
 # A public code: 10 characters from an alphabet without look-alikes (no 0/O, 1/I/L), typed from
 # a paper slip by a committee member as easily as scanned.
@@ -115,6 +116,8 @@ def round_create(
         raise ServiceError("请填写评议名称（不超过200字）")
     if closes_at <= opens_at:
         raise ServiceError("评议结束时间应晚于开始时间")
+    if kind == RoundKind.COMMITTEE:
+        _after_peer_rounds(org, year, period, opens_at)
     form = indicators_clean(indicators)
     subject = (
         Subject.ORG
@@ -145,6 +148,38 @@ def round_create(
         after={"org_id": org.pk, "year": year, "period": period, "kind": kind},
     )
     return round_
+
+
+def _after_peer_rounds(org: Org, year: int, period: str, opens_at: dt.datetime) -> None:
+    """商评 is made "根据党员互评情况" (003): a committee round opens only once the branch's peer
+    rounds of the same period have closed, so the committee scores with their results before
+    it."""
+    peer = (
+        EvaluationRound.objects.filter(org=org, year=year, period=period, kind=RoundKind.PEER)
+        .order_by("-closes_at")
+        .first()
+    )
+    if peer is not None and opens_at < peer.closes_at:
+        raise ServiceError(
+            f"支委会评议（商评）应在党员互评“{peer.name}”结束后开始"
+            f"（{peer.closes_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}之后）"
+        )
+
+
+SELF_TEXT_MIN = 10
+
+
+def _self_text(round_: EvaluationRound, text: str) -> str:
+    """A self-evaluation is a written account, not just a number (003: "就个人履职尽责情况进行
+    自评,既总结成绩也谈不足"); other kinds carry none."""
+    text = (text or "").strip()
+    if round_.kind != RoundKind.SELF:
+        return ""
+    if not SELF_TEXT_MIN <= len(text) <= 2000:
+        raise ServiceError(
+            f"自评请对照承诺写明履职尽责情况，既总结成绩也谈不足（{SELF_TEXT_MIN}至2000字）"
+        )
+    return text
 
 
 def _round_open(round_: EvaluationRound, now: dt.datetime) -> None:
@@ -210,6 +245,8 @@ def _rater_allowed(actor: Actor, round_: EvaluationRound, ratee: Member | Org) -
         )
         if not in_branch or me is None:
             raise ServiceError("只有本次评议范围内的党员可以参加互评")
+        if isinstance(ratee, Org) and not me.branch.path.startswith(ratee.path):
+            raise ServiceError("党员评议本人所在的党组织")
         if isinstance(ratee, Member) and ratee.pk == me.pk:
             raise ServiceError("互评不能给自己打分，自评请参加自评")
         return me
@@ -235,6 +272,7 @@ def _ballot_write(
     total: Decimal,
     code: PublicCode | None = None,
     paper: bool = False,
+    text: str = "",
 ) -> Ballot:
     ratee_field = "ratee_member" if isinstance(ratee, Member) else "ratee_org"
     mine = Ballot.objects.filter(round=round_, rater=rater, **{ratee_field: ratee})
@@ -242,7 +280,8 @@ def _ballot_write(
     def replace(ballot: Ballot) -> Ballot:
         moved = tenths(total) - tenths(ballot.total)
         ballot.scores, ballot.total, ballot.updated_at = scores, total, actor.now
-        ballot.save(update_fields=["scores", "total", "updated_at"])
+        ballot.text = text
+        ballot.save(update_fields=["scores", "total", "text", "updated_at"])
         tally_add(round_=round_, ratee=ratee, sum10=moved, n=0)
         return ballot
 
@@ -264,6 +303,7 @@ def _ballot_write(
                     scores=scores,
                     total=total,
                     paper=paper,
+                    text=text,
                     submitted_at=actor.now,
                     updated_at=actor.now,
                     **{ratee_field: ratee},
@@ -286,10 +326,16 @@ def _ballot_write(
 
 @transaction.atomic
 def ballot_submit(
-    *, actor: Actor, round_: EvaluationRound, ratee: Member | Org, scores: Mapping[str, Any]
+    *,
+    actor: Actor,
+    round_: EvaluationRound,
+    ratee: Member | Org,
+    scores: Mapping[str, Any],
+    text: str = "",
 ) -> Ballot:
     """A signed-in rater's ballot (self, peer, committee, general, assessment): one per rater,
-    ratee and round; a second before the round closes replaces the first."""
+    ratee and round; a second before the round closes replaces the first. A self-evaluation
+    carries its written account (`text`)."""
     round_ = EvaluationRound.objects.select_for_update().get(pk=round_.pk)
     _round_open(round_, actor.now)
     if round_.kind == RoundKind.PUBLIC:
@@ -307,6 +353,7 @@ def ballot_submit(
         ratee=ratee,
         scores=clean,
         total=total,
+        text=_self_text(round_, text),
     )
 
 
@@ -408,61 +455,83 @@ def ballots_submit_many(
     actor: Actor,
     round_: EvaluationRound,
     ballots: Sequence[tuple[Member | Org, Mapping[str, Any]]],
+    text: str = "",
 ) -> list[Ballot]:
     """A rater's ballots for several ratees of one round, from one form: all of them, or none
-    (the first refused score refuses the form)."""
+    (the first refused score refuses the form). `text`: a self-evaluation's written account."""
     if not ballots:
         raise ServiceError("请至少为一位评议对象打分")
     return [
-        ballot_submit(actor=actor, round_=round_, ratee=ratee, scores=scores)
+        ballot_submit(actor=actor, round_=round_, ratee=ratee, scores=scores, text=text)
         for ratee, scores in ballots
     ]
 
 
-# The schedules of the articles: peer evaluation around 1 July and at the year-end organisation-
-# life meeting, public evaluation once at year end, "341" general rounds each half-year, the
-# township's assessment of each village organisation each half-year. (kind, period) → the
-# opening and closing (month, day) of the year.
+# The schedules of the articles, (kind, period) → the opening and closing (month, day):
+# - Bayannur (000): "党员评议每年结合“七一”和年度组织生活会开展2次,群众评议每年年底组织开展1次"; for
+#   organisations "苏木乡镇党委每半年对嘎查村工作完成情况进行动态考评,平均分作为年度积分;……由党员和
+#   群众分别对党组织工作落实情况进行评价" (the township's rounds: its half-year assessments, and the
+#   members' and the public's evaluation of each village organisation at year end);
+# - Gaotai (003): each half-year, in order, 自评, 互评 ("党支部每半年召开一次评议会"), 商评 (the
+#   village committees score "根据党员互评情况"), then 总评 at the year-end democratic appraisal.
 SCHEDULE: dict[tuple[str, str], tuple[tuple[int, int], tuple[int, int]]] = {
+    (RoundKind.SELF, "H1"): ((6, 15), (6, 24)),
     (RoundKind.PEER, "H1"): ((6, 25), (7, 5)),
+    (RoundKind.COMMITTEE, "H1"): ((7, 6), (7, 15)),
+    (RoundKind.SELF, "H2"): ((11, 20), (11, 30)),
     (RoundKind.PEER, "H2"): ((12, 1), (12, 20)),
+    (RoundKind.COMMITTEE, "H2"): ((12, 21), (12, 26)),
+    (RoundKind.GENERAL, "Y"): ((12, 27), (12, 30)),
+    (RoundKind.PEER, "Y"): ((12, 1), (12, 25)),
     (RoundKind.PUBLIC, "Y"): ((12, 1), (12, 25)),
-    (RoundKind.COMMITTEE, "Y"): ((12, 1), (12, 20)),
+    (RoundKind.COMMITTEE, "Y"): ((12, 21), (12, 26)),
     (RoundKind.SELF, "Y"): ((12, 1), (12, 20)),
-    (RoundKind.GENERAL, "H1"): ((6, 20), (6, 30)),
-    (RoundKind.GENERAL, "H2"): ((12, 10), (12, 25)),
-    (RoundKind.GENERAL, "Y"): ((12, 10), (12, 25)),
     (RoundKind.ASSESSMENT, "H1"): ((6, 20), (7, 10)),
     (RoundKind.ASSESSMENT, "H2"): ((12, 1), (12, 20)),
 }
 SCHEDULE_NAMES: dict[str, str] = {
     RoundKind.PEER: "党员互评",
     RoundKind.PUBLIC: "群众评议",
-    RoundKind.COMMITTEE: "支委会评议",
+    RoundKind.COMMITTEE: "支委会评议（商评）",
     RoundKind.SELF: "党员自评",
-    RoundKind.GENERAL: "综合评议",
+    RoundKind.GENERAL: "民主评议总评",
+    RoundKind.ASSESSMENT: "村级党组织考评",
+}
+ORG_SCHEDULE_NAMES: dict[str, str] = {
+    RoundKind.PEER: "党员评议党组织",
+    RoundKind.PUBLIC: "群众评议党组织",
     RoundKind.ASSESSMENT: "村级党组织考评",
 }
 PERIOD_NAMES = {"Y": "年度", "H1": "上半年", "H2": "下半年"}
 
 
 def scheduled_rounds(scheme: Any, *, township: bool) -> list[tuple[str, str]]:
-    """(kind, period) of the rounds a scheme's components need: a branch's for its members, or
-    a township's assessment of its organisations."""
+    """(kind, period) of the rounds a scheme's components need, in the order they are held: a
+    branch's for its members, or a township's of its organisations."""
     from .compute import EVAL_SOURCES
 
+    kinds = {EVAL_SOURCES.get(component) for component in scheme.weights}
     if township:
-        return [(RoundKind.ASSESSMENT, "H1"), (RoundKind.ASSESSMENT, "H2")]
-    wanted: list[tuple[str, str]] = []
-    for component in scheme.weights:
-        kind = EVAL_SOURCES.get(component)
+        wanted: list[tuple[str, str]] = []
+        if "points" in scheme.weights:
+            wanted += [(RoundKind.ASSESSMENT, "H1"), (RoundKind.ASSESSMENT, "H2")]
+        wanted += [(k, "Y") for k in (RoundKind.PEER, RoundKind.PUBLIC) if k in kinds]
+        return wanted
+    if RoundKind.COMMITTEE in kinds and set(scheme.periods) == {"H1", "H2"}:
+        # "341": the four evaluations each half-year, 总评 at year end confirming them
+        halves = [(k, p) for p in ("H1", "H2")
+                  for k in (RoundKind.SELF, RoundKind.PEER, RoundKind.COMMITTEE)]  # fmt: skip
+        return [*halves, (RoundKind.GENERAL, "Y")]
+    wanted = []
+    for kind in (RoundKind.SELF, RoundKind.PEER, RoundKind.COMMITTEE, RoundKind.PUBLIC,
+                 RoundKind.GENERAL):  # fmt: skip
+        if kind not in kinds:
+            continue
         if kind == RoundKind.PEER:
             wanted += [(kind, "H1"), (kind, "H2")]
-        elif kind == RoundKind.GENERAL:
-            wanted += [(kind, p) for p in scheme.periods]
-        elif kind is not None:
+        else:
             wanted.append((kind, "Y"))
-    return list(dict.fromkeys(wanted))
+    return wanted
 
 
 @transaction.atomic
@@ -484,13 +553,14 @@ def rounds_schedule(*, actor: Actor, org: Org, year: int) -> list[EvaluationRoun
     held = set(EvaluationRound.objects.filter(org=org, year=year).values_list("kind", "period"))
     made = []
     tz = dt.timezone(dt.timedelta(hours=8))
+    names = ORG_SCHEDULE_NAMES if township else SCHEDULE_NAMES
     for kind, period in scheduled_rounds(scheme, township=township):
         if (kind, period) in held or (kind, period) not in SCHEDULE:
             continue
         (om, od), (cm, cd) = SCHEDULE[(kind, period)]
         made_now = round_create(
             actor=actor, org=org, year=year, period=period, kind=kind,
-            name=f"{year}年{PERIOD_NAMES.get(period, period)}{SCHEDULE_NAMES[kind]}",
+            name=f"{year}年{PERIOD_NAMES.get(period, period)}{names[kind]}",
             indicators=[{"code": "T", "name": "综合评价", "max": "100"}],
             opens_at=dt.datetime(year, om, od, 8, tzinfo=tz),
             closes_at=dt.datetime(year, cm, cd, 18, tzinfo=tz),

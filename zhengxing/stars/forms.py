@@ -140,12 +140,21 @@ class BallotsForm(Form):
         ratees: Sequence[Any],
         indicators: Sequence[Mapping[str, Any]],
         with_code: bool = False,
+        with_text: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.ratees, self.indicators = list(ratees), list(indicators)
         if with_code:
             self.fields["code"] = forms.CharField(label=_("Code on the slip"), max_length=32)
+        if with_text:
+            self.fields["text"] = forms.CharField(
+                label=_(
+                    "My self-assessment: what I did against my commitments, and what fell short"
+                ),
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 6}),
+            )
         for ratee in self.ratees:
             for indicator in self.indicators:
                 self.fields[f"s-{ratee.pk}-{indicator['code']}"] = forms.CharField(

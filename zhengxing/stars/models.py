@@ -149,6 +149,9 @@ class Ballot(models.Model):
     )
     scores = models.JSONField()  # {"I1": "20", …}
     total = models.DecimalField(max_digits=5, decimal_places=1)
+    # a self-evaluation's written account against the member's commitments (003, 自评: "党员
+    # 个人结合承诺事项……就个人履职尽责情况进行自评,既总结成绩也谈不足"); empty for other kinds
+    text = models.TextField(blank=True, default="", db_default="")
     paper = models.BooleanField(default=False)  # entered by the committee from a paper ballot
     submitted_at = models.DateTimeField()
     updated_at = models.DateTimeField()
@@ -391,7 +394,7 @@ class Rating(models.Model):
     # the township for its organisations) may move them by one star with a written reason,
     # which the public board shows beside the result; `proposed_stars` keeps what was computed
     proposed_stars = models.SmallIntegerField(null=True, blank=True)
-    set_reason = models.CharField(max_length=200, blank=True, db_default="")
+    set_reason = models.CharField(max_length=200, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("rating")

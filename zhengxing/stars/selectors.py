@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.conf import settings
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
 
@@ -25,6 +26,7 @@ from .models import (
     EvaluationRound,
     PlanStatus,
     Rating,
+    RoundKind,
     StarChoice,
     StarPlan,
     Subject,
@@ -350,19 +352,94 @@ def my_ballots(round_: EvaluationRound, user: Any) -> dict[int, dict[str, str]]:
 @dataclass(frozen=True)
 class RoundResult:
     ratee_id: int
-    average: Decimal
+    average: Decimal | None  # None: too few ballots to show without showing one rater's score
     ballots: int
+
+
+# the kinds whose ballots are secret, one rater among many: an average of fewer than
+# ZHENGXING_MIN_BALLOTS of them would show a rater's own score. (A committee's or a township's
+# score is a body's decision, and a self-evaluation the member's own.)
+SECRET_KINDS = frozenset({RoundKind.PEER, RoundKind.PUBLIC, RoundKind.GENERAL})
+
+
+def shows_average(kind: str, ballots: int) -> bool:
+    return kind not in SECRET_KINDS or ballots >= settings.ZHENGXING_MIN_BALLOTS
 
 
 def round_results(round_: EvaluationRound, now: Any) -> list[RoundResult] | None:
     """Each ratee's average and ballot count once the round has closed (None before): from
-    the round's tallies, never a single ballot."""
+    the round's tallies, never a single ballot; a secret kind's average only from at least
+    ZHENGXING_MIN_BALLOTS ballots ("票数不足" otherwise)."""
     if now < round_.closes_at:
         return None
     column = "ratee_member_id" if round_.subject == Subject.MEMBER else "ratee_org_id"
     return [
-        RoundResult(ratee, half_up(Decimal(total) / 10 / n), n)
+        RoundResult(
+            ratee,
+            half_up(Decimal(total) / 10 / n) if shows_average(round_.kind, n) else None,
+            n,
+        )
         for ratee, total, n in BallotTally.objects.filter(round=round_, n__gt=0)
         .order_by(column)
         .values_list(column, "sum10", "n")
+    ]
+
+
+def my_self_text(round_: EvaluationRound, user: Any) -> str:
+    """The signed-in member's own self-assessment in a self round (to edit it)."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    found = Ballot.objects.filter(round=round_, rater=f"u{user.pk}").values_list("text", flat=True)
+    return next(iter(found), "")
+
+
+@dataclass(frozen=True)
+class BeforeCommittee:
+    member: Member
+    peer_average: Decimal | None
+    peer_ballots: int
+    points: Decimal
+
+
+def committee_context(round_: EvaluationRound) -> list[BeforeCommittee]:
+    """What the committee scores 商评 from: each member's peer evaluation of the period (the
+    closed peer rounds' average and ballot count) and points counted in its quarters."""
+    from zhengxing.ledger.models import QuarterPoints
+
+    from .compute import PERIOD_QUARTERS
+
+    members = [r for r in round_ratees(round_) if isinstance(r, Member)]
+    ids = [m.pk for m in members]
+    peer: dict[int, list[int]] = {}
+    for ratee, total, n in BallotTally.objects.filter(
+        ratee_member_id__in=ids,
+        round__org=round_.org,
+        round__year=round_.year,
+        round__period=round_.period,
+        round__kind=RoundKind.PEER,
+        round__closes_at__lte=round_.opens_at,
+    ).values_list("ratee_member_id", "sum10", "n"):
+        found = peer.setdefault(ratee, [0, 0])
+        found[0] += total
+        found[1] += n
+    points = dict(
+        QuarterPoints.objects.filter(
+            member_id__in=ids,
+            year=round_.year,
+            quarter__in=PERIOD_QUARTERS.get(round_.period, (1, 2, 3, 4)),
+        )
+        .values("member_id")
+        .annotate(total=Sum("total"))
+        .values_list("member_id", "total")
+    )
+    return [
+        BeforeCommittee(
+            member=m,
+            peer_average=half_up(Decimal(peer[m.pk][0]) / 10 / peer[m.pk][1])
+            if peer.get(m.pk, [0, 0])[1]
+            else None,
+            peer_ballots=peer.get(m.pk, [0, 0])[1],
+            points=points.get(m.pk) or Decimal(0),
+        )
+        for m in members
     ]

@@ -100,14 +100,48 @@ def test_self_rating_is_never_peer(cast: Cast) -> None:
     with pytest.raises(ServiceError, match="互评不能给自己打分"):
         ballot_submit(actor=as_(cast.erin), round_=round_, ratee=cast.erin_member, scores=scores())
     self_round = open_round(cast, kind="self", name="自评")
+    account = "带头清理村道积雪三次；理论学习缺课一次，下半年补上。"
     ballot = ballot_submit(
-        actor=as_(cast.erin), round_=self_round, ratee=cast.erin_member, scores=scores()
-    )
-    assert ballot.rater_member == cast.erin_member
+        actor=as_(cast.erin), round_=self_round, ratee=cast.erin_member, scores=scores(),
+        text=account,
+    )  # fmt: skip
+    assert ballot.rater_member == cast.erin_member and ballot.text == account
     with pytest.raises(ServiceError, match="自评只能为自己打分"):
         ballot_submit(
-            actor=as_(cast.erin), round_=self_round, ratee=cast.member_a1, scores=scores()
-        )
+            actor=as_(cast.erin), round_=self_round, ratee=cast.member_a1, scores=scores(),
+            text=account,
+        )  # fmt: skip
+
+
+def test_a_self_evaluation_is_a_written_account_not_just_a_number(cast: Cast) -> None:
+    """003, 自评: "党员个人结合承诺事项,在每半年的评议会上,就个人履职尽责情况进行自评,既总结
+    成绩也谈不足"."""
+    self_round = open_round(cast, kind="self", name="自评")
+    for text in ("", "很好"):
+        with pytest.raises(ServiceError, match="既总结成绩也谈不足"):
+            ballot_submit(actor=as_(cast.erin), round_=self_round, ratee=cast.erin_member,
+                          scores=scores(), text=text)  # fmt: skip
+    assert not Ballot.objects.exists()
+    peer = open_round(cast)
+    ballot = ballot_submit(actor=as_(cast.erin), round_=peer, ratee=cast.member_a1,
+                           scores=scores(), text="与互评无关的文字不保存")  # fmt: skip
+    assert ballot.text == ""
+
+
+def test_the_committee_scores_after_the_peer_round_and_sees_its_results(cast: Cast) -> None:
+    """商评 is "根据党员互评情况" (003): it opens only after the period's peer round closed."""
+    from zhengxing.stars.selectors import committee_context
+
+    peer = open_round(cast)
+    ballot_submit(actor=as_(cast.erin), round_=peer, ratee=cast.member_a1, scores=scores())
+    with pytest.raises(ServiceError, match=r"应在党员互评“.*”结束后开始"):
+        open_round(cast, kind="committee", name="商评")
+    day = dt.timedelta(days=1)
+    later = open_round(cast, kind="committee", name="商评", opens_at=CLOSES + day,
+                       closes_at=CLOSES + 5 * day)  # fmt: skip
+    context = {c.member.name: c for c in committee_context(later)}
+    assert (context["王甲"].peer_average, context["王甲"].peer_ballots) == (Decimal("89"), 1)
+    assert context["李二妮"].peer_average is None
 
 
 @pytest.mark.parametrize(

@@ -83,10 +83,12 @@ def _ballots(round_: EvaluationRound, ratees: list[Any], rng: random.Random, rat
 
 
 def _round(cast: Cast, org: Org, period: str, kind: str, closes: dt.datetime) -> EvaluationRound:
+    # 商评 opens once the period's peer rounds have closed (refused otherwise)
+    opens = at(12, 21) if kind == RoundKind.COMMITTEE else at(1, 10)
     return round_create(
         actor=act(cast.alice if org.depth < 3 else cast.carol, 1, 5), org=org, year=2026,
         period=period, kind=kind, name=f"{period}{kind}", indicators=FORM,
-        opens_at=at(1, 10), closes_at=closes,
+        opens_at=opens, closes_at=max(closes, opens + dt.timedelta(days=1)),
     )  # fmt: skip
 
 

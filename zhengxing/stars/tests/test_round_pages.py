@@ -6,6 +6,7 @@ used code is refused, and the committee types in a paper ballot."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 
 from django.test import Client
@@ -55,7 +56,9 @@ def test_a_member_scores_her_branch_in_one_form_and_sees_averages_after_close(ca
     closed = carol.get(url)
     assert closed.context["form"] is None
     [(name, result)] = closed.context["results"]
-    assert (name, str(result.average), result.ballots) == ("王甲", "86.5", 1)
+    # one peer ballot: its average would be erin's own score (ZHENGXING_MIN_BALLOTS is 3)
+    assert (name, result.average, result.ballots) == ("王甲", None, 1)
+    assert "票数不足" in closed.content.decode()
     assert "李二妮" not in closed.content.decode()  # never who rated
     # another township sees nothing of it
     assert signed_in(cast.dave).get(url).status_code == 404
@@ -112,14 +115,34 @@ def test_the_schedule_makes_the_years_rounds_once(cast: Cast) -> None:
     assert made == {("peer", "H1", 6), ("peer", "H2", 12), ("public", "Y", 12)}
     carol.post(schedule, {"org": cast.branch_a1.pk})  # again: nothing more
     assert EvaluationRound.objects.count() == 3
+    # 000: the township's half-year assessments, and "由党员和群众分别对党组织工作落实情况进行评价"
     township = signed_in(cast.bob).post(
         "/api/v1/stars/rounds/schedule",
         json.dumps({"org_id": cast.town_a.pk, "year": 2027}),
         content_type="application/json",
     )
-    assert [(r["kind"], r["period"]) for r in township.json()] == [
-        ("assessment", "H1"),
-        ("assessment", "H2"),
+    assert [(r["kind"], r["period"], r["subject"]) for r in township.json()] == [
+        ("assessment", "H1", "org"),
+        ("assessment", "H2", "org"),
+        ("peer", "Y", "org"),
+        ("public", "Y", "org"),
     ]
     refused = carol.post(schedule + "&year=2028", {"org": cast.branch_a1.pk}, follow=True)
     assert "还没有适用于" in refused.content.decode()
+
+
+def test_the_341_schedule_holds_the_four_evaluations_in_order_each_half_year(cast: Cast) -> None:
+    """003: 自评, 互评, 商评 each half-year ("党支部每半年召开一次评议会"), 总评 at year end."""
+    from zhengxing.stars.services import scheme_from_preset
+    from zhengxing.testing import SYSTEM
+
+    scheme_from_preset(actor=SYSTEM, county=cast.county, owner=None, year=2027,
+                       preset="gaotai-341")  # fmt: skip
+    carol = signed_in(cast.carol)
+    schedule = reverse("stars:rounds_schedule") + "?year=2027"
+    assert carol.post(schedule, {"org": cast.branch_a1.pk}).status_code == 302
+    made = list(EvaluationRound.objects.order_by("opens_at").values_list("kind", "period"))
+    halves = [(kind, half) for half in ("H1", "H2") for kind in ("self", "peer", "committee")]
+    assert made == [*halves, ("general", "Y")]
+    rounds = list(EvaluationRound.objects.order_by("opens_at"))
+    assert all(a.closes_at <= b.opens_at for a, b in itertools.pairwise(rounds))

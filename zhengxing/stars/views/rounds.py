@@ -109,8 +109,14 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
         for code, value in scores.items()
     }
     may_vote = is_open and round_.kind != RoundKind.PUBLIC and bool(ratees)
+    if round_.kind == RoundKind.SELF:
+        initial["text"] = selectors.my_self_text(round_, request.user)
     form = BallotsForm(
-        request.POST or None, ratees=ratees, indicators=round_.indicators, initial=initial
+        request.POST or None,
+        ratees=ratees,
+        indicators=round_.indicators,
+        initial=initial,
+        with_text=round_.kind == RoundKind.SELF,
     )
     if request.method == "POST":
         if not may_vote:
@@ -118,7 +124,10 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 done = ballots.ballots_submit_many(
-                    actor=Actor.from_request(request), round_=round_, ballots=form.ballots()
+                    actor=Actor.from_request(request),
+                    round_=round_,
+                    ballots=form.ballots(),
+                    text=form.cleaned_data.get("text", ""),
                 )
             except ServiceError as e:
                 form.add_error(None, str(e))
@@ -142,6 +151,11 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
             "closed": results is not None,
             "may_run": _may_run(request, round_),
             "codes_form": CodesForm() if round_.kind == RoundKind.PUBLIC else None,
+            # 商评 is scored "根据党员互评情况和党员履行义务及参加组织生活……等情况" (003): the
+            # committee sees each member's peer results and points of the period beside the form
+            "before_committee": selectors.committee_context(round_)
+            if may_vote and round_.kind == RoundKind.COMMITTEE
+            else None,
         },
         status=400 if request.method == "POST" else 200,
     )
