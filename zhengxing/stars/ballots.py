@@ -357,6 +357,60 @@ def ballot_submit(
     )
 
 
+def member_rater(member: Member) -> str:
+    """A member's rater key: her account's when she has one (so a ballot typed from her paper
+    form and one she casts herself are the same ballot, one row by the database's constraint),
+    else her member record's."""
+    return f"u{member.user_id}" if member.user_id else f"m{member.pk}"
+
+
+@transaction.atomic
+def paper_ballots_submit(
+    *,
+    actor: Actor,
+    round_: EvaluationRound,
+    rater: Member,
+    ratings: Sequence[tuple[Member | Org, Mapping[str, Any]]],
+    text: str = "",
+) -> list[Ballot]:
+    """A member's ballots from the paper form she filled at the evaluation meeting, typed by
+    the branch committee (members without a phone, or the elderly): the same rules as her own
+    ballots (a peer round never rates herself, a self round only herself), all or none, each
+    one replacing what she cast before."""
+    require(may_run_round(actor, round_.org, round_.kind))
+    round_ = EvaluationRound.objects.select_for_update().get(pk=round_.pk)
+    _round_open(round_, actor.now)
+    if round_.kind not in (RoundKind.SELF, RoundKind.PEER, RoundKind.GENERAL):
+        raise ServiceError("纸质评议表只用于党员自评、互评和总评")
+    in_branch = rater.branch_id == round_.org_id or rater.branch.path.startswith(round_.org.path)
+    if not in_branch or rater.status in (MemberStatus.TRANSFERRED_OUT, MemberStatus.DECEASED):
+        raise ServiceError(f"“{rater.name}”不在本次评议范围内")
+    if not ratings:
+        raise ServiceError("请至少为一位评议对象打分")
+    written = []
+    for ratee, scores in ratings:
+        _ratee_in_round(round_, ratee)
+        if round_.kind == RoundKind.SELF and ratee != rater:
+            raise ServiceError("自评只能为自己打分")
+        if round_.kind != RoundKind.SELF and ratee == rater:
+            raise ServiceError("互评不能给自己打分，自评请参加自评")
+        clean, total = scores_clean(round_, scores)
+        written.append(
+            _ballot_write(
+                actor=actor,
+                round_=round_,
+                rater=member_rater(rater),
+                rater_member=rater,
+                ratee=ratee,
+                scores=clean,
+                total=total,
+                paper=True,
+                text=_self_text(round_, text),
+            )
+        )
+    return written
+
+
 def code_hash(code: str) -> str:
     """The kept form of a public code: an HMAC under the server's secret key, so a copied
     database does not reveal which slips are still unused."""

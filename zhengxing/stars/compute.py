@@ -245,9 +245,9 @@ UPDATED = [*FIGURES, "scheme_id", "branch_id"]
 
 @dataclass(frozen=True)
 class Reach:
-    """Which part of the county a scheme rates: the subtree at `within` (a township that
-    narrowed the county's scheme), or the whole county but the subtrees in `outside` (the
-    county's scheme, where townships have their own)."""
+    """Which part of the county a scheme rates: the subtree at `within` (a township, or a branch,
+    that narrowed the county's scheme; the whole county when None), but the subtrees in
+    `outside`, narrowed further down (a township's branch with a scheme of its own)."""
 
     within: str | None = None
     outside: tuple[str, ...] = ()
@@ -718,9 +718,10 @@ def recompute(
     now: dt.datetime,
     on_done: Callable[[RecomputeResult], object] | None = None,
 ) -> list[RecomputeResult]:
-    """Every current scheme of the county's year (members and organisations), for `period` or
-    each of the scheme's periods: the county's scheme everywhere but in the townships that
-    narrowed it, each of those with its own. Criteria schemes count the named stars met."""
+    """Every current scheme of the county's year (members and organisations), for `period` (the
+    schemes that rate it) or each of the scheme's periods: the county's scheme everywhere but
+    where a township (or a branch, narrowed by its township) has its own, each of those with
+    its own. Criteria schemes count the named stars met."""
     from .rules import scheme_from_dict
 
     done = []
@@ -730,16 +731,22 @@ def recompute(
         .order_by("subject", "owner__path")
     )
     for stored in schemes:
+        # each scheme rates its owner's subtree but the parts narrowed further down (a
+        # township's, a branch's under a township)
+        inner = tuple(
+            s.owner.path
+            for s in schemes
+            if s.subject == stored.subject
+            and s.pk != stored.pk
+            and s.owner.path.startswith(stored.owner.path)
+        )
         if stored.owner.parent_id is None:
-            narrowed = tuple(
-                s.owner.path
-                for s in schemes
-                if s.subject == stored.subject and s.owner.parent_id is not None
-            )
-            reach = Reach(outside=narrowed)
+            reach = Reach(outside=inner)
         else:
-            reach = Reach(within=stored.owner.path)
+            reach = Reach(within=stored.owner.path, outside=inner)
         scheme = scheme_from_dict(stored.spec)
+        if period and period not in scheme.periods:
+            continue  # a scheme rates only its own periods (Gaotai's half-years, a year)
         if scheme.criteria_count:
             done.append(recompute_criteria(stored=stored, scheme=scheme, now=now, reach=reach))
             if on_done is not None:

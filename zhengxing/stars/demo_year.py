@@ -1,11 +1,17 @@
 """Stars in the demo county (`zhengxing demo`), built through the services: the county adopts
 bayannur-532 for members and for village organisations; each township assessed its village
-organisations for the first half-year, and each village's households scored its organisation;
-each branch drafted its star plan in February (a third approved and posted, a third waiting for
-the township, a third still drafts) and its members chose their self-chosen stars; each branch
-held a public evaluation this autumn (households scored every member with single-use codes);
-the demo branch also held its members' peer evaluation around 1 July, and its committee
-recorded some members' named stars; then the year so far is computed."""
+organisations for the first half-year, each village's households scored its organisation and
+its members evaluated it in November; each branch drafted its star plan in February (a third
+approved and posted, a third waiting for the township, a third still drafts) and its members
+chose their self-chosen stars; each branch held its members' peer evaluation around 1 July
+(paper forms typed by the committee; the demo member casts hers online) and a public evaluation
+this autumn (households scored every member with single-use codes); the demo branch's committee
+recorded some members' named stars; then the year so far is computed, every component present.
+
+One branch of the demo township, 团结村, runs Gaotai's "341" instead (003: "以党支部为单位推
+行"), narrowed by the township: the first half-year's 自评 (written accounts), 互评 and 商评 in
+order, the red stars computed and set by the branch (one moved by a star, with its reason) and
+posted on the public board."""
 
 from __future__ import annotations
 
@@ -19,11 +25,17 @@ from zhengxing.audit.services import Actor
 from zhengxing.orgs.models import County, Member, Org, RoleAssignment
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus, Role
 
-from .ballots import ballot_submit, codes_issue, public_ballots_submit, round_create
+from .ballots import (
+    ballot_submit,
+    codes_issue,
+    paper_ballots_submit,
+    public_ballots_submit,
+    round_create,
+)
 from .compute import recompute
 from .models import Ballot, Rating
 from .plans import choice_save, plan_review, plan_save, plan_submit
-from .services import criteria_assess, scheme_from_preset
+from .services import Adjustment, criteria_assess, ratings_finalise, scheme_from_preset
 
 YEAR = 2026
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -33,6 +45,8 @@ FORM = [
     {"code": "I3", "name": "群众口碑", "max": "30"},
 ]
 HOUSEHOLDS = 3
+PEERS = 4  # paper peer forms typed for each member
+GAOTAI_BRANCH = "HLT02B"
 ASSESSMENT_FORM = [
     {"code": "A1", "name": "班子建设", "max": "30"},
     {"code": "A2", "name": "发展成效", "max": "40"},
@@ -105,12 +119,15 @@ def demo_stars(
                 code=code,
                 ratings=[(m, _scores(rng, level[m.pk])) for m in members],
             )
+        if branch.code == GAOTAI_BRANCH:
+            continue  # its rounds are Gaotai's (`_gaotai`)
+        peer = round_create(
+            actor=clerk, org=branch, year=YEAR, period="H1", kind="peer",
+            name=f"{YEAR}年上半年党员互评", indicators=FORM,
+            opens_at=_at(6, 25), closes_at=_at(7, 5, 18),
+        )  # fmt: skip
+        _peer_forms(peer, members, level, rng, skip=member_role)
         if member_role is not None and member_role.org_id == branch.pk:
-            peer = round_create(
-                actor=clerk, org=branch, year=YEAR, period="H1", kind="peer",
-                name=f"{YEAR}年上半年党员互评", indicators=FORM,
-                opens_at=_at(6, 25), closes_at=_at(7, 5, 18),
-            )  # fmt: skip
             committee = Actor(user=None, label="示范数据", now=_at(11, 20))
             for member in members[:6]:
                 met = {code: rng.random() < 0.8 for code in NAMED}
@@ -121,13 +138,154 @@ def demo_stars(
                     ballot_submit(
                         actor=me, round_=peer, ratee=other, scores=_scores(rng, level[other.pk])
                     )
+    _members_evaluate_their_organisations(county, branches, rng)
+    _gaotai(county, rng)
     if progress:
         progress("stars: computing the year so far")
     recompute(county_id=county.pk, year=YEAR, period="Y", now=_at(11, 23, 9))
+    _gaotai_set(county)
     return DemoStarsResult(
         ballots=Ballot.objects.filter(county=county).count(),
         ratings=Rating.objects.filter(county=county).count(),
     )
+
+
+def _peer_forms(
+    round_: Any,
+    members: list[Member],
+    level: dict[int, int],
+    rng: random.Random,
+    skip: RoleAssignment | None = None,
+) -> None:
+    """Each member's paper peer form, scoring a few others, typed by the committee (the demo
+    member's own account casts hers online)."""
+    clerk = Actor(user=None, label="示范数据", now=round_.opens_at + dt.timedelta(days=2))
+    for rater in members:
+        if skip is not None and rater.user_id == skip.user_id:
+            continue
+        others = [m for m in members if m.pk != rater.pk]
+        rated = rng.sample(others, min(PEERS, len(others)))
+        if rated:
+            paper_ballots_submit(
+                actor=clerk, round_=round_, rater=rater,
+                ratings=[(m, _scores(rng, level[m.pk])) for m in rated],
+            )  # fmt: skip
+    # everyone rated by at least three, so that each average may be published
+    counts = {m.pk: 0 for m in members}
+    for ratee_id in Ballot.objects.filter(round=round_).values_list("ratee_member_id", flat=True):
+        counts[ratee_id] = counts.get(ratee_id, 0) + 1
+    for ratee in members:
+        raters = [m for m in members if m.pk != ratee.pk and m.user_id is None]
+        for rater in rng.sample(raters, min(len(raters), max(0, 3 - counts[ratee.pk]))):
+            paper_ballots_submit(actor=clerk, round_=round_, rater=rater,
+                                 ratings=[(ratee, _scores(rng, level[ratee.pk]))])  # fmt: skip
+
+
+def _members_evaluate_their_organisations(
+    county: County, branches: Any, rng: random.Random
+) -> None:
+    """000: "由党员和群众分别对党组织工作落实情况进行评价": each township's round in November, in
+    which members score their own village organisation (paper forms typed by the township)."""
+    for grant in RoleAssignment.objects.filter(county=county, role=Role.TOWNSHIP).select_related(
+        "org", "user"
+    ):
+        township = Actor(user=grant.user, label=grant.user.get_username(), now=_at(11, 10))
+        round_ = round_create(
+            actor=township, org=grant.org, year=YEAR, period="Y", kind="peer",
+            name=f"{YEAR}年党员评议党组织", indicators=FORM,
+            opens_at=_at(11, 16), closes_at=_at(11, 20, 18),
+        )  # fmt: skip
+        typist = Actor(user=grant.user, label=grant.user.get_username(), now=_at(11, 18))
+        for branch in branches:
+            if not branch.path.startswith(grant.org.path):
+                continue
+            members = list(
+                Member.objects.filter(branch=branch, user__isnull=True)
+                .exclude(status__in=(MemberStatus.TRANSFERRED_OUT, MemberStatus.DECEASED))
+                .order_by("pk")
+            )
+            level = rng.randint(70, 96)
+            for rater in rng.sample(members, min(5, len(members))):
+                paper_ballots_submit(actor=typist, round_=round_, rater=rater,
+                                     ratings=[(branch, _scores(rng, level))])  # fmt: skip
+
+
+GAOTAI_ACCOUNTS = (
+    "上半年带头参加人居环境整治，完成了承诺的两户帮扶；理论学习有一次缺席，下半年补上。",
+    "承诺调解邻里纠纷，上半年调解三起；产业调整带动不够，下半年多上门讲技术。",
+    "按承诺参加每月固定学习日，清理村道积雪两次；对困难户走访偏少，要改进。",
+)
+
+
+def _gaotai(county: County, rng: random.Random) -> None:
+    """团结村 runs "341" for the first half-year: the township narrows the scheme for the branch,
+    then 自评 (a written account against commitments), 互评 and 商评, in that order (003)."""
+    branch = Org.objects.get(county=county, code=GAOTAI_BRANCH)
+    system = Actor(user=None, label="示范数据", now=_at(1, 8))
+    scheme_from_preset(actor=system, county=county, owner=branch, year=YEAR, preset="gaotai-341")
+    members = list(
+        Member.objects.filter(branch=branch)
+        .exclude(status__in=(MemberStatus.TRANSFERRED_OUT, MemberStatus.DECEASED))
+        .order_by("pk")
+    )
+    level = {m.pk: rng.randint(55, 97) for m in members}
+    clerk = Actor(user=None, label="示范数据", now=_at(6, 10))
+    rounds = {}
+    for kind, name, (om, od), (cm, cd) in (
+        ("self", "党员自评", (6, 15), (6, 24)),
+        ("peer", "党员互评", (6, 25), (7, 5)),
+        ("committee", "支委会商评", (7, 6), (7, 15)),
+    ):
+        rounds[kind] = round_create(
+            actor=clerk, org=branch, year=YEAR, period="H1", kind=kind,
+            name=f"{YEAR}年上半年{name}", indicators=FORM, opens_at=_at(om, od),
+            closes_at=_at(cm, cd, 18),
+        )  # fmt: skip
+    typist = Actor(user=None, label="示范数据", now=_at(6, 20))
+    for n, member in enumerate(members):
+        paper_ballots_submit(
+            actor=typist, round_=rounds["self"], rater=member,
+            ratings=[(member, _scores(rng, level[member.pk]))],
+            text=GAOTAI_ACCOUNTS[n % len(GAOTAI_ACCOUNTS)],
+        )  # fmt: skip
+    _peer_forms(rounds["peer"], members, level, rng)
+    # the committee's agreed scores, entered by the township's account (the demo has no login
+    # for 团结村's committee)
+    grant = (
+        RoleAssignment.objects.filter(
+            county=county, role=Role.TOWNSHIP, org_id=branch.parent.parent_id
+        )
+        .select_related("user")
+        .get()
+    )
+    committee = Actor(user=grant.user, label=grant.user.get_username(), now=_at(7, 10))
+    for member in members:
+        ballot_submit(
+            actor=committee, round_=rounds["committee"], ratee=member,
+            scores=_scores(rng, level[member.pk]),
+        )  # fmt: skip
+
+
+def _gaotai_set(county: County) -> None:
+    """The branch computes the half-year and its secretary sets the red stars at the members'
+    meeting, moving one member by a star with the reason the board posts (003: "公开、公示、公评
+    党员个人每半年的星级成绩")."""
+    branch = Org.objects.get(county=county, code=GAOTAI_BRANCH)
+    recompute(county_id=county.pk, year=YEAR, period="H1", now=_at(7, 16, 9))
+    first = (
+        Rating.objects.filter(branch=branch, year=YEAR, period="H1", stars__lt=3)
+        .order_by("-score", "pk")
+        .first()
+    )
+    moved = (
+        [Adjustment(first.pk, first.stars + 1, "上半年带头抗冻保苗，群众评价高，支委会研究加一星")]
+        if first is not None
+        else []
+    )
+    ratings_finalise(
+        actor=Actor(user=None, label="示范数据", now=_at(7, 20)),
+        org=branch, year=YEAR, period="H1", adjustments=moved,
+    )  # fmt: skip
 
 
 def _assessments(county: County, branches: Any, rng: random.Random) -> None:

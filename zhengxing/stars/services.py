@@ -29,15 +29,19 @@ from .rules import ConsequenceSpec, SchemeInvalid, scheme_from_dict, scheme_to_d
 def scheme_save(
     *, actor: Actor, county: County, owner: Org | None, year: int, spec: dict[str, Any]
 ) -> StarScheme:
-    """A county's (owner None: its root) or a township's scheme for a year: a new version when
-    the owner has one for the year and subject."""
+    """A county's (owner None: its root), a township's or, narrowed by the township, a branch's
+    scheme for a year: a new version when the owner has one for the year and subject."""
     owner = owner or county_root(county)
     if owner.county_id != county.pk:
         raise ServiceError("该组织不属于本旗县区")
     if not scope_for_actor(actor).can_manage_tree(owner):
         raise PermissionDenied("无权操作该对象")
-    if owner.depth > 1:
-        raise ServiceError("星级方案由旗县区制定，乡镇（苏木、街道）可以细化本乡镇的方案")
+    if owner.depth > 1 and owner.kind not in MEMBER_HOLDING_KINDS:
+        # a township narrows the county's scheme for itself, or for one of its branches (003:
+        # the "341" method is run "以党支部为单位")
+        raise ServiceError(
+            "星级方案由旗县区制定，乡镇（苏木、街道）可以细化本乡镇或所属党支部的方案"
+        )
     if not 2000 <= year <= 2100:
         raise ServiceError("年份应在2000至2100之间")
     try:

@@ -291,3 +291,26 @@ def test_synth_makes_closed_rounds_and_ballots_that_never_rate_their_rater(db: N
     assert ballots.filter(kind="public").count() == 120 * 2  # two households each
     assert not ballots.filter(rater_member=models.F("ratee_member")).exists()
     assert PublicCode.objects.filter(round__county__code="BSYN", used_at__isnull=True).count() == 0
+
+
+def test_the_committee_types_a_members_paper_form_as_her_own_ballot(cast: Cast) -> None:
+    """A member without a phone fills the form at the meeting; the committee types it. Typed
+    and cast online, it is one ballot (the same rater), never a second vote."""
+    from zhengxing.stars.ballots import paper_ballots_submit
+
+    peer = open_round(cast)
+    typed = paper_ballots_submit(actor=as_(cast.cathy), round_=peer, rater=cast.erin_member,
+                                 ratings=[(cast.member_a1, scores("30"))])  # fmt: skip
+    assert typed[0].paper and typed[0].rater_member == cast.erin_member
+    online = ballot_submit(actor=as_(cast.erin), round_=peer, ratee=cast.member_a1,
+                           scores=scores())  # fmt: skip
+    assert online.pk == typed[0].pk and Ballot.objects.count() == 1
+    with pytest.raises(ServiceError, match="互评不能给自己打分"):
+        paper_ballots_submit(actor=as_(cast.cathy), round_=peer, rater=cast.erin_member,
+                             ratings=[(cast.erin_member, scores())])  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        paper_ballots_submit(actor=as_(cast.erin), round_=peer, rater=cast.erin_member,
+                             ratings=[(cast.member_a1, scores())])  # fmt: skip
+    with pytest.raises(ServiceError, match="不在本次评议范围内"):
+        paper_ballots_submit(actor=as_(cast.cathy), round_=peer, rater=cast.member_b1,
+                             ratings=[(cast.member_a1, scores())])  # fmt: skip

@@ -26,7 +26,7 @@ from zhengxing.orgs.services import ServiceError
 from zhengxing.stars.compute import _case, _score_tier_case, plan_from_scheme, recompute
 from zhengxing.stars.models import Rating, StarScheme
 from zhengxing.stars.presets import BAYANNUR_532, PRESETS
-from zhengxing.stars.rules import evaluate, scheme_from_dict, tier_of
+from zhengxing.stars.rules import evaluate, scheme_from_dict, scheme_to_dict, tier_of
 from zhengxing.stars.services import scheme_from_preset
 from zhengxing.testing import SYSTEM, Cast
 
@@ -275,3 +275,29 @@ def test_a_township_that_narrows_the_scheme_rates_its_own_members_by_it(scored: 
         county_id=scored.county.pk, year=2026, subject="member", path=scored.branch_b1.path
     )
     assert found is not None and found.key == "bayannur-532"
+
+
+def test_a_township_runs_gaotai_in_one_of_its_branches(scored: Cast) -> None:
+    """003: the "341" method "以党支部为单位推行": a township narrows the scheme for one branch;
+    that branch's members get half-year red stars, the rest of the township keeps its own."""
+    from zhengxing.stars.services import scheme_save
+
+    town = scheme_to_dict(BAYANNUR_532) | {"key": "town-a", "name": "甲镇方案"}
+    scheme_save(actor=act(scored.bob, 3, 1), county=scored.county, owner=scored.town_a,
+                year=2026, spec=town)  # fmt: skip
+    gaotai = scheme_from_preset(actor=act(scored.bob, 3, 1), county=scored.county,
+                                owner=scored.branch_a1, year=2026, preset="gaotai-341")  # fmt: skip
+    with pytest.raises(ServiceError, match="可以细化本乡镇或所属党支部的方案"):
+        scheme_save(actor=SYSTEM, county=scored.county, owner=scored.group_a1, year=2026,
+                    spec=town)  # fmt: skip
+    recompute(county_id=scored.county.pk, year=2026, period=None, now=at(12, 30))
+    a1 = Rating.objects.filter(member__branch=scored.branch_a1)
+    assert {(r.period, r.scheme_id) for r in a1} == {("H1", gaotai.pk), ("H2", gaotai.pk)}
+    assert Rating.objects.get(member=scored.member_b1).scheme.owner_id == scored.root.pk
+    # a period asked for is computed only by the schemes that rate it
+    recompute(county_id=scored.county.pk, year=2026, period="H1", now=at(12, 30))
+    recompute(county_id=scored.county.pk, year=2026, period="Y", now=at(12, 30))
+    assert set(Rating.objects.filter(period="H1").values_list("scheme_id", flat=True)) == {
+        gaotai.pk
+    }
+    assert not Rating.objects.filter(period="Y", member__branch=scored.branch_a1).exists()

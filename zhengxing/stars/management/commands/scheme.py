@@ -10,7 +10,7 @@ zhengxing scheme evaluate SCHEME --input IN.csv --output OUT.csv
 zhengxing scheme simulate SCHEME --county CODE --year YYYY [--period P]
     the scheme over the live database, nothing written: stars now and under the scheme.
 zhengxing scheme adopt SCHEME --county CODE --year YYYY [--township ORG_CODE]
-    adopt the scheme for the county's year (or narrow it for one township): a new version
+    adopt the scheme for the county's year (or narrow it for one township or branch): a new version
     when one is in force, audited; ratings already computed keep their version.
 """
 
@@ -120,7 +120,13 @@ class Command(BaseCommand):
         adopt.add_argument("scheme")
         adopt.add_argument("--county", required=True, metavar="CODE")
         adopt.add_argument("--year", required=True, type=int)
-        adopt.add_argument("--township", metavar="ORG_CODE", help="narrow it for one township")
+        adopt.add_argument(
+            "--township",
+            "--org",
+            dest="township",
+            metavar="ORG_CODE",
+            help="narrow it for one township, or one branch (a township's narrowing)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -161,11 +167,10 @@ class Command(BaseCommand):
         owner = None
         if options["township"]:
             owner = Org.objects.filter(
-                county=county, code=options["township"], parent__parent__isnull=True,
-                parent__isnull=False,
-            ).first()  # fmt: skip
+                county=county, code=options["township"], parent__isnull=False
+            ).first()
             if owner is None:
-                raise CommandError(f"{county.name}没有代码为“{options['township']}”的乡镇")
+                raise CommandError(f"{county.name}没有代码为“{options['township']}”的组织")
         try:
             stored = scheme_save(
                 actor=Actor.system("zhengxing scheme adopt"),
