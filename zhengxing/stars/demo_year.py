@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from zhengxing.audit.services import Actor
-from zhengxing.orgs.models import County, Member, Org, RoleAssignment
+from zhengxing.orgs.models import PATH_SEGMENT, County, Member, Org, RoleAssignment
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus, Role
 
 from .ballots import (
@@ -253,7 +253,7 @@ def _gaotai(county: County, rng: random.Random) -> None:
     # for 团结村's committee)
     grant = (
         RoleAssignment.objects.filter(
-            county=county, role=Role.TOWNSHIP, org_id=branch.parent.parent_id
+            county=county, role=Role.TOWNSHIP, org__path=branch.path[: 2 * PATH_SEGMENT]
         )
         .select_related("user")
         .get()
