@@ -4,6 +4,11 @@ A preset is only a starting point: `catalogue_from_preset` copies it into a coun
 township's catalogue for a year, which can then be revised (each revision a new version).
 Points are magnitudes; the part gives the sign. Items without a range score exactly their
 points; caps are per quarter and per year.
+
+Gaotai's catalogue has no member deduction for faked evaluations: the article puts that on the
+branch, not its members ("上级党委要组织专人定期开展督导检查,对工作落实不力、弄虚作假、评选过程不
+公正和结果不及时公开的情况给予通报,要酌情扣去该党支部本年度党建责任书相应分数", 003). That
+deduction belongs to the branch's own annual responsibility score, not to this ledger.
 """
 
 from __future__ import annotations
@@ -92,8 +97,6 @@ GAOTAI_341 = Preset(
                  cap_year=D(10), block="正向加分"),
         ItemSpec("GT-F01", "承诺事项未兑现", DEDUCTION, D(5), D(1), D(10), recorder=COMMITTEE,
                  block="反向扣分"),
-        ItemSpec("GT-F02", "评议中弄虚作假", DEDUCTION, D(10), D(5), D(20),
-                 recorder=COMMITTEE, block="反向扣分"),
         ItemSpec("GT-F03", "无故缺席组织生活（每次）", DEDUCTION, D(3), recorder=COMMITTEE,
                  block="反向扣分"),
     ),

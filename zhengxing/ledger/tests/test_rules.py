@@ -254,3 +254,10 @@ def test_the_articles_items_are_in_their_presets() -> None:
     assert {i.block for i in PRESETS["chifeng"].items} >= {"线上学习", "组织生活", "先锋作用"}
     study = next(i for i in PRESETS["hundred-point"].items if i.code == "BF-X01")
     assert (study.points, study.cap_year) == (2, 12)
+
+
+def test_gaotai_puts_faked_evaluations_on_the_branch_not_its_members() -> None:
+    """003: "对……弄虚作假、评选过程不公正和结果不及时公开的情况给予通报,要酌情扣去该党支部本年度
+    党建责任书相应分数": the branch's responsibility score, not a member's points."""
+    names = [i.name for i in PRESETS["gaotai-341"].items]
+    assert not [n for n in names if "弄虚作假" in n or "评议" in n], names
