@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from zhengxing.audit.services import Actor, audit_record
-from zhengxing.ledger.services import may_sign_off
+from zhengxing.ledger.services import may_sign_off, reminder_talk_record
 from zhengxing.orgs.models import PATH_SEGMENT, County, Member, Org, path_upper_bound
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, Role
 from zhengxing.orgs.selectors import scope_for_actor
@@ -22,7 +22,14 @@ from zhengxing.orgs.services import ServiceError, county_root, require
 
 from .models import Consequence, CriteriaAward, Rating, StarScheme, Subject
 from .presets import PRESETS
-from .rules import ConsequenceSpec, SchemeInvalid, scheme_from_dict, scheme_to_dict, tier_of
+from .rules import (
+    ConsequenceSpec,
+    SchemeInvalid,
+    period_name,
+    scheme_from_dict,
+    scheme_to_dict,
+    tier_of,
+)
 
 
 @transaction.atomic
@@ -116,7 +123,9 @@ class Adjustment:
     reason: str
 
 
-MOVE_AT_MOST = 1  # stars the setting body may move a computed rating by
+MOVE_AT_MOST = 1
+# consequences that are a talk with the member: done, they are recorded as reminder talks
+TALK_CODES = frozenset({"warning-talk"})  # stars the setting body may move a computed rating by
 
 
 def _finalisable(actor: Actor, org: Org) -> tuple[str, Any]:
@@ -364,9 +373,13 @@ def criteria_assess(
 @transaction.atomic
 def consequence_done(*, actor: Actor, consequence: Consequence, note: str) -> Consequence:
     """Mark a follow-up task done with what was done (the talk held, the plan filed…): by the
-    organisation that owns it, or one above it. Once done it stays done."""
+    organisation that owns it, or one above it. Once done it stays done. A talk with a member
+    (诫勉谈话) is recorded among the ledger's reminder talks (约谈), in the same transaction,
+    so the branch keeps one list of the talks it held, whatever led to them."""
     task = (
-        Consequence.objects.select_for_update().select_related("owner_org").get(pk=consequence.pk)
+        Consequence.objects.select_for_update()
+        .select_related("owner_org", "rating__member")
+        .get(pk=consequence.pk)
     )
     require(scope_for_actor(actor).can_manage_org(task.owner_org))
     note = note.strip()
@@ -378,6 +391,16 @@ def consequence_done(*, actor: Actor, consequence: Consequence, note: str) -> Co
         raise ServiceError("该事项已办结")
     task.done_at, task.done_by, task.note = actor.now, actor.user, note
     task.save(update_fields=["done_at", "done_by", "note"])
+    member = task.rating.member
+    if task.code in TALK_CODES and member is not None:
+        rating = task.rating
+        reminder_talk_record(
+            actor=actor,
+            member=member,
+            held_on=timezone.localdate(actor.now),
+            notes=f"{period_name(rating.year, rating.period)}星级评定{rating.stars}星，"
+            f"{task.label}：{note}",
+        )
     audit_record(
         actor=actor,
         action="stars.consequence.done",

@@ -301,3 +301,22 @@ def test_a_township_runs_gaotai_in_one_of_its_branches(scored: Cast) -> None:
         gaotai.pk
     }
     assert not Rating.objects.filter(period="Y", member__branch=scored.branch_a1).exists()
+
+
+def test_a_warning_talk_done_is_one_of_the_branchs_reminder_talks(scored: Cast) -> None:
+    """000: "对评定为4星级及以下的党员,进行批评教育、诫勉谈话": the talk held is recorded in the
+    ledger's reminder talks (约谈), not in a list of its own."""
+    from zhengxing.ledger.models import ReminderTalk
+    from zhengxing.stars.models import Consequence
+    from zhengxing.stars.services import consequence_done, ratings_finalise
+
+    run(scored)
+    Rating.objects.filter(member=scored.member_a1).update(stars=3, tier="warn")
+    ratings_finalise(actor=act(scored.carol, 12, 30), org=scored.branch_a1, year=2026, period="Y")
+    codes = set(Consequence.objects.values_list("code", flat=True))
+    assert codes == {"criticise", "warning-talk", "rectify-plan"}
+    talk = Consequence.objects.get(code="warning-talk")
+    consequence_done(actor=act(scored.carol, 12, 31), consequence=talk, note="已谈话，本人表示整改")
+    [recorded] = ReminderTalk.objects.filter(member=scored.member_a1)
+    assert "2026年度星级评定3星" in recorded.notes and "诫勉谈话" in recorded.notes
+    assert recorded.held_on == dt.date(2026, 12, 31)
