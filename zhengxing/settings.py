@@ -7,6 +7,7 @@ ZHENGXING_DATA_KEY       key(s) for personal data at rest (Fernet, comma-separat
 DATABASE_URL             default: a SQLite file var/zhengxing.sqlite3 (WAL mode)
 ALLOWED_HOSTS            comma-separated (default: localhost, 127.0.0.1 and [::1])
 ZHENGXING_VAR_DIR        where var/ lives (default: ./var)
+ZHENGXING_TOKEN_HOURS    how long an API token lives (default 8)
 """
 
 import datetime as dt
@@ -169,6 +170,10 @@ ZHENGXING_IDLE_MINUTES = envint("ZHENGXING_IDLE_MINUTES", "30")
 # How long the audit log keeps an event before `zhengxing audit prune` may remove it: three years
 # by default, never less than six months (a system check refuses a shorter setting).
 ZHENGXING_AUDIT_RETENTION_DAYS = envint("ZHENGXING_AUDIT_RETENTION_DAYS", "1095")
+# API bearer tokens: good for this many hours from their issue (and, like a session, only while
+# used within ZHENGXING_IDLE_MINUTES); revoked by POST /api/v1/auth/token/revoke, on a password
+# change and when the account is disabled.
+ZHENGXING_TOKEN_HOURS = envint("ZHENGXING_TOKEN_HOURS", "8")
 SESSION_COOKIE_AGE = ZHENGXING_IDLE_MINUTES * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # A TOTP second factor for these roles (others may enrol); a password (and code) again within
