@@ -153,7 +153,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "zhengxing.audit.passwords.CharacterClassesValidator", "OPTIONS": {"classes": 3}},
 ]
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # counts failures, refuses while locked out
+    "zhengxing.web.security.LockoutBackend",  # django-axes': refuses while locked out
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Lockout (GB/T 22239-2019 level 3): 5 failed logins lock the account, and separately the
