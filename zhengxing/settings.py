@@ -4,15 +4,20 @@ ZHENGXING_DEBUG          on/off (default off)
 ZHENGXING_SECRET_KEY     Django's secret key; generated into var/secret_key on first run when absent
 ZHENGXING_DATA_KEY       key(s) for personal data at rest (Fernet, comma-separated, newest first);
                          generated into var/data_key on first run when absent
+ZHENGXING_LOOKUP_KEY     key of the ID numbers' lookup hashes (32 bytes, urlsafe base64); written
+                         into var/lookup_key on first run, derived from the oldest data key
 DATABASE_URL             default: a SQLite file var/zhengxing.sqlite3 (WAL mode)
 ALLOWED_HOSTS            comma-separated (default: localhost, 127.0.0.1 and [::1])
 ZHENGXING_VAR_DIR        where var/ lives (default: ./var)
 ZHENGXING_TOKEN_HOURS    how long an API token lives (default 8)
 """
 
+import base64
 import datetime as dt
+import hashlib
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
@@ -39,29 +44,50 @@ def envint(name: str, default: str) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
-def envsecret(name: str, filename: str, make: "type[object] | None" = None) -> str:
-    """A secret from the environment, else from var/<filename>, created on first run."""
+def envsecret(name: str, filename: str, generate: Callable[[], str] | None = None) -> str:
+    """A secret from the environment, else from var/<filename>, created on first run (by
+    `generate`, else random)."""
     value = os.environ.get(name)
     if value:
         return value
     path = VAR_DIR / filename
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        if filename == "data_key":
-            from cryptography.fernet import Fernet
-
-            generated = Fernet.generate_key().decode()
+        generated = generate() if generate is not None else secrets.token_urlsafe(50)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process starting at the same moment wrote it
+            pass
         else:
-            generated = secrets.token_urlsafe(50)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(generated)
+            with os.fdopen(fd, "w") as f:
+                f.write(generated)
     return path.read_text().strip()
+
+
+def new_data_key() -> str:
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()
+
+
+def lookup_key_of(data_key: str) -> str:
+    """The lookup key a deployment used before it had its own: derived from its oldest data key,
+    so the ID numbers' lookup hashes it already holds keep matching (32 bytes, urlsafe base64)."""
+    digest = hashlib.sha256(b"zhengxing blind index\0" + data_key.encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()
 
 
 DEBUG = envbool("ZHENGXING_DEBUG", "off")
 SECRET_KEY = envsecret("ZHENGXING_SECRET_KEY", "secret_key")
-DATA_KEYS = [k.strip() for k in envsecret("ZHENGXING_DATA_KEY", "data_key").split(",") if k.strip()]
+DATA_KEYS = [
+    k.strip()
+    for k in envsecret("ZHENGXING_DATA_KEY", "data_key", new_data_key).split(",")
+    if k.strip()
+]
+# The key of the ID numbers' lookup hashes (HMAC-SHA256), apart from the data keys so that every
+# data key can be retired. Created on first run from the oldest data key: the hashes an existing
+# deployment holds keep matching. `zhengxing rekey` recomputes them after it changes.
+LOOKUP_KEY = envsecret("ZHENGXING_LOOKUP_KEY", "lookup_key", lambda: lookup_key_of(DATA_KEYS[-1]))
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
