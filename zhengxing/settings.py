@@ -243,7 +243,8 @@ if HTTPS:
 # government intranets, whose hosts no browser's HSTS preload list can hold (security.W021).
 SILENCED_SYSTEM_CHECKS = ["security.W008", "security.W021"]
 
-# Imports larger than this are refused before openpyxl opens them.
+# Imports larger than this are refused before openpyxl opens them; so is evidence uploaded
+# through the API (POST /api/v1/points/evidence).
 ZHENGXING_MAX_UPLOAD_MB = envint("ZHENGXING_MAX_UPLOAD_MB", "50")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
