@@ -115,6 +115,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response (refusals included)
+    "zhengxing.web.middleware.SecurityHeadersMiddleware",
     # outermost but one: sees every refusal, including CSRF's and the lockout's
     "zhengxing.audit.middleware.RefusalAuditMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
