@@ -6,6 +6,7 @@ Recall the cast (zhengxing/testing.py): alice runs county T1, where every member
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import io
@@ -27,7 +28,7 @@ from zhengxing.ledger.services import (
     public_report_submit,
     quarter_sign_off,
 )
-from zhengxing.ledger.tests.conftest import NOW, as_, key
+from zhengxing.ledger.tests.conftest import NOW, SHANGHAI, as_, key
 from zhengxing.ops.rekey import ENCRYPTED
 from zhengxing.orgs.models import Member
 from zhengxing.orgs.selectors import MemberFilter, member_search
@@ -58,6 +59,10 @@ def rekey() -> str:
     return out.getvalue()
 
 
+# a quarter is signed once it has ended
+JULY_1 = dt.datetime(2026, 7, 1, 10, 0, tzinfo=SHANGHAI)
+
+
 @pytest.fixture
 def under_key_a(db: None) -> Cast:
     """The cast, a public report and an objection, all encrypted under data key A, with the
@@ -78,11 +83,11 @@ def under_key_a(db: None) -> Cast:
             idempotency_key=key(),
         )
         close = quarter_sign_off(
-            actor=as_(cast.carol), branch=cast.branch_a1, quarter=Quarter(2026, 2)
+            actor=as_(cast.carol, now=JULY_1), branch=cast.branch_a1, quarter=Quarter(2026, 2)
         )
         assert isinstance(close.posting, Posting)
         objection_submit(
-            actor=as_(None),
+            actor=as_(None, now=JULY_1),
             posting=close.posting,
             text="王甲本季度并未参加清扫积雪",
             contact_name="张三",

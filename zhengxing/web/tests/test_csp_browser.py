@@ -17,7 +17,7 @@ from playwright.sync_api import ConsoleMessage, Page, expect
 from zhengxing.ledger.models import Posting
 from zhengxing.ledger.rules import Quarter
 from zhengxing.ledger.services import catalogue_from_preset, quarter_sign_off
-from zhengxing.ledger.tests.conftest import as_
+from zhengxing.ledger.tests.conftest import SHANGHAI, as_
 from zhengxing.stars.compute import recompute
 from zhengxing.stars.services import scheme_from_preset
 from zhengxing.testing import PASSWORD, SYSTEM, Cast, build_cast
@@ -32,6 +32,10 @@ document.addEventListener("securitypolicyviolation", function (e) {
 });
 window.print = function () { window.__printed = (window.__printed || 0) + 1; };
 """
+
+
+# a quarter is signed once it has ended
+JULY_1 = dt.datetime(2026, 7, 1, 10, 0, tzinfo=SHANGHAI)
 
 
 @pytest.fixture
@@ -49,7 +53,9 @@ def world(transactional_db: None) -> tuple[Cast, Posting]:
         period="Y",
         now=dt.datetime(2026, 12, 31, tzinfo=dt.UTC),
     )
-    close = quarter_sign_off(actor=as_(cast.carol), branch=cast.branch_a1, quarter=Quarter(2026, 2))
+    close = quarter_sign_off(
+        actor=as_(cast.carol, now=JULY_1), branch=cast.branch_a1, quarter=Quarter(2026, 2)
+    )
     assert close.posting is not None
     return cast, close.posting
 
