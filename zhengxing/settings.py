@@ -102,6 +102,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.admin",
     "django_htmx",
+    # django-ninja's own static files: the API docs (/api/v1/docs) are served from the site,
+    # not from a CDN (which the Content-Security-Policy refuses, and an intranet may not reach)
+    "ninja",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -119,6 +119,10 @@ def test_the_county_pages_run_under_the_policy(
     page.locator("button[data-print]").click()
     assert page.evaluate("() => window.__printed") == 1
 
+    visit(page, f"{base}/api/v1/docs")  # Swagger UI, from the site's own static files
+    expect(page.locator(".swagger-ui .info")).to_contain_text("Zhengxing")
+    assert violations(page) == []
+
     visit(page, f"{base}/stars/orgs/{cast.root.pk}/?year=2026")
     chart = page.locator("[data-chart=star-chart]")
     expect(chart).to_have_attribute("data-drawn", "1")
