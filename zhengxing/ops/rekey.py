@@ -56,7 +56,7 @@ def _mend(row: models.Model, spec: Encrypted) -> bool:
     return changed
 
 
-def rekey(
+def pii_rekey(
     *,
     actor: Actor,
     batch: int = BATCH,

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from zhengxing.audit.services import Actor
-from zhengxing.ops.rekey import BATCH, rekey
+from zhengxing.ops.rekey import BATCH, pii_rekey
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         verbose = options["verbosity"] > 1
-        counts = rekey(
+        counts = pii_rekey(
             actor=Actor.system("zhengxing rekey"),
             batch=max(1, options["batch"]),
             dry_run=options["dry_run"],
