@@ -4,14 +4,20 @@ ZHENGXING_DEBUG          on/off (default off)
 ZHENGXING_SECRET_KEY     Django's secret key; generated into var/secret_key on first run when absent
 ZHENGXING_DATA_KEY       key(s) for personal data at rest (Fernet, comma-separated, newest first);
                          generated into var/data_key on first run when absent
+ZHENGXING_LOOKUP_KEY     key of the ID numbers' lookup hashes (32 bytes, urlsafe base64); written
+                         into var/lookup_key on first run, derived from the oldest data key
 DATABASE_URL             default: a SQLite file var/zhengxing.sqlite3 (WAL mode)
 ALLOWED_HOSTS            comma-separated (default: localhost, 127.0.0.1 and [::1])
 ZHENGXING_VAR_DIR        where var/ lives (default: ./var)
+ZHENGXING_TOKEN_HOURS    how long an API token lives (default 8)
 """
 
+import base64
 import datetime as dt
+import hashlib
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
@@ -38,29 +44,50 @@ def envint(name: str, default: str) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
-def envsecret(name: str, filename: str, make: "type[object] | None" = None) -> str:
-    """A secret from the environment, else from var/<filename>, created on first run."""
+def envsecret(name: str, filename: str, generate: Callable[[], str] | None = None) -> str:
+    """A secret from the environment, else from var/<filename>, created on first run (by
+    `generate`, else random)."""
     value = os.environ.get(name)
     if value:
         return value
     path = VAR_DIR / filename
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        if filename == "data_key":
-            from cryptography.fernet import Fernet
-
-            generated = Fernet.generate_key().decode()
+        generated = generate() if generate is not None else secrets.token_urlsafe(50)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process starting at the same moment wrote it
+            pass
         else:
-            generated = secrets.token_urlsafe(50)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(generated)
+            with os.fdopen(fd, "w") as f:
+                f.write(generated)
     return path.read_text().strip()
+
+
+def new_data_key() -> str:
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()
+
+
+def lookup_key_of(data_key: str) -> str:
+    """The lookup key a deployment used before it had its own: derived from its oldest data key,
+    so the ID numbers' lookup hashes it already holds keep matching (32 bytes, urlsafe base64)."""
+    digest = hashlib.sha256(b"zhengxing blind index\0" + data_key.encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()
 
 
 DEBUG = envbool("ZHENGXING_DEBUG", "off")
 SECRET_KEY = envsecret("ZHENGXING_SECRET_KEY", "secret_key")
-DATA_KEYS = [k.strip() for k in envsecret("ZHENGXING_DATA_KEY", "data_key").split(",") if k.strip()]
+DATA_KEYS = [
+    k.strip()
+    for k in envsecret("ZHENGXING_DATA_KEY", "data_key", new_data_key).split(",")
+    if k.strip()
+]
+# The key of the ID numbers' lookup hashes (HMAC-SHA256), apart from the data keys so that every
+# data key can be retired. Created on first run from the oldest data key: the hashes an existing
+# deployment holds keep matching. `zhengxing rekey` recomputes them after it changes.
+LOOKUP_KEY = envsecret("ZHENGXING_LOOKUP_KEY", "lookup_key", lambda: lookup_key_of(DATA_KEYS[-1]))
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
@@ -75,6 +102,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.admin",
     "django_htmx",
+    # django-ninja's own static files: the API docs (/api/v1/docs) are served from the site,
+    # not from a CDN (which the Content-Security-Policy refuses, and an intranet may not reach)
+    "ninja",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -88,6 +118,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response (refusals included)
+    "zhengxing.web.middleware.SecurityHeadersMiddleware",
     # outermost but one: sees every refusal, including CSRF's and the lockout's
     "zhengxing.audit.middleware.RefusalAuditMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -152,7 +184,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "zhengxing.audit.passwords.CharacterClassesValidator", "OPTIONS": {"classes": 3}},
 ]
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # counts failures, refuses while locked out
+    "zhengxing.web.security.LockoutBackend",  # django-axes': refuses while locked out
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Lockout (GB/T 22239-2019 level 3): 5 failed logins lock the account, and separately the
@@ -171,6 +203,10 @@ ZHENGXING_IDLE_MINUTES = envint("ZHENGXING_IDLE_MINUTES", "30")
 ZHENGXING_AUDIT_RETENTION_DAYS = envint("ZHENGXING_AUDIT_RETENTION_DAYS", "1095")
 # an evaluation's average is shown only from this many ballots: fewer would show one rater's score
 ZHENGXING_MIN_BALLOTS = envint("ZHENGXING_MIN_BALLOTS", "3")
+# API bearer tokens: good for this many hours from their issue (and, like a session, only while
+# used within ZHENGXING_IDLE_MINUTES); revoked by POST /api/v1/auth/token/revoke, on a password
+# change and when the account is disabled.
+ZHENGXING_TOKEN_HOURS = envint("ZHENGXING_TOKEN_HOURS", "8")
 SESSION_COOKIE_AGE = ZHENGXING_IDLE_MINUTES * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # A TOTP second factor for these roles (others may enrol); a password (and code) again within
@@ -214,7 +250,8 @@ if HTTPS:
 # government intranets, whose hosts no browser's HSTS preload list can hold (security.W021).
 SILENCED_SYSTEM_CHECKS = ["security.W008", "security.W021"]
 
-# Imports larger than this are refused before openpyxl opens them.
+# Imports larger than this are refused before openpyxl opens them; so is evidence uploaded
+# through the API (POST /api/v1/points/evidence).
 ZHENGXING_MAX_UPLOAD_MB = envint("ZHENGXING_MAX_UPLOAD_MB", "50")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -20,6 +20,18 @@ def retention_check(app_configs: Any = None, **kwargs: Any) -> list[checks.Check
     return []
 
 
+def lookup_key_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from .pii import lookup_key_bytes
+
+    try:
+        lookup_key_bytes(settings.LOOKUP_KEY)
+    except ImproperlyConfigured as e:
+        return [checks.Error(str(e), id="zhengxing.E002")]
+    return []
+
+
 class AuditConfig(AppConfig):
     name = "zhengxing.audit"
     verbose_name = "审计 Audit"
@@ -28,3 +40,4 @@ class AuditConfig(AppConfig):
         from . import signals  # noqa: F401 - connects the login receivers
 
         checks.register(retention_check)
+        checks.register(lookup_key_check)

@@ -1,6 +1,7 @@
 """Refused requests go to the audit log: every 403 (a role that may not do this, a failed CSRF
-check) and every 429 (a locked-out login), with who, from where and what was asked. A 404 is not
-logged: outside a user's scope an object looks the same as one that does not exist."""
+check) and every 429 (a locked-out login), with who, from where and what was asked, in the
+county of the signed-in user (or of the user a locked-out login named). A 404 is not logged:
+outside a user's scope an object looks the same as one that does not exist."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from .services import Actor, audit_record
+from .signals import county_of_user, county_of_username
 
 REFUSED = {403: "access.refused", 429: "auth.locked_out"}
 
@@ -26,13 +28,18 @@ class RefusalAuditMiddleware:
             else:  # refused before authentication ran
                 ip = request.META.get("REMOTE_ADDR")
                 actor = Actor(user=None, ip=ip, label="anonymous", anonymous=True)
+            if actor.user is not None:
+                county_id = county_of_user(actor.user)
+            else:  # a login refused: the username it named, as django-axes read it
+                credentials = getattr(request, "axes_credentials", None) or {}
+                county_id = county_of_username(str(credentials.get("username") or "")[:150])
             path = request.path[:200]
             audit_record(
                 actor=actor,
                 action=action,
                 object_type="request",
                 object_id=path[:64],
-                county_id=None,
+                county_id=county_id,
                 summary=f"拒绝访问：{request.method} {path}（{response.status_code}）",
             )
         return response

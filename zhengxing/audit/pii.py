@@ -1,16 +1,26 @@
 """Personal information at rest: encryption, a blind index for exact look-ups, and masking.
 
 ID numbers and phones are stored encrypted (Fernet, keys from ZHENGXING_DATA_KEY, newest first so
-keys can be rotated) beside a keyed hash (HMAC-SHA256) that lets the database enforce uniqueness
-and find a member by ID number without ever holding it in the clear.
+keys can be rotated) beside a keyed hash (HMAC-SHA256, its own key ZHENGXING_LOOKUP_KEY) that lets
+the database enforce uniqueness and find a member by ID number without ever holding it in the
+clear. `zhengxing rekey` re-encrypts every value under the newest data key (`is_current`,
+`reencrypt`) and recomputes the hashes, after which the older data keys may be removed.
 """
 
+from __future__ import annotations
+
+import base64
+import binascii
 import functools
 import hashlib
 import hmac
+from typing import Any
 
-from cryptography.fernet import Fernet, MultiFernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 
 @functools.cache
@@ -19,9 +29,36 @@ def _fernet() -> MultiFernet:
 
 
 @functools.cache
+def _newest() -> Fernet:
+    return Fernet(settings.DATA_KEYS[0].encode())
+
+
+def lookup_key_bytes(value: str) -> bytes:
+    """ZHENGXING_LOOKUP_KEY's 32 bytes; a malformed key fails loudly (and `zhengxing check`)."""
+    try:
+        key = base64.urlsafe_b64decode(value.encode())
+    except (ValueError, binascii.Error):
+        key = b""
+    if len(key) != 32:
+        raise ImproperlyConfigured(
+            "ZHENGXING_LOOKUP_KEY must be 32 bytes in urlsafe base64, like a Fernet key "
+            "(`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key())'`)"
+        )
+    return key
+
+
+@functools.cache
 def _index_key() -> bytes:
-    # Derived from the oldest data key, so rotating in a new key keeps every blind index valid.
-    return hashlib.sha256(b"zhengxing blind index\0" + settings.DATA_KEYS[-1].encode()).digest()
+    return lookup_key_bytes(settings.LOOKUP_KEY)
+
+
+@receiver(setting_changed)
+def _keys_changed(setting: str, **kwargs: Any) -> None:
+    """Tests (and only tests) change the keys while running."""
+    if setting in ("DATA_KEYS", "LOOKUP_KEY"):
+        _fernet.cache_clear()
+        _newest.cache_clear()
+        _index_key.cache_clear()
 
 
 def encrypt(value: str) -> str:
@@ -34,6 +71,24 @@ def decrypt(token: str) -> str:
     if not token:
         return ""
     return _fernet().decrypt(token.encode()).decode()
+
+
+def is_current(token: str) -> bool:
+    """Whether this value is encrypted under the newest data key (or is empty)."""
+    if not token:
+        return True
+    try:
+        _newest().decrypt(token.encode())
+    except InvalidToken:
+        return False
+    return True
+
+
+def reencrypt(token: str) -> str:
+    """The same value encrypted under the newest data key (its timestamp kept)."""
+    if not token:
+        return ""
+    return _fernet().rotate(token.encode()).decode()
 
 
 def blind_index(value: str) -> str:

@@ -21,7 +21,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
-from ninja import Header, P, PathEx, Query, Router
+from ninja import File, Header, P, PathEx, Query, Router, Schema
+from ninja.errors import ValidationError
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.throttling import AnonRateThrottle, BaseThrottle
 
@@ -32,7 +34,16 @@ from zhengxing.orgs.selectors import member_for_user, members_visible_to, org_fo
 from zhengxing.web.security import require_recent_api
 
 from . import selectors, services
-from .models import Claim, LedgerEntry, Objection, Posting, QuarterClose, RuleCatalogue, RuleItem
+from .models import (
+    Claim,
+    EvidenceFile,
+    LedgerEntry,
+    Objection,
+    Posting,
+    QuarterClose,
+    RuleCatalogue,
+    RuleItem,
+)
 from .presets import PRESETS
 from .rules import ClaimSource, Quarter
 from .schemas import (
@@ -283,6 +294,39 @@ def claim_list(request: HttpRequest, filters: Query[ClaimFilterIn]) -> Any:
     return qs.select_related("branch", "member", "item").order_by("-occurred_on", "-pk")
 
 
+class EvidenceOut(Schema):
+    ref: str
+    content_type: str
+    size: int
+
+
+@router.post("/evidence", response=responses(EvidenceOut, 400, 403, status=201))
+def evidence_upload(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, EvidenceFile]:
+    """Upload a file of evidence (multipart/form-data, field `file`): a photo (JPEG, PNG, WebP)
+    or a PDF, known by its content, of at most ZHENGXING_MAX_UPLOAD_MB. The answer's `ref` goes
+    in a claim's `evidence`; only the uploader may name it."""
+    row = services.evidence_upload(actor=Actor.from_request(request), upload=file)
+    return 201, row
+
+
+EVIDENCE_REFUSED = "证明材料须填写本人通过 POST /api/v1/points/evidence 上传文件所得的编号（ref）"
+
+
+def _evidence_path(request: HttpRequest, ref: str) -> str:
+    """Where the evidence a claim names lies: a file this user uploaded, else a 422."""
+    if not ref:
+        return ""
+    row = selectors.evidence_owned(user=request.user, ref=ref.strip())
+    if row is None:
+        error = {
+            "loc": ["body", "payload", "evidence"],
+            "msg": EVIDENCE_REFUSED,
+            "type": "value_error",
+        }
+        raise ValidationError([error])
+    return row.path
+
+
 @router.post("/claims", response=replayable(ClaimOut))
 def claim_submit(
     request: HttpRequest,
@@ -296,6 +340,7 @@ def claim_submit(
         raise PermissionDenied
     member = member_for_user(request.user, member_id)
     item = _item(request, payload.item_id)
+    evidence = _evidence_path(request, payload.evidence)
     key = _key(idempotency_key, payload.idempotency_key)
     seen = Claim.objects.filter(member=member, idempotency_key=key).exists()
     claim = services.claim_submit(
@@ -307,7 +352,7 @@ def claim_submit(
         place=payload.place,
         description=payload.description,
         points=payload.points,
-        evidence=payload.evidence,
+        evidence=evidence,
         idempotency_key=key,
     )
     return (200 if seen else 201), _claim(request, claim.pk)
@@ -324,6 +369,7 @@ def claim_record_many(
     branch = org_for_user(request.user, payload.branch_id)
     members = _members(request, payload.member_ids)
     item = _item(request, payload.item_id)
+    evidence = _evidence_path(request, payload.evidence)
     key = _key(idempotency_key, payload.idempotency_key)
     seen = Claim.objects.filter(member__in=members, idempotency_key=key).count() == len(members)
     claims = services.claim_record_many(
@@ -335,7 +381,7 @@ def claim_record_many(
         place=payload.place,
         description=payload.description,
         points=payload.points,
-        evidence=payload.evidence,
+        evidence=evidence,
         idempotency_key=key,
     )
     rows = (

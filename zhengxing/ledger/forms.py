@@ -142,14 +142,10 @@ class ItemChoiceField(forms.ModelChoiceField):
         return f"{obj.code} {obj.name}（{PART_LABELS[Part(obj.part)]} {points}{extra}）"
 
 
-_PREFILL = (
-    "var o=this.selectedOptions[0];if(o&&o.dataset.points)this.form.points.value=o.dataset.points"
-)
-
-
 def _item_field(items: QuerySet[RuleItem], **kwargs: Any) -> ItemChoiceField:
     field = ItemChoiceField(queryset=items, label=_("Scoring item"), **kwargs)
-    field.widget.attrs["onchange"] = _PREFILL
+    # web/static/web/site.js copies the chosen item's default points into the points field
+    field.widget.attrs["data-prefill-points"] = ""
     return field
 
 

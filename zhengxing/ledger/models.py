@@ -479,3 +479,21 @@ class ReminderTalk(models.Model):
 
     def __str__(self) -> str:
         return f"talk {self.member_id} {self.held_on}"
+
+
+class EvidenceFile(models.Model):
+    """A file uploaded as evidence through the API (POST /api/v1/points/evidence): a claim names
+    it by its `ref`, and only the user who uploaded it may. The file lies under MEDIA_ROOT at
+    `path`, as the web form's photos do."""
+
+    ref = models.CharField(max_length=40, unique=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    path = models.CharField(max_length=300)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveBigIntegerField()
+    uploaded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"evidence {self.ref}"

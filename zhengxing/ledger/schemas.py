@@ -202,6 +202,7 @@ class PresetOut(Schema):
 # --- claims -------------------------------------------------------------------------------
 
 _KEY_HELP = "Or the Idempotency-Key header: the same key twice makes one claim"
+_EVIDENCE_HELP = "The `ref` of a file you uploaded with POST /api/v1/points/evidence"
 
 
 class ClaimIn(Schema):
@@ -212,7 +213,7 @@ class ClaimIn(Schema):
     place: Text200
     description: Text2000
     points: Points | None = Field(None, description="Default: the item's default points")
-    evidence: Text300 = Field("", description="The uploaded photo's path")
+    evidence: Text300 = Field("", description=_EVIDENCE_HELP)
     idempotency_key: Text64 | None = Field(None, description=_KEY_HELP)
 
 
@@ -226,7 +227,7 @@ class ClaimBatchIn(Schema):
     place: Text200
     description: Text2000
     points: Points | None = None
-    evidence: Text300 = ""
+    evidence: Text300 = Field("", description=_EVIDENCE_HELP)
     idempotency_key: Text64 | None = Field(None, description=_KEY_HELP)
 
 

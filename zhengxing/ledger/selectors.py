@@ -43,6 +43,7 @@ from .chain import CONTENT_FIELDS, ChainProblem, verify_chain
 from .models import (
     BranchChainHead,
     Claim,
+    EvidenceFile,
     LedgerEntry,
     Objection,
     Posting,
@@ -996,3 +997,10 @@ def ranking_org(*, user: AnyUser, scope: str, org_id: int | None) -> Org:
     if scope == "branch" and org.kind not in MEMBER_HOLDING_KINDS:
         raise Http404
     return org
+
+
+def evidence_owned(*, user: AnyUser, ref: str) -> EvidenceFile | None:
+    """The evidence file `ref` names, if this user uploaded it (anyone else's is None)."""
+    if not user.is_authenticated or not ref:
+        return None
+    return EvidenceFile.objects.filter(ref=ref, uploaded_by_id=user.pk).first()

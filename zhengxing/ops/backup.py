@@ -6,7 +6,9 @@ during the copy makes SQLite restart it). PostgreSQL: `pg_dump --format=custom`,
 snapshot in one repeatable-read transaction, and `pg_restore --clean` to bring it back.
 
 The encryption key of personal data (`ZHENGXING_DATA_KEY`, var/data_key) is not in a backup: keep
-it apart, a backup cannot be read without it (and is worth less to a thief).
+it apart, a backup cannot be read without it (and is worth less to a thief). Nor is the key of the
+ID numbers' lookup hashes (`ZHENGXING_LOOKUP_KEY`, var/lookup_key): keep it with the data key, or
+run `zhengxing rekey` after a restore elsewhere.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ member revealing ID numbers, a secretary recoding their branch). A member's bran
 in a registration is checked by the service itself, so a branch outside the scope is its 403.
 """
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth import authenticate
@@ -78,6 +79,10 @@ class TokenIn(Schema):
 class TokenOut(Schema):
     token: str
     token_type: str = "bearer"
+    expires_at: dt.datetime = Field(
+        description="Good until then (ZHENGXING_TOKEN_HOURS), while used every "
+        "ZHENGXING_IDLE_MINUTES; revoked by a password change"
+    )
 
 
 @auth_router.post(
@@ -96,7 +101,34 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
             raise HttpError(401, "请先登录网页绑定动态验证码（身份验证器）")
         if matching_device(user, payload.otp.strip()) is None:
             raise HttpError(401, "请提供正确的动态验证码")
-    return TokenOut(token=token_issue(actor=Actor.from_request(request), user=user))
+    actor = Actor.from_request(request)
+    token = token_issue(actor=actor, user=user)
+    return TokenOut(token=token, expires_at=actor.now + services.token_lifetime())
+
+
+class RevokedOut(Schema):
+    revoked: int = Field(description="How many tokens were revoked")
+
+
+@auth_router.post(
+    "/token/revoke", response={204: None, 400: Error, 401: Error, 422: ValidationErrorOut}
+)
+def revoke_token(request: HttpRequest) -> tuple[int, None]:
+    """End the token this request carries (a script signs out); it opens nothing afterwards."""
+    token = getattr(request, "api_token", None)
+    if token is None:
+        raise HttpError(400, "该请求未使用令牌：请用 POST /api/v1/auth/tokens/revoke 撤销全部令牌")
+    services.token_revoke(actor=Actor.from_request(request), token=token)
+    return 204, None
+
+
+@auth_router.post("/tokens/revoke", response={200: RevokedOut, 401: Error, 422: ValidationErrorOut})
+def revoke_all_tokens(request: HttpRequest) -> RevokedOut:
+    """End every token of the signed-in user (with a token or the browser's session)."""
+    revoked = services.tokens_revoke_all(
+        actor=Actor.from_request(request), user=request.user, reason="本人撤销"
+    )
+    return RevokedOut(revoked=revoked)
 
 
 class ReauthIn(Schema):

@@ -259,6 +259,9 @@ class ApiToken(models.Model):
     # when the password (and code) were last entered for this token: at its issue, and at each
     # POST /api/v1/auth/reauth; sensitive actions need it recent (settings.ZHENGXING_REAUTH_MINUTES)
     reauthed_at = models.DateTimeField(null=True, blank=True)
+    # set by `token_revoke` / `tokens_revoke_all` (the holder's request, a password change, a
+    # disabled account): a revoked token opens nothing, and its row stays for the record
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"token {self.pk} of {self.user_id}"

@@ -8,6 +8,7 @@ import hashlib
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -30,7 +31,7 @@ from .models import (
 )
 from .roster import MemberData
 from .rules import GROUP_KINDS, MEMBER_HOLDING_KINDS, MemberStatus, OrgKind, kind_may_sit_under
-from .selectors import Scope, forget_scope, scope_for_actor
+from .selectors import Scope, forget_scope, scope_for, scope_for_actor
 
 
 class ServiceError(ValueError):
@@ -482,11 +483,19 @@ def user_create(*, actor: Actor, username: str, password: str, name: str = "") -
     return user
 
 
-TOKEN_LIFETIME = dt.timedelta(days=30)
+def token_lifetime() -> dt.timedelta:
+    """How long a token is good for from its issue: settings.ZHENGXING_TOKEN_HOURS."""
+    return dt.timedelta(hours=settings.ZHENGXING_TOKEN_HOURS)
 
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _user_county(user: Any) -> int | None:
+    """The county a user's audit events belong to: where they hold roles (the first, by id)."""
+    counties = scope_for(user).county_ids()
+    return min(counties) if counties else None
 
 
 @transaction.atomic
@@ -496,7 +505,7 @@ def token_issue(*, actor: Actor, user: User) -> str:
         user=user,
         key_hash=token_hash(token),
         created_at=actor.now,
-        expires_at=actor.now + TOKEN_LIFETIME,
+        expires_at=actor.now + token_lifetime(),
         reauthed_at=actor.now,
     )
     audit_record(
@@ -504,7 +513,45 @@ def token_issue(*, actor: Actor, user: User) -> str:
         action="token.issue",
         object_type="user",
         object_id=user.pk,
-        county_id=None,
+        county_id=_user_county(user),
         summary=user.get_username(),
     )
     return token
+
+
+@transaction.atomic
+def token_revoke(*, actor: Actor, token: ApiToken) -> None:
+    """The holder ends this token (their script is done, or the token leaked)."""
+    revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=actor.now
+    )
+    if revoked:
+        audit_record(
+            actor=actor,
+            action="token.revoke",
+            object_type="user",
+            object_id=token.user_id,
+            county_id=_user_county(token.user),
+            summary=f"{token.user.get_username()}的令牌已撤销",
+            after={"token_id": token.pk},
+        )
+
+
+@transaction.atomic
+def tokens_revoke_all(*, actor: Actor, user: Any, reason: str) -> int:
+    """Every live token of the user, at once: at their request, when their password changes,
+    when their account is disabled. How many were revoked."""
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=actor.now
+    )
+    if revoked:
+        audit_record(
+            actor=actor,
+            action="token.revoke_all",
+            object_type="user",
+            object_id=user.pk,
+            county_id=_user_county(user),
+            summary=f"{user.get_username()}的全部令牌已撤销（{reason}）",
+            after={"revoked": revoked, "reason": reason},
+        )
+    return revoked

@@ -17,6 +17,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 import segno
+from axes.backends import AxesStandaloneBackend
+from axes.exceptions import AxesBackendPermissionDenied
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -36,6 +38,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from ninja.errors import HttpError
 
 from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.signals import LOCKED_OUT
 from zhengxing.orgs.selectors import scope_for
 
 REAUTH_KEY = "zx_reauth"
@@ -133,6 +136,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             _mark_recent(request)
             request.session[MFA_KEY] = True  # asked at every login from now on
             _audit(request, "auth.otp.enrol", f"{user.get_username()}绑定动态验证码")
+            _audit(request, "auth.login", f"{user.get_username()}登录（动态验证码已通过）")
             messages.success(request, _("Your authenticator app is set up."))
             return redirect(_next(request))
         form.add_error("code", _("That code is not right. Check the time on your phone."))
@@ -156,6 +160,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         if device is not None:
             otp_login(request, device)
             _mark_recent(request)
+            _audit(request, "auth.login", f"{user.get_username()}登录（动态验证码已通过）")
             return redirect(_next(request))
         _audit(request, "auth.otp.failed", f"{user.get_username()}动态验证码错误")
         form.add_error("code", _("That code is not right. Check the time on your phone."))
@@ -270,6 +275,25 @@ def reauth(request: HttpRequest) -> HttpResponse:
     return render(
         request, "web/reauth.html", {"form": form, "with_code": with_code, "next": _next(request)}
     )
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' check before the password: an attempt while the account or the address is
+    locked out is refused unchecked, and marked on the request so the audit log records it as
+    `auth.locked`, not as a wrong password."""
+
+    def authenticate(
+        self,
+        request: HttpRequest,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        try:
+            super().authenticate(request, username, password, **kwargs)
+        except AxesBackendPermissionDenied:
+            setattr(request, LOCKED_OUT, True)
+            raise
 
 
 def lockout_response(

@@ -14,6 +14,7 @@ PATHS = {
     "/catalogues": {"get", "post"},
     "/catalogues/{catalogue_id}": {"get"},
     "/catalogues/{catalogue_id}/revise": {"post"},
+    "/evidence": {"post"},
     "/claims": {"get", "post"},
     "/claims/batch": {"post"},
     "/claims/review-batch": {"post"},

@@ -22,6 +22,8 @@ PATHS = {
     "/api/v1/members/{member_id}/status": {"post"},
     "/api/v1/members/{member_id}/reveal": {"post"},
     "/api/v1/auth/reauth": {"post"},
+    "/api/v1/auth/token/revoke": {"post"},
+    "/api/v1/auth/tokens/revoke": {"post"},
 }
 
 

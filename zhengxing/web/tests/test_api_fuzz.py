@@ -14,6 +14,7 @@ import os
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
@@ -43,6 +44,12 @@ def _report() -> Iterator[None]:
     if SENT:
         out = Path(django_settings.VAR_DIR) / "fuzz.json"
         out.write_text(json.dumps({"requests": SENT.total(), "by_status": dict(SENT)}))
+
+
+@pytest.fixture(autouse=True)
+def _uploads_elsewhere(settings: Any, tmp_path: Path) -> None:
+    """Evidence the fuzzer uploads lands in a temporary directory, not in var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)

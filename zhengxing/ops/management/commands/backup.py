@@ -37,5 +37,6 @@ class Command(BaseCommand):
             raise CommandError(str(e)) from e
         self.stdout.write(f"备份完成：{result.path}（{result.bytes:,}字节，{result.vendor}）")
         self.stdout.write(
-            "提示：个人信息加密密钥（ZHENGXING_DATA_KEY）不在备份中，请另行妥善保管。"
+            "提示：个人信息加密密钥（ZHENGXING_DATA_KEY）和身份证号查询密钥（ZHENGXING_LOOKUP_KEY）"
+            "不在备份中，请另行妥善保管。"
         )

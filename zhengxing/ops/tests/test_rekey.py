@@ -1,0 +1,175 @@
+"""`zhengxing rekey`: a data key is retired by putting a new one first, running the command, then
+removing the old one — every ID number, phone and contact still reads, and every ID number is
+still found by its lookup hash, which has its own key (not the oldest data key's).
+
+Recall the cast (zhengxing/testing.py): alice runs county T1, where every member is."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import io
+from typing import Any
+
+import pytest
+from cryptography.fernet import Fernet, InvalidToken
+from django.apps import apps
+from django.core.management import call_command
+from django.test import override_settings
+
+from zhengxing.audit import pii
+from zhengxing.audit.models import AuditEvent
+from zhengxing.ledger.models import Claim, Objection, Posting
+from zhengxing.ledger.rules import Quarter
+from zhengxing.ledger.services import (
+    catalogue_from_preset,
+    objection_submit,
+    public_report_submit,
+    quarter_sign_off,
+)
+from zhengxing.ledger.tests.conftest import NOW, SHANGHAI, as_, key
+from zhengxing.ops.rekey import ENCRYPTED
+from zhengxing.orgs.models import Member
+from zhengxing.orgs.selectors import MemberFilter, member_search
+from zhengxing.settings import lookup_key_of
+from zhengxing.testing import SYSTEM, Cast, build_cast
+
+A, B = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+LOOKUP_1 = lookup_key_of(A)  # what a deployment made before it had a lookup key of its own
+LOOKUP_2 = Fernet.generate_key().decode()
+
+
+def everything_in_clear() -> dict[str, Any]:
+    return {
+        "members": sorted((m.pk, m.id_card, m.phone) for m in Member.objects.all()),
+        "reports": sorted((c.pk, c.reporter_contact) for c in Claim.objects.all()),
+        "objections": sorted((o.pk, pii.decrypt(o.contact_enc)) for o in Objection.objects.all()),
+    }
+
+
+def found_by_id_number(cast: Cast) -> bool:
+    members = list(Member.objects.all())
+    return all(list(member_search(cast.alice, MemberFilter(q=m.id_card))) == [m] for m in members)
+
+
+def rekey() -> str:
+    out = io.StringIO()
+    call_command("rekey", "--batch", "3", stdout=out)
+    return out.getvalue()
+
+
+# a quarter is signed once it has ended
+JULY_1 = dt.datetime(2026, 7, 1, 10, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def under_key_a(db: None) -> Cast:
+    """The cast, a public report and an objection, all encrypted under data key A, with the
+    lookup key the old code derived from A."""
+    with override_settings(DATA_KEYS=[A], LOOKUP_KEY=LOOKUP_1):
+        cast = build_cast()
+        catalogue_from_preset(
+            actor=SYSTEM, county=cast.county, owner=None, year=2026, preset="sanmenxia"
+        )
+        public_report_submit(
+            actor=as_(None),
+            branch=cast.member_b1.branch,
+            member=cast.member_b1,
+            occurred_on=NOW.date(),
+            place="村口",
+            description="占道堆放杂物",
+            reporter_contact="13900000000",
+            idempotency_key=key(),
+        )
+        close = quarter_sign_off(
+            actor=as_(cast.carol, now=JULY_1), branch=cast.branch_a1, quarter=Quarter(2026, 2)
+        )
+        assert isinstance(close.posting, Posting)
+        objection_submit(
+            actor=as_(None, now=JULY_1),
+            posting=close.posting,
+            text="王甲本季度并未参加清扫积雪",
+            contact_name="张三",
+            contact="13912345678",
+            idempotency_key=key(),
+        )
+        assert found_by_id_number(cast)
+    return cast
+
+
+def test_the_old_lookup_hashes_match_the_derived_lookup_key(under_key_a: Cast) -> None:
+    old = hashlib.sha256(b"zhengxing blind index\0" + A.encode()).digest()
+    member = under_key_a.member_a1
+    with override_settings(DATA_KEYS=[A]):
+        expected = hmac.new(old, member.id_card.upper().encode(), "sha256").hexdigest()
+
+    assert member.id_card_hash == expected
+
+
+def test_rekey_retires_the_old_data_key_and_moves_the_lookup_key(under_key_a: Cast) -> None:
+    cast = under_key_a
+    with override_settings(DATA_KEYS=[A]):
+        before = everything_in_clear()
+    assert before["reports"] and before["objections"]
+
+    with override_settings(DATA_KEYS=[B, A], LOOKUP_KEY=LOOKUP_2):
+        assert not found_by_id_number(cast)  # a new lookup key: the hashes are not yet its own
+        out = rekey()
+        assert found_by_id_number(cast)
+    assert "orgs.Member: 已重新加密" in out
+
+    with override_settings(DATA_KEYS=[B], LOOKUP_KEY=LOOKUP_2):
+        assert everything_in_clear() == before
+        assert found_by_id_number(cast)
+    with override_settings(DATA_KEYS=[A]), pytest.raises(InvalidToken):
+        everything_in_clear()  # nothing is left under A
+    assert AuditEvent.objects.filter(action="pii.rekey", county_id=cast.county.pk).exists()
+    assert AuditEvent.objects.get(action="pii.rekey.done").after == {
+        "orgs.Member": Member.objects.count(),
+        "ledger.Claim": Claim.objects.exclude(reporter_contact_enc="").count(),
+        "ledger.Objection": 1,
+    }
+
+
+def test_a_second_run_changes_nothing(under_key_a: Cast) -> None:
+    with override_settings(DATA_KEYS=[B, A]):
+        rekey()
+        tokens = list(Member.objects.order_by("pk").values_list("id_card_enc", "phone_enc"))
+        batches = AuditEvent.objects.filter(action="pii.rekey").count()
+
+        out = rekey()
+
+        assert list(Member.objects.order_by("pk").values_list("id_card_enc", "phone_enc")) == tokens
+        assert AuditEvent.objects.filter(action="pii.rekey").count() == batches
+    assert "orgs.Member: 已重新加密0条" in out
+
+
+def test_a_dry_run_counts_and_writes_nothing(under_key_a: Cast) -> None:
+    with override_settings(DATA_KEYS=[B, A]):
+        tokens = list(Member.objects.values_list("id_card_enc", flat=True))
+        out = io.StringIO()
+        call_command("rekey", "--dry-run", stdout=out)
+
+        assert f"orgs.Member: 将重新加密{Member.objects.count()}条" in out.getvalue()
+        assert list(Member.objects.values_list("id_card_enc", flat=True)) == tokens
+    assert not AuditEvent.objects.filter(action__startswith="pii.rekey").exists()
+
+
+def test_every_encrypted_field_of_the_schema_is_rekeyed() -> None:
+    declared = {
+        (model._meta.label, f.name)
+        for model in apps.get_models()
+        for f in model._meta.get_fields()
+        if f.name.endswith("_enc")
+    }
+    covered = {(spec.model._meta.label, name) for spec in ENCRYPTED for name in spec.fields}
+
+    assert declared == covered
+
+
+def test_a_malformed_lookup_key_fails_loudly() -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured, match="ZHENGXING_LOOKUP_KEY"):
+        pii.lookup_key_bytes("not-a-key")
