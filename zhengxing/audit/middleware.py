@@ -1,5 +1,6 @@
 """Refused requests go to the audit log: every 403 (a role that may not do this, a failed CSRF
-check) and every 429 (a locked-out login), with who, from where and what was asked. A 404 is not
+check) and every 429 (a locked-out login, or too many of the public's writes from one address:
+`access.throttled`), with who, from where and what was asked. A 404 is not
 logged: outside a user's scope an object looks the same as one that does not exist."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from .addresses import client_ip
 from .services import Actor, audit_record
 
 REFUSED = {403: "access.refused", 429: "auth.locked_out"}
@@ -20,12 +22,13 @@ class RefusalAuditMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         action = REFUSED.get(response.status_code)
+        if action is not None and getattr(request, "zx_throttled", False):
+            action = "access.throttled"
         if action is not None:
             if getattr(request, "user", None) is not None:
                 actor = Actor.from_request(request)
             else:  # refused before authentication ran
-                ip = request.META.get("REMOTE_ADDR")
-                actor = Actor(user=None, ip=ip, label="anonymous", anonymous=True)
+                actor = Actor(user=None, ip=client_ip(request), label="anonymous", anonymous=True)
             path = request.path[:200]
             audit_record(
                 actor=actor,

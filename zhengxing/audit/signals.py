@@ -10,6 +10,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from .addresses import client_ip
 from .services import Actor, audit_record
 
 
@@ -35,7 +36,7 @@ def login_recorded(sender: Any, request: HttpRequest | None, user: Any, **kwargs
         request.session[MFA_KEY] = needs_second_factor(user)
     if not request.META.get("REMOTE_ADDR"):
         return
-    actor = Actor(user=user, ip=request.META.get("REMOTE_ADDR"), label=user.get_username())
+    actor = Actor(user=user, ip=client_ip(request), label=user.get_username())
     audit_record(
         actor=actor,
         action="auth.login",
@@ -51,7 +52,7 @@ def logout_recorded(sender: Any, request: HttpRequest | None, user: Any, **kwarg
     if request is None or user is None:
         return
     audit_record(
-        actor=Actor(user=user, ip=request.META.get("REMOTE_ADDR"), label=user.get_username()),
+        actor=Actor(user=user, ip=client_ip(request), label=user.get_username()),
         action="auth.logout",
         object_type="user",
         object_id=user.pk,

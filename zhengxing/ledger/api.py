@@ -23,9 +23,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Header, P, PathEx, Query, Router
 from ninja.pagination import paginate
-from ninja.throttling import AnonRateThrottle, BaseThrottle
+from ninja.throttling import BaseThrottle
 
 from zhengxing.audit.services import Actor
+from zhengxing.audit.throttles import PublicWriteThrottle
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.schemas import MAX_ID, LimitOffset, responses
 from zhengxing.orgs.selectors import member_for_user, members_visible_to, org_for_user, scope_for
@@ -78,17 +79,10 @@ YearPath = PathEx[int, P(ge=2000, le=2100)]
 QuarterPath = PathEx[int, P(ge=1, le=4)]
 
 
-class _PerMinute(AnonRateThrottle):
-    scope = "points-public-minute"
-
-
-class _PerDay(AnonRateThrottle):
-    scope = "points-public-day"
-
-
-# The public may report, a little, per address: enough for a village sharing one mobile
-# network's address, too little for a script. Each window keeps its own count.
-PUBLIC_THROTTLE: list[BaseThrottle] = [_PerMinute("20/m"), _PerDay("500/d")]
+# The public may write (report, object, vote), a little, per address: enough for a village
+# sharing one mobile network's address, too little for a script. One count per address for
+# these operations and the public's pages (zhengxing/audit/throttles.py), shared by all workers.
+PUBLIC_THROTTLE: list[BaseThrottle] = [PublicWriteThrottle()]
 
 
 def replayable(ok: Any) -> dict[int, Any]:

@@ -38,8 +38,9 @@ def api_clock(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle() -> None:
-    """The anonymous are throttled per address, in the cache: each test starts with none."""
+def _fresh_throttle(db: None) -> None:
+    """The anonymous are throttled per address, in the cache (a database table): each test
+    starts with none."""
     cache.clear()
 
 
