@@ -66,6 +66,7 @@ from .schemas import (
     ReverseIn,
     ReviewBatchIn,
     ReviewIn,
+    SpamBatchIn,
     YearFilterIn,
     YearIn,
     public_responses,
@@ -356,6 +357,24 @@ def claim_review_many(request: HttpRequest, payload: ReviewBatchIn) -> QuerySet[
     )
     return (
         Claim.objects.filter(pk__in=[c.pk for c in decided])
+        .select_related("branch", "member", "item")
+        .order_by("occurred_on", "pk")
+    )
+
+
+@router.post("/public-reports/spam", response=responses(list[ClaimOut], 400, 403, 404))
+def public_reports_mark_spam(request: HttpRequest, payload: SpamBatchIn) -> QuerySet[Claim]:
+    """The committee sets pending reports from the public aside as spam, in bulk: kept and
+    audited, never reviewed, and no longer holding up the quarter's sign-off."""
+    branch = org_for_user(request.user, payload.branch_id)
+    claims = list(_claims_visible(request).filter(pk__in=payload.claim_ids))
+    if len(claims) != len(set(payload.claim_ids)):
+        raise Http404
+    marked = services.public_reports_mark_spam(
+        actor=Actor.from_request(request), branch=branch, claims=claims, reason=payload.reason
+    )
+    return (
+        Claim.objects.filter(pk__in=[c.pk for c in marked])
         .select_related("branch", "member", "item")
         .order_by("occurred_on", "pk")
     )

@@ -45,9 +45,15 @@ def free_port() -> int:
 def server(scratch: dict[str, str], tmp_path: Path) -> Iterator[tuple[str, int, Path]]:
     """gunicorn -w 4 on a free loopback port, a small county in its database; its access log
     names the worker (pid) that answered each request."""
-    env = {**scratch, "DJANGO_SETTINGS_MODULE": "zhengxing.settings", "ZHENGXING_HTTPS": "off",
-           "ZHENGXING_OTP_ROLES": "", "ALLOWED_HOSTS": "127.0.0.1",
-           "ZHENGXING_PUBLIC_PER_MINUTE": "1000", "ZHENGXING_PUBLIC_PER_DAY": str(PER_DAY)}  # fmt: skip
+    env = {
+        **scratch,
+        "DJANGO_SETTINGS_MODULE": "zhengxing.settings",
+        "ZHENGXING_HTTPS": "off",
+        "ZHENGXING_OTP_ROLES": "",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "ZHENGXING_PUBLIC_PER_MINUTE": "1000",
+        "ZHENGXING_PUBLIC_PER_DAY": str(PER_DAY),
+    }
     zx(env, "migrate", "-v0")
     made = subprocess.run(
         [sys.executable, "-c", SET_UP], env=env, cwd=ROOT, capture_output=True, text=True,
@@ -57,8 +63,9 @@ def server(scratch: dict[str, str], tmp_path: Path) -> Iterator[tuple[str, int, 
     port = free_port()
     log = tmp_path / "access.log"
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "zhengxing.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "4",
-         "--timeout", "60", "--access-logfile", str(log), "--access-logformat", "%(p)s %(s)s %(U)s"],
+        [str(BIN / "gunicorn"), "zhengxing.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", "4", "--timeout", "60",
+         "--access-logfile", str(log), "--access-logformat", "%(p)s %(s)s %(U)s"],
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     host = f"http://127.0.0.1:{port}"
