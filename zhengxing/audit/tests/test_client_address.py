@@ -115,3 +115,15 @@ def test_the_audit_log_records_the_client_behind_the_proxy(behind_proxy: None, c
     assert ips["auth.login"] == "203.0.113.9"
     assert ips["access.refused"] == "203.0.113.9"
     assert not AuditEvent.objects.filter(ip=PROXY).exists()
+
+
+def test_the_deployment_check_asks_for_the_trusted_proxy(settings: SettingsWrapper) -> None:
+    from zhengxing.audit.apps import trusted_proxies_check
+
+    settings.HTTPS = True
+    settings.ZHENGXING_TRUSTED_PROXIES = []
+    assert [m.id for m in trusted_proxies_check()] == ["zhengxing.W001"]
+    settings.ZHENGXING_TRUSTED_PROXIES = envnetworks("ZHENGXING_UNSET_FOR_TEST", PROXY)
+    assert trusted_proxies_check() == []
+    settings.HTTPS, settings.ZHENGXING_TRUSTED_PROXIES = False, []  # make run: plain http
+    assert trusted_proxies_check() == []
