@@ -205,7 +205,7 @@ def recent_auth(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 def reconfirm(request: HttpRequest, password: str, code: str) -> bool:
     """Whether the signed-in user's password (and, with an app, its code) are right; audited.
     The password goes through `authenticate`, so failures count towards the lockout like a
-    login's (five lock the account and the address out)."""
+    login's (five lock the account out; web/lockout.py)."""
     user = request.user
     username = user.get_username()
     ok = authenticate(request, username=username, password=password) is not None
