@@ -11,12 +11,13 @@ Errors, everywhere, are `{"detail": message}`:
        or a sensitive action needs the password again (POST /api/v1/auth/reauth)
   404  the object does not exist or lies outside the user's scope: the two look the same
   422  the request does not match the schema (ninja's own body: `detail` is a list)
+  429  too many failed logins, or too many of the public's writes from one address (Retry-After)
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import HttpError
+from ninja.errors import HttpError, Throttled
 from ninja.parser import Parser
 from ninja.types import DictStrAny
 
@@ -62,6 +63,8 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400 and isinstance(exc.__cause__, Exception):
         error = {"loc": ["body"], "msg": "请求内容应为JSON对象", "type": "json_invalid"}
         return api.create_response(request, {"detail": [error]}, status=422)
+    if isinstance(exc, Throttled):
+        return api.create_response(request, {"detail": "提交过于频繁，请稍后再试"}, status=429)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 

@@ -15,10 +15,13 @@ ZHENGXING_TOKEN_HOURS    how long an API token lives (default 8)
 import base64
 import datetime as dt
 import hashlib
+import importlib.util
+import ipaddress
 import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -42,6 +45,20 @@ def envint(name: str, default: str) -> int:
         return int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+
+
+def envnetworks(name: str, default: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Comma-separated addresses or CIDR ranges (10.0.0.0/8, ::1)."""
+    out = []
+    for part in os.environ.get(name, default).split(","):
+        if part.strip():
+            try:
+                out.append(ipaddress.ip_network(part.strip(), strict=False))
+            except ValueError:
+                raise ImproperlyConfigured(
+                    f"{name} must list addresses or CIDR ranges, not {part.strip()!r}"
+                ) from None
+    return out
 
 
 def envsecret(name: str, filename: str, generate: Callable[[], str] | None = None) -> str:
@@ -173,6 +190,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The counters every worker shares (the public's writes per address): a table in the
+# database by default (created by `migrate`), so no other server is needed; Redis when
+# ZHENGXING_CACHE_URL names one (redis://host:6379/0; needs the `redis` package).
+CACHE_URL = os.environ.get("ZHENGXING_CACHE_URL", "").strip()
+CACHES: dict[str, dict[str, Any]]
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    if importlib.util.find_spec("redis") is None:
+        raise ImproperlyConfigured(
+            "ZHENGXING_CACHE_URL names Redis: install its client first (uv pip install redis)"
+        )
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+elif CACHE_URL in ("", "db", "database"):
+    CACHES = {
+        "default": {
+            "BACKEND": "zhengxing.audit.cache.DatabaseCache",
+            "LOCATION": "zhengxing_cache",
+            # a counter per address and window: room for many, expired ones culled first
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+else:
+    raise ImproperlyConfigured(f"ZHENGXING_CACHE_URL must be redis://… or empty, not {CACHE_URL!r}")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -187,13 +229,25 @@ AUTHENTICATION_BACKENDS = [
     "zhengxing.web.security.LockoutBackend",  # django-axes': refuses while locked out
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lockout (GB/T 22239-2019 level 3): 5 failed logins lock the account, and separately the
-# address, for 15 minutes; a successful login clears the account's count.
+# Lockout (GB/T 22239-2019 level 3): 5 failed logins lock the account (from whatever address)
+# for 15 minutes; 50 lock the address they came from (a script trying many names), so failures
+# for made-up names from a shared address never lock a real user out. A successful login clears
+# the account's count. The counts are rows in the database, which every worker sees.
 AXES_FAILURE_LIMIT = envint("ZHENGXING_LOGIN_FAILURES", "5")
+ZHENGXING_ADDRESS_FAILURES = envint("ZHENGXING_ADDRESS_FAILURES", "50")
 AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("ZHENGXING_LOCKOUT_MINUTES", "15"))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "zhengxing.web.lockout.AccountLockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "zhengxing.web.security.lockout_response"  # JSON under /api/
+# The client's address: the peer's, or, when the peer is one of these proxies (addresses or
+# CIDR ranges; none by default), the rightmost untrusted address of X-Forwarded-For. One
+# function (zhengxing.audit.addresses.client_ip) for the lockout, the audit log and throttles.
+ZHENGXING_TRUSTED_PROXIES = envnetworks("ZHENGXING_TRUSTED_PROXIES", "")
+AXES_CLIENT_IP_CALLABLE = "zhengxing.audit.addresses.client_ip"
+# The public's writes (reports, objections, ballots; pages and API alike) per address.
+ZHENGXING_PUBLIC_PER_MINUTE = envint("ZHENGXING_PUBLIC_PER_MINUTE", "20")
+ZHENGXING_PUBLIC_PER_DAY = envint("ZHENGXING_PUBLIC_PER_DAY", "500")
 AXES_VERBOSE = False
 # Idle sessions end after 30 minutes (IdleTimeoutMiddleware); the session itself expires with
 # the same idle time, and when the browser closes.

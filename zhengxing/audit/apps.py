@@ -32,6 +32,21 @@ def lookup_key_check(app_configs: Any = None, **kwargs: Any) -> list[checks.Chec
     return []
 
 
+def trusted_proxies_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Behind the TLS proxy (ZHENGXING_HTTPS on) with no proxy trusted, every client has the
+    proxy's address: the address lockout and the public's throttle would hold everyone."""
+    if settings.HTTPS and not settings.ZHENGXING_TRUSTED_PROXIES:
+        return [
+            checks.Warning(
+                "ZHENGXING_TRUSTED_PROXIES is empty: behind the reverse proxy every client has "
+                "the proxy's address (in the lockout, the audit log and the throttles)",
+                hint="Set it to the proxy's address, e.g. ZHENGXING_TRUSTED_PROXIES=127.0.0.1",
+                id="zhengxing.W001",
+            )
+        ]
+    return []
+
+
 class AuditConfig(AppConfig):
     name = "zhengxing.audit"
     verbose_name = "审计 Audit"
@@ -41,3 +56,4 @@ class AuditConfig(AppConfig):
 
         checks.register(retention_check)
         checks.register(lookup_key_check)
+        checks.register(trusted_proxies_check, checks.Tags.security, deploy=True)

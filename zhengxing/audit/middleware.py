@@ -1,7 +1,8 @@
 """Refused requests go to the audit log: every 403 (a role that may not do this, a failed CSRF
-check) and every 429 (a locked-out login), with who, from where and what was asked, in the
-county of the signed-in user (or of the user a locked-out login named). A 404 is not logged:
-outside a user's scope an object looks the same as one that does not exist."""
+check) and every 429 (a locked-out login, or too many of the public's writes from one address:
+`access.throttled`), with who, from where and what was asked, in the county of the signed-in user
+(or of the user a locked-out login named). A 404 is not logged: outside a user's scope an object
+looks the same as one that does not exist."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from .addresses import client_ip
 from .services import Actor, audit_record
 from .signals import county_of_user, county_of_username
 
@@ -22,12 +24,13 @@ class RefusalAuditMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         action = REFUSED.get(response.status_code)
+        if action is not None and getattr(request, "zx_throttled", False):
+            action = "access.throttled"
         if action is not None:
             if getattr(request, "user", None) is not None:
                 actor = Actor.from_request(request)
             else:  # refused before authentication ran
-                ip = request.META.get("REMOTE_ADDR")
-                actor = Actor(user=None, ip=ip, label="anonymous", anonymous=True)
+                actor = Actor(user=None, ip=client_ip(request), label="anonymous", anonymous=True)
             if actor.user is not None:
                 county_id = county_of_user(actor.user)
             else:  # a login refused: the username it named, as django-axes read it

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from .addresses import client_ip
 from .models import AuditEvent
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ class Actor:
         real_user = user if user.is_authenticated else None
         return cls(
             user=real_user,  # type: ignore[arg-type]
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
             label=real_user.get_username() if real_user else "anonymous",
             anonymous=real_user is None,
         )

@@ -15,6 +15,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from .addresses import client_ip
 from .services import Actor, audit_record
 
 
@@ -53,7 +54,7 @@ def login_recorded(sender: Any, request: HttpRequest | None, user: Any, **kwargs
         second_factor = request.session[MFA_KEY] = needs_second_factor(user)
     if not request.META.get("REMOTE_ADDR"):
         return
-    actor = Actor(user=user, ip=request.META.get("REMOTE_ADDR"), label=user.get_username())
+    actor = Actor(user=user, ip=client_ip(request), label=user.get_username())
     audit_record(
         actor=actor,
         action="auth.password_ok" if second_factor else "auth.login",
@@ -73,7 +74,7 @@ def logout_recorded(sender: Any, request: HttpRequest | None, user: Any, **kwarg
     if request is None or user is None:
         return
     audit_record(
-        actor=Actor(user=user, ip=request.META.get("REMOTE_ADDR"), label=user.get_username()),
+        actor=Actor(user=user, ip=client_ip(request), label=user.get_username()),
         action="auth.logout",
         object_type="user",
         object_id=user.pk,

@@ -25,9 +25,10 @@ from ninja import File, Header, P, PathEx, Query, Router, Schema
 from ninja.errors import ValidationError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
-from ninja.throttling import AnonRateThrottle, BaseThrottle
+from ninja.throttling import BaseThrottle
 
 from zhengxing.audit.services import Actor
+from zhengxing.audit.throttles import PublicWriteThrottle
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.schemas import MAX_ID, LimitOffset, responses
 from zhengxing.orgs.selectors import member_for_user, members_visible_to, org_for_user, scope_for
@@ -76,6 +77,7 @@ from .schemas import (
     ReverseIn,
     ReviewBatchIn,
     ReviewIn,
+    SpamBatchIn,
     YearFilterIn,
     YearIn,
     public_responses,
@@ -89,17 +91,10 @@ YearPath = PathEx[int, P(ge=2000, le=2100)]
 QuarterPath = PathEx[int, P(ge=1, le=4)]
 
 
-class _PerMinute(AnonRateThrottle):
-    scope = "points-public-minute"
-
-
-class _PerDay(AnonRateThrottle):
-    scope = "points-public-day"
-
-
-# The public may report, a little, per address: enough for a village sharing one mobile
-# network's address, too little for a script. Each window keeps its own count.
-PUBLIC_THROTTLE: list[BaseThrottle] = [_PerMinute("20/m"), _PerDay("500/d")]
+# The public may write (report, object, vote), a little, per address: enough for a village
+# sharing one mobile network's address, too little for a script. One count per address for
+# these operations and the public's pages (zhengxing/audit/throttles.py), shared by all workers.
+PUBLIC_THROTTLE: list[BaseThrottle] = [PublicWriteThrottle()]
 
 
 def replayable(ok: Any) -> dict[int, Any]:
@@ -408,6 +403,24 @@ def claim_review_many(request: HttpRequest, payload: ReviewBatchIn) -> QuerySet[
     )
     return (
         Claim.objects.filter(pk__in=[c.pk for c in decided])
+        .select_related("branch", "member", "item")
+        .order_by("occurred_on", "pk")
+    )
+
+
+@router.post("/public-reports/spam", response=responses(list[ClaimOut], 400, 403, 404))
+def public_reports_mark_spam(request: HttpRequest, payload: SpamBatchIn) -> QuerySet[Claim]:
+    """The committee sets pending reports from the public aside as spam, in bulk: kept and
+    audited, never reviewed, and no longer holding up the quarter's sign-off."""
+    branch = org_for_user(request.user, payload.branch_id)
+    claims = list(_claims_visible(request).filter(pk__in=payload.claim_ids))
+    if len(claims) != len(set(payload.claim_ids)):
+        raise Http404
+    marked = services.public_reports_mark_spam(
+        actor=Actor.from_request(request), branch=branch, claims=claims, reason=payload.reason
+    )
+    return (
+        Claim.objects.filter(pk__in=[c.pk for c in marked])
         .select_related("branch", "member", "item")
         .order_by("occurred_on", "pk")
     )

@@ -297,6 +297,17 @@ class ReviewAllForm(Form):
         self.fields["claims"].queryset = claims  # type: ignore[attr-defined]
 
 
+class SpamForm(Form):
+    """Public reports set aside as spam, in bulk: those ticked (or all the page showed)."""
+
+    claims = forms.ModelMultipleChoiceField(queryset=Claim.objects.none())
+    reason = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, claims: QuerySet[Claim], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["claims"].queryset = claims  # type: ignore[attr-defined]
+
+
 class ReportChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Claim) -> str:
         return f"{obj.member.name}：{obj.description[:40]}（{obj.occurred_on:%Y-%m-%d}）"

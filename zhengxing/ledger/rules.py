@@ -41,6 +41,9 @@ class ClaimStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     ADJUSTED = "adjusted", _("Approved with adjusted points")
+    # a public report the committee set aside as spam (a flood, nonsense): never reviewed,
+    # never holds up the quarter's sign-off
+    SPAM = "spam", _("Marked as spam")
 
 
 STATUS_LABELS: dict[str, str] = {
@@ -48,6 +51,7 @@ STATUS_LABELS: dict[str, str] = {
     ClaimStatus.APPROVED: "已批准",
     ClaimStatus.REJECTED: "已驳回",
     ClaimStatus.ADJUSTED: "已调整分值后批准",
+    ClaimStatus.SPAM: "已标记为垃圾信息",
 }
 
 DECIDED = frozenset({ClaimStatus.APPROVED, ClaimStatus.REJECTED, ClaimStatus.ADJUSTED})

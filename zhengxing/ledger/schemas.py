@@ -286,6 +286,14 @@ class ReviewBatchIn(Schema):
     reason: Text500 = ""
 
 
+class SpamBatchIn(Schema):
+    """Public reports of one branch set aside as spam (pending ones only)."""
+
+    branch_id: Id
+    claim_ids: IdList
+    reason: Text500 = ""
+
+
 class PublicReportIn(Schema):
     """The public reports a member's conduct (群众反映). The member is named as on the branch's
     notice; the contact is required so the committee can check, and is never published."""

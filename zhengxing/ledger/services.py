@@ -895,6 +895,50 @@ def claim_review_many(
 
 
 @transaction.atomic
+def public_reports_mark_spam(
+    *, actor: Actor, branch: Org, claims: Sequence[Claim], reason: str = ""
+) -> list[Claim]:
+    """The committee sets pending public reports aside as spam, in bulk (a flood of made-up
+    reports): each is audited, none is reviewed or leads to an entry, and none holds up the
+    quarter's sign-off any longer. Only reports from the public, only while pending."""
+    require(scope_for_actor(actor).can_manage_org(branch))
+    reason = _text(reason, field="说明", limit=500, required=False) or "标记为垃圾信息"
+    ids = {c.pk for c in claims}
+    if not ids:
+        raise ServiceError("请选择要标记为垃圾信息的群众反映")
+    _lock_head(branch)  # the order every writer takes: the chain's head, then the claims
+    locked = list(
+        Claim.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids, branch=branch, source=ClaimSource.PUBLIC, status=ClaimStatus.PENDING)
+        .select_related("member")
+        .order_by("submitted_at", "pk")
+    )
+    if len(locked) != len(ids):
+        raise ServiceError("部分群众反映已处理或不属于本支部，请刷新后重试")
+    befores = {c.pk: claim_snapshot(c) for c in locked}
+    Claim.objects.filter(pk__in=ids).update(
+        status=ClaimStatus.SPAM, review_reason=reason, reviewed_at=actor.now, reviewed_by=actor.user
+    )
+    for c in locked:
+        c.status, c.review_reason = ClaimStatus.SPAM, reason
+        c.reviewed_at, c.reviewed_by = actor.now, actor.user
+    audit_record_many(
+        audit_event(
+            actor=actor,
+            action="ledger.public_report.spam",
+            object_type="claim",
+            object_id=c.pk,
+            county_id=c.county_id,
+            summary=f"群众反映标记为垃圾信息：{c.member.name}",
+            before=befores[c.pk],
+            after=claim_snapshot(c),
+        )
+        for c in locked
+    )
+    return locked
+
+
+@transaction.atomic
 def deduction_record(
     *,
     actor: Actor,

@@ -91,8 +91,8 @@ class TokenOut(Schema):
     response={200: TokenOut, 401: Error, 422: ValidationErrorOut, 429: Error},
 )
 def issue_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
-    """A bearer token for scripts. Five failures for an account or an address lock both out
-    for 15 minutes (429, with Retry-After)."""
+    """A bearer token for scripts. Five failures for an account lock it out for 15 minutes,
+    from any address; fifty from one address lock that address (429, with Retry-After)."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
         raise HttpError(401, "用户名或密码错误")

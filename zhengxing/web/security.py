@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -39,6 +40,7 @@ from ninja.errors import HttpError
 
 from zhengxing.audit.services import Actor, audit_record
 from zhengxing.audit.signals import LOCKED_OUT
+from zhengxing.audit.throttles import public_write_wait
 from zhengxing.orgs.selectors import scope_for
 
 REAUTH_KEY = "zx_reauth"
@@ -208,7 +210,7 @@ def recent_auth(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 def reconfirm(request: HttpRequest, password: str, code: str) -> bool:
     """Whether the signed-in user's password (and, with an app, its code) are right; audited.
     The password goes through `authenticate`, so failures count towards the lockout like a
-    login's (five lock the account and the address out)."""
+    login's (five lock the account out; web/lockout.py)."""
     user = request.user
     username = user.get_username()
     ok = authenticate(request, username=username, password=password) is not None
@@ -315,3 +317,26 @@ def lockout_response(
         )
     response["Retry-After"] = str(minutes * 60)
     return response
+
+
+def public_write_throttled(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For the public's forms (no login: reports, objections, ballots): each POST counts
+    towards its address's limit, shared with the API's public operations; past it, 429 with a
+    page in the site's layout saying when to try again."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST":
+            wait = public_write_wait(request)
+            if wait is not None:
+                response = render(
+                    request,
+                    "web/throttled.html",
+                    {"minutes": max(1, math.ceil(wait / 60))},
+                    status=429,
+                )
+                response["Retry-After"] = str(math.ceil(wait))
+                return response
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -21,6 +21,7 @@ PATHS = {
     "/claims/{claim_id}": {"get"},
     "/claims/{claim_id}/review": {"post"},
     "/public-reports": {"post"},
+    "/public-reports/spam": {"post"},
     "/deductions": {"post"},
     "/branches/{branch_id}/base-points": {"post"},
     "/branches/{branch_id}/quarters/{year}/{quarter}/sign-off": {"post"},

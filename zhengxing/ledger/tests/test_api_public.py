@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
 
+from zhengxing.audit import throttles
 from zhengxing.audit.services import Actor
 from zhengxing.ledger.models import Claim, RuleCatalogue
 from zhengxing.testing import Cast
@@ -38,9 +39,11 @@ def api_clock(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle() -> None:
-    """The anonymous are throttled per address, in the cache: each test starts with none."""
+def _fresh_throttle(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The anonymous are throttled per address, in the cache (a database table): each test
+    starts with none, and the count's minute stands still (mid-minute, never straddling two)."""
     cache.clear()
+    monkeypatch.setattr(throttles, "_now", lambda: 1_800_000_030.0)
 
 
 def signed_in(user: User) -> Client:

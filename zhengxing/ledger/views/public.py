@@ -3,7 +3,8 @@ that the ledger still matches it, and the public's report about a member (群众
 
 Nothing here shows more than names: the notice's lines were frozen at sign-off without ID
 numbers or phones, and contacts left in a form are never displayed. The actor is anonymous
-(`Actor.from_request`), and the services never check a scope for these writes.
+(`Actor.from_request`), and the services never check a scope for these writes. Each form's
+POST counts towards its address's limit (`public_write_throttled`, shared with the API).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from zhengxing.audit.services import Actor
 from zhengxing.orgs.models import Member
+from zhengxing.web.security import public_write_throttled
 
 from .. import selectors, services
 from ..forms import ObjectionForm, PublicReportForm
@@ -55,6 +57,7 @@ def _notice_context(request: HttpRequest, posting: Posting, form: ObjectionForm)
     }
 
 
+@public_write_throttled
 def notice(request: HttpRequest, slug: str) -> HttpResponse:
     """The quarterly notice, printable on A4, with the objection form while the window is open."""
     posting = selectors.posting_public(slug=slug)
@@ -103,6 +106,7 @@ def verify(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_write_throttled
 def report(request: HttpRequest, ref: str) -> HttpResponse:
     """The public reports a member's conduct to the branch, with a contact (群众反映)."""
     branch = selectors.branch_public(ref=ref)

@@ -41,6 +41,7 @@ from ..forms import (
     RecordManyForm,
     ReviewAllForm,
     ReviewForm,
+    SpamForm,
     evidence_discard,
     evidence_storage,
     evidence_store,
@@ -246,6 +247,7 @@ def review(request: HttpRequest, branch_id: int) -> HttpResponse:
             "quarter": quarter,
             "rows": rows,
             "batchable": [c for c in claims if c.source != ClaimSource.PUBLIC],
+            "public_reports": [c for c in claims if c.source == ClaimSource.PUBLIC],
         },
     )
 
@@ -310,6 +312,36 @@ def review_all(request: HttpRequest, branch_id: int) -> HttpResponse:
             messages.success(request, _("%(n)s claims were approved.") % {"n": len(approved)})
     else:
         messages.error(request, _("Some claims were decided meanwhile; the list was refreshed."))
+    return redirect(f"{reverse('ledger:review', args=[branch.pk])}?quarter={quarter}")
+
+
+@login_required
+@require_POST
+def review_spam(request: HttpRequest, branch_id: int) -> HttpResponse:
+    """Public reports set aside as spam: the ones ticked, or all the page showed."""
+    branch = _branch(request, branch_id)
+    quarter = _quarter(request)
+    pending = selectors.claims_pending(user=request.user, branch=branch, quarter=quarter)
+    form = SpamForm(request.POST, claims=pending.filter(source=ClaimSource.PUBLIC))
+    if form.is_valid():
+        try:
+            marked = services.public_reports_mark_spam(
+                actor=Actor.from_request(request),
+                branch=branch,
+                claims=list(form.cleaned_data["claims"]),
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ServiceError as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(
+                request, _("%(n)s public reports were marked as spam.") % {"n": len(marked)}
+            )
+    else:
+        messages.error(
+            request,
+            _("Choose the public reports to mark as spam; some may have been decided meanwhile."),
+        )
     return redirect(f"{reverse('ledger:review', args=[branch.pk])}?quarter={quarter}")
 
 
@@ -462,6 +494,7 @@ urlpatterns = [
     path("workflow/<int:branch_id>/record/", claim_record, name="claim_record"),
     path("workflow/<int:branch_id>/review/", review, name="review"),
     path("workflow/<int:branch_id>/review/all/", review_all, name="review_all"),
+    path("workflow/<int:branch_id>/review/spam/", review_spam, name="review_spam"),
     path("workflow/<int:branch_id>/review/<int:claim_id>/", review_claim, name="review_claim"),
     path("workflow/<int:branch_id>/deduct/", deduction_new, name="deduction_new"),
     path("workflow/<int:branch_id>/sign-off/", sign_off, name="sign_off"),

@@ -15,6 +15,7 @@ def test_the_deployment_check_is_clean_with_production_settings(tmp_path) -> Non
         "ZHENGXING_DEBUG": "off",
         "ZHENGXING_HTTPS": "on",
         "ALLOWED_HOSTS": "zx.example.gov.cn",
+        "ZHENGXING_TRUSTED_PROXIES": "127.0.0.1",  # the proxy on the same host (README)
         "ZHENGXING_SECRET_KEY": secrets.token_urlsafe(50),
         "ZHENGXING_VAR_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'check.sqlite3'}",

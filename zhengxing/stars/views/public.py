@@ -18,6 +18,7 @@ from zhengxing.audit.services import Actor
 from zhengxing.ledger.views.public import qr_svg
 from zhengxing.orgs.models import Org
 from zhengxing.orgs.services import ServiceError
+from zhengxing.web.security import public_write_throttled
 
 from .. import ballots, selectors
 from .. import plans as plan_services
@@ -68,6 +69,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@public_write_throttled
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
     """A household scores the round's ratees with the code on its slip (the QR code fills it
     in). Single use: the code is spent with this one submission."""

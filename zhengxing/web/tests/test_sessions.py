@@ -1,6 +1,7 @@
-"""Logging in to the level-3 baseline: 5 failures lock the account, and separately the address,
-for 15 minutes; passwords mix character classes; idle sessions end after 30 minutes; a login
-gets a new session id and logout ends it; logins, logouts and failures are audited."""
+"""Logging in to the level-3 baseline: 5 failures lock the account, and 50 the address, for 15
+minutes (more in test_lockout.py); passwords mix character classes; idle sessions end after 30
+minutes; a login gets a new session id and logout ends it; logins, logouts and failures are
+audited."""
 
 from __future__ import annotations
 
@@ -41,9 +42,9 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(cast: Cast) -> None:
     assert attempt(client, "carol", PASSWORD, ip="10.0.9.9").status_code == 302
 
 
-def test_five_failures_from_one_address_lock_that_address(cast: Cast) -> None:
+def test_fifty_failures_from_one_address_lock_that_address(cast: Cast) -> None:
     client = Client()
-    for n in range(5):
+    for n in range(50):
         attempt(client, f"nobody{n}", "wrong", ip="10.0.0.66")
     assert attempt(client, "cathy", PASSWORD, ip="10.0.0.66").status_code == 429
     assert attempt(client, "cathy", PASSWORD, ip="10.0.0.67").status_code == 302
