@@ -229,6 +229,42 @@ def task_done(request: HttpRequest, task_id: ObjectId, body: DoneIn) -> dict[str
     return _task(done)
 
 
+class ReserveOut(Schema):
+    member_id: int
+    name: str
+    branch: OrgRef
+    township: OrgRef
+    year: int
+    stars: int
+    note: str
+    added_at: dt.datetime
+
+
+@router.get("/reserve", response=responses(list[ReserveOut], 404))
+def reserve(
+    request: HttpRequest, year: QueryEx[int, P(ge=2000, le=2100)] = 0
+) -> list[dict[str, Any]]:
+    """The reserve pool of village cadres (后备力量) the townships under the user's own
+    organisation keep: members of eight stars or more taken in (the year: this one by default)."""
+    org = default_org_for(user=request.user)
+    if org is None:
+        raise Http404
+    year = year or timezone.localdate().year
+    return [
+        {
+            "member_id": e.member_id,
+            "name": e.member.name,
+            "branch": e.member.branch,
+            "township": e.township,
+            "year": e.year,
+            "stars": e.stars,
+            "note": e.note,
+            "added_at": e.added_at,
+        }
+        for e in selectors.reserve_pool(user=request.user, org=org, year=year)[:2000]
+    ]
+
+
 # --- star plans, self-chosen stars, named stars ----------------------------------------------
 
 YearQuery = QueryEx[int, P(ge=2000, le=2100)]

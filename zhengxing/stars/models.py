@@ -521,3 +521,34 @@ class StarChoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.year}"
+
+
+class ReserveMember(models.Model):
+    """A member in the township's reserve pool of village cadres (后备力量): 000, "对评定为8星级
+    以上的党员……纳入嘎查村班子后备力量重点培养". Entered when the township marks the rating's
+    "reserve-pool" follow-up done; one entry per member and year (a database constraint)."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    township = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="reserve_pool")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="reserve_entries")
+    year = models.PositiveSmallIntegerField()
+    stars = models.SmallIntegerField()  # the finalised stars that brought the member in
+    consequence = models.OneToOneField(
+        Consequence, null=True, blank=True, on_delete=models.PROTECT, related_name="reserve_entry"
+    )
+    note = models.CharField(max_length=500, blank=True)
+    added_at = models.DateTimeField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("reserve pool member")
+        verbose_name_plural = _("reserve pool")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "year"], name="reserve_once_a_year"),
+        ]
+        indexes = [models.Index(fields=["township", "year"], name="reserve_township_year")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.year}"

@@ -26,6 +26,7 @@ from .models import (
     EvaluationRound,
     PlanStatus,
     Rating,
+    ReserveMember,
     RoundKind,
     StarChoice,
     StarPlan,
@@ -208,6 +209,17 @@ def criteria_of(*, subject: Member | Org, year: int) -> dict[str, bool]:
     who = {"member": subject} if isinstance(subject, Member) else {"org": subject}
     return dict(
         CriteriaAward.objects.filter(year=year, **who).values_list("code", "met")  # type: ignore[arg-type]
+    )
+
+
+def reserve_pool(*, user: Any, org: Org, year: int) -> QuerySet[ReserveMember]:
+    """The reserve pool (后备力量) the townships at or under `org` keep for the year (scoped)."""
+    if not scope_for(user).can_see_org(org):
+        raise Http404
+    return (
+        ReserveMember.objects.filter(subtree_q(org.path, "member__branch__"), year=year)
+        .select_related("member", "member__branch", "township")
+        .order_by("township__path", "-stars", "member__name", "pk")
     )
 
 

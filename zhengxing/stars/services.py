@@ -20,7 +20,7 @@ from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, Role
 from zhengxing.orgs.selectors import scope_for_actor
 from zhengxing.orgs.services import ServiceError, county_root, require
 
-from .models import Consequence, CriteriaAward, Rating, StarScheme, Subject
+from .models import Consequence, CriteriaAward, Rating, ReserveMember, StarScheme, Subject
 from .presets import PRESETS
 from .rules import (
     ConsequenceSpec,
@@ -125,7 +125,9 @@ class Adjustment:
 
 MOVE_AT_MOST = 1
 # consequences that are a talk with the member: done, they are recorded as reminder talks
-TALK_CODES = frozenset({"warning-talk"})  # stars the setting body may move a computed rating by
+TALK_CODES = frozenset({"warning-talk"})
+# a consequence that brings the member into the township's reserve pool (后备力量) when done
+RESERVE_CODES = frozenset({"reserve-pool"})  # stars the setting body may move a computed rating by
 
 
 def _finalisable(actor: Actor, org: Org) -> tuple[str, Any]:
@@ -392,6 +394,8 @@ def consequence_done(*, actor: Actor, consequence: Consequence, note: str) -> Co
     task.done_at, task.done_by, task.note = actor.now, actor.user, note
     task.save(update_fields=["done_at", "done_by", "note"])
     member = task.rating.member
+    if task.code in RESERVE_CODES and member is not None:
+        _reserve_add(actor=actor, task=task, member=member, note=note)
     if task.code in TALK_CODES and member is not None:
         rating = task.rating
         reminder_talk_record(
@@ -412,3 +416,28 @@ def consequence_done(*, actor: Actor, consequence: Consequence, note: str) -> Co
         after={"done": True, "note": note},
     )
     return task
+
+
+def _reserve_add(*, actor: Actor, task: Consequence, member: Member, note: str) -> None:
+    """Enter the member in the township's reserve pool: once a year (a constraint); the
+    township is the one above the member's branch."""
+    township = Org.objects.get(path=member.branch.path[: 2 * PATH_SEGMENT])
+    rating = task.rating
+    try:
+        with transaction.atomic():
+            ReserveMember.objects.create(
+                county_id=member.county_id, township=township, member=member, year=rating.year,
+                stars=rating.stars, consequence=task, note=note, added_at=actor.now,
+                added_by=actor.user,
+            )  # fmt: skip
+    except IntegrityError:
+        raise ServiceError(f"{member.name}已在{rating.year}年的后备力量中") from None
+    audit_record(
+        actor=actor,
+        action="stars.reserve.add",
+        object_type="member",
+        object_id=member.pk,
+        county_id=member.county_id,
+        summary=f"{member.name}纳入{township.name}{rating.year}年后备力量（{rating.stars}星）",
+        after={"year": rating.year, "stars": rating.stars, "township": township.pk},
+    )

@@ -320,3 +320,36 @@ def test_a_warning_talk_done_is_one_of_the_branchs_reminder_talks(scored: Cast) 
     [recorded] = ReminderTalk.objects.filter(member=scored.member_a1)
     assert "2026年度星级评定3星" in recorded.notes and "诫勉谈话" in recorded.notes
     assert recorded.held_on == dt.date(2026, 12, 31)
+
+
+def test_the_township_takes_an_eight_star_member_into_its_reserve_pool(scored: Cast) -> None:
+    """000: "对评定为8星级以上的党员……纳入嘎查村班子后备力量重点培养": the township's list."""
+    from django.test import Client
+
+    from zhengxing.stars.models import Consequence, ReserveMember
+    from zhengxing.stars.services import consequence_done, ratings_finalise
+
+    run(scored)
+    Rating.objects.filter(member=scored.member_a1).update(stars=9, tier="reward")
+    ratings_finalise(actor=act(scored.carol, 12, 30), org=scored.branch_a1, year=2026, period="Y")
+    task = Consequence.objects.get(code="reserve-pool")
+    assert (task.owner_org, task.owner_role) == (scored.town_a, "township")
+    consequence_done(actor=act(scored.bob, 12, 31), consequence=task, note="列入重点培养")
+    [entry] = ReserveMember.objects.all()
+    assert (entry.member, entry.township, entry.year, entry.stars) == (
+        scored.member_a1,
+        scored.town_a,
+        2026,
+        9,
+    )
+    bob = Client()
+    bob.force_login(scored.bob)
+    page = bob.get("/stars/reserve/", {"year": 2026})
+    assert page.status_code == 200 and "王甲" in page.content.decode()
+    listed = bob.get("/api/v1/stars/reserve", {"year": 2026}).json()
+    assert [(e["name"], e["stars"], e["township"]["id"]) for e in listed] == [
+        ("王甲", 9, scored.town_a.pk)
+    ]
+    dave = Client()
+    dave.force_login(scored.dave)  # another township's: none of 甲镇's pool
+    assert dave.get("/api/v1/stars/reserve", {"year": 2026}).json() == []

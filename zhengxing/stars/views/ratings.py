@@ -203,7 +203,23 @@ def todo_done(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("stars:todos")
 
 
+@login_required
+@require_GET
+@never_cache
+def reserve(request: HttpRequest) -> HttpResponse:
+    """The township's reserve pool of village cadres (后备力量), by year."""
+    org = default_org_for(user=request.user)
+    if org is None:
+        raise Http404
+    year = _year(request)
+    entries = selectors.reserve_pool(user=request.user, org=org, year=year)
+    return TemplateResponse(
+        request, "stars/reserve.html", {"org": org, "year": year, "entries": entries[:500]}
+    )
+
+
 urlpatterns = [
+    path("reserve/", reserve, name="reserve"),
     path("me/", my_stars, name="my_stars"),
     path("members/<int:pk>/", member_stars, name="member_stars"),
     path("board/", org_board, name="my_board"),
