@@ -48,9 +48,10 @@ from .rules import (
     ROLE_REVEALS_PII,
     OrgCategory,
     kind_may_sit_under,
+    name_problem,
 )
 from .selectors import NOTHING, Scope, members_visible_to, orgs_visible_to, scope_for_actor
-from .services import apply_member_data, member_snapshot, org_snapshot
+from .services import ORG_NAME_FIELDS, apply_member_data, member_snapshot, org_snapshot
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -284,6 +285,11 @@ class _Import:
                 if limit and len(value) > limit:
                     message = f"“{column.header}”过长（最多{limit}字）"
                     self.error(number, column.key, message, org_sheet)
+                    bad = True
+                elif column.key in ORG_NAME_FIELDS and (
+                    problem := name_problem(value, column.header)
+                ):
+                    self.error(number, column.key, problem, org_sheet)
                     bad = True
             code = text["code"]
             if code and code in first_row:

@@ -29,12 +29,31 @@ from .models import (
     subtree_q,
 )
 from .roster import MemberData
-from .rules import GROUP_KINDS, MEMBER_HOLDING_KINDS, MemberStatus, OrgKind, kind_may_sit_under
+from .rules import (
+    GROUP_KINDS,
+    MEMBER_HOLDING_KINDS,
+    MemberStatus,
+    OrgKind,
+    kind_may_sit_under,
+    name_problem,
+)
 from .selectors import Scope, forget_scope, scope_for_actor
 
 
 class ServiceError(ValueError):
     """A request the rules refuse; the message is for the person who made it."""
+
+
+# An organisation's fields that hold names, with the word a message uses for each.
+ORG_NAME_FIELDS = {"name": "组织名称", "secretary_name": "书记姓名", "contact_name": "联系人姓名"}
+
+
+def check_org_names(values: dict[str, Any]) -> None:
+    """ServiceError if a name among `values` hides invisible characters (`rules.name_problem`)."""
+    for key, label in ORG_NAME_FIELDS.items():
+        value = values.get(key)
+        if isinstance(value, str) and (problem := name_problem(value, label)) is not None:
+            raise ServiceError(problem)
 
 
 def require(allowed: bool) -> None:
@@ -130,6 +149,7 @@ def org_create(
         raise ServiceError("组织代码和名称不能为空")
     if kind not in OrgKind.values:
         raise ServiceError(f"未知的组织类型“{kind}”")
+    check_org_names({"name": name, **details})
     if not kind_may_sit_under(kind, parent.kind):
         raise ServiceError(f"“{OrgKind(kind).label}”不能设在“{OrgKind(parent.kind).label}”之下")
     org = Org(county_id=parent.county_id, code=code, name=name, kind=kind, **details)
@@ -166,6 +186,7 @@ def org_update(*, actor: Actor, org: Org, **changes: Any) -> Org:
     unknown = set(changes) - set(ORG_EDITABLE)
     if unknown:
         raise ServiceError(f"不能修改字段：{', '.join(sorted(unknown))}")
+    check_org_names(changes)
     before = org_snapshot(org)
     for key, value in changes.items():
         setattr(org, key, value.strip() if isinstance(value, str) else value)
@@ -468,6 +489,9 @@ def role_grant(*, actor: Actor, user: User, org: Org, role: str) -> RoleAssignme
 @transaction.atomic
 def user_create(*, actor: Actor, username: str, password: str, name: str = "") -> Any:
     User = get_user_model()
+    for value in (username, name):
+        if (problem := name_problem(value)) is not None:
+            raise ServiceError(problem)
     if User.objects.filter(username=username).exists():
         raise ServiceError(f"用户名“{username}”已存在")
     user = User.objects.create_user(username=username, password=password, first_name=name)
