@@ -51,7 +51,13 @@ from .rules import (
     name_problem,
 )
 from .selectors import NOTHING, Scope, members_visible_to, orgs_visible_to, scope_for_actor
-from .services import ORG_NAME_FIELDS, apply_member_data, member_snapshot, org_snapshot
+from .services import (
+    NUMBER_REFUSED,
+    ORG_NAME_FIELDS,
+    apply_member_data,
+    member_snapshot,
+    org_snapshot,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -146,6 +152,21 @@ def roster_import(
 
     `progress(done, total)` is called as rows are read and checked, then as they are written:
     each row counts once in each pass, so `total` is twice the number of rows."""
+    try:
+        return _roster_import(actor=actor, county=county, file=file, today=today, progress=progress)
+    except ImportFailed as failed:
+        _audit_failure(actor, county, failed.errors)
+        raise
+
+
+def _roster_import(
+    *,
+    actor: Actor,
+    county: County,
+    file: IO[bytes] | str | Path,
+    today: dt.date,
+    progress: Progress | None,
+) -> ImportResult:
     job = _Import(actor=actor, county=county, today=today, progress=progress)
     try:
         with _bulk_work(), excel.RosterBook(file) as book:
@@ -162,6 +183,32 @@ def roster_import(
         raise ImportFailed(
             [ImportErrorRow(0, "", "导入期间数据被他人同时修改，请重新导入", sheet="")]
         ) from None
+
+
+# how many of a failed import's problems its audit row lists (where: sheet, row and column)
+AUDITED_PROBLEMS = 50
+
+
+def _audit_failure(actor: Actor, county: County, errors: list[ImportErrorRow]) -> None:
+    """A failed import is audited too, in a transaction of its own: who tried, how many
+    problems, where they were, and how many rows named an ID number that was refused. The
+    messages are left out (they may quote what was typed: a phone, a number)."""
+    refused = sum(1 for e in errors if e.message == NUMBER_REFUSED)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="roster.import_failed",
+            object_type="county",
+            object_id=county.pk,
+            county_id=county.pk,
+            summary=f"花名册未导入：共{len(errors)}处错误"
+            + (f"，其中{refused}个公民身份号码未予导入" if refused else ""),
+            after={
+                "errors": len(errors),
+                "numbers_refused": refused,
+                "where": [[e.sheet, e.row, e.column] for e in errors[:AUDITED_PROBLEMS]],
+            },
+        )
 
 
 @contextmanager
@@ -495,9 +542,12 @@ class _Import:
             if member is None:
                 continue
             member.branch = self.orgs_by_id[member.branch_id]  # no query: the tree is loaded
-            if not self.scope.can_manage_member(member):
-                message = "该公民身份号码已登记在您管理范围以外的党组织，不能通过导入修改"
-                self.error(r.row, "id_card", message)
+            # A member is updated only by an importer who may change their numbers (a role that
+            # may reveal them). Anyone else is told the same neutral words whether the number is
+            # in their branch or elsewhere in the county, so an import tells no one who exists
+            # where; the failed import is audited with the count of numbers refused.
+            if not (self.scope.can_manage_member(member) and self.scope.can_reveal_member(member)):
+                self.error(r.row, "id_card", NUMBER_REFUSED)
 
     # --- writing -------------------------------------------------------------------------
 

@@ -44,6 +44,22 @@ class ServiceError(ValueError):
     """A request the rules refuse; the message is for the person who made it."""
 
 
+class ReauthRequired(PermissionDenied):
+    """The change needs the password (and code) entered in the last few minutes: a page sends
+    the user to re-authenticate, the API answers 403 (see `web.security`)."""
+
+
+REAUTH_FOR_NUMBERS = "修改公民身份号码或联系电话前，请重新验证身份（输入密码及动态验证码）"
+# What anyone is told when a number they typed is already on the roster somewhere they may not
+# reveal: the same words whether it is in their branch, elsewhere in the county, or nowhere
+# they could know of, so no one learns from it who exists where. The attempt is audited.
+NUMBER_REFUSED = "无法使用该公民身份号码：请核对号码；如确认无误，请联系旗县区党委组织部"
+
+
+class _NumberTaken(Exception):
+    """The county's unique index on the ID number's blind index refused the row."""
+
+
 # An organisation's fields that hold names, with the word a message uses for each.
 ORG_NAME_FIELDS = {"name": "组织名称", "secretary_name": "书记姓名", "contact_name": "联系人姓名"}
 
@@ -295,8 +311,44 @@ def apply_member_data(member: Member, data: MemberData, branch: Org, group: Org 
         member.phone_enc = pii.encrypt(data.phone)
 
 
-@transaction.atomic
+def refuse_number(*, actor: Actor, county_id: int, number: str, attempt: str) -> ServiceError:
+    """Audit an attempt to use an ID number already on the county's roster, in a transaction of
+    its own (the attempt's was rolled back), and the error to raise: the member's name only to
+    a viewer who may reveal that member's numbers anyway, else `NUMBER_REFUSED`."""
+    number_hash = pii.blind_index(number)
+    existing = (
+        Member.objects.select_related("branch")
+        .filter(county_id=county_id, id_card_hash=number_hash)
+        .first()
+    )
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="member.number_refused",
+            object_type="member",
+            object_id=existing.pk if existing else "",
+            county_id=county_id,
+            summary=f"{attempt}：公民身份号码已登记，未予{attempt}",
+            after={"id_card_hash": number_hash, "attempt": attempt},
+        )
+    if existing is not None and scope_for_actor(actor).can_reveal_member(existing):
+        return ServiceError(f"该公民身份号码已登记：{existing.name}（{existing.branch.name}）")
+    return ServiceError(NUMBER_REFUSED)
+
+
 def member_register(*, actor: Actor, county_id: int, data: MemberData, on: dt.date) -> Member:
+    """Register a member. A number already on the county's roster is refused in neutral words
+    (`refuse_number`), and the attempt is audited."""
+    try:
+        return _member_register(actor=actor, county_id=county_id, data=data, on=on)
+    except _NumberTaken:
+        raise refuse_number(
+            actor=actor, county_id=county_id, number=data.id_card, attempt="登记"
+        ) from None
+
+
+@transaction.atomic
+def _member_register(*, actor: Actor, county_id: int, data: MemberData, on: dt.date) -> Member:
     scope = scope_for_actor(actor)
     branch, group = resolve_placement(county_id, data, scope)
     require(scope.can_manage_org(branch))
@@ -306,7 +358,7 @@ def member_register(*, actor: Actor, county_id: int, data: MemberData, on: dt.da
         with transaction.atomic():
             member.save()
     except IntegrityError:
-        raise ServiceError("该公民身份号码已在本旗县区登记") from None
+        raise _NumberTaken from None
     MemberEvent.objects.create(
         county_id=county_id,
         member=member,
@@ -328,12 +380,48 @@ def member_register(*, actor: Actor, county_id: int, data: MemberData, on: dt.da
     return member
 
 
+def member_update(
+    *,
+    actor: Actor,
+    member: Member,
+    data: MemberData,
+    on: dt.date,
+    numbers_confirmed: bool = False,
+) -> Member:
+    """Change a member's record. A change of branch or status goes through the dated history.
+
+    The ID number and the phone change only by a role that may reveal them, with the password
+    entered in the last few minutes (`numbers_confirmed`, which the page and the API take from
+    the session or the token; a command on the server needs none): else PermissionDenied, or
+    ReauthRequired. A number already on the roster is refused as at registration."""
+    try:
+        return _member_update(
+            actor=actor, member=member, data=data, on=on, numbers_confirmed=numbers_confirmed
+        )
+    except _NumberTaken:
+        raise refuse_number(
+            actor=actor, county_id=member.county_id, number=data.id_card, attempt="修改"
+        ) from None
+
+
+def numbers_change(member: Member, data: MemberData) -> bool:
+    """Whether `data` would change the member's ID number or phone."""
+    if member.id_card_hash != pii.blind_index(data.id_card):
+        return True
+    return data.phone != (pii.decrypt(member.phone_enc) if member.phone_enc else "")
+
+
 @transaction.atomic
-def member_update(*, actor: Actor, member: Member, data: MemberData, on: dt.date) -> Member:
-    """Change a member's record. A change of branch or status goes through the dated history."""
+def _member_update(
+    *, actor: Actor, member: Member, data: MemberData, on: dt.date, numbers_confirmed: bool
+) -> Member:
     member = Member.objects.select_for_update().select_related("branch").get(pk=member.pk)
     scope = scope_for_actor(actor)
     require(scope.can_manage_member(member))
+    if numbers_change(member, data):
+        require(scope.can_reveal_member(member))
+        if not (actor.is_system or numbers_confirmed):
+            raise ReauthRequired(REAUTH_FOR_NUMBERS)
     branch, group = resolve_placement(member.county_id, data, scope)
     require(scope.can_manage_org(branch))
     before = member_snapshot(member)
@@ -343,7 +431,7 @@ def member_update(*, actor: Actor, member: Member, data: MemberData, on: dt.date
         with transaction.atomic():
             member.save()
     except IntegrityError:
-        raise ServiceError("该公民身份号码已在本旗县区登记") from None
+        raise _NumberTaken from None
     if branch.pk != old_branch.pk:
         _history(actor, member, MemberEvent.Kind.TRANSFER, on, branch_from=old_branch)
     if data.status != old_status:
