@@ -55,8 +55,10 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def board(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_object_or_404(Org, pk=pk)
+def board(request: HttpRequest, ref: str) -> HttpResponse:
+    """An organisation's public star board, by its random public reference (`Org.public_ref`):
+    counting through ids would list every member's name and stars."""
+    org = get_object_or_404(Org, public_ref=ref)
     if org.kind in ("group", "building_group", "central_household"):
         raise Http404
     year = _year(request)
@@ -112,5 +114,5 @@ app_name = "public_stars"
 urlpatterns = [
     path("rounds/<int:pk>/vote/", vote, name="vote"),
     path("plans/<slug:slug>/", plan, name="plan"),
-    path("orgs/<int:pk>/", board, name="board"),
+    path("orgs/<str:ref>/", board, name="board"),
 ]
