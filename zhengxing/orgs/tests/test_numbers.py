@@ -10,11 +10,13 @@ secretary and cathy a committee member of A1B; 王甲 belongs to A1B, 赵乙 to 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import time
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
@@ -22,10 +24,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhengxing.audit.models import AuditEvent
 from zhengxing.audit.services import Actor
+from zhengxing.orgs import excel
 from zhengxing.orgs.models import Member
 from zhengxing.orgs.services import (
     NUMBER_REFUSED,
     ReauthRequired,
+    ServiceError,
     member_register,
     member_update,
 )
@@ -238,11 +242,23 @@ def test_the_register_service_audits_the_refused_number_even_as_its_own_work_rol
 ) -> None:
     existing = cast.member_b1
     data = member_data("A1B", id_card=existing.id_card, birth_date=existing.birth_date)
-    from zhengxing.orgs.services import ServiceError
-
     with pytest.raises(ServiceError) as refused:
         member_register(
             actor=Actor.system("t", user=cast.bob), county_id=cast.county.pk, data=data, on=TODAY
         )
     assert str(refused.value) == NUMBER_REFUSED  # 赵乙 is township B's: bob may not reveal
     assert AuditEvent.objects.filter(action="member.number_refused", actor=cast.bob).count() == 1
+
+
+def test_the_import_page_asks_for_the_password_again_before_writing(cast: Cast) -> None:
+    out = io.BytesIO()
+    excel.write_workbook(out, members=[excel.member_row(member_data("A1B", name="新人").as_dict())])
+    url = reverse("orgs:import")
+    stale = signed_in(cast.carol, minutes_ago=6)
+    upload = SimpleUploadedFile("r.xlsx", out.getvalue())
+    asked = stale.post(url, {"file": upload}, HTTP_REFERER=f"http://testserver{url}")
+    assert asked.status_code == 302 and asked["Location"].startswith(reverse("reauth"))
+    assert not Member.objects.filter(name="新人").exists()
+    upload = SimpleUploadedFile("r.xlsx", out.getvalue())
+    assert signed_in(cast.carol).post(url, {"file": upload}).status_code == 200
+    assert Member.objects.filter(name="新人").exists()
