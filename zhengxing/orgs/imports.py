@@ -33,14 +33,14 @@ from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
-from django.db.models import DateTimeField, JSONField, Model, Q
+from django.db.models import DateTimeField, JSONField, Model
 
 from zhengxing.audit import pii
 from zhengxing.audit.models import AuditEvent
 from zhengxing.audit.services import Actor, audit_event, audit_record, audit_record_many
 
 from . import excel
-from .models import County, Member, MemberEvent, Org, path_segment, subtree_q
+from .models import County, Member, MemberEvent, Org, path_segment
 from .roster import COLUMN_BY_KEY, COLUMNS, MemberData, RowInvalid, clean_member
 from .rules import (
     GROUP_KINDS,
@@ -50,7 +50,7 @@ from .rules import (
     kind_may_sit_under,
     name_problem,
 )
-from .selectors import NOTHING, Scope, members_visible_to, orgs_visible_to, scope_for_actor
+from .selectors import Scope, members_visible_to, orgs_visible_to, scope_for_actor
 from .services import (
     NUMBER_REFUSED,
     ORG_NAME_FIELDS,
@@ -782,17 +782,6 @@ class _Table:
 EXPORT_DENIED = "花名册含完整的公民身份号码，只有旗县区、乡镇（街道）党委和党支部书记可以导出"
 
 
-def _reveal_q(scope: Scope, prefix: str = "") -> Q:
-    """Where the scope may see full ID numbers: subtrees under its revealing roles."""
-    if scope.everything:
-        return Q()
-    q = NOTHING
-    for g in scope.grants:
-        if g.role in ROLE_REVEALS_PII:
-            q |= subtree_q(g.path, prefix)
-    return q
-
-
 def roster_export(
     *, user_or_actor: User | Actor, county: County, out: IO[bytes] | str | Path
 ) -> int:
@@ -813,9 +802,7 @@ def roster_export(
         revealing = any(
             g.role in ROLE_REVEALS_PII and g.county_id == county.pk for g in scope.grants
         )
-        hidden = members.exclude(_reveal_q(scope, "branch__"))
-        if scope.member_id is not None:
-            hidden = hidden.exclude(pk=scope.member_id)
+        hidden = members.exclude(scope.reveal_q())
         if not revealing or hidden.exists():
             raise PermissionDenied(EXPORT_DENIED)
 
