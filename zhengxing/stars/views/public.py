@@ -77,11 +77,15 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     if round_.kind != RoundKind.PUBLIC:
         raise Http404
     now = timezone.now()
+    code = (request.POST if request.method == "POST" else request.GET).get("code", "")[:32]
+    # whom the round rates, only to the holder of an unused slip (the QR code carries it)
+    code_open = ballots.public_code_open(round_, code)
     form = BallotsForm(
         request.POST or None,
-        ratees=selectors.round_ratees(round_),
+        ratees=selectors.round_ratees(round_) if code_open else [],
         indicators=round_.indicators,
         with_code=True,
+        key=ballots.public_ratee_key(round_),
         initial={"code": request.GET.get("code", "")[:32]},
     )
     done = False
