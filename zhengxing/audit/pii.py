@@ -95,14 +95,31 @@ def blind_index(value: str) -> str:
     return hmac.new(_index_key(), value.upper().encode(), hashlib.sha256).hexdigest()
 
 
+# What a masked number may show. Those who see a masked number also see the birth date and the
+# gender, so a mask must leave the rest of the number open, or the two together rebuild it:
+# 150824********3177 beside 1993-05-26 *is* the number (the eight hidden digits are the birth
+# date). An ID number is region (6) + birth date (8) + sequence (3, odd for men) + check (1):
+# with the date and gender known, the sequence's 500 values and the region's last two digits are
+# what stays unknown, so the mask shows the province and city (4 digits) and nothing after them,
+# not even the check character (it would cut the candidates by 11). That leaves 50,000 numbers
+# consistent with the mask, the date and the gender, and 500 even to someone who guesses the
+# county's region code. A mobile number's digits 4 to 7 follow the region where it was issued,
+# so a phone shows its first 3 and last 2 digits: 10^6 candidates, 100 to a region-guesser.
+# zhengxing/orgs/tests/test_masking.py counts the candidates for every member a role may see.
+ID_CARD_SHOWN = 4
+PHONE_SHOWN_HEAD, PHONE_SHOWN_TAIL = 3, 2
+
+
 def mask_id_card(value: str) -> str:
-    """110105********123X: region kept, birth date and sequence hidden."""
-    if len(value) < 10:
+    """1508**************: province and city kept, everything after them hidden."""
+    if len(value) < 15:
         return "*" * len(value)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    return value[:ID_CARD_SHOWN] + "*" * (len(value) - ID_CARD_SHOWN)
 
 
 def mask_phone(value: str) -> str:
+    """138******78: the network's prefix and the last two digits."""
     if len(value) < 7:
         return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    shown = PHONE_SHOWN_HEAD + PHONE_SHOWN_TAIL
+    return value[:PHONE_SHOWN_HEAD] + "*" * (len(value) - shown) + value[-PHONE_SHOWN_TAIL:]

@@ -454,9 +454,9 @@ def claim_review(request: HttpRequest, claim_id: ObjectId, payload: ReviewIn) ->
 # --- the public ---------------------------------------------------------------------------
 
 
-def _public_member(branch_id: int, name: str) -> tuple[Org, Member]:
+def _public_member(branch_ref: str, name: str) -> tuple[Org, Member]:
     """The branch and the member the public names, as on the branch's notice (names only)."""
-    branch = selectors.branch_public(ref=str(branch_id))
+    branch = selectors.branch_public(ref=branch_ref)
     name = name.strip()
     found = list(selectors.branch_members_public(branch=branch).filter(name=name)[:2])
     if not found:
@@ -480,7 +480,7 @@ def public_report(
     """Anyone reports a member's conduct (群众反映), leaving a contact so the committee can
     check; the committee decides whether it leads to a deduction. Nothing about the member or
     the review is returned, only a reference number."""
-    branch, member = _public_member(payload.branch_id, payload.member_name)
+    branch, member = _public_member(payload.branch, payload.member_name)
     claim = services.public_report_submit(
         actor=Actor.from_request(request),
         branch=branch,
@@ -527,7 +527,10 @@ def notice_detail(request: HttpRequest, slug: SlugPath) -> dict[str, Any]:
         "objections_until": posting.objections_until,
         "head_seq": posting.head_seq,
         "head_hash": posting.head_hash,
-        "lines": posting.lines,
+        "lines": [
+            {**{k: v for k, v in line.items() if k != "member_id"}, "line": n}
+            for n, line in enumerate(posting.lines, start=1)
+        ],
         "objections": [
             _notice_objection(o, names)
             for o in selectors.posting_objections_public(posting=posting)
@@ -561,11 +564,12 @@ def objection_submit(
     posting = selectors.posting_public(slug=slug)
     names = _names(posting)
     member = None
-    if payload.member_id is not None:
-        # only a member on this notice: no name is ever told for another id
-        if payload.member_id not in names:
-            raise services.ServiceError("所选党员不在本次公示的名单中")
-        member = Member.objects.get(pk=payload.member_id)
+    if payload.line is not None:
+        # a line of this notice, as the page's form names it: no database id goes either way
+        if payload.line > len(posting.lines):
+            raise services.ServiceError("本次公示没有该行")
+        member_id = posting.lines[payload.line - 1].get("member_id")
+        member = Member.objects.filter(pk=member_id).first() if member_id else None
     key = _key(idempotency_key, payload.idempotency_key)
     seen = Objection.objects.filter(posting=posting, idempotency_key=key).exists()
     objection = services.objection_submit(

@@ -418,10 +418,15 @@ class PublicReportForm(KeyedForm):
     field_order = ["member", "occurred_on", "place", "description", "reporter_name",
                    "reporter_contact"]  # fmt: skip
 
-    def __init__(self, *args: Any, members: QuerySet[Member], today: dt.date, **kw: Any) -> None:
+    def __init__(self, *args: Any, members: dict[str, Member], today: dt.date, **kw: Any) -> None:
+        """`members` by their public references (`selectors.branch_members_by_ref`): the page
+        carries those, never a database id."""
         super().__init__(*args, **kw)
-        self.fields["member"] = forms.ModelChoiceField(queryset=members, label=_("Member"))
-        self.fields["member"].label_from_instance = lambda m: m.name  # type: ignore[attr-defined]
+        self.members = members
+        self.fields["member"] = forms.ChoiceField(
+            label=_("Member"),
+            choices=[("", "---------")] + [(ref, m.name) for ref, m in members.items()],
+        )
         self.fields["occurred_on"] = _date_field(today, _("Date"))
         self.fields["place"] = forms.CharField(label=_("Place"), max_length=200, required=False)
         self.fields["description"] = forms.CharField(
@@ -436,3 +441,6 @@ class PublicReportForm(KeyedForm):
             help_text=_("So the committee can check with you. It is never made public."),
         )
         self.order_fields(self.field_order)
+
+    def clean_member(self) -> Member:
+        return self.members[self.cleaned_data["member"]]

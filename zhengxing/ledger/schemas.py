@@ -298,7 +298,10 @@ class PublicReportIn(Schema):
     """The public reports a member's conduct (群众反映). The member is named as on the branch's
     notice; the contact is required so the committee can check, and is never published."""
 
-    branch_id: Id
+    branch: Annotated[str, Field(min_length=1, max_length=16, pattern=r"^[0-9a-f]+$")] = Field(
+        description="The branch's public reference, as in its report page's address "
+        "/p/branch/<reference>/report/ (linked from each of its notices)"
+    )
     member_name: Annotated[str, _text(50, 1)]
     occurred_on: dt.date
     place: Text200 = ""
@@ -418,9 +421,10 @@ class BranchTableOut(Schema):
 
 
 class NoticeLineOut(Schema):
-    """One member's line on a notice: a name and points, never an ID number or a phone."""
+    """One member's line on a notice: a name and points, never an ID number, a phone or a
+    database id. `line` is its place on the notice, what an objection names."""
 
-    member_id: int | None = None
+    line: int
     name: str
     additions: str
     deductions: str
@@ -470,7 +474,9 @@ class ObjectionIn(Schema):
     text: Annotated[str, _text(1000)]
     contact_name: Text50 = ""
     contact: Text100 = Field(description="Required, so the committee can reply; never posted")
-    member_id: Id | None = Field(None, description="The member on the notice it is about")
+    line: Annotated[int, Field(ge=1, le=100_000)] | None = Field(
+        None, description="The line of the notice (its member) it is about"
+    )
     idempotency_key: Text64 | None = Field(None, description=_KEY_HELP)
 
 

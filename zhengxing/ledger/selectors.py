@@ -27,6 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Rank, Substr
 from django.http import Http404
+from django.utils.crypto import salted_hmac
 
 from zhengxing.orgs.models import PATH_SEGMENT, Member, Org, subtree_q
 from zhengxing.orgs.rules import (
@@ -362,15 +363,14 @@ def posting_check(*, posting: Posting) -> PostingCheck:
 
 
 def branch_public(*, ref: str) -> Org:
-    """A branch for the public report form, by its id or its code (a code used in more than
-    one county is ambiguous: 404)."""
-    qs = Org.objects.filter(kind__in=MEMBER_HOLDING_KINDS, is_active=True)
-    matches = list(qs.filter(pk=int(ref))[:1]) if ref.isdigit() else []
-    if not matches:
-        matches = list(qs.filter(code=ref)[:2])
-    if len(matches) != 1:
+    """A branch for the public report form, by its random public reference (`Org.public_ref`):
+    never by id or code, which anyone could count through to harvest every branch's members."""
+    branch = Org.objects.filter(
+        public_ref=ref, kind__in=MEMBER_HOLDING_KINDS, is_active=True
+    ).first()
+    if branch is None:
         raise Http404
-    return matches[0]
+    return branch
 
 
 def branch_members_public(*, branch: Org) -> QuerySet[Member]:
@@ -381,6 +381,22 @@ def branch_members_public(*, branch: Org) -> QuerySet[Member]:
         .only("pk", "name")
         .order_by("name", "pk")
     )
+
+
+def member_public_ref(*, branch: Org, member_id: int) -> str:
+    """How a public page names one of the branch's members (a form's choice): a keyed hash of
+    the branch's public reference and the member's id, so the page carries no database id and
+    one branch's choices say nothing about another's."""
+    value = f"{branch.public_ref}:{member_id}"
+    return salted_hmac("zhengxing.public-member", value, algorithm="sha256").hexdigest()[:16]
+
+
+def branch_members_by_ref(*, branch: Org) -> dict[str, Member]:
+    """The branch's current members (`branch_members_public`) by their public references."""
+    return {
+        member_public_ref(branch=branch, member_id=m.pk): m
+        for m in branch_members_public(branch=branch)
+    }
 
 
 def branches_managed(*, user: AnyUser) -> QuerySet[Org]:

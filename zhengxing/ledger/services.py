@@ -26,7 +26,7 @@ from django.utils import timezone
 from zhengxing.audit import pii
 from zhengxing.audit.services import Actor, audit_event, audit_record, audit_record_many
 from zhengxing.orgs.models import County, Member, Org
-from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus, OrgKind, Role
+from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus, OrgKind, Role, name_problem
 from zhengxing.orgs.selectors import Scope, scope_for_actor
 from zhengxing.orgs.services import ServiceError, county_root, require
 
@@ -107,6 +107,14 @@ def _text(value: str, *, field: str, limit: int, required: bool = True) -> str:
         raise ServiceError(f"请填写{field}")
     if len(value) > limit:
         raise ServiceError(f"{field}不能超过{limit}个字")
+    return value
+
+
+def _name(value: str) -> str:
+    """A name the public leaves (optional): no invisible characters (`rules.name_problem`)."""
+    value = _text(value, field="姓名", limit=50, required=False)
+    if (problem := name_problem(value)) is not None:
+        raise ServiceError(problem)
     return value
 
 
@@ -709,7 +717,7 @@ def public_report_submit(
         return existing
     place = _text(place, field="地点", limit=200, required=False)
     description = _text(description, field="反映的情况", limit=2000)
-    reporter_name = _text(reporter_name, field="姓名", limit=50, required=False)
+    reporter_name = _name(reporter_name)
     reporter_contact = _text(reporter_contact, field="联系方式（以便核实）", limit=100)
     today = _today(actor)
     problem = _member_problem(member, branch) or (
@@ -1383,7 +1391,7 @@ def objection_submit(
     if _today(actor) > posting.objections_until:
         raise ServiceError("异议期已过")
     text = _text(text, field="异议内容", limit=1000)
-    contact_name = _text(contact_name, field="姓名", limit=50, required=False)
+    contact_name = _name(contact_name)
     contact = _text(contact, field="联系方式", limit=100)
     if member is not None and member.pk not in {line["member_id"] for line in posting.lines}:
         raise ServiceError(f"“{member.name}”不在本次公示的名单中")

@@ -15,6 +15,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django_otp import user_has_device
@@ -253,11 +254,23 @@ def member_detail(request: HttpRequest, member_id: ObjectId) -> Member:
 
 @router.put("/members/{member_id}", response=responses(MemberOut, 400, 403, 404))
 def member_update(request: HttpRequest, member_id: ObjectId, payload: MemberUpdateIn) -> Member:
+    """Change a member's record. Sending id_card or phone at all (even unchanged) needs a role
+    that may reveal them and the password entered in the last few minutes (POST
+    /api/v1/auth/reauth); else 403, so no one tries numbers against the record."""
     member = selectors.member_for_user(request.user, member_id)
+    sends_numbers = payload.id_card is not None or payload.phone is not None
+    if sends_numbers:
+        if not selectors.scope_for(request.user).can_reveal_member(member):
+            raise PermissionDenied
+        require_recent_api(request)
     today = timezone.localdate()
     data = roster.clean_member(payload.raw(member), today=today)
     return services.member_update(
-        actor=Actor.from_request(request), member=member, data=data, on=today
+        actor=Actor.from_request(request),
+        member=member,
+        data=data,
+        on=today,
+        numbers_confirmed=sends_numbers,
     )
 
 

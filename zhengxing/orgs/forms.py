@@ -139,6 +139,7 @@ class MemberForm(Form):
         groups: QuerySet[Org],
         today: dt.date,
         member: Member | None = None,
+        may_change_numbers: bool = True,
         **kwargs: Any,
     ) -> None:
         if member is not None and "initial" not in kwargs:
@@ -152,11 +153,15 @@ class MemberForm(Form):
             # Editing: the full numbers are never put into the page. Blank keeps them; the
             # status changes through its own dated form.
             del self.fields["status"]
-            keep = _("Leave blank to keep %(current)s")
-            self.fields["id_card"].help_text = keep % {"current": member.id_card_masked}
-            self.fields["phone"].help_text = (
-                keep % {"current": member.phone_masked} if member.phone_enc else ""
-            )
+            if not may_change_numbers:
+                # only roles that may reveal the numbers change them (services.member_update)
+                del self.fields["id_card"], self.fields["phone"]
+            else:
+                keep = _("Leave blank to keep %(current)s")
+                self.fields["id_card"].help_text = keep % {"current": member.id_card_masked}
+                self.fields["phone"].help_text = (
+                    keep % {"current": member.phone_masked} if member.phone_enc else ""
+                )
         else:
             self.fields["id_card"].required = True
         self.cleaned_member: roster.MemberData | None = None

@@ -33,14 +33,14 @@ from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
-from django.db.models import DateTimeField, JSONField, Model, Q
+from django.db.models import DateTimeField, JSONField, Model
 
 from zhengxing.audit import pii
 from zhengxing.audit.models import AuditEvent
 from zhengxing.audit.services import Actor, audit_event, audit_record, audit_record_many
 
 from . import excel
-from .models import County, Member, MemberEvent, Org, path_segment, subtree_q
+from .models import County, Member, MemberEvent, Org, path_segment
 from .roster import COLUMN_BY_KEY, COLUMNS, MemberData, RowInvalid, clean_member
 from .rules import (
     GROUP_KINDS,
@@ -48,9 +48,16 @@ from .rules import (
     ROLE_REVEALS_PII,
     OrgCategory,
     kind_may_sit_under,
+    name_problem,
 )
-from .selectors import NOTHING, Scope, members_visible_to, orgs_visible_to, scope_for_actor
-from .services import apply_member_data, member_snapshot, org_snapshot
+from .selectors import Scope, members_visible_to, orgs_visible_to, scope_for_actor
+from .services import (
+    NUMBER_REFUSED,
+    ORG_NAME_FIELDS,
+    apply_member_data,
+    member_snapshot,
+    org_snapshot,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -145,6 +152,21 @@ def roster_import(
 
     `progress(done, total)` is called as rows are read and checked, then as they are written:
     each row counts once in each pass, so `total` is twice the number of rows."""
+    try:
+        return _roster_import(actor=actor, county=county, file=file, today=today, progress=progress)
+    except ImportFailed as failed:
+        _audit_failure(actor, county, failed.errors)
+        raise
+
+
+def _roster_import(
+    *,
+    actor: Actor,
+    county: County,
+    file: IO[bytes] | str | Path,
+    today: dt.date,
+    progress: Progress | None,
+) -> ImportResult:
     job = _Import(actor=actor, county=county, today=today, progress=progress)
     try:
         with _bulk_work(), excel.RosterBook(file) as book:
@@ -161,6 +183,32 @@ def roster_import(
         raise ImportFailed(
             [ImportErrorRow(0, "", "导入期间数据被他人同时修改，请重新导入", sheet="")]
         ) from None
+
+
+# how many of a failed import's problems its audit row lists (where: sheet, row and column)
+AUDITED_PROBLEMS = 50
+
+
+def _audit_failure(actor: Actor, county: County, errors: list[ImportErrorRow]) -> None:
+    """A failed import is audited too, in a transaction of its own: who tried, how many
+    problems, where they were, and how many rows named an ID number that was refused. The
+    messages are left out (they may quote what was typed: a phone, a number)."""
+    refused = sum(1 for e in errors if e.message == NUMBER_REFUSED)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="roster.import_failed",
+            object_type="county",
+            object_id=county.pk,
+            county_id=county.pk,
+            summary=f"花名册未导入：共{len(errors)}处错误"
+            + (f"，其中{refused}个公民身份号码未予导入" if refused else ""),
+            after={
+                "errors": len(errors),
+                "numbers_refused": refused,
+                "where": [[e.sheet, e.row, e.column] for e in errors[:AUDITED_PROBLEMS]],
+            },
+        )
 
 
 @contextmanager
@@ -284,6 +332,11 @@ class _Import:
                 if limit and len(value) > limit:
                     message = f"“{column.header}”过长（最多{limit}字）"
                     self.error(number, column.key, message, org_sheet)
+                    bad = True
+                elif column.key in ORG_NAME_FIELDS and (
+                    problem := name_problem(value, column.header)
+                ):
+                    self.error(number, column.key, problem, org_sheet)
                     bad = True
             code = text["code"]
             if code and code in first_row:
@@ -489,9 +542,12 @@ class _Import:
             if member is None:
                 continue
             member.branch = self.orgs_by_id[member.branch_id]  # no query: the tree is loaded
-            if not self.scope.can_manage_member(member):
-                message = "该公民身份号码已登记在您管理范围以外的党组织，不能通过导入修改"
-                self.error(r.row, "id_card", message)
+            # A member is updated only by an importer who may change their numbers (a role that
+            # may reveal them). Anyone else is told the same neutral words whether the number is
+            # in their branch or elsewhere in the county, so an import tells no one who exists
+            # where; the failed import is audited with the count of numbers refused.
+            if not (self.scope.can_manage_member(member) and self.scope.can_reveal_member(member)):
+                self.error(r.row, "id_card", NUMBER_REFUSED)
 
     # --- writing -------------------------------------------------------------------------
 
@@ -726,17 +782,6 @@ class _Table:
 EXPORT_DENIED = "花名册含完整的公民身份号码，只有旗县区、乡镇（街道）党委和党支部书记可以导出"
 
 
-def _reveal_q(scope: Scope, prefix: str = "") -> Q:
-    """Where the scope may see full ID numbers: subtrees under its revealing roles."""
-    if scope.everything:
-        return Q()
-    q = NOTHING
-    for g in scope.grants:
-        if g.role in ROLE_REVEALS_PII:
-            q |= subtree_q(g.path, prefix)
-    return q
-
-
 def roster_export(
     *, user_or_actor: User | Actor, county: County, out: IO[bytes] | str | Path
 ) -> int:
@@ -757,9 +802,7 @@ def roster_export(
         revealing = any(
             g.role in ROLE_REVEALS_PII and g.county_id == county.pk for g in scope.grants
         )
-        hidden = members.exclude(_reveal_q(scope, "branch__"))
-        if scope.member_id is not None:
-            hidden = hidden.exclude(pk=scope.member_id)
+        hidden = members.exclude(scope.reveal_q())
         if not revealing or hidden.exists():
             raise PermissionDenied(EXPORT_DENIED)
 

@@ -6,6 +6,8 @@ on when a province outgrows one server. `County` itself is a small reference tab
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -45,6 +47,12 @@ def subtree_q(path: str, prefix: str = "") -> Q:
     return Q(**{f"{prefix}path__gte": path, f"{prefix}path__lt": path_upper_bound(path)})
 
 
+def new_public_ref() -> str:
+    """An organisation's reference on the public pages (its report form, its star board):
+    random, so that counting through ids or codes finds nothing."""
+    return secrets.token_hex(8)
+
+
 class County(models.Model):
     """A county (旗县区): the owner of one database of organisations and members."""
 
@@ -80,6 +88,11 @@ class Org(models.Model):
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     is_active = models.BooleanField(default=True)
+    # what the public pages name the organisation by (/p/branch/<public_ref>/report/): never its
+    # id or code, which can be counted through to harvest every branch's members
+    public_ref = models.CharField(
+        max_length=16, unique=True, default=new_public_ref, editable=False
+    )
 
     class Meta:
         verbose_name = _("organisation")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from . import idcard
-from .rules import ETHNICITIES
+from .rules import ETHNICITIES, name_problem
 
 # Chinese labels used in the Excel layout for each coded value, whatever the UI language.
 GENDER_LABELS = {"M": "男", "F": "女"}
@@ -198,6 +198,8 @@ def clean_member(raw: dict[str, Any], *, today: dt.date) -> MemberData:
         out["phone"] = out["phone"].replace(" ", "")
     if len(out.get("name") or "") > 50:
         errors.append(("name", "姓名过长（最多50字）"))
+    elif (problem := name_problem(out.get("name") or "")) is not None:
+        errors.append(("name", problem))
     joined, full, born = out.get("joined_on"), out.get("full_on"), out.get("birth_date")
     if isinstance(joined, dt.date) and isinstance(full, dt.date) and full < joined:
         errors.append(("full_on", "转正日期不能早于入党日期"))

@@ -1,5 +1,7 @@
 """The organisation tree's vocabulary and the rules that need no database."""
 
+import unicodedata
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -124,3 +126,32 @@ ETHNICITIES = (  # noqa: SIM905 - one string per line of the national list reads
     "锡伯族 阿昌族 普米族 塔吉克族 怒族 乌孜别克族 俄罗斯族 鄂温克族 德昂族 保安族 "
     "裕固族 京族 塔塔尔族 独龙族 鄂伦春族 赫哲族 门巴族 珞巴族 基诺族"
 ).split()
+
+
+# --- names ----------------------------------------------------------------------------------
+
+# Characters that take no visible space: format characters (Cf: zero-width spaces and joiners
+# U+200B..U+200D, the direction marks U+200E/U+200F, embeddings and overrides U+202A..U+202E,
+# isolates U+2066..U+2069, the BOM U+FEFF, the soft hyphen, …), control characters (Cc),
+# private-use (Co) and unpaired surrogates (Cs). In a name they make "王甲" and "王\u200b甲" two
+# people who look the same on a public notice, or turn a name around on the screen.
+HIDDEN_CATEGORIES = frozenset({"Cf", "Cc", "Co", "Cs"})
+
+
+def hidden_characters(value: str) -> list[str]:
+    """The invisible characters in `value`, as U+XXXX, in order (none: an empty list)."""
+    return [f"U+{ord(c):04X}" for c in value if unicodedata.category(c) in HIDDEN_CATEGORIES]
+
+
+def name_problem(value: str, field: str = "姓名") -> str | None:
+    """Why `value` cannot be a name (a person's or an organisation's), in Chinese; None if it
+    can. Every place a name enters asks this: the roster (form, API, import), the tree, the
+    public's reports and objections."""
+    found = hidden_characters(value)
+    if not found:
+        return None
+    shown = "、".join(dict.fromkeys(found))
+    return (
+        f"{field}中含有看不见的字符（{shown}，如零宽字符或文字方向控制符），"
+        "会让名字看起来与别人的一样：请删除后重新输入"
+    )

@@ -81,6 +81,19 @@ class Scope:
             q |= Q(pk=self.member_id)
         return q
 
+    def reveal_q(self, prefix: str = "") -> Q:
+        """Members whose full numbers this scope may see: subtrees under its revealing roles,
+        and its own record (`prefix` leads to the member: "" for Member rows)."""
+        if self.everything:
+            return Q()
+        q = NOTHING
+        for g in self.grants:
+            if g.role in ROLE_REVEALS_PII:
+                q |= subtree_q(g.path, f"{prefix}branch__")
+        if self.member_id is not None:
+            q |= Q(**{f"{prefix}pk": self.member_id})
+        return q
+
     def county_ids(self) -> set[int]:
         return {g.county_id for g in self.grants}
 
@@ -206,7 +219,11 @@ def member_search(user: AnyUser, f: MemberFilter) -> QuerySet[Member]:
 
         needle = f.q.strip()
         # An exact ID number finds its member through the blind index; anything else is a name.
-        qs = qs.filter(Q(name__contains=needle) | Q(id_card_hash=pii.blind_index(needle)))
+        # Only among members the user may reveal: to anyone else a search that finds "王甲" for
+        # one number and nobody for the next would tell 王甲's number (masked number, birth date
+        # and gender leave a few hundred candidates to try).
+        by_number = Q(id_card_hash=pii.blind_index(needle)) & scope_for(user).reveal_q()
+        qs = qs.filter(Q(name__contains=needle) | by_number)
     for field in ("category", "status", "standing", "gender"):
         value = getattr(f, field)
         if value:

@@ -30,12 +30,47 @@ from .models import (
     subtree_q,
 )
 from .roster import MemberData
-from .rules import GROUP_KINDS, MEMBER_HOLDING_KINDS, MemberStatus, OrgKind, kind_may_sit_under
+from .rules import (
+    GROUP_KINDS,
+    MEMBER_HOLDING_KINDS,
+    MemberStatus,
+    OrgKind,
+    kind_may_sit_under,
+    name_problem,
+)
 from .selectors import Scope, forget_scope, scope_for, scope_for_actor
 
 
 class ServiceError(ValueError):
     """A request the rules refuse; the message is for the person who made it."""
+
+
+class ReauthRequired(PermissionDenied):
+    """The change needs the password (and code) entered in the last few minutes: a page sends
+    the user to re-authenticate, the API answers 403 (see `web.security`)."""
+
+
+REAUTH_FOR_NUMBERS = "修改公民身份号码或联系电话前，请重新验证身份（输入密码及动态验证码）"
+# What anyone is told when a number they typed is already on the roster somewhere they may not
+# reveal: the same words whether it is in their branch, elsewhere in the county, or nowhere
+# they could know of, so no one learns from it who exists where. The attempt is audited.
+NUMBER_REFUSED = "无法使用该公民身份号码：请核对号码；如确认无误，请联系旗县区党委组织部"
+
+
+class _NumberTaken(Exception):
+    """The county's unique index on the ID number's blind index refused the row."""
+
+
+# An organisation's fields that hold names, with the word a message uses for each.
+ORG_NAME_FIELDS = {"name": "组织名称", "secretary_name": "书记姓名", "contact_name": "联系人姓名"}
+
+
+def check_org_names(values: dict[str, Any]) -> None:
+    """ServiceError if a name among `values` hides invisible characters (`rules.name_problem`)."""
+    for key, label in ORG_NAME_FIELDS.items():
+        value = values.get(key)
+        if isinstance(value, str) and (problem := name_problem(value, label)) is not None:
+            raise ServiceError(problem)
 
 
 def require(allowed: bool) -> None:
@@ -131,6 +166,7 @@ def org_create(
         raise ServiceError("组织代码和名称不能为空")
     if kind not in OrgKind.values:
         raise ServiceError(f"未知的组织类型“{kind}”")
+    check_org_names({"name": name, **details})
     if not kind_may_sit_under(kind, parent.kind):
         raise ServiceError(f"“{OrgKind(kind).label}”不能设在“{OrgKind(parent.kind).label}”之下")
     org = Org(county_id=parent.county_id, code=code, name=name, kind=kind, **details)
@@ -167,6 +203,7 @@ def org_update(*, actor: Actor, org: Org, **changes: Any) -> Org:
     unknown = set(changes) - set(ORG_EDITABLE)
     if unknown:
         raise ServiceError(f"不能修改字段：{', '.join(sorted(unknown))}")
+    check_org_names(changes)
     before = org_snapshot(org)
     for key, value in changes.items():
         setattr(org, key, value.strip() if isinstance(value, str) else value)
@@ -275,8 +312,44 @@ def apply_member_data(member: Member, data: MemberData, branch: Org, group: Org 
         member.phone_enc = pii.encrypt(data.phone)
 
 
-@transaction.atomic
+def refuse_number(*, actor: Actor, county_id: int, number: str, attempt: str) -> ServiceError:
+    """Audit an attempt to use an ID number already on the county's roster, in a transaction of
+    its own (the attempt's was rolled back), and the error to raise: the member's name only to
+    a viewer who may reveal that member's numbers anyway, else `NUMBER_REFUSED`."""
+    number_hash = pii.blind_index(number)
+    existing = (
+        Member.objects.select_related("branch")
+        .filter(county_id=county_id, id_card_hash=number_hash)
+        .first()
+    )
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="member.number_refused",
+            object_type="member",
+            object_id=existing.pk if existing else "",
+            county_id=county_id,
+            summary=f"{attempt}：公民身份号码已登记，未予{attempt}",
+            after={"id_card_hash": number_hash, "attempt": attempt},
+        )
+    if existing is not None and scope_for_actor(actor).can_reveal_member(existing):
+        return ServiceError(f"该公民身份号码已登记：{existing.name}（{existing.branch.name}）")
+    return ServiceError(NUMBER_REFUSED)
+
+
 def member_register(*, actor: Actor, county_id: int, data: MemberData, on: dt.date) -> Member:
+    """Register a member. A number already on the county's roster is refused in neutral words
+    (`refuse_number`), and the attempt is audited."""
+    try:
+        return _member_register(actor=actor, county_id=county_id, data=data, on=on)
+    except _NumberTaken:
+        raise refuse_number(
+            actor=actor, county_id=county_id, number=data.id_card, attempt="登记"
+        ) from None
+
+
+@transaction.atomic
+def _member_register(*, actor: Actor, county_id: int, data: MemberData, on: dt.date) -> Member:
     scope = scope_for_actor(actor)
     branch, group = resolve_placement(county_id, data, scope)
     require(scope.can_manage_org(branch))
@@ -286,7 +359,7 @@ def member_register(*, actor: Actor, county_id: int, data: MemberData, on: dt.da
         with transaction.atomic():
             member.save()
     except IntegrityError:
-        raise ServiceError("该公民身份号码已在本旗县区登记") from None
+        raise _NumberTaken from None
     MemberEvent.objects.create(
         county_id=county_id,
         member=member,
@@ -308,12 +381,48 @@ def member_register(*, actor: Actor, county_id: int, data: MemberData, on: dt.da
     return member
 
 
+def member_update(
+    *,
+    actor: Actor,
+    member: Member,
+    data: MemberData,
+    on: dt.date,
+    numbers_confirmed: bool = False,
+) -> Member:
+    """Change a member's record. A change of branch or status goes through the dated history.
+
+    The ID number and the phone change only by a role that may reveal them, with the password
+    entered in the last few minutes (`numbers_confirmed`, which the page and the API take from
+    the session or the token; a command on the server needs none): else PermissionDenied, or
+    ReauthRequired. A number already on the roster is refused as at registration."""
+    try:
+        return _member_update(
+            actor=actor, member=member, data=data, on=on, numbers_confirmed=numbers_confirmed
+        )
+    except _NumberTaken:
+        raise refuse_number(
+            actor=actor, county_id=member.county_id, number=data.id_card, attempt="修改"
+        ) from None
+
+
+def numbers_change(member: Member, data: MemberData) -> bool:
+    """Whether `data` would change the member's ID number or phone."""
+    if member.id_card_hash != pii.blind_index(data.id_card):
+        return True
+    return data.phone != (pii.decrypt(member.phone_enc) if member.phone_enc else "")
+
+
 @transaction.atomic
-def member_update(*, actor: Actor, member: Member, data: MemberData, on: dt.date) -> Member:
-    """Change a member's record. A change of branch or status goes through the dated history."""
+def _member_update(
+    *, actor: Actor, member: Member, data: MemberData, on: dt.date, numbers_confirmed: bool
+) -> Member:
     member = Member.objects.select_for_update().select_related("branch").get(pk=member.pk)
     scope = scope_for_actor(actor)
     require(scope.can_manage_member(member))
+    if numbers_change(member, data):
+        require(scope.can_reveal_member(member))
+        if not (actor.is_system or numbers_confirmed):
+            raise ReauthRequired(REAUTH_FOR_NUMBERS)
     branch, group = resolve_placement(member.county_id, data, scope)
     require(scope.can_manage_org(branch))
     before = member_snapshot(member)
@@ -323,7 +432,7 @@ def member_update(*, actor: Actor, member: Member, data: MemberData, on: dt.date
         with transaction.atomic():
             member.save()
     except IntegrityError:
-        raise ServiceError("该公民身份号码已在本旗县区登记") from None
+        raise _NumberTaken from None
     if branch.pk != old_branch.pk:
         _history(actor, member, MemberEvent.Kind.TRANSFER, on, branch_from=old_branch)
     if data.status != old_status:
@@ -469,6 +578,9 @@ def role_grant(*, actor: Actor, user: User, org: Org, role: str) -> RoleAssignme
 @transaction.atomic
 def user_create(*, actor: Actor, username: str, password: str, name: str = "") -> Any:
     User = get_user_model()
+    for value in (username, name):
+        if (problem := name_problem(value)) is not None:
+            raise ServiceError(problem)
     if User.objects.filter(username=username).exists():
         raise ServiceError(f"用户名“{username}”已存在")
     user = User.objects.create_user(username=username, password=password, first_name=name)

@@ -28,7 +28,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from zhengxing.audit.services import Actor
-from zhengxing.web.security import recent_auth
+from zhengxing.web.security import is_recent, reauth_redirect, recent_auth
 
 from . import excel, imports, selectors, services
 from .forms import ImportForm, MemberFilterForm, MemberForm, StatusForm, TransferForm
@@ -200,7 +200,8 @@ def member_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = selectors.member_for_user(request.user, pk)
-    if not selectors.scope_for(request.user).can_manage_member(member):
+    scope = selectors.scope_for(request.user)
+    if not scope.can_manage_member(member):
         raise PermissionDenied
     today = _today()
     form = MemberForm(
@@ -209,13 +210,22 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         branches=_branches(request.user),
         groups=_groups(request.user),
         today=today,
+        may_change_numbers=scope.can_reveal_member(member),
     )
     if request.method == "POST" and form.is_valid():
         assert form.cleaned_member is not None
         try:
             services.member_update(
-                actor=Actor.from_request(request), member=member, data=form.cleaned_member, on=today
+                actor=Actor.from_request(request),
+                member=member,
+                data=form.cleaned_member,
+                on=today,
+                numbers_confirmed=is_recent(request),
             )
+        except services.ReauthRequired:
+            # the numbers typed are not kept: type them again after the password
+            messages.warning(request, services.REAUTH_FOR_NUMBERS)
+            return reauth_redirect(request, request.get_full_path())
         except services.ServiceError as e:
             form.add_error(None, str(e))
         else:
@@ -327,9 +337,11 @@ def _county_for(user: Any, roles: frozenset[str]) -> County:
 
 @login_required
 @never_cache
+@recent_auth
 def roster_import(request: HttpRequest) -> HttpResponse:
     """Upload a roster workbook: every row valid and it is imported, else every problem is
-    listed (row, column, message) and nothing is written."""
+    listed (row, column, message) and nothing is written (the failure is audited). It writes
+    ID numbers and phones in bulk: the password (and code) again, as for revealing one."""
     county = _county_for(request.user, ROLE_MANAGES)
     form = ImportForm(request.POST or None, request.FILES or None)
     result = errors = None
@@ -367,9 +379,12 @@ def roster_template(request: HttpRequest) -> HttpResponse:
 @never_cache
 def roster_export(request: HttpRequest) -> HttpResponse:
     """What the user may see, with full ID numbers (so it re-imports): for roles entitled to
-    reveal them only; the export is logged."""
+    reveal them only, with the password (and, where the role has one, the code) entered in the
+    last few minutes, as for revealing one member; the export is logged."""
     if not _may_export(request.user):
         raise PermissionDenied
+    if not is_recent(request):
+        return reauth_redirect(request, request.get_full_path())
     county = _county_for(request.user, ROLE_REVEALS_PII)
     buffer = io.BytesIO()
     imports.roster_export(user_or_actor=Actor.from_request(request), county=county, out=buffer)

@@ -15,13 +15,14 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.crypto import salted_hmac
 
 from zhengxing.audit.services import Actor, audit_record
 from zhengxing.orgs.models import Member, Org
@@ -417,6 +418,28 @@ def code_hash(code: str) -> str:
     normal = "".join(code.split()).upper()
     key = settings.SECRET_KEY.encode()
     return hmac.new(key, f"ballot-code:{normal}".encode(), hashlib.sha256).hexdigest()
+
+
+def public_code_open(round_: EvaluationRound, code: str) -> bool:
+    """Whether `code` is an unused code of this round: the public vote page shows whom the
+    round rates only then, so counting through round ids lists nobody."""
+    code = (code or "").strip()
+    if not code:
+        return False
+    return PublicCode.objects.filter(
+        round=round_, code_hash=code_hash(code), used_at__isnull=True
+    ).exists()
+
+
+def public_ratee_key(round_: EvaluationRound) -> Callable[[Member | Org], str]:
+    """How the public vote page names each ratee in its fields: a keyed hash of the round and
+    the ratee, never a database id."""
+
+    def key(ratee: Member | Org) -> str:
+        value = f"{round_.pk}:{type(ratee).__name__}:{ratee.pk}"
+        return salted_hmac("zhengxing.ballot-ratee", value, algorithm="sha256").hexdigest()[:12]
+
+    return key
 
 
 @transaction.atomic

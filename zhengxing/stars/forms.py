@@ -5,7 +5,7 @@ message the view puts on the form."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django import forms
@@ -132,7 +132,8 @@ class RoundForm(Form):
 
 class BallotsForm(Form):
     """One score field per ratee and indicator (`s-<ratee>-<code>`); a ratee whose fields are all
-    empty is not rated. The services check every score against its indicator."""
+    empty is not rated. The services check every score against its indicator. `key` names a
+    ratee in the field names: its id by default; the public page passes an opaque one."""
 
     def __init__(
         self,
@@ -141,10 +142,12 @@ class BallotsForm(Form):
         indicators: Sequence[Mapping[str, Any]],
         with_code: bool = False,
         with_text: bool = False,
+        key: Callable[[Any], str] = lambda ratee: str(ratee.pk),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.ratees, self.indicators = list(ratees), list(indicators)
+        self.key = key
         if with_code:
             self.fields["code"] = forms.CharField(label=_("Code on the slip"), max_length=32)
         if with_text:
@@ -157,7 +160,7 @@ class BallotsForm(Form):
             )
         for ratee in self.ratees:
             for indicator in self.indicators:
-                self.fields[f"s-{ratee.pk}-{indicator['code']}"] = forms.CharField(
+                self.fields[f"s-{key(ratee)}-{indicator['code']}"] = forms.CharField(
                     label=f"{ratee.name} · {indicator['name']}（{indicator['max']}）",
                     required=False,
                     max_length=8,
@@ -167,7 +170,7 @@ class BallotsForm(Form):
     def rows(self) -> list[tuple[Any, list[Any]]]:
         """For the template: each ratee with its bound fields."""
         return [
-            (ratee, [self[f"s-{ratee.pk}-{i['code']}"] for i in self.indicators])
+            (ratee, [self[f"s-{self.key(ratee)}-{i['code']}"] for i in self.indicators])
             for ratee in self.ratees
         ]
 
@@ -176,7 +179,7 @@ class BallotsForm(Form):
         found = []
         for ratee in self.ratees:
             scores = {
-                i["code"]: self.cleaned_data.get(f"s-{ratee.pk}-{i['code']}", "").strip()
+                i["code"]: self.cleaned_data.get(f"s-{self.key(ratee)}-{i['code']}", "").strip()
                 for i in self.indicators
             }
             if any(scores.values()):

@@ -190,6 +190,14 @@ def is_recent(request: HttpRequest) -> bool:
     return _fresh(at if isinstance(at, int) else None)
 
 
+def reauth_redirect(request: HttpRequest, next_url: str) -> HttpResponse:
+    """To the re-authentication page, then back to `next_url` (an HTMX request: HX-Redirect)."""
+    url = f"{reverse('reauth')}?{urlencode({'next': next_url})}"
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
 def recent_auth(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """For sensitive actions (POST): the password (and code) entered in the last few minutes,
     else to the re-authentication page and back to the page the form was on, to submit again.
@@ -226,16 +234,19 @@ def reconfirm(request: HttpRequest, password: str, code: str) -> bool:
 REAUTH_NEEDED = "该操作需要重新验证身份：请先调用 POST /api/v1/auth/reauth 提供密码（及动态验证码）"
 
 
-def require_recent_api(request: HttpRequest) -> None:
-    """The API's `recent_auth`, for sensitive actions: a bearer token whose password was entered
-    (at its issue, or at POST /api/v1/auth/reauth) in the last few minutes, or a session that
-    passed the same check; else 403 (audited as a refused access)."""
+def is_recent_api(request: HttpRequest) -> bool:
+    """Whether the bearer token's password was entered (at its issue, or at POST
+    /api/v1/auth/reauth) in the last few minutes, or the session's."""
     token = getattr(request, "api_token", None)
     if token is None:
-        ok = is_recent(request)
-    else:
-        ok = _fresh(token.reauthed_at.timestamp() if token.reauthed_at else None)
-    if not ok:
+        return is_recent(request)
+    return _fresh(token.reauthed_at.timestamp() if token.reauthed_at else None)
+
+
+def require_recent_api(request: HttpRequest) -> None:
+    """The API's `recent_auth`, for sensitive actions: `is_recent_api`, else 403 (audited as a
+    refused access)."""
+    if not is_recent_api(request):
         raise HttpError(403, REAUTH_NEEDED)
 
 

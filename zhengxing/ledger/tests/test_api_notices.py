@@ -71,12 +71,18 @@ def notice(cast: Cast, rules: RuleCatalogue) -> Posting:
     return Posting.objects.get(branch=cast.branch_a1, year=2026, quarter=2)
 
 
+def line_of(name: str) -> int:
+    """The line of the (one) notice that names `name`, as the public sees it."""
+    posting = Posting.objects.get()
+    return next(n for n, line in enumerate(posting.lines, start=1) if line["name"] == name)
+
+
 def objection(cast: Cast, **overrides: Any) -> dict[str, Any]:
     return {
         "text": "王甲当天在外地开会，已请假",
         "contact_name": "王大嫂",
         "contact": "13700001234",
-        "member_id": cast.member_a1.pk,
+        "line": line_of("王甲"),
         "idempotency_key": "obj-1",
         **overrides,
     }
@@ -154,17 +160,17 @@ def test_an_objection_without_a_contact_is_refused(cast: Cast, notice: Posting) 
     assert not Objection.objects.exists()
 
 
-def test_an_objection_about_someone_not_on_the_notice_is_refused_without_naming_them(
+def test_an_objection_about_a_line_the_notice_does_not_have_is_refused(
     cast: Cast, notice: Posting
 ) -> None:
     response = Client().post(
         f"{POINTS}/notices/{notice.slug}/objections",
-        objection(cast, member_id=cast.member_b1.pk),
+        objection(cast, line=len(notice.lines) + 1),
         content_type=JSON,
     )
 
     assert response.status_code == 400
-    assert response.json()["detail"] == "所选党员不在本次公示的名单中"
+    assert response.json()["detail"] == "本次公示没有该行"
     assert not Objection.objects.exists()
 
 

@@ -55,7 +55,7 @@ def signed_in(user: User) -> Client:
 def report(cast: Cast, **overrides: Any) -> dict[str, Any]:
     """A villager reports that 王甲 dumped rubbish by the road."""
     return {
-        "branch_id": cast.branch_a1.pk,
+        "branch": cast.branch_a1.public_ref,
         "member_name": "王甲",
         "occurred_on": "2026-06-20",
         "place": "村东路口",
@@ -112,7 +112,9 @@ def test_a_report_naming_nobody_in_the_branch_is_refused(cast: Cast) -> None:
 
 
 def test_a_report_on_something_that_is_not_a_branch_is_404(cast: Cast) -> None:
-    response = Client().post(REPORTS, report(cast, branch_id=cast.town_a.pk), content_type=JSON)
+    response = Client().post(
+        REPORTS, report(cast, branch=cast.town_a.public_ref), content_type=JSON
+    )
 
     assert response.status_code == 404
     assert not Claim.objects.exists()

@@ -112,7 +112,7 @@ def report(request: HttpRequest, ref: str) -> HttpResponse:
     branch = selectors.branch_public(ref=ref)
     today = timezone.localdate()
     form = PublicReportForm(
-        request.POST or None, members=selectors.branch_members_public(branch=branch), today=today
+        request.POST or None, members=selectors.branch_members_by_ref(branch=branch), today=today
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -139,6 +139,8 @@ def report(request: HttpRequest, ref: str) -> HttpResponse:
 
 
 urlpatterns = [
+    # by the branch's random public reference: an id or a code here is a 404 (none was ever
+    # printed: the notices' QR codes carry their own slugs, /p/<slug>/)
     path("branch/<str:ref>/report/", report, name="report"),
     path("<str:slug>/", notice, name="notice"),
     path("<str:slug>/verify/", verify, name="verify"),

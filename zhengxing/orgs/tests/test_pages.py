@@ -329,7 +329,7 @@ def test_registering_the_same_id_number_twice_shows_the_service_message(cast: Ca
     )
     values.update(gender=cast.member_a1.gender)
     response = signed_in(cast.carol).post(reverse("orgs:member_new"), values)
-    assert "该公民身份号码已在本旗县区登记" in response.content.decode()
+    assert "该公民身份号码已登记：王甲（中共甲一村支部委员会）" in response.content.decode()
 
 
 def test_a_transfer_is_recorded_in_the_history(cast: Cast) -> None:

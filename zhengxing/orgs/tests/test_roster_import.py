@@ -26,6 +26,7 @@ from zhengxing.audit.services import Actor
 from zhengxing.orgs import excel, idcard
 from zhengxing.orgs.imports import ImportErrorRow, ImportFailed, ImportResult, roster_import
 from zhengxing.orgs.models import Member, MemberEvent, Org, path_segment
+from zhengxing.orgs.services import NUMBER_REFUSED
 from zhengxing.testing import SYSTEM, TODAY, Cast, member_data
 
 
@@ -72,8 +73,11 @@ def failures(cast: Cast, file: Any, actor: Actor = SYSTEM) -> list[ImportErrorRo
     before = (Member.objects.count(), Org.objects.count(), AuditEvent.objects.count())
     with pytest.raises(ImportFailed) as failed:
         run(cast, file, actor)
-    # nothing at all was written
-    assert (Member.objects.count(), Org.objects.count(), AuditEvent.objects.count()) == before
+    # nothing at all was written, but the failure's own audit row
+    assert (Member.objects.count(), Org.objects.count(), AuditEvent.objects.count() - 1) == before
+    event = AuditEvent.objects.latest("pk")
+    assert (event.action, event.county_id) == ("roster.import_failed", cast.county.pk)
+    assert event.after is not None and event.after["errors"] == len(failed.value.errors)
     return failed.value.errors
 
 
@@ -321,10 +325,21 @@ def test_a_township_imports_into_its_own_branches(cast: Cast) -> None:
 def test_an_id_held_by_a_member_outside_the_scope_is_refused_not_duplicated(cast: Cast) -> None:
     zhao = cast.member_b1  # in B1B, township B: not bob's
     row = member("A1B", **_record(zhao))
+    # neutral words: nothing says that 赵乙 exists, nor where (issue 16, item 9)
     assert failures(cast, workbook([row]), as_user(cast.bob)) == [
-        ImportErrorRow(
-            2, "公民身份号码", "该公民身份号码已登记在您管理范围以外的党组织，不能通过导入修改"
-        )
+        ImportErrorRow(2, "公民身份号码", NUMBER_REFUSED)
+    ]
+    failed = AuditEvent.objects.get(action="roster.import_failed")
+    assert failed.after is not None and failed.after["numbers_refused"] == 1
+
+
+def test_a_committee_member_may_not_update_a_member_of_the_branch_by_import(cast: Cast) -> None:
+    """Importing matches members by ID number and would change their phones: only a role that
+    may reveal the numbers does that; to a committee member the row is refused in the same
+    words as a number held elsewhere, so an import cannot test a number against a member."""
+    row = member("A1B", **_record(cast.member_a1))
+    assert failures(cast, workbook([row]), as_user(cast.cathy)) == [
+        ImportErrorRow(2, "公民身份号码", NUMBER_REFUSED)
     ]
 
 

@@ -105,7 +105,7 @@ def test_the_county_board_draws_each_township_and_the_public_sees_only_what_is_f
     assert not re.search(r"<script[^>]+src=\"https?://", html)  # nothing from a CDN
     assert finders.find("stars/vendor/echarts.simple.min.js")
 
-    board = reverse("public_stars:board", args=[scored.root.pk]) + "?year=2026"
+    board = reverse("public_stars:board", args=[scored.root.public_ref]) + "?year=2026"
     assert "王甲" not in Client().get(board).content.decode()  # nothing finalised yet
     Rating.objects.update(finalised_at="2026-12-31T10:00:00+08:00")
     html = Client().get(board).content.decode()

@@ -79,6 +79,19 @@ def test_households_vote_with_printed_codes_once_and_paper_ballots_are_typed_in(
     household = Client()
     form = household.get(vote, {"code": codes[0]})
     assert form.status_code == 200 and f'value="{codes[0]}"' in form.content.decode()
+    # the public form names ratees by opaque keys: found by name, never by id
+    fields = {
+        ratee.name: key
+        for ratee, key in ((r, form.context["form"].key(r)) for r in form.context["form"].ratees)
+    }
+    assert str(cast.member_a1.pk) not in fields.values()
+    public_scores = {
+        "code": codes[0],
+        f"s-{fields['王甲']}-I1": "30",
+        f"s-{fields['王甲']}-I2": "50",
+        f"s-{fields['李二妮']}-I1": "35",
+        f"s-{fields['李二妮']}-I2": "55",
+    }
     scores = {
         "code": codes[0],
         f"s-{cast.member_a1.pk}-I1": "30",
@@ -86,12 +99,13 @@ def test_households_vote_with_printed_codes_once_and_paper_ballots_are_typed_in(
         f"s-{cast.erin_member.pk}-I1": "35",
         f"s-{cast.erin_member.pk}-I2": "55",
     }
-    done = household.post(vote, scores)
+    done = household.post(vote, public_scores)
     assert done.status_code == 200 and done.context["done"]
     assert Ballot.objects.filter(round=round_).count() == 2
-    reused = Client().post(vote, scores)
+    reused = Client().post(vote, public_scores)
     assert reused.status_code == 400 and "该评议码已经使用过" in reused.content.decode()
-    forged = Client().post(vote, {**scores, "code": "ABCDEFGHJK"})
+    assert "王甲" not in reused.content.decode()  # a spent code shows nobody
+    forged = Client().post(vote, {**public_scores, "code": "ABCDEFGHJK"})
     assert forged.status_code == 400 and "评议码无效" in forged.content.decode()
     paper = reverse("stars:round_paper", args=[round_.pk])
     typed = carol.post(paper, {**scores, "code": codes[1].lower()})
@@ -146,3 +160,20 @@ def test_the_341_schedule_holds_the_four_evaluations_in_order_each_half_year(cas
     assert made == [*halves, ("general", "Y")]
     rounds = list(EvaluationRound.objects.order_by("opens_at"))
     assert all(a.closes_at <= b.opens_at for a, b in itertools.pairwise(rounds))
+
+
+def test_counting_through_round_ids_lists_nobody_without_an_unused_code(cast: Cast) -> None:
+    """The vote page used to list every ratee (names, and ids in its field names) to anyone
+    who counted through /p/stars/rounds/<n>/vote/; the printed slips' QR codes carry their
+    code, so they still open the whole form (issue 16, item 13)."""
+    carol = signed_in(cast.carol)
+    round_ = _create(carol, "public", "群众评议")
+    slips = carol.post(reverse("stars:round_codes", args=[round_.pk]), {"count": "1"})
+    [code] = re.findall(r'<strong class="mono">([A-Z0-9]{10})</strong>', slips.content.decode())
+    for n in range(1, round_.pk + 5):
+        page = Client().get(reverse("public_stars:vote", args=[n]))
+        assert "王甲" not in page.content.decode() and "李二妮" not in page.content.decode()
+    html = Client().get(reverse("public_stars:vote", args=[round_.pk]), {"code": code})
+    text = html.content.decode()
+    assert "王甲" in text and "李二妮" in text
+    assert f"s-{cast.member_a1.pk}-" not in text and f"s-{cast.erin_member.pk}-" not in text

@@ -56,8 +56,10 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def board(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_object_or_404(Org, pk=pk)
+def board(request: HttpRequest, ref: str) -> HttpResponse:
+    """An organisation's public star board, by its random public reference (`Org.public_ref`):
+    counting through ids would list every member's name and stars."""
+    org = get_object_or_404(Org, public_ref=ref)
     if org.kind in ("group", "building_group", "central_household"):
         raise Http404
     year = _year(request)
@@ -77,11 +79,15 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     if round_.kind != RoundKind.PUBLIC:
         raise Http404
     now = timezone.now()
+    code = (request.POST if request.method == "POST" else request.GET).get("code", "")[:32]
+    # whom the round rates, only to the holder of an unused slip (the QR code carries it)
+    code_open = ballots.public_code_open(round_, code)
     form = BallotsForm(
         request.POST or None,
-        ratees=selectors.round_ratees(round_),
+        ratees=selectors.round_ratees(round_) if code_open else [],
         indicators=round_.indicators,
         with_code=True,
+        key=ballots.public_ratee_key(round_),
         initial={"code": request.GET.get("code", "")[:32]},
     )
     done = False
@@ -114,5 +120,5 @@ app_name = "public_stars"
 urlpatterns = [
     path("rounds/<int:pk>/vote/", vote, name="vote"),
     path("plans/<slug:slug>/", plan, name="plan"),
-    path("orgs/<int:pk>/", board, name="board"),
+    path("orgs/<str:ref>/", board, name="board"),
 ]
