@@ -119,7 +119,7 @@ def test_adopt_makes_a_version_for_the_county_or_narrows_it_for_a_township(cast:
     )
     current = StarScheme.objects.filter(is_current=True).order_by("owner__path")
     assert [(s.owner_id, s.version) for s in current] == [(cast.root.pk, 2), (cast.town_a.pk, 1)]
-    with pytest.raises(CommandError, match="没有代码为“Z”的乡镇"):
+    with pytest.raises(CommandError, match="没有代码为“Z”的组织"):
         call_command("scheme", "adopt", "bayannur-532", county="T1", year=2026, township="Z")
     with pytest.raises(CommandError, match="年份应在2000至2100之间"):
         call_command("scheme", "adopt", "gaotai-341", county="T1", year=1999)
