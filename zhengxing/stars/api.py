@@ -265,6 +265,83 @@ def reserve(
     ]
 
 
+class ModelBranchOut(Schema):
+    org: OrgRef
+    reason: str
+    selected_at: dt.datetime
+
+
+class ModelsOut(Schema):
+    year: int
+    quota: int | None = Field(description="None until the county opens the year's selection")
+    award_yuan: int | None
+    chosen: list[ModelBranchOut]
+
+
+def _models(request: HttpRequest, year: int) -> dict[str, Any]:
+    org = default_org_for(user=request.user)
+    if org is None:
+        raise Http404
+    selection, chosen = selectors.model_selection(user=request.user, org=org, year=year)
+    return {
+        "year": year,
+        "quota": selection.quota if selection else None,
+        "award_yuan": selection.award_yuan if selection else None,
+        "chosen": [
+            {"org": c.org, "reason": c.reason, "selected_at": c.selected_at} for c in chosen
+        ],
+    }
+
+
+@router.get("/model-branches", response=responses(ModelsOut, 404))
+def model_branches(request: HttpRequest, year: QueryEx[int, P(ge=2000, le=2100)]) -> dict[str, Any]:
+    """The year's model five-star branches (五星标兵) under the user's own organisation, with the
+    selection's quota and award."""
+    return _models(request, year)
+
+
+class ModelsOpenIn(Schema):
+    year: int = Field(ge=2000, le=2100)
+    quota: int = Field(ge=1, le=100_000)
+    award_yuan: int = Field(ge=0, le=100_000_000)
+
+
+@router.post("/model-branches", response=responses(ModelsOut, 400, 403, 404))
+def model_branches_open(request: HttpRequest, body: ModelsOpenIn) -> dict[str, Any]:
+    """The county opens the year's selection of model five-star branches, with its quota and
+    award (004: "每年选树100个“五星标兵”村党支部,每村奖励1万元")."""
+    org = default_org_for(user=request.user)
+    if org is None:
+        raise Http404
+    services.model_selection_open(
+        actor=Actor.from_request(request),
+        county=org.county,
+        year=body.year,
+        quota=body.quota,
+        award_yuan=body.award_yuan,
+    )
+    return _models(request, body.year)
+
+
+class ModelSelectIn(Schema):
+    year: int = Field(ge=2000, le=2100)
+    org_id: int = Field(ge=1, le=MAX_ID)
+    reason: str = Field(max_length=500)
+
+
+@router.post("/model-branches/select", response=responses(ModelsOut, 400, 403, 404))
+def model_branches_select(request: HttpRequest, body: ModelSelectIn) -> dict[str, Any]:
+    """The county selects a branch awarded five stars, within the quota."""
+    org = org_for_user(request.user, body.org_id)
+    selection, _chosen = selectors.model_selection(user=request.user, org=org, year=body.year)
+    if selection is None:
+        raise ServiceError(f"{body.year}年的五星标兵遴选尚未开始")
+    services.model_branch_select(
+        actor=Actor.from_request(request), selection=selection, org=org, reason=body.reason
+    )
+    return _models(request, body.year)
+
+
 # --- star plans, self-chosen stars, named stars ----------------------------------------------
 
 YearQuery = QueryEx[int, P(ge=2000, le=2100)]

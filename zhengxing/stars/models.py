@@ -552,3 +552,51 @@ class ReserveMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.year}"
+
+
+class ModelSelection(models.Model):
+    """A year's selection of model five-star branches (五星标兵), with its quota and award: 004,
+    "三门峡市委每年选树100个“五星标兵”村党支部,每村奖励1万元". A five-star branch is not a model
+    by its stars: the county selects, within the quota."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    quota = models.PositiveIntegerField()
+    award_yuan = models.PositiveIntegerField()
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("model branch selection")
+        verbose_name_plural = _("model branch selections")
+        constraints = [
+            models.UniqueConstraint(fields=["county", "year"], name="model_selection_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county_id} {self.year}"
+
+
+class ModelBranch(models.Model):
+    """A branch selected a model five-star branch (五星标兵) in a year's selection."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    selection = models.ForeignKey(ModelSelection, on_delete=models.PROTECT, related_name="chosen")
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="model_selections")
+    reason = models.CharField(max_length=500)
+    selected_at = models.DateTimeField()
+    selected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("model five-star branch")
+        verbose_name_plural = _("model five-star branches")
+        constraints = [
+            models.UniqueConstraint(fields=["selection", "org"], name="model_branch_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.selection_id}"

@@ -5,6 +5,7 @@ stars, what the next star needs, the tier and its consequences."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -24,12 +25,15 @@ from .models import (
     Consequence,
     CriteriaAward,
     EvaluationRound,
+    ModelBranch,
+    ModelSelection,
     PlanStatus,
     Rating,
     ReserveMember,
     RoundKind,
     StarChoice,
     StarPlan,
+    StarScheme,
     Subject,
 )
 from .rules import (
@@ -199,7 +203,7 @@ def org_ratings(*, user: Any, org: Org, year: int, period: str) -> QuerySet[Rati
         Rating.objects.filter(
             subtree_q(org.path, "branch__"), year=year, period=period, org__isnull=False
         )
-        .select_related("org")
+        .select_related("org", "scheme")
         .order_by("-stars", "-score", "org__path")
     )
 
@@ -221,6 +225,69 @@ def reserve_pool(*, user: Any, org: Org, year: int) -> QuerySet[ReserveMember]:
         .select_related("member", "member__branch", "township")
         .order_by("township__path", "-stars", "member__name", "pk")
     )
+
+
+FIVE_STAR_TARGET = Decimal("0.8")  # 004: "通过三年努力,使80%的村党支部达到“五星级”标准"
+
+
+@dataclass(frozen=True)
+class TopShare:
+    year: int
+    top: int  # organisations awarded the scheme's top stars (finalised)
+    rated: int  # organisations with a finalised rating
+    share: Decimal | None
+
+
+def top_star_share(*, user: Any, org: Org, years: Sequence[int]) -> list[TopShare]:
+    """Year by year, the share of the organisations under `org` awarded their scheme's top stars
+    (Sanmenxia: five-star branches, against the target of 80% in three years)."""
+    if not scope_for(user).can_see_org(org):
+        raise Http404
+    rows = list(
+        Rating.objects.filter(
+            subtree_q(org.path, "branch__"),
+            org__isnull=False,
+            period="Y",
+            year__in=list(years),
+            finalised_at__isnull=False,
+        )
+        .values("year", "stars", "scheme_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    tops = {
+        pk: int(spec.get("max_stars", 10))
+        for pk, spec in StarScheme.objects.filter(
+            pk__in={r["scheme_id"] for r in rows}
+        ).values_list("pk", "spec")
+    }
+    counts: dict[int, list[int]] = {y: [0, 0] for y in years}
+    for r in rows:
+        counts[r["year"]][1] += r["n"]
+        counts[r["year"]][0] += r["n"] if r["stars"] == tops[r["scheme_id"]] else 0
+    return [
+        TopShare(
+            y, top, rated, (Decimal(top) / rated).quantize(Decimal("0.001")) if rated else None
+        )
+        for y, (top, rated) in sorted(counts.items())
+    ]
+
+
+def model_selection(*, user: Any, org: Org, year: int) -> tuple[ModelSelection | None, list[Any]]:
+    """The county's selection of model five-star branches (五星标兵) for the year, and those
+    chosen (names, reasons), within what `user` sees."""
+    if not scope_for(user).can_see_org(org):
+        raise Http404
+    selection = ModelSelection.objects.filter(county_id=org.county_id, year=year).first()
+    if selection is None:
+        return None, []
+    chosen = (
+        ModelBranch.objects.filter(selection=selection)
+        .filter(subtree_q(org.path, "org__"))
+        .select_related("org")
+        .order_by("org__path")
+    )
+    return selection, list(chosen)
 
 
 def consequence_for_user(*, user: Any, pk: int) -> Consequence:

@@ -20,7 +20,16 @@ from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, Role
 from zhengxing.orgs.selectors import scope_for_actor
 from zhengxing.orgs.services import ServiceError, county_root, require
 
-from .models import Consequence, CriteriaAward, Rating, ReserveMember, StarScheme, Subject
+from .models import (
+    Consequence,
+    CriteriaAward,
+    ModelBranch,
+    ModelSelection,
+    Rating,
+    ReserveMember,
+    StarScheme,
+    Subject,
+)
 from .presets import PRESETS
 from .rules import (
     ConsequenceSpec,
@@ -441,3 +450,78 @@ def _reserve_add(*, actor: Actor, task: Consequence, member: Member, note: str) 
         summary=f"{member.name}纳入{township.name}{rating.year}年后备力量（{rating.stars}星）",
         after={"year": rating.year, "stars": rating.stars, "township": township.pk},
     )
+
+
+@transaction.atomic
+def model_selection_open(
+    *, actor: Actor, county: County, year: int, quota: int, award_yuan: int
+) -> ModelSelection:
+    """The county opens the year's selection of model five-star branches (五星标兵) with its
+    quota and award (004: "每年选树100个“五星标兵”村党支部,每村奖励1万元")."""
+    require(scope_for_actor(actor).can_manage_tree(county_root(county)))
+    if not 1 <= quota <= 100_000:
+        raise ServiceError("标兵名额应为正整数")
+    if not 0 <= award_yuan <= 100_000_000:
+        raise ServiceError("奖励金额应为不小于0的整数（元）")
+    try:
+        with transaction.atomic():
+            selection = ModelSelection.objects.create(
+                county=county, year=year, quota=quota, award_yuan=award_yuan,
+                created_at=actor.now, created_by=actor.user,
+            )  # fmt: skip
+    except IntegrityError:
+        raise ServiceError(f"{county.name}{year}年的五星标兵遴选已经开始") from None
+    audit_record(
+        actor=actor,
+        action="stars.model.open",
+        object_type="model_selection",
+        object_id=selection.pk,
+        county_id=county.pk,
+        summary=f"{county.name}{year}年五星标兵遴选：名额{quota}个，每个奖励{award_yuan}元",
+        after={"year": year, "quota": quota, "award_yuan": award_yuan},
+    )
+    return selection
+
+
+@transaction.atomic
+def model_branch_select(
+    *, actor: Actor, selection: ModelSelection, org: Org, reason: str
+) -> ModelBranch:
+    """Select a branch a model five-star branch: it must have been awarded the scheme's top
+    stars for the year (finalised), and the quota must not be full. The selection's row is
+    locked, so two selections racing for the last place cannot both have it."""
+    selection = ModelSelection.objects.select_for_update().get(pk=selection.pk)
+    require(scope_for_actor(actor).can_manage_tree(county_root(selection.county)))
+    if org.county_id != selection.county_id:
+        raise ServiceError("该组织不属于本旗县区")
+    reason = reason.strip()
+    if not 4 <= len(reason) <= 500:
+        raise ServiceError("请写明入选理由（4至500字）")
+    rating = (
+        Rating.objects.filter(org=org, year=selection.year, period="Y", finalised_at__isnull=False)
+        .select_related("scheme")
+        .first()
+    )
+    top = scheme_from_dict(rating.scheme.spec).max_stars if rating else None
+    if rating is None or rating.stars != top:
+        raise ServiceError(f"{org.name}{selection.year}年未评定为五星级，不能入选五星标兵")
+    if selection.chosen.count() >= selection.quota:
+        raise ServiceError(f"{selection.year}年五星标兵名额已满（{selection.quota}个）")
+    try:
+        with transaction.atomic():
+            chosen = ModelBranch.objects.create(
+                county_id=org.county_id, selection=selection, org=org, reason=reason,
+                selected_at=actor.now, selected_by=actor.user,
+            )  # fmt: skip
+    except IntegrityError:
+        raise ServiceError(f"{org.name}已入选{selection.year}年五星标兵") from None
+    audit_record(
+        actor=actor,
+        action="stars.model.select",
+        object_type="org",
+        object_id=org.pk,
+        county_id=org.county_id,
+        summary=f"{org.name}入选{selection.year}年五星标兵，奖励{selection.award_yuan}元",
+        after={"year": selection.year, "reason": reason},
+    )
+    return chosen

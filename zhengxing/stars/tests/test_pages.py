@@ -69,7 +69,9 @@ def test_the_branch_sets_its_members_stars_moving_one_with_a_reason(rated: Cast)
     todos = carol.get(reverse("stars:todos"))
     assert todos.status_code == 200
     assert len(todos.context["page"].object_list) == Consequence.objects.count() > 0
-    board = Client().get(reverse("public_stars:board", args=[rated.town_a.public_ref]), {"year": "2026"})
+    board = Client().get(
+        reverse("public_stars:board", args=[rated.town_a.public_ref]), {"year": "2026"}
+    )
     assert "带头调解土地纠纷" in board.content.decode() and "2026年度" in board.content.decode()
 
 
@@ -108,6 +110,8 @@ def test_the_stars_part_of_the_schema_describes_every_response(db: None) -> None
         "/api/v1/stars/board": {"get"},
         "/api/v1/stars/tasks": {"get"},
         "/api/v1/stars/reserve": {"get"},
+        "/api/v1/stars/model-branches": {"get", "post"},
+        "/api/v1/stars/model-branches/select": {"post"},
         "/api/v1/stars/tasks/{task_id}/done": {"post"},
         "/api/v1/stars/orgs/{org_id}/plan": {"get", "put"},
         "/api/v1/stars/orgs/{org_id}/plan/submit": {"post"},

@@ -4,6 +4,8 @@ scheme computed from the assessments."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
@@ -19,6 +21,7 @@ from zhengxing.stars.models import (
     StarPlan,
 )
 from zhengxing.stars.plans import choice_save, plan_review, plan_save, plan_submit
+from zhengxing.stars.presets import PRESETS
 from zhengxing.stars.services import criteria_assess, ratings_finalise, scheme_from_preset
 from zhengxing.testing import SYSTEM, Cast
 
@@ -171,3 +174,47 @@ def test_named_stars_assessed_make_a_criteria_rating_with_its_tier(cast: Cast) -
     done = ratings_finalise(actor=act(cast.alice, 12, 31), org=cast.root, year=2026, period="Y")
     # 004 names no consequence of a branch's count ("二星及以下：整顿" was in no article)
     assert done.ratings == 2 and not Consequence.objects.exists()
+
+
+def test_the_county_selects_model_five_star_branches_within_its_quota(cast: Cast) -> None:
+    """004: "三门峡市委每年选树100个“五星标兵”村党支部,每村奖励1万元,通过三年努力,使80%的村党支部
+    达到“五星级”标准": a selection with a quota and an award, from five-star branches only, and
+    the share of five-star branches year by year on the county's board."""
+    from django.test import Client
+
+    from zhengxing.stars.models import ModelBranch
+    from zhengxing.stars.services import model_branch_select, model_selection_open
+
+    scheme_from_preset(actor=SYSTEM, county=cast.county, owner=None, year=2026,
+                       preset="sanmenxia-5star")  # fmt: skip
+    every = {code: True for code, _ in PRESETS["sanmenxia-5star"].criteria}
+    criteria_assess(actor=act(cast.bob, 12, 20), subject=cast.branch_a1, year=2026, met=every)
+    recompute(county_id=cast.county.pk, year=2026, period=None, now=at(12, 30))
+    ratings_finalise(actor=act(cast.alice, 12, 31), org=cast.root, year=2026, period="Y")
+    with pytest.raises(PermissionDenied):  # the county selects, not a township
+        model_selection_open(actor=act(cast.bob, 12, 31), county=cast.county, year=2026,
+                             quota=1, award_yuan=10000)  # fmt: skip
+    selection = model_selection_open(actor=act(cast.alice, 12, 31), county=cast.county,
+                                     year=2026, quota=1, award_yuan=10000)  # fmt: skip
+    with pytest.raises(ServiceError, match="未评定为五星级"):
+        model_branch_select(actor=act(cast.alice, 12, 31), selection=selection,
+                            org=cast.branch_b1, reason="积极争创")  # fmt: skip
+    model_branch_select(actor=act(cast.alice, 12, 31), selection=selection,
+                        org=cast.branch_a1, reason="五星全部达标，带动产业增收")  # fmt: skip
+    with pytest.raises(ServiceError, match="名额已满（1个）"):
+        model_branch_select(actor=act(cast.alice, 12, 31), selection=selection,
+                            org=cast.branch_a1, reason="再次入选")  # fmt: skip
+    assert ModelBranch.objects.count() == 1
+    alice = Client()
+    alice.force_login(cast.alice)
+    page = alice.get(f"/stars/orgs/{cast.root.pk}/", {"year": 2026})
+    html = page.content.decode()
+    assert page.status_code == 200 and "五星全部达标" in html
+    [share] = [s for s in page.context["shares"] if s.year == 2026]
+    assert (share.top, share.rated, share.share) == (1, 2, Decimal("0.5"))
+    api = alice.get("/api/v1/stars/model-branches", {"year": 2026}).json()
+    assert (api["quota"], api["award_yuan"], [c["org"]["id"] for c in api["chosen"]]) == (
+        1,
+        10000,
+        [cast.branch_a1.pk],
+    )

@@ -106,6 +106,7 @@ def org_board(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 :PER_PAGE
             ],
             "may_finalise": services.may_finalise(actor=Actor.from_request(request), org=org),
+            **_models_context(request, org, year),
             "sets_members": org.kind in MEMBER_HOLDING_KINDS,
             "may_assess": scope.can_manage_tree(org),
         },
@@ -158,6 +159,77 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"n": done.incomplete},
             )
     return redirect(f"{reverse('stars:board', args=[org.pk])}?year={year}&period={period}")
+
+
+def _models_context(request: HttpRequest, org: Any, year: int) -> dict[str, Any]:
+    """For an organisation's board: the share of its organisations awarded the top stars over
+    three years (Sanmenxia's target: 80% five-star in three years) and the year's model
+    five-star branches (五星标兵); the county may open the selection and choose."""
+    shares = selectors.top_star_share(user=request.user, org=org, years=range(year - 2, year + 1))
+    selection, chosen = selectors.model_selection(user=request.user, org=org, year=year)
+    root = org.parent_id is None
+    may_select = root and org_selectors.scope_for(request.user).can_manage_tree(org)
+    return {
+        "shares": shares if any(s.rated for s in shares) else [],
+        "share_target": f"{selectors.FIVE_STAR_TARGET:.0%}",
+        "selection": selection,
+        "chosen": chosen,
+        "chosen_ids": {c.org_id for c in chosen},
+        "may_select": may_select,
+    }
+
+
+@login_required
+@require_POST
+def model_open(request: HttpRequest) -> HttpResponse:
+    county_root = default_org_for(user=request.user)
+    if county_root is None:
+        raise Http404
+    year = _year(request)
+    try:
+        services.model_selection_open(
+            actor=Actor.from_request(request),
+            county=county_root.county,
+            year=year,
+            quota=_int(request.POST.get("quota")),
+            award_yuan=_int(request.POST.get("award_yuan")),
+        )
+    except ServiceError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("The selection of model five-star branches is open."))
+    return redirect(f"{reverse('stars:board', args=[county_root.pk])}?year={year}")
+
+
+@login_required
+@require_POST
+def model_select(request: HttpRequest, pk: int) -> HttpResponse:
+    org = org_selectors.org_for_user(request.user, pk)
+    year = _year(request)
+    root = default_org_for(user=request.user)
+    selection, _chosen = selectors.model_selection(user=request.user, org=org, year=year)
+    try:
+        if selection is None:
+            raise ServiceError(_("Open the year's selection first."))
+        services.model_branch_select(
+            actor=Actor.from_request(request),
+            selection=selection,
+            org=org,
+            reason=request.POST.get("reason", ""),
+        )
+    except ServiceError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Selected a model five-star branch."))
+    target = root.pk if root is not None else org.pk
+    return redirect(f"{reverse('stars:board', args=[target])}?year={year}")
+
+
+def _int(raw: str | None) -> int:
+    try:
+        return int((raw or "").strip())
+    except ValueError:
+        raise ServiceError(_("Please enter a whole number.")) from None
 
 
 def _adjustments(request: HttpRequest) -> list[services.Adjustment]:
@@ -220,6 +292,8 @@ def reserve(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("reserve/", reserve, name="reserve"),
+    path("models/open/", model_open, name="model_open"),
+    path("models/<int:pk>/select/", model_select, name="model_select"),
     path("me/", my_stars, name="my_stars"),
     path("members/<int:pk>/", member_stars, name="member_stars"),
     path("board/", org_board, name="my_board"),
