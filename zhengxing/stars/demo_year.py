@@ -52,8 +52,8 @@ ASSESSMENT_FORM = [
     {"code": "A2", "name": "发展成效", "max": "40"},
     {"code": "A3", "name": "群众满意", "max": "30"},
 ]
-DUTY = ("duty-1", "duty-2", "duty-3")
-SELF = ("self-1", "self-2")
+DUTY = ("duty-1", "duty-2", "duty-3", "duty-4", "duty-5")
+SELF = ("self-1", "self-2", "self-3")
 NAMED = ("common-1", "common-2", "common-3", "common-4", "common-5")
 
 
@@ -331,9 +331,9 @@ def _assessments(county: County, branches: Any, rng: random.Random) -> None:
 def _plan(branch: Org, n: int, rng: random.Random) -> None:
     """The branch's star plan: approved (n % 3 == 0), with the township (1) or a draft (2)."""
     clerk = Actor(user=None, label="示范数据", now=_at(2, 10))
-    duty = rng.sample(DUTY, 2)
+    duty = rng.sample(DUTY, 3)
     plan = plan_save(
-        actor=clerk, org=branch, year=YEAR, duty_stars=duty, self_stars=[rng.choice(SELF)],
+        actor=clerk, org=branch, year=YEAR, duty_stars=duty, self_stars=rng.sample(SELF, 2),
         measures="围绕产业发展和人居环境整治，每季度开展一次主题党日，党员联系服务群众。",
         consultation="2月上旬召开党员大会征求意见，党员一致同意。" if n % 3 != 2 else "",
     )  # fmt: skip

@@ -26,7 +26,7 @@ from zhengxing.orgs.selectors import scope_for_actor
 from zhengxing.orgs.services import ServiceError, require
 
 from .models import PlanStatus, StarChoice, StarPlan, StarScheme, Subject
-from .rules import Scheme, scheme_from_dict
+from .rules import MENUS, Scheme, scheme_from_dict
 
 DUTY, SELF = "duty-", "self-"
 MEASURES_MAX, CONSULTATION_MAX, REASON_MAX = 4000, 2000, 500
@@ -65,6 +65,13 @@ def _clean_stars(raw: Sequence[str], allowed: list[str], label: str) -> list[str
     if unknown:
         raise ServiceError(f"{label}中有本方案没有的星目：{'、'.join(unknown)}")
     return [code for code in allowed if code in chosen]  # the scheme's order
+
+
+def _at_most(scheme: Scheme, kind: str, chosen: Sequence[str]) -> None:
+    """The "532" split: no more of a menu than the scheme's picks (3 duty, 2 self-chosen)."""
+    most = scheme.picks.get(kind)
+    if most is not None and len(chosen) > most:
+        raise ServiceError(f"{MENUS[kind]}最多选{most}颗，现选了{len(chosen)}颗")
 
 
 def _org_scheme(org: Org, year: int) -> Scheme:
@@ -106,6 +113,8 @@ def plan_save(
     scheme = _org_scheme(org, year)
     duty = _clean_stars(duty_stars, _named(scheme, DUTY), "职责星")
     own = _clean_stars(self_stars, _named(scheme, SELF), "自选星")
+    _at_most(scheme, "duty", duty)
+    _at_most(scheme, "self", own)
     if not duty and not own:
         raise ServiceError("请至少选择一颗职责星或自选星")
     measures, consultation = measures.strip(), consultation.strip()
@@ -158,6 +167,14 @@ def plan_submit(*, actor: Actor, plan: StarPlan) -> StarPlan:
         raise ServiceError("报星计划已提交，请等待乡镇党委审核")
     if not plan.consultation:
         raise ServiceError("请先填写征求党员意见的情况，再提交乡镇党委")
+    scheme = _org_scheme(plan.org, plan.year)
+    for kind, chosen in (("duty", plan.duty_stars), ("self", plan.self_stars)):
+        wanted = scheme.picks.get(kind)
+        if wanted is not None and len(chosen) != wanted:
+            raise ServiceError(
+                f"报星计划应选定{wanted}颗{MENUS[kind]}，现为{len(chosen)}颗"
+                f"（{'、'.join(f'{n}颗{MENUS[k]}' for k, n in scheme.picks.items())}）"
+            )
     plan.status, plan.submitted_at = PlanStatus.SUBMITTED, actor.now
     plan.save(update_fields=["status", "submitted_at"])
     audit_record(
@@ -218,6 +235,8 @@ def choice_save(*, actor: Actor, member: Member, year: int, stars: Sequence[str]
     chosen = _clean_stars(stars, allowed, "自选星")
     if not chosen:
         raise ServiceError("请至少选择一颗自选星")
+    if scheme is not None:
+        _at_most(scheme, "self", chosen)
     choice, made = StarChoice.objects.select_for_update().get_or_create(
         member=member,
         year=year,

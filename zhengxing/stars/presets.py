@@ -64,11 +64,15 @@ BAYANNUR_532 = Scheme(
         ("common-4", "作用发挥星"),
         ("common-5", "群众认可星"),
         ("duty-1", "产业带头星"),
-        ("duty-2", "服务群众星"),
+        ("duty-2", "设岗定责星"),
         ("duty-3", "乡风文明星"),
+        # 000: "从诚实守信、科学种养、服务群众、干净人家等方面选择自选星"
         ("self-1", "诚实守信星"),
-        ("self-2", "清洁庭院星"),
+        ("self-2", "干净人家星"),
+        ("self-3", "科学种养星"),
+        ("self-4", "服务群众星"),
     ),
+    picks={"duty": 3, "self": 2},
     max_stars=10,
     missing="incomplete",
     tiers=(
@@ -101,12 +105,18 @@ BAYANNUR_532_ORG = Scheme(
         ("common-3", "制度健全星"),
         ("common-4", "阵地规范星"),
         ("common-5", "群众满意星"),
+        # 000: "嘎查村党组织从产业兴旺、生态宜居、乡风文明等方面选择职责,从乡村旅游、环境整治、
+        # 载体创新等方面选择自选星": menus to pick 3 and 2 from (a county extends them)
         ("duty-1", "产业兴旺星"),
         ("duty-2", "生态宜居星"),
         ("duty-3", "乡风文明星"),
+        ("duty-4", "治理有效星"),
+        ("duty-5", "生活富裕星"),
         ("self-1", "乡村旅游星"),
-        ("self-2", "创新发展星"),
+        ("self-2", "环境整治星"),
+        ("self-3", "载体创新星"),
     ),
+    picks={"duty": 3, "self": 2},
     max_stars=10,
     missing="incomplete",
     tiers=(

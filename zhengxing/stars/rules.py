@@ -119,6 +119,10 @@ class Scheme:
     flag_every: int = 0
     criteria: tuple[tuple[str, str], ...] = ()  # (code, name) of named stars
     criteria_count: bool = False  # stars = criteria met (no score)
+    # how many of each menu of named stars an organisation's plan (or a member) picks: the
+    # "532" split, {"duty": 3, "self": 2}; the menus are the criteria whose codes start
+    # "duty-" and "self-", and may offer more than are picked (a county extends them)
+    picks: Mapping[str, int] = field(default_factory=dict)
     missing: str = "incomplete"  # what a component with nothing behind it means (MISSING_RULES)
     max_stars: int = 10
     tiers: tuple[Tier, ...] = ()
@@ -186,6 +190,29 @@ def _bands(raw: Any, where: str, problems: list[str]) -> tuple[Band, ...]:
     return tuple(sorted(bands, key=lambda b: b.min))
 
 
+MENUS = {"duty": "职责星", "self": "自选星"}
+
+
+def _picks(raw: Any, problems: list[str]) -> dict[str, int]:
+    if not raw:
+        return {}
+    if not isinstance(raw, Mapping):
+        problems.append('各类星目的选择数量应为对象，如{"duty": 3, "self": 2}')
+        return {}
+    picks = {}
+    for menu, n in raw.items():
+        if menu not in MENUS or not isinstance(n, int) or isinstance(n, bool) or n < 1:
+            problems.append(f"选择数量应为{'、'.join(MENUS)}各自的正整数（{menu}：{n!r}）")
+        else:
+            picks[str(menu)] = n
+    return picks
+
+
+def menu(scheme: Scheme, kind: str) -> list[tuple[str, str]]:
+    """The named stars of a menu ("duty" or "self"): the criteria whose codes start with it."""
+    return [(code, name) for code, name in scheme.criteria if code.startswith(f"{kind}-")]
+
+
 def scheme_from_dict(data: Mapping[str, Any]) -> Scheme:
     """A scheme from its JSON form; SchemeInvalid with every problem when it cannot be used."""
     problems: list[str] = []
@@ -227,6 +254,7 @@ def scheme_from_dict(data: Mapping[str, Any]) -> Scheme:
         flag_every=int(data.get("flag_every", 0) or 0),
         criteria=tuple((str(c[0]), str(c[1])) for c in data.get("criteria") or ()),
         criteria_count=bool(data.get("criteria_count", False)),
+        picks=_picks(data.get("picks"), problems),
         missing=str(data.get("missing", "incomplete")),
         max_stars=int(data.get("max_stars", 10)),
         tiers=tuple(tiers),
@@ -251,6 +279,7 @@ def scheme_to_dict(scheme: Scheme) -> dict[str, Any]:
         "flag_every": scheme.flag_every,
         "criteria": [list(c) for c in scheme.criteria],
         "criteria_count": scheme.criteria_count,
+        "picks": dict(scheme.picks),
         "missing": scheme.missing,
         "max_stars": scheme.max_stars,
         "tiers": [
@@ -321,6 +350,10 @@ def validate(scheme: Scheme) -> list[str]:
         problems.append("年度积分目标应大于0")
     if scheme.points_target != scheme.points_target.quantize(TENTH):
         problems.append("年度积分目标最多一位小数")
+    for kind, n in scheme.picks.items():
+        offered = len(menu(scheme, kind))
+        if n > offered:
+            problems.append(f"{MENUS[kind]}要选{n}颗，菜单中只有{offered}颗")
     if scheme.missing not in MISSING_RULES:
         problems.append(
             f"缺少评议时的处理应为{'、'.join(MISSING_RULES)}（{'；'.join(MISSING_RULES.values())}）"

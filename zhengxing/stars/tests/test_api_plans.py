@@ -33,9 +33,10 @@ def test_a_plan_through_the_api(schemes: Cast) -> None:
     bad = put(carol, url, {"duty_stars": ["duty-7"]})
     assert bad.status_code == 400 and "duty-7" in bad.json()["detail"]
     assert not StarPlan.objects.exists()
-    made = put(carol, url, {"duty_stars": ["duty-1"], "consultation": "党员大会"})
+    stars = {"duty_stars": ["duty-1", "duty-2", "duty-4"], "self_stars": ["self-1", "self-3"]}
+    made = put(carol, url, {**stars, "consultation": "党员大会"})
     assert made.status_code == 200
-    assert made.json()["duty_stars"] == [{"code": "duty-1", "name": "产业兴旺星"}]
+    assert made.json()["duty_stars"][0] == {"code": "duty-1", "name": "产业兴旺星"}
     submit = f"/api/v1/stars/orgs/{cast.branch_a1.pk}/plan/submit?year=2026"
     review = f"/api/v1/stars/orgs/{cast.branch_a1.pk}/plan/review?year=2026"
     assert post(carol, submit).status_code == 200

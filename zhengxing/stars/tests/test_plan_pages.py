@@ -33,13 +33,20 @@ def test_a_plan_goes_from_the_branch_through_the_township_to_the_public(schemes:
         url,
         {
             "action": "save",
-            "duty_stars": ["duty-1", "duty-2"],
-            "self_stars": ["self-1"],
+            "duty_stars": ["duty-1", "duty-2", "duty-3"],
+            "self_stars": ["self-1"],  # one self-chosen star: saved as a draft, not submitted
             "measures": "<script>alert(1)</script>发展合作社",
             "consultation": "党员大会征求意见",
         },
     )
     assert saved.status_code == 302
+    early = carol.post(url, {"action": "submit"}, follow=True)
+    assert "报星计划应选定2颗自选星，现为1颗" in early.content.decode()
+    assert StarPlan.objects.get().status == "draft"
+    carol.post(url, {"action": "save", "duty_stars": ["duty-1", "duty-2", "duty-3"],
+                     "self_stars": ["self-1", "self-2"],
+                     "measures": "<script>alert(1)</script>发展合作社",
+                     "consultation": "党员大会征求意见"})  # fmt: skip
     assert carol.post(url, {"action": "submit"}).status_code == 302
     queue = bob.get(reverse("stars:plans"), {"year": "2026"})
     assert [p.org_id for p in queue.context["page"].object_list] == [cast.branch_a1.pk]
@@ -61,7 +68,7 @@ def test_a_plan_goes_from_the_branch_through_the_township_to_the_public(schemes:
     public = Client().get(reverse("public_stars:plan", args=[plan.slug]))
     html = public.content.decode()
     assert public.status_code == 200
-    for text in ("产业兴旺星", "生态宜居星", "乡村旅游星", "李二妮", "清洁庭院星", "<svg"):
+    for text in ("产业兴旺星", "生态宜居星", "乡村旅游星", "李二妮", "干净人家星", "<svg"):
         assert text in html, text
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
     assert cast.erin_member.id_card not in html

@@ -30,8 +30,8 @@ from .conftest import act, at
 
 def _draft(cast: Cast, **overrides: object) -> StarPlan:
     values: dict[str, object] = {
-        "duty_stars": ["duty-1", "duty-3"],
-        "self_stars": ["self-2"],
+        "duty_stars": ["duty-1", "duty-3", "duty-4"],
+        "self_stars": ["self-2", "self-3"],
         "measures": "发展肉羊养殖合作社",
         "consultation": "2月10日党员大会征求意见，全体同意",
     }
@@ -49,8 +49,8 @@ def test_a_plan_is_drafted_submitted_returned_and_approved(schemes: Cast) -> Non
     plan = _draft(cast)
     assert (plan.status, plan.duty_stars, plan.self_stars) == (
         PlanStatus.DRAFT,
-        ["duty-1", "duty-3"],
-        ["self-2"],
+        ["duty-1", "duty-3", "duty-4"],
+        ["self-2", "self-3"],
     )
     plan = plan_submit(actor=act(cast.cathy, 2, 13), plan=plan)
     with pytest.raises(ServiceError, match="已提交乡镇党委，不能再修改"):
@@ -84,8 +84,13 @@ def test_plans_refuse_bad_stars_and_the_wrong_people(schemes: Cast) -> None:
     cast = schemes
     with pytest.raises(ServiceError, match="没有的星目：duty-9"):
         _draft(cast, duty_stars=["duty-9"])
-    with pytest.raises(ServiceError, match="自选星中有本方案没有的星目：self-3"):
-        _draft(cast, self_stars=["self-1", "self-2", "self-1 ", "self-3"])
+    with pytest.raises(ServiceError, match="自选星中有本方案没有的星目：self-9"):
+        _draft(cast, self_stars=["self-1", "self-2", "self-1 ", "self-9"])
+    # 000's "532": 3 duty stars and 2 self-chosen, picked from longer menus
+    with pytest.raises(ServiceError, match="自选星最多选2颗，现选了3颗"):
+        _draft(cast, self_stars=["self-1", "self-2", "self-3"])
+    with pytest.raises(ServiceError, match="职责星最多选3颗"):
+        _draft(cast, duty_stars=["duty-1", "duty-2", "duty-3", "duty-4"])
     with pytest.raises(ServiceError, match="请至少选择一颗"):
         _draft(cast, duty_stars=[], self_stars=[])
     with pytest.raises(PermissionDenied):  # another township's secretary… or a member
@@ -96,6 +101,9 @@ def test_plans_refuse_bad_stars_and_the_wrong_people(schemes: Cast) -> None:
     assert not StarPlan.objects.exists()
     plan = _draft(cast, consultation="")
     with pytest.raises(ServiceError, match="请先填写征求党员意见"):
+        plan_submit(actor=act(cast.carol, 2, 13), plan=plan)
+    plan = _draft(cast, duty_stars=["duty-1", "duty-2"])
+    with pytest.raises(ServiceError, match="报星计划应选定3颗职责星，现为2颗"):
         plan_submit(actor=act(cast.carol, 2, 13), plan=plan)
     plan = _draft(cast)
     plan = plan_submit(actor=act(cast.carol, 2, 13), plan=plan)
@@ -126,6 +134,14 @@ def test_a_member_chooses_self_stars_and_may_change_them(schemes: Cast) -> None:
         choice_save(
             actor=act(cast.erin, 2, 22), member=cast.erin_member, year=2026, stars=["duty-1"]
         )
+    # 000: members choose "从诚实守信、科学种养、服务群众、干净人家等方面" — 服务群众 among them
+    with pytest.raises(ServiceError, match="自选星最多选2颗"):
+        choice_save(actor=act(cast.erin, 2, 22), member=cast.erin_member, year=2026,
+                    stars=["self-1", "self-3", "self-4"])  # fmt: skip
+    names = dict(PRESETS["bayannur-532"].criteria)
+    assert names["self-4"] == "服务群众星" and "服务群众星" not in {
+        n for c, n in names.items() if c.startswith("duty-")
+    }
     with pytest.raises(PermissionDenied):  # erin for someone else
         choice_save(actor=act(cast.erin, 2, 22), member=cast.member_a1, year=2026, stars=[])
     # the committee may record a member's choice for them

@@ -91,6 +91,9 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 raise ServiceError(_("Please check the form."))
         except ServiceError as e:
+            if action == "submit":  # nothing typed to show again: the reason, on the plan
+                messages.error(request, str(e))
+                return redirect(f"{reverse('stars:plan', args=[org.pk])}?year={year}")
             (review if action in ("approve", "return") else form).add_error(None, str(e))
         else:
             return redirect(f"{reverse('stars:plan', args=[org.pk])}?year={year}")
