@@ -11,12 +11,14 @@ JSON line. Everyone acts on 30 June 2026 (Q2), as the ledger's tests do.
 - review: carol or cathy (by SEED) decides every pending claim of A1B in a shuffled order, one
   at a time or five at once, approving, adjusting or rejecting, until none is pending (a batch
   refused because another reviewer decided one of its claims is listed again);
-- sign-off: carol signs Q2 off; deduct: cathy records deductions for Q2 meanwhile;
+- sign-off: carol signs Q2 off (on 1 July: a quarter is signed once it has ended); deduct:
+  cathy records deductions for Q2 meanwhile (on 30 June);
 - write-loop: until the file WORKER_STOP exists (or SEED seconds), cathy records an activity
   for three members and carol approves it, again and again (each approval a chain append: the
   work a backup is taken during);
 - sign-off-all (for the kill tests, on a synthetic county): every branch signs the current
-  quarter off, one after another, skipping those signed already."""
+  quarter off, one after another, skipping those signed already, as on the first morning
+  after the quarter (the synthetic county leaves it open)."""
 
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ MEMBERS = 30
 CLAIMS = 3
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 NOW = dt.datetime(2026, 6, 30, 10, 0, tzinfo=SHANGHAI)
+JULY_1 = dt.datetime(2026, 7, 1, 9, 0, tzinfo=SHANGHAI)  # Q2 has ended: it may be signed
 
 
 def main(job: str, at: float, seed: int) -> dict[str, Any]:
@@ -58,8 +61,8 @@ def main(job: str, at: float, seed: int) -> dict[str, Any]:
     from zhengxing.orgs.models import Member, Org
     from zhengxing.testing import SYSTEM, add_member, build_cast
 
-    def as_(username: str) -> Actor:
-        return Actor(user=User.objects.get(username=username), label=username, now=NOW)
+    def as_(username: str, now: dt.datetime = NOW) -> Actor:
+        return Actor(user=User.objects.get(username=username), label=username, now=now)
 
     if job == "setup":
         cast = build_cast()
@@ -76,9 +79,11 @@ def main(job: str, at: float, seed: int) -> dict[str, Any]:
         from zhengxing.ledger.rules import quarter_of
 
         current, signed = quarter_of(timezone.localdate()), 0  # synth leaves it open
+        after = dt.datetime.combine(current.next().first_day, dt.time(9), tzinfo=SHANGHAI)
+        actor = Actor(user=None, label="kill test", now=after)
         for branch in Org.objects.filter(kind="branch", members__isnull=False).distinct():
             try:
-                quarter_sign_off(actor=Actor.system("kill test"), branch=branch, quarter=current)
+                quarter_sign_off(actor=actor, branch=branch, quarter=current)
             except ServiceError:
                 continue  # signed before the last kill
             signed += 1
@@ -163,7 +168,9 @@ def main(job: str, at: float, seed: int) -> dict[str, Any]:
             attempt(record_and_approve)
     elif job == "sign-off":
         attempt(
-            lambda: quarter_sign_off(actor=as_("carol"), branch=branch, quarter=Quarter(2026, 2))
+            lambda: quarter_sign_off(
+                actor=as_("carol", JULY_1), branch=branch, quarter=Quarter(2026, 2)
+            )
         )
     elif job == "deduct":
         for member in rng.sample(members, 10):
