@@ -12,7 +12,11 @@ JSON line. Everyone acts on 30 June 2026 (Q2), as the ledger's tests do.
   at a time or five at once, approving, adjusting or rejecting, until none is pending (a batch
   refused because another reviewer decided one of its claims is listed again);
 - sign-off: carol signs Q2 off (on 1 July: a quarter is signed once it has ended); deduct:
-  cathy records deductions for Q2 meanwhile (on 30 June);
+  cathy records deductions for Q2 meanwhile (on 30 June). With WORKER_SYNC (a directory) the
+  signature that wins holds its transaction open until deduct 2 has begun a deduction, and
+  reports the moment it commits (`committing_at`); each deduction reports when its call
+  began and ended (`calls`): a deduction that began before that moment and ended after it
+  waited for the signature's lock;
 - write-loop: until the file WORKER_STOP exists (or SEED seconds), cathy records an activity
   for three members and carol approves it, again and again (each approval a chain append: the
   work a backup is taken during);
@@ -97,6 +101,18 @@ def main(job: str, at: float, seed: int) -> dict[str, Any]:
     connection.ensure_connection()
     time.sleep(max(0.0, at - time.time()))
     done: dict[str, Any] = {"ok": 0, "refused": 0, "errors": []}
+    sync = os.environ.get("WORKER_SYNC", "")  # a directory where workers leave marks
+
+    def touch(mark: str) -> None:
+        with open(os.path.join(sync, mark), "w"):
+            pass
+
+    def wait_for_file(mark: str) -> None:
+        deadline = time.time() + 60
+        while not os.path.exists(os.path.join(sync, mark)):
+            if time.time() > deadline:
+                raise SystemExit(f"{job} waited a minute for {mark}")
+            time.sleep(0.005)
 
     def attempt(call: Any) -> Any:
         try:
@@ -167,13 +183,29 @@ def main(job: str, at: float, seed: int) -> dict[str, Any]:
         while not os.path.exists(stop) and time.time() < at + seed:
             attempt(record_and_approve)
     elif job == "sign-off":
-        attempt(
-            lambda: quarter_sign_off(
-                actor=as_("carol", JULY_1), branch=branch, quarter=Quarter(2026, 2)
-            )
-        )
+        from django.db import transaction
+
+        def sign_and_hold() -> Any:
+            with transaction.atomic():
+                close = quarter_sign_off(
+                    actor=as_("carol", JULY_1), branch=branch, quarter=Quarter(2026, 2)
+                )
+                if sync:  # hold the branch's lock until a deduction is under way
+                    touch("holding")
+                    wait_for_file("deducting")
+                    time.sleep(0.2)
+                done["committing_at"] = time.time()
+            return close
+
+        attempt(sign_and_hold)
     elif job == "deduct":
+        if sync and seed == 2:  # this one starts once a signature holds the lock
+            wait_for_file("holding")
+        done["calls"] = []
         for member in rng.sample(members, 10):
+            began = time.time()
+            if sync and seed == 2:
+                touch("deducting")
             attempt(
                 lambda member=member: deduction_record(
                     actor=as_("cathy"),
@@ -185,6 +217,7 @@ def main(job: str, at: float, seed: int) -> dict[str, Any]:
                     idempotency_key=f"d{seed}-{member.pk}",
                 )
             )
+            done["calls"].append((began, time.time()))
     else:
         raise SystemExit(f"unknown job {job}")
     done["errors"] = sorted(set(done["errors"]))  # each refusal's wording once
