@@ -39,7 +39,7 @@ from zhengxing.ledger.services import (
 )
 from zhengxing.testing import Cast
 
-from .conftest import NOW, Q2, after, as_, item, key
+from .conftest import NOW, Q2, D, after, as_, item, key
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
@@ -358,24 +358,33 @@ def test_a_sign_off_waiting_on_a_public_report_sees_it_pending(
     assert refused(raced.second) == "2026年第2季度还有1条申报待审核，请审核后再签字确认"
 
 
-def test_a_sign_off_waiting_on_a_review_counts_its_entry(cast: Cast, rules: RuleCatalogue) -> None:
+@pytest.mark.parametrize(("decision", "entries"), [("approve", 1), ("adjust", 1), ("reject", 0)])
+def test_a_sign_off_waiting_on_a_review_counts_its_decision(
+    cast: Cast, rules: RuleCatalogue, decision: str, entries: int
+) -> None:
     (claim,) = claim_record_many(
         actor=as_(cast.cathy),
         branch=cast.branch_a1,
-        item=item(rules, "SMX-G02"),
+        item=item(rules, "SMX-G04"),
         members=[cast.member_a1],
         occurred_on=JUNE,
-        place="村道",
-        description="清雪",
+        place="村委会",
+        description="调解邻里纠纷",
         idempotency_key=key(),
     )
     raced = overlapping(
-        lambda: claim_review(actor=as_(cast.carol, NOW), claim=claim, decision="approve"),
+        lambda: claim_review(
+            actor=as_(cast.carol, NOW),
+            claim=claim,
+            decision=decision,
+            points=D(3) if decision == "adjust" else None,
+            reason="未调解成功" if decision == "reject" else "",
+        ),
         sign_q2(cast),
     )
     assert raced.waited
     assert isinstance(raced.second, QuarterClose), raced.second
-    assert raced.second.entries == 1
+    assert raced.second.entries == entries
     counted_whole(cast)
 
 
