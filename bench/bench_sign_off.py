@@ -57,7 +57,8 @@ def run() -> list[dict[str, Any]]:
     members = [add_member(cast.county, "A1B") for _ in range(48)]
     members += [cast.member_a1, cast.erin_member]
     cathy = Actor(user=cast.cathy, label="cathy", now=NOW)
-    carol = Actor(user=cast.carol, label="carol", now=NOW)
+    # the quarter is signed once it has ended: the next morning
+    carol = Actor(user=cast.carol, label="carol", now=NOW + dt.timedelta(hours=23))
     keys = itertools.count()
     claims = []
     for code, days in (("SMX-G02", range(1, 5)), ("SMX-G06", range(10, 16))):

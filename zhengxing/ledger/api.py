@@ -659,7 +659,8 @@ def quarter_sign_off(
     request: HttpRequest, branch_id: ObjectId, year: YearPath, quarter: QuarterPath
 ) -> tuple[int, QuarterClose]:
     """The branch secretary signs the quarter (书记签字确认): only the secretary may, with the
-    password entered in the last few minutes (POST /api/v1/auth/reauth)."""
+    password entered in the last few minutes (POST /api/v1/auth/reauth), and only once the
+    quarter has ended (400 with the date it may be signed from, before)."""
     branch = org_for_user(request.user, branch_id)
     require_recent_api(request)
     close = services.quarter_sign_off(

@@ -153,10 +153,20 @@ def claim_date_problem(
 def sign_off_problem(
     quarter: Quarter, *, today: dt.date, closed: Collection[Quarter], pending: int
 ) -> str | None:
+    """Why the secretary cannot sign the quarter today, or None. A quarter is signed only once
+    it has ended: the committee reviews the quarter behind it (支委会每季度对积分情况进行一次审核,
+    004), and an item such as "kept clean for a quarter" is only known at the quarter's end.
+    So no work can be dated in a quarter after its signature (see services.QuarterGuard)."""
     if quarter in closed:
         return f"{quarter.label}已签字确认"
     if quarter > quarter_of(today):
         return f"{quarter.label}尚未开始，不能签字确认"
+    if today <= quarter.last_day:
+        after = quarter.next().first_day
+        return (
+            f"{quarter.label}到{quarter.last_day.month}月{quarter.last_day.day}日才结束，"
+            f"支委会须在季度结束后审核，{after.month}月{after.day}日起方可签字确认"
+        )
     if pending:
         return f"{quarter.label}还有{pending}条申报待审核，请审核后再签字确认"
     return None

@@ -344,6 +344,50 @@ def _lock_head(branch: Org) -> BranchChainHead:
     return BranchChainHead.objects.select_for_update().get(branch_id=branch.pk)
 
 
+class QuarterGuard:
+    """The one door every ledger writer passes: lock the branch's chain, then ask which of its
+    quarters are open. Claims (submitted by a member or recorded by the committee), reviews
+    (one or many), deductions, base points, public reports and reversals are all refused here
+    when the quarter they land in is signed; a reminder talk takes the lock too, so the counted
+    points it keeps are those before or after a sign-off, never half of one.
+
+    Why this is enough: `quarter_sign_off` takes the same lock first and only then counts the
+    pending claims and sums the entries. So a writer either goes first (the sign-off then sees
+    its pending claim and refuses, or counts its entry and anchors it), or waits and then reads
+    the signature (PostgreSQL's next statement sees what committed while it waited; SQLite runs
+    one writing transaction at a time). A check made before the lock, as base points and
+    claims once did, can be overtaken by a sign-off; one made under it cannot.
+
+    When a quarter may be signed: only once it has ended. The articles review after the
+    quarter — "支委会每季度对积分情况进行一次审核，并根据群众对党员的反映，确定扣分事项和分值，
+    村党支部书记签字确认" (004) — and some items are only known at its end ("每季度能够保持干净的，
+    加10分", 004). `rules.sign_off_problem` refuses an earlier signature in Chinese. So work is
+    never dated in a quarter after its signature; only a request that started just before
+    midnight on the quarter's last day can still name it, and it is refused, except a public
+    report, which goes to the next open quarter (`first_open`): what the public says is not
+    lost, it waits for the next review."""
+
+    def __init__(self, branch: Org) -> None:
+        self.branch = branch
+        self.head = _lock_head(branch)
+
+    def closed(self, years: set[int]) -> set[Quarter]:
+        """The branch's signed quarters in these years, read under the lock."""
+        return closed_quarters(branch_id=self.branch.pk, years=years)
+
+    def require_open(self, quarter: Quarter, *, refusal: str) -> None:
+        """Refuse with "<quarter>已签字确认，<refusal>" when the quarter is signed."""
+        if quarter in self.closed({quarter.year}):
+            raise ServiceError(f"{quarter.label}已签字确认，{refusal}")
+
+    def first_open(self, quarter: Quarter) -> Quarter:
+        """This quarter, or the first one after it that is not signed."""
+        closed = self.closed({quarter.year, quarter.year + 1})
+        while quarter in closed:
+            quarter = quarter.next()
+        return quarter
+
+
 def _append(head: BranchChainHead, entries: list[LedgerEntry]) -> list[LedgerEntry]:
     """Chain the entries after the head and insert them: one INSERT per 1,000 entries."""
     seq, digest = head.seq, head.hash
@@ -572,6 +616,7 @@ def claim_submit(
     if item.recorder != Recorder.SELF_REPORT:
         raise ServiceError(f"“{item.name}”只能由支委会登记，不能个人申报")
     points = item.default_points if points is None else points
+    guard = QuarterGuard(branch)
     problem = _claim_problem(
         branch=branch,
         members=[member],
@@ -580,7 +625,7 @@ def claim_submit(
         points=points,
         evidence=evidence,
         today=_today(actor),
-        closed=closed_quarters(branch_id=branch.pk, years={occurred_on.year}),
+        closed=guard.closed({occurred_on.year}),
     )
     if problem:
         raise ServiceError(problem)
@@ -634,13 +679,13 @@ def claim_record_many(
     if item.part == Part.DEDUCTION:
         raise ServiceError("扣分请逐人登记并说明理由")
     points = item.default_points if points is None else points
-    # Serialise with a second submission of the same form and with reviews of this branch.
-    _lock_head(branch)
+    # Serialise with a second submission of the same form, with reviews and with sign-offs.
+    guard = QuarterGuard(branch)
     existing = {
         c.member_id: c
         for c in Claim.objects.filter(member__in=[m.pk for m in members], idempotency_key=key)
     }
-    closed = closed_quarters(branch_id=branch.pk, years={occurred_on.year})
+    closed = guard.closed({occurred_on.year})
     today = _today(actor)
     quarter = Quarter.of(occurred_on)
     to_record = [m for m in dict.fromkeys(members) if m.pk not in existing]
@@ -709,8 +754,9 @@ def public_report_submit(
     idempotency_key: str,
 ) -> Claim:
     """The public reports a member's conduct (群众反映), leaving a contact so the committee can
-    check it. It falls in the quarter it is reported in; the committee decides whether it leads
-    to an entry (usually a deduction) in its review."""
+    check it. It falls in the quarter it is reported in (the next open one if that quarter has
+    just been signed); the committee decides whether it leads to an entry (usually a
+    deduction) in its review."""
     key = _key(idempotency_key)
     existing = Claim.objects.filter(member=member, idempotency_key=key).first()
     if existing is not None:
@@ -725,7 +771,8 @@ def public_report_submit(
     )
     if problem:
         raise ServiceError(problem)
-    quarter = Quarter.of(today)
+    # today's quarter, unless it was signed while this request waited: then the next open one
+    quarter = QuarterGuard(branch).first_open(Quarter.of(today))
     claim = Claim(
         county_id=branch.county_id,
         branch=branch,
@@ -750,14 +797,14 @@ def public_report_submit(
 # --- review, deductions, sign-off, reversal -----------------------------------------------
 
 
-def _lock_branch_claim(actor: Actor, claim: Claim) -> tuple[Org, BranchChainHead, Claim]:
+def _lock_branch_claim(actor: Actor, claim: Claim) -> tuple[Org, QuarterGuard, Claim]:
     """Check the actor manages the claim's branch, then lock (in this order) the branch's chain
     head and the claim, re-read: a second reviewer waits here and then sees the decision."""
     branch = Org.objects.get(pk=claim.branch_id)
     require(scope_for_actor(actor).can_manage_org(branch))
-    head = _lock_head(branch)
+    guard = QuarterGuard(branch)
     locked = Claim.objects.select_for_update().get(pk=claim.pk)
-    return branch, head, locked
+    return branch, guard, locked
 
 
 def _decided_problem(claim: Claim) -> str | None:
@@ -780,7 +827,7 @@ def claim_review(
     range, or reject with a reason. A public report needs the item it falls under."""
     if decision not in DECISIONS:
         raise ServiceError(f"未知的审核结论“{decision}”")
-    branch, head, claim = _lock_branch_claim(actor, claim)
+    branch, guard, claim = _lock_branch_claim(actor, claim)
     scope = scope_for_actor(actor)
     reason = _text(reason, field="驳回理由", limit=500, required=decision == REJECT)
     problem = _decided_problem(claim) or (
@@ -792,8 +839,7 @@ def claim_review(
         raise ServiceError(problem)
     before = claim_snapshot(claim)
     quarter = Quarter(claim.year, claim.quarter)
-    if quarter in closed_quarters(branch_id=branch.pk, years={quarter.year}):
-        raise ServiceError(f"{quarter.label}已签字确认，不能再审核；如需更正，请在当前季度记冲正")
+    guard.require_open(quarter, refusal="不能再审核；如需更正，请在当前季度记冲正")
     if decision == REJECT:
         claim.status, claim.review_reason = ClaimStatus.REJECTED, reason
         claim.reviewed_at, claim.reviewed_by = actor.now, actor.user
@@ -821,7 +867,7 @@ def claim_review(
             raise ServiceError(problem)
         _approve(
             actor=actor,
-            head=head,
+            head=guard.head,
             decided=[(claim, the_item, granted, DECISIONS[decision])],
             note=reason,
         )
@@ -852,7 +898,7 @@ def claim_review_many(
     ids = {c.pk for c in claims}
     if not ids:
         raise ServiceError("请选择要审核的申报")
-    head = _lock_head(branch)
+    guard = QuarterGuard(branch)
     locked = list(
         Claim.objects.select_for_update(of=("self",))
         .filter(pk__in=ids, branch=branch, status=ClaimStatus.PENDING)
@@ -865,10 +911,8 @@ def claim_review_many(
         raise ServiceError("不能审核本人的申报")
     if any(c.item_id is None for c in locked):
         raise ServiceError("群众反映须逐条审核")
-    closed = closed_quarters(branch_id=branch.pk, years={c.year for c in locked})
-    for c in locked:
-        if Quarter(c.year, c.quarter) in closed:
-            raise ServiceError(f"{Quarter(c.year, c.quarter).label}已签字确认，不能再审核")
+    for quarter in sorted({Quarter(c.year, c.quarter) for c in locked}):
+        guard.require_open(quarter, refusal="不能再审核")
     befores = {c.pk: claim_snapshot(c) for c in locked}
     if decision == REJECT:
         Claim.objects.filter(pk__in=ids).update(
@@ -885,7 +929,7 @@ def claim_review_many(
         for c in locked:
             assert c.item is not None and c.points_requested is not None
             decided.append((c, c.item, c.points_requested, ClaimStatus.APPROVED))
-        _approve(actor=actor, head=head, decided=decided)
+        _approve(actor=actor, head=guard.head, decided=decided)
     audit_record_many(
         audit_event(
             actor=actor,
@@ -969,7 +1013,7 @@ def deduction_record(
     if item.part != Part.DEDUCTION:
         raise ServiceError(f"“{item.name}”不是扣分项目")
     points = item.default_points if points is None else points
-    head = _lock_head(branch)
+    guard = QuarterGuard(branch)
     if report is not None:
         report = Claim.objects.select_for_update().get(pk=report.pk)
         if report.source != ClaimSource.PUBLIC or report.member_id != member.pk:
@@ -984,7 +1028,7 @@ def deduction_record(
     if report is not None:
         # a public report falls in the quarter it was made in, whenever the conduct happened
         quarter = Quarter(report.year, report.quarter)
-        closed = closed_quarters(branch_id=branch.pk, years={quarter.year})
+        closed = guard.closed({quarter.year})
         problem = (
             _member_problem(member, branch)
             or (f"{quarter.label}已签字确认，请在当前季度记录" if quarter in closed else None)
@@ -1002,7 +1046,7 @@ def deduction_record(
             points=points,
             evidence="",
             today=_today(actor),
-            closed=closed_quarters(branch_id=branch.pk, years={occurred_on.year}),
+            closed=guard.closed({occurred_on.year}),
         )
     if problem:
         raise ServiceError(problem)
@@ -1029,7 +1073,10 @@ def deduction_record(
     claim.item, claim.points_requested = item, points
     claim.save()
     (entry,) = _approve(
-        actor=actor, head=head, decided=[(claim, item, points, ClaimStatus.APPROVED)], note=reason
+        actor=actor,
+        head=guard.head,
+        decided=[(claim, item, points, ClaimStatus.APPROVED)],
+        note=reason,
     )
     audit_record(
         actor=actor,
@@ -1152,7 +1199,7 @@ def entry_reverse(*, actor: Actor, entry: LedgerEntry, reason: str) -> LedgerEnt
     branch = Org.objects.get(pk=entry.branch_id)
     require(scope_for_actor(actor).can_manage_org(branch))
     reason = _text(reason, field="冲正理由", limit=500)
-    head = _lock_head(branch)
+    guard = QuarterGuard(branch)
     entry = LedgerEntry.objects.get(pk=entry.pk)
     if entry.reverses_id is not None:
         raise ServiceError("冲正记录不能再冲正")
@@ -1160,13 +1207,11 @@ def entry_reverse(*, actor: Actor, entry: LedgerEntry, reason: str) -> LedgerEnt
         raise ServiceError("该记录已冲正")
     today = _today(actor)
     current = Quarter.of(today)
-    problem = reversal_quarter_problem(
-        today=today, closed=closed_quarters(branch_id=branch.pk, years={current.year})
-    )
+    problem = reversal_quarter_problem(today=today, closed=guard.closed({current.year}))
     if problem:
         raise ServiceError(problem)
     (reversal,) = _append(
-        head,
+        guard.head,
         [
             LedgerEntry(
                 county_id=entry.county_id,
@@ -1214,9 +1259,8 @@ def base_points_record(*, actor: Actor, branch: Org, year: int) -> list[LedgerEn
     quarter = Quarter.of(today)
     if quarter.year != year:
         raise ServiceError(f"{year}年的基础积分须在{year}年内记入")
-    if quarter in closed_quarters(branch_id=branch.pk, years={year}):
-        raise ServiceError(f"{quarter.label}已签字确认，无法记入基础积分")
-    head = _lock_head(branch)
+    guard = QuarterGuard(branch)
+    guard.require_open(quarter, refusal="无法记入基础积分")
     bases = dict(catalogue.category_bases.values_list("category", "points"))
     key = f"base-points-{year}"
     members = list(
@@ -1246,7 +1290,7 @@ def base_points_record(*, actor: Actor, branch: Org, year: int) -> list[LedgerEn
     Claim.objects.bulk_create(claims)
     entries = _approve(
         actor=actor,
-        head=head,
+        head=guard.head,
         decided=[(c, base_item, c.points_requested or ZERO, ClaimStatus.APPROVED) for c in claims],
         note=f"{year}年基础积分",
     )
@@ -1474,6 +1518,8 @@ def reminder_talk_record(
     member's counted points for the talk's year as they stood when it was recorded. The same
     talk submitted twice (same member, date, notes and recorder) is recorded once."""
     require(may_record_reminder_talk(actor=actor, member=member))
+    # the points kept are counted ones: lock out a sign-off of the branch meanwhile
+    QuarterGuard(Org.objects.get(pk=member.branch_id))
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.status in (MemberStatus.TRANSFERRED_OUT, MemberStatus.DECEASED):
         raise ServiceError(f"“{member.name}”已不在本支部党员名册中")

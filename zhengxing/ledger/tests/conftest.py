@@ -71,16 +71,23 @@ def hundred(cast: Cast) -> RuleCatalogue:
     )
 
 
-@pytest.fixture
-def on_30_june(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pages act on 30 June 2026 too: their clock and their actors."""
-    monkeypatch.setattr("django.utils.timezone.now", lambda: NOW)
+def pages_at(monkeypatch: pytest.MonkeyPatch, moment: dt.datetime) -> None:
+    """Pages act at this moment: their clock and their actors."""
+    monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
     from_request = Actor.from_request.__func__  # type: ignore[attr-defined]
     monkeypatch.setattr(
         Actor,
         "from_request",
-        classmethod(lambda cls, request: dataclasses.replace(from_request(cls, request), now=NOW)),
+        classmethod(
+            lambda cls, request: dataclasses.replace(from_request(cls, request), now=moment)
+        ),
     )
+
+
+@pytest.fixture
+def on_30_june(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages act on 30 June 2026 too: their clock and their actors."""
+    pages_at(monkeypatch, NOW)
 
 
 def signed_in(user: User) -> Client:
@@ -134,11 +141,20 @@ def deducted(cast: Cast, rules: RuleCatalogue, member: Member, day: dt.date) -> 
     )
 
 
+def after(quarter: Quarter) -> dt.datetime:
+    """The moment a quarter may be signed: NOW, or 09:00 on the day after it ends if that is
+    later (a quarter is signed only once it has ended)."""
+    return max(NOW, dt.datetime.combine(quarter.next().first_day, dt.time(9), tzinfo=SHANGHAI))
+
+
 def sign(cast: Cast, quarter: Quarter, branch: Org | None = None) -> None:
     if branch is None:
-        quarter_sign_off(actor=as_(cast.carol), branch=cast.branch_a1, quarter=quarter)
+        quarter_sign_off(
+            actor=as_(cast.carol, after(quarter)), branch=cast.branch_a1, quarter=quarter
+        )
     else:
-        quarter_sign_off(actor=COUNTY, branch=branch, quarter=quarter)
+        county = dataclasses.replace(COUNTY, now=after(quarter))
+        quarter_sign_off(actor=county, branch=branch, quarter=quarter)
 
 
 @pytest.fixture

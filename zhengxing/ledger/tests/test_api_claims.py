@@ -10,6 +10,7 @@ stands at 30 June 2026 (Q2), like the rest of the ledger tests.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -24,21 +25,24 @@ from zhengxing.ledger.rules import Quarter
 from zhengxing.ledger.services import claim_record_many, claim_submit, quarter_sign_off
 from zhengxing.testing import Cast, add_member
 
-from .conftest import NOW, as_, item, key, snapshot
+from .conftest import NOW, after, as_, item, key, snapshot
 
 CLAIMS = "/api/v1/points/claims"
 JSON = "application/json"
 
 
 @pytest.fixture(autouse=True)
-def api_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Requests act at NOW, as the services' tests do (the real clock is not in 2026 Q2)."""
+def api_clock(monkeypatch: pytest.MonkeyPatch) -> list[dt.datetime]:
+    """Requests act at api_clock[0]: NOW, as the services' tests do (the real clock is not in
+    2026 Q2), unless a test moves it."""
+    now = [NOW]
     real = Actor.from_request
     monkeypatch.setattr(
         Actor,
         "from_request",
-        classmethod(lambda cls, request: dataclasses.replace(real(request), now=NOW)),
+        classmethod(lambda cls, request: dataclasses.replace(real(request), now=now[0])),
     )
+    return now
 
 
 def signed_in(user: User) -> Client:
@@ -75,7 +79,7 @@ def pending_claim(cast: Cast, rules: RuleCatalogue) -> Claim:
 
 
 def test_a_self_report_reviewed_and_signed_off_through_the_api_is_a_counted_entry(
-    cast: Cast, rules: RuleCatalogue
+    cast: Cast, rules: RuleCatalogue, api_clock: list[dt.datetime]
 ) -> None:
     erin, cathy, carol = signed_in(cast.erin), signed_in(cast.cathy), signed_in(cast.carol)
 
@@ -85,6 +89,7 @@ def test_a_self_report_reviewed_and_signed_off_through_the_api_is_a_counted_entr
     reviewed = cathy.post(
         f"{CLAIMS}/{claim['id']}/review", {"decision": "approve"}, content_type=JSON
     )
+    api_clock[0] = after(Quarter(2026, 2))  # the quarter has ended
     signed = carol.post(
         f"/api/v1/points/branches/{cast.branch_a1.pk}/quarters/2026/2/sign-off",
         content_type=JSON,
@@ -398,8 +403,11 @@ def test_a_committee_member_may_not_sign_the_quarter(cast: Cast, rules: RuleCata
     assert not QuarterClose.objects.exists()
 
 
-def test_a_quarter_with_pending_claims_cannot_be_signed(cast: Cast, rules: RuleCatalogue) -> None:
+def test_a_quarter_with_pending_claims_cannot_be_signed(
+    cast: Cast, rules: RuleCatalogue, api_clock: list[dt.datetime]
+) -> None:
     pending_claim(cast, rules)
+    api_clock[0] = after(Quarter(2026, 2))
 
     response = signed_in(cast.carol).post(
         f"/api/v1/points/branches/{cast.branch_a1.pk}/quarters/2026/2/sign-off",

@@ -23,7 +23,7 @@ from zhengxing.ledger.rules import Quarter
 from zhengxing.ledger.services import deduction_record, quarter_sign_off
 from zhengxing.testing import Cast
 
-from .conftest import NOW, as_, item, key, snapshot
+from .conftest import NOW, after, as_, item, key, snapshot
 
 POINTS = "/api/v1/points"
 JSON = "application/json"
@@ -199,7 +199,11 @@ def test_the_branch_ledger_lists_entries_in_chain_order_marking_what_counts(
     cast: Cast, rules: RuleCatalogue
 ) -> None:
     first = deduct(cast, rules)
-    quarter_sign_off(actor=as_(cast.carol), branch=cast.branch_a1, quarter=Quarter(2026, 2))
+    quarter_sign_off(
+        actor=as_(cast.carol, after(Quarter(2026, 2))),
+        branch=cast.branch_a1,
+        quarter=Quarter(2026, 2),
+    )
 
     response = signed_in(cast.bob).get(
         f"{POINTS}/branches/{cast.branch_a1.pk}/entries?year=2026&quarter=2"
@@ -244,11 +248,15 @@ def test_the_quarter_table_shows_only_signed_points(cast: Cast, rules: RuleCatal
     url = f"{POINTS}/branches/{cast.branch_a1.pk}/quarters/2026/2/table"
 
     before = carol.get(url).json()
-    quarter_sign_off(actor=as_(cast.carol), branch=cast.branch_a1, quarter=Quarter(2026, 2))
-    after = carol.get(url).json()
+    quarter_sign_off(
+        actor=as_(cast.carol, after(Quarter(2026, 2))),
+        branch=cast.branch_a1,
+        quarter=Quarter(2026, 2),
+    )
+    signed = carol.get(url).json()
 
     assert before["rows"] == []
-    assert after["rows"] == [
+    assert signed["rows"] == [
         {
             "member_id": cast.member_a1.pk,
             "member_name": "王甲",
@@ -265,7 +273,11 @@ def test_a_members_year_counts_only_signed_quarters(cast: Cast, rules: RuleCatal
     url = f"{POINTS}/members/{cast.member_a1.pk}/totals?year=2026"
 
     unsigned = signed_in(cast.cathy).get(url).json()
-    quarter_sign_off(actor=as_(cast.carol), branch=cast.branch_a1, quarter=Quarter(2026, 2))
+    quarter_sign_off(
+        actor=as_(cast.carol, after(Quarter(2026, 2))),
+        branch=cast.branch_a1,
+        quarter=Quarter(2026, 2),
+    )
     signed = signed_in(cast.cathy).get(url).json()
 
     assert unsigned["total"] == "0.0"

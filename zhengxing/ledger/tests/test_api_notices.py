@@ -24,7 +24,7 @@ from zhengxing.ledger.rules import Quarter
 from zhengxing.ledger.services import deduction_record, quarter_sign_off
 from zhengxing.testing import Cast
 
-from .conftest import NOW, as_, item, key
+from .conftest import NOW, after, as_, item, key
 
 POINTS = "/api/v1/points"
 JSON = "application/json"
@@ -67,7 +67,11 @@ def notice(cast: Cast, rules: RuleCatalogue) -> Posting:
         occurred_on=NOW.date(),
         idempotency_key=key(),
     )
-    quarter_sign_off(actor=as_(cast.carol), branch=cast.branch_a1, quarter=Quarter(2026, 2))
+    quarter_sign_off(
+        actor=as_(cast.carol, after(Quarter(2026, 2))),
+        branch=cast.branch_a1,
+        quarter=Quarter(2026, 2),
+    )
     return Posting.objects.get(branch=cast.branch_a1, year=2026, quarter=2)
 
 
@@ -89,8 +93,9 @@ def objection(cast: Cast, **overrides: Any) -> dict[str, Any]:
 
 
 def test_signing_off_through_the_api_names_the_notice_it_posted(
-    cast: Cast, rules: RuleCatalogue
+    cast: Cast, rules: RuleCatalogue, clock: list[dt.datetime]
 ) -> None:
+    clock[0] = after(Quarter(2026, 2))
     response = signed_in(cast.carol).post(
         f"{POINTS}/branches/{cast.branch_a1.pk}/quarters/2026/2/sign-off", content_type=JSON
     )
@@ -177,7 +182,7 @@ def test_an_objection_about_a_line_the_notice_does_not_have_is_refused(
 def test_an_objection_after_the_window_is_refused(
     cast: Cast, notice: Posting, clock: list[dt.datetime]
 ) -> None:
-    clock[0] = NOW + dt.timedelta(days=8)
+    clock[0] = NOW + dt.timedelta(days=9)  # signed on 1 July: window to 8 July
 
     response = Client().post(
         f"{POINTS}/notices/{notice.slug}/objections", objection(cast), content_type=JSON

@@ -26,14 +26,18 @@ from zhengxing.ledger.services import (
 )
 from zhengxing.testing import Cast
 
-from .conftest import NOW, SHANGHAI, as_, key
+from .conftest import NOW, SHANGHAI, after, as_, key
 
 XSS = "<script>alert(1)</script>"
 
 
 @pytest.fixture
 def posting(cast: Cast, rules: RuleCatalogue) -> Posting:
-    close = quarter_sign_off(actor=as_(cast.carol), branch=cast.branch_a1, quarter=Quarter(2026, 2))
+    close = quarter_sign_off(
+        actor=as_(cast.carol, after(Quarter(2026, 2))),
+        branch=cast.branch_a1,
+        quarter=Quarter(2026, 2),
+    )
     return close.posting
 
 
@@ -66,7 +70,7 @@ def test_an_objection_after_the_window_is_refused_and_nothing_is_written(
 ) -> None:
     events = AuditEvent.objects.count()
     with pytest.raises(ServiceError) as refused:
-        objection(posting, on=dt.datetime(2026, 7, 8, 8, 0, tzinfo=SHANGHAI))
+        objection(posting, on=dt.datetime(2026, 7, 9, 8, 0, tzinfo=SHANGHAI))
     assert str(refused.value) == "异议期已过"
     assert not Objection.objects.exists()
     assert AuditEvent.objects.count() == events

@@ -29,7 +29,7 @@ from zhengxing.ledger.services import (
 )
 from zhengxing.testing import Cast
 
-from .conftest import as_, item, key, snapshot
+from .conftest import after, as_, item, key, pages_at, snapshot
 
 HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 XSS = "<script>alert(1)</script>"
@@ -144,10 +144,15 @@ def test_claim_text_is_escaped_in_the_review_queue(cast: Cast, rules: RuleCatalo
 
 
 def test_the_sign_off_page_signs_through_the_service_and_links_to_the_notice(
-    cast: Cast, rules: RuleCatalogue
+    cast: Cast, rules: RuleCatalogue, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     carol = signed_in(cast.carol)
     claims = pending(cast, rules)
+    refused = carol.post(url("sign_off", cast) + "?quarter=2026Q2", follow=True)
+    assert "7月1日起方可签字确认" in refused.content.decode()  # 30 June: Q2 has not ended
+    pages_at(monkeypatch, after(Quarter(2026, 2)))
+    carol = signed_in(cast.carol)  # her password entered again, on 1 July
+    assert carol.get(url("sign_off", cast)).context["quarter"] == Quarter(2026, 2)
     page = carol.get(url("sign_off", cast), {"quarter": "2026Q2"})
     assert page.context["pending"] == 2 and page.context["may_sign"]
     refused = carol.post(url("sign_off", cast) + "?quarter=2026Q2", follow=True)
@@ -324,7 +329,9 @@ def test_the_objection_inbox_shows_the_contact_masked(cast: Cast, rules: RuleCat
     from zhengxing.ledger.services import quarter_sign_off
 
     posting = quarter_sign_off(
-        actor=as_(cast.carol), branch=cast.branch_a1, quarter=Quarter(2026, 2)
+        actor=as_(cast.carol, after(Quarter(2026, 2))),
+        branch=cast.branch_a1,
+        quarter=Quarter(2026, 2),
     ).posting
     objection_submit(
         actor=as_(None),

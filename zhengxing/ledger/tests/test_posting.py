@@ -24,7 +24,7 @@ from zhengxing.ledger.services import (
 )
 from zhengxing.testing import Cast, add_member
 
-from .conftest import NOW, as_, item, key
+from .conftest import NOW, after, as_, item, key
 
 Q1, Q2 = Quarter(2026, 1), Quarter(2026, 2)
 
@@ -60,7 +60,7 @@ def signed_q2(cast: Cast, rules: RuleCatalogue) -> Posting:
         occurred_on=dt.date(2026, 6, 5),
         idempotency_key=key(),
     )
-    quarter_sign_off(actor=as_(cast.carol), branch=cast.branch_a1, quarter=Q2)
+    quarter_sign_off(actor=as_(cast.carol, after(Q2)), branch=cast.branch_a1, quarter=Q2)
     return Posting.objects.get(branch=cast.branch_a1, year=2026, quarter=2)
 
 
@@ -71,7 +71,7 @@ def test_signing_off_posts_the_notice_with_each_members_lines_and_the_head_hash(
     close = QuarterClose.objects.get(branch=cast.branch_a1, year=2026, quarter=2)
     assert posting.close == close
     assert (posting.head_seq, posting.head_hash) == (close.head_seq, close.head_hash) != (0, "")
-    assert posting.objections_until == dt.date(2026, 7, 7)
+    assert posting.objections_until == dt.date(2026, 7, 8)  # signed on 1 July
     assert len(posting.slug) >= 16
     assert [
         {k: v for k, v in line.items() if k != "member_id"} for line in posting.lines
@@ -90,8 +90,8 @@ def test_the_objection_window_follows_the_setting(
     cast: Cast, rules: RuleCatalogue, settings
 ) -> None:  # type: ignore[no-untyped-def]
     settings.ZHENGXING_OBJECTION_DAYS = 14
-    close = quarter_sign_off(actor=as_(cast.carol), branch=cast.branch_a1, quarter=Q2)
-    assert close.posting.objections_until == dt.date(2026, 7, 14)
+    close = quarter_sign_off(actor=as_(cast.carol, after(Q2)), branch=cast.branch_a1, quarter=Q2)
+    assert close.posting.objections_until == dt.date(2026, 7, 15)
 
 
 def test_the_lines_are_one_query_whatever_the_number_of_members(

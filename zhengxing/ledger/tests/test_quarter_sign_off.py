@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from zhengxing.audit.models import AuditEvent
-from zhengxing.ledger.models import LedgerEntry, QuarterClose, RuleCatalogue
+from zhengxing.ledger.models import Claim, LedgerEntry, QuarterClose, RuleCatalogue
 from zhengxing.ledger.rules import Quarter
 from zhengxing.ledger.selectors import (
     branch_quarter_table,
@@ -22,11 +22,12 @@ from zhengxing.ledger.services import (
     claim_review_many,
     deduction_record,
     entry_reverse,
+    public_report_submit,
     quarter_sign_off,
 )
 from zhengxing.testing import Cast, add_member
 
-from .conftest import NOW, as_, item, key
+from .conftest import NOW, after, as_, item, key
 
 Q2 = Quarter(2026, 2)
 JUNE = dt.date(2026, 6, 20)
@@ -48,19 +49,19 @@ def record(cast: Cast, rules: RuleCatalogue, code: str, members, day=JUNE):
 def test_only_the_branch_secretary_signs(cast: Cast, rules: RuleCatalogue) -> None:
     for not_secretary in (cast.cathy, cast.bob, cast.erin, cast.dave):
         with pytest.raises(PermissionDenied):
-            quarter_sign_off(actor=as_(not_secretary), branch=cast.branch_a1, quarter=Q2)
-    close = quarter_sign_off(actor=as_(cast.carol), branch=cast.branch_a1, quarter=Q2)
+            quarter_sign_off(actor=as_(not_secretary, after(Q2)), branch=cast.branch_a1, quarter=Q2)
+    close = quarter_sign_off(actor=as_(cast.carol, after(Q2)), branch=cast.branch_a1, quarter=Q2)
     assert (close.signed_by, close.entries, close.head_seq) == (cast.carol, 0, 0)
     assert AuditEvent.objects.filter(action="ledger.quarter.sign_off").count() == 1
     with pytest.raises(ServiceError) as refused:
-        quarter_sign_off(actor=as_(cast.carol), branch=cast.branch_a1, quarter=Q2)
+        quarter_sign_off(actor=as_(cast.carol, after(Q2)), branch=cast.branch_a1, quarter=Q2)
     assert str(refused.value) == "2026年第2季度已签字确认"
 
 
 def test_pending_claims_hold_the_signature(cast: Cast, rules: RuleCatalogue) -> None:
     record(cast, rules, "SMX-G02", [cast.member_a1, cast.erin_member])
     with pytest.raises(ServiceError) as refused:
-        quarter_sign_off(actor=as_(cast.carol), branch=cast.branch_a1, quarter=Q2)
+        quarter_sign_off(actor=as_(cast.carol, after(Q2)), branch=cast.branch_a1, quarter=Q2)
     assert str(refused.value) == "2026年第2季度还有2条申报待审核，请审核后再签字确认"
     assert not QuarterClose.objects.exists()
 
@@ -71,7 +72,7 @@ def test_only_signed_off_entries_count(cast: Cast, rules: RuleCatalogue) -> None
         actor=as_(cast.cathy), branch=cast.branch_a1, claims=claims, decision="approve"
     )
     assert member_year_totals(user=cast.carol, member=cast.member_a1, year=2026).total == 0
-    quarter_sign_off(actor=as_(cast.carol), branch=cast.branch_a1, quarter=Q2)
+    quarter_sign_off(actor=as_(cast.carol, after(Q2)), branch=cast.branch_a1, quarter=Q2)
     totals = member_year_totals(user=cast.carol, member=cast.member_a1, year=2026)
     assert (totals.bonus, totals.total) == (1, 1)
 
@@ -81,7 +82,7 @@ def test_after_sign_off_a_correction_is_a_reversal_in_the_open_quarter(
 ) -> None:
     (claim,) = record(cast, rules, "SMX-G02", [cast.member_a1])
     claim_review(actor=as_(cast.cathy), claim=claim, decision="approve")
-    quarter_sign_off(actor=as_(cast.carol), branch=cast.branch_a1, quarter=Q2)
+    quarter_sign_off(actor=as_(cast.carol, after(Q2)), branch=cast.branch_a1, quarter=Q2)
     wrong = LedgerEntry.objects.get()
     july = as_(cast.cathy, now=NOW + dt.timedelta(days=5))
     # nothing more for the closed quarter, not even a deduction
@@ -105,7 +106,7 @@ def test_after_sign_off_a_correction_is_a_reversal_in_the_open_quarter(
     # the closed quarter's posted figures stand; the correction counts when Q3 is signed
     table = branch_quarter_table(user=cast.carol, branch=cast.branch_a1, quarter=Q2)
     assert [(r["member__name"], r["total"]) for r in table] == [("王甲", 1)]
-    signed_q3 = as_(cast.carol, now=NOW + dt.timedelta(days=92))
+    signed_q3 = as_(cast.carol, after(Quarter(2026, 3)))
     quarter_sign_off(actor=signed_q3, branch=cast.branch_a1, quarter=Quarter(2026, 3))
     assert member_year_totals(user=cast.carol, member=cast.member_a1, year=2026).total == 0
     assert ledger_chain_problems() == (1, [])
@@ -114,7 +115,7 @@ def test_after_sign_off_a_correction_is_a_reversal_in_the_open_quarter(
 def test_a_closed_quarter_refuses_reversals_into_it(cast: Cast, rules: RuleCatalogue) -> None:
     (claim,) = record(cast, rules, "SMX-G02", [cast.member_a1])
     claim_review(actor=as_(cast.cathy), claim=claim, decision="approve")
-    quarter_sign_off(actor=as_(cast.carol), branch=cast.branch_a1, quarter=Q2)
+    quarter_sign_off(actor=as_(cast.carol, after(Q2)), branch=cast.branch_a1, quarter=Q2)
     with pytest.raises(ServiceError) as refused:
         entry_reverse(actor=as_(cast.cathy), entry=LedgerEntry.objects.get(), reason="更正")
     assert str(refused.value) == "当前季度（2026年第2季度）已签字确认，无法记冲正"
@@ -148,7 +149,9 @@ def test_signing_off_fifty_members_and_five_hundred_claims(
         # scope (2), lock head (2), pending count, closed quarters, the members' sums, the close
         # row, their counted points (one INSERT) and the audit row, savepoints (4): the same for
         # 5 claims or 5,000
-        close = quarter_sign_off(actor=as_(cast.carol), branch=cast.branch_a1, quarter=Q2)
+        close = quarter_sign_off(
+            actor=as_(cast.carol, after(Q2)), branch=cast.branch_a1, quarter=Q2
+        )
 
     assert (close.entries, close.head_seq, close.bonus_total) == (500, 500, 50 * 14)
     table = branch_quarter_table(user=cast.carol, branch=cast.branch_a1, quarter=Q2)
@@ -182,3 +185,49 @@ def test_totals_are_scoped_to_who_may_see_them(cast: Cast, rules: RuleCatalogue)
             member_year_totals(user=outsider, member=cast.member_a1, year=2026)
     with pytest.raises(Http404):
         branch_quarter_table(user=cast.dave, branch=cast.branch_a1, quarter=Q2)
+
+
+def test_a_quarter_is_signed_only_once_it_has_ended(cast: Cast, rules: RuleCatalogue) -> None:
+    """The committee reviews the quarter behind it (支委会每季度审核): on its last day it is
+    still open, and nothing is written by the refusal."""
+    events = AuditEvent.objects.count()
+    with pytest.raises(ServiceError) as refused:
+        quarter_sign_off(actor=as_(cast.carol), branch=cast.branch_a1, quarter=Q2)
+    assert str(refused.value) == (
+        "2026年第2季度到6月30日才结束，支委会须在季度结束后审核，7月1日起方可签字确认"
+    )
+    assert not QuarterClose.objects.exists() and AuditEvent.objects.count() == events
+    close = quarter_sign_off(actor=as_(cast.carol, after(Q2)), branch=cast.branch_a1, quarter=Q2)
+    assert close.signed_at == after(Q2)
+
+
+def test_a_public_report_whose_quarter_was_signed_goes_to_the_next_open_quarter(
+    cast: Cast, rules: RuleCatalogue
+) -> None:
+    """A report sent on 30 June that reaches the ledger after Q2 was signed (and, for the year's
+    end, after Q4 was) waits for the next review instead of pending for ever in a signed
+    quarter."""
+
+    def report(now: dt.datetime) -> Claim:
+        return public_report_submit(
+            actor=as_(None, now),
+            branch=cast.branch_a1,
+            member=cast.member_a1,
+            occurred_on=now.date(),
+            place="村口",
+            description="占道堆放杂物",
+            reporter_contact="13900000000",
+            idempotency_key=key(),
+        )
+
+    quarter_sign_off(actor=as_(cast.carol, after(Q2)), branch=cast.branch_a1, quarter=Q2)
+    late = report(NOW)
+    assert (late.year, late.quarter, late.status) == (2026, 3, "pending")
+    claim_review(actor=as_(cast.cathy, after(Q2)), claim=late, decision="reject", reason="不属实")
+    for number in (3, 4):
+        quarter = Quarter(2026, number)
+        quarter_sign_off(
+            actor=as_(cast.carol, after(quarter)), branch=cast.branch_a1, quarter=quarter
+        )
+    new_year = report(dt.datetime(2026, 12, 31, 23, 59, tzinfo=NOW.tzinfo))
+    assert (new_year.year, new_year.quarter) == (2027, 1)

@@ -36,6 +36,7 @@ from .conftest import (
     NOW,
     Q2,
     D,
+    after,
     approved,
     as_,
     sign,
@@ -68,15 +69,17 @@ def test_signing_the_second_quarter_brings_its_entries_in(signed_q2: Cast) -> No
 
 
 def test_a_reversal_nets_out_in_the_quarter_it_is_recorded(signed_q2: Cast) -> None:
-    """A correction of a signed Q1 entry goes into the open quarter (here a new Q3 on
-    1 July); it counts there once Q3 is signed, and the member's page marks both entries."""
+    """A correction of a signed Q1 entry goes into the open quarter (here Q3, on 2 July); it
+    counts there once Q3 is signed (from 1 October), and the member's page marks both."""
     from zhengxing.ledger.models import LedgerEntry
 
     july = dt.datetime(2026, 7, 2, 10, 0, tzinfo=NOW.tzinfo)
     wrong = LedgerEntry.objects.get(member=signed_q2.member_a1, item__code="SMX-G04")
     entry_reverse(actor=as_(signed_q2.cathy, july), entry=wrong, reason="调解未成功")
     quarter_sign_off(
-        actor=as_(signed_q2.carol, july), branch=signed_q2.branch_a1, quarter=Quarter(2026, 3)
+        actor=as_(signed_q2.carol, after(Quarter(2026, 3))),
+        branch=signed_q2.branch_a1,
+        quarter=Quarter(2026, 3),
     )
     table = selectors.branch_year_table(user=signed_q2.carol, branch=signed_q2.branch_a1, year=2026)
     wang = next(r for r in table.rows if r.name == "王甲")

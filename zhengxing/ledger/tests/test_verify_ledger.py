@@ -16,7 +16,7 @@ from zhengxing.ledger.rules import Quarter
 from zhengxing.ledger.services import claim_record_many, claim_review_many, quarter_sign_off
 from zhengxing.testing import Cast
 
-from .conftest import as_, item, key
+from .conftest import after, as_, item, key
 
 TABLE = LedgerEntry._meta.db_table
 
@@ -189,7 +189,11 @@ def test_an_entry_inserted_in_the_middle_is_named(chain: list[LedgerEntry]) -> N
 def test_a_chain_rewritten_after_sign_off_no_longer_matches_the_signature(
     cast: Cast, chain: list[LedgerEntry]
 ) -> None:
-    quarter_sign_off(actor=as_(cast.carol), branch=cast.branch_a1, quarter=Quarter(2026, 2))
+    quarter_sign_off(
+        actor=as_(cast.carol, after(Quarter(2026, 2))),
+        branch=cast.branch_a1,
+        quarter=Quarter(2026, 2),
+    )
     sql(f"UPDATE {TABLE} SET points = 50 WHERE id = %s", [chain[1].pk])
     digest = rehash(chain[1].pk, chain[0].hash)
     for entry in chain[2:]:
@@ -217,7 +221,11 @@ def test_the_command_exits_non_zero_and_can_check_one_county(
 
 
 def test_sign_off_keeps_each_members_counted_points(cast: Cast, chain: list[LedgerEntry]) -> None:
-    quarter_sign_off(actor=as_(cast.carol), branch=cast.branch_a1, quarter=Quarter(2026, 2))
+    quarter_sign_off(
+        actor=as_(cast.carol, after(Quarter(2026, 2))),
+        branch=cast.branch_a1,
+        quarter=Quarter(2026, 2),
+    )
     kept = QuarterPoints.objects.filter(branch=cast.branch_a1).order_by("member__name")
     assert [(p.member.name, p.quarter, p.entries, p.bonus, p.total) for p in kept] == [
         ("李二妮", 2, 2, 2, 2),
@@ -230,7 +238,11 @@ def test_sign_off_keeps_each_members_counted_points(cast: Cast, chain: list[Ledg
 def test_counted_points_edited_behind_the_applications_back_are_caught(
     cast: Cast, chain: list[LedgerEntry]
 ) -> None:
-    quarter_sign_off(actor=as_(cast.carol), branch=cast.branch_a1, quarter=Quarter(2026, 2))
+    quarter_sign_off(
+        actor=as_(cast.carol, after(Quarter(2026, 2))),
+        branch=cast.branch_a1,
+        quarter=Quarter(2026, 2),
+    )
     kept = QuarterPoints.objects.get(member=cast.member_a1)
     QuarterPoints.objects.filter(pk=kept.pk).update(total=50)
     code, _, err = verify()

@@ -404,7 +404,8 @@ def sign_off(request: HttpRequest, branch_id: int) -> HttpResponse:
     """The quarter's pending count and totals, then the secretary's signature (书记签字确认).
     Signing posts the public notice; the page then links to it."""
     branch = _branch(request, branch_id)
-    quarter = _quarter(request)
+    # a quarter is signed once it has ended: by default the one just behind us
+    quarter = QuarterForm(request.GET).quarter_or(Quarter.of(_today()).previous())
     actor = Actor.from_request(request)
     if request.method == "POST":
         try:

@@ -12,7 +12,9 @@ file, or a fresh PostgreSQL database in the PostgreSQL pass):
   branch's quarter is signed with its totals, points rows and public notice, or not at all;
   the chains verify, and running it again signs the rest.
 
-The count of kills that landed is printed (`pytest -s`) for the closing note."""
+Each kill waits until the command's work has begun (its database connection is open), then
+lands a random part of the way through it; each scenario asserts that most of its kills landed
+mid-work (still connected, ended by the signal). The count is printed (`pytest -s`)."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -35,23 +38,65 @@ KILLS = int(os.environ.get("ZHENGXING_KILLS", "8"))
 YEAR = 2026
 
 
-def kill_at(env: dict[str, str], delay: float, *args: str, module: str = "zhengxing") -> bool:
-    """Start the command, SIGKILL it after `delay` seconds; True when it was still running."""
+def _connected(env: dict[str, str], process: subprocess.Popen[bytes], name: str) -> bool:
+    """Whether the process has its database connection open: its work has begun (a command
+    opens it at its first query, after Django's start-up) and it has not exited. SQLite: the
+    database file among the process's open files; PostgreSQL: a backend under the process's
+    own application name (PGAPPNAME)."""
+    url = env["DATABASE_URL"]
+    if url.startswith("sqlite"):
+        database = os.path.realpath(url.removeprefix("sqlite:///"))
+        fds = f"/proc/{process.pid}/fd"
+        try:
+            return any(
+                os.path.realpath(os.path.join(fds, fd)) == database for fd in os.listdir(fds)
+            )
+        except OSError:  # it exited meanwhile
+            return False
+    [(n,)] = query(env, f"SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = '{name}'")
+    return bool(n)
+
+
+def _start(
+    env: dict[str, str], args: tuple[str, ...], module: str
+) -> tuple[subprocess.Popen[bytes], str, float]:
+    """Start the command and wait until its work has begun; the moment it had."""
+    name = f"zx-kill-{uuid.uuid4().hex[:12]}"
     process = subprocess.Popen(
         [sys.executable, "-m", module, *args],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**env, "PGAPPNAME": name}, cwd=ROOT,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    time.sleep(delay)
-    alive = process.poll() is None
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=60)
-    return alive
+    deadline = time.monotonic() + 300
+    while process.poll() is None and not _connected(env, process, name):
+        assert time.monotonic() < deadline, "the command never opened its database"
+        time.sleep(0.002)
+    return process, name, time.monotonic()
 
 
 def timed(env: dict[str, str], *args: str, module: str = "zhengxing") -> float:
-    start = time.perf_counter()
-    zx(env, *args, module=module)
-    return time.perf_counter() - start
+    """Run the command whole; how long its work took: from its first query until it closed its
+    connection (a command closes it when done; Python's exit, which can take a second, is not
+    work)."""
+    process, name, began = _start(env, args, module)
+    while process.poll() is None and _connected(env, process, name):
+        time.sleep(0.002)
+    took = time.monotonic() - began
+    assert process.wait(timeout=600) == 0
+    return took
+
+
+def kill_at(
+    env: dict[str, str], rng: random.Random, work: float, *args: str, module: str = "zhengxing"
+) -> bool:
+    """Start the command, and once its work has begun SIGKILL it a random part of the time its
+    work takes (`work`, from `timed`). True when the kill landed mid-work: the connection was
+    still open just before the signal and the signal is what ended the process."""
+    process, name, _ = _start(env, args, module)
+    time.sleep(rng.uniform(0.05, 0.8) * work)
+    mid_work = process.poll() is None and _connected(env, process, name)
+    process.send_signal(signal.SIGKILL)
+    return process.wait(timeout=60) == -signal.SIGKILL and mid_work
 
 
 def ratings(env: dict[str, str]) -> list[tuple[Any, ...]]:
@@ -62,7 +107,15 @@ def ratings(env: dict[str, str]) -> list[tuple[Any, ...]]:
     )
 
 
-KILLED: list[str] = []
+KILLED: list[tuple[str, bool]] = []  # (scenario, whether the kill landed mid-work)
+
+
+def landed_mid_work(scenario: str) -> None:
+    """A kill proves something only if it landed mid-work. Each is timed from the moment the
+    work began to at most 80% of its length, so most land mid-work; at least a quarter of each
+    scenario's kills must (measured: 7 or 8 of 8), which leaves room for a busy machine."""
+    kills = [landed for name, landed in KILLED if name == scenario]
+    assert len(kills) == KILLS and sum(kills) >= max(1, KILLS // 4), (scenario, kills)
 
 
 def test_killed_recomputes_leave_all_or_nothing_and_a_rerun_completes(
@@ -81,12 +134,13 @@ def test_killed_recomputes_leave_all_or_nothing_and_a_rerun_completes(
         if n % 2 == 0:  # half the time from nothing, half over last time's ratings
             sql(scratch, "DELETE FROM stars_consequence")
             sql(scratch, "DELETE FROM stars_rating")
-        landed = kill_at(scratch, rng.uniform(0.3, took), *recompute)
-        KILLED.append(f"recompute {'landed' if landed else 'after exit'}")
+        landed = kill_at(scratch, rng, took, *recompute)
+        KILLED.append(("recompute", landed))
         now = ratings(scratch)
         assert len(now) in (0, 3000)  # all or nothing
         zx(scratch, *recompute)
         assert ratings(scratch) == expected
+    landed_mid_work("recompute")
 
 
 def test_killed_bulk_writes_leave_chains_that_verify(scratch: dict[str, str]) -> None:
@@ -96,8 +150,8 @@ def test_killed_bulk_writes_leave_chains_that_verify(scratch: dict[str, str]) ->
              "--years", str(YEAR), "-v0")  # fmt: skip
     took = timed(scratch, *synth, "--county-code", "T0")
     for n in range(KILLS):
-        landed = kill_at(scratch, rng.uniform(0.3, took), *synth, "--county-code", f"K{n}")
-        KILLED.append(f"synth {'landed' if landed else 'after exit'}")
+        landed = kill_at(scratch, rng, took, *synth, "--county-code", f"K{n}")
+        KILLED.append(("synth", landed))
         assert zx(scratch, "verify-ledger", check=False).returncode == 0
         # every ballot counted once in its round's tally
         [(ballots, tallied, total10, tallied10)] = query(
@@ -114,6 +168,7 @@ def test_killed_bulk_writes_leave_chains_that_verify(scratch: dict[str, str]) ->
             "LEFT JOIN orgs_member m ON m.county_id = c.id GROUP BY c.code",
         )
         assert all(members in (0, 2000) for _, members in counts), counts
+    landed_mid_work("synth")
 
 
 def test_killed_roster_imports_change_every_row_or_none(
@@ -143,12 +198,13 @@ def test_killed_roster_imports_change_every_row_or_none(
     assert query(scratch, moved) == [(3000,)]
     for n in range(1, KILLS + 1):
         imported, moved = moved_to(n)
-        landed = kill_at(scratch, rng.uniform(0.5, took), *imported)
-        KILLED.append(f"import {'landed' if landed else 'after exit'}")
+        landed = kill_at(scratch, rng, took, *imported)
+        KILLED.append(("import", landed))
         [(now,)] = query(scratch, moved)
         assert now in (0, 3000), now  # every row or none
         zx(scratch, *imported)
         assert query(scratch, moved) == [(3000,)]
+    landed_mid_work("import")
 
 
 def test_killed_sign_offs_sign_each_branch_whole_or_not_at_all(scratch: dict[str, str]) -> None:
@@ -175,12 +231,13 @@ def test_killed_sign_offs_sign_each_branch_whole_or_not_at_all(scratch: dict[str
     assert query(scratch, count) == [(branches,)] and _sign_offs_whole(scratch, year, quarter)
     for _ in range(KILLS):
         unsign()
-        landed = kill_at(scratch, rng.uniform(1.0, took), *sign, module=workers)
-        KILLED.append(f"sign-off {'landed' if landed else 'after exit'}")
+        landed = kill_at(scratch, rng, took, *sign, module=workers)
+        KILLED.append(("sign-off", landed))
         assert _sign_offs_whole(scratch, year, quarter)
         assert zx(scratch, "verify-ledger", check=False).returncode == 0
         zx(scratch, *sign, module=workers)
         assert query(scratch, count) == [(branches,)] and _sign_offs_whole(scratch, year, quarter)
+    landed_mid_work("sign-off")
 
 
 def _sign_offs_whole(env: dict[str, str], year: int, quarter: int) -> bool:
@@ -210,5 +267,6 @@ def _sign_offs_whole(env: dict[str, str], year: int, quarter: int) -> bool:
 @pytest.fixture(scope="module", autouse=True)
 def _report() -> Iterator[None]:
     yield
-    landed = sum(1 for k in KILLED if "landed" in k)
-    print(f"\nkills: {len(KILLED)}, of which {landed} landed while the process ran")
+    landed = sum(1 for _, mid_work in KILLED if mid_work)
+    each = {name: f"{sum(m for n, m in KILLED if n == name)}/{KILLS}" for name, _ in KILLED}
+    print(f"\nkills: {len(KILLED)}, of which {landed} landed mid-work ({each})")

@@ -9,7 +9,9 @@ wall-clock moment, on a database of their own (PostgreSQL in its pass, a SQLite 
    approved one has exactly one ledger entry, the chain is unbroken and verifies.
 3. Three taps on "sign the quarter off" while two committee members record deductions in it:
    one sign-off, and its totals and chain anchor are exactly the entries before it; a
-   deduction after it is refused, none is lost or counted twice.
+   deduction after it is refused, none is lost or counted twice. The signature holds its
+   transaction until one deduction is under way, and the test checks from the times the
+   workers report that this deduction spanned the signature's commit (it waited for the lock).
 4. A backup taken while another process records and approves: it restores to one moment of
    that work, whole, and verifies.
 
@@ -63,7 +65,7 @@ def one(env: dict[str, str], sql: str) -> Any:
 
 
 def test_processes_racing_to_submit_review_and_sign_off_lose_and_duplicate_nothing(
-    scratch: dict[str, str],
+    scratch: dict[str, str], tmp_path: Path
 ) -> None:
     zx(scratch, "migrate", "-v0")
     together(scratch, ("setup", 0))
@@ -96,9 +98,14 @@ def test_processes_racing_to_submit_review_and_sign_off_lose_and_duplicate_nothi
     assert zx(scratch, "verify-ledger", check=False).returncode == 0
 
     # 3. sign-off tapped three times while deductions are recorded
-    raced = together(scratch, *[("sign-off", s) for s in range(3)], ("deduct", 1), ("deduct", 2))
+    synced = {**scratch, "WORKER_SYNC": str(tmp_path)}
+    raced = together(synced, *[("sign-off", s) for s in range(3)], ("deduct", 1), ("deduct", 2))
     signs, deducts = raced[:3], raced[3:]
     assert sum(r["ok"] for r in signs) == 1, signs
+    # they overlapped: a deduction began while the signature held the lock, and ended after it
+    [committing] = [r["committing_at"] for r in signs if r["ok"]]
+    waited = [(b, e) for r in deducts for b, e in r["calls"] if b < committing < e]
+    assert waited, (committing, [r["calls"] for r in deducts])
     assert {e for r in signs for e in r["errors"]} <= {"2026年第2季度已签字确认"}
     late = {e for r in deducts for e in r["errors"]}
     assert all(e.startswith("2026年第2季度已签字确认") for e in late), late  # refused after it

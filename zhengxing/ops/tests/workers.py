@@ -11,12 +11,18 @@ JSON line. Everyone acts on 30 June 2026 (Q2), as the ledger's tests do.
 - review: carol or cathy (by SEED) decides every pending claim of A1B in a shuffled order, one
   at a time or five at once, approving, adjusting or rejecting, until none is pending (a batch
   refused because another reviewer decided one of its claims is listed again);
-- sign-off: carol signs Q2 off; deduct: cathy records deductions for Q2 meanwhile;
+- sign-off: carol signs Q2 off (on 1 July: a quarter is signed once it has ended); deduct:
+  cathy records deductions for Q2 meanwhile (on 30 June). With WORKER_SYNC (a directory) the
+  signature that wins holds its transaction open until deduct 2 has begun a deduction, and
+  reports the moment it commits (`committing_at`); each deduction reports when its call
+  began and ended (`calls`): a deduction that began before that moment and ended after it
+  waited for the signature's lock;
 - write-loop: until the file WORKER_STOP exists (or SEED seconds), cathy records an activity
   for three members and carol approves it, again and again (each approval a chain append: the
   work a backup is taken during);
 - sign-off-all (for the kill tests, on a synthetic county): every branch signs the current
-  quarter off, one after another, skipping those signed already."""
+  quarter off, one after another, skipping those signed already, as on the first morning
+  after the quarter (the synthetic county leaves it open)."""
 
 from __future__ import annotations
 
@@ -32,6 +38,7 @@ MEMBERS = 30
 CLAIMS = 3
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 NOW = dt.datetime(2026, 6, 30, 10, 0, tzinfo=SHANGHAI)
+JULY_1 = dt.datetime(2026, 7, 1, 9, 0, tzinfo=SHANGHAI)  # Q2 has ended: it may be signed
 
 
 def main(job: str, at: float, seed: int) -> dict[str, Any]:
@@ -58,8 +65,8 @@ def main(job: str, at: float, seed: int) -> dict[str, Any]:
     from zhengxing.orgs.models import Member, Org
     from zhengxing.testing import SYSTEM, add_member, build_cast
 
-    def as_(username: str) -> Actor:
-        return Actor(user=User.objects.get(username=username), label=username, now=NOW)
+    def as_(username: str, now: dt.datetime = NOW) -> Actor:
+        return Actor(user=User.objects.get(username=username), label=username, now=now)
 
     if job == "setup":
         cast = build_cast()
@@ -76,9 +83,11 @@ def main(job: str, at: float, seed: int) -> dict[str, Any]:
         from zhengxing.ledger.rules import quarter_of
 
         current, signed = quarter_of(timezone.localdate()), 0  # synth leaves it open
+        after = dt.datetime.combine(current.next().first_day, dt.time(9), tzinfo=SHANGHAI)
+        actor = Actor(user=None, label="kill test", now=after)
         for branch in Org.objects.filter(kind="branch", members__isnull=False).distinct():
             try:
-                quarter_sign_off(actor=Actor.system("kill test"), branch=branch, quarter=current)
+                quarter_sign_off(actor=actor, branch=branch, quarter=current)
             except ServiceError:
                 continue  # signed before the last kill
             signed += 1
@@ -92,6 +101,18 @@ def main(job: str, at: float, seed: int) -> dict[str, Any]:
     connection.ensure_connection()
     time.sleep(max(0.0, at - time.time()))
     done: dict[str, Any] = {"ok": 0, "refused": 0, "errors": []}
+    sync = os.environ.get("WORKER_SYNC", "")  # a directory where workers leave marks
+
+    def touch(mark: str) -> None:
+        with open(os.path.join(sync, mark), "w"):
+            pass
+
+    def wait_for_file(mark: str) -> None:
+        deadline = time.time() + 60
+        while not os.path.exists(os.path.join(sync, mark)):
+            if time.time() > deadline:
+                raise SystemExit(f"{job} waited a minute for {mark}")
+            time.sleep(0.005)
 
     def attempt(call: Any) -> Any:
         try:
@@ -162,11 +183,29 @@ def main(job: str, at: float, seed: int) -> dict[str, Any]:
         while not os.path.exists(stop) and time.time() < at + seed:
             attempt(record_and_approve)
     elif job == "sign-off":
-        attempt(
-            lambda: quarter_sign_off(actor=as_("carol"), branch=branch, quarter=Quarter(2026, 2))
-        )
+        from django.db import transaction
+
+        def sign_and_hold() -> Any:
+            with transaction.atomic():
+                close = quarter_sign_off(
+                    actor=as_("carol", JULY_1), branch=branch, quarter=Quarter(2026, 2)
+                )
+                if sync:  # hold the branch's lock until a deduction is under way
+                    touch("holding")
+                    wait_for_file("deducting")
+                    time.sleep(0.2)
+                done["committing_at"] = time.time()
+            return close
+
+        attempt(sign_and_hold)
     elif job == "deduct":
+        if sync and seed == 2:  # this one starts once a signature holds the lock
+            wait_for_file("holding")
+        done["calls"] = []
         for member in rng.sample(members, 10):
+            began = time.time()
+            if sync and seed == 2:
+                touch("deducting")
             attempt(
                 lambda member=member: deduction_record(
                     actor=as_("cathy"),
@@ -178,6 +217,7 @@ def main(job: str, at: float, seed: int) -> dict[str, Any]:
                     idempotency_key=f"d{seed}-{member.pk}",
                 )
             )
+            done["calls"].append((began, time.time()))
     else:
         raise SystemExit(f"unknown job {job}")
     done["errors"] = sorted(set(done["errors"]))  # each refusal's wording once
