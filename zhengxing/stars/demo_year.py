@@ -171,12 +171,18 @@ def _peer_forms(
                 ratings=[(m, _scores(rng, level[m.pk])) for m in rated],
             )  # fmt: skip
     # everyone rated by at least three, so that each average may be published
-    counts = {m.pk: 0 for m in members}
-    for ratee_id in Ballot.objects.filter(round=round_).values_list("ratee_member_id", flat=True):
-        counts[ratee_id] = counts.get(ratee_id, 0) + 1
+    rated_by: dict[int, set[int | None]] = {m.pk: set() for m in members}
+    for rater_id, ratee_id in Ballot.objects.filter(round=round_).values_list(
+        "rater_member_id", "ratee_member_id"
+    ):
+        rated_by.setdefault(ratee_id, set()).add(rater_id)
     for ratee in members:
-        raters = [m for m in members if m.pk != ratee.pk and m.user_id is None]
-        for rater in rng.sample(raters, min(len(raters), max(0, 3 - counts[ratee.pk]))):
+        raters = [
+            m
+            for m in members
+            if m.pk != ratee.pk and m.user_id is None and m.pk not in rated_by[ratee.pk]
+        ]
+        for rater in rng.sample(raters, min(len(raters), max(0, 3 - len(rated_by[ratee.pk])))):
             paper_ballots_submit(actor=clerk, round_=round_, rater=rater,
                                  ratings=[(ratee, _scores(rng, level[ratee.pk]))])  # fmt: skip
 

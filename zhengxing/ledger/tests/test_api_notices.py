@@ -44,7 +44,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> list[dt.datetime]:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle() -> None:
+def _fresh_throttle(db: None) -> None:
     """The anonymous are throttled per address, in the cache: each test starts with none."""
     cache.clear()
 

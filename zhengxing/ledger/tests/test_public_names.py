@@ -22,13 +22,13 @@ from zhengxing.ledger.services import (
 )
 from zhengxing.testing import Cast
 
-from .conftest import NOW, as_, key
+from .conftest import NOW, after, as_, key
 
 HIDDEN_NAME = "张\u200b大爷"
 
 
 @pytest.fixture(autouse=True)
-def api_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+def api_clock(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
     real = Actor.from_request
     monkeypatch.setattr(
         Actor,
@@ -70,7 +70,9 @@ def test_an_objection_with_a_hidden_character_in_the_name_is_refused(
     cast: Cast, rules: RuleCatalogue
 ) -> None:
     posting: Posting = quarter_sign_off(
-        actor=as_(cast.carol), branch=cast.branch_a1, quarter=Quarter(2026, 2)
+        actor=as_(cast.carol, after(Quarter(2026, 2))),
+        branch=cast.branch_a1,
+        quarter=Quarter(2026, 2),
     ).posting
     with pytest.raises(ServiceError, match="看不见的字符"):
         objection_submit(

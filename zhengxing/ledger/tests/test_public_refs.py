@@ -21,11 +21,11 @@ from zhengxing.ledger.services import quarter_sign_off
 from zhengxing.orgs.models import Member, Org
 from zhengxing.testing import Cast
 
-from .conftest import as_
+from .conftest import after, as_
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle() -> None:
+def _fresh_throttle(db: None) -> None:
     cache.clear()
 
 
@@ -79,7 +79,9 @@ def test_the_public_report_api_takes_the_reference_not_an_id(cast: Cast) -> None
 
 def test_the_public_notice_api_returns_no_member_ids(cast: Cast, rules: RuleCatalogue) -> None:
     posting: Posting = quarter_sign_off(
-        actor=as_(cast.carol), branch=cast.branch_a1, quarter=Quarter(2026, 2)
+        actor=as_(cast.carol, after(Quarter(2026, 2))),
+        branch=cast.branch_a1,
+        quarter=Quarter(2026, 2),
     ).posting
     response = Client().get(f"/api/v1/points/notices/{posting.slug}")
     assert response.status_code == 200

@@ -28,7 +28,7 @@ from zhengxing.ledger.services import (
 )
 from zhengxing.testing import Cast
 
-from .conftest import NOW, as_, item, key, snapshot
+from .conftest import NOW, after, as_, item, key, snapshot
 
 Q2 = Quarter(2026, 2)
 
@@ -60,7 +60,7 @@ def test_spam_marked_reports_no_longer_hold_up_the_sign_off(
 ) -> None:
     reports = flood(cast, 30)
     with pytest.raises(ServiceError, match="还有30条申报待审核"):
-        quarter_sign_off(actor=as_(cast.carol), branch=cast.branch_a1, quarter=Q2)
+        quarter_sign_off(actor=as_(cast.carol, after(Q2)), branch=cast.branch_a1, quarter=Q2)
 
     marked = public_reports_mark_spam(
         actor=as_(cast.cathy), branch=cast.branch_a1, claims=reports, reason="同一号码刷屏"
@@ -80,7 +80,7 @@ def test_spam_marked_reports_no_longer_hold_up_the_sign_off(
     assert event.before is not None and event.after is not None
     assert (event.before["status"], event.after["status"]) == ("pending", "spam")
     assert "13900000000" not in json.dumps(event.before) + json.dumps(event.after)
-    close = quarter_sign_off(actor=as_(cast.carol), branch=cast.branch_a1, quarter=Q2)
+    close = quarter_sign_off(actor=as_(cast.carol, after(Q2)), branch=cast.branch_a1, quarter=Q2)
     assert close.entries == 0
 
 

@@ -241,23 +241,35 @@ def test_the_demo_has_stars_from_its_evaluations(demo: DemoResult, db: None) -> 
     )
 
     county = demo.county
-    assert StarScheme.objects.filter(county=county, is_current=True).count() == 2
+    # the county's two bayannur-532 schemes, and Gaotai's narrowed for 团结村
+    assert StarScheme.objects.filter(county=county, is_current=True).count() == 3
+    gaotai = Org.objects.get(county=county, code="HLT02B")
     active = Member.objects.filter(county=county).exclude(
         status__in=("transferred_out", "deceased")
     )
+    bayannur = active.exclude(branch=gaotai)
     ratings = Rating.objects.filter(county=county, subject="member", year=2026, period="Y")
     orgs = Rating.objects.filter(county=county, subject="org").count()
-    assert ratings.count() == active.count() == demo.stars.ratings - orgs
+    half = Rating.objects.filter(county=county, subject="member", period="H1")
+    assert ratings.count() == bayannur.count() == demo.stars.ratings - orgs - half.count()
     public = Ballot.objects.filter(county=county, kind="public")
     assert public.filter(ratee_member__isnull=False).count() == 3 * active.count()
     assert public.filter(ratee_org__isnull=False).exists()  # households score their village's
-    assert ratings.filter(public_eval_n=3).count() == active.count()
-    assert ratings.filter(member_eval_n__gt=0).exists()  # the demo branch's peer round
+    assert ratings.filter(public_eval_n=3).count() == bayannur.count()
+    # a year of Bayannur: every member's rating complete, peer forms behind each
+    assert not ratings.filter(missing__gt=0).exists()
+    assert ratings.filter(member_eval_n__gte=3).count() == bayannur.count()
     assert len(set(ratings.values_list("stars", flat=True))) >= 5  # spread, not all alike
-    # every organisation assessed by its township, and its star plan in one of three states
+    # every organisation assessed by its township, and evaluated by its members
     assessed = Rating.objects.filter(county=county, subject="org", points_entries__gt=0)
     assert assessed.count() == orgs > 0
+    assert Rating.objects.filter(county=county, subject="org", member_eval_n__gt=0).count() == orgs
     statuses = set(StarPlan.objects.filter(county=county).values_list("status", flat=True))
     assert statuses == {"approved", "submitted", "draft"}
     assert StarChoice.objects.filter(county=county).count() > active.count() // 2
+    # a half-year of Gaotai in 团结村: the four evaluations in order, red stars set and posted
+    assert half.count() == active.filter(branch=gaotai).count() > 0
+    assert not half.filter(finalised_at__isnull=True).exists()
+    assert half.filter(set_reason__gt="").count() == 1
+    assert Ballot.objects.filter(county=county, kind="self", round__org=gaotai).exclude(text="")
     assert CriteriaAward.objects.filter(county=county, met=True).exists()
