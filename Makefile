@@ -1,9 +1,12 @@
 # 争星 Zhengxing. `make run` serves the demo county; `make test` runs the whole suite.
 SHELL := /bin/bash
 PYTHON ?= python3
+export PYTHON
 VENV := .venv
 BIN := $(VENV)/bin
-UV := $(PYTHON) -m uv
+# uv from $(PYTHON) if it has it, else from a bootstrap virtualenv .venv-uv (Debian's own Python
+# refuses pip installs: PEP 668)
+UV := scripts/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
@@ -12,7 +15,6 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml uv.lock
-	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
 	$(UV) sync --frozen --python $(PYTHON)
 	@touch $@
 
@@ -51,4 +53,4 @@ load: install
 	PG_EXTRA_OPTS="-c fsync=on -c synchronous_commit=on -c full_page_writes=on -c shared_buffers=1GB" scripts/with-postgres $(BIN)/python bench/load.py
 
 clean:
-	rm -rf $(VENV) var/test* var/bench
+	rm -rf $(VENV) .venv-uv var/test* var/bench
