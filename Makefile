@@ -10,7 +10,7 @@ UV := scripts/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run serve test test-sqlite test-postgres lint bench bench-postgres load system-deps clean
+.PHONY: install run serve test test-sqlite test-postgres lint bench bench-small bench-postgres load system-deps clean
 
 install: $(VENV)/.installed
 
@@ -33,14 +33,20 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/zhengxing makemigrations --check --dry-run
 
-# Tests marked `postgres` need real concurrent transactions: they run in the PostgreSQL pass.
+# Two passes (README, Tests). SQLite: every test but those marked `postgres` (real concurrent
+# transactions). PostgreSQL: every test but those marked `engine_neutral` (pure rules, browser
+# tests and others that touch nothing that differs between the engines).
 test-sqlite: install system-deps
 	$(BIN)/pytest -m "not postgres"
 
 test-postgres: install system-deps
-	scripts/with-postgres $(BIN)/pytest
+	scripts/with-postgres $(BIN)/pytest -m "not engine_neutral"
 
-test: lint test-sqlite test-postgres
+# Every benchmark at the small scale: one that no longer runs fails the build.
+bench-small: install
+	ZHENGXING_BENCH_SCALE=small $(BIN)/python bench/run.py
+
+test: lint test-sqlite test-postgres bench-small
 
 bench: install
 	$(BIN)/python bench/run.py $(BENCH)

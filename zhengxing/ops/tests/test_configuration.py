@@ -16,6 +16,9 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+# settings.py and README.md, and a process of its own on a SQLite file of its own
+pytestmark = pytest.mark.engine_neutral
+
 ROOT = Path(__file__).resolve().parents[3]
 SETTINGS = ROOT / "zhengxing" / "settings.py"
 README = ROOT / "README.md"
