@@ -280,7 +280,8 @@ def main(argv: list[str]) -> int:
     VAR.mkdir(parents=True, exist_ok=True)
     record = [{"benchmark": name, "scale": scale, **row} for name, row in results]
     (VAR / "results.json").write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
-    print(f"\n{len(paths)} benchmarks in {time.perf_counter() - started:.0f} s (scale: {scale}).")
+    some = f"{len(paths)} benchmark{'s' if len(paths) != 1 else ''}"
+    print(f"\n{some} in {time.perf_counter() - started:.0f} s (scale: {scale}).")
     if broken:
         print(f"{len(broken)} of {len(paths)} benchmarks failed to run: {', '.join(broken)}.")
         return 1
