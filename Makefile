@@ -1,18 +1,20 @@
 # 争星 Zhengxing. `make run` serves the demo county; `make test` runs the whole suite.
 SHELL := /bin/bash
 PYTHON ?= python3
+export PYTHON
 VENV := .venv
 BIN := $(VENV)/bin
-UV := $(PYTHON) -m uv
+# uv from $(PYTHON) if it has it, else from a bootstrap virtualenv .venv-uv (Debian's own Python
+# refuses pip installs: PEP 668)
+UV := scripts/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run serve test test-sqlite test-postgres lint bench bench-postgres load system-deps clean
+.PHONY: install run serve test test-sqlite test-postgres lint bench bench-small bench-postgres load system-deps clean
 
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml uv.lock
-	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
 	$(UV) sync --frozen --python $(PYTHON)
 	@touch $@
 
@@ -31,14 +33,20 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/zhengxing makemigrations --check --dry-run
 
-# Tests marked `postgres` need real concurrent transactions: they run in the PostgreSQL pass.
+# Two passes (README, Tests). SQLite: every test but those marked `postgres` (real concurrent
+# transactions). PostgreSQL: every test but those marked `engine_neutral` (pure rules, browser
+# tests and others that touch nothing that differs between the engines).
 test-sqlite: install system-deps
 	$(BIN)/pytest -m "not postgres"
 
 test-postgres: install system-deps
-	scripts/with-postgres $(BIN)/pytest
+	scripts/with-postgres $(BIN)/pytest -m "not engine_neutral"
 
-test: lint test-sqlite test-postgres
+# Every benchmark at the small scale: one that no longer runs fails the build.
+bench-small: install
+	ZHENGXING_BENCH_SCALE=small $(BIN)/python bench/run.py
+
+test: lint test-sqlite test-postgres bench-small
 
 bench: install
 	$(BIN)/python bench/run.py $(BENCH)
@@ -51,4 +59,4 @@ load: install
 	PG_EXTRA_OPTS="-c fsync=on -c synchronous_commit=on -c full_page_writes=on -c shared_buffers=1GB" scripts/with-postgres $(BIN)/python bench/load.py
 
 clean:
-	rm -rf $(VENV) var/test* var/bench
+	rm -rf $(VENV) .venv-uv var/test* var/bench

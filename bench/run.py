@@ -9,7 +9,9 @@
 
 Each benchmark module runs in a subprocess of its own, against a fresh SQLite database
 var/bench/<name>.sqlite3: DATABASE_URL is set before Django starts, the database is migrated,
-then the module's `run()` is called. It returns a list of rows, each a dict with
+then the module's `run()` is called. (On SQLite the migrations run once, into
+var/bench/_migrated.sqlite3, and each benchmark starts from a copy of it: migrating costs several
+seconds a time, and nothing of it is measured.) It returns a list of rows, each a dict with
 
     figure           what was measured, e.g. "member list, queries at 10 rows"
     value            the measurement (a number)
@@ -20,7 +22,10 @@ then the module's `run()` is called. It returns a list of rows, each a dict with
     ok               whether the target is met
 
 Modules read ZHENGXING_BENCH_SCALE ("full" unless set) to choose their sizes. The rows of every
-run are also written to var/bench/results.json.
+run are also written to var/bench/results.json. At the small scale (CI runs it, `make test`) the
+figures are not the ones to quote, on a machine shared with whatever else runs: the runner then
+exits 1 only when a benchmark fails to run (an exception, an assertion of its own, no rows), and
+lists the figures that miss their targets without failing on them.
 """
 
 from __future__ import annotations
@@ -70,6 +75,40 @@ def database_for(name: str) -> Path:
     return db
 
 
+TEMPLATE = "_migrated"
+
+
+def migrate_template() -> None:
+    """In a subprocess: var/bench/_migrated.sqlite3, a fresh SQLite database with every
+    migration applied, for each benchmark's database to start from."""
+    os.environ["DATABASE_URL"] = f"sqlite:///{database_for(TEMPLATE)}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhengxing.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+
+
+def copy_of_template(name: str) -> Path:
+    """var/bench/<name>.sqlite3, a copy of the migrated template (SQLite's backup API)."""
+    import sqlite3
+
+    db = database_for(name)
+    template = VAR / f"{TEMPLATE}.sqlite3"
+    with sqlite3.connect(template) as source, sqlite3.connect(db) as target:
+        source.backup(target)
+    source.close()
+    target.close()
+    return db
+
+
 # --- in the subprocess: one benchmark ---------------------------------------------------------
 
 
@@ -91,6 +130,8 @@ def run_one(name: str) -> None:
     server = os.environ.get("ZHENGXING_BENCH_POSTGRES")
     if server:
         os.environ["DATABASE_URL"] = postgres_database_for(name, server)
+    elif (VAR / f"{TEMPLATE}.sqlite3").exists():
+        os.environ["DATABASE_URL"] = f"sqlite:///{copy_of_template(name)}"
     else:
         os.environ["DATABASE_URL"] = f"sqlite:///{database_for(name)}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhengxing.settings")
@@ -100,7 +141,7 @@ def run_one(name: str) -> None:
     django.setup()
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+    call_command("migrate", verbosity=0)  # nothing to do on a copy of the template
     spec = importlib.util.spec_from_file_location(name, BENCH_DIR / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -214,26 +255,45 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["--one"]:
         run_one(argv[1])
         return 0
+    if argv[:1] == ["--migrate-template"]:
+        migrate_template()
+        return 0
     paths = discover(argv)
     if not paths:
         print(f"no benchmark matches {' '.join(argv)!r} in {BENCH_DIR}", file=sys.stderr)
         return 2
     scale = os.environ.get("ZHENGXING_BENCH_SCALE", "full")
+    started = time.perf_counter()
+    database_for(TEMPLATE)  # none left from an earlier run
+    if not os.environ.get("ZHENGXING_BENCH_POSTGRES"):
+        subprocess.run([sys.executable, __file__, "--migrate-template"], check=True, cwd=ROOT)
     results: list[tuple[str, dict[str, Any]]] = []
+    broken: list[str] = []
     for path in paths:
         print(f"== {path.stem} (scale: {scale})", file=sys.stderr, flush=True)
         rows, elapsed = spawn(path)
         print(f"== {path.stem}: {elapsed:.1f} s", file=sys.stderr, flush=True)
         results += [(path.stem, row) for row in rows]
+        if any(row["target"] == "runs" and not row["ok"] for row in rows):
+            broken.append(path.stem)
     print(table(results))
     VAR.mkdir(parents=True, exist_ok=True)
     record = [{"benchmark": name, "scale": scale, **row} for name, row in results]
     (VAR / "results.json").write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
-    failed = [row for _, row in results if not row["ok"]]
-    if failed:
-        print(f"\n{len(failed)} of {len(results)} figures miss their target.")
+    some = f"{len(paths)} benchmark{'s' if len(paths) != 1 else ''}"
+    print(f"\n{some} in {time.perf_counter() - started:.0f} s (scale: {scale}).")
+    if broken:
+        print(f"{len(broken)} of {len(paths)} benchmarks failed to run: {', '.join(broken)}.")
         return 1
-    print(f"\nAll {len(results)} figures meet their targets.")
+    failed = [row for _, row in results if not row["ok"]]
+    if failed and scale == "small":
+        print(f"{len(failed)} of {len(results)} figures miss their target (at the small scale, "
+              f"on a shared machine, reported and not failed on).")  # fmt: skip
+        return 0
+    if failed:
+        print(f"{len(failed)} of {len(results)} figures miss their target.")
+        return 1
+    print(f"All {len(results)} figures meet their targets.")
     return 0
 
 

@@ -9,6 +9,33 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from zhengxing.testing import Cast, build_cast
 
+# A test that uses the database runs on both engines: these mark it so (pytest-django).
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The two passes (README, Tests): the SQLite pass runs `-m "not postgres"`, the PostgreSQL
+    pass `-m "not engine_neutral"`. A browser test is engine-neutral by its marker (what it
+    checks is the page in chromium; the queries behind the page run in the page tests of both
+    passes). Any other test marked engine_neutral must not use the database, and no test may be
+    engine-neutral and PostgreSQL-only (it would run in neither pass)."""
+    for item in items:
+        browser = item.get_closest_marker("browser") is not None
+        neutral = item.get_closest_marker("engine_neutral") is not None
+        if browser and not neutral:
+            item.add_marker(pytest.mark.engine_neutral)
+        elif neutral and not browser:
+            uses = DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+            if uses or item.get_closest_marker("django_db"):
+                raise pytest.UsageError(
+                    f"{item.nodeid} is marked engine_neutral but uses the database "
+                    f"({', '.join(sorted(uses)) or 'django_db'}): it must run on both engines"
+                )
+        if (browser or neutral) and item.get_closest_marker("postgres"):
+            raise pytest.UsageError(f"{item.nodeid}: marked both engine_neutral and postgres")
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:

@@ -1,15 +1,7 @@
 """Settings, read from the environment, typed, failing loudly on a bad value.
 
-ZHENGXING_DEBUG          on/off (default off)
-ZHENGXING_SECRET_KEY     Django's secret key; generated into var/secret_key on first run when absent
-ZHENGXING_DATA_KEY       key(s) for personal data at rest (Fernet, comma-separated, newest first);
-                         generated into var/data_key on first run when absent
-ZHENGXING_LOOKUP_KEY     key of the ID numbers' lookup hashes (32 bytes, urlsafe base64); written
-                         into var/lookup_key on first run, derived from the oldest data key
-DATABASE_URL             default: a SQLite file var/zhengxing.sqlite3 (WAL mode)
-ALLOWED_HOSTS            comma-separated (default: localhost, 127.0.0.1 and [::1])
-ZHENGXING_VAR_DIR        where var/ lives (default: ./var)
-ZHENGXING_TOKEN_HOURS    how long an API token lives (default 8)
+Every variable read here is in README.md's Configuration table, with its default; a test
+(zhengxing/ops/tests/test_configuration.py) holds the two to the same list.
 """
 
 import base64
@@ -20,6 +12,7 @@ import ipaddress
 import os
 import secrets
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -39,12 +32,27 @@ def envbool(name: str, default: str) -> bool:
     raise ImproperlyConfigured(f"{name} must be on or off, not {value!r}")
 
 
-def envint(name: str, default: str) -> int:
+def envint(name: str, default: str, *, low: int | None = None, high: int | None = None) -> int:
     value = os.environ.get(name, default)
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+    if (low is not None and number < low) or (high is not None and number > high):
+        span = f"from {low} to {high}" if high is not None else f"at least {low}"
+        raise ImproperlyConfigured(f"{name} must be {span}, not {number}")
+    return number
+
+
+def envdecimal(name: str, default: str, *, low: Decimal) -> Decimal:
+    value = os.environ.get(name, default)
+    try:
+        number = Decimal(value.strip())
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
+    if not number.is_finite() or number < low:
+        raise ImproperlyConfigured(f"{name} must be a number of at least {low}, not {value!r}")
+    return number
 
 
 def envnetworks(name: str, default: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
@@ -306,7 +314,13 @@ SILENCED_SYSTEM_CHECKS = ["security.W008", "security.W021"]
 
 # Imports larger than this are refused before openpyxl opens them; so is evidence uploaded
 # through the API (POST /api/v1/points/evidence).
-ZHENGXING_MAX_UPLOAD_MB = envint("ZHENGXING_MAX_UPLOAD_MB", "50")
+ZHENGXING_MAX_UPLOAD_MB = envint("ZHENGXING_MAX_UPLOAD_MB", "50", low=1)
+# Low points (约谈提醒): the year's points below which (pro rata by quarter: 15, 30, 45, 60) a
+# member is low, and for how many signed quarters in a row before it is long-running.
+ZHENGXING_LOW_POINTS_THRESHOLD = envdecimal("ZHENGXING_LOW_POINTS_THRESHOLD", "60", low=Decimal(0))
+ZHENGXING_LOW_POINTS_QUARTERS = envint("ZHENGXING_LOW_POINTS_QUARTERS", "2", low=1, high=4)
+# How many days the public may object to a posted quarterly notice (公示).
+ZHENGXING_OBJECTION_DAYS = envint("ZHENGXING_OBJECTION_DAYS", "7", low=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -161,3 +161,29 @@ def api_token(username: str, password: str = PASSWORD) -> str:
 def bearer(token: str) -> dict[str, str]:
     """The headers of a request with the token (the test client's `headers=`)."""
     return {"Authorization": f"Bearer {token}"}
+
+
+def signed_in(user: User, password: str = PASSWORD, **client_options: Any) -> Any:
+    """A test client signed in as a person signs in: the password on the login page, then,
+    when the user must pass the second factor (settings.ZHENGXING_OTP_ROLES, or an enrolled
+    app), the six digits of an authenticator app — a confirmed TOTP device of the user's (made
+    here if the user has none), its current code computed as the app computes it. Every later
+    request goes through the whole middleware as the person's would (benchmarks use it)."""
+    from django.test import Client
+    from django.urls import reverse
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from zhengxing.web.security import needs_second_factor
+
+    client = Client(**client_options)
+    login = client.post(reverse("login"), {"username": user.username, "password": password})
+    assert login.status_code == 302, f"{user.username}: the password was refused"
+    if needs_second_factor(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+        verify = client.post(reverse("otp_verify"), {"code": code})
+        assert verify.status_code == 302, f"{user.username}: the code was refused"
+    return client

@@ -329,9 +329,8 @@ def item_spec_problems(items: Iterable[ItemSpec]) -> list[str]:
 
 # --- low points and reminder talks (约谈提醒) ------------------------------------------------
 
-# settings.ZHENGXING_LOW_POINTS_THRESHOLD and ZHENGXING_LOW_POINTS_QUARTERS override these.
-LOW_POINTS_THRESHOLD_DEFAULT = Decimal(60)
-LOW_POINTS_QUARTERS_DEFAULT = 2
+# The threshold and the number of quarters are settings.ZHENGXING_LOW_POINTS_THRESHOLD and
+# ZHENGXING_LOW_POINTS_QUARTERS (60 and 2 by default), passed in by the selectors.
 
 
 def low_points_bar(threshold: Decimal, quarter: int) -> Decimal:

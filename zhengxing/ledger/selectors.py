@@ -55,8 +55,6 @@ from .models import (
     RuleItem,
 )
 from .rules import (
-    LOW_POINTS_QUARTERS_DEFAULT,
-    LOW_POINTS_THRESHOLD_DEFAULT,
     ClaimSource,
     ClaimStatus,
     Part,
@@ -924,15 +922,14 @@ def member_ranking(*, user: AnyUser, org: Org, year: int) -> QuerySet[Any]:
 
 def low_points_threshold() -> Decimal:
     """settings.ZHENGXING_LOW_POINTS_THRESHOLD (the year's points below which a member is
-    low), default 60."""
-    value = getattr(settings, "ZHENGXING_LOW_POINTS_THRESHOLD", LOW_POINTS_THRESHOLD_DEFAULT)
-    return Decimal(str(value))
+    low; 60 unless the environment says otherwise)."""
+    return Decimal(str(settings.ZHENGXING_LOW_POINTS_THRESHOLD))
 
 
 def low_points_quarters() -> int:
     """settings.ZHENGXING_LOW_POINTS_QUARTERS: how many signed quarters in a row make low
-    points long-running, default 2."""
-    return int(getattr(settings, "ZHENGXING_LOW_POINTS_QUARTERS", LOW_POINTS_QUARTERS_DEFAULT))
+    points long-running (2 unless the environment says otherwise)."""
+    return int(settings.ZHENGXING_LOW_POINTS_QUARTERS)
 
 
 def _low_q(threshold: Decimal, quarters: int) -> Q:

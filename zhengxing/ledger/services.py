@@ -1308,12 +1308,11 @@ def base_points_record(*, actor: Actor, branch: Org, year: int) -> list[LedgerEn
 
 # --- public posting (公示) and objections -------------------------------------------------
 
-OBJECTION_DAYS_DEFAULT = 7
-
 
 def objection_days() -> int:
-    """How long the public may object to a notice: settings.ZHENGXING_OBJECTION_DAYS, or 7."""
-    return int(getattr(settings, "ZHENGXING_OBJECTION_DAYS", OBJECTION_DAYS_DEFAULT))
+    """How long the public may object to a notice: settings.ZHENGXING_OBJECTION_DAYS (7 unless
+    the environment says otherwise)."""
+    return int(settings.ZHENGXING_OBJECTION_DAYS)
 
 
 def _sum_or_zero(entries: Any) -> Coalesce:

@@ -5,7 +5,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from zhengxing.ledger.chain import GENESIS_HASH, canonical_content, entry_hash, verify_chain
+
+pytestmark = pytest.mark.engine_neutral  # the chain's hashing and verifying, no database
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 

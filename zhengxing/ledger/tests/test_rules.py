@@ -22,6 +22,8 @@ from zhengxing.ledger.rules import (
     signed_points,
 )
 
+pytestmark = pytest.mark.engine_neutral  # pure rules, no database
+
 Q = Quarter.parse
 
 

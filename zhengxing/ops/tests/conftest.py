@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.db import connection
@@ -27,16 +28,21 @@ def scratch(tmp_path: Path) -> Iterator[dict[str, str]]:
         import psycopg
 
         name = f"zx_scratch_{uuid.uuid4().hex[:8]}"
-        base = server.rsplit("/", 1)[0]
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        with psycopg.connect(_with_database(server, "postgres"), autocommit=True) as admin:
             admin.execute(f'CREATE DATABASE "{name}"')
-        env["DATABASE_URL"] = f"{base}/{name}"
+        env["DATABASE_URL"] = _with_database(server, name)
         yield env
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        with psycopg.connect(_with_database(server, "postgres"), autocommit=True) as admin:
             admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
     else:
         env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'kill.sqlite3'}"
         yield env
+
+
+def _with_database(url: str, name: str) -> str:
+    """The server's URL naming another database; the host may be a socket directory
+    (percent-encoded) and the query string is kept."""
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
 def zx(

@@ -8,6 +8,11 @@ import secrets
 import subprocess
 import sys
 
+import pytest
+
+# `check --deploy` in a process of its own, on a SQLite file of its own
+pytestmark = pytest.mark.engine_neutral
+
 
 def test_the_deployment_check_is_clean_with_production_settings(tmp_path) -> None:  # type: ignore[no-untyped-def]
     env = {

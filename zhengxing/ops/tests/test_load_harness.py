@@ -8,7 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .conftest import ROOT
+
+# Run once, in the PostgreSQL pass, the engine `make load` runs on.
+pytestmark = pytest.mark.postgres
 
 
 def test_the_load_harness_runs_clean_on_a_small_county(

@@ -16,11 +16,14 @@ import re
 import unicodedata
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from zhengxing.orgs import excel, idcard
 from zhengxing.orgs.roster import COLUMN_BY_KEY, COLUMNS, MemberData, RowInvalid, clean_member
+
+pytestmark = pytest.mark.engine_neutral  # the roster's validator, no database
 
 TODAY = dt.date(2026, 6, 30)
 FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")

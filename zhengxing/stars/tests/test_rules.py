@@ -20,6 +20,8 @@ from zhengxing.stars.rules import (
     validate,
 )
 
+pytestmark = pytest.mark.engine_neutral  # pure rules, no database
+
 
 def tier_code(result: Result) -> str:
     assert result.tier is not None

@@ -29,6 +29,10 @@ from zhengxing.audit.services import Actor
 from zhengxing.orgs.services import token_issue
 from zhengxing.testing import build_cast
 
+# Run once, in the PostgreSQL pass: the production engine is the stricter judge of what a
+# client may send (NUL bytes, lengths, integer ranges), where SQLite would accept it silently.
+pytestmark = pytest.mark.postgres
+
 FUZZ_EXAMPLES = int(os.environ.get("ZHENGXING_FUZZ_EXAMPLES", "12"))
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())

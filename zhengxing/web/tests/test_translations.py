@@ -6,7 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import polib
+import pytest
 from django.conf import settings
+
+pytestmark = pytest.mark.engine_neutral  # the message catalogues, no database
 
 PO = Path(settings.LOCALE_PATHS[0]) / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
