@@ -21,8 +21,9 @@ from zhengxing.audit import throttles
 from zhengxing.audit.models import AuditEvent
 from zhengxing.ledger.models import Claim, Objection
 from zhengxing.ledger.rules import Quarter
+from zhengxing.ledger.selectors import member_public_ref
 from zhengxing.ledger.services import catalogue_from_preset, quarter_sign_off
-from zhengxing.ledger.tests.conftest import as_
+from zhengxing.ledger.tests.conftest import after, as_
 from zhengxing.settings import envnetworks
 from zhengxing.stars.tests.test_pages import signed_in
 from zhengxing.stars.tests.test_round_pages import _create
@@ -44,11 +45,12 @@ def behind_proxy(settings: Settings) -> None:
 
 
 def report_page(cast: Cast) -> tuple[str, Callable[[int], dict[str, object]]]:
-    url = reverse("public:report", args=[cast.branch_a1.pk])
+    url = reverse("public:report", args=[cast.branch_a1.public_ref])
+    member = member_public_ref(branch=cast.branch_a1, member_id=cast.member_a1.pk)
 
     def data(n: int) -> dict[str, object]:
         return {
-            "member": cast.member_a1.pk,
+            "member": member,
             "occurred_on": "2026-06-20",
             "description": f"第{n}次反映",
             "reporter_contact": "13900000000",
@@ -82,7 +84,9 @@ def test_objections_to_a_notice_are_throttled(cast: Cast) -> None:
         actor=SYSTEM, county=cast.county, owner=None, year=2026, preset="sanmenxia"
     )
     posting = quarter_sign_off(
-        actor=as_(cast.carol), branch=cast.branch_a1, quarter=Quarter(2026, 2)
+        actor=as_(cast.carol, after(Quarter(2026, 2))),
+        branch=cast.branch_a1,
+        quarter=Quarter(2026, 2),
     ).posting
     url = reverse("public:notice", args=[posting.slug])
     client = Client(REMOTE_ADDR="203.0.113.7")
@@ -109,7 +113,7 @@ def test_guessing_ballot_codes_is_throttled(cast: Cast) -> None:
 def test_a_forged_forwarded_header_opens_no_new_count(cast: Cast) -> None:
     """The API: 40 reports, each with a different made-up X-Forwarded-For, from one address."""
     body = {
-        "branch_id": cast.branch_a1.pk,
+        "branch": cast.branch_a1.public_ref,
         "member_name": "王甲",
         "occurred_on": "2026-06-20",
         "description": "在路边倾倒垃圾",
@@ -142,7 +146,7 @@ def test_behind_the_proxy_each_client_counts_for_itself_on_pages_and_api_togethe
     for n in range(LIMIT // 2):
         assert proxy.post(url, data(n), HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 302
     api = {
-        "branch_id": cast.branch_a1.pk,
+        "branch": cast.branch_a1.public_ref,
         "member_name": "王甲",
         "occurred_on": "2026-06-20",
         "description": "在路边倾倒垃圾",
