@@ -29,7 +29,7 @@ SET_UP = """
 import django
 django.setup()
 from zhengxing.testing import build_cast
-print(build_cast().branch_a1.pk)
+print(build_cast().branch_a1.public_ref)
 """
 
 
@@ -42,7 +42,7 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def server(scratch: dict[str, str], tmp_path: Path) -> Iterator[tuple[str, int, Path]]:
+def server(scratch: dict[str, str], tmp_path: Path) -> Iterator[tuple[str, str, Path]]:
     """gunicorn -w 4 on a free loopback port, a small county in its database; its access log
     names the worker (pid) that answered each request."""
     env = {
@@ -59,7 +59,7 @@ def server(scratch: dict[str, str], tmp_path: Path) -> Iterator[tuple[str, int, 
         [sys.executable, "-c", SET_UP], env=env, cwd=ROOT, capture_output=True, text=True,
         check=True, timeout=300,
     )  # fmt: skip
-    branch = int(made.stdout.split()[-1])
+    branch = made.stdout.split()[-1]  # its public reference
     port = free_port()
     log = tmp_path / "access.log"
     process = subprocess.Popen(
@@ -106,10 +106,10 @@ def workers_that_answered(log: Path, path: str) -> set[str]:
     return {pid for pid, _status, url in lines if url == path}
 
 
-def test_four_workers_let_through_what_one_would(server: tuple[str, int, Path]) -> None:
+def test_four_workers_let_through_what_one_would(server: tuple[str, str, Path]) -> None:
     host, branch, log = server
     path = "/api/v1/points/public-reports"
-    report = {"branch_id": branch, "member_name": "王甲", "occurred_on": "2026-06-20",
+    report = {"branch": branch, "member_name": "王甲", "occurred_on": "2026-06-20",
               "description": "在路边倾倒垃圾", "reporter_contact": "13900000000"}  # fmt: skip
     answers = burst(host + path, [{**report, "idempotency_key": f"r{n}"} for n in range(32)])
     assert Counter(answers) == {201: PER_DAY, 429: 32 - PER_DAY}
