@@ -302,8 +302,9 @@ def model_branches(request: HttpRequest, year: QueryEx[int, P(ge=2000, le=2100)]
 
 class ModelsOpenIn(Schema):
     year: int = Field(ge=2000, le=2100)
-    quota: int = Field(ge=1, le=100_000)
-    award_yuan: int = Field(ge=0, le=100_000_000)
+    # strict: a JSON true or false is not a number of places or yuan
+    quota: int = Field(ge=1, le=100_000, strict=True)
+    award_yuan: int = Field(ge=0, le=100_000_000, strict=True)
 
 
 @router.post("/model-branches", response=responses(ModelsOut, 400, 403, 404))
@@ -325,7 +326,7 @@ def model_branches_open(request: HttpRequest, body: ModelsOpenIn) -> dict[str, A
 
 class ModelSelectIn(Schema):
     year: int = Field(ge=2000, le=2100)
-    org_id: int = Field(ge=1, le=MAX_ID)
+    org_id: int = Field(ge=1, le=MAX_ID, strict=True)
     reason: str = Field(max_length=500)
 
 
@@ -442,8 +443,10 @@ def plan_review(
 
 
 class AdjustmentIn(Schema):
-    rating_id: int = Field(ge=1, le=MAX_ID)
-    stars: int = Field(ge=0, le=20, description="At most one star from the computed stars")
+    rating_id: int = Field(ge=1, le=MAX_ID, strict=True)
+    stars: int = Field(
+        ge=0, le=20, strict=True, description="At most one star from the computed stars"
+    )
     reason: str = Field(max_length=200, description="Why (posted beside the result)")
 
 

@@ -388,7 +388,7 @@ def consequence_done(*, actor: Actor, consequence: Consequence, note: str) -> Co
     (诫勉谈话) is recorded among the ledger's reminder talks (约谈), in the same transaction,
     so the branch keeps one list of the talks it held, whatever led to them."""
     task = (
-        Consequence.objects.select_for_update()
+        Consequence.objects.select_for_update(of=("self",))  # not the outer-joined member
         .select_related("owner_org", "rating__member")
         .get(pk=consequence.pk)
     )
