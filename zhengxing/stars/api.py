@@ -334,11 +334,12 @@ class ModelSelectIn(Schema):
 def model_branches_select(request: HttpRequest, body: ModelSelectIn) -> dict[str, Any]:
     """The county selects a branch awarded five stars, within the quota."""
     org = org_for_user(request.user, body.org_id)
-    selection, _chosen = selectors.model_selection(user=request.user, org=org, year=body.year)
-    if selection is None:
-        raise ServiceError(f"{body.year}年的五星标兵遴选尚未开始")
     services.model_branch_select(
-        actor=Actor.from_request(request), selection=selection, org=org, reason=body.reason
+        actor=Actor.from_request(request),
+        county=org.county,
+        year=body.year,
+        org=org,
+        reason=body.reason,
     )
     return _models(request, body.year)
 

@@ -185,7 +185,7 @@ def ratings_finalise(
     ratings = Rating.objects.filter(county_id=org.county_id, year=year, period=period, **where)
     pending = ratings.filter(finalised_at__isnull=True)
     incomplete = pending.filter(score__isnull=True, missing__gt=0)
-    complete = pending.exclude(pk__in=incomplete.values("pk"))
+    complete = pending.exclude(score__isnull=True, missing__gt=0)
     moved = _adjust(actor, complete, adjustments)
     n = complete.update(finalised_at=actor.now)
     who = "党员" if subject == Subject.MEMBER else "党组织"
@@ -458,7 +458,7 @@ def model_selection_open(
 ) -> ModelSelection:
     """The county opens the year's selection of model five-star branches (五星标兵) with its
     quota and award (004: "每年选树100个“五星标兵”村党支部,每村奖励1万元")."""
-    require(scope_for_actor(actor).can_manage_tree(county_root(county)))
+    require(may_select_models(actor=actor, county=county))
     if not 1 <= quota <= 100_000:
         raise ServiceError("标兵名额应为正整数")
     if not 0 <= award_yuan <= 100_000_000:
@@ -483,15 +483,23 @@ def model_selection_open(
     return selection
 
 
+def may_select_models(*, actor: Actor, county: County) -> bool:
+    """Whether `actor` opens the county's selection of model five-star branches and chooses."""
+    return scope_for_actor(actor).can_manage_tree(county_root(county))
+
+
 @transaction.atomic
 def model_branch_select(
-    *, actor: Actor, selection: ModelSelection, org: Org, reason: str
+    *, actor: Actor, county: County, year: int, org: Org, reason: str
 ) -> ModelBranch:
-    """Select a branch a model five-star branch: it must have been awarded the scheme's top
-    stars for the year (finalised), and the quota must not be full. The selection's row is
-    locked, so two selections racing for the last place cannot both have it."""
-    selection = ModelSelection.objects.select_for_update().get(pk=selection.pk)
-    require(scope_for_actor(actor).can_manage_tree(county_root(selection.county)))
+    """Select a branch a model five-star branch in the county's selection of the year: it must
+    have been awarded the scheme's top stars for the year (finalised), and the quota must not be
+    full. The selection's row is locked, so two selections racing for the last place cannot both
+    have it."""
+    selection = ModelSelection.objects.select_for_update().filter(county=county, year=year).first()
+    if selection is None:
+        raise ServiceError(f"{year}年的五星标兵遴选尚未开始")
+    require(may_select_models(actor=actor, county=county))
     if org.county_id != selection.county_id:
         raise ServiceError("该组织不属于本旗县区")
     reason = reason.strip()

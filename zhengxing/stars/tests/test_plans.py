@@ -207,18 +207,21 @@ def test_the_county_selects_model_five_star_branches_within_its_quota(cast: Cast
     criteria_assess(actor=act(cast.bob, 12, 20), subject=cast.branch_a1, year=2026, met=every)
     recompute(county_id=cast.county.pk, year=2026, period=None, now=at(12, 30))
     ratings_finalise(actor=act(cast.alice, 12, 31), org=cast.root, year=2026, period="Y")
+    with pytest.raises(ServiceError, match="2026年的五星标兵遴选尚未开始"):
+        model_branch_select(actor=act(cast.alice, 12, 31), county=cast.county, year=2026,
+                            org=cast.branch_a1, reason="五星全部达标")  # fmt: skip
     with pytest.raises(PermissionDenied):  # the county selects, not a township
         model_selection_open(actor=act(cast.bob, 12, 31), county=cast.county, year=2026,
                              quota=1, award_yuan=10000)  # fmt: skip
-    selection = model_selection_open(actor=act(cast.alice, 12, 31), county=cast.county,
+    model_selection_open(actor=act(cast.alice, 12, 31), county=cast.county,
                                      year=2026, quota=1, award_yuan=10000)  # fmt: skip
     with pytest.raises(ServiceError, match="未评定为五星级"):
-        model_branch_select(actor=act(cast.alice, 12, 31), selection=selection,
+        model_branch_select(actor=act(cast.alice, 12, 31), county=cast.county, year=2026,
                             org=cast.branch_b1, reason="积极争创")  # fmt: skip
-    model_branch_select(actor=act(cast.alice, 12, 31), selection=selection,
+    model_branch_select(actor=act(cast.alice, 12, 31), county=cast.county, year=2026,
                         org=cast.branch_a1, reason="五星全部达标，带动产业增收")  # fmt: skip
     with pytest.raises(ServiceError, match="名额已满（1个）"):
-        model_branch_select(actor=act(cast.alice, 12, 31), selection=selection,
+        model_branch_select(actor=act(cast.alice, 12, 31), county=cast.county, year=2026,
                             org=cast.branch_a1, reason="再次入选")  # fmt: skip
     assert ModelBranch.objects.count() == 1
     alice = Client()

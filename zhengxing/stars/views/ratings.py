@@ -167,8 +167,9 @@ def _models_context(request: HttpRequest, org: Any, year: int) -> dict[str, Any]
     five-star branches (五星标兵); the county may open the selection and choose."""
     shares = selectors.top_star_share(user=request.user, org=org, years=range(year - 2, year + 1))
     selection, chosen = selectors.model_selection(user=request.user, org=org, year=year)
-    root = org.parent_id is None
-    may_select = root and org_selectors.scope_for(request.user).can_manage_tree(org)
+    may_select = org.parent_id is None and services.may_select_models(
+        actor=Actor.from_request(request), county=org.county
+    )
     return {
         "shares": shares if any(s.rated for s in shares) else [],
         "share_target": f"{selectors.FIVE_STAR_TARGET:.0%}",
@@ -207,13 +208,11 @@ def model_select(request: HttpRequest, pk: int) -> HttpResponse:
     org = org_selectors.org_for_user(request.user, pk)
     year = _year(request)
     root = default_org_for(user=request.user)
-    selection, _chosen = selectors.model_selection(user=request.user, org=org, year=year)
     try:
-        if selection is None:
-            raise ServiceError(_("Open the year's selection first."))
         services.model_branch_select(
             actor=Actor.from_request(request),
-            selection=selection,
+            county=org.county,
+            year=year,
             org=org,
             reason=request.POST.get("reason", ""),
         )
