@@ -600,3 +600,30 @@ class ModelBranch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_id} {self.selection_id}"
+
+
+class MemberPost(models.Model):
+    """A member's post and duties for a year, set by the branch (设岗定责): 000, "普通党员设岗定责"
+    among the duties by kind of member ("按照有职党员敬业争优、能人党员示范带动、普通党员设岗定责、
+    流动党员科学管理、年老体弱党员建言献策要求设置职责"). One per member and year (a database
+    constraint); a change is a new setting of the same row, audited with before and after."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="posts")
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("post"), max_length=100)
+    duties = models.TextField(_("duties"), max_length=1000, blank=True)
+    set_at = models.DateTimeField()
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("member's post")
+        verbose_name_plural = _("members' posts")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "year"], name="member_post_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.year}: {self.title}"

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from .rules import Band, ConsequenceSpec, Scheme, Tier
+from .rules import Band, ConsequenceSpec, Feed, Scheme, Tier
 
 TEN_STARS = (
     Band(D(0), 0),
@@ -49,6 +49,62 @@ TEN_STARS = (
     Band(D(95), 10),
 )
 
+# What feeds each named star: items of the points catalogues this project ships (Sanmenxia SMX-,
+# the 100-point year BF-, Gaotai GT-, Chifeng CF-; a county on another catalogue edits the
+# codes) and the questions of the evaluation forms (the demo's member form: I1 政治表现, I2 作用
+# 发挥, I3 群众口碑; the township's assessment of a village: A1 班子建设, A2 发展成效, A3 群众满
+# 意). 000: "党员“星级管理”各项指标都按照“需要履行什么职责就设什么星,需要解决什么问题就设什么星”
+# 的原则设置"; "“5”,即5颗共性星,突出对党组织和党员的基本要求;“3”,即3颗职责星,突出履行职责和设岗
+# 定责;“2”,即2颗自选星,确保星级设置符合党组织和党员特点".
+DEDUCTIONS = ("SMX-K01", "SMX-K02", "SMX-K03", "SMX-K04", "BF-K01", "BF-K02", "BF-K03",
+              "GT-F01", "GT-F03", "CF-K01", "CF-K02")  # fmt: skip
+MEMBER_STARS = (
+    # the 5 common stars: every member
+    ("common-1", "政治坚定星", Feed(questions=("I1",))),
+    ("common-2", "学习进步星", Feed(items=("BF-X01", "BF-X02", "CF-X01", "GT-Z02"))),
+    ("common-3", "遵规守纪星", Feed(against=DEDUCTIONS)),
+    ("common-4", "作用发挥星", Feed(items=("SMX-G06", "BF-X03", "CF-F01"), questions=("I2",))),
+    ("common-5", "群众认可星", Feed(questions=("I3",))),
+    # the 3 duty stars: two for every member, the third by the member's kind (000: "党员结合
+    # “全链条”管理机制,按照有职党员敬业争优、能人党员示范带动、普通党员设岗定责、流动党员科学
+    # 管理、年老体弱党员建言献策要求设置职责"); the post and duties the branch sets (设岗定责,
+    # `posts.py`) are shown beside them
+    ("duty-1", "产业带头星", Feed(items=("GT-Z03",), questions=("I2",))),
+    ("duty-2", "乡风文明星", Feed(items=("SMX-G04", "GT-Z04", "GT-Z06"))),
+    ("duty-3", "敬业争优星", Feed(questions=("I2",), categories=("office_holding",))),
+    ("duty-4", "示范带动星", Feed(items=("GT-Z03", "SMX-G05"), categories=("capable",))),
+    ("duty-5", "设岗定责星", Feed(items=("SMX-G01", "SMX-G02", "SMX-G06"),
+                                 categories=("ordinary",))),
+    ("duty-6", "科学管理星", Feed(items=("CF-Z01", "CF-Z02"), against=("CF-K01",),
+                                 categories=("mobile",))),
+    # 000: the 86-year-old member "协助镇村干部组织社员调解土地纠纷" was rated ten stars
+    ("duty-7", "建言献策星", Feed(items=("SMX-G04", "GT-Z04"), categories=("elderly",))),
+    # the 2 self-chosen stars, a menu (000: "根据个人能力特长,从诚实守信、科学种养、服务群众、
+    # 干净人家等方面选择自选星"); a county extends it
+    ("self-1", "诚实守信星", Feed(questions=("I3",))),
+    ("self-2", "干净人家星", Feed(items=("SMX-G01", "GT-Z06"))),
+    ("self-3", "科学种养星", Feed(items=("GT-Z03",))),
+    ("self-4", "服务群众星", Feed(items=("SMX-G03", "SMX-G05", "SMX-G06", "GT-Z05"))),
+)  # fmt: skip
+ORG_STARS = (
+    ("common-1", "班子坚强星", Feed(questions=("A1",))),
+    ("common-2", "队伍过硬星", Feed(questions=("I2",))),
+    ("common-3", "制度健全星", Feed()),  # the township's own assessment
+    ("common-4", "阵地规范星", Feed()),
+    ("common-5", "群众满意星", Feed(questions=("A3", "I3"))),
+    # 000: "嘎查村党组织从产业兴旺、生态宜居、乡风文明等方面选择职责,从乡村旅游、环境整治、载体
+    # 创新等方面选择自选星": menus to pick 3 and 2 from (a county extends them); an item feeds an
+    # organisation's star by its members' counted points
+    ("duty-1", "产业兴旺星", Feed(items=("GT-Z03",), questions=("A2",))),
+    ("duty-2", "生态宜居星", Feed(items=("SMX-G01", "SMX-G02", "GT-Z06"))),
+    ("duty-3", "乡风文明星", Feed(items=("SMX-G04", "GT-Z04"))),
+    ("duty-4", "治理有效星", Feed(questions=("A1",))),
+    ("duty-5", "生活富裕星", Feed(items=("SMX-G05",), questions=("A2",))),
+    ("self-1", "乡村旅游星", Feed()),
+    ("self-2", "环境整治星", Feed(items=("SMX-G01", "SMX-G02", "GT-Z06"))),
+    ("self-3", "载体创新星", Feed()),
+)  # fmt: skip
+
 BAYANNUR_532 = Scheme(
     key="bayannur-532",
     name="巴彦淖尔“532”十星级党员评定（积分60%＋党员评议20%＋群众评议20%）",
@@ -57,21 +113,8 @@ BAYANNUR_532 = Scheme(
     points_mode="target",
     points_target=D(100),
     bands=TEN_STARS,
-    criteria=(
-        ("common-1", "政治坚定星"),
-        ("common-2", "学习进步星"),
-        ("common-3", "遵规守纪星"),
-        ("common-4", "作用发挥星"),
-        ("common-5", "群众认可星"),
-        ("duty-1", "产业带头星"),
-        ("duty-2", "设岗定责星"),
-        ("duty-3", "乡风文明星"),
-        # 000: "从诚实守信、科学种养、服务群众、干净人家等方面选择自选星"
-        ("self-1", "诚实守信星"),
-        ("self-2", "干净人家星"),
-        ("self-3", "科学种养星"),
-        ("self-4", "服务群众星"),
-    ),
+    criteria=tuple((code, name) for code, name, _ in MEMBER_STARS),
+    feeds={code: feed for code, _, feed in MEMBER_STARS},
     picks={"duty": 3, "self": 2},
     max_stars=10,
     missing="incomplete",
@@ -99,23 +142,8 @@ BAYANNUR_532_ORG = Scheme(
     periods=("Y",),
     weights={"points": D(60), "member_eval": D(20), "public_eval": D(20)},
     bands=TEN_STARS,
-    criteria=(
-        ("common-1", "班子坚强星"),
-        ("common-2", "队伍过硬星"),
-        ("common-3", "制度健全星"),
-        ("common-4", "阵地规范星"),
-        ("common-5", "群众满意星"),
-        # 000: "嘎查村党组织从产业兴旺、生态宜居、乡风文明等方面选择职责,从乡村旅游、环境整治、
-        # 载体创新等方面选择自选星": menus to pick 3 and 2 from (a county extends them)
-        ("duty-1", "产业兴旺星"),
-        ("duty-2", "生态宜居星"),
-        ("duty-3", "乡风文明星"),
-        ("duty-4", "治理有效星"),
-        ("duty-5", "生活富裕星"),
-        ("self-1", "乡村旅游星"),
-        ("self-2", "环境整治星"),
-        ("self-3", "载体创新星"),
-    ),
+    criteria=tuple((code, name) for code, name, _ in ORG_STARS),
+    feeds={code: feed for code, _, feed in ORG_STARS if feed.has_evidence},
     picks={"duty": 3, "self": 2},
     max_stars=10,
     missing="incomplete",

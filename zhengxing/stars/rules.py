@@ -4,7 +4,9 @@ A scheme combines, as the articles describe:
 - score stars: components with weights in percent (Bayannur: annual points 60, Party-member
   evaluation 20, public evaluation 20), each component 0-100; annual points become 0-100 against
   a target or relative to the best in the branch; a score-to-stars table;
-- criteria stars: named stars, each met or not (Sanmenxia's five, the "532" names);
+- criteria stars: named stars, each met or not (Sanmenxia's five, the "532" names), each naming
+  what feeds it (`Feed`: catalogue items, evaluation questions, the member categories it
+  applies to);
 - red stars and flags (Gaotai "341"): a half-year score to red stars, every two a red flag;
 - tiers with their consequences (a to-do with an owner and a due date).
 
@@ -20,6 +22,16 @@ of an organisation) is *missing*, never silently 0. The scheme says what that me
 - "rescale": the score from the components present, their weights scaled up to 100%;
 - "zero": the missing component counts as 0 (a county that wants it must say so).
 A member's points are never missing: a period without counted points is 0 points.
+
+The count and the named stars (000, "以十星级为标准,采取“532”模式合理设置"): two modes, the
+scheme's `criteria_count` says which.
+- Score mode (the presets bayannur-532 and bayannur-532-org, `criteria_count=False`): the
+  60/20/20 score sets the count through the bands ("星级积分由年度积分、党员评议、群众评议三部分
+  组成,分别按60%、20%、20%权重计算"); the named stars are the standards shown beside the count,
+  each lit or not and why (`standards.py`), and a named star's status never changes the count.
+- Count mode (sanmenxia-5star, `criteria_count=True`): the stars are the named stars met, as the
+  assessing body recorded them (`CriteriaAward`); a star's feeds are the evidence shown beside
+  it, and only the body's assessment moves the count.
 """
 
 from __future__ import annotations
@@ -105,6 +117,41 @@ class Tier:
     consequences: tuple[ConsequenceSpec, ...] = ()
 
 
+# 000: "按照有职党员敬业争优、能人党员示范带动、普通党员设岗定责、流动党员科学管理、年老体弱党员
+# 建言献策要求设置职责": what each kind of member is expected to do (orgs.rules.MemberCategory)
+CATEGORY_DUTIES = {
+    "office_holding": ("有职党员", "敬业争优"),
+    "capable": ("能人党员", "示范带动"),
+    "ordinary": ("普通党员", "设岗定责"),
+    "mobile": ("流动党员", "科学管理"),
+    "elderly": ("年老体弱党员", "建言献策"),
+}
+PERCENT_DEFAULT = Decimal(60)
+
+
+@dataclass(frozen=True)
+class Feed:
+    """What feeds a named star: the points catalogue's items whose counted points earn it
+    (`items`, at least `min_points` in signed quarters), the deduction items whose counted
+    points unlight it (`against`), the evaluation questions (indicator codes of the rounds'
+    forms) whose average must reach `min_percent` of their maximum, and the member categories
+    it applies to (empty: every member). See `standards.py` for how they light a star."""
+
+    items: tuple[str, ...] = ()
+    against: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    min_points: Decimal = Decimal(1)
+    min_percent: Decimal = PERCENT_DEFAULT
+
+    @property
+    def has_evidence(self) -> bool:
+        return bool(self.items or self.against or self.questions)
+
+
+NO_FEED = Feed()
+
+
 @dataclass(frozen=True)
 class Scheme:
     key: str
@@ -119,6 +166,7 @@ class Scheme:
     flag_every: int = 0
     criteria: tuple[tuple[str, str], ...] = ()  # (code, name) of named stars
     criteria_count: bool = False  # stars = criteria met (no score)
+    feeds: Mapping[str, Feed] = field(default_factory=dict)  # code → what feeds that named star
     # how many of each menu of named stars an organisation's plan (or a member) picks: the
     # "532" split, {"duty": 3, "self": 2}; the menus are the criteria whose codes start
     # "duty-" and "self-", and may offer more than are picked (a county extends them)
@@ -130,6 +178,9 @@ class Scheme:
     @property
     def uses_red_stars(self) -> bool:
         return bool(self.red_bands)
+
+    def feed(self, code: str) -> Feed:
+        return self.feeds.get(code, NO_FEED)
 
 
 @dataclass(frozen=True)
@@ -213,6 +264,95 @@ def menu(scheme: Scheme, kind: str) -> list[tuple[str, str]]:
     return [(code, name) for code, name in scheme.criteria if code.startswith(f"{kind}-")]
 
 
+def applies_to(scheme: Scheme, code: str, category: str | None) -> bool:
+    """Whether the named star applies to a member of `category` (None: an organisation)."""
+    wanted = scheme.feed(code).categories
+    return not wanted or category is None or category in wanted
+
+
+def _codes(raw: Any, where: str, problems: list[str]) -> tuple[str, ...]:
+    if raw in (None, ""):
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(c, str) and c.strip() for c in raw):
+        problems.append(f"{where}应为代码列表")
+        return ()
+    return tuple(dict.fromkeys(c.strip() for c in raw))
+
+
+FEED_KEYS = ("items", "against", "questions", "categories", "min_points", "min_percent")
+
+
+def _criteria(raw: Any, problems: list[str]) -> tuple[tuple[tuple[str, str], ...], dict[str, Feed]]:
+    """Named stars as [code, name] pairs (as first stored) or objects {"code", "name", and what
+    feeds it: "items", "against", "questions", "categories", "min_points", "min_percent"}."""
+    if raw in (None, []):
+        return (), {}
+    if not isinstance(raw, list):
+        problems.append("星目应为列表")
+        return (), {}
+    criteria, feeds = [], {}
+    for n, row in enumerate(raw, start=1):
+        if isinstance(row, Mapping):
+            code, name = str(row.get("code", "")).strip(), str(row.get("name", "")).strip()
+            where = f"星目“{name or code or n}”"
+            unknown = sorted(set(row) - {"code", "name", *FEED_KEYS})
+            if unknown:
+                problems.append(f"{where}有无法识别的设置：{'、'.join(unknown)}")
+            feed = Feed(
+                items=_codes(row.get("items"), f"{where}的积分项目", problems),
+                against=_codes(row.get("against"), f"{where}的扣分项目", problems),
+                questions=_codes(row.get("questions"), f"{where}的评议指标", problems),
+                categories=_codes(row.get("categories"), f"{where}的党员类别", problems),
+                min_points=_decimal(row.get("min_points", 1), f"{where}的积分门槛", problems),
+                min_percent=_decimal(
+                    row.get("min_percent", PERCENT_DEFAULT), f"{where}的评议门槛", problems
+                ),
+            )
+            if feed != NO_FEED:
+                feeds[code] = feed
+        elif isinstance(row, Sequence) and not isinstance(row, str) and len(row) == 2:
+            code, name = str(row[0]).strip(), str(row[1]).strip()
+        else:
+            problems.append(f"第{n}颗星目应为[代码, 名称]或含code、name的对象")
+            continue
+        criteria.append((code, name))
+    return tuple(criteria), feeds
+
+
+def _feed_problems(scheme: Scheme) -> list[str]:
+    problems: list[str] = []
+    codes = [code for code, _ in scheme.criteria]
+    names = dict(scheme.criteria)
+    for code, name in scheme.criteria:
+        if not code or not name:
+            problems.append("每颗星目都应有代码和名称")
+    repeated = sorted({c for c in codes if codes.count(c) > 1})
+    if repeated:
+        problems.append(f"星目代码重复：{'、'.join(repeated)}")
+    for code, feed in scheme.feeds.items():
+        where = f"星目“{names.get(code, code)}”"
+        bad = [c for c in feed.categories if c not in CATEGORY_DUTIES]
+        if bad:
+            problems.append(
+                f"{where}的党员类别应为{'、'.join(CATEGORY_DUTIES)}（{'、'.join(bad)}）"
+            )
+        if feed.categories and scheme.subject != "member":
+            problems.append(f"{where}：只有党员星级方案的星目可以按党员类别设置")
+        if feed.min_points < 0 or feed.min_points != feed.min_points.quantize(TENTH):
+            problems.append(f"{where}的积分门槛应为不小于0、最多一位小数的数")
+        if not 0 <= feed.min_percent <= 100:
+            problems.append(f"{where}的评议门槛应为0至100之间的百分数")
+    duty = scheme.picks.get("duty")
+    by_category = any(scheme.feed(code).categories for code, _ in menu(scheme, "duty"))
+    if scheme.subject == "member" and duty and by_category:
+        # 000: each kind of member has its duties; every member still has the "3" duty stars
+        for category, (kind, _expected) in CATEGORY_DUTIES.items():
+            n = sum(1 for code, _ in menu(scheme, "duty") if applies_to(scheme, code, category))
+            if n != duty:
+                problems.append(f"{kind}适用的职责星应为{duty}颗，现为{n}颗")
+    return problems
+
+
 def scheme_from_dict(data: Mapping[str, Any]) -> Scheme:
     """A scheme from its JSON form; SchemeInvalid with every problem when it cannot be used."""
     problems: list[str] = []
@@ -222,6 +362,7 @@ def scheme_from_dict(data: Mapping[str, Any]) -> Scheme:
         str(k): _decimal(v, f"“{k}”的权重", problems)
         for k, v in (data.get("weights") or {}).items()
     }
+    criteria, feeds = _criteria(data.get("criteria"), problems)
     tiers = []
     for n, row in enumerate(data.get("tiers") or [], start=1):
         try:
@@ -252,7 +393,8 @@ def scheme_from_dict(data: Mapping[str, Any]) -> Scheme:
         bands=_bands(data.get("bands"), "星级对照表", problems),
         red_bands=_bands(data.get("red_bands"), "红星对照表", problems),
         flag_every=int(data.get("flag_every", 0) or 0),
-        criteria=tuple((str(c[0]), str(c[1])) for c in data.get("criteria") or ()),
+        criteria=criteria,
+        feeds=feeds,
         criteria_count=bool(data.get("criteria_count", False)),
         picks=_picks(data.get("picks"), problems),
         missing=str(data.get("missing", "incomplete")),
@@ -277,7 +419,7 @@ def scheme_to_dict(scheme: Scheme) -> dict[str, Any]:
         "bands": [{"min": _text(b.min), "stars": b.stars} for b in scheme.bands],
         "red_bands": [{"min": _text(b.min), "stars": b.stars} for b in scheme.red_bands],
         "flag_every": scheme.flag_every,
-        "criteria": [list(c) for c in scheme.criteria],
+        "criteria": [_criterion_to_dict(scheme, code, name) for code, name in scheme.criteria],
         "criteria_count": scheme.criteria_count,
         "picks": dict(scheme.picks),
         "missing": scheme.missing,
@@ -296,6 +438,23 @@ def scheme_to_dict(scheme: Scheme) -> dict[str, Any]:
             for t in scheme.tiers
         ],
     }
+
+
+def _criterion_to_dict(scheme: Scheme, code: str, name: str) -> Any:
+    """[code, name] for a star with nothing feeding it (how schemes were first stored), else an
+    object with what feeds it (defaults left out)."""
+    feed = scheme.feeds.get(code)
+    if feed is None or feed == NO_FEED:
+        return [code, name]
+    out: dict[str, Any] = {"code": code, "name": name}
+    for key in ("items", "against", "questions", "categories"):
+        if getattr(feed, key):
+            out[key] = list(getattr(feed, key))
+    if feed.min_points != NO_FEED.min_points:
+        out["min_points"] = _text(feed.min_points)
+    if feed.min_percent != NO_FEED.min_percent:
+        out["min_percent"] = _text(feed.min_percent)
+    return out
 
 
 def _band_problems(bands: Sequence[Band], label: str, top: int) -> list[str]:
@@ -354,6 +513,7 @@ def validate(scheme: Scheme) -> list[str]:
         offered = len(menu(scheme, kind))
         if n > offered:
             problems.append(f"{MENUS[kind]}要选{n}颗，菜单中只有{offered}颗")
+    problems += _feed_problems(scheme)
     if scheme.missing not in MISSING_RULES:
         problems.append(
             f"缺少评议时的处理应为{'、'.join(MISSING_RULES)}（{'；'.join(MISSING_RULES.values())}）"
