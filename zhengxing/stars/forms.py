@@ -189,3 +189,12 @@ class BallotsForm(Form):
 
 class CodesForm(Form):
     count = forms.IntegerField(label=_("How many slips"), min_value=1, max_value=MAX_CODES)
+
+
+class PostForm(Form):
+    """A member's post and duties for the year (设岗定责), as the branch sets them."""
+
+    title = forms.CharField(label=_("Post"), max_length=100)
+    duties = forms.CharField(
+        label=_("Duties"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -43,14 +43,12 @@ def _period(request: HttpRequest) -> str:
 
 
 def _member_page(request: HttpRequest, member: Member) -> TemplateResponse:
-    from ..plans import names_for
+    from ..posts import may_set_posts
+    from ..standards import member_standards
 
     ratings = selectors.member_ratings(user=request.user, member=member)
     year = _year(request)
-    names = names_for(
-        county_id=member.county_id, year=year, subject="member", path=member.branch.path
-    )
-    met = selectors.criteria_of(subject=member, year=year)
+    may_assess = org_selectors.scope_for(request.user).can_manage_member(member)
     return TemplateResponse(
         request,
         "stars/member.html",
@@ -58,8 +56,12 @@ def _member_page(request: HttpRequest, member: Member) -> TemplateResponse:
             "member": member,
             "year": year,
             "explained": [selectors.explain(r) for r in ratings[:6]],
-            "named": [(name, met.get(code)) for code, name in names.items()],
-            "may_assess": org_selectors.scope_for(request.user).can_manage_member(member),
+            # the named stars lit or not and why (000, the "532" standards)
+            "standards": member_standards(member=member, year=year, now=timezone.now()),
+            "assess_url": f"{reverse('stars:assess_member', args=[member.pk])}?year={year}"
+            if may_assess
+            else "",
+            "may_set_posts": may_set_posts(actor=Actor.from_request(request), branch=member.branch),
         },
     )
 
