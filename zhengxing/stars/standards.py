@@ -123,7 +123,9 @@ def _items(codes: Iterable[str], evidence: Evidence) -> tuple[Decimal, int, str]
     total = sum((evidence.points[c][0] for c in codes if c in evidence.points), Decimal(0))
     n = sum(evidence.points[c][1] for c in codes if c in evidence.points)
     earned = [c for c in codes if evidence.points.get(c, (0, 0))[1]]
-    names = "、".join(evidence.item_names.get(c, c) for c in (earned or codes))
+    # the items earned, else those of the county's catalogue, else the codes as the scheme says
+    known = [c for c in codes if c in evidence.item_names]
+    names = "、".join(evidence.item_names.get(c, c) for c in (earned or known or codes))
     return total, n, names
 
 
