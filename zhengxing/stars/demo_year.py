@@ -6,7 +6,9 @@ approved and posted, a third waiting for the township, a third still drafts) and
 chose their self-chosen stars; each branch held its members' peer evaluation around 1 July
 (paper forms typed by the committee; the demo member casts hers online) and a public evaluation
 this autumn (households scored every member with single-use codes); the demo branch's committee
-recorded some members' named stars; then the year so far is computed, every component present.
+recorded some members' named stars and set every member's post and duties for the year (设岗定责,
+by the member's kind); then the year so far is computed, every component present. A member's
+stars page shows the named stars lit, unlit or pending and why.
 
 One branch of the demo township, 团结村, runs Gaotai's "341" instead (003: "以党支部为单位推
 行"), narrowed by the township: the first half-year's 自评 (written accounts), 互评 and 商评 in
@@ -35,6 +37,7 @@ from .ballots import (
 from .compute import recompute
 from .models import Ballot, Rating
 from .plans import choice_save, plan_review, plan_save, plan_submit
+from .posts import post_set
 from .services import Adjustment, criteria_assess, ratings_finalise, scheme_from_preset
 
 YEAR = 2026
@@ -55,6 +58,20 @@ ASSESSMENT_FORM = [
 DUTY = ("duty-1", "duty-2", "duty-3", "duty-4", "duty-5")
 SELF = ("self-1", "self-2", "self-3")
 NAMED = ("common-1", "common-2", "common-3", "common-4", "common-5")
+# 000: "按照有职党员敬业争优、能人党员示范带动、普通党员设岗定责、流动党员科学管理、年老体弱党员
+# 建言献策要求设置职责": the demo branch's posts by kind of member
+POSTS = {
+    "office_holding": [("村务监督岗", "监督村务公开和“四议两公开”落实，每季度向支部报告一次")],
+    "capable": [("产业带头岗", "带动3户以上群众发展特色种养，提供技术指导")],
+    "ordinary": [
+        ("环境卫生监督岗", "负责本组卫生责任区，每周巡查一次，督促门前三包"),
+        ("政策宣传岗", "每月向联系户宣讲一次惠农政策"),
+        ("矛盾调解岗", "及时发现和调解邻里纠纷，重大矛盾当天报告支部"),
+        ("邻里互助岗", "结对帮扶1户困难群众，农忙时帮工"),
+    ],
+    "mobile": [("联络服务岗", "每季度与支部联系一次，为在外务工老乡提供信息")],
+    "elderly": [("建言献策岗", "参加支部议事，为村级事务和调解纠纷出主意")],
+}
 
 
 @dataclass(frozen=True)
@@ -130,8 +147,9 @@ def demo_stars(
         if member_role is not None and member_role.org_id == branch.pk:
             committee = Actor(user=None, label="示范数据", now=_at(11, 20))
             for member in members[:6]:
-                met = {code: rng.random() < 0.8 for code in NAMED}
+                met = {code: rng.random() < 0.8 for code in NAMED[:3]}
                 criteria_assess(actor=committee, subject=member, year=YEAR, met=met)
+            _posts(members)
             me = Actor(user=member_role.user, label=member_role.user.get_username(), now=_at(7, 1))
             for other in members:
                 if other.user_id != member_role.user_id:
@@ -185,6 +203,15 @@ def _peer_forms(
         for rater in rng.sample(raters, min(len(raters), max(0, 3 - len(rated_by[ratee.pk])))):
             paper_ballots_submit(actor=clerk, round_=round_, rater=rater,
                                  ratings=[(ratee, _scores(rng, level[ratee.pk]))])  # fmt: skip
+
+
+def _posts(members: list[Member]) -> None:
+    """The branch sets each member's post and duties in January (设岗定责)."""
+    clerk = Actor(user=None, label="示范数据", now=_at(1, 12))
+    for n, member in enumerate(members):
+        choices = POSTS.get(member.category) or POSTS["ordinary"]
+        title, duties = choices[n % len(choices)]
+        post_set(actor=clerk, member=member, year=YEAR, title=title, duties=duties)
 
 
 def _members_evaluate_their_organisations(

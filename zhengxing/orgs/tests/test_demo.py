@@ -28,7 +28,7 @@ from zhengxing.ledger.rules import ClaimSource, ClaimStatus
 from zhengxing.ledger.selectors import ledger_chain_problems, quarter_points_problems
 from zhengxing.orgs import idcard
 from zhengxing.orgs.demo import COUNTY_CODE, DEMO_USERS, PASSWORD, DemoResult, demo_build
-from zhengxing.orgs.models import County, Member, MemberEvent, Org
+from zhengxing.orgs.models import County, Member, MemberEvent, Org, RoleAssignment
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
 from zhengxing.orgs.selectors import members_visible_to, scope_for
 
@@ -273,3 +273,25 @@ def test_the_demo_has_stars_from_its_evaluations(demo: DemoResult, db: None) -> 
     assert half.filter(set_reason__gt="").count() == 1
     assert Ballot.objects.filter(county=county, kind="self", round__org=gaotai).exclude(text="")
     assert CriteriaAward.objects.filter(county=county, met=True).exists()
+
+
+def test_the_demo_branch_set_posts_and_its_members_named_stars_are_lit_or_not(
+    demo: DemoResult, db: None
+) -> None:
+    import datetime as dt
+
+    from zhengxing.stars.models import MemberPost
+    from zhengxing.stars.standards import MET, UNMET, member_standards
+
+    grant = RoleAssignment.objects.filter(county=demo.county, role="member").get()
+    members = Member.objects.filter(branch_id=grant.org_id).exclude(
+        status__in=("transferred_out", "deceased")
+    )
+    assert MemberPost.objects.filter(member__in=members, year=2026).count() == members.count()
+    now = dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)
+    states = {
+        s.state
+        for m in members.select_related("branch")[:8]
+        for s in member_standards(member=m, year=2026, now=now).stars
+    }
+    assert {MET, UNMET} <= states
