@@ -242,8 +242,10 @@ def test_the_api_gives_the_named_stars_and_the_posts(scored: Cast) -> None:
     body = got.json()
     assert body["expectation"] == "普通党员：设岗定责" and not body["counting"]
     star = {s["code"]: s for s in body["stars"]}["common-3"]
-    assert star == {"code": "common-3", "name": "遵规守纪星", "menu": "common", "state": "met",
-                    "lit": True, "reason": "已签字的2个季度无违规扣分", "assessed": False}  # fmt: skip
+    assert star == {
+        "code": "common-3", "name": "遵规守纪星", "menu": "common", "state": "met", "lit": True,
+        "reason": "已签字的2个季度无违规扣分", "assessed": False,
+    }  # fmt: skip
     assert signed_in(cast.erin).get("/api/v1/stars/me/standards", {"year": 2026}).json()["stars"]
     assert signed_in(cast.dave).get(url, {"year": 2026}).status_code == 404
     put = f"/api/v1/stars/members/{cast.member_a1.pk}/post?year=2026"
