@@ -19,6 +19,16 @@ marked as the county's own ("本县自定") or left out.
 - `sanmenxia-5star` (branches; Sanmenxia, 004): "围绕班子堡垒星、队伍先锋星、和谐发展星、机制保障
   星、群众满意星“五个星”目标": five named stars, each met or not, assessed by the township.
 
+The "532" named stars (000: "以十星级为标准,采取“532”模式合理设置"): each of the presets' named
+stars says what feeds it (`MEMBER_STARS`, `ORG_STARS`). In bayannur-532 the 60/20/20 score sets
+the count; the named stars are the standards beside it, each lit when the committee (or the
+township) assessed it met, else when its feeds are settled and met — the items' counted points
+in signed quarters, no counted deduction, each question's average over closed rounds at 60% of
+its maximum — unlit when a settled feed fails, "待评定" while a feed has no data (`standards.py`).
+A member's 3 duty stars are two for every member and one by the member's kind ("有职党员敬业争优、
+能人党员示范带动、普通党员设岗定责、流动党员科学管理、年老体弱党员建言献策"); a village
+organisation's 3 duty and 2 self-chosen stars are those of its approved star plan.
+
 The tiers' consequences are the articles' own (000): members "对评定为8星级以上的党员,给予一定的
 物质和精神奖励,纳入嘎查村班子后备力量重点培养,优先推荐担任“两代表一委员”;对评定为5-7星级的党员,
 调整优化职责星、自选星,促进其争创星级;对评定为4星级及以下的党员,进行批评教育、诫勉谈话,精准制定
