@@ -65,7 +65,8 @@ def test_a_members_named_stars_are_lit_or_not_and_say_why(scored: Cast) -> None:
     # 5 common + the 3 duty stars of an ordinary member + the 1 self-chosen star picked
     assert list(stars) == ["common-1", "common-2", "common-3", "common-4", "common-5",
                            "duty-1", "duty-2", "duty-5", "self-4"]  # fmt: skip
-    assert got.expectation == "普通党员：设岗定责" and got.post.title == "环境卫生监督岗"
+    assert got.expectation == "普通党员：设岗定责"
+    assert got.post is not None and got.post.title == "环境卫生监督岗"
     assert got.notes == ["自选星应选2颗，已选1颗"]
     expected = {
         "common-1": (MET, "支委会评议‘政治表现’平均 18.5/20（1票）"),
@@ -166,9 +167,9 @@ def test_the_branch_sets_a_members_post_and_duties_audited(cast: Cast) -> None:
         actor=act(cast.cathy, 3, 2), member=cast.member_a1, year=2026, title="政策宣传岗", duties=""
     )  # the same again: no change, no audit row
     assert MemberPost.objects.get().title == "政策宣传岗"
-    events = AuditEvent.objects.filter(action="stars.post.set").order_by("pk")
-    assert [e.after["title"] for e in events] == ["环境卫生监督岗", "政策宣传岗"]
-    assert events.last().before == {"title": "环境卫生监督岗", "duties": "负责三组卫生责任区"}
+    events = list(AuditEvent.objects.filter(action="stars.post.set").order_by("pk"))
+    assert [(e.after or {})["title"] for e in events] == ["环境卫生监督岗", "政策宣传岗"]
+    assert events[-1].before == {"title": "环境卫生监督岗", "duties": "负责三组卫生责任区"}
     for who in (cast.bob, cast.alice, cast.erin, cast.gina, cast.dave):  # township, county…
         with pytest.raises(PermissionDenied):
             post_set(actor=act(who, 3, 3), member=cast.member_a1, year=2026, title="岗", duties="")
