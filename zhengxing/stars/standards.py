@@ -366,18 +366,43 @@ def _feed_codes(scheme: Scheme, codes: Iterable[str]) -> tuple[set[str], set[str
     return items, questions
 
 
-def _standards(
+def _judged(
     scheme: Scheme,
     applying: list[tuple[str, str]],
-    awards: Mapping[str, Award],
-    evidence: Evidence,
-    body: str,
+    *,
+    subject: Member | Org,
+    year: int,
+    now: dt.datetime,
 ) -> list[Standard]:
-    counting = scheme.criteria_count
+    """Each applying star decided: the body's assessments, then the evidence for the stars it
+    has not assessed (the subject's counted points by item, and its closed rounds' averages);
+    a member's items are the member's points, an organisation's its members'."""
+    member = isinstance(subject, Member)
+    kind = Subject.MEMBER if member else Subject.ORG
+    key = "member_id" if member else "branch_id"
+    branch_id = subject.branch_id if isinstance(subject, Member) else subject.pk
+    assessed = CriteriaAward.objects.filter(year=year, **{"member" if member else "org": subject})
+    awards = {
+        code: Award(met, note) for code, met, note in assessed.values_list("code", "met", "note")
+    }
+    items, questions = _feed_codes(scheme, (c for c, _ in applying if c not in awards))
+    ids = [subject.pk]
+    evidence = Evidence(
+        signed_quarters=_signed([branch_id], year).get(branch_id, 0),
+        points=_points(key=key, ids=ids, year=year, items=items).get(subject.pk, {}),
+        item_names=_item_names(subject.county_id, items),
+        answers=_answers(subject=kind, ids=ids, year=year, now=now, questions=questions).get(
+            subject.pk, {}
+        ),
+    )
     out = []
     for code, name in applying:
         state, reason = decide(
-            scheme.feed(code), awards.get(code), evidence, counting=counting, body=body
+            scheme.feed(code),
+            awards.get(code),
+            evidence,
+            counting=scheme.criteria_count,
+            body=BODIES[kind],
         )
         out.append(Standard(code, name, _menu(code), state, reason, code in awards))
     return out
@@ -396,21 +421,6 @@ def member_standards(*, member: Member, year: int, now: dt.datetime) -> Standard
     choice = StarChoice.objects.filter(member=member, year=year).values_list("stars", flat=True)
     picked = list(next(iter(choice), []) or [])
     applying = _applying(scheme, member.category, picked)
-    awards = {
-        code: Award(met, note)
-        for code, met, note in CriteriaAward.objects.filter(member=member, year=year).values_list(
-            "code", "met", "note"
-        )
-    }
-    items, questions = _feed_codes(scheme, (c for c, _ in applying if c not in awards))
-    evidence = Evidence(
-        signed_quarters=_signed([member.branch_id], year).get(member.branch_id, 0),
-        points=_points(key="member_id", ids=[member.pk], year=year, items=items).get(member.pk, {}),
-        item_names=_item_names(member.county_id, items),
-        answers=_answers(
-            subject=Subject.MEMBER, ids=[member.pk], year=year, now=now, questions=questions
-        ).get(member.pk, {}),
-    )
     notes = []
     wanted = scheme.picks.get("self", 0)
     chosen = sum(1 for c, _ in applying if _menu(c) == "self")
@@ -419,7 +429,7 @@ def member_standards(*, member: Member, year: int, now: dt.datetime) -> Standard
     return Standards(
         year,
         scheme,
-        _standards(scheme, applying, awards, evidence, BODIES[Subject.MEMBER]),
+        _judged(scheme, applying, subject=member, year=year, now=now),
         scheme.criteria_count,
         notes,
         duty_note,
@@ -440,21 +450,6 @@ def org_standards(*, org: Org, year: int, now: dt.datetime) -> Standards:
     duty, own, status = next(iter(plan), ([], [], ""))
     picked = [*duty, *own]
     applying = _applying(scheme, None, picked)
-    awards = {
-        code: Award(met, note)
-        for code, met, note in CriteriaAward.objects.filter(org=org, year=year).values_list(
-            "code", "met", "note"
-        )
-    }
-    items, questions = _feed_codes(scheme, (c for c, _ in applying if c not in awards))
-    evidence = Evidence(
-        signed_quarters=_signed([org.pk], year).get(org.pk, 0),
-        points=_points(key="branch_id", ids=[org.pk], year=year, items=items).get(org.pk, {}),
-        item_names=_item_names(org.county_id, items),
-        answers=_answers(
-            subject=Subject.ORG, ids=[org.pk], year=year, now=now, questions=questions
-        ).get(org.pk, {}),
-    )
     notes = []
     if not status:
         notes.append("尚未制定报星计划：职责星和自选星待选定")
@@ -463,7 +458,7 @@ def org_standards(*, org: Org, year: int, now: dt.datetime) -> Standards:
     return Standards(
         year,
         scheme,
-        _standards(scheme, applying, awards, evidence, BODIES[Subject.ORG]),
+        _judged(scheme, applying, subject=org, year=year, now=now),
         scheme.criteria_count,
         notes,
     )
