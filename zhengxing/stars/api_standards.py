@@ -12,7 +12,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from zhengxing.audit.services import Actor
-from zhengxing.orgs.schemas import responses
+from zhengxing.orgs.schemas import Text100, responses
 from zhengxing.orgs.selectors import member_for_user, org_for_user, own_member_id
 
 from . import posts
@@ -122,8 +122,8 @@ def branch_posts(request: HttpRequest, org_id: ObjectId, year: YearQuery) -> lis
 
 
 class PostIn(Schema):
-    title: str = Field(max_length=100)
-    duties: str = Field("", max_length=1000)
+    title: Text100
+    duties: str = Field("", max_length=1000, pattern=r"^[^\x00]*$")
 
 
 @router.put("/members/{member_id}/post", response=responses(PostOut, 400, 403, 404))
