@@ -1,4 +1,4 @@
-from .views import plans, ratings, rounds
+from .views import plans, ratings, rectify, rounds
 
 app_name = "stars"
-urlpatterns = ratings.urlpatterns + plans.urlpatterns + rounds.urlpatterns
+urlpatterns = ratings.urlpatterns + plans.urlpatterns + rounds.urlpatterns + rectify.urlpatterns
