@@ -415,6 +415,16 @@ def round_ratees(round_: EvaluationRound) -> list[Member | Org]:
     )
 
 
+def paper_raters(round_: EvaluationRound) -> list[Member]:
+    """Whose paper forms the committee may type in the round: the members on the roll at or
+    under the round's organisation, by name."""
+    return list(
+        Member.objects.filter(subtree_q(round_.org.path, "branch__"))
+        .exclude(status__in=(MemberStatus.TRANSFERRED_OUT, MemberStatus.DECEASED))
+        .order_by("name", "pk")[:2000]
+    )
+
+
 def my_ballots(round_: EvaluationRound, user: Any) -> dict[int, dict[str, str]]:
     """The signed-in rater's own ballots in the round: ratee id → scores (their own only)."""
     if not getattr(user, "is_authenticated", False):
