@@ -141,3 +141,33 @@ def test_the_api_lists_reads_and_writes_the_ledger(scored: Cast, task: Consequen
         "中共甲一村支部委员会",
     )
     assert signed_in(scored.dave).get(f"/api/v1/stars/rectify/{task.pk}").status_code == 404
+
+
+def test_the_ledger_page_costs_the_same_queries_for_one_problem_or_many(
+    scored: Cast, task: Consequence
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zhengxing.audit.services import Actor
+    from zhengxing.stars.rectify import rectify_problem_add, rectify_progress_add
+
+    bob, url, today = (
+        signed_in(scored.bob),
+        reverse("stars:rectify", args=[task.pk]),
+        timezone.localdate(),
+    )
+
+    def grow(n: int) -> int:
+        for i in range(n):
+            found = rectify_problem_add(
+                actor=Actor(user=scored.bob, label="bob"), consequence=task, problem=f"问题{i}",
+                source="督查", measure="整改", responsible="书记", due_on=today,
+            )  # fmt: skip
+            rectify_progress_add(actor=Actor(user=scored.carol, label="carol"), problem=found,
+                                 done_on=today, action="已整改", done_by="书记")  # fmt: skip
+        with CaptureQueriesContext(connection) as queries:
+            assert bob.get(url).status_code == 200
+        return len(queries)
+
+    assert grow(1) == grow(5)
