@@ -29,6 +29,7 @@ from zhengxing.orgs.api_auth import api_auth
 from zhengxing.orgs.roster import RowInvalid
 from zhengxing.orgs.services import ServiceError
 from zhengxing.stars.api import router as stars_router
+from zhengxing.stars.api_rectify import router as stars_rectify_router
 from zhengxing.stars.api_standards import router as stars_standards_router
 
 
@@ -56,6 +57,7 @@ api.add_router("/points", ledger_router)
 api.add_router("/points", ledger_reports_router)
 api.add_router("/stars", stars_router)
 api.add_router("/stars", stars_standards_router)
+api.add_router("/stars", stars_rectify_router)
 
 
 @api.exception_handler(HttpError)

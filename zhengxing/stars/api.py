@@ -969,6 +969,27 @@ def round_paper(request: HttpRequest, round_id: ObjectId, body: PublicBallotsIn)
     return {"ballots": len(done)}
 
 
+class PaperFormIn(BallotsIn):
+    rater_id: int = Field(ge=1, le=MAX_ID, description="The member whose paper form it is")
+    text: str = Field("", max_length=2000, description="A self-evaluation's written account")
+    amend: bool = Field(False, description="Amends the member's form typed before")
+
+
+@router.post("/rounds/{round_id}/forms", response=responses(CastOut, 400, 403, 404))
+def round_paper_form(request: HttpRequest, round_id: ObjectId, body: PaperFormIn) -> dict[str, int]:
+    """The committee types a member's paper evaluation form (self, peer or general round): all
+    of it or nothing; a second form of the same member is refused unless it `amend`s the first.
+    In a self round the one ballot rates the member herself (`ratee_id` is hers)."""
+    round_ = selectors.round_for_user(request.user, round_id)
+    rater = member_for_user(request.user, body.rater_id)
+    done = ballots.paper_ballots_submit(
+        actor=Actor.from_request(request), round_=round_, rater=rater,
+        ratings=_ratings(round_, body),
+        text=body.text, amend=body.amend,
+    )  # fmt: skip
+    return {"ballots": len(done)}
+
+
 @router.post(
     "/public/rounds/{round_id}/ballots",
     auth=None,

@@ -365,6 +365,9 @@ def member_rater(member: Member) -> str:
     return f"u{member.user_id}" if member.user_id else f"m{member.pk}"
 
 
+PAPER_KINDS = (RoundKind.SELF, RoundKind.PEER, RoundKind.GENERAL)
+
+
 @transaction.atomic
 def paper_ballots_submit(
     *,
@@ -373,43 +376,64 @@ def paper_ballots_submit(
     rater: Member,
     ratings: Sequence[tuple[Member | Org, Mapping[str, Any]]],
     text: str = "",
+    amend: bool = False,
 ) -> list[Ballot]:
     """A member's ballots from the paper form she filled at the evaluation meeting, typed by
     the branch committee (members without a phone, or the elderly): the same rules as her own
-    ballots (a peer round never rates herself, a self round only herself), all or none, each
-    one replacing what she cast before."""
+    ballots (a peer round never rates herself, a self round only herself), every score checked
+    before anything is written, all or none. A form is typed once: a second one for the same
+    member is refused as a duplicate unless the committee amends the one it typed (`amend`: a
+    typo, a page it missed), each ballot then replacing hers for that ratee; a member who
+    scored online herself has no paper form to type. The round's row is locked, so two
+    committee members typing the same form cannot both enter it."""
     require(may_run_round(actor, round_.org, round_.kind))
     round_ = EvaluationRound.objects.select_for_update().get(pk=round_.pk)
     _round_open(round_, actor.now)
-    if round_.kind not in (RoundKind.SELF, RoundKind.PEER, RoundKind.GENERAL):
+    if round_.kind not in PAPER_KINDS:
         raise ServiceError("纸质评议表只用于党员自评、互评和总评")
     in_branch = rater.branch_id == round_.org_id or rater.branch.path.startswith(round_.org.path)
     if not in_branch or rater.status in (MemberStatus.TRANSFERRED_OUT, MemberStatus.DECEASED):
         raise ServiceError(f"“{rater.name}”不在本次评议范围内")
     if not ratings:
         raise ServiceError("请至少为一位评议对象打分")
-    written = []
+    cleaned = []
+    seen: set[tuple[str, int]] = set()
     for ratee, scores in ratings:
         _ratee_in_round(round_, ratee)
+        if (type(ratee).__name__, ratee.pk) in seen:
+            raise ServiceError(f"同一张评议表中“{ratee.name}”只能打一次分")
+        seen.add((type(ratee).__name__, ratee.pk))
         if round_.kind == RoundKind.SELF and ratee != rater:
             raise ServiceError("自评只能为自己打分")
         if round_.kind != RoundKind.SELF and ratee == rater:
             raise ServiceError("互评不能给自己打分，自评请参加自评")
-        clean, total = scores_clean(round_, scores)
-        written.append(
-            _ballot_write(
-                actor=actor,
-                round_=round_,
-                rater=member_rater(rater),
-                rater_member=rater,
-                ratee=ratee,
-                scores=clean,
-                total=total,
-                paper=True,
-                text=_self_text(round_, text),
-            )
+        try:
+            cleaned.append((ratee, *scores_clean(round_, scores)))
+        except ServiceError as e:
+            raise ServiceError(f"“{ratee.name}”：{e}") from None
+    text = _self_text(round_, text)
+    key = member_rater(rater)
+    before = set(Ballot.objects.filter(round=round_, rater=key).values_list("paper", flat=True))
+    if False in before:
+        raise ServiceError(f"“{rater.name}”已本人在线评议，不再录入纸质评议表")
+    if True in before and not amend:
+        raise ServiceError(
+            f"“{rater.name}”的纸质评议表已经录入过；如需更正，请勾选“更正已录入的评议表”"
         )
-    return written
+    return [
+        _ballot_write(
+            actor=actor,
+            round_=round_,
+            rater=key,
+            rater_member=rater,
+            ratee=ratee,
+            scores=clean,
+            total=total,
+            paper=True,
+            text=text,
+        )
+        for ratee, clean, total in cleaned
+    ]
 
 
 def code_hash(code: str) -> str:

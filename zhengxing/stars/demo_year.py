@@ -13,7 +13,13 @@ stars page shows the named stars lit, unlit or pending and why.
 One branch of the demo township, 团结村, runs Gaotai's "341" instead (003: "以党支部为单位推
 行"), narrowed by the township: the first half-year's 自评 (written accounts), 互评 and 商评 in
 order, the red stars computed and set by the branch (one moved by a star, with its reason) and
-posted on the public board."""
+posted on the public board.
+
+One village organisation of the demo township, the demo secretary's (乌兰村), scored low by its
+township, members and households: 海流图镇 awards its organisations' stars in late November,
+乌兰村 gets three, and its weak-and-lax rectification (软弱涣散整顿) is under way — problems found
+by the township and by the branch itself, measures, the secretary's progress, one problem
+closed (销号), the others open."""
 
 from __future__ import annotations
 
@@ -35,9 +41,10 @@ from .ballots import (
     round_create,
 )
 from .compute import recompute
-from .models import Ballot, Rating
+from .models import Ballot, Consequence, Rating
 from .plans import choice_save, plan_review, plan_save, plan_submit
 from .posts import post_set
+from .rectify import rectify_problem_add, rectify_problem_close, rectify_progress_add
 from .services import Adjustment, criteria_assess, ratings_finalise, scheme_from_preset
 
 YEAR = 2026
@@ -55,6 +62,10 @@ ASSESSMENT_FORM = [
     {"code": "A2", "name": "发展成效", "max": "40"},
     {"code": "A3", "name": "群众满意", "max": "30"},
 ]
+# the village organisation rated low (three stars): its scores, whatever the random draw
+WEAK_BRANCH = "HLT01B"
+WEAK_ASSESSMENT = {"A1": "18", "A2": "24", "A3": "18"}  # 60
+WEAK_EVALUATION = {"I1": "19", "I2": "25", "I3": "19"}  # 63
 DUTY = ("duty-1", "duty-2", "duty-3", "duty-4", "duty-5")
 SELF = ("self-1", "self-2", "self-3")
 NAMED = ("common-1", "common-2", "common-3", "common-4", "common-5")
@@ -162,6 +173,7 @@ def demo_stars(
         progress("stars: computing the year so far")
     recompute(county_id=county.pk, year=YEAR, period="Y", now=_at(11, 23, 9))
     _gaotai_set(county)
+    _rectification(county)
     return DemoStarsResult(
         ballots=Ballot.objects.filter(county=county).count(),
         ratings=Rating.objects.filter(county=county).count(),
@@ -201,7 +213,8 @@ def _peer_forms(
             if m.pk != ratee.pk and m.user_id is None and m.pk not in rated_by[ratee.pk]
         ]
         for rater in rng.sample(raters, min(len(raters), max(0, 3 - len(rated_by[ratee.pk])))):
-            paper_ballots_submit(actor=clerk, round_=round_, rater=rater,
+            # the committee amends the form it typed: she scored this member on another page
+            paper_ballots_submit(actor=clerk, round_=round_, rater=rater, amend=True,
                                  ratings=[(ratee, _scores(rng, level[ratee.pk]))])  # fmt: skip
 
 
@@ -239,8 +252,9 @@ def _members_evaluate_their_organisations(
             )
             level = rng.randint(70, 96)
             for rater in rng.sample(members, min(5, len(members))):
+                scores = _weak(branch, _scores(rng, level), WEAK_EVALUATION)
                 paper_ballots_submit(actor=typist, round_=round_, rater=rater,
-                                     ratings=[(branch, _scores(rng, level))])  # fmt: skip
+                                     ratings=[(branch, scores)])  # fmt: skip
 
 
 GAOTAI_ACCOUNTS = (
@@ -336,9 +350,10 @@ def _assessments(county: County, branches: Any, rng: random.Random) -> None:
         scorer = Actor(user=grant.user, label=grant.user.get_username(), now=_at(7, 10))
         for branch in branches:
             if branch.path.startswith(grant.org.path):
+                scores = _scores(rng, rng.randint(72, 98), ASSESSMENT_FORM)
                 ballot_submit(
                     actor=scorer, round_=round_, ratee=branch,
-                    scores=_scores(rng, rng.randint(72, 98), ASSESSMENT_FORM),
+                    scores=_weak(branch, scores, WEAK_ASSESSMENT),
                 )  # fmt: skip
     # households of each village score its Party organisation (群众评议党组织)
     for village in Org.objects.filter(pk__in={b.parent_id for b in branches}).exclude(
@@ -357,8 +372,65 @@ def _assessments(county: County, branches: Any, rng: random.Random) -> None:
                 actor=household,
                 round_=public,
                 code=code,
-                ratings=[(b, _scores(rng, rng.randint(70, 96))) for b in rated],
+                ratings=[
+                    (b, _weak(b, _scores(rng, rng.randint(70, 96)), WEAK_EVALUATION)) for b in rated
+                ],
             )
+
+
+def _weak(branch: Org, drawn: dict[str, str], low: dict[str, str]) -> dict[str, str]:
+    """The scores of the low-rated organisation in place of those drawn (drawn all the same,
+    so every other score of the demo stays as the seed gives it)."""
+    return dict(low) if branch.code == WEAK_BRANCH else drawn
+
+
+def _rectification(county: County) -> None:
+    """The township awards its organisations' stars for the year so far; 乌兰村's three stars
+    open its weak-and-lax rectification (000: "对4星级及以下的党组织,结合软弱涣散党组织整顿工作,
+    集中抓好整改提高"), whose ledger is under way: problems found and their measures (查摆问题、
+    开出药方), progress recorded by the branch's secretary (建账促改), one problem closed (销号)."""
+    branch = Org.objects.get(county=county, code=WEAK_BRANCH)
+    township_org = Org.objects.get(path=branch.path[: 2 * PATH_SEGMENT])
+    grants = RoleAssignment.objects.filter(county=county).select_related("user")
+    town = grants.get(role=Role.TOWNSHIP, org=township_org).user
+    secretary = grants.filter(role=Role.SECRETARY, org=branch).first()
+    by = secretary.user if secretary is not None else town
+
+    def actor(user: Any, month: int, day: int) -> Actor:
+        return Actor(user=user, label=user.get_username(), now=_at(month, day))
+
+    ratings_finalise(actor=actor(town, 11, 25), org=township_org, year=YEAR, period="Y")
+    task = Consequence.objects.get(rating__org=branch, rating__year=YEAR, code="rectify")
+    for n, (problem, source, measure, who, action, evidence) in enumerate(WEAK_PROBLEMS):
+        # the township's inspection finds the first two; the branch's own review the third
+        found = rectify_problem_add(
+            actor=actor(town if n < 2 else by, 11, 26 + n // 2), consequence=task,
+            problem=problem, source=source, measure=measure, responsible=who,
+            due_on=dt.date(YEAR + 1, 1 + n // 2, 28),
+        )  # fmt: skip
+        rectify_progress_add(
+            actor=actor(by, 12, 1 + n), problem=found, done_on=dt.date(YEAR, 12, 1 + n),
+            action=action, done_by=by.first_name or "支部书记", evidence=evidence,
+        )  # fmt: skip
+        if n == 1:
+            rectify_problem_close(
+                actor=actor(town, 12, 4), problem=found,
+                reason="经实地查看，公开栏已按月更新，群众反映良好",
+            )  # fmt: skip
+
+
+# 乌兰村's ledger: (problem, where found, measure, responsible, progress, evidence)
+WEAK_PROBLEMS = (
+    ("“三会一课”不经常，上半年支委会只开了两次，会议记录不全", "镇党委督查查阅会议记录",
+     "每月固定召开支委会和主题党日，记录当场签字，镇党委每月抽查", "支部书记",
+     "召开11月支委会和主题党日，全体党员参加，补齐上半年会议记录", "会议记录、签到表"),
+    ("村务公开不及时，公开栏内容停留在去年", "群众评议意见、入户走访",
+     "公开栏按月更新，重大事项“四议两公开”，同步在村微信群公开", "村委会主任",
+     "更新公开栏，公开下半年财务收支和低保评定结果", "公开栏照片2张"),
+    ("党员联系服务群众不够，困难户走访偏少", "支部自查、党员大会查摆",
+     "党员按网格联系农户，每名党员每月至少走访两户并登记", "组织委员",
+     "党员分片包户，已走访困难户12户", "走访登记表"),
+)  # fmt: skip
 
 
 def _plan(branch: Org, n: int, rng: random.Random) -> None:

@@ -187,6 +187,24 @@ class BallotsForm(Form):
         return found
 
 
+class PaperForm(BallotsForm):
+    """A member's paper evaluation form, typed by the committee: whose form it is (`rater`, a
+    member's id), her scores as on the ballots form, and whether it amends one typed before."""
+
+    def __init__(self, *args: Any, raters: Sequence[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.raters = list(raters)
+        self.fields["rater"] = forms.TypedChoiceField(
+            label=_("Whose form"),
+            choices=[("", "—"), *((m.pk, m.name) for m in self.raters)],
+            coerce=int,
+        )
+        self.fields["amend"] = forms.BooleanField(
+            label=_("Amend the form typed before"), required=False
+        )
+        self.order_fields(["rater"])
+
+
 class CodesForm(Form):
     count = forms.IntegerField(label=_("How many slips"), min_value=1, max_value=MAX_CODES)
 

@@ -415,6 +415,16 @@ def round_ratees(round_: EvaluationRound) -> list[Member | Org]:
     )
 
 
+def paper_raters(round_: EvaluationRound) -> list[Member]:
+    """Whose paper forms the committee may type in the round: the members on the roll at or
+    under the round's organisation, by name."""
+    return list(
+        Member.objects.filter(subtree_q(round_.org.path, "branch__"))
+        .exclude(status__in=(MemberStatus.TRANSFERRED_OUT, MemberStatus.DECEASED))
+        .order_by("name", "pk")[:2000]
+    )
+
+
 def my_ballots(round_: EvaluationRound, user: Any) -> dict[int, dict[str, str]]:
     """The signed-in rater's own ballots in the round: ratee id → scores (their own only)."""
     if not getattr(user, "is_authenticated", False):
@@ -475,28 +485,38 @@ def my_self_text(round_: EvaluationRound, user: Any) -> str:
 @dataclass(frozen=True)
 class BeforeCommittee:
     member: Member
-    peer_average: Decimal | None
+    peer_average: Decimal | None  # None: no peer ballot, or too few to show (票数不足)
     peer_ballots: int
     points: Decimal
+    self_text: str = ""  # the member's own account in the period's self-evaluation
+
+    @property
+    def too_few(self) -> bool:
+        """Peer ballots cast, but fewer than an average may be shown from."""
+        return self.peer_average is None and self.peer_ballots > 0
 
 
 def committee_context(round_: EvaluationRound) -> list[BeforeCommittee]:
-    """What the committee scores 商评 from: each member's peer evaluation of the period (the
-    closed peer rounds' average and ballot count) and points counted in its quarters."""
+    """What the committee scores 商评 from (003: "村“两委”班子根据党员互评情况和党员履行义务及
+    参加组织生活、支持村级公益事业等情况对党员进行商议量化打分"): each member's peer evaluation of
+    the period (the closed peer rounds' average, from ZHENGXING_MIN_BALLOTS ballots like every
+    secret kind, and their count), the points counted in its quarters, and her own account in
+    the period's self-evaluation (自评, "既总结成绩也谈不足"). Four queries, whatever the
+    branch's size."""
     from zhengxing.ledger.models import QuarterPoints
 
     from .compute import PERIOD_QUARTERS
 
     members = [r for r in round_ratees(round_) if isinstance(r, Member)]
     ids = [m.pk for m in members]
+    period = {"round__org": round_.org, "round__year": round_.year,
+              "round__period": round_.period}  # fmt: skip
     peer: dict[int, list[int]] = {}
     for ratee, total, n in BallotTally.objects.filter(
         ratee_member_id__in=ids,
-        round__org=round_.org,
-        round__year=round_.year,
-        round__period=round_.period,
         round__kind=RoundKind.PEER,
         round__closes_at__lte=round_.opens_at,
+        **period,
     ).values_list("ratee_member_id", "sum10", "n"):
         found = peer.setdefault(ratee, [0, 0])
         found[0] += total
@@ -511,14 +531,24 @@ def committee_context(round_: EvaluationRound) -> list[BeforeCommittee]:
         .annotate(total=Sum("total"))
         .values_list("member_id", "total")
     )
+    texts = dict(
+        Ballot.objects.filter(ratee_member_id__in=ids, kind=RoundKind.SELF, **period)
+        .exclude(text="")
+        .order_by("updated_at")
+        .values_list("ratee_member_id", "text")
+    )
+
+    def average(member_id: int) -> Decimal | None:
+        total, n = peer.get(member_id, (0, 0))
+        return half_up(Decimal(total) / 10 / n) if n and shows_average(RoundKind.PEER, n) else None
+
     return [
         BeforeCommittee(
             member=m,
-            peer_average=half_up(Decimal(peer[m.pk][0]) / 10 / peer[m.pk][1])
-            if peer.get(m.pk, [0, 0])[1]
-            else None,
+            peer_average=average(m.pk),
             peer_ballots=peer.get(m.pk, [0, 0])[1],
             points=points.get(m.pk) or Decimal(0),
+            self_text=texts.get(m.pk, ""),
         )
         for m in members
     ]

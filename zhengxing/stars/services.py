@@ -31,6 +31,7 @@ from .models import (
     Subject,
 )
 from .presets import PRESETS
+from .rectify import rectify_done_problem
 from .rules import (
     ConsequenceSpec,
     SchemeInvalid,
@@ -400,6 +401,9 @@ def consequence_done(*, actor: Actor, consequence: Consequence, note: str) -> Co
         raise ServiceError("办理情况不超过500字")
     if task.done_at is not None:
         raise ServiceError("该事项已办结")
+    unsettled = rectify_done_problem(task)  # a rectification: its problems all closed (销号)
+    if unsettled:
+        raise ServiceError(unsettled)
     task.done_at, task.done_by, task.note = actor.now, actor.user, note
     task.save(update_fields=["done_at", "done_by", "note"])
     member = task.rating.member

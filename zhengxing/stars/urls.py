@@ -1,4 +1,10 @@
-from .views import plans, ratings, rounds, standards
+from .views import plans, ratings, rectify, rounds, standards
 
 app_name = "stars"
-urlpatterns = ratings.urlpatterns + plans.urlpatterns + rounds.urlpatterns + standards.urlpatterns
+urlpatterns = (
+    ratings.urlpatterns
+    + plans.urlpatterns
+    + rounds.urlpatterns
+    + standards.urlpatterns
+    + rectify.urlpatterns
+)

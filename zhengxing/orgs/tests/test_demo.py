@@ -295,3 +295,27 @@ def test_the_demo_branch_set_posts_and_its_members_named_stars_are_lit_or_not(
         for s in member_standards(member=m, year=2026, now=now).stars
     }
     assert {MET, UNMET} <= states
+
+
+def test_the_demo_has_a_weak_organisation_under_rectification(demo: DemoResult, db: None) -> None:
+    """000: "对4星级及以下的党组织,结合软弱涣散党组织整顿工作,集中抓好整改提高": the demo township
+    awarded its organisations' stars; 乌兰村's three open a ledger the township1 and secretary
+    logins see, in progress: problems with measures and progress, one closed, two open."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from zhengxing.stars.models import Consequence, Rating, RectifyProblem
+
+    county = demo.county
+    weak = Rating.objects.get(county=county, org__code="HLT01B", year=2026, period="Y")
+    assert weak.stars <= 4 and weak.finalised_at is not None
+    task = Consequence.objects.get(rating=weak, code="rectify")
+    assert task.done_at is None and task.owner_org.code == "HLT"
+    problems = RectifyProblem.objects.filter(consequence=task)
+    assert problems.count() == 3 and problems.filter(closed_at__isnull=True).count() == 2
+    assert all(p.progress.exists() for p in problems)
+    for login in ("township1", "secretary"):
+        client = Client()
+        client.force_login(User.objects.get(username=login))
+        page = client.get(reverse("stars:rectify", args=[task.pk]))
+        assert page.status_code == 200 and "村务公开不及时" in page.content.decode()

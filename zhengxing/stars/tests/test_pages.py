@@ -136,12 +136,23 @@ def test_the_stars_part_of_the_schema_describes_every_response(db: None) -> None
         "/api/v1/stars/orgs/{org_id}/standards": {"get"},
         "/api/v1/stars/orgs/{org_id}/posts": {"get"},
         "/api/v1/stars/members/{member_id}/post": {"put"},
+        "/api/v1/stars/rounds/{round_id}/forms": {"post"},
+        "/api/v1/stars/orgs/{org_id}/rectify": {"get"},
+        "/api/v1/stars/rectify/{task_id}": {"get"},
+        "/api/v1/stars/rectify/{task_id}/problems": {"post"},
+        "/api/v1/stars/rectify/problems/{problem_id}/progress": {"post"},
+        "/api/v1/stars/rectify/problems/{problem_id}/close": {"post"},
     }
     for path, methods in paths.items():
         for method in methods:
             codes = set(schema["paths"][path][method]["responses"])
             public = path.startswith("/api/v1/stars/public")
-            created = path in ("/api/v1/stars/schemes", "/api/v1/stars/rounds") and method == "post"
+            created = method == "post" and path in (
+                "/api/v1/stars/schemes",
+                "/api/v1/stars/rounds",
+                "/api/v1/stars/rectify/{task_id}/problems",
+                "/api/v1/stars/rectify/problems/{problem_id}/progress",
+            )
             ok = {"201"} if created else {"200"}
             assert ok | {"422"} <= codes and ("401" in codes) != public, (path, method)
             if method != "get":

@@ -28,6 +28,7 @@ from zhengxing.web.security import recent_auth
 
 from .. import selectors, services
 from ..compute import PERIOD_QUARTERS
+from ..rectify import RECTIFY_CODES, rectify_ledgers
 
 PER_PAGE = 50
 
@@ -111,6 +112,7 @@ def org_board(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             **_models_context(request, org, year),
             "sets_members": org.kind in MEMBER_HOLDING_KINDS,
             "may_assess": scope.can_manage_tree(org),
+            "rectify_ledgers": rectify_ledgers(user=user, org=org),
         },
     )
 
@@ -258,7 +260,9 @@ def todos(request: HttpRequest) -> HttpResponse:
         raise Http404
     items: Any = selectors.consequences_for(user=request.user, org=org)
     page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
-    return TemplateResponse(request, "stars/todos.html", {"org": org, "page": page})
+    return TemplateResponse(
+        request, "stars/todos.html", {"org": org, "page": page, "rectify_codes": RECTIFY_CODES}
+    )
 
 
 @login_required

@@ -6,6 +6,8 @@ reached from the slip's QR code, needs no login (public.py)."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,6 +18,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -26,7 +29,7 @@ from zhengxing.orgs import selectors as org_selectors
 from zhengxing.orgs.services import ServiceError
 
 from .. import ballots, selectors
-from ..forms import BallotsForm, CodesForm, RoundForm
+from ..forms import BallotsForm, CodesForm, PaperForm, RoundForm
 from ..models import EvaluationRound, RoundKind
 from .ratings import PER_PAGE, _year
 
@@ -150,6 +153,7 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
             "results": [(names.get(r.ratee_id, "?"), r) for r in results or []],
             "closed": results is not None,
             "may_run": _may_run(request, round_),
+            "paper_kinds": ballots.PAPER_KINDS,
             "codes_form": CodesForm() if round_.kind == RoundKind.PUBLIC else None,
             # 商评 is scored "根据党员互评情况和党员履行义务及参加组织生活……等情况" (003): the
             # committee sees each member's peer results and points of the period beside the form
@@ -221,7 +225,68 @@ def round_paper(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# a self round's one row on a paper form: the member whose form it is
+_HERSELF = SimpleNamespace(pk="self", name=gettext_lazy("Herself (self-evaluation)"))
+
+
+@login_required
+@never_cache
+def paper_forms(request: HttpRequest) -> HttpResponse:
+    """The committee types members' paper evaluation forms (the elderly, members without a
+    phone), one after another: it picks an open self, peer or general round it runs, then for
+    each form whose it is and the scores written on it. All or nothing per form; a refused
+    form comes back as typed, with the reason."""
+    user, actor, now = request.user, Actor.from_request(request), timezone.now()
+    org = org_or_default(user=user, raw=request.GET.get("org", ""))
+    rounds = [
+        r
+        for r in selectors.rounds_for(user=user, org=org, year=_year(request))[:200]
+        if r.kind in ballots.PAPER_KINDS and r.opens_at <= now < r.closes_at
+        and ballots.may_run_round(actor, r.org, r.kind)
+    ]  # fmt: skip
+    raw = request.GET.get("round", "")
+    round_ = next((r for r in rounds if str(r.pk) == raw), None)
+    if raw and round_ is None:
+        raise Http404
+    form = None
+    if round_ is not None:
+        is_self = round_.kind == RoundKind.SELF
+        form = PaperForm(
+            request.POST or None,
+            raters=selectors.paper_raters(round_),
+            ratees=[_HERSELF] if is_self else selectors.round_ratees(round_),
+            indicators=round_.indicators,
+            with_text=is_self,
+        )
+        if request.method == "POST" and form.is_valid():
+            rater = next(m for m in form.raters if m.pk == form.cleaned_data["rater"])
+            typed = [(rater if r is _HERSELF else r, scores) for r, scores in form.ballots()]
+            try:
+                done = ballots.paper_ballots_submit(
+                    actor=actor, round_=round_, rater=rater, ratings=typed,
+                    text=form.cleaned_data.get("text", ""), amend=form.cleaned_data["amend"],
+                )  # fmt: skip
+            except ServiceError as e:
+                form.add_error(None, str(e))
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s's paper form was entered: %(n)s ballots.")
+                    % {"name": rater.name, "n": len(done)},
+                )
+                return redirect(f"{reverse('stars:paper_forms')}?org={org.pk}&round={round_.pk}")
+    elif request.method == "POST":
+        raise Http404
+    return TemplateResponse(
+        request,
+        "stars/paper_forms.html",
+        {"org": org, "rounds": rounds, "round": round_, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 urlpatterns = [
+    path("rounds/forms/", paper_forms, name="paper_forms"),
     path("rounds/", rounds_page, name="rounds"),
     path("rounds/schedule/", rounds_schedule, name="rounds_schedule"),
     path("rounds/<int:pk>/", round_page, name="round"),

@@ -64,6 +64,7 @@ READS: dict[str, list[tuple[str, Url]]] = {
         ("api", lambda pk: f"/api/v1/points/branches/{pk}/year-table"),
         ("api", lambda pk: f"/api/v1/stars/board?org={pk}"),
         ("api", lambda pk: f"/api/v1/stars/orgs/{pk}/criteria?year=2026"),
+        ("api", lambda pk: f"/api/v1/stars/orgs/{pk}/rectify"),
     ],
     "town": [
         ("page", lambda pk: reverse("ledger:township_book", args=[pk])),
@@ -72,6 +73,7 @@ READS: dict[str, list[tuple[str, Url]]] = {
         ("api", lambda pk: f"/api/v1/orgs/{pk}"),
         ("api", lambda pk: f"/api/v1/points/townships/{pk}/book"),
         ("api", lambda pk: f"/api/v1/stars/orgs/{pk}/distribution?year=2026"),
+        ("api", lambda pk: f"/api/v1/stars/orgs/{pk}/rectify"),
     ],
     "round": [
         ("page", lambda pk: reverse("stars:round", args=[pk])),
