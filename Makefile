@@ -35,12 +35,16 @@ lint: install
 
 # Two passes (README, Tests). SQLite: every test but those marked `postgres` (real concurrent
 # transactions). PostgreSQL: every test but those marked `engine_neutral` (pure rules, browser
-# tests and others that touch nothing that differs between the engines).
+# tests and others that touch nothing that differs between the engines). Each pass on
+# TEST_WORKERS processes (pytest-xdist; a database of its own each), the long tests first.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
+
 test-sqlite: install system-deps
-	$(BIN)/pytest -m "not postgres"
+	$(PYTEST) -m "not postgres"
 
 test-postgres: install system-deps
-	scripts/with-postgres $(BIN)/pytest -m "not engine_neutral"
+	scripts/with-postgres $(PYTEST) -m "not engine_neutral"
 
 # Every benchmark at the small scale: one that no longer runs fails the build.
 bench-small: install

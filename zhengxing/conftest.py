@@ -15,12 +15,24 @@ DATABASE_FIXTURES = frozenset(
 )
 
 
+# The modules whose tests take minutes (processes killed and raced, a server of four workers,
+# the demo county built twice): collected first, so that with workers (`pytest -n 2`, pytest-xdist)
+# they start at once, side by side, instead of leaving one worker to finish them alone.
+LONG = (
+    "zhengxing/ops/tests/test_kills.py",
+    "zhengxing/ops/tests/test_process_races.py",
+    "zhengxing/ops/tests/test_shared_limits.py",
+    "zhengxing/orgs/tests/test_demo.py",
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The two passes (README, Tests): the SQLite pass runs `-m "not postgres"`, the PostgreSQL
-    pass `-m "not engine_neutral"`. A browser test is engine-neutral by its marker (what it
-    checks is the page in chromium; the queries behind the page run in the page tests of both
-    passes). Any other test marked engine_neutral must not use the database, and no test may be
-    engine-neutral and PostgreSQL-only (it would run in neither pass)."""
+    """The long tests first (LONG). The two passes (README, Tests): the SQLite pass runs
+    `-m "not postgres"`, the PostgreSQL pass `-m "not engine_neutral"`. A browser test is
+    engine-neutral by its marker (what it checks is the page in chromium; the queries behind the
+    page run in the page tests of both passes). Any other test marked engine_neutral must not
+    use the database, and no test may be engine-neutral and PostgreSQL-only (it would run in
+    neither pass)."""
     for item in items:
         browser = item.get_closest_marker("browser") is not None
         neutral = item.get_closest_marker("engine_neutral") is not None
@@ -35,6 +47,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 )
         if (browser or neutral) and item.get_closest_marker("postgres"):
             raise pytest.UsageError(f"{item.nodeid}: marked both engine_neutral and postgres")
+    items.sort(key=lambda item: not item.nodeid.startswith(LONG))  # stable: order kept within
 
 
 @pytest.fixture(autouse=True)

@@ -53,8 +53,18 @@ def _connected(env: dict[str, str], process: subprocess.Popen[bytes], name: str)
             )
         except OSError:  # it exited meanwhile
             return False
-    [(n,)] = query(env, f"SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = '{name}'")
+    watcher = _WATCHERS.get(url)
+    if watcher is None:  # one connection for all the polls (a new one each poll costs a backend)
+        import psycopg
+
+        watcher = _WATCHERS[url] = psycopg.connect(url, autocommit=True)
+    [(n,)] = watcher.execute(
+        "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = %s", (name,)
+    ).fetchall()
     return bool(n)
+
+
+_WATCHERS: dict[str, Any] = {}  # the scratch database's URL → the connection that polls it
 
 
 def _start(
@@ -122,7 +132,6 @@ def test_killed_recomputes_leave_all_or_nothing_and_a_rerun_completes(
     scratch: dict[str, str],
 ) -> None:
     rng = random.Random(8)
-    zx(scratch, "migrate", "-v0")
     zx(scratch, "synth", "--members", "3000", "--entries", "12", "--ballots", "6",
        "--years", str(YEAR), "--county-code", "K", "-v0")  # fmt: skip
     zx(scratch, "scheme", "adopt", "bayannur-532", "--county", "K", "--year", str(YEAR))
@@ -145,7 +154,6 @@ def test_killed_recomputes_leave_all_or_nothing_and_a_rerun_completes(
 
 def test_killed_bulk_writes_leave_chains_that_verify(scratch: dict[str, str]) -> None:
     rng = random.Random(9)
-    zx(scratch, "migrate", "-v0")
     synth = ("synth", "--members", "2000", "--entries", "10", "--ballots", "6",
              "--years", str(YEAR), "-v0")  # fmt: skip
     took = timed(scratch, *synth, "--county-code", "T0")
@@ -177,7 +185,6 @@ def test_killed_roster_imports_change_every_row_or_none(
     import openpyxl
 
     rng = random.Random(10)
-    zx(scratch, "migrate", "-v0")
     zx(scratch, "synth", "--members", "3000", "--county-code", "K", "-v0")
     exported = tmp_path / "roster.xlsx"
     zx(scratch, "export-roster", "--county", "K", str(exported))
@@ -211,7 +218,6 @@ def test_killed_sign_offs_sign_each_branch_whole_or_not_at_all(scratch: dict[str
     rng = random.Random(11)
     today = dt.date.today()
     year, quarter = today.year, (today.month - 1) // 3 + 1  # synth leaves this quarter open
-    zx(scratch, "migrate", "-v0")
     zx(scratch, "synth", "--members", "4000", "--entries", "6", "--years", str(year),
        "--county-code", "K", "-v0")  # fmt: skip
     sign = ("sign-off-all", "0", "0")

@@ -67,7 +67,6 @@ def one(env: dict[str, str], sql: str) -> Any:
 def test_processes_racing_to_submit_review_and_sign_off_lose_and_duplicate_nothing(
     scratch: dict[str, str], tmp_path: Path
 ) -> None:
-    zx(scratch, "migrate", "-v0")
     together(scratch, ("setup", 0))
     branch = one(scratch, "SELECT id FROM orgs_org WHERE code = 'A1B'")
     members = MEMBERS + 2  # the cast's 李二妮 and 王甲 are in A1B too
@@ -135,7 +134,6 @@ def test_a_backup_taken_while_the_committee_works_restores_whole(
     """`zhengxing backup` while another process appends to the ledger (SQLite's online backup,
     or pg_dump's snapshot): the restored database is one moment of it — every approved claim
     with its entry, the chain unbroken up to its head — and it verifies."""
-    zx(scratch, "migrate", "-v0")
     together(scratch, ("setup", 0))
     stop = tmp_path / "stop"
     writer = subprocess.Popen(

@@ -20,7 +20,7 @@ import pytest
 
 from zhengxing.testing import PASSWORD
 
-from .conftest import ROOT, zx
+from .conftest import ROOT
 
 PER_DAY = 6  # the public's writes one address may make in a day, for this server
 BIN = Path(sys.executable).parent
@@ -54,7 +54,6 @@ def server(scratch: dict[str, str], tmp_path: Path) -> Iterator[tuple[str, str, 
         "ZHENGXING_PUBLIC_PER_MINUTE": "1000",
         "ZHENGXING_PUBLIC_PER_DAY": str(PER_DAY),
     }
-    zx(env, "migrate", "-v0")
     made = subprocess.run(
         [sys.executable, "-c", SET_UP], env=env, cwd=ROOT, capture_output=True, text=True,
         check=True, timeout=300,

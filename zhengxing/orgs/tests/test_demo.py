@@ -32,6 +32,9 @@ from zhengxing.orgs.models import County, Member, MemberEvent, Org, RoleAssignme
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
 from zhengxing.orgs.selectors import members_visible_to, scope_for
 
+# One worker builds the county once for the whole module (pytest -n: --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("demo")
+
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
