@@ -95,9 +95,9 @@ def _audit_failure(actor: Actor, county: County, errors: list[ImportErrorRow]) -
 
 @contextmanager
 def _bulk_work() -> Iterator[None]:
-    """Pause the cyclic garbage collector. An import holds a few objects per row alive and
+    """Pause the cyclic garbage collector: an import holds a few objects per row alive and
     creates no reference cycles (reference counting frees its garbage), yet every full
-    collection would walk all of them again: on 100,000 rows, about 10 s of collections."""
+    collection would walk all of them again (what that costs: bench/README.md)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -113,8 +113,7 @@ SQLITE_CACHE_KIB = 128 * 1024
 @contextmanager
 def _sqlite_cache() -> Iterator[None]:
     """On SQLite, a page cache large enough for the indexes one large transaction touches at
-    random (the ID numbers' blind index above all); the default 2 MB makes it spill to the WAL
-    and read back, and the write slows down as the county grows. Restored afterwards."""
+    random (the ID numbers' blind index above all), restored afterwards; why: bench/README.md."""
     if connection.vendor != "sqlite":
         yield
         return
