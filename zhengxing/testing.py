@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
+from django.db import connections
 
 from zhengxing.audit.services import Actor
 from zhengxing.orgs import idcard
@@ -31,6 +34,9 @@ from zhengxing.orgs.services import (
     org_create,
     role_grant,
 )
+
+if TYPE_CHECKING:
+    pass
 
 SYSTEM = Actor.system("test")
 TODAY = dt.date(2026, 6, 30)
@@ -163,6 +169,29 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def client_for(
+    user: User, *, enforce_csrf: bool = False, password_minutes_ago: int | None = None
+) -> Any:
+    """A test client with the user's session already open (`force_login`: no login page, no
+    second factor), for tests of what a signed-in user sees and may do; `signed_in` below
+    signs in through the pages instead. `enforce_csrf`: the client sends no CSRF token unless
+    the test does, as a browser script would not. `password_minutes_ago`: the password was
+    last entered that many minutes ago (re-authentication asks again after five)."""
+    import time
+
+    from django.test import Client
+
+    from zhengxing.web.security import REAUTH_KEY
+
+    client = Client(enforce_csrf_checks=enforce_csrf)
+    client.force_login(user)
+    if password_minutes_ago is not None:
+        session = client.session
+        session[REAUTH_KEY] = int(time.time()) - password_minutes_ago * 60
+        session.save()
+    return client
+
+
 def signed_in(user: User, password: str = PASSWORD, **client_options: Any) -> Any:
     """A test client signed in as a person signs in: the password on the login page, then,
     when the user must pass the second factor (settings.ZHENGXING_OTP_ROLES, or an enrolled
@@ -187,3 +216,26 @@ def signed_in(user: User, password: str = PASSWORD, **client_options: Any) -> An
         verify = client.post(reverse("otp_verify"), {"code": code})
         assert verify.status_code == 302, f"{user.username}: the code was refused"
     return client
+
+
+def race(*calls: Callable[[], Any]) -> list[Any]:
+    """Run the calls at the same moment, one thread each (each with its own database
+    connection, closed after); their results or exceptions, in order."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(i: int, call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait()
+            results[i] = call()
+        except Exception as failed:
+            results[i] = failed
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results

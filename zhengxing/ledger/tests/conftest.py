@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 
 from zhengxing.audit.models import AuditEvent
 from zhengxing.audit.services import Actor
@@ -71,29 +70,37 @@ def hundred(cast: Cast) -> RuleCatalogue:
     )
 
 
-def pages_at(monkeypatch: pytest.MonkeyPatch, moment: dt.datetime) -> None:
-    """Pages act at this moment: their clock and their actors."""
-    monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+def requests_at(monkeypatch: pytest.MonkeyPatch, clock: list[dt.datetime]) -> list[dt.datetime]:
+    """Requests' actors act at clock[0], which a test may move; the pages' own clock is left
+    alone. The clock is returned."""
     from_request = Actor.from_request.__func__  # type: ignore[attr-defined]
     monkeypatch.setattr(
         Actor,
         "from_request",
         classmethod(
-            lambda cls, request: dataclasses.replace(from_request(cls, request), now=moment)
+            lambda cls, request: dataclasses.replace(from_request(cls, request), now=clock[0])
         ),
     )
+    return clock
+
+
+@pytest.fixture
+def api_clock(monkeypatch: pytest.MonkeyPatch) -> list[dt.datetime]:
+    """API requests act at api_clock[0]: NOW, as the services' tests do (the real clock is not
+    in 2026 Q2), unless a test moves it."""
+    return requests_at(monkeypatch, [NOW])
+
+
+def pages_at(monkeypatch: pytest.MonkeyPatch, moment: dt.datetime) -> None:
+    """Pages act at this moment: their clock and their actors."""
+    monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+    requests_at(monkeypatch, [moment])
 
 
 @pytest.fixture
 def on_30_june(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pages act on 30 June 2026 too: their clock and their actors."""
     pages_at(monkeypatch, NOW)
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # --- the reports' ledger ------------------------------------------------------------------

@@ -10,21 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import User
-from django.test import Client
-
 from zhengxing.audit.models import AuditEvent
 from zhengxing.ledger.models import RuleCatalogue
-from zhengxing.testing import Cast
+from zhengxing.testing import Cast, client_for
 
 CATALOGUES = "/api/v1/points/catalogues"
 JSON = "application/json"
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def ids(response: Any) -> list[int]:
@@ -33,7 +24,7 @@ def ids(response: Any) -> list[int]:
 
 
 def test_the_presets_from_the_articles_are_listed(cast: Cast) -> None:
-    response = signed_in(cast.carol).get("/api/v1/points/presets")
+    response = client_for(cast.carol).get("/api/v1/points/presets")
 
     assert response.status_code == 200
     presets = {p["key"]: p for p in response.json()}
@@ -45,7 +36,7 @@ def test_the_presets_from_the_articles_are_listed(cast: Cast) -> None:
 def test_a_township_starts_its_own_rules_from_a_preset(cast: Cast) -> None:
     body = {"owner_id": cast.town_a.pk, "year": 2026, "preset": "gaotai-341"}
 
-    response = signed_in(cast.bob).post(CATALOGUES, body, content_type=JSON)
+    response = client_for(cast.bob).post(CATALOGUES, body, content_type=JSON)
 
     assert response.status_code == 201, response.content
     made = response.json()
@@ -57,7 +48,7 @@ def test_a_township_starts_its_own_rules_from_a_preset(cast: Cast) -> None:
 def test_an_unknown_preset_is_refused_in_chinese(cast: Cast) -> None:
     body = {"owner_id": cast.town_a.pk, "year": 2026, "preset": "nowhere"}
 
-    response = signed_in(cast.bob).post(CATALOGUES, body, content_type=JSON)
+    response = client_for(cast.bob).post(CATALOGUES, body, content_type=JSON)
 
     assert response.status_code == 400
     assert response.json()["detail"] == "没有名为“nowhere”的积分规则模板"
@@ -67,7 +58,7 @@ def test_an_unknown_preset_is_refused_in_chinese(cast: Cast) -> None:
 def test_a_secretary_may_read_but_not_set_the_rules_above_her(
     cast: Cast, rules: RuleCatalogue
 ) -> None:
-    carol = signed_in(cast.carol)
+    carol = client_for(cast.carol)
 
     listed = carol.get(f"{CATALOGUES}?year=2026")
     revised = carol.post(
@@ -84,7 +75,7 @@ def test_a_secretary_may_read_but_not_set_the_rules_above_her(
 def test_a_member_reads_the_rules_that_govern_her_with_items_and_base_points(
     cast: Cast, rules: RuleCatalogue
 ) -> None:
-    response = signed_in(cast.erin).get(f"{CATALOGUES}/{rules.pk}")
+    response = client_for(cast.erin).get(f"{CATALOGUES}/{rules.pk}")
 
     assert response.status_code == 200, response.content
     body = response.json()
@@ -95,13 +86,13 @@ def test_a_member_reads_the_rules_that_govern_her_with_items_and_base_points(
 
 
 def test_township_b_does_not_see_township_a_rules(cast: Cast) -> None:
-    signed_in(cast.bob).post(
+    client_for(cast.bob).post(
         CATALOGUES,
         {"owner_id": cast.town_a.pk, "year": 2026, "preset": "sanmenxia"},
         content_type=JSON,
     )
     town_a_rules = RuleCatalogue.objects.get(owner=cast.town_a)
-    dave = signed_in(cast.dave)
+    dave = client_for(cast.dave)
 
     assert dave.get(f"{CATALOGUES}/{town_a_rules.pk}").status_code == 404
     assert ids(dave.get(CATALOGUES)) == []
@@ -111,7 +102,7 @@ def test_township_b_does_not_see_township_a_rules(cast: Cast) -> None:
 def test_a_secretary_filters_the_rules_by_the_county_that_set_them(
     cast: Cast, rules: RuleCatalogue
 ) -> None:
-    listed = signed_in(cast.carol).get(f"{CATALOGUES}?owner={cast.root.pk}&current=true")
+    listed = client_for(cast.carol).get(f"{CATALOGUES}?owner={cast.root.pk}&current=true")
 
     assert ids(listed) == [rules.pk]
 
@@ -119,7 +110,7 @@ def test_a_secretary_filters_the_rules_by_the_county_that_set_them(
 def test_a_revision_is_a_new_version_and_the_old_one_stays(
     cast: Cast, rules: RuleCatalogue
 ) -> None:
-    detail = signed_in(cast.alice).get(f"{CATALOGUES}/{rules.pk}").json()
+    detail = client_for(cast.alice).get(f"{CATALOGUES}/{rules.pk}").json()
     items = [
         {k: v for k, v in i.items() if k not in {"id", "default_points"}}
         | {"points": "2" if i["code"] == "SMX-G02" else i["default_points"]}
@@ -129,7 +120,7 @@ def test_a_revision_is_a_new_version_and_the_old_one_stays(
         if i["code"] == "SMX-G02":
             i["min_points"] = i["max_points"] = "2"
 
-    response = signed_in(cast.alice).post(
+    response = client_for(cast.alice).post(
         f"{CATALOGUES}/{rules.pk}/revise", {"items": items}, content_type=JSON
     )
 
@@ -145,7 +136,7 @@ def test_a_revision_is_a_new_version_and_the_old_one_stays(
 def test_a_revision_with_a_bad_item_is_refused_in_chinese(cast: Cast, rules: RuleCatalogue) -> None:
     bad = {"code": "K", "name": "乱扔垃圾", "part": "deduction", "points": "2"}
 
-    response = signed_in(cast.alice).post(
+    response = client_for(cast.alice).post(
         f"{CATALOGUES}/{rules.pk}/revise", {"items": [bad]}, content_type=JSON
     )
 

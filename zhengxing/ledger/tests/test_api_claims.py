@@ -9,46 +9,24 @@ stands at 30 June 2026 (Q2), like the rest of the ledger tests.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from zhengxing.audit.services import Actor
 from zhengxing.ledger.models import Claim, LedgerEntry, QuarterClose, RuleCatalogue
 from zhengxing.ledger.rules import Quarter
 from zhengxing.ledger.services import claim_record_many, claim_submit, quarter_sign_off
-from zhengxing.testing import Cast, add_member
+from zhengxing.testing import Cast, add_member, client_for
 
 from .conftest import NOW, after, as_, item, key, snapshot
 
+pytestmark = pytest.mark.usefixtures("api_clock")
+
 CLAIMS = "/api/v1/points/claims"
 JSON = "application/json"
-
-
-@pytest.fixture(autouse=True)
-def api_clock(monkeypatch: pytest.MonkeyPatch) -> list[dt.datetime]:
-    """Requests act at api_clock[0]: NOW, as the services' tests do (the real clock is not in
-    2026 Q2), unless a test moves it."""
-    now = [NOW]
-    real = Actor.from_request
-    monkeypatch.setattr(
-        Actor,
-        "from_request",
-        classmethod(lambda cls, request: dataclasses.replace(real(request), now=now[0])),
-    )
-    return now
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def snow(rules: RuleCatalogue, **overrides: Any) -> dict[str, Any]:
@@ -81,7 +59,7 @@ def pending_claim(cast: Cast, rules: RuleCatalogue) -> Claim:
 def test_a_self_report_reviewed_and_signed_off_through_the_api_is_a_counted_entry(
     cast: Cast, rules: RuleCatalogue, api_clock: list[dt.datetime]
 ) -> None:
-    erin, cathy, carol = signed_in(cast.erin), signed_in(cast.cathy), signed_in(cast.carol)
+    erin, cathy, carol = client_for(cast.erin), client_for(cast.cathy), client_for(cast.carol)
 
     made = erin.post(CLAIMS, snow(rules), content_type=JSON, HTTP_IDEMPOTENCY_KEY="tap-1")
     assert made.status_code == 201, made.content
@@ -122,7 +100,7 @@ def test_a_self_report_reviewed_and_signed_off_through_the_api_is_a_counted_entr
 def test_the_same_idempotency_key_twice_makes_one_claim_and_answers_200_the_second_time(
     cast: Cast, rules: RuleCatalogue
 ) -> None:
-    erin = signed_in(cast.erin)
+    erin = client_for(cast.erin)
 
     first = erin.post(CLAIMS, snow(rules), content_type=JSON, HTTP_IDEMPOTENCY_KEY="tap-1")
     second = erin.post(CLAIMS, snow(rules), content_type=JSON, HTTP_IDEMPOTENCY_KEY="tap-1")
@@ -134,7 +112,7 @@ def test_the_same_idempotency_key_twice_makes_one_claim_and_answers_200_the_seco
 
 
 def test_the_idempotency_key_may_come_in_the_body(cast: Cast, rules: RuleCatalogue) -> None:
-    erin = signed_in(cast.erin)
+    erin = client_for(cast.erin)
     body = snow(rules, idempotency_key="form-7")
 
     first = erin.post(CLAIMS, body, content_type=JSON)
@@ -147,7 +125,7 @@ def test_the_idempotency_key_may_come_in_the_body(cast: Cast, rules: RuleCatalog
 def test_a_claim_without_any_key_is_refused(cast: Cast, rules: RuleCatalogue) -> None:
     before = snapshot()
 
-    response = signed_in(cast.erin).post(CLAIMS, snow(rules), content_type=JSON)
+    response = client_for(cast.erin).post(CLAIMS, snow(rules), content_type=JSON)
 
     assert response.status_code == 400
     assert response.json()["detail"] == "提交标识无效，请刷新页面后重新提交"
@@ -163,7 +141,7 @@ def test_points_outside_the_items_range_are_refused_and_nothing_is_written(
     before = snapshot()
     mediation = snow(rules, item_id=item(rules, "SMX-G04").pk, points="9")  # 2 to 5
 
-    response = signed_in(cast.erin).post(
+    response = client_for(cast.erin).post(
         CLAIMS, mediation, content_type=JSON, HTTP_IDEMPOTENCY_KEY="k"
     )
 
@@ -178,7 +156,7 @@ def test_a_claim_for_a_signed_off_quarter_is_refused_and_nothing_is_written(
     quarter_sign_off(actor=as_(cast.carol), branch=cast.branch_a1, quarter=Quarter(2026, 1))
     before = snapshot()
 
-    response = signed_in(cast.erin).post(
+    response = client_for(cast.erin).post(
         CLAIMS, snow(rules, occurred_on="2026-03-10"), content_type=JSON, HTTP_IDEMPOTENCY_KEY="k"
     )
 
@@ -202,7 +180,7 @@ def test_a_batch_naming_a_member_of_another_branch_is_refused_whole(
         "description": "清扫积雪",
     }
 
-    response = signed_in(cast.alice).post(
+    response = client_for(cast.alice).post(
         f"{CLAIMS}/batch", body, content_type=JSON, HTTP_IDEMPOTENCY_KEY="k"
     )
 
@@ -215,7 +193,7 @@ def test_a_claim_without_the_required_photo_is_refused(cast: Cast, rules: RuleCa
     before = snapshot()
     hygiene = snow(rules, item_id=item(rules, "SMX-G01").pk)
 
-    response = signed_in(cast.erin).post(
+    response = client_for(cast.erin).post(
         CLAIMS, hygiene, content_type=JSON, HTTP_IDEMPOTENCY_KEY="k"
     )
 
@@ -227,7 +205,7 @@ def test_a_claim_without_the_required_photo_is_refused(cast: Cast, rules: RuleCa
 def test_a_rejection_needs_a_reason(cast: Cast, rules: RuleCatalogue) -> None:
     claim = pending_claim(cast, rules)
 
-    response = signed_in(cast.cathy).post(
+    response = client_for(cast.cathy).post(
         f"{CLAIMS}/{claim.pk}/review", {"decision": "reject"}, content_type=JSON
     )
 
@@ -239,7 +217,7 @@ def test_a_rejection_needs_a_reason(cast: Cast, rules: RuleCatalogue) -> None:
 def test_an_unknown_decision_is_a_422(cast: Cast, rules: RuleCatalogue) -> None:
     claim = pending_claim(cast, rules)
 
-    response = signed_in(cast.cathy).post(
+    response = client_for(cast.cathy).post(
         f"{CLAIMS}/{claim.pk}/review", {"decision": "maybe"}, content_type=JSON
     )
 
@@ -261,7 +239,7 @@ def test_the_committee_records_one_item_for_many_members_in_one_form(
         "description": "清扫积雪",
         "idempotency_key": "snow-form",
     }
-    cathy = signed_in(cast.cathy)
+    cathy = client_for(cast.cathy)
 
     first = cathy.post(f"{CLAIMS}/batch", body, content_type=JSON)
     again = cathy.post(f"{CLAIMS}/batch", body, content_type=JSON)
@@ -291,7 +269,7 @@ def test_the_committee_approves_a_quarters_claims_at_once(cast: Cast, rules: Rul
         "decision": "approve",
     }
 
-    response = signed_in(cast.carol).post(f"{CLAIMS}/review-batch", body, content_type=JSON)
+    response = client_for(cast.carol).post(f"{CLAIMS}/review-batch", body, content_type=JSON)
 
     assert response.status_code == 200, response.content
     assert {c["status"] for c in response.json()} == {"approved"}
@@ -310,7 +288,7 @@ def test_an_adjustment_within_the_range_is_what_counts(cast: Cast, rules: RuleCa
         idempotency_key=key(),
     )
 
-    response = signed_in(cast.cathy).post(
+    response = client_for(cast.cathy).post(
         f"{CLAIMS}/{claim.pk}/review",
         {"decision": "adjust", "points": "3", "reason": "只调解了一半"},
         content_type=JSON,
@@ -328,7 +306,7 @@ def test_township_b_cannot_see_or_review_a_township_a_claim(
     cast: Cast, rules: RuleCatalogue
 ) -> None:
     claim = pending_claim(cast, rules)
-    dave = signed_in(cast.dave)
+    dave = client_for(cast.dave)
 
     detail = dave.get(f"{CLAIMS}/{claim.pk}")
     review = dave.post(f"{CLAIMS}/{claim.pk}/review", {"decision": "approve"}, content_type=JSON)
@@ -346,14 +324,14 @@ def test_township_b_cannot_see_or_review_a_township_a_claim(
 def test_township_a_sees_its_branches_claims(cast: Cast, rules: RuleCatalogue) -> None:
     claim = pending_claim(cast, rules)
 
-    listed = signed_in(cast.bob).get(f"{CLAIMS}?branch_id={cast.branch_a1.pk}&status=pending")
+    listed = client_for(cast.bob).get(f"{CLAIMS}?branch_id={cast.branch_a1.pk}&status=pending")
 
     assert [c["id"] for c in listed.json()["items"]] == [claim.pk]
 
 
 def test_a_member_may_see_but_not_review_her_own_claim(cast: Cast, rules: RuleCatalogue) -> None:
     claim = pending_claim(cast, rules)
-    erin = signed_in(cast.erin)
+    erin = client_for(cast.erin)
 
     seen = erin.get(f"{CLAIMS}/{claim.pk}")
     reviewed = erin.post(f"{CLAIMS}/{claim.pk}/review", {"decision": "approve"}, content_type=JSON)
@@ -376,7 +354,7 @@ def test_a_member_sees_only_her_own_claims(cast: Cast, rules: RuleCatalogue) -> 
         idempotency_key=key(),
     )
 
-    listed = signed_in(cast.erin).get(CLAIMS)
+    listed = client_for(cast.erin).get(CLAIMS)
 
     assert [c["id"] for c in listed.json()["items"]] == [mine.pk]
 
@@ -384,7 +362,7 @@ def test_a_member_sees_only_her_own_claims(cast: Cast, rules: RuleCatalogue) -> 
 def test_someone_without_a_member_record_cannot_self_report(
     cast: Cast, rules: RuleCatalogue
 ) -> None:
-    response = signed_in(cast.cathy).post(
+    response = client_for(cast.cathy).post(
         CLAIMS, snow(rules), content_type=JSON, HTTP_IDEMPOTENCY_KEY="k"
     )
 
@@ -393,7 +371,7 @@ def test_someone_without_a_member_record_cannot_self_report(
 
 
 def test_a_committee_member_may_not_sign_the_quarter(cast: Cast, rules: RuleCatalogue) -> None:
-    response = signed_in(cast.cathy).post(
+    response = client_for(cast.cathy).post(
         f"/api/v1/points/branches/{cast.branch_a1.pk}/quarters/2026/2/sign-off",
         content_type=JSON,
     )
@@ -409,7 +387,7 @@ def test_a_quarter_with_pending_claims_cannot_be_signed(
     pending_claim(cast, rules)
     api_clock[0] = after(Quarter(2026, 2))
 
-    response = signed_in(cast.carol).post(
+    response = client_for(cast.carol).post(
         f"/api/v1/points/branches/{cast.branch_a1.pk}/quarters/2026/2/sign-off",
         content_type=JSON,
     )
@@ -436,7 +414,7 @@ def test_the_claim_list_costs_the_same_queries_for_5_rows_and_for_200(
         description="清扫积雪",
         idempotency_key=key(),
     )
-    bob = signed_in(cast.bob)
+    bob = client_for(cast.bob)
 
     def queries(limit: int) -> int:
         with CaptureQueriesContext(connection) as ctx:

@@ -7,44 +7,32 @@ erin is a member of A1B (李二妮); 王甲 belongs to A1B."""
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from zhengxing.audit.models import AuditEvent
-from zhengxing.audit.services import Actor
 from zhengxing.ledger.models import Claim, EvidenceFile, RuleCatalogue
-from zhengxing.testing import Cast
+from zhengxing.testing import Cast, client_for
 
-from .conftest import NOW, item, key
+from .conftest import item, key
+
+pytestmark = pytest.mark.usefixtures("api_clock")
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
 
 EVIDENCE = "/api/v1/points/evidence"
 CLAIMS = "/api/v1/points/claims"
 JSON = "application/json"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def api_clock_and_media(monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Path) -> None:
-    real = Actor.from_request
-    monkeypatch.setattr(
-        Actor,
-        "from_request",
-        classmethod(lambda cls, request: dataclasses.replace(real(request), now=NOW)),
-    )
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def upload(client: Client, content: bytes, name: str = "photo.png", kind: str = "image/png") -> Any:
@@ -70,7 +58,7 @@ def snow(rules: RuleCatalogue, evidence: str) -> dict[str, Any]:
 def test_a_member_uploads_a_photo_and_her_claim_names_it(
     cast: Cast, rules: RuleCatalogue, settings: Any
 ) -> None:
-    erin = signed_in(cast.erin)
+    erin = client_for(cast.erin)
 
     uploaded = upload(erin, PNG)
 
@@ -88,11 +76,11 @@ def test_a_member_uploads_a_photo_and_her_claim_names_it(
     assert claimed.status_code == 201, claimed.content
     claim = Claim.objects.get()
     assert (Path(settings.MEDIA_ROOT) / claim.evidence) == path
-    assert signed_in(cast.carol).get(f"/points/claim/{claim.pk}/evidence/").status_code == 200
+    assert client_for(cast.carol).get(f"/points/claim/{claim.pk}/evidence/").status_code == 200
 
 
 def test_a_pdf_is_accepted_whatever_its_name_and_declared_type(cast: Cast, settings: Any) -> None:
-    response = upload(signed_in(cast.erin), PDF, name="scan", kind="application/octet-stream")
+    response = upload(client_for(cast.erin), PDF, name="scan", kind="application/octet-stream")
 
     assert response.status_code == 201, response.content
     assert response.json()["content_type"] == "application/pdf"
@@ -111,7 +99,7 @@ def test_a_pdf_is_accepted_whatever_its_name_and_declared_type(cast: Cast, setti
 def test_anything_but_a_photo_or_a_pdf_is_refused_and_nothing_kept(
     cast: Cast, settings: Any, content: bytes, name: str, kind: str, message: str
 ) -> None:
-    response = upload(signed_in(cast.erin), content, name=name, kind=kind)
+    response = upload(client_for(cast.erin), content, name=name, kind=kind)
 
     assert response.status_code == 400
     assert message in response.json()["detail"]
@@ -123,7 +111,7 @@ def test_a_file_over_the_size_limit_is_refused(cast: Cast, settings: Any) -> Non
     settings.ZHENGXING_MAX_UPLOAD_MB = 1
     big = PNG + b"\x00" * (1024 * 1024)
 
-    response = upload(signed_in(cast.erin), big)
+    response = upload(client_for(cast.erin), big)
 
     assert response.status_code == 400
     assert response.json()["detail"] == "文件不能超过1MB"
@@ -139,7 +127,7 @@ def test_the_anonymous_may_not_upload(cast: Cast, settings: Any) -> None:
 def test_a_claim_naming_anything_but_an_upload_is_refused(
     cast: Cast, rules: RuleCatalogue, evidence: str
 ) -> None:
-    response = signed_in(cast.erin).post(CLAIMS, snow(rules, evidence), content_type=JSON)
+    response = client_for(cast.erin).post(CLAIMS, snow(rules, evidence), content_type=JSON)
 
     assert response.status_code == 422
     [error] = response.json()["detail"]
@@ -149,17 +137,17 @@ def test_a_claim_naming_anything_but_an_upload_is_refused(
 
 
 def test_a_claim_may_not_name_someone_elses_upload(cast: Cast, rules: RuleCatalogue) -> None:
-    carols = upload(signed_in(cast.carol), PNG).json()["ref"]
+    carols = upload(client_for(cast.carol), PNG).json()["ref"]
 
-    response = signed_in(cast.erin).post(CLAIMS, snow(rules, carols), content_type=JSON)
+    response = client_for(cast.erin).post(CLAIMS, snow(rules, carols), content_type=JSON)
 
     assert response.status_code == 422
     assert not Claim.objects.exists()
 
 
 def test_the_committee_names_its_own_upload_in_a_batch(cast: Cast, rules: RuleCatalogue) -> None:
-    cathy = signed_in(cast.cathy)
-    erins = upload(signed_in(cast.erin), PNG).json()["ref"]
+    cathy = client_for(cast.cathy)
+    erins = upload(client_for(cast.erin), PNG).json()["ref"]
     own = upload(cathy, PDF, name="sign-in.pdf", kind="application/pdf").json()["ref"]
     body = {
         "branch_id": cast.branch_a1.pk,

@@ -8,42 +8,23 @@ The county runs the Sanmenxia rules for 2026 and the API's clock stands at 30 Ju
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from zhengxing.audit.services import Actor
 from zhengxing.ledger.models import LedgerEntry, RuleCatalogue
 from zhengxing.ledger.rules import Quarter
 from zhengxing.ledger.services import deduction_record, quarter_sign_off
-from zhengxing.testing import Cast
+from zhengxing.testing import Cast, client_for
 
 from .conftest import NOW, after, as_, item, key, snapshot
 
+pytestmark = pytest.mark.usefixtures("api_clock")
+
 POINTS = "/api/v1/points"
 JSON = "application/json"
-
-
-@pytest.fixture(autouse=True)
-def api_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Requests act at NOW, as the services' tests do (the real clock is not in 2026 Q2)."""
-    real = Actor.from_request
-    monkeypatch.setattr(
-        Actor,
-        "from_request",
-        classmethod(lambda cls, request: dataclasses.replace(real(request), now=NOW)),
-    )
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def absence(cast: Cast, rules: RuleCatalogue, **overrides: Any) -> dict[str, Any]:
@@ -76,7 +57,7 @@ def deduct(cast: Cast, rules: RuleCatalogue) -> LedgerEntry:
 def test_the_committee_records_a_deduction_with_its_reason(
     cast: Cast, rules: RuleCatalogue
 ) -> None:
-    response = signed_in(cast.cathy).post(
+    response = client_for(cast.cathy).post(
         f"{POINTS}/deductions", absence(cast, rules), content_type=JSON
     )
 
@@ -88,7 +69,7 @@ def test_the_committee_records_a_deduction_with_its_reason(
 
 
 def test_the_same_deduction_sent_twice_is_one_entry(cast: Cast, rules: RuleCatalogue) -> None:
-    cathy = signed_in(cast.cathy)
+    cathy = client_for(cast.cathy)
 
     first = cathy.post(f"{POINTS}/deductions", absence(cast, rules), content_type=JSON)
     second = cathy.post(f"{POINTS}/deductions", absence(cast, rules), content_type=JSON)
@@ -100,7 +81,7 @@ def test_the_same_deduction_sent_twice_is_one_entry(cast: Cast, rules: RuleCatal
 def test_a_deduction_without_a_reason_is_refused(cast: Cast, rules: RuleCatalogue) -> None:
     before = snapshot()
 
-    response = signed_in(cast.cathy).post(
+    response = client_for(cast.cathy).post(
         f"{POINTS}/deductions", absence(cast, rules, reason=" "), content_type=JSON
     )
 
@@ -110,7 +91,7 @@ def test_a_deduction_without_a_reason_is_refused(cast: Cast, rules: RuleCatalogu
 
 
 def test_a_member_may_not_deduct_from_her_branch(cast: Cast, rules: RuleCatalogue) -> None:
-    response = signed_in(cast.erin).post(
+    response = client_for(cast.erin).post(
         f"{POINTS}/deductions", absence(cast, rules), content_type=JSON
     )
 
@@ -122,7 +103,7 @@ def test_a_member_may_not_deduct_from_her_branch(cast: Cast, rules: RuleCatalogu
 def test_township_b_may_not_deduct_from_a_township_a_member(
     cast: Cast, rules: RuleCatalogue
 ) -> None:
-    response = signed_in(cast.dave).post(
+    response = client_for(cast.dave).post(
         f"{POINTS}/deductions", absence(cast, rules), content_type=JSON
     )
 
@@ -136,7 +117,7 @@ def test_township_b_may_not_deduct_from_a_township_a_member(
 def test_a_wrong_entry_is_corrected_by_an_opposite_entry(cast: Cast, rules: RuleCatalogue) -> None:
     wrong = deduct(cast, rules)
 
-    response = signed_in(cast.carol).post(
+    response = client_for(cast.carol).post(
         f"{POINTS}/entries/{wrong.pk}/reverse", {"reason": "当天请过假"}, content_type=JSON
     )
 
@@ -149,7 +130,7 @@ def test_a_wrong_entry_is_corrected_by_an_opposite_entry(cast: Cast, rules: Rule
 
 def test_an_entry_is_corrected_only_once(cast: Cast, rules: RuleCatalogue) -> None:
     wrong = deduct(cast, rules)
-    carol = signed_in(cast.carol)
+    carol = client_for(cast.carol)
     carol.post(f"{POINTS}/entries/{wrong.pk}/reverse", {"reason": "请过假"}, content_type=JSON)
 
     again = carol.post(
@@ -164,7 +145,7 @@ def test_an_entry_is_corrected_only_once(cast: Cast, rules: RuleCatalogue) -> No
 def test_township_b_cannot_correct_a_township_a_entry(cast: Cast, rules: RuleCatalogue) -> None:
     wrong = deduct(cast, rules)
 
-    response = signed_in(cast.dave).post(
+    response = client_for(cast.dave).post(
         f"{POINTS}/entries/{wrong.pk}/reverse", {"reason": "x"}, content_type=JSON
     )
 
@@ -178,7 +159,7 @@ def test_township_b_cannot_correct_a_township_a_entry(cast: Cast, rules: RuleCat
 def test_the_years_base_points_are_credited_once_per_member(
     cast: Cast, rules: RuleCatalogue
 ) -> None:
-    carol = signed_in(cast.carol)
+    carol = client_for(cast.carol)
     url = f"{POINTS}/branches/{cast.branch_a1.pk}/base-points"
 
     first = carol.post(url, {"year": 2026}, content_type=JSON)
@@ -205,7 +186,7 @@ def test_the_branch_ledger_lists_entries_in_chain_order_marking_what_counts(
         quarter=Quarter(2026, 2),
     )
 
-    response = signed_in(cast.bob).get(
+    response = client_for(cast.bob).get(
         f"{POINTS}/branches/{cast.branch_a1.pk}/entries?year=2026&quarter=2"
     )
 
@@ -216,12 +197,12 @@ def test_the_branch_ledger_lists_entries_in_chain_order_marking_what_counts(
 def test_the_branch_ledger_costs_the_same_queries_for_5_rows_and_for_200(
     cast: Cast, rules: RuleCatalogue
 ) -> None:
-    signed_in(cast.carol).post(
+    client_for(cast.carol).post(
         f"{POINTS}/branches/{cast.branch_a1.pk}/base-points", {"year": 2026}, content_type=JSON
     )
     for _ in range(6):
         deduct(cast, rules)
-    bob = signed_in(cast.bob)
+    bob = client_for(cast.bob)
 
     def queries(limit: int) -> int:
         with CaptureQueriesContext(connection) as ctx:
@@ -234,7 +215,7 @@ def test_the_branch_ledger_costs_the_same_queries_for_5_rows_and_for_200(
 
 
 def test_township_b_cannot_read_a_township_a_ledger(cast: Cast, rules: RuleCatalogue) -> None:
-    dave = signed_in(cast.dave)
+    dave = client_for(cast.dave)
     branch = cast.branch_a1.pk
 
     assert dave.get(f"{POINTS}/branches/{branch}/entries").status_code == 404
@@ -244,7 +225,7 @@ def test_township_b_cannot_read_a_township_a_ledger(cast: Cast, rules: RuleCatal
 
 def test_the_quarter_table_shows_only_signed_points(cast: Cast, rules: RuleCatalogue) -> None:
     deduct(cast, rules)
-    carol = signed_in(cast.carol)
+    carol = client_for(cast.carol)
     url = f"{POINTS}/branches/{cast.branch_a1.pk}/quarters/2026/2/table"
 
     before = carol.get(url).json()
@@ -272,20 +253,20 @@ def test_a_members_year_counts_only_signed_quarters(cast: Cast, rules: RuleCatal
     deduct(cast, rules)
     url = f"{POINTS}/members/{cast.member_a1.pk}/totals?year=2026"
 
-    unsigned = signed_in(cast.cathy).get(url).json()
+    unsigned = client_for(cast.cathy).get(url).json()
     quarter_sign_off(
         actor=as_(cast.carol, after(Quarter(2026, 2))),
         branch=cast.branch_a1,
         quarter=Quarter(2026, 2),
     )
-    signed = signed_in(cast.cathy).get(url).json()
+    signed = client_for(cast.cathy).get(url).json()
 
     assert unsigned["total"] == "0.0"
     assert (signed["deduction"], signed["total"]) == ("-5.0", "-5.0")
 
 
 def test_a_member_reads_her_own_year_but_not_anothers(cast: Cast, rules: RuleCatalogue) -> None:
-    erin = signed_in(cast.erin)
+    erin = client_for(cast.erin)
 
     own = erin.get(f"{POINTS}/members/{cast.erin_member.pk}/totals?year=2026")
     other = erin.get(f"{POINTS}/members/{cast.member_a1.pk}/totals?year=2026")
@@ -295,11 +276,11 @@ def test_a_member_reads_her_own_year_but_not_anothers(cast: Cast, rules: RuleCat
 
 
 def test_a_member_reads_her_own_history_but_not_anothers(cast: Cast, rules: RuleCatalogue) -> None:
-    signed_in(cast.carol).post(
+    client_for(cast.carol).post(
         f"{POINTS}/branches/{cast.branch_a1.pk}/base-points", {"year": 2026}, content_type=JSON
     )
     deduct(cast, rules)
-    erin = signed_in(cast.erin)
+    erin = client_for(cast.erin)
 
     own = erin.get(f"{POINTS}/members/{cast.erin_member.pk}/entries?year=2026")
     other = erin.get(f"{POINTS}/members/{cast.member_a1.pk}/entries")

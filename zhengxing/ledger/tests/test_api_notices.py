@@ -9,50 +9,30 @@ committee member of branch A1B; 王甲 belongs to A1B. The county runs the Sanme
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
 
-from zhengxing.audit.services import Actor
 from zhengxing.ledger.models import Objection, Posting, RuleCatalogue
 from zhengxing.ledger.rules import Quarter
 from zhengxing.ledger.services import deduction_record, quarter_sign_off
-from zhengxing.testing import Cast
+from zhengxing.testing import Cast, client_for
 
 from .conftest import NOW, after, as_, item, key
+
+pytestmark = pytest.mark.usefixtures("api_clock")
 
 POINTS = "/api/v1/points"
 JSON = "application/json"
 
 
 @pytest.fixture(autouse=True)
-def clock(monkeypatch: pytest.MonkeyPatch) -> list[dt.datetime]:
-    """Requests act at clock[0], NOW unless a test moves it (the real clock is elsewhere)."""
-    now = [NOW]
-    real = Actor.from_request
-    monkeypatch.setattr(
-        Actor,
-        "from_request",
-        classmethod(lambda cls, request: dataclasses.replace(real(request), now=now[0])),
-    )
-    return now
-
-
-@pytest.fixture(autouse=True)
 def _fresh_throttle(db: None) -> None:
     """The anonymous are throttled per address, in the cache: each test starts with none."""
     cache.clear()
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -93,10 +73,10 @@ def objection(cast: Cast, **overrides: Any) -> dict[str, Any]:
 
 
 def test_signing_off_through_the_api_names_the_notice_it_posted(
-    cast: Cast, rules: RuleCatalogue, clock: list[dt.datetime]
+    cast: Cast, rules: RuleCatalogue, api_clock: list[dt.datetime]
 ) -> None:
-    clock[0] = after(Quarter(2026, 2))
-    response = signed_in(cast.carol).post(
+    api_clock[0] = after(Quarter(2026, 2))
+    response = client_for(cast.carol).post(
         f"{POINTS}/branches/{cast.branch_a1.pk}/quarters/2026/2/sign-off", content_type=JSON
     )
 
@@ -180,9 +160,9 @@ def test_an_objection_about_a_line_the_notice_does_not_have_is_refused(
 
 
 def test_an_objection_after_the_window_is_refused(
-    cast: Cast, notice: Posting, clock: list[dt.datetime]
+    cast: Cast, notice: Posting, api_clock: list[dt.datetime]
 ) -> None:
-    clock[0] = NOW + dt.timedelta(days=9)  # signed on 1 July: window to 8 July
+    api_clock[0] = NOW + dt.timedelta(days=9)  # signed on 1 July: window to 8 July
 
     response = Client().post(
         f"{POINTS}/notices/{notice.slug}/objections", objection(cast), content_type=JSON
@@ -194,7 +174,7 @@ def test_an_objection_after_the_window_is_refused(
 
 def test_the_committee_answers_and_the_answer_is_posted(cast: Cast, notice: Posting) -> None:
     Client().post(f"{POINTS}/notices/{notice.slug}/objections", objection(cast), content_type=JSON)
-    cathy = signed_in(cast.cathy)
+    cathy = client_for(cast.cathy)
 
     inbox = cathy.get(f"{POINTS}/objections?status=open")
     pk = inbox.json()["items"][0]["id"]
@@ -219,7 +199,7 @@ def test_township_b_neither_sees_nor_answers_township_a_objections(
 ) -> None:
     Client().post(f"{POINTS}/notices/{notice.slug}/objections", objection(cast), content_type=JSON)
     pk = Objection.objects.get().pk
-    dave = signed_in(cast.dave)
+    dave = client_for(cast.dave)
 
     inbox = dave.get(f"{POINTS}/objections")
     answered = dave.post(f"{POINTS}/objections/{pk}/answer", {"answer": "x"}, content_type=JSON)

@@ -8,34 +8,22 @@ member there (李二妮); 王甲 belongs to A1B. The API's clock stands at 30 Ju
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
 
 from zhengxing.audit import throttles
-from zhengxing.audit.services import Actor
 from zhengxing.ledger.models import Claim, RuleCatalogue
-from zhengxing.testing import Cast
+from zhengxing.testing import Cast, client_for
 
-from .conftest import NOW, item, snapshot
+from .conftest import item, snapshot
+
+pytestmark = pytest.mark.usefixtures("api_clock")
 
 REPORTS = "/api/v1/points/public-reports"
 JSON = "application/json"
-
-
-@pytest.fixture(autouse=True)
-def api_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Requests act at NOW, as the services' tests do (the real clock is not in 2026 Q2)."""
-    real = Actor.from_request
-    monkeypatch.setattr(
-        Actor,
-        "from_request",
-        classmethod(lambda cls, request: dataclasses.replace(real(request), now=NOW)),
-    )
 
 
 @pytest.fixture(autouse=True)
@@ -44,12 +32,6 @@ def _fresh_throttle(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
     starts with none, and the count's minute stands still (mid-minute, never straddling two)."""
     cache.clear()
     monkeypatch.setattr(throttles, "_now", lambda: 1_800_000_030.0)
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def report(cast: Cast, **overrides: Any) -> dict[str, Any]:
@@ -137,9 +119,9 @@ def test_the_committee_sees_the_contact_and_the_member_reported_sees_nothing(
     Client().post(REPORTS, report(cast, member_name="李二妮"), content_type=JSON)
     claim = Claim.objects.get()
 
-    committee = signed_in(cast.cathy).get(f"/api/v1/points/claims/{claim.pk}")
-    erin_detail = signed_in(cast.erin).get(f"/api/v1/points/claims/{claim.pk}")
-    erin_list = signed_in(cast.erin).get("/api/v1/points/claims")
+    committee = client_for(cast.cathy).get(f"/api/v1/points/claims/{claim.pk}")
+    erin_detail = client_for(cast.erin).get(f"/api/v1/points/claims/{claim.pk}")
+    erin_list = client_for(cast.erin).get("/api/v1/points/claims")
 
     assert committee.json()["reporter_contact"] == "13900000000"
     assert committee.json()["item"] is None
@@ -161,7 +143,7 @@ def test_the_committee_turns_a_public_report_into_a_deduction(
         "idempotency_key": "decide-1",
     }
 
-    response = signed_in(cast.cathy).post("/api/v1/points/deductions", body, content_type=JSON)
+    response = client_for(cast.cathy).post("/api/v1/points/deductions", body, content_type=JSON)
 
     assert response.status_code == 201, response.content
     assert response.json()["points"] == "-3.0"

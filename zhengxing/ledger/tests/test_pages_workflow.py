@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -27,7 +26,7 @@ from zhengxing.ledger.services import (
     objection_submit,
     public_report_submit,
 )
-from zhengxing.testing import Cast
+from zhengxing.testing import Cast, client_for
 
 from .conftest import after, as_, item, key, pages_at, snapshot
 
@@ -43,12 +42,6 @@ pytestmark = pytest.mark.usefixtures("on_30_june")
 @pytest.fixture(autouse=True)
 def _media(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def url(name: str, cast: Cast, *args: Any) -> str:
@@ -74,15 +67,15 @@ def pending(cast: Cast, rules: RuleCatalogue, description: str = "清扫积雪")
 def test_a_township_b_user_cannot_open_township_as_workflow_pages(
     cast: Cast, rules: RuleCatalogue
 ) -> None:
-    dave = signed_in(cast.dave)
+    dave = client_for(cast.dave)
     for name in ("review", "claim_record", "deduction_new", "sign_off"):
         assert dave.get(url(name, cast)).status_code == 404, name
-    assert signed_in(cast.bob).get(url("review", cast)).status_code == 200
+    assert client_for(cast.bob).get(url("review", cast)).status_code == 200
 
 
 def test_a_member_cannot_review(cast: Cast, rules: RuleCatalogue) -> None:
     claim = pending(cast, rules)[0]
-    erin = signed_in(cast.erin)
+    erin = client_for(cast.erin)
     assert erin.get(url("review", cast)).status_code == 404
     response = erin.post(url("review_claim", cast, claim.pk), {f"c{claim.pk}-decision": "approve"})
     assert response.status_code == 404
@@ -97,7 +90,7 @@ def test_approving_on_the_review_page_writes_the_ledger_entry(
     cast: Cast, rules: RuleCatalogue
 ) -> None:
     claim = pending(cast, rules)[0]
-    cathy = signed_in(cast.cathy)
+    cathy = client_for(cast.cathy)
     page = cathy.get(url("review", cast), {"quarter": "2026Q2"})
     assert [c.pk for c, _ in page.context["rows"]] == [c.pk for c in Claim.objects.order_by("pk")]
     response = cathy.post(
@@ -114,7 +107,7 @@ def test_a_refusal_comes_back_in_the_claims_card_and_nothing_is_written(
 ) -> None:
     claim = pending(cast, rules)[0]
     before = snapshot()
-    response = signed_in(cast.cathy).post(
+    response = client_for(cast.cathy).post(
         url("review_claim", cast, claim.pk),
         {f"c{claim.pk}-decision": "reject", f"c{claim.pk}-reason": ""},
         **HTMX,
@@ -127,7 +120,7 @@ def test_approve_all_shown_approves_the_listed_claims_in_one_call(
     cast: Cast, rules: RuleCatalogue
 ) -> None:
     claims = pending(cast, rules)
-    response = signed_in(cast.cathy).post(
+    response = client_for(cast.cathy).post(
         url("review_all", cast) + "?quarter=2026Q2", {"claims": [c.pk for c in claims]}
     )
     assert response.status_code == 302
@@ -136,7 +129,7 @@ def test_approve_all_shown_approves_the_listed_claims_in_one_call(
 
 def test_claim_text_is_escaped_in_the_review_queue(cast: Cast, rules: RuleCatalogue) -> None:
     pending(cast, rules, description=XSS)
-    html = signed_in(cast.cathy).get(url("review", cast)).content.decode()
+    html = client_for(cast.cathy).get(url("review", cast)).content.decode()
     assert XSS not in html and ESCAPED in html
 
 
@@ -146,12 +139,12 @@ def test_claim_text_is_escaped_in_the_review_queue(cast: Cast, rules: RuleCatalo
 def test_the_sign_off_page_signs_through_the_service_and_links_to_the_notice(
     cast: Cast, rules: RuleCatalogue, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    carol = signed_in(cast.carol)
+    carol = client_for(cast.carol)
     claims = pending(cast, rules)
     refused = carol.post(url("sign_off", cast) + "?quarter=2026Q2", follow=True)
     assert "7月1日起方可签字确认" in refused.content.decode()  # 30 June: Q2 has not ended
     pages_at(monkeypatch, after(Quarter(2026, 2)))
-    carol = signed_in(cast.carol)  # her password entered again, on 1 July
+    carol = client_for(cast.carol)  # her password entered again, on 1 July
     assert carol.get(url("sign_off", cast)).context["quarter"] == Quarter(2026, 2)
     page = carol.get(url("sign_off", cast), {"quarter": "2026Q2"})
     assert page.context["pending"] == 2 and page.context["may_sign"]
@@ -165,16 +158,16 @@ def test_the_sign_off_page_signs_through_the_service_and_links_to_the_notice(
 
 
 def test_a_committee_member_cannot_sign_off(cast: Cast, rules: RuleCatalogue) -> None:
-    cathy = signed_in(cast.cathy)
+    cathy = client_for(cast.cathy)
     assert not cathy.get(url("sign_off", cast)).context["may_sign"]
     assert cathy.post(url("sign_off", cast) + "?quarter=2026Q2").status_code == 403
     assert not Posting.objects.exists()
 
 
 def test_the_branch_picker_lists_the_branches_the_user_manages(cast: Cast) -> None:
-    listed = signed_in(cast.bob).get(reverse("ledger:workflow")).context["page"].object_list
+    listed = client_for(cast.bob).get(reverse("ledger:workflow")).context["page"].object_list
     assert [b.code for b in listed] == ["A1B"]
-    assert not signed_in(cast.erin).get(reverse("ledger:workflow")).context["page"].object_list
+    assert not client_for(cast.erin).get(reverse("ledger:workflow")).context["page"].object_list
 
 
 # --- a member's self-report ---------------------------------------------------------------
@@ -196,7 +189,7 @@ def claim_form(client: Client, **overrides: Any) -> dict[str, Any]:
 def test_a_member_reports_from_the_phone_with_a_photo_and_a_double_tap_makes_one_claim(
     cast: Cast, rules: RuleCatalogue, settings: Any
 ) -> None:
-    erin = signed_in(cast.erin)
+    erin = client_for(cast.erin)
     items = erin.get(reverse("ledger:claim_new")).context["form"].fields["item"].queryset
     assert {i.part for i in items} == {Part.BONUS}  # self-reportable only
     data = claim_form(erin)
@@ -215,7 +208,7 @@ def test_a_member_reports_from_the_phone_with_a_photo_and_a_double_tap_makes_one
     assert [p.name for p in stored] == [Path(claim.evidence).name]  # the second tap's is gone
     assert erin.get(reverse("ledger:claim_evidence", args=[claim.pk])).status_code == 200
     assert (
-        signed_in(cast.dave).get(reverse("ledger:claim_evidence", args=[claim.pk])).status_code
+        client_for(cast.dave).get(reverse("ledger:claim_evidence", args=[claim.pk])).status_code
         == 404
     )
 
@@ -223,7 +216,7 @@ def test_a_member_reports_from_the_phone_with_a_photo_and_a_double_tap_makes_one
 def test_evidence_that_is_not_an_image_is_refused_in_chinese(
     cast: Cast, rules: RuleCatalogue, settings: Any
 ) -> None:
-    erin = signed_in(cast.erin)
+    erin = client_for(cast.erin)
     fake = SimpleUploadedFile("photo.jpg", b"#!/bin/sh\necho hi\n", content_type="image/jpeg")
     response = erin.post(reverse("ledger:claim_new"), {**claim_form(erin), "evidence": fake})
     assert response.status_code == 200
@@ -233,7 +226,7 @@ def test_evidence_that_is_not_an_image_is_refused_in_chinese(
 
 
 def test_evidence_over_ten_megabytes_is_refused(cast: Cast, rules: RuleCatalogue) -> None:
-    erin = signed_in(cast.erin)
+    erin = client_for(cast.erin)
     big = SimpleUploadedFile("big.png", PNG + b"\0" * (10 * 1024 * 1024), content_type="image/png")
     response = erin.post(reverse("ledger:claim_new"), {**claim_form(erin), "evidence": big})
     assert "照片不能超过10MB" in response.content.decode()
@@ -241,14 +234,14 @@ def test_evidence_over_ten_megabytes_is_refused(cast: Cast, rules: RuleCatalogue
 
 
 def test_a_service_refusal_is_shown_on_the_claim_form(cast: Cast, rules: RuleCatalogue) -> None:
-    erin = signed_in(cast.erin)
+    erin = client_for(cast.erin)
     response = erin.post(reverse("ledger:claim_new"), claim_form(erin, points="99"))
     assert "分值须在10.0至10.0分之间" in response.content.decode()
     assert not Claim.objects.exists()
 
 
 def test_someone_without_a_member_record_cannot_self_report(cast: Cast) -> None:
-    assert signed_in(cast.bob).get(reverse("ledger:claim_new")).status_code == 403
+    assert client_for(cast.bob).get(reverse("ledger:claim_new")).status_code == 403
 
 
 # --- the committee: many members, deductions, objections ----------------------------------
@@ -257,7 +250,7 @@ def test_someone_without_a_member_record_cannot_self_report(cast: Cast) -> None:
 def test_the_committee_registers_one_item_for_many_members(
     cast: Cast, rules: RuleCatalogue
 ) -> None:
-    cathy = signed_in(cast.cathy)
+    cathy = client_for(cast.cathy)
     form = cathy.get(url("claim_record", cast)).context["form"]
     response = cathy.post(
         url("claim_record", cast),
@@ -286,7 +279,7 @@ def test_a_public_report_is_decided_as_a_deduction(cast: Cast, rules: RuleCatalo
         reporter_contact="13900001111",
         idempotency_key=key(),
     )
-    cathy = signed_in(cast.cathy)
+    cathy = client_for(cast.cathy)
     page = cathy.get(url("deduction_new", cast), {"report": report.pk})
     assert "在村里乱倒垃圾" in page.content.decode()
     response = cathy.post(
@@ -341,10 +334,10 @@ def test_the_objection_inbox_shows_the_contact_masked(cast: Cast, rules: RuleCat
         contact="13912345678",
         idempotency_key=key(),
     )
-    html = signed_in(cast.cathy).get(reverse("ledger:objections")).content.decode()
+    html = client_for(cast.cathy).get(reverse("ledger:objections")).content.decode()
     assert "有异议" in html and pii.mask_phone("13912345678") in html
     assert "13912345678" not in html
-    assert "有异议" not in signed_in(cast.dave).get(reverse("ledger:objections")).content.decode()
+    assert "有异议" not in client_for(cast.dave).get(reverse("ledger:objections")).content.decode()
 
 
 def test_a_claim_by_the_member_herself_is_listed_for_the_committee(
@@ -360,5 +353,5 @@ def test_a_claim_by_the_member_herself_is_listed_for_the_committee(
         description="扫雪",
         idempotency_key=key(),
     )
-    html = signed_in(cast.carol).get(url("review", cast)).content.decode()
+    html = client_for(cast.carol).get(url("review", cast)).content.decode()
     assert "扫雪" in html and "李二妮" in html

@@ -15,9 +15,7 @@ from openpyxl import load_workbook
 
 from zhengxing.ledger import excel
 from zhengxing.ledger.views.reports import XLSX
-from zhengxing.testing import Cast, add_member
-
-from .conftest import signed_in
+from zhengxing.testing import Cast, add_member, client_for
 
 pytestmark = pytest.mark.usefixtures("on_30_june")
 
@@ -47,7 +45,7 @@ def assert_filed_layout(ws: Any, columns: int) -> None:
 
 def test_the_branch_table_workbook(signed_q2: Cast) -> None:
     ws = download(
-        signed_in(signed_q2.carol),
+        client_for(signed_q2.carol),
         reverse("ledger:branch_table_xlsx", args=[signed_q2.branch_a1.pk]),
         {"year": 2026},
     )
@@ -65,7 +63,7 @@ def test_the_branch_table_workbook(signed_q2: Cast) -> None:
 
 def test_the_township_book_workbook(signed_q2: Cast) -> None:
     ws = download(
-        signed_in(signed_q2.bob),
+        client_for(signed_q2.bob),
         reverse("ledger:township_book_xlsx", args=[signed_q2.town_a.pk]),
         {"year": 2026},
     )
@@ -81,7 +79,7 @@ def test_the_township_book_workbook(signed_q2: Cast) -> None:
 
 
 def test_the_county_workbook(signed_q2: Cast) -> None:
-    ws = download(signed_in(signed_q2.alice), reverse("ledger:county_xlsx"), {"year": 2026})
+    ws = download(client_for(signed_q2.alice), reverse("ledger:county_xlsx"), {"year": 2026})
     sheet = rows(ws)
     assert sheet[0][0] == f"{signed_q2.root.name} 2026年党员积分汇总"
     assert sheet[1][:3] == ("代码", "苏木乡镇（街道）", "支部数")
@@ -91,7 +89,7 @@ def test_the_county_workbook(signed_q2: Cast) -> None:
 
 def test_the_ranking_workbook(signed_q2: Cast) -> None:
     ws = download(
-        signed_in(signed_q2.alice),
+        client_for(signed_q2.alice),
         reverse("ledger:rankings_xlsx"),
         {"scope": "county", "year": 2026},
     )
@@ -109,7 +107,7 @@ def test_the_ranking_workbook(signed_q2: Cast) -> None:
 def test_a_name_that_looks_like_a_formula_stays_text(signed_q2: Cast) -> None:
     add_member(signed_q2.county, "A1B", name="=1+1")
     ws = download(
-        signed_in(signed_q2.carol),
+        client_for(signed_q2.carol),
         reverse("ledger:branch_table_xlsx", args=[signed_q2.branch_a1.pk]),
         {"year": 2026},
     )
@@ -120,7 +118,7 @@ def test_a_name_that_looks_like_a_formula_stays_text(signed_q2: Cast) -> None:
 def test_points_keep_their_decimal(signed_q2: Cast) -> None:
     assert excel.branch_table_columns(frozenset({1}))[2].points
     ws = download(
-        signed_in(signed_q2.bob),
+        client_for(signed_q2.bob),
         reverse("ledger:township_book_xlsx", args=[signed_q2.town_a.pk]),
         {"year": 2026},
     )

@@ -5,13 +5,10 @@ Recall the cast (zhengxing/testing.py): carol is secretary of A1B; 王甲 belong
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from zhengxing.audit.services import Actor
 from zhengxing.ledger.models import Claim, Objection, Posting, RuleCatalogue
 from zhengxing.ledger.rules import Quarter
 from zhengxing.ledger.services import (
@@ -24,18 +21,15 @@ from zhengxing.testing import Cast
 
 from .conftest import NOW, after, as_, key
 
-HIDDEN_NAME = "张\u200b大爷"
+pytestmark = pytest.mark.usefixtures("api_clock")
 
 
 @pytest.fixture(autouse=True)
-def api_clock(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = Actor.from_request
-    monkeypatch.setattr(
-        Actor,
-        "from_request",
-        classmethod(lambda cls, request: dataclasses.replace(real(request), now=NOW)),
-    )
+def _fresh_cache(db: None) -> None:
     cache.clear()
+
+
+HIDDEN_NAME = "张\u200b大爷"
 
 
 def test_a_public_report_with_a_hidden_character_in_the_reporters_name_is_refused(

@@ -13,7 +13,6 @@ import json
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.test import Client
 from django.urls import reverse
 
 from zhengxing.audit.models import AuditEvent
@@ -26,7 +25,7 @@ from zhengxing.ledger.services import (
     public_reports_mark_spam,
     quarter_sign_off,
 )
-from zhengxing.testing import Cast
+from zhengxing.testing import Cast, client_for
 
 from .conftest import NOW, after, as_, item, key, snapshot
 
@@ -47,12 +46,6 @@ def flood(cast: Cast, n: int) -> list[Claim]:
         )
         for i in range(n)
     ]
-
-
-def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_spam_marked_reports_no_longer_hold_up_the_sign_off(
@@ -118,7 +111,7 @@ def test_the_review_page_marks_all_shown_or_the_ticked_ones(
     cast: Cast, rules: RuleCatalogue
 ) -> None:
     first, second, third = flood(cast, 3)
-    cathy = signed_in(cast.cathy)
+    cathy = client_for(cast.cathy)
     review = reverse("ledger:review", args=[cast.branch_a1.pk]) + f"?quarter={Q2}"
     page = cathy.get(review).content.decode()
     assert "群众反映" in page and "标记为垃圾信息" in page
@@ -129,7 +122,7 @@ def test_the_review_page_marks_all_shown_or_the_ticked_ones(
     assert Claim.objects.get(pk=first.pk).status == ClaimStatus.SPAM
     assert cathy.post(spam, {"claims": [second.pk, third.pk]}).status_code == 302
     assert not Claim.objects.filter(status=ClaimStatus.PENDING).exists()
-    assert signed_in(cast.dave).post(spam, {"claims": [first.pk]}).status_code == 404
+    assert client_for(cast.dave).post(spam, {"claims": [first.pk]}).status_code == 404
 
 
 def test_the_api_marks_spam_for_the_committee_only(cast: Cast, rules: RuleCatalogue) -> None:
@@ -137,10 +130,10 @@ def test_the_api_marks_spam_for_the_committee_only(cast: Cast, rules: RuleCatalo
     url = "/api/v1/points/public-reports/spam"
     body = {"branch_id": cast.branch_a1.pk, "claim_ids": [r.pk for r in reports]}
 
-    outsider = signed_in(cast.dave).post(url, body, content_type="application/json")
+    outsider = client_for(cast.dave).post(url, body, content_type="application/json")
     assert outsider.status_code == 404
-    marked = signed_in(cast.cathy).post(url, body, content_type="application/json")
+    marked = client_for(cast.cathy).post(url, body, content_type="application/json")
     assert marked.status_code == 200
     assert [c["status"] for c in marked.json()] == ["spam", "spam"]
-    again = signed_in(cast.cathy).post(url, body, content_type="application/json")
+    again = client_for(cast.cathy).post(url, body, content_type="application/json")
     assert again.status_code == 400 and "已处理" in again.json()["detail"]

@@ -6,12 +6,9 @@ transactions (row locks decide); on SQLite the write lock serialises them (IMMED
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Callable
-from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.db.backends.sqlite3.creation import DatabaseCreation as SQLiteCreation
 
 from zhengxing.ledger.models import Claim, LedgerEntry, RuleCatalogue
@@ -23,7 +20,7 @@ from zhengxing.ledger.services import (
     claim_review_many,
     claim_submit,
 )
-from zhengxing.testing import Cast, add_member
+from zhengxing.testing import Cast, add_member, race
 
 from .conftest import as_, item, key
 
@@ -38,28 +35,6 @@ def _concurrent_database() -> None:
     name = str(connection.settings_dict["NAME"])
     if connection.vendor == "sqlite" and SQLiteCreation.is_in_memory_db(name):
         pytest.skip("in-memory SQLite cannot hold two transactions at once; run on PostgreSQL")
-
-
-def race(*calls: Callable[[], Any]) -> list[Any]:
-    """Run the calls at the same moment, one thread each; their results or exceptions."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as failed:
-            results[i] = failed
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
 
 
 @pytest.mark.parametrize("attempt", range(5))

@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from zhengxing.ledger import selectors
 from zhengxing.ledger.models import RuleCatalogue
-from zhengxing.testing import Cast, add_member
+from zhengxing.testing import Cast, add_member, client_for
 
-from .conftest import Q2, approved, sign, signed_in
+from .conftest import Q2, approved, sign
 
 pytestmark = pytest.mark.usefixtures("on_30_june")
 
@@ -64,7 +64,7 @@ def test_members_who_left_are_not_ranked(signed_q2: Cast) -> None:
 
 
 def test_the_scope_parameter_climbs_from_a_branch(signed_q2: Cast) -> None:
-    bob = signed_in(signed_q2.bob)
+    bob = client_for(signed_q2.bob)
     url = reverse("ledger:rankings")
     a1 = signed_q2.branch_a1.pk
     page = bob.get(url, {"scope": "township", "org": str(a1), "year": "2026"})
@@ -72,20 +72,20 @@ def test_the_scope_parameter_climbs_from_a_branch(signed_q2: Cast) -> None:
     assert (
         bob.get(url, {"scope": "county", "org": str(a1)}).status_code == 404
     )  # bob: not the county
-    page = signed_in(signed_q2.alice).get(url, {"scope": "county", "org": str(a1), "year": "2026"})
+    page = client_for(signed_q2.alice).get(url, {"scope": "county", "org": str(a1), "year": "2026"})
     assert page.context["org"] == signed_q2.root
     assert [r["name"] for r in page.context["page"].object_list] == ["李二妮", "王甲", "赵乙"]
     assert bob.get(url, {"scope": "branch", "org": str(signed_q2.town_a.pk)}).status_code == 404
 
 
 def test_without_an_org_the_users_own_organisation(signed_q2: Cast) -> None:
-    page = signed_in(signed_q2.carol).get(reverse("ledger:rankings"), {"year": 2026})
+    page = client_for(signed_q2.carol).get(reverse("ledger:rankings"), {"year": 2026})
     assert (page.context["org"], page.context["scope"]) == (signed_q2.branch_a1, "branch")
-    assert signed_in(signed_q2.erin).get(reverse("ledger:rankings")).status_code == 404
+    assert client_for(signed_q2.erin).get(reverse("ledger:rankings")).status_code == 404
 
 
 def test_a_finished_year_shows_the_year_end_ranking(signed_q2: Cast) -> None:
-    alice = signed_in(signed_q2.alice)
+    alice = client_for(signed_q2.alice)
     now = alice.get(reverse("ledger:rankings"), {"year": 2026})
     assert not now.context["year_end"]
     last = alice.get(reverse("ledger:rankings"), {"year": 2025})
@@ -94,7 +94,7 @@ def test_a_finished_year_shows_the_year_end_ranking(signed_q2: Cast) -> None:
 
 def test_the_ranking_pages(signed_q2: Cast, rules: RuleCatalogue, monkeypatch) -> None:
     monkeypatch.setattr("zhengxing.ledger.views.reports.PER_PAGE", 2)
-    alice = signed_in(signed_q2.alice)
+    alice = client_for(signed_q2.alice)
     url = reverse("ledger:rankings")
     second = alice.get(url, {"scope": "county", "year": "2026", "page": "2"})
     assert [(r["name"], r["rank"]) for r in second.context["page"].object_list] == [("赵乙", 3)]

@@ -22,9 +22,9 @@ from zhengxing.ledger import selectors
 from zhengxing.ledger.models import ReminderTalk
 from zhengxing.ledger.rules import is_low, last_signed, low_patterns, low_points_bar
 from zhengxing.ledger.services import ServiceError, reminder_talk_record
-from zhengxing.testing import Cast
+from zhengxing.testing import Cast, client_for
 
-from .conftest import D, as_, signed_in
+from .conftest import D, as_
 
 pytestmark = pytest.mark.usefixtures("on_30_june")
 
@@ -117,15 +117,15 @@ def test_before_the_second_signature(ledger: Cast) -> None:
 
 
 def test_the_low_points_page(signed_q2: Cast, threshold_20: None) -> None:
-    alice = signed_in(signed_q2.alice)
+    alice = client_for(signed_q2.alice)
     page = alice.get(reverse("ledger:low_points"), {"year": 2026})
     assert [r["name"] for r in page.context["page"].object_list] == ["赵乙"]
     assert page.context["threshold"] == 20 and page.context["quarters"] == 2
     everyone = alice.get(reverse("ledger:low_points"), {"year": "2026", "all": "1"})
     assert [r["name"] for r in everyone.context["page"].object_list] == ["赵乙", "王甲"]
-    bob = signed_in(signed_q2.bob).get(reverse("ledger:low_points"), {"year": "2026", "all": "1"})
+    bob = client_for(signed_q2.bob).get(reverse("ledger:low_points"), {"year": "2026", "all": "1"})
     assert [r["name"] for r in bob.context["page"].object_list] == ["王甲"]
-    dave = signed_in(signed_q2.dave)
+    dave = client_for(signed_q2.dave)
     assert dave.get(reverse("ledger:low_points"), {"org": signed_q2.town_a.pk}).status_code == 404
 
 
@@ -204,7 +204,7 @@ def test_the_same_talk_submitted_twice_is_recorded_once(signed_q2: Cast) -> None
 
 
 def test_recording_a_talk_on_the_members_page(signed_q2: Cast) -> None:
-    carol = signed_in(signed_q2.carol)
+    carol = client_for(signed_q2.carol)
     url = reverse("ledger:talk_record", args=[signed_q2.member_a1.pk])
     page = carol.get(reverse("ledger:member_points", args=[signed_q2.member_a1.pk]))
     assert page.context["may_record"] and page.context["talk_form"] is not None
@@ -230,11 +230,11 @@ def test_the_township_sees_the_talks_but_gets_no_form(signed_q2: Cast) -> None:
         held_on=dt.date(2026, 6, 29),
         notes="谈话",
     )
-    bob = signed_in(signed_q2.bob)
+    bob = client_for(signed_q2.bob)
     page = bob.get(reverse("ledger:member_points", args=[signed_q2.member_a1.pk]))
     assert len(page.context["talks"]) == 1 and page.context["talk_form"] is None
     url = reverse("ledger:talk_record", args=[signed_q2.member_a1.pk])
     assert bob.post(url, {"held_on": "2026-06-29", "notes": ""}).status_code == 403
-    dave = signed_in(signed_q2.dave)
+    dave = client_for(signed_q2.dave)
     assert dave.post(url, {"held_on": "2026-06-29", "notes": ""}).status_code == 404
     assert ReminderTalk.objects.count() == 1

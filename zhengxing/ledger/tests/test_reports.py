@@ -30,7 +30,7 @@ from zhengxing.ledger.services import (
     entry_reverse,
     quarter_sign_off,
 )
-from zhengxing.testing import Cast, add_member
+from zhengxing.testing import Cast, add_member, client_for
 
 from .conftest import (
     NOW,
@@ -40,7 +40,6 @@ from .conftest import (
     approved,
     as_,
     sign,
-    signed_in,
 )
 
 pytestmark = pytest.mark.usefixtures("on_30_june")
@@ -144,7 +143,7 @@ def test_another_year_is_empty(signed_q2: Cast) -> None:
 
 
 def test_township_b_sees_none_of_township_as_reports(ledger: Cast) -> None:
-    dave = signed_in(ledger.dave)
+    dave = client_for(ledger.dave)
     a1, town_a = ledger.branch_a1.pk, ledger.town_a.pk
     for name, args in (
         ("branch_table", [a1]),
@@ -170,7 +169,7 @@ def test_township_b_sees_none_of_township_as_reports(ledger: Cast) -> None:
 
 
 def test_a_member_sees_their_own_points_and_nobody_elses(ledger: Cast) -> None:
-    erin = signed_in(ledger.erin)
+    erin = client_for(ledger.erin)
     page = erin.get(reverse("ledger:my_points"), {"year": 2026})
     assert page.status_code == 200 and page.context["own"]
     assert page.context["totals"].total == -4
@@ -179,11 +178,11 @@ def test_a_member_sees_their_own_points_and_nobody_elses(ledger: Cast) -> None:
     assert mine.status_code == 200
     assert erin.get(reverse("ledger:member_points", args=[ledger.member_a1.pk])).status_code == 404
     assert erin.get(reverse("ledger:branch_table", args=[ledger.branch_a1.pk])).status_code == 404
-    assert signed_in(ledger.alice).get(reverse("ledger:my_points")).status_code == 404
+    assert client_for(ledger.alice).get(reverse("ledger:my_points")).status_code == 404
 
 
 def test_a_book_is_only_for_organisations_above_branches(ledger: Cast) -> None:
-    bob = signed_in(ledger.bob)
+    bob = client_for(ledger.bob)
     assert bob.get(reverse("ledger:township_book", args=[ledger.branch_a1.pk])).status_code == 404
     assert bob.get(reverse("ledger:branch_table", args=[ledger.town_a.pk])).status_code == 404
     assert bob.get(reverse("ledger:township_book", args=[ledger.village_a1.pk])).status_code == 200
@@ -193,7 +192,7 @@ def test_a_book_is_only_for_organisations_above_branches(ledger: Cast) -> None:
 
 
 def test_the_branch_table_page(signed_q2: Cast) -> None:
-    page = signed_in(signed_q2.carol).get(
+    page = client_for(signed_q2.carol).get(
         reverse("ledger:branch_table", args=[signed_q2.branch_a1.pk]), {"year": 2026}
     )
     assert page.status_code == 200
@@ -203,7 +202,7 @@ def test_the_branch_table_page(signed_q2: Cast) -> None:
 
 
 def test_the_book_links_to_its_branch_tables(signed_q2: Cast) -> None:
-    page = signed_in(signed_q2.bob).get(
+    page = client_for(signed_q2.bob).get(
         reverse("ledger:township_book", args=[signed_q2.town_a.pk]), {"year": 2026}
     )
     html = page.content.decode()
@@ -212,7 +211,7 @@ def test_the_book_links_to_its_branch_tables(signed_q2: Cast) -> None:
 
 
 def test_the_county_page(signed_q2: Cast) -> None:
-    page = signed_in(signed_q2.alice).get(reverse("ledger:county"), {"year": 2026})
+    page = client_for(signed_q2.alice).get(reverse("ledger:county"), {"year": 2026})
     assert page.status_code == 200
     html = page.content.decode()
     assert reverse("ledger:township_book", args=[signed_q2.town_a.pk]) in html
@@ -220,7 +219,7 @@ def test_the_county_page(signed_q2: Cast) -> None:
 
 
 def test_an_out_of_range_year_falls_back_to_this_year(ledger: Cast) -> None:
-    page = signed_in(ledger.carol).get(
+    page = client_for(ledger.carol).get(
         reverse("ledger:branch_table", args=[ledger.branch_a1.pk]), {"year": "99999"}
     )
     assert page.context["year"] == 2026
@@ -228,7 +227,7 @@ def test_an_out_of_range_year_falls_back_to_this_year(ledger: Cast) -> None:
 
 def test_names_are_escaped(cast: Cast, rules: RuleCatalogue) -> None:
     add_member(cast.county, "A1B", name="<b>x</b>")
-    html = signed_in(cast.carol).get(reverse("ledger:branch_table", args=[cast.branch_a1.pk]))
+    html = client_for(cast.carol).get(reverse("ledger:branch_table", args=[cast.branch_a1.pk]))
     assert "&lt;b&gt;x&lt;/b&gt;" in html.content.decode()
 
 
@@ -272,7 +271,7 @@ def test_a_page_costs_the_same_for_a_larger_ledger(
 ) -> None:
     args = [getattr(ledger, arg).pk] if arg else []
     url = reverse(name, args=args)
-    client = signed_in(getattr(ledger, who))
+    client = client_for(getattr(ledger, who))
     params = {"year": 2026, **params}
     small = queries(client, url, params)
     grow(ledger, rules)

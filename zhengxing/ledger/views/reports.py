@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_POST
 from zhengxing.audit.services import Actor
 from zhengxing.orgs import selectors as org_selectors
 from zhengxing.orgs.models import Member, Org
+from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
 from zhengxing.orgs.views import for_htmx
 
 from .. import excel, selectors, services
@@ -267,7 +268,7 @@ def _ranking_title(org: Org, year: int) -> str:
 def _scope_for_org(org: Org) -> str:
     if org.parent_id is None:
         return "county"
-    return "branch" if org.kind in selectors.MEMBER_HOLDING_KINDS else "township"
+    return "branch" if org.kind in MEMBER_HOLDING_KINDS else "township"
 
 
 @login_required

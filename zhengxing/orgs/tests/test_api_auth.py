@@ -11,13 +11,12 @@ import datetime as dt
 import re
 
 import pytest
-from django.contrib.auth.models import User
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 
 from zhengxing.api import api
 from zhengxing.orgs.models import ApiToken
-from zhengxing.testing import PASSWORD, Cast
+from zhengxing.testing import PASSWORD, Cast, client_for
 
 TOKEN = "/api/v1/auth/token"
 ME = "/api/v1/me"
@@ -28,12 +27,6 @@ def token_for(client: Client, username: str, password: str = PASSWORD) -> str:
     response = client.post(TOKEN, {"username": username, "password": password}, content_type=JSON)
     assert response.status_code == 200, response.content
     return response.json()["token"]
-
-
-def signed_in(user: User, *, enforce_csrf: bool = False) -> Client:
-    client = Client(enforce_csrf_checks=enforce_csrf)
-    client.force_login(user)
-    return client
 
 
 def test_the_right_password_gives_a_token_that_opens_the_api(cast: Cast) -> None:
@@ -78,13 +71,13 @@ def test_an_unknown_or_expired_token_gets_401(cast: Cast) -> None:
 
 
 def test_a_session_reads_without_csrf(cast: Cast) -> None:
-    client = signed_in(cast.bob, enforce_csrf=True)
+    client = client_for(cast.bob, enforce_csrf=True)
 
     assert client.get(ME).status_code == 200
 
 
 def test_a_session_post_without_the_csrf_token_is_403(cast: Cast) -> None:
-    client = signed_in(cast.bob, enforce_csrf=True)
+    client = client_for(cast.bob, enforce_csrf=True)
 
     response = client.post(
         "/api/v1/orgs",
@@ -97,7 +90,7 @@ def test_a_session_post_without_the_csrf_token_is_403(cast: Cast) -> None:
 
 
 def test_a_session_post_with_the_csrf_token_is_accepted(cast: Cast) -> None:
-    client = signed_in(cast.bob, enforce_csrf=True)
+    client = client_for(cast.bob, enforce_csrf=True)
     secret = _get_new_csrf_string()
     client.cookies["csrftoken"] = secret
 
@@ -155,8 +148,8 @@ def test_anonymous_may_read_the_schema(db: None) -> None:
 
 
 def test_me_names_the_roles_and_the_member_record(cast: Cast) -> None:
-    erin = signed_in(cast.erin).get(ME).json()
-    bob = signed_in(cast.bob).get(ME).json()
+    erin = client_for(cast.erin).get(ME).json()
+    bob = client_for(cast.bob).get(ME).json()
 
     assert erin["member_id"] == cast.erin_member.pk
     assert erin["roles"] == [

@@ -15,25 +15,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from zhengxing.audit.models import AuditEvent
 from zhengxing.orgs import idcard
 from zhengxing.orgs.models import Member, MemberEvent
 from zhengxing.orgs.services import county_create, county_root, role_grant
-from zhengxing.testing import SYSTEM, TODAY, Cast, add_member, member_data
+from zhengxing.testing import SYSTEM, TODAY, Cast, add_member, client_for, member_data
 
 MEMBERS = "/api/v1/members"
 JSON = "application/json"
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def url(member: Member, suffix: str = "") -> str:
@@ -82,19 +74,19 @@ def with_bad_check_char(number: str) -> str:
 
 
 def test_township_lists_only_the_members_of_its_township(cast: Cast) -> None:
-    assert names(signed_in(cast.bob).get(MEMBERS)) == ["李二妮", "王甲"]
-    assert names(signed_in(cast.dave).get(MEMBERS)) == ["赵乙"]
+    assert names(client_for(cast.bob).get(MEMBERS)) == ["李二妮", "王甲"]
+    assert names(client_for(cast.dave).get(MEMBERS)) == ["赵乙"]
 
 
 def test_a_member_lists_only_their_own_record(cast: Cast) -> None:
-    assert names(signed_in(cast.erin).get(MEMBERS)) == ["李二妮"]
+    assert names(client_for(cast.erin).get(MEMBERS)) == ["李二妮"]
 
 
 def test_the_member_list_filters_like_the_page(cast: Cast) -> None:
     born = dt.date(1990, 1, 1)
     woman = idcard.make("150824", born, 2)  # even sequence: female
     add_member(cast.county, "A1B", name="孙女", gender="F", birth_date=born, id_card=woman)
-    alice = signed_in(cast.alice)
+    alice = client_for(cast.alice)
 
     assert names(alice.get(MEMBERS, {"org_id": cast.town_b.pk})) == ["赵乙"]
     assert names(alice.get(MEMBERS, {"q": "王"})) == ["王甲"]
@@ -103,7 +95,7 @@ def test_the_member_list_filters_like_the_page(cast: Cast) -> None:
 
 
 def test_list_rows_carry_masked_numbers_and_their_branch(cast: Cast) -> None:
-    [row] = signed_in(cast.dave).get(MEMBERS).json()["items"]
+    [row] = client_for(cast.dave).get(MEMBERS).json()["items"]
 
     assert row["branch"]["code"] == "B1B"
     assert row["id_card_masked"] == cast.member_b1.id_card_masked
@@ -114,7 +106,7 @@ def test_list_rows_carry_masked_numbers_and_their_branch(cast: Cast) -> None:
 def test_the_member_list_costs_the_same_queries_for_5_and_500_rows(cast: Cast) -> None:
     for _ in range(30):
         add_member(cast.county, "A1B", group_code="A1B-G1")
-    alice = signed_in(cast.alice)
+    alice = client_for(cast.alice)
 
     def queries(limit: int) -> int:
         with CaptureQueriesContext(connection) as ctx:
@@ -131,14 +123,14 @@ def test_the_member_list_costs_the_same_queries_for_5_and_500_rows(cast: Cast) -
 
 
 def test_a_member_of_another_township_is_404(cast: Cast) -> None:
-    response = signed_in(cast.bob).get(url(cast.member_b1))
+    response = client_for(cast.bob).get(url(cast.member_b1))
 
     assert response.status_code == 404
     assert response.json() == {"detail": "未找到该对象"}
 
 
 def test_a_member_record_shows_masked_numbers_and_the_history(cast: Cast) -> None:
-    response = signed_in(cast.carol).get(url(cast.member_a1))
+    response = client_for(cast.carol).get(url(cast.member_a1))
 
     body = response.json()
     assert response.status_code == 200
@@ -150,7 +142,7 @@ def test_a_member_record_shows_masked_numbers_and_the_history(cast: Cast) -> Non
 
 
 def test_a_committee_member_may_not_reveal_the_numbers(cast: Cast) -> None:
-    response = signed_in(cast.cathy).post(url(cast.member_a1, "/reveal"))
+    response = client_for(cast.cathy).post(url(cast.member_a1, "/reveal"))
 
     assert response.status_code == 403
     assert response.json() == {"detail": "无权操作该对象"}
@@ -158,7 +150,7 @@ def test_a_committee_member_may_not_reveal_the_numbers(cast: Cast) -> None:
 
 
 def test_a_secretary_reveals_the_numbers_and_the_look_is_logged(cast: Cast) -> None:
-    response = signed_in(cast.carol).post(url(cast.member_a1, "/reveal"))
+    response = client_for(cast.carol).post(url(cast.member_a1, "/reveal"))
 
     assert response.status_code == 200
     assert response.json() == {"id_card": cast.member_a1.id_card, "phone": cast.member_a1.phone}
@@ -173,7 +165,7 @@ def test_a_secretary_reveals_the_numbers_and_the_look_is_logged(cast: Cast) -> N
 def test_a_secretary_registers_a_member_of_their_branch(cast: Cast) -> None:
     body = new_member(group_code="A1B-G1", name="新党员")
 
-    response = signed_in(cast.carol).post(MEMBERS, body, content_type=JSON)
+    response = client_for(cast.carol).post(MEMBERS, body, content_type=JSON)
 
     assert response.status_code == 201, response.content
     member = Member.objects.get(pk=response.json()["id"])
@@ -187,7 +179,7 @@ def test_a_bad_id_check_character_is_400_and_nothing_is_written(cast: Cast) -> N
     body["id_card"] = with_bad_check_char(body["id_card"])
     before = Member.objects.count(), AuditEvent.objects.count()
 
-    response = signed_in(cast.carol).post(MEMBERS, body, content_type=JSON)
+    response = client_for(cast.carol).post(MEMBERS, body, content_type=JSON)
 
     assert response.status_code == 400
     assert {"field": "id_card", "message": "公民身份号码校验位错误"} in response.json()["errors"]
@@ -198,7 +190,7 @@ def test_a_bad_id_check_character_is_400_and_nothing_is_written(cast: Cast) -> N
 def test_every_invalid_field_is_listed(cast: Cast) -> None:
     body = new_member(ethnicity="火星族", phone="12345")
 
-    response = signed_in(cast.carol).post(MEMBERS, body, content_type=JSON)
+    response = client_for(cast.carol).post(MEMBERS, body, content_type=JSON)
 
     assert response.status_code == 400
     assert {e["field"] for e in response.json()["errors"]} == {"ethnicity", "phone"}
@@ -209,7 +201,7 @@ def test_an_id_already_on_the_county_roster_is_400(cast: Cast) -> None:
     body = record_of(b1, name="另一人", id_card=b1.id_card, phone="", status="active")
     before = Member.objects.count()
 
-    response = signed_in(cast.alice).post(MEMBERS, body, content_type=JSON)
+    response = client_for(cast.alice).post(MEMBERS, body, content_type=JSON)
 
     assert response.status_code == 400
     # alice may reveal 赵乙's numbers anyway: she is told whose it is (others: neutral words)
@@ -218,7 +210,7 @@ def test_an_id_already_on_the_county_roster_is_400(cast: Cast) -> None:
 
 
 def test_a_branch_outside_the_scope_looks_like_no_branch_at_all(cast: Cast) -> None:
-    response = signed_in(cast.bob).post(MEMBERS, new_member("B1B"), content_type=JSON)
+    response = client_for(cast.bob).post(MEMBERS, new_member("B1B"), content_type=JSON)
 
     assert response.status_code == 400
     assert response.json()["detail"] == "所在党组织代码“B1B”不存在"
@@ -226,7 +218,7 @@ def test_a_branch_outside_the_scope_looks_like_no_branch_at_all(cast: Cast) -> N
 
 
 def test_a_value_outside_the_codes_is_refused_by_the_schema(cast: Cast) -> None:
-    response = signed_in(cast.carol).post(MEMBERS, new_member(gender="男性"), content_type=JSON)
+    response = client_for(cast.carol).post(MEMBERS, new_member(gender="男性"), content_type=JSON)
 
     assert response.status_code == 422
     [error] = response.json()["detail"]
@@ -236,7 +228,7 @@ def test_a_value_outside_the_codes_is_refused_by_the_schema(cast: Cast) -> None:
 def test_a_user_with_roles_in_two_counties_must_name_the_county(cast: Cast) -> None:
     other = county_create(actor=SYSTEM, code="T2", name="另一旗")
     role_grant(actor=SYSTEM, user=cast.bob, org=county_root(other), role="county")
-    bob = signed_in(cast.bob)
+    bob = client_for(cast.bob)
 
     unnamed = bob.post(MEMBERS, new_member(), content_type=JSON)
     named = bob.post(MEMBERS, {**new_member(), "county_id": cast.county.pk}, content_type=JSON)
@@ -250,7 +242,7 @@ def test_naming_a_county_without_a_role_there_is_404(cast: Cast) -> None:
     other = county_create(actor=SYSTEM, code="T2", name="另一旗")
     body = {**new_member(), "county_id": other.pk}
 
-    assert signed_in(cast.bob).post(MEMBERS, body, content_type=JSON).status_code == 404
+    assert client_for(cast.bob).post(MEMBERS, body, content_type=JSON).status_code == 404
 
 
 # --- changing -----------------------------------------------------------------------------
@@ -259,7 +251,7 @@ def test_naming_a_county_without_a_role_there_is_404(cast: Cast) -> None:
 def test_a_full_update_keeps_the_numbers_it_was_not_sent(cast: Cast) -> None:
     body = record_of(cast.member_a1, name="王甲乙", post="村委会主任")
 
-    response = signed_in(cast.carol).put(url(cast.member_a1), body, content_type=JSON)
+    response = client_for(cast.carol).put(url(cast.member_a1), body, content_type=JSON)
 
     assert response.status_code == 200, response.content
     member = Member.objects.get(pk=cast.member_a1.pk)
@@ -271,7 +263,7 @@ def test_a_full_update_keeps_the_numbers_it_was_not_sent(cast: Cast) -> None:
 def test_a_changed_branch_in_a_full_update_is_recorded_as_a_transfer(cast: Cast) -> None:
     body = record_of(cast.member_a1, branch_code="B1B")
 
-    response = signed_in(cast.alice).put(url(cast.member_a1), body, content_type=JSON)
+    response = client_for(cast.alice).put(url(cast.member_a1), body, content_type=JSON)
 
     assert response.status_code == 200, response.content
     assert [e["kind"] for e in response.json()["events"]] == ["registered", "transfer"]
@@ -282,14 +274,14 @@ def test_a_full_update_with_a_bad_id_is_400_and_changes_nothing(cast: Cast) -> N
         cast.member_a1, name="改名", id_card=with_bad_check_char(cast.member_a1.id_card)
     )
 
-    response = signed_in(cast.carol).put(url(cast.member_a1), body, content_type=JSON)
+    response = client_for(cast.carol).put(url(cast.member_a1), body, content_type=JSON)
 
     assert response.status_code == 400
     assert Member.objects.get(pk=cast.member_a1.pk).name == "王甲"
 
 
 def test_a_transfer_is_kept_in_the_history(cast: Cast) -> None:
-    response = signed_in(cast.alice).post(
+    response = client_for(cast.alice).post(
         url(cast.member_a1, "/transfer"),
         {"to_branch_id": cast.branch_b1.pk, "on": TODAY.isoformat(), "note": "搬迁"},
         content_type=JSON,
@@ -308,7 +300,7 @@ def test_a_transfer_is_kept_in_the_history(cast: Cast) -> None:
 
 
 def test_a_township_cannot_transfer_into_another_township(cast: Cast) -> None:
-    response = signed_in(cast.bob).post(
+    response = client_for(cast.bob).post(
         url(cast.member_a1, "/transfer"),
         {"to_branch_id": cast.branch_b1.pk, "on": TODAY.isoformat()},
         content_type=JSON,
@@ -319,7 +311,7 @@ def test_a_township_cannot_transfer_into_another_township(cast: Cast) -> None:
 
 
 def test_a_status_change_is_dated_in_the_history(cast: Cast) -> None:
-    response = signed_in(cast.carol).post(
+    response = client_for(cast.carol).post(
         url(cast.member_a1, "/status"),
         {"status": "mobile", "on": TODAY.isoformat(), "note": "外出务工"},
         content_type=JSON,
@@ -335,7 +327,7 @@ def test_a_status_change_is_dated_in_the_history(cast: Cast) -> None:
 
 
 def test_an_unchanged_status_is_400(cast: Cast) -> None:
-    response = signed_in(cast.carol).post(
+    response = client_for(cast.carol).post(
         url(cast.member_a1, "/status"),
         {"status": "active", "on": TODAY.isoformat()},
         content_type=JSON,

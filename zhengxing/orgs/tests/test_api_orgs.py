@@ -11,21 +11,12 @@ township B (乙镇); carol is secretary of branch A1B; gina is the grid worker o
 
 from __future__ import annotations
 
-from django.contrib.auth.models import User
-from django.test import Client
-
 from zhengxing.audit.models import AuditEvent
 from zhengxing.orgs.models import Org
-from zhengxing.testing import Cast
+from zhengxing.testing import Cast, client_for
 
 ORGS = "/api/v1/orgs"
 JSON = "application/json"
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def url(org: Org, suffix: str = "") -> str:
@@ -41,18 +32,18 @@ def codes(response) -> list[str]:
 
 
 def test_township_lists_its_own_township_only_in_tree_order(cast: Cast) -> None:
-    assert codes(signed_in(cast.bob).get(ORGS)) == ["A", "A1", "A1B", "A1B-G1"]
+    assert codes(client_for(cast.bob).get(ORGS)) == ["A", "A1", "A1B", "A1B-G1"]
 
 
 def test_county_admin_lists_the_whole_county(cast: Cast) -> None:
-    response = signed_in(cast.alice).get(ORGS)
+    response = client_for(cast.alice).get(ORGS)
 
     assert response.json()["count"] == 8
     assert codes(response)[0] == "T1"
 
 
 def test_the_org_list_filters_by_parent_kind_and_name(cast: Cast) -> None:
-    alice = signed_in(cast.alice)
+    alice = client_for(cast.alice)
 
     assert codes(alice.get(ORGS, {"parent": cast.root.pk})) == ["A", "B"]
     assert codes(alice.get(ORGS, {"kind": "branch"})) == ["A1B", "B1B"]
@@ -61,22 +52,22 @@ def test_the_org_list_filters_by_parent_kind_and_name(cast: Cast) -> None:
 
 
 def test_the_org_list_pages_by_limit_and_offset(cast: Cast) -> None:
-    response = signed_in(cast.alice).get(ORGS, {"limit": 2, "offset": 1})
+    response = client_for(cast.alice).get(ORGS, {"limit": 2, "offset": 1})
 
     assert response.json()["count"] == 8
     assert codes(response) == ["A", "A1"]
 
 
 def test_a_limit_above_1000_is_refused_by_the_schema(cast: Cast) -> None:
-    assert signed_in(cast.alice).get(ORGS, {"limit": 1001}).status_code == 422
+    assert client_for(cast.alice).get(ORGS, {"limit": 1001}).status_code == 422
 
 
 def test_filtering_by_a_parent_outside_the_scope_is_404(cast: Cast) -> None:
-    assert signed_in(cast.bob).get(ORGS, {"parent": cast.town_b.pk}).status_code == 404
+    assert client_for(cast.bob).get(ORGS, {"parent": cast.town_b.pk}).status_code == 404
 
 
 def test_one_org_reads_with_its_details(cast: Cast) -> None:
-    body = signed_in(cast.bob).get(url(cast.branch_a1)).json()
+    body = client_for(cast.bob).get(url(cast.branch_a1)).json()
 
     assert body["code"] == "A1B"
     assert body["kind"] == "branch"
@@ -85,14 +76,14 @@ def test_one_org_reads_with_its_details(cast: Cast) -> None:
 
 
 def test_an_org_of_another_township_is_404(cast: Cast) -> None:
-    response = signed_in(cast.bob).get(url(cast.town_b))
+    response = client_for(cast.bob).get(url(cast.town_b))
 
     assert response.status_code == 404
     assert response.json() == {"detail": "未找到该对象"}
 
 
 def test_children_come_with_their_counts(cast: Cast) -> None:
-    response = signed_in(cast.bob).get(url(cast.village_a1, "/children"))
+    response = client_for(cast.bob).get(url(cast.village_a1, "/children"))
 
     assert response.status_code == 200
     [branch] = response.json()
@@ -103,7 +94,7 @@ def test_children_come_with_their_counts(cast: Cast) -> None:
 
 
 def test_township_creates_a_village_under_its_own_township(cast: Cast) -> None:
-    response = signed_in(cast.bob).post(
+    response = client_for(cast.bob).post(
         ORGS,
         {
             "parent_id": cast.town_a.pk,
@@ -126,7 +117,7 @@ def test_township_creates_a_village_under_its_own_township(cast: Cast) -> None:
 
 
 def test_a_kind_that_cannot_sit_under_its_parent_is_400(cast: Cast) -> None:
-    response = signed_in(cast.bob).post(
+    response = client_for(cast.bob).post(
         ORGS,
         {"parent_id": cast.branch_a1.pk, "code": "X", "name": "错位村", "kind": "village"},
         content_type=JSON,
@@ -137,7 +128,7 @@ def test_a_kind_that_cannot_sit_under_its_parent_is_400(cast: Cast) -> None:
 
 
 def test_a_duplicate_code_is_400(cast: Cast) -> None:
-    response = signed_in(cast.bob).post(
+    response = client_for(cast.bob).post(
         ORGS,
         {"parent_id": cast.town_a.pk, "code": "B1", "name": "重复", "kind": "village"},
         content_type=JSON,
@@ -148,7 +139,7 @@ def test_a_duplicate_code_is_400(cast: Cast) -> None:
 
 
 def test_a_grid_worker_may_not_create_organisations(cast: Cast) -> None:
-    response = signed_in(cast.gina).post(
+    response = client_for(cast.gina).post(
         ORGS,
         {"parent_id": cast.village_a1.pk, "code": "A1X", "name": "新支部", "kind": "branch"},
         content_type=JSON,
@@ -159,7 +150,7 @@ def test_a_grid_worker_may_not_create_organisations(cast: Cast) -> None:
 
 
 def test_township_renames_an_org_of_its_own(cast: Cast) -> None:
-    response = signed_in(cast.bob).patch(
+    response = client_for(cast.bob).patch(
         url(cast.village_a1), {"name": "甲一嘎查", "contact_phone": "0477-1234567"}, JSON
     )
 
@@ -169,7 +160,7 @@ def test_township_renames_an_org_of_its_own(cast: Cast) -> None:
 
 
 def test_patching_an_org_of_another_township_is_404_and_changes_nothing(cast: Cast) -> None:
-    response = signed_in(cast.bob).patch(url(cast.town_b), {"name": "被改名"}, JSON)
+    response = client_for(cast.bob).patch(url(cast.town_b), {"name": "被改名"}, JSON)
 
     assert response.status_code == 404
     cast.town_b.refresh_from_db()
@@ -177,7 +168,7 @@ def test_patching_an_org_of_another_township_is_404_and_changes_nothing(cast: Ca
 
 
 def test_a_secretary_may_rename_their_branch_but_not_recode_it(cast: Cast) -> None:
-    carol = signed_in(cast.carol)
+    carol = client_for(cast.carol)
 
     assert carol.patch(url(cast.branch_a1), {"name": "甲一村党支部"}, JSON).status_code == 200
     assert carol.patch(url(cast.branch_a1), {"code": "A1X"}, JSON).status_code == 403
@@ -186,13 +177,13 @@ def test_a_secretary_may_rename_their_branch_but_not_recode_it(cast: Cast) -> No
 
 
 def test_an_unknown_category_is_refused_by_the_schema(cast: Cast) -> None:
-    response = signed_in(cast.bob).patch(url(cast.village_a1), {"category": "bogus"}, JSON)
+    response = client_for(cast.bob).patch(url(cast.village_a1), {"category": "bogus"}, JSON)
 
     assert response.status_code == 422
 
 
 def test_the_county_moves_a_village_to_another_township(cast: Cast) -> None:
-    response = signed_in(cast.alice).post(
+    response = client_for(cast.alice).post(
         url(cast.village_a1, "/move"), {"parent_id": cast.town_b.pk}, content_type=JSON
     )
 
@@ -203,7 +194,7 @@ def test_the_county_moves_a_village_to_another_township(cast: Cast) -> None:
 
 
 def test_moving_an_org_under_its_own_descendant_is_400(cast: Cast) -> None:
-    response = signed_in(cast.alice).post(
+    response = client_for(cast.alice).post(
         url(cast.town_a, "/move"), {"parent_id": cast.village_a1.pk}, content_type=JSON
     )
 
@@ -212,7 +203,7 @@ def test_moving_an_org_under_its_own_descendant_is_400(cast: Cast) -> None:
 
 
 def test_a_township_cannot_move_its_village_into_another_township(cast: Cast) -> None:
-    response = signed_in(cast.bob).post(
+    response = client_for(cast.bob).post(
         url(cast.village_a1, "/move"), {"parent_id": cast.town_b.pk}, content_type=JSON
     )
 

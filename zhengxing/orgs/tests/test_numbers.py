@@ -15,7 +15,6 @@ import time
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -33,21 +32,11 @@ from zhengxing.orgs.services import (
     member_register,
     member_update,
 )
-from zhengxing.testing import PASSWORD, TODAY, Cast, member_data
+from zhengxing.testing import PASSWORD, TODAY, Cast, client_for, member_data
 from zhengxing.web.security import REAUTH_KEY
 
 EXPORT = reverse("orgs:export")
 JSON = "application/json"
-
-
-def signed_in(user: User, *, minutes_ago: int = 0) -> Client:
-    """Signed in, the password last entered `minutes_ago` (the limit is five minutes)."""
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[REAUTH_KEY] = int(time.time()) - minutes_ago * 60
-    session.save()
-    return client
 
 
 def exports() -> int:
@@ -60,7 +49,7 @@ def exports() -> int:
 def test_the_export_asks_for_the_password_again_then_downloads_and_is_logged(
     cast: Cast,
 ) -> None:
-    client = signed_in(cast.bob, minutes_ago=6)
+    client = client_for(cast.bob, password_minutes_ago=6)
     asked = client.get(EXPORT)
     assert asked.status_code == 302 and asked["Location"].startswith(reverse("reauth"))
     assert exports() == 0
@@ -130,7 +119,7 @@ def test_a_committee_member_may_not_send_the_numbers_through_the_api_even_unchan
     the others would tell it."""
     member = cast.member_a1
     current = getattr(member, field)
-    response = signed_in(cast.cathy).put(
+    response = client_for(cast.cathy, password_minutes_ago=0).put(
         f"/api/v1/members/{member.pk}", _put_body(member, **{field: current}), content_type=JSON
     )
     assert response.status_code == 403
@@ -139,7 +128,7 @@ def test_a_committee_member_may_not_send_the_numbers_through_the_api_even_unchan
 
 def test_a_committee_member_still_edits_the_rest_of_the_record(cast: Cast) -> None:
     member = cast.member_a1
-    response = signed_in(cast.cathy).put(
+    response = client_for(cast.cathy, password_minutes_ago=0).put(
         f"/api/v1/members/{member.pk}", _put_body(member, post="村民小组长"), content_type=JSON
     )
     assert response.status_code == 200, response.content
@@ -152,12 +141,12 @@ def test_the_secretary_changes_a_phone_through_the_api_only_after_reauthenticati
 ) -> None:
     member = cast.member_a1
     body = _put_body(member, phone="13999999999")
-    stale = signed_in(cast.carol, minutes_ago=6)
+    stale = client_for(cast.carol, password_minutes_ago=6)
     refused = stale.put(f"/api/v1/members/{member.pk}", body, content_type=JSON)
     assert refused.status_code == 403 and "重新验证身份" in refused.json()["detail"]
     member.refresh_from_db()
     assert member.phone != "13999999999"
-    fresh = signed_in(cast.carol)
+    fresh = client_for(cast.carol, password_minutes_ago=0)
     assert fresh.put(f"/api/v1/members/{member.pk}", body, content_type=JSON).status_code == 200
     member.refresh_from_db()
     assert member.phone == "13999999999"
@@ -167,7 +156,7 @@ def test_the_committee_members_edit_form_has_no_number_fields_and_ignores_them(
     cast: Cast,
 ) -> None:
     member = cast.member_a1
-    client = signed_in(cast.cathy)
+    client = client_for(cast.cathy, password_minutes_ago=0)
     form = client.get(reverse("orgs:member_edit", args=[member.pk])).context["form"]
     assert "id_card" not in form.fields and "phone" not in form.fields
     values = {k: ("" if v is None else str(v)) for k, v in _put_body(member).items()}
@@ -180,7 +169,7 @@ def test_the_committee_members_edit_form_has_no_number_fields_and_ignores_them(
 
 def test_the_secretarys_edit_of_a_phone_sends_her_to_reauthenticate_first(cast: Cast) -> None:
     member = cast.member_a1
-    client = signed_in(cast.carol, minutes_ago=6)
+    client = client_for(cast.carol, password_minutes_ago=6)
     values = {k: ("" if v is None else str(v)) for k, v in _put_body(member).items()}
     values.update(branch=str(cast.branch_a1.pk), group="", phone="13999999999", id_card="")
     url = reverse("orgs:member_edit", args=[member.pk])
@@ -222,7 +211,7 @@ def test_a_committee_member_registering_a_number_on_the_roster_is_told_nothing_a
         name="另一人",
     )
     before = Member.objects.count()
-    client = signed_in(cast.cathy)
+    client = client_for(cast.cathy, password_minutes_ago=0)
     body = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in data.as_dict().items()}
     response = client.post("/api/v1/members", body, content_type=JSON)
     assert response.status_code == 400
@@ -254,11 +243,14 @@ def test_the_import_page_asks_for_the_password_again_before_writing(cast: Cast) 
     out = io.BytesIO()
     excel.write_workbook(out, members=[excel.member_row(member_data("A1B", name="新人").as_dict())])
     url = reverse("orgs:import")
-    stale = signed_in(cast.carol, minutes_ago=6)
+    stale = client_for(cast.carol, password_minutes_ago=6)
     upload = SimpleUploadedFile("r.xlsx", out.getvalue())
     asked = stale.post(url, {"file": upload}, HTTP_REFERER=f"http://testserver{url}")
     assert asked.status_code == 302 and asked["Location"].startswith(reverse("reauth"))
     assert not Member.objects.filter(name="新人").exists()
     upload = SimpleUploadedFile("r.xlsx", out.getvalue())
-    assert signed_in(cast.carol).post(url, {"file": upload}).status_code == 200
+    assert (
+        client_for(cast.carol, password_minutes_ago=0).post(url, {"file": upload}).status_code
+        == 200
+    )
     assert Member.objects.filter(name="新人").exists()

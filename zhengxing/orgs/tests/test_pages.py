@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -26,17 +25,11 @@ from zhengxing.orgs.models import Member, MemberEvent
 from zhengxing.orgs.roster import COLUMNS
 from zhengxing.orgs.services import org_create
 from zhengxing.orgs.views import XLSX
-from zhengxing.testing import SYSTEM, Cast, add_member, member_data
+from zhengxing.testing import SYSTEM, Cast, add_member, client_for, member_data
 
 MEMBERS = reverse("orgs:member_list")
 TREE = reverse("orgs:tree")
 HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def detail(member: Member) -> str:
@@ -51,41 +44,41 @@ def listed(response) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_a_township_cannot_open_a_member_of_another_township(cast: Cast) -> None:
-    assert signed_in(cast.bob).get(detail(cast.member_b1)).status_code == 404
-    assert signed_in(cast.dave).get(detail(cast.member_b1)).status_code == 200
+    assert client_for(cast.bob).get(detail(cast.member_b1)).status_code == 404
+    assert client_for(cast.dave).get(detail(cast.member_b1)).status_code == 200
 
 
 def test_the_member_list_of_a_township_shows_only_its_own_members(cast: Cast) -> None:
-    response = signed_in(cast.bob).get(MEMBERS)
+    response = client_for(cast.bob).get(MEMBERS)
     assert listed(response) == ["李二妮", "王甲"]
     assert "赵乙" not in response.content.decode()
 
 
 def test_a_member_sees_only_herself(cast: Cast) -> None:
-    erin = signed_in(cast.erin)
+    erin = client_for(cast.erin)
     assert listed(erin.get(MEMBERS)) == ["李二妮"]
     assert erin.get(detail(cast.erin_member)).status_code == 200
     assert erin.get(detail(cast.member_a1)).status_code == 404
 
 
 def test_the_member_list_shows_neither_id_numbers_nor_phones(cast: Cast) -> None:
-    html = signed_in(cast.alice).get(MEMBERS).content.decode()
+    html = client_for(cast.alice).get(MEMBERS).content.decode()
     member = cast.member_a1
     for secret in (member.id_card, member.id_card_masked, member.phone, member.phone_masked):
         assert secret not in html
 
 
 def test_the_member_list_narrows_to_a_subtree(cast: Cast) -> None:
-    response = signed_in(cast.alice).get(MEMBERS, {"org_id": cast.town_b.pk})
+    response = client_for(cast.alice).get(MEMBERS, {"org_id": cast.town_b.pk})
     assert listed(response) == ["赵乙"]
 
 
 def test_the_member_list_refuses_an_organisation_outside_the_scope(cast: Cast) -> None:
-    assert signed_in(cast.bob).get(MEMBERS, {"org_id": cast.town_b.pk}).status_code == 404
+    assert client_for(cast.bob).get(MEMBERS, {"org_id": cast.town_b.pk}).status_code == 404
 
 
 def test_the_member_list_finds_a_member_by_her_exact_id_number_only(cast: Cast) -> None:
-    alice = signed_in(cast.alice)
+    alice = client_for(cast.alice)
     number = cast.member_b1.id_card
     assert listed(alice.get(MEMBERS, {"q": number})) == ["赵乙"]
     assert listed(alice.get(MEMBERS, {"q": number[:10]})) == []
@@ -93,7 +86,7 @@ def test_the_member_list_finds_a_member_by_her_exact_id_number_only(cast: Cast) 
 
 def test_the_member_list_filters_by_category_status_standing_and_gender(cast: Cast) -> None:
     add_member(cast.county, "A1B", name="流动甲", category="mobile", status="mobile")
-    alice = signed_in(cast.alice)
+    alice = client_for(cast.alice)
     assert listed(alice.get(MEMBERS, {"category": "mobile"})) == ["流动甲"]
     assert listed(alice.get(MEMBERS, {"status": "mobile", "standing": "full", "gender": "M"})) == [
         "流动甲"
@@ -102,18 +95,18 @@ def test_the_member_list_filters_by_category_status_standing_and_gender(cast: Ca
 
 
 def test_the_export_is_refused_to_a_committee_member(cast: Cast) -> None:
-    assert signed_in(cast.cathy).get(reverse("orgs:export")).status_code == 403
+    assert client_for(cast.cathy).get(reverse("orgs:export")).status_code == 403
 
 
 def test_the_import_page_is_refused_to_those_without_a_managing_role(cast: Cast) -> None:
     nobody = User.objects.create_user("nobody")
-    assert signed_in(nobody).get(reverse("orgs:import")).status_code == 403
-    assert signed_in(cast.erin).get(reverse("orgs:import")).status_code == 403
-    assert signed_in(cast.gina).get(reverse("orgs:import")).status_code == 403
+    assert client_for(nobody).get(reverse("orgs:import")).status_code == 403
+    assert client_for(cast.erin).get(reverse("orgs:import")).status_code == 403
+    assert client_for(cast.gina).get(reverse("orgs:import")).status_code == 403
 
 
 def test_a_grid_worker_may_read_but_not_edit_or_register(cast: Cast) -> None:
-    gina = signed_in(cast.gina)
+    gina = client_for(cast.gina)
     assert gina.get(detail(cast.member_a1)).status_code == 200
     assert gina.get(reverse("orgs:member_edit", args=[cast.member_a1.pk])).status_code == 403
     assert gina.get(reverse("orgs:member_new")).status_code == 403
@@ -127,7 +120,7 @@ def test_the_member_list_costs_the_same_for_10_rows_as_for_10000(
 ) -> None:  # type: ignore[no-untyped-def]
     for _ in range(60):
         add_member(cast.county, "A1B", group_code="A1B-G1")
-    alice = signed_in(cast.alice)
+    alice = client_for(cast.alice)
     # 1 session, 2 user, 3 alice's role assignments and 4 her own member id (the scope),
     # 5 the paginator's count, 6 the page of members (their ids found in a subquery) with
     # branch and group joined in.
@@ -144,7 +137,7 @@ def test_a_subtree_of_the_member_list_adds_only_the_lookups_of_its_root(
 ) -> None:  # type: ignore[no-untyped-def]
     for _ in range(30):
         add_member(cast.county, "A1B")
-    bob = signed_in(cast.bob)
+    bob = client_for(cast.bob)
     # 1 session, 2 user, 3-4 scope, 5 the subtree root (member_search), 6 the same root for the
     # heading, 7 count, 8 page.
     with django_assert_num_queries(8):
@@ -158,7 +151,7 @@ def test_a_subtree_of_the_member_list_adds_only_the_lookups_of_its_root(
 def test_a_member_record_costs_a_fixed_number_of_queries(
     cast: Cast, django_assert_num_queries
 ) -> None:  # type: ignore[no-untyped-def]
-    carol = signed_in(cast.carol)
+    carol = client_for(cast.carol)
     # 1 session, 2 user, 3-4 scope, 5 the member with branch, its parent, group and county,
     # 6 the member-holding branches for the transfer form, 7 the history, 8 who viewed.
     with django_assert_num_queries(8):
@@ -169,7 +162,7 @@ def test_a_member_record_costs_a_fixed_number_of_queries(
 def test_expanding_a_tree_node_costs_the_same_however_many_children_it_has(
     cast: Cast, django_assert_num_queries
 ) -> None:  # type: ignore[no-untyped-def]
-    alice = signed_in(cast.alice)
+    alice = client_for(cast.alice)
     # 1 session, 2 user, 3-4 scope, 5 the node itself, 6 its children with their counts.
     with django_assert_num_queries(6):
         few = alice.get(TREE, {"parent": cast.town_a.pk}, **HTMX)
@@ -186,7 +179,7 @@ def test_expanding_a_tree_node_costs_the_same_however_many_children_it_has(
 
 
 def test_filtering_the_member_list_with_htmx_returns_only_the_table(cast: Cast) -> None:
-    response = signed_in(cast.alice).get(
+    response = client_for(cast.alice).get(
         MEMBERS, {"q": "王"}, **HTMX, HTTP_HX_TARGET="member-table"
     )
     html = response.content.decode()
@@ -196,20 +189,20 @@ def test_filtering_the_member_list_with_htmx_returns_only_the_table(cast: Cast) 
 
 
 def test_a_back_button_history_restore_gets_the_whole_page(cast: Cast) -> None:
-    response = signed_in(cast.alice).get(
+    response = client_for(cast.alice).get(
         MEMBERS, **HTMX, HTTP_HX_TARGET="member-table", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
     )
     assert "<html" in response.content.decode()
 
 
 def test_the_tree_starts_at_the_users_own_organisations(cast: Cast) -> None:
-    html = signed_in(cast.bob).get(TREE).content.decode()
+    html = client_for(cast.bob).get(TREE).content.decode()
     assert "<html" in html
     assert "甲镇党委" in html and "乙镇党委" not in html
 
 
 def test_expanding_a_tree_node_returns_its_children_as_a_partial(cast: Cast) -> None:
-    response = signed_in(cast.bob).get(TREE, {"parent": cast.town_a.pk}, **HTMX)
+    response = client_for(cast.bob).get(TREE, {"parent": cast.town_a.pk}, **HTMX)
     html = response.content.decode()
     assert "<html" not in html
     assert "甲一村" in html
@@ -217,21 +210,21 @@ def test_expanding_a_tree_node_returns_its_children_as_a_partial(cast: Cast) -> 
 
 
 def test_a_tree_node_outside_the_scope_cannot_be_expanded(cast: Cast) -> None:
-    assert signed_in(cast.bob).get(TREE, {"parent": cast.town_b.pk}, **HTMX).status_code == 404
+    assert client_for(cast.bob).get(TREE, {"parent": cast.town_b.pk}, **HTMX).status_code == 404
 
 
 # --- the full ID number and phone ---------------------------------------------------------
 
 
 def test_a_member_record_shows_masked_numbers(cast: Cast) -> None:
-    html = signed_in(cast.alice).get(detail(cast.member_a1)).content.decode()
+    html = client_for(cast.alice).get(detail(cast.member_a1)).content.decode()
     assert cast.member_a1.id_card_masked in html
     assert cast.member_a1.id_card not in html
     assert cast.member_a1.phone not in html
 
 
 def test_revealing_the_numbers_returns_them_and_writes_an_audit_row(cast: Cast) -> None:
-    carol = signed_in(cast.carol)
+    carol = client_for(cast.carol)
     response = carol.post(reverse("orgs:member_reveal", args=[cast.erin_member.pk]), **HTMX)
     html = response.content.decode()
     assert html.startswith('<div id="member-pii"')
@@ -242,14 +235,14 @@ def test_revealing_the_numbers_returns_them_and_writes_an_audit_row(cast: Cast) 
 
 
 def test_a_member_sees_who_viewed_her_full_record(cast: Cast) -> None:
-    signed_in(cast.carol).post(reverse("orgs:member_reveal", args=[cast.erin_member.pk]))
-    response = signed_in(cast.erin).get(detail(cast.erin_member))
+    client_for(cast.carol).post(reverse("orgs:member_reveal", args=[cast.erin_member.pk]))
+    response = client_for(cast.erin).get(detail(cast.erin_member))
     assert [v.actor_label for v in response.context["reveals"]] == ["carol"]
 
 
 @pytest.mark.parametrize("who", ["cathy", "gina"])
 def test_a_committee_member_or_grid_worker_may_not_reveal(cast: Cast, who: str) -> None:
-    client = signed_in(getattr(cast, who))
+    client = client_for(getattr(cast, who))
     page = client.get(detail(cast.member_a1)).content.decode()
     assert reverse("orgs:member_reveal", args=[cast.member_a1.pk]) not in page
     response = client.post(reverse("orgs:member_reveal", args=[cast.member_a1.pk]), **HTMX)
@@ -258,8 +251,8 @@ def test_a_committee_member_or_grid_worker_may_not_reveal(cast: Cast, who: str) 
 
 
 def test_who_viewed_is_hidden_from_those_who_may_not_reveal(cast: Cast) -> None:
-    signed_in(cast.carol).post(reverse("orgs:member_reveal", args=[cast.member_a1.pk]))
-    response = signed_in(cast.cathy).get(detail(cast.member_a1))
+    client_for(cast.carol).post(reverse("orgs:member_reveal", args=[cast.member_a1.pk]))
+    response = client_for(cast.cathy).get(detail(cast.member_a1))
     assert list(response.context["reveals"]) == []
     assert "carol" not in response.content.decode().split("</header>")[1]
 
@@ -281,7 +274,7 @@ def test_the_edit_form_rejects_a_bad_id_number_with_the_chinese_message(cast: Ca
     member = cast.member_a1
     values = form_values(member_data("A1B", name="王甲"), cast.branch_a1)
     values["id_card"] = "15082419"
-    response = signed_in(cast.carol).post(reverse("orgs:member_edit", args=[member.pk]), values)
+    response = client_for(cast.carol).post(reverse("orgs:member_edit", args=[member.pk]), values)
     assert response.status_code == 200
     assert "公民身份号码应为18位" in response.content.decode()
     member.refresh_from_db()
@@ -302,20 +295,20 @@ def test_the_edit_form_keeps_the_id_number_when_it_is_left_blank(cast: Cast) -> 
         joined_on=member.joined_on.isoformat(),
         full_on=member.full_on.isoformat() if member.full_on else "",
     )
-    response = signed_in(cast.cathy).post(reverse("orgs:member_edit", args=[member.pk]), values)
+    response = client_for(cast.cathy).post(reverse("orgs:member_edit", args=[member.pk]), values)
     assert response.status_code == 302, response.content.decode()
     member.refresh_from_db()
     assert (member.name, member.id_card, member.group) == ("王甲改", number, cast.group_a1)
 
 
 def test_the_edit_form_never_puts_the_full_id_number_in_the_page(cast: Cast) -> None:
-    html = signed_in(cast.cathy).get(reverse("orgs:member_edit", args=[cast.member_a1.pk]))
+    html = client_for(cast.cathy).get(reverse("orgs:member_edit", args=[cast.member_a1.pk]))
     assert cast.member_a1.id_card not in html.content.decode()
 
 
 def test_registering_a_member_through_the_form(cast: Cast) -> None:
     values = form_values(member_data("A1B", name="新党员"), cast.branch_a1)
-    response = signed_in(cast.carol).post(reverse("orgs:member_new"), values)
+    response = client_for(cast.carol).post(reverse("orgs:member_new"), values)
     member = Member.objects.get(name="新党员")
     assert response.status_code == 302
     assert response["Location"] == detail(member)
@@ -328,12 +321,12 @@ def test_registering_the_same_id_number_twice_shows_the_service_message(cast: Ca
         cast.branch_a1,
     )
     values.update(gender=cast.member_a1.gender)
-    response = signed_in(cast.carol).post(reverse("orgs:member_new"), values)
+    response = client_for(cast.carol).post(reverse("orgs:member_new"), values)
     assert "该公民身份号码已登记：王甲（中共甲一村支部委员会）" in response.content.decode()
 
 
 def test_a_transfer_is_recorded_in_the_history(cast: Cast) -> None:
-    alice = signed_in(cast.alice)
+    alice = client_for(cast.alice)
     response = alice.post(
         reverse("orgs:member_transfer", args=[cast.member_a1.pk]),
         {"to_branch": cast.branch_b1.pk, "on": "2026-06-30", "note": "随迁"},
@@ -344,7 +337,7 @@ def test_a_transfer_is_recorded_in_the_history(cast: Cast) -> None:
 
 
 def test_a_township_cannot_transfer_into_a_branch_it_does_not_see(cast: Cast) -> None:
-    response = signed_in(cast.bob).post(
+    response = client_for(cast.bob).post(
         reverse("orgs:member_transfer", args=[cast.member_a1.pk]),
         {"to_branch": cast.branch_b1.pk, "on": "2026-06-30"},
     )
@@ -354,7 +347,7 @@ def test_a_township_cannot_transfer_into_a_branch_it_does_not_see(cast: Cast) ->
 
 
 def test_a_status_change_is_recorded_with_its_date(cast: Cast) -> None:
-    response = signed_in(cast.carol).post(
+    response = client_for(cast.carol).post(
         reverse("orgs:member_status", args=[cast.member_a1.pk]),
         {"status": "deceased", "on": "2026-05-01", "note": ""},
     )
@@ -364,7 +357,7 @@ def test_a_status_change_is_recorded_with_its_date(cast: Cast) -> None:
 
 
 def test_an_unchanged_status_shows_the_service_message(cast: Cast) -> None:
-    response = signed_in(cast.carol).post(
+    response = client_for(cast.carol).post(
         reverse("orgs:member_status", args=[cast.member_a1.pk]),
         {"status": "active", "on": "2026-05-01"},
     )
@@ -375,7 +368,7 @@ def test_an_unchanged_status_shows_the_service_message(cast: Cast) -> None:
 
 
 def test_pages_are_in_chinese_by_default_and_switch_to_english(cast: Cast) -> None:
-    alice = signed_in(cast.alice)
+    alice = client_for(cast.alice)
     html = alice.get(MEMBERS).content.decode()
     assert "登记党员" in html and "普通党员" in html  # a template string and a rules.py label
     assert "Register a member" not in html
@@ -423,7 +416,7 @@ GOOD_ROW = {
 
 def test_the_import_page_lists_every_problem_of_a_bad_workbook(cast: Cast) -> None:
     bad = {**GOOD_ROW, "公民身份号码": "15082419", "民族": "火星族"}
-    response = signed_in(cast.bob).post(reverse("orgs:import"), {"file": roster_upload(bad)})
+    response = client_for(cast.bob).post(reverse("orgs:import"), {"file": roster_upload(bad)})
     html = response.content.decode()
     assert response.status_code == 200
     assert "公民身份号码应为18位" in html
@@ -433,7 +426,7 @@ def test_the_import_page_lists_every_problem_of_a_bad_workbook(cast: Cast) -> No
 
 
 def test_the_import_page_reports_the_counts_of_a_good_workbook(cast: Cast) -> None:
-    response = signed_in(cast.bob).post(reverse("orgs:import"), {"file": roster_upload(GOOD_ROW)})
+    response = client_for(cast.bob).post(reverse("orgs:import"), {"file": roster_upload(GOOD_ROW)})
     assert response.context["errors"] is None
     assert response.context["result"] is not None
     assert Member.objects.get(name="孟秀兰").branch == cast.branch_a1
@@ -441,19 +434,19 @@ def test_the_import_page_reports_the_counts_of_a_good_workbook(cast: Cast) -> No
 
 def test_the_import_page_refuses_a_file_that_is_not_a_workbook(cast: Cast) -> None:
     upload = SimpleUploadedFile("roster.csv", b"name\n", content_type="text/csv")
-    response = signed_in(cast.bob).post(reverse("orgs:import"), {"file": upload})
+    response = client_for(cast.bob).post(reverse("orgs:import"), {"file": upload})
     assert response.context["form"].errors["file"]
 
 
 def test_the_import_template_downloads_as_a_workbook(cast: Cast) -> None:
-    response = signed_in(cast.cathy).get(reverse("orgs:import_template"))
+    response = client_for(cast.cathy).get(reverse("orgs:import_template"))
     assert response["Content-Type"] == XLSX
     book = load_workbook(io.BytesIO(response.content))
     assert "党员" in book.sheetnames
 
 
 def test_the_export_holds_what_the_township_may_see(cast: Cast) -> None:
-    response = signed_in(cast.bob).get(reverse("orgs:export"))
+    response = client_for(cast.bob).get(reverse("orgs:export"))
     assert response["Content-Type"] == XLSX
     book = load_workbook(io.BytesIO(response.content))
     cells = {str(c.value) for sheet in book for row in sheet.iter_rows() for c in row}
@@ -463,10 +456,10 @@ def test_the_export_holds_what_the_township_may_see(cast: Cast) -> None:
 
 def test_the_import_page_refuses_a_workbook_over_the_size_limit(cast: Cast, settings) -> None:  # type: ignore[no-untyped-def]
     settings.ZHENGXING_MAX_UPLOAD_MB = 0
-    response = signed_in(cast.bob).post(reverse("orgs:import"), {"file": roster_upload(GOOD_ROW)})
+    response = client_for(cast.bob).post(reverse("orgs:import"), {"file": roster_upload(GOOD_ROW)})
     assert response.context["form"].errors["file"]
     assert not Member.objects.filter(name="孟秀兰").exists()
 
 
 def test_a_member_may_not_export_even_her_own_record(cast: Cast) -> None:
-    assert signed_in(cast.erin).get(reverse("orgs:export")).status_code == 403
+    assert client_for(cast.erin).get(reverse("orgs:export")).status_code == 403

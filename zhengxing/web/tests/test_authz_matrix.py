@@ -20,14 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zhengxing.stars.ballots import ballot_submit, round_create
-from zhengxing.testing import SYSTEM, Cast
-
-
-def signed_in_client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
+from zhengxing.testing import SYSTEM, Cast, client_for
 
 ROLES = ("alice", "bob", "dave", "carol", "cathy", "gina", "erin", None)
 
@@ -116,7 +109,7 @@ def test_every_role_reads_exactly_its_subtree(cast: Cast) -> None:
     objects = _objects(cast)
     wrong = []
     for role in ROLES:
-        client = signed_in_client(getattr(cast, role)) if role else Client()
+        client = client_for(getattr(cast, role)) if role else Client()
         for key, pk in objects.items():
             kind = key.rsplit("_", 1)[0]
             for action, url in READS[kind]:
@@ -128,7 +121,7 @@ def test_every_role_reads_exactly_its_subtree(cast: Cast) -> None:
 
 
 def test_a_member_reads_her_own_record_and_nobody_elses(cast: Cast) -> None:
-    erin = signed_in_client(cast.erin)
+    erin = client_for(cast.erin)
     own, other = cast.erin_member.pk, cast.member_a1.pk
     for _, url in READS["member"]:
         assert erin.get(url(own)).status_code == 200, url(own)
@@ -150,7 +143,7 @@ def test_no_role_reads_another_raters_ballot(cast: Cast) -> None:
         scores={"T": "77.7"},
     )
     for role in ROLES:
-        client = signed_in_client(getattr(cast, role)) if role else Client()
+        client = client_for(getattr(cast, role)) if role else Client()
         for action, url in READS["round"]:
             response = client.get(url(round_.pk))
             text = response.content.decode()
@@ -160,7 +153,7 @@ def test_no_role_reads_another_raters_ballot(cast: Cast) -> None:
             else:
                 assert "77.7" not in text, (role, url(round_.pk))
     EvaluationRound.objects.filter(pk=round_.pk).update(closes_at=now)
-    closed = signed_in_client(cast.bob).get(f"/api/v1/stars/rounds/{round_.pk}").json()
+    closed = client_for(cast.bob).get(f"/api/v1/stars/rounds/{round_.pk}").json()
     # one ballot: no average is shown (ZHENGXING_MIN_BALLOTS), only its count
     assert closed["results"] == [{"ratee_id": cast.member_a1.pk, "average": None, "ballots": 1}]
     assert closed["my_ballots"] == {}  # bob cast none, and sees none of erin's

@@ -1,0 +1,84 @@
+"""What every ledger writer shares: cleaning the text people type (Chinese refusals), the
+actor's date, idempotency keys, and what the audit log keeps of a claim and of an entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from zhengxing.audit.services import Actor
+from zhengxing.orgs.rules import name_problem
+from zhengxing.orgs.services import ServiceError
+
+from ..models import Claim, LedgerEntry
+from ..rules import points_text
+
+
+def _today(actor: Actor) -> dt.date:
+    """The actor's moment, as a date where the county is: tests pass `now` in."""
+    return timezone.localdate(actor.now)
+
+
+def _text(value: str, *, field: str, limit: int, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ServiceError(f"请填写{field}")
+    if len(value) > limit:
+        raise ServiceError(f"{field}不能超过{limit}个字")
+    return value
+
+
+def _name(value: str) -> str:
+    """A name the public leaves (optional): no invisible characters (`rules.name_problem`)."""
+    value = _text(value, field="姓名", limit=50, required=False)
+    if (problem := name_problem(value)) is not None:
+        raise ServiceError(problem)
+    return value
+
+
+def _key(idempotency_key: str) -> str:
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > 64:
+        raise ServiceError("提交标识无效，请刷新页面后重新提交")
+    return key
+
+
+def claim_snapshot(claim: Claim) -> dict[str, Any]:
+    """What the audit log keeps of a claim: never the public reporter's contact."""
+    return {
+        "branch_id": claim.branch_id,
+        "member_id": claim.member_id,
+        "item_id": claim.item_id,
+        "quarter": f"{claim.year}Q{claim.quarter}",
+        "occurred_on": claim.occurred_on.isoformat(),
+        "place": claim.place,
+        "description": claim.description,
+        "points_requested": _maybe_points(claim.points_requested),
+        "points_awarded": _maybe_points(claim.points_awarded),
+        "evidence": claim.evidence,
+        "source": claim.source,
+        "status": claim.status,
+        "review_reason": claim.review_reason,
+    }
+
+
+def _maybe_points(value: Decimal | None) -> str | None:
+    return None if value is None else points_text(value)
+
+
+def entry_snapshot(entry: LedgerEntry) -> dict[str, Any]:
+    return {
+        "branch_id": entry.branch_id,
+        "seq": entry.seq,
+        "member_id": entry.member_id,
+        "item_id": entry.item_id,
+        "quarter": f"{entry.year}Q{entry.quarter}",
+        "part": entry.part,
+        "points": points_text(entry.points),
+        "claim_id": entry.claim_id,
+        "reverses_id": entry.reverses_id,
+        "hash": entry.hash,
+    }

@@ -1,0 +1,88 @@
+"""What the roster import's steps share: its batch sizes, the rows it plans, the problems it
+reports (`ImportErrorRow`, `ImportFailed`) and the result it returns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .. import excel
+from ..models import Org
+from ..roster import MemberData
+
+BATCH = 2000
+# Hashes per `IN (...)` when looking up existing members: below SQLite's oldest variable limit.
+LOOKUP_CHUNK = 900
+
+NOT_XLSX = "文件不是有效的 Excel（.xlsx）文件"
+NO_DATA = "文件中没有数据行（请从第2行起填写，每行一名党员）"
+
+ORG_HEADER = {c.key: c.header for c in excel.ORG_COLUMNS}
+ORG_LIMITS = {
+    "code": 32,
+    "name": 200,
+    "secretary_name": 50,
+    "contact_name": 50,
+    "contact_phone": 30,
+}
+ORG_DESCRIPTIVE = ("name", "category", "secretary_name", "contact_name", "contact_phone")
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ImportErrorRow:
+    """One problem: the Excel row as the user sees it (0: the file as a whole), the column's
+    header ("" for the row or the file), the message, and the sheet it is on."""
+
+    row: int
+    column: str
+    message: str
+    sheet: str = excel.MEMBER_SHEET
+
+
+class ImportFailed(Exception):
+    """Nothing was imported; `errors` lists every problem found."""
+
+    def __init__(self, errors: list[ImportErrorRow]) -> None:
+        self.errors = errors
+        super().__init__(f"花名册未导入：共{len(errors)}处错误")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+    orgs_created: int = 0
+    orgs_updated: int = 0
+    orgs_unchanged: int = 0
+
+
+@dataclass
+class _OrgRow:
+    row: int
+    code: str
+    name: str
+    kind: str
+    parent_code: str
+    category: str
+    secretary_name: str
+    contact_name: str
+    contact_phone: str
+
+
+@dataclass(frozen=True)
+class _Placement:
+    branch: Org | None
+    group: Org | None
+    problems: tuple[tuple[str, str], ...]
+
+
+@dataclass
+class _MemberRow:
+    row: int
+    data: MemberData
+    hash: str
+    branch: Org
+    group: Org | None

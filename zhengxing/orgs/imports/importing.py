@@ -1,0 +1,128 @@
+"""`roster_import`: read and check the whole workbook (`validation`), then write everything in
+one transaction (`writing`), or nothing; a failed import is audited in a transaction of its own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from django.db import IntegrityError, connection, transaction
+
+from zhengxing.audit.services import Actor, audit_record
+
+from .. import excel
+from ..models import County
+from ..services import NUMBER_REFUSED
+from ._common import NOT_XLSX, ImportErrorRow, ImportFailed, ImportResult, Progress
+from .validation import _Import
+from .writing import import_write
+
+
+def roster_import(
+    *,
+    actor: Actor,
+    county: County,
+    file: IO[bytes] | str | Path,
+    today: dt.date,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import a roster workbook into `county`: every row valid, or nothing written.
+
+    `progress(done, total)` is called as rows are read and checked, then as they are written:
+    each row counts once in each pass, so `total` is twice the number of rows."""
+    try:
+        return _roster_import(actor=actor, county=county, file=file, today=today, progress=progress)
+    except ImportFailed as failed:
+        _audit_failure(actor, county, failed.errors)
+        raise
+
+
+def _roster_import(
+    *,
+    actor: Actor,
+    county: County,
+    file: IO[bytes] | str | Path,
+    today: dt.date,
+    progress: Progress | None,
+) -> ImportResult:
+    job = _Import(actor=actor, county=county, today=today, progress=progress)
+    try:
+        with _bulk_work(), excel.RosterBook(file) as book:
+            job.read(book)
+    except excel.NotAWorkbook:
+        raise ImportFailed([ImportErrorRow(0, "", NOT_XLSX, sheet="")]) from None
+    if job.errors:
+        raise ImportFailed(job.sorted_errors())
+    try:
+        with _bulk_work(), transaction.atomic(), _sqlite_cache():
+            return import_write(job)
+    except IntegrityError:
+        # Someone registered one of these numbers (or used an org code) while we validated.
+        raise ImportFailed(
+            [ImportErrorRow(0, "", "导入期间数据被他人同时修改，请重新导入", sheet="")]
+        ) from None
+
+
+# how many of a failed import's problems its audit row lists (where: sheet, row and column)
+AUDITED_PROBLEMS = 50
+
+
+def _audit_failure(actor: Actor, county: County, errors: list[ImportErrorRow]) -> None:
+    """A failed import is audited too, in a transaction of its own: who tried, how many
+    problems, where they were, and how many rows named an ID number that was refused. The
+    messages are left out (they may quote what was typed: a phone, a number)."""
+    refused = sum(1 for e in errors if e.message == NUMBER_REFUSED)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="roster.import_failed",
+            object_type="county",
+            object_id=county.pk,
+            county_id=county.pk,
+            summary=f"花名册未导入：共{len(errors)}处错误"
+            + (f"，其中{refused}个公民身份号码未予导入" if refused else ""),
+            after={
+                "errors": len(errors),
+                "numbers_refused": refused,
+                "where": [[e.sheet, e.row, e.column] for e in errors[:AUDITED_PROBLEMS]],
+            },
+        )
+
+
+@contextmanager
+def _bulk_work() -> Iterator[None]:
+    """Pause the cyclic garbage collector: an import holds a few objects per row alive and
+    creates no reference cycles (reference counting frees its garbage), yet every full
+    collection would walk all of them again (what that costs: bench/README.md)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+SQLITE_CACHE_KIB = 128 * 1024
+
+
+@contextmanager
+def _sqlite_cache() -> Iterator[None]:
+    """On SQLite, a page cache large enough for the indexes one large transaction touches at
+    random (the ID numbers' blind index above all), restored afterwards; why: bench/README.md."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (previous,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")

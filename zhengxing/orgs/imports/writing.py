@@ -1,0 +1,205 @@
+"""Writing a checked import, inside its one transaction: new and changed organisations first,
+then the members in batches, each with its history and its audit row. Every row goes through
+`rows_write` (the ORM's `bulk_create` and `bulk_update`), so each field's value is converted the
+way the ORM converts it, whatever its type."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db.models import Model
+
+from zhengxing.audit.models import AuditEvent
+from zhengxing.audit.services import audit_event, audit_record, audit_record_many
+
+from ..models import Member, MemberEvent, Org, path_segment
+from ..services import apply_member_data, member_snapshot, org_snapshot
+from ._common import BATCH, ORG_DESCRIPTIVE, ImportResult
+
+if TYPE_CHECKING:
+    from .validation import _Import
+
+M = TypeVar("M", bound=Model)
+
+
+def rows_write(
+    model: type[M],
+    *,
+    new: Sequence[M] = (),
+    changed: Sequence[M] = (),
+    fields: Collection[str] = (),
+) -> None:
+    """The one way the import writes rows: `new` ones inserted, their ids set (both engines
+    return them), and `fields` of the `changed` ones updated, in batches of at most `BATCH`
+    rows (fewer where the engine limits a statement's parameters)."""
+    if new:
+        model._default_manager.bulk_create(new, batch_size=BATCH)
+    if changed and fields:
+        model._default_manager.bulk_update(changed, list(fields), batch_size=BATCH)
+
+
+def import_write(job: _Import) -> ImportResult:
+    """Carry out a checked import's plan, with its summary audit row."""
+    _orgs_write(job)
+    created, updated, unchanged = _members_write(job)
+    result = ImportResult(
+        created=created,
+        updated=updated,
+        unchanged=unchanged,
+        orgs_created=len(job.new_orgs),
+        orgs_updated=len(job.changed_orgs),
+        orgs_unchanged=job.orgs_unchanged,
+    )
+    audit_record(
+        actor=job.actor,
+        action="roster.import",
+        object_type="county",
+        object_id=job.county.pk,
+        county_id=job.county.pk,
+        summary=(
+            f"导入花名册：新增党员{created}人，更新{updated}人，未变{unchanged}人；"
+            f"新增组织{result.orgs_created}个，更新{result.orgs_updated}个"
+        ),
+        after=asdict(result),
+    )
+    return result
+
+
+def _orgs_write(job: _Import) -> None:
+    """New orgs level by level (a parent has its id before its children are inserted),
+    then their real paths in one bulk update; changed orgs in one more."""
+    events: list[AuditEvent] = []
+    for depth in sorted({o.depth for o in job.new_orgs}):
+        level = [o for o in job.new_orgs if o.depth == depth]
+        for org in level:
+            org.path = ""
+        rows_write(Org, new=level)
+        for org in level:
+            assert org.parent is not None
+            org.path = org.parent.path + path_segment(org.pk)
+    rows_write(Org, changed=job.new_orgs, fields=["path"])
+    for org in job.new_orgs:
+        events.append(_org_event(job, "org.create", org, None))
+    rows_write(Org, changed=[o for o, _ in job.changed_orgs], fields=ORG_DESCRIPTIVE)
+    for org, before in job.changed_orgs:
+        events.append(_org_event(job, "org.update", org, before))
+    audit_record_many(events)
+
+
+def _org_event(job: _Import, action: str, org: Org, before: dict[str, Any] | None) -> AuditEvent:
+    return audit_event(
+        actor=job.actor,
+        action=action,
+        object_type="org",
+        object_id=org.pk,
+        county_id=job.county.pk,
+        summary=f"{org.name}（花名册导入）",
+        before=before,
+        after=org_snapshot(org),
+    )
+
+
+def _members_write(job: _Import) -> tuple[int, int, int]:
+    """Members in batches: new ones inserted, changed ones updated (only the columns that
+    changed in the batch), each with its history (registered, transferred, status changed)
+    and its audit row with before and after."""
+    created = updated = unchanged = 0
+    actor, today, county_id = job.actor, job.today, job.county.pk
+    # a blank member, copied by the fast positional constructor (as `from_db` does)
+    blank = Member(county_id=county_id, status_since=today, created_at=actor.now)
+    blank_values = [getattr(blank, f.attname) for f in Member._meta.concrete_fields]
+    event = {"county_id": county_id, "on": today, "note": "花名册导入", "recorded_at": actor.now}
+    for start in range(0, len(job.rows), BATCH):
+        batch = job.rows[start : start + BATCH]
+        new: list[Member] = []
+        changed: list[tuple[Member, dict[str, Any], int, str]] = []
+        columns = {"updated_at"}
+        for r in batch:
+            member = job.existing.get(r.hash)
+            if member is None:
+                member = Member(*blank_values)
+                apply_member_data(member, r.data, r.branch, r.group)
+                member.status, member.updated_at = r.data.status, actor.now
+                new.append(member)
+                continue
+            before = member_snapshot(member)
+            phone_before = member.phone_enc
+            old_branch_id, old_status = member.branch_id, member.status
+            apply_member_data(member, r.data, r.branch, r.group)
+            if r.data.status != old_status:
+                member.status, member.status_since = r.data.status, today
+                columns.add("status_since")
+            after = member_snapshot(member)
+            if member.phone_enc == phone_before and after == before:
+                unchanged += 1
+                continue
+            if member.phone_enc != phone_before:
+                columns.add("phone_enc")
+            # the snapshot's keys are the members' fields (the ID number's by its blind index)
+            columns.update(k for k, v in after.items() if before[k] != v)
+            if "id_card_hash" in columns:
+                columns.add("id_card_enc")
+            member.updated_at = actor.now
+            changed.append((member, before, old_branch_id, old_status))
+
+        rows_write(Member, new=new, changed=[m for m, *_ in changed], fields=columns)
+
+        history: list[MemberEvent] = []
+        logged: list[AuditEvent] = []
+        for member in new:
+            history.append(
+                MemberEvent(
+                    **event,
+                    member_id=member.pk,
+                    kind=MemberEvent.Kind.REGISTERED,
+                    status_to=member.status,
+                    branch_to_id=member.branch_id,
+                )
+            )
+            logged.append(_member_event(job, "member.create", member, None))
+        for member, before, old_branch_id, old_status in changed:
+            if member.branch_id != old_branch_id:
+                history.append(
+                    MemberEvent(
+                        **event,
+                        member_id=member.pk,
+                        kind=MemberEvent.Kind.TRANSFER,
+                        branch_from_id=old_branch_id,
+                        branch_to_id=member.branch_id,
+                    )
+                )
+            if member.status != old_status:
+                history.append(
+                    MemberEvent(
+                        **event,
+                        member_id=member.pk,
+                        kind=MemberEvent.Kind.STATUS,
+                        status_from=old_status,
+                        status_to=member.status,
+                    )
+                )
+            logged.append(_member_event(job, "member.update", member, before))
+        rows_write(MemberEvent, new=history)
+        audit_record_many(logged)
+        created += len(new)
+        updated += len(changed)
+        if job.progress is not None:
+            job.progress(len(job.rows) + start + len(batch), job.total)
+    return created, updated, unchanged
+
+
+def _member_event(
+    job: _Import, action: str, member: Member, before: dict[str, Any] | None
+) -> AuditEvent:
+    return audit_event(
+        actor=job.actor,
+        action=action,
+        object_type="member",
+        object_id=member.pk,
+        county_id=job.county.pk,
+        summary=f"{member.name}（花名册导入）",
+        before=before,
+        after=member_snapshot(member),
+    )
