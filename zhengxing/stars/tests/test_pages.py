@@ -34,6 +34,10 @@ def test_a_member_sees_why_she_has_her_stars(rated: Cast) -> None:
     assert f"{rating.stars} ★" in html and str(rating.score) in html
     for text in ("年度积分", "党员评议", "群众评议", "60", "张群众评议票", "条积分记录"):
         assert text in html, text
+    # in words a member reads: the period "年度", not "Y"; where each part comes from "依据",
+    # not the login history's "IP 地址" (the same English word "From")
+    assert f"{rating.year} 年度" in html and 'data-label="依据"' in html
+    assert f"{rating.year} Y" not in html and "IP 地址" not in html
 
 
 def test_a_member_without_peer_ballots_sees_what_is_missing_not_a_low_star(rated: Cast) -> None:
