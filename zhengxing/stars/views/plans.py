@@ -113,6 +113,11 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "may_submit": scope.can_manage_org(org) and plan is not None and editable,
             "choices": selectors.choices_public(plan=plan) if plan else [],
+            # back to the plans of the organisation above, where the user sees it (a branch's
+            # secretary does not see the village's: the plans page of their own then)
+            "plans_of": org.parent_id
+            if org.parent is not None and scope.can_see_org(org.parent)
+            else None,
         },
         status=400 if request.method == "POST" else 200,
     )
