@@ -70,6 +70,9 @@ def test_a_plan_goes_from_the_branch_through_the_township_to_the_public(schemes:
     )
     assert StarChoice.objects.get(member=cast.erin_member).stars == ["self-2"]
 
+    # the branch's own plan page names her star, not a count of them
+    assert "李二妮：干净人家星" in carol.get(url).content.decode()
+
     public = Client().get(reverse("public_stars:plan", args=[plan.slug]))
     html = public.content.decode()
     assert public.status_code == 200
