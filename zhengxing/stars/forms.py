@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from zhengxing.orgs.forms import Form
 
 from .ballots import MAX_CODES
-from .models import RoundKind
+from .models import PERIOD_LABELS, RoundKind
 from .plans import CONSULTATION_MAX, MEASURES_MAX, REASON_MAX
 
 
@@ -103,9 +103,7 @@ class RoundForm(Form):
     (their full marks add up to 100); left empty, one overall score out of 100."""
 
     kind = forms.ChoiceField(label=_("kind"), choices=RoundKind.choices)
-    period = forms.ChoiceField(
-        label=_("period"), choices=[(p, p) for p in ("Y", "H1", "H2", "Q1", "Q2", "Q3", "Q4")]
-    )
+    period = forms.ChoiceField(label=_("period"), choices=list(PERIOD_LABELS.items()))
     name = forms.CharField(label=_("name"), max_length=200)
     opens_at = forms.DateTimeField(
         label=_("opens"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})

@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import gettext_lazy as _
+
+from ..models import PERIOD_LABELS
 
 register = template.Library()
-
-PERIOD_LABELS = {
-    "Y": _("full year"),
-    "H1": _("first half"),
-    "H2": _("second half"),
-    "Q1": _("first quarter"),
-    "Q2": _("second quarter"),
-    "Q3": _("third quarter"),
-    "Q4": _("fourth quarter"),
-}
 
 
 @register.filter

@@ -49,6 +49,9 @@ def test_a_member_finds_her_branchs_rounds_from_her_home_page(cast: Cast) -> Non
     assert listed.status_code == 200
     assert reverse("stars:round", args=[round_.pk]) in text and "年度" in text
     assert ">Y<" not in text
+    # the secretary picks a new round's period in words too
+    form = carol.get(reverse("stars:rounds")).content.decode()
+    assert '<option value="H1">上半年</option>' in form
 
 
 def test_a_member_scores_her_branch_in_one_form_and_sees_averages_after_close(cast: Cast) -> None:
