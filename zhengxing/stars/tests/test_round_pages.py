@@ -49,6 +49,10 @@ def test_a_member_finds_her_branchs_rounds_from_her_home_page(cast: Cast) -> Non
     assert listed.status_code == 200
     assert reverse("stars:round", args=[round_.pk]) in text and "年度" in text
     assert ">Y<" not in text
+    # and back from the round to her list
+    back = erin.get(reverse("stars:round", args=[round_.pk])).content.decode()
+    assert f'href="{reverse("stars:rounds")}?year={round_.year}"' in back
+    assert erin.get(f"{reverse('stars:rounds')}?year={round_.year}").status_code == 200
     # the secretary picks a new round's period in words too
     form = carol.get(reverse("stars:rounds")).content.decode()
     assert '<option value="H1">上半年</option>' in form

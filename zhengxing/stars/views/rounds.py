@@ -163,6 +163,9 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
             "results": [(names.get(r.ratee_id, "?"), r) for r in results or []],
             "closed": results is not None,
             "may_run": _may_run(request, round_),
+            # the rounds list of the round's organisation, else (a member who only takes part)
+            # their own rounds list
+            "sees_org": org_selectors.scope_for(request.user).can_see_org(round_.org),
             "paper_kinds": ballots.PAPER_KINDS,
             "codes_form": CodesForm() if round_.kind == RoundKind.PUBLIC else None,
             # 商评 is scored "根据党员互评情况和党员履行义务及参加组织生活……等情况" (003): the
