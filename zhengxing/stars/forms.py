@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengxing.orgs.forms import Form
 
@@ -102,9 +103,11 @@ class RoundForm(Form):
     """A new evaluation round. The indicators are typed one per line: code, name, full marks
     (their full marks add up to 100); left empty, one overall score out of 100."""
 
-    kind = forms.ChoiceField(label=_("kind"), choices=RoundKind.choices)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("of an evaluation round", "kind"), choices=RoundKind.choices
+    )
     period = forms.ChoiceField(label=_("period"), choices=list(PERIOD_LABELS.items()))
-    name = forms.CharField(label=_("name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("of a thing", "name"), max_length=200)
     opens_at = forms.DateTimeField(
         label=_("opens"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )

@@ -49,6 +49,9 @@ def test_a_member_finds_her_branchs_rounds_from_her_home_page(cast: Cast) -> Non
     assert listed.status_code == 200
     assert reverse("stars:round", args=[round_.pk]) in text and "年度" in text
     assert ">Y<" not in text
+    # a round has a 名称 and a 评议类型, not a person's 姓名 nor an organisation's 组织类型
+    assert 'data-label="名称"' in text and 'data-label="评议类型"' in text
+    assert "姓名" not in text and "组织类型" not in text
     # and back from the round to her list
     back = erin.get(reverse("stars:round", args=[round_.pk])).content.decode()
     assert f'href="{reverse("stars:rounds")}?year={round_.year}"' in back
