@@ -137,7 +137,7 @@ def _items(codes: Iterable[str], evidence: Evidence) -> tuple[Decimal, int, str]
     names = {**PRESET_ITEM_NAMES, **evidence.item_names}
     known = [c for c in codes if c in evidence.item_names]
     preset = [c for c in codes if c in PRESET_ITEM_NAMES]
-    shown = "、".join(names[c] for c in (earned or known or preset) if c in names)
+    shown = "、".join(dict.fromkeys(names[c] for c in (earned or known or preset) if c in names))
     return total, n, shown or "相关项目"
 
 

@@ -215,3 +215,7 @@ def test_an_item_the_county_lacks_is_named_as_the_presets_name_it() -> None:
     lacking = Evidence(signed_quarters=3, item_names={"SMX-G02": "清扫积雪（每次）"})
     state, reason = decide(Feed(items=("GT-Z03",)), None, lacking, counting=False, body="支委会")
     assert (state, reason) == (UNMET, "已签字的3个季度未获‘亮承诺：带头发展产业’积分")
+    # two presets' items of one name are named once ("BF-X02", "CF-X01": 线上学习（每次）)
+    assert PRESET_ITEM_NAMES["BF-X02"] == PRESET_ITEM_NAMES["CF-X01"]
+    _, reason = decide(Feed(items=("BF-X02", "CF-X01")), None, lacking, counting=False, body="")
+    assert reason == f"已签字的3个季度未获‘{PRESET_ITEM_NAMES['CF-X01']}’积分"
