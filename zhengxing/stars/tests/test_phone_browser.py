@@ -5,13 +5,13 @@ a period reads 年度 (not "Y"), and a box to tick is big enough for a thumb."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, ViewportSize
 
 from zhengxing.testing import PASSWORD, Cast
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 375, "height": 812}
+PHONE: ViewportSize = {"width": 375, "height": 812}
 
 
 def _phone(browser: Browser, base: str, username: str) -> Page:
