@@ -10,11 +10,12 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengxing.orgs.forms import Form
 
 from .ballots import MAX_CODES
-from .models import RoundKind
+from .models import PERIOD_LABELS, RoundKind
 from .plans import CONSULTATION_MAX, MEASURES_MAX, REASON_MAX
 
 
@@ -102,11 +103,11 @@ class RoundForm(Form):
     """A new evaluation round. The indicators are typed one per line: code, name, full marks
     (their full marks add up to 100); left empty, one overall score out of 100."""
 
-    kind = forms.ChoiceField(label=_("kind"), choices=RoundKind.choices)
-    period = forms.ChoiceField(
-        label=_("period"), choices=[(p, p) for p in ("Y", "H1", "H2", "Q1", "Q2", "Q3", "Q4")]
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("of an evaluation round", "kind"), choices=RoundKind.choices
     )
-    name = forms.CharField(label=_("name"), max_length=200)
+    period = forms.ChoiceField(label=_("period"), choices=list(PERIOD_LABELS.items()))
+    name = forms.CharField(label=pgettext_lazy("of a thing", "name"), max_length=200)
     opens_at = forms.DateTimeField(
         label=_("opens"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )

@@ -32,6 +32,18 @@ class RoundKind(models.TextChoices):
     ASSESSMENT = "assessment", _("Township assessment")  # 乡镇考评 of a village organisation
 
 
+# a period's code (a round's, a rating's) in words: "Y" means nothing to a member
+PERIOD_LABELS = {
+    "Y": _("full year"),
+    "H1": _("first half"),
+    "H2": _("second half"),
+    "Q1": _("first quarter"),
+    "Q2": _("second quarter"),
+    "Q3": _("third quarter"),
+    "Q4": _("fourth quarter"),
+}
+
+
 class StarScheme(models.Model):
     """A county's (owner: the county's root) or a township's star scheme for a year and a
     subject. Edits make a new version; ratings keep the version they were computed under."""

@@ -380,6 +380,23 @@ def rounds_for(*, user: Any, org: Org, year: int) -> QuerySet[EvaluationRound]:
     )
 
 
+def rounds_of_own_branch(*, user: Any, year: int) -> tuple[Member, QuerySet[EvaluationRound]]:
+    """A member's rounds of the year: those held by their own branch or an organisation above
+    it (the rounds `round_for_user` opens to them), newest first; a 404 for a login that is no
+    member."""
+    member_id = scope_for(user).member_id
+    me = Member.objects.filter(pk=member_id).select_related("branch").first() if member_id else None
+    if me is None:
+        raise Http404
+    path = me.branch.path
+    above = [path[:end] for end in range(PATH_SEGMENT, len(path) + 1, PATH_SEGMENT)]
+    return me, (
+        EvaluationRound.objects.filter(org__path__in=above, year=year)
+        .select_related("org")
+        .order_by("-opens_at", "-pk")
+    )
+
+
 def round_for_user(user: Any, pk: int) -> EvaluationRound:
     """A round the user may open: one at or under an organisation they see, or one held by the
     branch (or the organisation above it) of their own member record. Otherwise a 404."""

@@ -49,6 +49,7 @@ from django.conf import settings
 from django.db.models import Count, Q, Sum
 
 from zhengxing.ledger.models import QuarterClose, RuleItem
+from zhengxing.ledger.presets import PRESETS
 from zhengxing.ledger.selectors import counted_entries
 from zhengxing.orgs.models import Member, Org
 
@@ -114,6 +115,13 @@ class Evidence:
     answers: Mapping[str, Sequence[Answer]] = field(default_factory=dict)  # question → averages
 
 
+# every preset catalogue's items by code (the first preset to name a code wins)
+PRESET_ITEM_NAMES: dict[str, str] = {}
+for _preset in PRESETS.values():
+    for _item in _preset.items:
+        PRESET_ITEM_NAMES.setdefault(_item.code, _item.name)
+
+
 def _num(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
@@ -123,10 +131,14 @@ def _items(codes: Iterable[str], evidence: Evidence) -> tuple[Decimal, int, str]
     total = sum((evidence.points[c][0] for c in codes if c in evidence.points), Decimal(0))
     n = sum(evidence.points[c][1] for c in codes if c in evidence.points)
     earned = [c for c in codes if evidence.points.get(c, (0, 0))[1]]
-    # the items earned, else those of the county's catalogue, else the codes as the scheme says
+    # the items earned, else those of the county's catalogue, else those the presets name (a
+    # star scheme adopted from a preset whose points catalogue the county did not adopt); a
+    # code no catalogue names is never shown raw to a member ("GT-Z03" means nothing to them)
+    names = {**PRESET_ITEM_NAMES, **evidence.item_names}
     known = [c for c in codes if c in evidence.item_names]
-    names = "、".join(evidence.item_names.get(c, c) for c in (earned or known or codes))
-    return total, n, names
+    preset = [c for c in codes if c in PRESET_ITEM_NAMES]
+    shown = "、".join(dict.fromkeys(names[c] for c in (earned or known or preset) if c in names))
+    return total, n, shown or "相关项目"
 
 
 def _parts(feed: Feed, evidence: Evidence) -> list[tuple[bool | None, str]]:
@@ -153,8 +165,9 @@ def _parts(feed: Feed, evidence: Evidence) -> list[tuple[bool | None, str]]:
             parts.append((True, f"已签字的{quarters}个季度无违规扣分"))
     for question in feed.questions:
         answers = evidence.answers.get(question, ())
-        if not answers:
-            parts.append((None, f"评议指标“{question}”尚无已结束的评议结果"))
+        pending = (None, "尚无已结束的评议结果")  # the question's code ("I2") is not shown
+        if not answers and pending not in parts:
+            parts.append(pending)
         for a in answers:
             enough = a.percent >= feed.min_percent
             short = "" if enough else f"，未达满分的{_num(feed.min_percent)}%"

@@ -80,6 +80,7 @@ def test_the_committee_sees_peer_results_points_and_self_assessments_before_scor
         member=cast.member_a1, year=2026, quarter__in=(1, 2)
     ).aggregate(total=Sum("total"))["total"]
     assert points and before["王甲"].points == points and f">{points}<" in table
+    assert 'data-label="积分"' in table  # the member's points, not an item's 分值
     # each member's own account, as she wrote it (typed from paper, or online)
     assert WANG_SELF in table and ERIN_SELF in table
     # the form itself follows the table: one row per member to score

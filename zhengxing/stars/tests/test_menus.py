@@ -56,6 +56,6 @@ def test_the_county_adds_a_self_chosen_star_for_members_with_the_command(
     shown = member_standards(member=cast.erin_member, year=2026, now=at(7, 10))
     picked = [(s.code, s.name, s.reason) for s in shown.stars if s.menu == "self"]
     assert picked == [
-        ("self-1", "诚实守信星", "评议指标“I3”尚无已结束的评议结果"),
-        ("self-5", "民族团结星", "评议指标“I3”尚无已结束的评议结果"),
+        ("self-1", "诚实守信星", "尚无已结束的评议结果"),
+        ("self-5", "民族团结星", "尚无已结束的评议结果"),
     ]

@@ -34,6 +34,10 @@ def test_a_member_sees_why_she_has_her_stars(rated: Cast) -> None:
     assert f"{rating.stars} ★" in html and str(rating.score) in html
     for text in ("年度积分", "党员评议", "群众评议", "60", "张群众评议票", "条积分记录"):
         assert text in html, text
+    # in words a member reads: the period "年度", not "Y"; where each part comes from "依据",
+    # not the login history's "IP 地址" (the same English word "From")
+    assert f"{rating.year} 年度" in html and 'data-label="依据"' in html
+    assert f"{rating.year} Y" not in html and "IP 地址" not in html
 
 
 def test_a_member_without_peer_ballots_sees_what_is_missing_not_a_low_star(rated: Cast) -> None:
@@ -181,3 +185,13 @@ def test_a_follow_up_task_is_marked_done_once_with_what_was_done(rated: Cast) ->
     )
     assert again.status_code == 400 and "已办结" in again.json()["detail"]
     assert signed_in(rated.dave).post(done_url, {"note": "x"}).status_code == 404
+
+
+def test_the_county_is_told_which_box_of_the_model_selection_is_wrong(cast: Cast) -> None:
+    """A box left empty or typed in words on the 五星标兵 form: refused naming the box."""
+    alice = signed_in(cast.alice)
+    url = reverse("stars:model_open") + "?year=2026"
+    page = alice.post(url, {"quota": "", "award_yuan": "10000"}, follow=True)
+    assert "名额：请输入整数。" in page.content.decode()
+    page = alice.post(url, {"quota": "3", "award_yuan": "一万"}, follow=True)
+    assert "奖励（元）：请输入整数。" in page.content.decode()

@@ -25,6 +25,11 @@ def test_a_plan_goes_from_the_branch_through_the_township_to_the_public(schemes:
     url = reverse("stars:plan", args=[cast.branch_a1.pk]) + "?year=2026"
     page = carol.get(url)
     assert page.status_code == 200 and "产业兴旺星" in page.content.decode()
+    # her way back to the plans list works: the township's above her branch she does not see
+    back = re.search(r'href="(/stars/plans/\?[^"]*)"', page.content.decode())
+    assert back is not None and carol.get(back[1]).status_code == 200
+    town = bob.get(reverse("stars:plan", args=[cast.branch_a1.pk]) + "?year=2026")
+    assert f"?org={cast.branch_a1.parent_id}&year=2026" in town.content.decode()
     # nothing ticked: refused in Chinese, nothing written
     refused = carol.post(url, {"action": "save", "measures": "x"})
     assert refused.status_code == 400 and "请至少选择一颗职责星或自选星" in refused.content.decode()
@@ -64,6 +69,9 @@ def test_a_plan_goes_from_the_branch_through_the_township_to_the_public(schemes:
         == 302
     )
     assert StarChoice.objects.get(member=cast.erin_member).stars == ["self-2"]
+
+    # the branch's own plan page names her star, not a count of them
+    assert "李二妮：干净人家星" in carol.get(url).content.decode()
 
     public = Client().get(reverse("public_stars:plan", args=[plan.slug]))
     html = public.content.decode()

@@ -84,6 +84,8 @@ def test_the_secretary_reaches_it_from_her_board_and_records_progress_not_closin
     found = RectifyProblem.objects.get()
     page = carol.get(url).content.decode()
     assert f'name="g{found.pk}-action"' in page and f'name="c{found.pk}-reason"' not in page
+    # her button says what it does: 记录 (not the member record's heading 基本信息)
+    assert '<button class="primary">记录</button>' in page and "基本信息" not in page
     refused = carol.post(
         url, {"op": "close", "problem": str(found.pk), f"c{found.pk}-reason": "我说已整改"},
         follow=True,

@@ -37,6 +37,30 @@ def _create(client: Client, kind: str, name: str) -> EvaluationRound:
     return EvaluationRound.objects.get(name=name)
 
 
+def test_a_member_finds_her_branchs_rounds_from_her_home_page(cast: Cast) -> None:
+    """A member who runs nothing follows 评议 on her home page to the rounds she takes part in
+    (her branch's and those above it), in words: "年度", not the period's code "Y"."""
+    carol, erin = signed_in(cast.carol), signed_in(cast.erin)
+    round_ = _create(carol, "peer", "年中互评")
+    home = erin.get("/").content.decode()
+    assert f'href="{reverse("stars:rounds")}"' in home
+    listed = erin.get(reverse("stars:rounds"))
+    text = listed.content.decode()
+    assert listed.status_code == 200
+    assert reverse("stars:round", args=[round_.pk]) in text and "年度" in text
+    assert ">Y<" not in text
+    # a round has a 名称 and a 评议类型, not a person's 姓名 nor an organisation's 组织类型
+    assert 'data-label="名称"' in text and 'data-label="评议类型"' in text
+    assert "姓名" not in text and "组织类型" not in text
+    # and back from the round to her list
+    back = erin.get(reverse("stars:round", args=[round_.pk])).content.decode()
+    assert f'href="{reverse("stars:rounds")}?year={round_.year}"' in back
+    assert erin.get(f"{reverse('stars:rounds')}?year={round_.year}").status_code == 200
+    # the secretary picks a new round's period in words too
+    form = carol.get(reverse("stars:rounds")).content.decode()
+    assert '<option value="H1">上半年</option>' in form
+
+
 def test_a_member_scores_her_branch_in_one_form_and_sees_averages_after_close(cast: Cast) -> None:
     carol, erin = signed_in(cast.carol), signed_in(cast.erin)
     round_ = _create(carol, "peer", "年中互评")

@@ -19,7 +19,16 @@ from zhengxing.stars.rules import (
     scheme_from_dict,
     scheme_to_dict,
 )
-from zhengxing.stars.standards import MET, PENDING, UNMET, Answer, Award, Evidence, decide
+from zhengxing.stars.standards import (
+    MET,
+    PENDING,
+    PRESET_ITEM_NAMES,
+    UNMET,
+    Answer,
+    Award,
+    Evidence,
+    decide,
+)
 
 pytestmark = pytest.mark.engine_neutral
 
@@ -165,7 +174,9 @@ NOTHING_SIGNED = Evidence(answers={"I1": [ANSWER]})
             "群众评议‘群众口碑’平均 12/30（4票），未达满分的60%",
         ),
         (Feed(questions=("I3",), min_percent=D(40)), None, FED, False, MET, "平均 12/30"),
-        (Feed(questions=("I2",)), None, FED, False, PENDING, "评议指标“I2”尚无已结束的评议结果"),
+        (Feed(questions=("I2",)), None, FED, False, PENDING, "尚无已结束的评议结果"),
+        # a code no catalogue names is not shown to the member raw ("ZZ-Q99" means nothing)
+        (Feed(items=("ZZ-Q99",)), None, FED, False, UNMET, "已签字的2个季度未获‘相关项目’积分"),
         # a settled part that fails unlights it even while another is unsettled
         (Feed(items=("X",), questions=("I2",)), None, FED, False, UNMET, "未获‘某项’积分"),
         # all settled parts pass but one is unsettled: pending
@@ -195,3 +206,16 @@ def test_the_count_follows_the_named_stars_only_in_the_counting_mode() -> None:
     )
     five = evaluate(SANMENXIA_5STAR, {}, criteria_met=[c for c, _ in SANMENXIA_5STAR.criteria])
     assert (four.stars, five.stars) == (4, 5)
+
+
+def test_an_item_the_county_lacks_is_named_as_the_presets_name_it() -> None:
+    """A star scheme from a preset may feed a star from an item of another preset's catalogue
+    ("GT-Z03"); the member reads the item's name, never its code."""
+    assert PRESET_ITEM_NAMES["GT-Z03"] == "亮承诺：带头发展产业"
+    lacking = Evidence(signed_quarters=3, item_names={"SMX-G02": "清扫积雪（每次）"})
+    state, reason = decide(Feed(items=("GT-Z03",)), None, lacking, counting=False, body="支委会")
+    assert (state, reason) == (UNMET, "已签字的3个季度未获‘亮承诺：带头发展产业’积分")
+    # two presets' items of one name are named once ("BF-X02", "CF-X01": 线上学习（每次）)
+    assert PRESET_ITEM_NAMES["BF-X02"] == PRESET_ITEM_NAMES["CF-X01"]
+    _, reason = decide(Feed(items=("BF-X02", "CF-X01")), None, lacking, counting=False, body="")
+    assert reason == f"已签字的3个季度未获‘{PRESET_ITEM_NAMES['CF-X01']}’积分"

@@ -49,6 +49,9 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     names = plan_services.names_for(
         county_id=org.county_id, year=year, subject=Subject.ORG, path=org.path
     )
+    member_names = plan_services.names_for(
+        county_id=org.county_id, year=year, subject=Subject.MEMBER, path=org.path
+    )
     editable = plan is None or plan.status in (PlanStatus.DRAFT, PlanStatus.RETURNED)
     may_edit = scope.can_manage_org(org) and editable
     may_review = scope.can_manage_tree(org) and plan is not None
@@ -112,7 +115,17 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
             if may_review and plan and plan.status == PlanStatus.SUBMITTED
             else None,
             "may_submit": scope.can_manage_org(org) and plan is not None and editable,
-            "choices": selectors.choices_public(plan=plan) if plan else [],
+            "choices": [
+                (name, [member_names.get(c, c) for c in codes])
+                for name, codes in selectors.choices_public(plan=plan)
+            ]
+            if plan
+            else [],
+            # back to the plans of the organisation above, where the user sees it (a branch's
+            # secretary does not see the village's: the plans page of their own then)
+            "plans_of": org.parent_id
+            if org.parent is not None and scope.can_see_org(org.parent)
+            else None,
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -196,8 +196,8 @@ def model_open(request: HttpRequest) -> HttpResponse:
             actor=Actor.from_request(request),
             county=county_root.county,
             year=year,
-            quota=_int(request.POST.get("quota")),
-            award_yuan=_int(request.POST.get("award_yuan")),
+            quota=_int(request.POST.get("quota"), what=_("Quota")),
+            award_yuan=_int(request.POST.get("award_yuan"), what=_("Award (yuan)")),
         )
     except ServiceError as e:
         messages.error(request, str(e))
@@ -228,11 +228,12 @@ def model_select(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{reverse('stars:board', args=[target])}?year={year}")
 
 
-def _int(raw: str | None) -> int:
+def _int(raw: str | None, *, what: str) -> int:
+    """A whole number typed in a box; refused naming the box ("名额：请输入整数。")."""
     try:
         return int((raw or "").strip())
     except ValueError:
-        raise ServiceError(_("Please enter a whole number.")) from None
+        raise ServiceError(_("%(what)s: please enter a whole number.") % {"what": what}) from None
 
 
 def _adjustments(request: HttpRequest) -> list[services.Adjustment]:

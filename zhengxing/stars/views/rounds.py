@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from zhengxing.audit.services import Actor
-from zhengxing.ledger.selectors import org_or_default
+from zhengxing.ledger.selectors import default_org_for, org_or_default
 from zhengxing.ledger.views.public import qr_svg
 from zhengxing.orgs import selectors as org_selectors
 from zhengxing.orgs.services import ServiceError
@@ -38,8 +38,18 @@ from .ratings import PER_PAGE, _year
 @never_cache
 def rounds_page(request: HttpRequest) -> HttpResponse:
     user = request.user
-    org = org_or_default(user=user, raw=request.GET.get("org", ""))
     year = _year(request)
+    raw = request.GET.get("org", "")
+    if not raw and request.method == "GET" and default_org_for(user=user) is None:
+        # a member who runs nothing: the rounds of their own branch and above, to take part in
+        me, found = selectors.rounds_of_own_branch(user=user, year=year)
+        page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
+        return TemplateResponse(
+            request,
+            "stars/rounds.html",
+            {"org": me.branch, "year": year, "page": page, "now": timezone.now(), "own": True},
+        )
+    org = org_or_default(user=user, raw=raw)
     scope = org_selectors.scope_for(user)
     may_create = scope.can_manage_org(org)
     form = RoundForm(request.POST or None) if may_create else None
@@ -153,6 +163,9 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
             "results": [(names.get(r.ratee_id, "?"), r) for r in results or []],
             "closed": results is not None,
             "may_run": _may_run(request, round_),
+            # the rounds list of the round's organisation, else (a member who only takes part)
+            # their own rounds list
+            "sees_org": org_selectors.scope_for(request.user).can_see_org(round_.org),
             "paper_kinds": ballots.PAPER_KINDS,
             "codes_form": CodesForm() if round_.kind == RoundKind.PUBLIC else None,
             # 商评 is scored "根据党员互评情况和党员履行义务及参加组织生活……等情况" (003): the
