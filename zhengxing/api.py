@@ -30,6 +30,7 @@ from zhengxing.orgs.roster import RowInvalid
 from zhengxing.orgs.services import ServiceError
 from zhengxing.stars.api import router as stars_router
 from zhengxing.stars.api_rectify import router as stars_rectify_router
+from zhengxing.stars.api_rounds import router as stars_rounds_router
 from zhengxing.stars.api_standards import router as stars_standards_router
 
 
@@ -56,6 +57,7 @@ api.add_router("/", orgs_router)
 api.add_router("/points", ledger_router)
 api.add_router("/points", ledger_reports_router)
 api.add_router("/stars", stars_router)
+api.add_router("/stars", stars_rounds_router)
 api.add_router("/stars", stars_standards_router)
 api.add_router("/stars", stars_rectify_router)
 

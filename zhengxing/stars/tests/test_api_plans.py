@@ -11,10 +11,9 @@ from typing import Any
 from django.test import Client
 
 from zhengxing.stars.models import CriteriaAward, Rating, StarPlan
-from zhengxing.testing import Cast
+from zhengxing.testing import Cast, client_for
 
 from .conftest import run
-from .test_pages import signed_in
 
 
 def put(client: Client, url: str, body: dict[str, Any]) -> Any:
@@ -27,7 +26,7 @@ def post(client: Client, url: str, body: dict[str, Any] | None = None) -> Any:
 
 def test_a_plan_through_the_api(schemes: Cast) -> None:
     cast = schemes
-    carol, bob = signed_in(cast.carol), signed_in(cast.bob)
+    carol, bob = client_for(cast.carol), client_for(cast.bob)
     url = f"/api/v1/stars/orgs/{cast.branch_a1.pk}/plan?year=2026"
     assert carol.get(url).status_code == 404  # no plan yet
     bad = put(carol, url, {"duty_stars": ["duty-7"]})
@@ -41,13 +40,13 @@ def test_a_plan_through_the_api(schemes: Cast) -> None:
     review = f"/api/v1/stars/orgs/{cast.branch_a1.pk}/plan/review?year=2026"
     assert post(carol, submit).status_code == 200
     assert post(carol, review, {"approve": True}).status_code == 403
-    assert post(signed_in(cast.dave), review, {"approve": True}).status_code == 404
+    assert post(client_for(cast.dave), review, {"approve": True}).status_code == 404
     returned = post(bob, review, {"approve": False})
     assert returned.status_code == 400 and "理由" in returned.json()["detail"]
     done = post(bob, review, {"approve": True}).json()
     assert done["status"] == "approved" and done["public_url"].startswith("http://testserver/p/")
 
-    erin = signed_in(cast.erin)
+    erin = client_for(cast.erin)
     assert erin.get("/api/v1/stars/me/choices?year=2026").json()["stars"] == []
     chosen = put(erin, "/api/v1/stars/me/choices?year=2026", {"stars": ["self-1"]})
     assert chosen.json()["stars"] == [{"code": "self-1", "name": "诚实守信星"}]
@@ -62,13 +61,13 @@ def test_a_plan_through_the_api(schemes: Cast) -> None:
 
 def test_named_stars_and_the_distribution_through_the_api(scored: Cast) -> None:
     run(scored)
-    alice, carol = signed_in(scored.alice), signed_in(scored.carol)
+    alice, carol = client_for(scored.alice), client_for(scored.carol)
     url = f"/api/v1/stars/members/{scored.member_a1.pk}/criteria?year=2026"
     got = put(carol, url, {"met": {"common-1": True, "common-2": False}})
     assert got.status_code == 200 and got.json()["changed"] == 2
     assert carol.get(url).json()["met"] == {"common-1": True, "common-2": False}
     assert put(carol, url, {"met": {"gold": True}}).status_code == 400
-    assert put(signed_in(scored.erin), url, {"met": {"common-1": False}}).status_code == 404
+    assert put(client_for(scored.erin), url, {"met": {"common-1": False}}).status_code == 404
     assert CriteriaAward.objects.count() == 2
     org_url = f"/api/v1/stars/orgs/{scored.branch_a1.pk}/criteria?year=2026"
     assert put(carol, org_url, {"met": {"duty-1": True}}).status_code == 403  # the township's

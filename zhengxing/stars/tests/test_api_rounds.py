@@ -12,10 +12,9 @@ from django.test import Client
 from django.utils import timezone
 
 from zhengxing.stars.models import Ballot, EvaluationRound
-from zhengxing.testing import Cast
+from zhengxing.testing import Cast, client_for
 
 from .test_api_plans import post
-from .test_pages import signed_in
 
 
 def _round(client: Client, cast: Cast, kind: str) -> dict[str, Any]:
@@ -39,7 +38,7 @@ def _round(client: Client, cast: Cast, kind: str) -> dict[str, Any]:
 
 
 def test_a_peer_round_through_the_api(cast: Cast) -> None:
-    carol, erin = signed_in(cast.carol), signed_in(cast.erin)
+    carol, erin = client_for(cast.carol), client_for(cast.erin)
     made = _round(carol, cast, "peer")
     url = f"/api/v1/stars/rounds/{made['id']}"
     assert made["open"] and made["subject"] == "member"
@@ -62,18 +61,18 @@ def test_a_peer_round_through_the_api(cast: Cast) -> None:
     # one ballot would show erin's own score: "票数不足", below ZHENGXING_MIN_BALLOTS (3)
     assert closed["results"] == [{"ratee_id": wang, "average": None, "ballots": 1}]
     assert closed["my_ballots"] == {}  # carol cast none; erin's stays hers
-    assert signed_in(cast.dave).get(url).status_code == 404
+    assert client_for(cast.dave).get(url).status_code == 404
     listed = carol.get("/api/v1/stars/rounds", {"year": timezone.now().year}).json()
     assert [r["id"] for r in listed] == [made["id"]]
 
 
 def test_a_public_round_with_codes_through_the_api(cast: Cast) -> None:
-    carol = signed_in(cast.carol)
+    carol = client_for(cast.carol)
     made = _round(carol, cast, "public")
     url = f"/api/v1/stars/rounds/{made['id']}"
     issued = post(carol, f"{url}/codes", {"count": 2}).json()
     assert len(issued["codes"]) == 2 and issued["vote_url"].endswith(f"/rounds/{made['id']}/vote/")
-    assert post(signed_in(cast.erin), f"{url}/codes", {"count": 2}).status_code == 403
+    assert post(client_for(cast.erin), f"{url}/codes", {"count": 2}).status_code == 403
     body = {
         "code": issued["codes"][0],
         "ballots": [{"ratee_id": cast.member_a1.pk, "scores": {"T": "80"}}],

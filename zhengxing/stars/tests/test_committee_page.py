@@ -20,9 +20,7 @@ from zhengxing.audit.services import Actor
 from zhengxing.ledger.models import QuarterPoints
 from zhengxing.stars.ballots import ballot_submit, paper_ballots_submit, round_create
 from zhengxing.stars.models import EvaluationRound
-from zhengxing.testing import Cast, add_member
-
-from .test_pages import signed_in
+from zhengxing.testing import Cast, add_member, client_for
 
 FORM = [{"code": "T", "name": "综合评价", "max": "100"}]
 WANG_SELF = "上半年带头参加人居环境整治，帮扶两户；理论学习缺席一次，下半年补上。"
@@ -60,7 +58,7 @@ def test_the_committee_sees_peer_results_points_and_self_assessments_before_scor
                          ratings=[(cast.erin_member, {"T": "75"})])  # fmt: skip
     committee = held("committee", -1, 1)
 
-    page = signed_in(cast.cathy).get(reverse("stars:round", args=[committee.pk]))
+    page = client_for(cast.cathy).get(reverse("stars:round", args=[committee.pk]))
     assert page.status_code == 200
     html = page.content.decode()
     table = html[

@@ -9,15 +9,9 @@ from django.test import Client
 from django.urls import reverse
 
 from zhengxing.stars.models import Consequence, Rating
-from zhengxing.testing import Cast
+from zhengxing.testing import Cast, client_for
 
 from .conftest import run
-
-
-def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -27,7 +21,7 @@ def rated(scored: Cast) -> Cast:
 
 
 def test_a_member_sees_why_she_has_her_stars(rated: Cast) -> None:
-    page = signed_in(rated.carol).get(reverse("stars:member_stars", args=[rated.member_a1.pk]))
+    page = client_for(rated.carol).get(reverse("stars:member_stars", args=[rated.member_a1.pk]))
     assert page.status_code == 200
     html = page.content.decode()
     rating = Rating.objects.get(member=rated.member_a1)
@@ -42,7 +36,7 @@ def test_a_member_sees_why_she_has_her_stars(rated: Cast) -> None:
 
 def test_a_member_without_peer_ballots_sees_what_is_missing_not_a_low_star(rated: Cast) -> None:
     """Issue 15: a missing evaluation never counts as 0; the page says which one is missing."""
-    page = signed_in(rated.erin).get(reverse("stars:my_stars"))
+    page = client_for(rated.erin).get(reverse("stars:my_stars"))
     assert page.status_code == 200
     html = page.content.decode()
     assert "评定不完整" in html and "缺少" in html and "党员评议" in html
@@ -51,14 +45,14 @@ def test_a_member_without_peer_ballots_sees_what_is_missing_not_a_low_star(rated
 
 
 def test_the_branch_sets_its_members_stars_moving_one_with_a_reason(rated: Cast) -> None:
-    carol = signed_in(rated.carol)
+    carol = client_for(rated.carol)
     url = reverse("stars:board", args=[rated.branch_a1.pk])
     page = carol.get(url, {"year": "2026"})
     assert page.status_code == 200
     assert sum(n for _, n, _ in page.context["counts"]) == 2 and page.context["may_finalise"]
     wang = Rating.objects.get(member=rated.member_a1)
     assert f'name="stars_{wang.pk}"' in page.content.decode()
-    assert not signed_in(rated.bob).get(url, {"year": "2026"}).context["may_finalise"]
+    assert not client_for(rated.bob).get(url, {"year": "2026"}).context["may_finalise"]
     done = carol.post(
         f"{url}finalise/?year=2026&period=Y",
         {f"stars_{wang.pk}": str(wang.stars + 1), f"reason_{wang.pk}": "带头调解土地纠纷"},
@@ -80,14 +74,14 @@ def test_the_branch_sets_its_members_stars_moving_one_with_a_reason(rated: Cast)
 
 
 def test_out_of_scope_is_404(rated: Cast) -> None:
-    dave = signed_in(rated.dave)
+    dave = client_for(rated.dave)
     assert dave.get(reverse("stars:board", args=[rated.town_a.pk])).status_code == 404
     assert dave.get(reverse("stars:member_stars", args=[rated.member_a1.pk])).status_code == 404
-    assert signed_in(rated.gina).get(reverse("stars:my_stars")).status_code == 404
+    assert client_for(rated.gina).get(reverse("stars:my_stars")).status_code == 404
 
 
 def test_the_api_explains_a_rating_and_keeps_to_the_scope(rated: Cast) -> None:
-    mine = signed_in(rated.erin).get("/api/v1/stars/me/ratings")
+    mine = client_for(rated.erin).get("/api/v1/stars/me/ratings")
     assert mine.status_code == 200
     [rating] = mine.json()
     stored = Rating.objects.get(member=rated.erin_member)
@@ -96,13 +90,13 @@ def test_the_api_explains_a_rating_and_keeps_to_the_scope(rated: Cast) -> None:
     names = {c["name"]: c for c in rating["components"]}
     assert names["public_eval"]["count"] == 2 and names["points"]["weight"] == "60"
     assert names["member_eval"]["value"] is None
-    board = signed_in(rated.alice).get("/api/v1/stars/board", {"year": 2026})
+    board = client_for(rated.alice).get("/api/v1/stars/board", {"year": 2026})
     assert board.status_code == 200 and board.json()["count"] == 3
     assert sum(board.json()["distribution"].values()) == 3
-    dave = signed_in(rated.dave)
+    dave = client_for(rated.dave)
     assert dave.get(f"/api/v1/stars/members/{rated.member_a1.pk}/ratings").status_code == 404
     assert dave.get("/api/v1/stars/board", {"org": rated.town_a.pk}).status_code == 404
-    assert signed_in(rated.bob).get("/api/v1/stars/tasks").status_code == 200
+    assert client_for(rated.bob).get("/api/v1/stars/tasks").status_code == 200
 
 
 def test_the_stars_part_of_the_schema_describes_every_response(db: None) -> None:
@@ -167,11 +161,11 @@ def test_a_follow_up_task_is_marked_done_once_with_what_was_done(rated: Cast) ->
     import json
 
     url = reverse("stars:board", args=[rated.branch_a1.pk])
-    signed_in(rated.carol).post(f"{url}finalise/?year=2026&period=Y")
+    client_for(rated.carol).post(f"{url}finalise/?year=2026&period=Y")
     task = Consequence.objects.filter(owner_org=rated.branch_a1).order_by("pk").first()
     assert task is not None
     done_url = reverse("stars:todo_done", args=[task.pk])
-    carol = signed_in(rated.carol)
+    carol = client_for(rated.carol)
     assert carol.post(done_url, {"note": ""}).status_code == 302
     task.refresh_from_db()
     assert task.done_at is None  # refused: what was done must be said
@@ -184,12 +178,12 @@ def test_a_follow_up_task_is_marked_done_once_with_what_was_done(rated: Cast) ->
         content_type="application/json",
     )
     assert again.status_code == 400 and "已办结" in again.json()["detail"]
-    assert signed_in(rated.dave).post(done_url, {"note": "x"}).status_code == 404
+    assert client_for(rated.dave).post(done_url, {"note": "x"}).status_code == 404
 
 
 def test_the_county_is_told_which_box_of_the_model_selection_is_wrong(cast: Cast) -> None:
     """A box left empty or typed in words on the 五星标兵 form: refused naming the box."""
-    alice = signed_in(cast.alice)
+    alice = client_for(cast.alice)
     url = reverse("stars:model_open") + "?year=2026"
     page = alice.post(url, {"quota": "", "award_yuan": "10000"}, follow=True)
     assert "名额：请输入整数。" in page.content.decode()

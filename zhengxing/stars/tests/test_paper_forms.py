@@ -19,9 +19,7 @@ from zhengxing.audit.services import Actor
 from zhengxing.orgs.models import Member
 from zhengxing.stars.ballots import ballot_submit, round_create
 from zhengxing.stars.models import Ballot, EvaluationRound
-from zhengxing.testing import Cast, add_member
-
-from .test_pages import signed_in
+from zhengxing.testing import Cast, add_member, client_for
 
 FORM = [
     {"code": "I1", "name": "政治表现", "max": "40"},
@@ -52,7 +50,7 @@ def test_the_committee_picks_the_round_and_types_one_form_after_another(
     cast: Cast, zhang: Member
 ) -> None:
     peer = open_round(cast)
-    cathy = signed_in(cast.cathy)
+    cathy = client_for(cast.cathy)
     rounds = cathy.get(reverse("stars:rounds"), {"org": cast.branch_a1.pk}).content.decode()
     picker = reverse("stars:paper_forms")
     assert picker in rounds
@@ -81,7 +79,7 @@ def test_a_bad_score_refuses_the_whole_form_and_keeps_what_was_typed(
 ) -> None:
     peer = open_round(cast)
     url = f"{reverse('stars:paper_forms')}?org={cast.branch_a1.pk}&round={peer.pk}"
-    refused = signed_in(cast.cathy).post(
+    refused = client_for(cast.cathy).post(
         url, {"rater": zhang.pk, **scores(cast.member_a1, "36", "50"),
               **scores(cast.erin_member, "45", "50")},
     )  # fmt: skip
@@ -90,7 +88,7 @@ def test_a_bad_score_refuses_the_whole_form_and_keeps_what_was_typed(
     assert "“李二妮”：“政治表现”的分数应在0至40分之间" in html
     assert 'value="36"' in html  # the typed form comes back
     assert not Ballot.objects.exists()  # not even 王甲's good row
-    herself = signed_in(cast.cathy).post(url, {"rater": zhang.pk, **scores(zhang, "30", "30")})
+    herself = client_for(cast.cathy).post(url, {"rater": zhang.pk, **scores(zhang, "30", "30")})
     assert herself.status_code == 400 and "互评不能给自己打分" in herself.content.decode()
     assert not Ballot.objects.exists()
 
@@ -99,7 +97,7 @@ def test_a_duplicate_form_is_refused_unless_the_committee_amends_it(
     cast: Cast, zhang: Member
 ) -> None:
     peer = open_round(cast)
-    cathy = signed_in(cast.cathy)
+    cathy = client_for(cast.cathy)
     url = f"{reverse('stars:paper_forms')}?org={cast.branch_a1.pk}&round={peer.pk}"
     assert (
         cathy.post(url, {"rater": zhang.pk, **scores(cast.member_a1, "36", "50")}).status_code
@@ -119,11 +117,11 @@ def test_out_of_scope_actors_are_refused(cast: Cast) -> None:
     peer = open_round(cast)
     picker = reverse("stars:paper_forms")
     # another township sees neither the branch nor the round
-    assert signed_in(cast.dave).get(picker, {"org": cast.branch_a1.pk}).status_code == 404
+    assert client_for(cast.dave).get(picker, {"org": cast.branch_a1.pk}).status_code == 404
     # a member holds no organisation's rounds; the village's grid worker sees the branch but
     # runs none of its rounds: none listed, naming one finds nothing, the API refuses
-    assert signed_in(cast.erin).get(picker, {"round": peer.pk}).status_code == 404
-    gina = signed_in(cast.gina)
+    assert client_for(cast.erin).get(picker, {"round": peer.pk}).status_code == 404
+    gina = client_for(cast.gina)
     listed = gina.get(picker, {"org": cast.branch_a1.pk})
     assert listed.status_code == 200 and f"round={peer.pk}" not in listed.content.decode()
     assert gina.get(picker, {"org": cast.branch_a1.pk, "round": peer.pk}).status_code == 404
@@ -133,14 +131,14 @@ def test_out_of_scope_actors_are_refused(cast: Cast) -> None:
     api = f"/api/v1/stars/rounds/{peer.pk}/forms"
     refused = gina.post(api, body, content_type=JSON)
     assert refused.status_code == 403 and refused.json()["detail"] == "无权操作该对象"
-    assert signed_in(cast.erin).post(api, body, content_type=JSON).status_code == 404
-    assert signed_in(cast.dave).post(api, body, content_type=JSON).status_code == 404
+    assert client_for(cast.erin).post(api, body, content_type=JSON).status_code == 404
+    assert client_for(cast.dave).post(api, body, content_type=JSON).status_code == 404
     assert not Ballot.objects.exists()
 
 
 def test_the_api_types_a_form_with_the_same_rules(cast: Cast, zhang: Member) -> None:
     peer = open_round(cast)
-    cathy = signed_in(cast.cathy)
+    cathy = client_for(cast.cathy)
     api = f"/api/v1/stars/rounds/{peer.pk}/forms"
 
     def form(rater: Member, i1: str, **extra: object) -> dict[str, object]:
@@ -171,7 +169,7 @@ def test_a_self_evaluation_form_carries_the_members_written_account(
 ) -> None:
     own = open_round(cast, "self")
     url = f"{reverse('stars:paper_forms')}?org={cast.branch_a1.pk}&round={own.pk}"
-    cathy = signed_in(cast.cathy)
+    cathy = client_for(cast.cathy)
     short = cathy.post(url, {"rater": zhang.pk, "s-self-I1": "35", "s-self-I2": "50", "text": "好"})
     assert short.status_code == 400 and "既总结成绩也谈不足" in short.content.decode()
     account = "按承诺清理村道积雪两次，帮扶一户；学习有一次缺席，下半年补上。"

@@ -13,15 +13,14 @@ from django.urls import reverse
 
 from zhengxing.stars.models import CriteriaAward, PlanStatus, Rating, StarChoice, StarPlan
 from zhengxing.stars.services import scheme_from_preset
-from zhengxing.testing import SYSTEM, Cast
+from zhengxing.testing import SYSTEM, Cast, client_for
 
 from .conftest import run
-from .test_pages import signed_in
 
 
 def test_a_plan_goes_from_the_branch_through_the_township_to_the_public(schemes: Cast) -> None:
     cast = schemes
-    carol, bob = signed_in(cast.carol), signed_in(cast.bob)
+    carol, bob = client_for(cast.carol), client_for(cast.bob)
     url = reverse("stars:plan", args=[cast.branch_a1.pk]) + "?year=2026"
     page = carol.get(url)
     assert page.status_code == 200 and "产业兴旺星" in page.content.decode()
@@ -63,7 +62,7 @@ def test_a_plan_goes_from_the_branch_through_the_township_to_the_public(schemes:
     assert plan.status == PlanStatus.APPROVED
 
     # a member chooses her self-chosen stars; they are posted with the plan
-    erin = signed_in(cast.erin)
+    erin = client_for(cast.erin)
     assert (
         erin.post(reverse("stars:my_choices") + "?year=2026", {"stars": ["self-2"]}).status_code
         == 302
@@ -91,7 +90,7 @@ def test_the_township_ticks_named_stars_of_a_village_organisation(cast: Cast) ->
         actor=SYSTEM, county=cast.county, owner=None, year=2026, preset="sanmenxia-5star"
     )
     url = reverse("stars:assess_org", args=[cast.branch_a1.pk]) + "?year=2026"
-    bob = signed_in(cast.bob)
+    bob = client_for(cast.bob)
     page = bob.get(url)
     assert page.status_code == 200 and "班子堡垒星" in page.content.decode()
     assert bob.post(url, {"met": ["bastion", "harmony"]}).status_code == 302
@@ -102,15 +101,15 @@ def test_the_township_ticks_named_stars_of_a_village_organisation(cast: Cast) ->
         "mechanism": False,
         "satisfaction": False,
     }
-    assert signed_in(cast.carol).post(url, {"met": ["vanguard"]}).status_code == 403
-    assert signed_in(cast.dave).get(url).status_code == 404
+    assert client_for(cast.carol).post(url, {"met": ["vanguard"]}).status_code == 403
+    assert client_for(cast.dave).get(url).status_code == 404
 
 
 def test_the_county_board_draws_each_township_and_the_public_sees_only_what_is_final(
     scored: Cast,
 ) -> None:
     run(scored)
-    alice = signed_in(scored.alice)
+    alice = client_for(scored.alice)
     page = alice.get(reverse("stars:board", args=[scored.root.pk]), {"year": "2026"})
     html = page.content.decode()
     chart = page.context["chart"]
@@ -131,7 +130,7 @@ def test_the_county_board_draws_each_township_and_the_public_sees_only_what_is_f
 def test_a_county_adopts_a_scheme_and_a_township_narrows_it(cast: Cast) -> None:
     from zhengxing.stars.models import StarScheme
 
-    alice, bob = signed_in(cast.alice), signed_in(cast.bob)
+    alice, bob = client_for(cast.alice), client_for(cast.bob)
     url = reverse("stars:schemes") + "?year=2026"
     assert alice.get(url).status_code == 200
     both = alice.post(url, {"preset": "gaotai-341", "spec": "{}"})
@@ -149,7 +148,7 @@ def test_a_county_adopts_a_scheme_and_a_township_narrows_it(cast: Cast) -> None:
     assert bob.post(url, {"preset": "gaotai-341"}).status_code == 302  # 甲镇 narrows it
     owners = list(StarScheme.objects.order_by("owner__path").values_list("owner_id", "preset"))
     assert owners == [(cast.root.pk, "bayannur-532"), (cast.town_a.pk, "gaotai-341")]
-    assert signed_in(cast.carol).get(url).status_code == 404  # a branch adopts no scheme
+    assert client_for(cast.carol).get(url).status_code == 404  # a branch adopts no scheme
 
     api = "/api/v1/stars/schemes"
     listed = alice.get(api, {"year": 2026}).json()

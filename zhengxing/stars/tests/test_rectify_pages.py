@@ -11,9 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zhengxing.stars.models import Consequence, RectifyProblem, RectifyProgress
-from zhengxing.testing import Cast
+from zhengxing.testing import Cast, client_for
 
-from .test_pages import signed_in
 from .test_rectify import weak_task
 
 JSON = "application/json"
@@ -40,7 +39,7 @@ def problem_post(due: dt.date, **changes: str) -> dict[str, str]:
 def test_the_township_reaches_the_ledger_from_its_tasks_and_keeps_it(
     scored: Cast, task: Consequence
 ) -> None:
-    bob = signed_in(scored.bob)
+    bob = client_for(scored.bob)
     url = reverse("stars:rectify", args=[task.pk])
     todos = bob.get(reverse("stars:todos")).content.decode()
     assert f'href="{url}"' in todos
@@ -75,7 +74,7 @@ def test_the_township_reaches_the_ledger_from_its_tasks_and_keeps_it(
 def test_the_secretary_reaches_it_from_her_board_and_records_progress_not_closing(
     scored: Cast, task: Consequence
 ) -> None:
-    carol = signed_in(scored.carol)
+    carol = client_for(scored.carol)
     url = reverse("stars:rectify", args=[task.pk])
     board = carol.get(reverse("stars:board", args=[scored.branch_a1.pk]), {"year": "2026"})
     assert f'href="{url}"' in board.content.decode()
@@ -97,9 +96,9 @@ def test_the_secretary_reaches_it_from_her_board_and_records_progress_not_closin
 
 def test_others_see_nothing_or_cannot_write(scored: Cast, task: Consequence) -> None:
     url = reverse("stars:rectify", args=[task.pk])
-    assert signed_in(scored.dave).get(url).status_code == 404  # another township
-    assert signed_in(scored.erin).get(url).status_code == 404  # a member
-    cathy = signed_in(scored.cathy)  # the committee member: sees, does not write
+    assert client_for(scored.dave).get(url).status_code == 404  # another township
+    assert client_for(scored.erin).get(url).status_code == 404  # a member
+    cathy = client_for(scored.cathy)  # the committee member: sees, does not write
     page = cathy.get(url)
     assert page.status_code == 200 and 'name="new-problem"' not in page.content.decode()
     refused = cathy.post(url, problem_post(timezone.localdate()), follow=True)
@@ -108,15 +107,15 @@ def test_others_see_nothing_or_cannot_write(scored: Cast, task: Consequence) -> 
 
 
 def test_the_api_lists_reads_and_writes_the_ledger(scored: Cast, task: Consequence) -> None:
-    bob, carol = signed_in(scored.bob), signed_in(scored.carol)
+    bob, carol = client_for(scored.bob), client_for(scored.carol)
     today = timezone.localdate()
     due = (today + dt.timedelta(days=60)).isoformat()
     problem = {"problem": "发展党员工作滞后", "source": "年度考评", "measure": "确定积极分子",
                "responsible": "组织委员", "due_on": due}  # fmt: skip
     url = f"/api/v1/stars/rectify/{task.pk}/problems"
-    cathy = signed_in(scored.cathy).post(url, problem, content_type=JSON)
+    cathy = client_for(scored.cathy).post(url, problem, content_type=JSON)
     assert cathy.status_code == 403
-    assert signed_in(scored.dave).post(url, problem, content_type=JSON).status_code == 404
+    assert client_for(scored.dave).post(url, problem, content_type=JSON).status_code == 404
     bad = carol.post(url, {**problem, "measure": " "}, content_type=JSON)
     assert bad.status_code == 400 and bad.json()["detail"] == "请填写整改措施"
     made = carol.post(url, problem, content_type=JSON)
@@ -142,7 +141,7 @@ def test_the_api_lists_reads_and_writes_the_ledger(scored: Cast, task: Consequen
         4,
         "中共甲一村支部委员会",
     )
-    assert signed_in(scored.dave).get(f"/api/v1/stars/rectify/{task.pk}").status_code == 404
+    assert client_for(scored.dave).get(f"/api/v1/stars/rectify/{task.pk}").status_code == 404
 
 
 def test_the_ledger_page_costs_the_same_queries_for_one_problem_or_many(
@@ -155,7 +154,7 @@ def test_the_ledger_page_costs_the_same_queries_for_one_problem_or_many(
     from zhengxing.stars.rectify import rectify_problem_add, rectify_progress_add
 
     bob, url, today = (
-        signed_in(scored.bob),
+        client_for(scored.bob),
         reverse("stars:rectify", args=[task.pk]),
         timezone.localdate(),
     )

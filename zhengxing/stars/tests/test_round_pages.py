@@ -14,9 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zhengxing.stars.models import Ballot, EvaluationRound
-from zhengxing.testing import Cast
-
-from .test_pages import signed_in
+from zhengxing.testing import Cast, client_for
 
 
 def _create(client: Client, kind: str, name: str) -> EvaluationRound:
@@ -40,7 +38,7 @@ def _create(client: Client, kind: str, name: str) -> EvaluationRound:
 def test_a_member_finds_her_branchs_rounds_from_her_home_page(cast: Cast) -> None:
     """A member who runs nothing follows 评议 on her home page to the rounds she takes part in
     (her branch's and those above it), in words: "年度", not the period's code "Y"."""
-    carol, erin = signed_in(cast.carol), signed_in(cast.erin)
+    carol, erin = client_for(cast.carol), client_for(cast.erin)
     round_ = _create(carol, "peer", "年中互评")
     home = erin.get("/").content.decode()
     assert f'href="{reverse("stars:rounds")}"' in home
@@ -62,7 +60,7 @@ def test_a_member_finds_her_branchs_rounds_from_her_home_page(cast: Cast) -> Non
 
 
 def test_a_member_scores_her_branch_in_one_form_and_sees_averages_after_close(cast: Cast) -> None:
-    carol, erin = signed_in(cast.carol), signed_in(cast.erin)
+    carol, erin = client_for(cast.carol), client_for(cast.erin)
     round_ = _create(carol, "peer", "年中互评")
     url = reverse("stars:round", args=[round_.pk])
     page = erin.get(url)
@@ -85,13 +83,13 @@ def test_a_member_scores_her_branch_in_one_form_and_sees_averages_after_close(ca
     assert "票数不足" in closed.content.decode()
     assert "李二妮" not in closed.content.decode()  # never who rated
     # another township sees nothing of it
-    assert signed_in(cast.dave).get(url).status_code == 404
+    assert client_for(cast.dave).get(url).status_code == 404
 
 
 def test_households_vote_with_printed_codes_once_and_paper_ballots_are_typed_in(
     cast: Cast,
 ) -> None:
-    carol = signed_in(cast.carol)
+    carol = client_for(cast.carol)
     round_ = _create(carol, "public", "群众评议")
     slips = carol.post(reverse("stars:round_codes", args=[round_.pk]), {"count": "2"})
     html = slips.content.decode()
@@ -135,7 +133,7 @@ def test_households_vote_with_printed_codes_once_and_paper_ballots_are_typed_in(
     typed = carol.post(paper, {**scores, "code": codes[1].lower()})
     assert typed.status_code == 302
     assert Ballot.objects.filter(round=round_, paper=True).count() == 2
-    assert signed_in(cast.erin).get(paper).status_code == 404  # a member types no paper ballots
+    assert client_for(cast.erin).get(paper).status_code == 404  # a member types no paper ballots
 
 
 def test_the_schedule_makes_the_years_rounds_once(cast: Cast) -> None:
@@ -146,7 +144,7 @@ def test_the_schedule_makes_the_years_rounds_once(cast: Cast) -> None:
 
     for preset in ("bayannur-532", "bayannur-532-org"):
         scheme_from_preset(actor=SYSTEM, county=cast.county, owner=None, year=2027, preset=preset)
-    carol = signed_in(cast.carol)
+    carol = client_for(cast.carol)
     schedule = reverse("stars:rounds_schedule") + "?year=2027"
     assert carol.post(schedule, {"org": cast.branch_a1.pk}).status_code == 302
     made = set(EvaluationRound.objects.values_list("kind", "period", "opens_at__month"))
@@ -154,7 +152,7 @@ def test_the_schedule_makes_the_years_rounds_once(cast: Cast) -> None:
     carol.post(schedule, {"org": cast.branch_a1.pk})  # again: nothing more
     assert EvaluationRound.objects.count() == 3
     # 000: the township's half-year assessments, and "由党员和群众分别对党组织工作落实情况进行评价"
-    township = signed_in(cast.bob).post(
+    township = client_for(cast.bob).post(
         "/api/v1/stars/rounds/schedule",
         json.dumps({"org_id": cast.town_a.pk, "year": 2027}),
         content_type="application/json",
@@ -176,7 +174,7 @@ def test_the_341_schedule_holds_the_four_evaluations_in_order_each_half_year(cas
 
     scheme_from_preset(actor=SYSTEM, county=cast.county, owner=None, year=2027,
                        preset="gaotai-341")  # fmt: skip
-    carol = signed_in(cast.carol)
+    carol = client_for(cast.carol)
     schedule = reverse("stars:rounds_schedule") + "?year=2027"
     assert carol.post(schedule, {"org": cast.branch_a1.pk}).status_code == 302
     made = list(EvaluationRound.objects.order_by("opens_at").values_list("kind", "period"))
@@ -190,7 +188,7 @@ def test_counting_through_round_ids_lists_nobody_without_an_unused_code(cast: Ca
     """The vote page used to list every ratee (names, and ids in its field names) to anyone
     who counted through /p/stars/rounds/<n>/vote/; the printed slips' QR codes carry their
     code, so they still open the whole form (issue 16, item 13)."""
-    carol = signed_in(cast.carol)
+    carol = client_for(cast.carol)
     round_ = _create(carol, "public", "群众评议")
     slips = carol.post(reverse("stars:round_codes", args=[round_.pk]), {"count": "1"})
     [code] = re.findall(r'<strong class="mono">([A-Z0-9]{10})</strong>', slips.content.decode())

@@ -25,9 +25,8 @@ from zhengxing.ledger.selectors import member_public_ref
 from zhengxing.ledger.services import catalogue_from_preset, quarter_sign_off
 from zhengxing.ledger.tests.conftest import after, as_
 from zhengxing.settings import envnetworks
-from zhengxing.stars.tests.test_pages import signed_in
 from zhengxing.stars.tests.test_round_pages import _create
-from zhengxing.testing import SYSTEM, Cast
+from zhengxing.testing import SYSTEM, Cast, client_for
 
 LIMIT = 20
 PROXY = "127.0.0.1"
@@ -99,7 +98,7 @@ def test_objections_to_a_notice_are_throttled(cast: Cast) -> None:
 
 
 def test_guessing_ballot_codes_is_throttled(cast: Cast) -> None:
-    round_ = _create(signed_in(cast.carol), "public", "群众评议")
+    round_ = _create(client_for(cast.carol), "public", "群众评议")
     url = reverse("public_stars:vote", args=[round_.pk])
     client = Client(REMOTE_ADDR="203.0.113.7")
     scores = {f"s-{cast.member_a1.pk}-I1": "30", f"s-{cast.member_a1.pk}-I2": "50"}
