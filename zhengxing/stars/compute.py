@@ -110,14 +110,14 @@ def _case(column: str, bands: Sequence[tuple[int, int]]) -> str:
     return f"CASE {whens} ELSE 0 END"
 
 
-def _tier_case(tiers: Sequence[tuple[int, int, str]]) -> tuple[str, list[str]]:
-    """CASE on the column `stars`: the code of the tier it falls in, or ''."""
+def _tier_case(tiers: Sequence[tuple[int, int, str]]) -> tuple[str, dict[str, str]]:
+    """CASE on the column `stars`: the code of the tier it falls in, or ''; its parameters."""
     if not tiers:
-        return "''", []
-    whens, params = [], []
-    for low, high, code in tiers:
-        whens.append(f"WHEN stars >= {int(low)} AND stars <= {int(high)} THEN %s")
-        params.append(code)
+        return "''", {}
+    whens, params = [], {}
+    for i, (low, high, code) in enumerate(tiers):
+        whens.append(f"WHEN stars >= {int(low)} AND stars <= {int(high)} THEN %(tier_{i})s")
+        params[f"tier_{i}"] = code
     return f"CASE {' '.join(whens)} ELSE '' END", params
 
 
@@ -127,12 +127,12 @@ def _tier_of(tiers: Sequence[tuple[int, int, str]], stars: int) -> str:
 
 def _score_tier_case(
     column: str, bands: Sequence[tuple[int, int]], tiers: Sequence[tuple[int, int, str]]
-) -> tuple[str, list[str]]:
+) -> tuple[str, dict[str, str]]:
     """The tier straight from the score (bands highest first), as `_case` gives the stars: a
     CASE on `stars` would evaluate the stars' own CASE again for each of its tests. Bands in a
     row of the same tier need only the lowest one's test."""
     if not tiers:
-        return "''", []
+        return "''", {}
     whens: list[tuple[int, str]] = []
     for low, stars in bands:
         code = _tier_of(tiers, stars)
@@ -140,8 +140,11 @@ def _score_tier_case(
             whens[-1] = (low, code)  # the band above falls in this tier too
         else:
             whens.append((low, code))
-    sql = " ".join(f"WHEN {column} >= {int(low)} THEN %s" for low, _ in whens)
-    return f"CASE {sql} ELSE %s END", [*(code for _, code in whens), _tier_of(tiers, 0)]
+    sql = " ".join(
+        f"WHEN {column} >= {int(low)} THEN %(tier_{i})s" for i, (low, _) in enumerate(whens)
+    )
+    params = {f"tier_{i}": code for i, (_, code) in enumerate(whens)}
+    return f"CASE {sql} ELSE %(tier_else)s END", {**params, "tier_else": _tier_of(tiers, 0)}
 
 
 def _half_up_div(numerator: str, denominator: str) -> str:
@@ -149,8 +152,10 @@ def _half_up_div(numerator: str, denominator: str) -> str:
     return f"((2 * ({numerator}) + ({denominator})) / (2 * ({denominator})))"
 
 
-def _placeholders(values: Sequence[Any]) -> str:
-    return ", ".join(["%s"] * len(values))
+def _listed(name: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
+    """An IN list of named parameters, `name_0`, `name_1` …, and their values."""
+    params = {f"{name}_{i}": value for i, value in enumerate(values)}
+    return ", ".join(f"%({key})s" for key in params), params
 
 
 def used_kinds(plan: ComputePlan) -> tuple[str, ...]:
@@ -180,14 +185,15 @@ def _evaluations_cte(ratee: str, kinds: Sequence[str]) -> str:
     listed = ", ".join(f"'{k}'" for k in kinds) or "''"  # no ballots wanted: none read
     columns = columns or ["COUNT(*) AS none_n"]
     return f"""
-    e AS (
+    evaluations AS (
         SELECT t.{ratee} AS ratee_id, {", ".join(columns)}
         FROM stars_ballottally t
-        WHERE t.county_id = %s AND t.year = %s AND t.{ratee} IS NOT NULL AND t.kind IN ({listed})
+        WHERE t.county_id = %(county)s AND t.year = %(year)s AND t.{ratee} IS NOT NULL
+          AND t.kind IN ({listed})
           AND t.round_id NOT IN (
               SELECT r.id FROM stars_evaluationround r
-              WHERE r.county_id = %s AND r.year = %s
-                AND NOT (r.period IN ({{rounds}}) AND r.closes_at <= %s)
+              WHERE r.county_id = %(county)s AND r.year = %(year)s
+                AND NOT (r.period IN ({{rounds}}) AND r.closes_at <= %(moment)s)
           )
         GROUP BY t.{ratee}
     )"""
@@ -252,33 +258,33 @@ class Reach:
     within: str | None = None
     outside: tuple[str, ...] = ()
 
-    def sql(self, column: str) -> tuple[str, list[str]]:
+    def sql(self, column: str) -> tuple[str, dict[str, str]]:
         """AND-conditions on an organisation path column, and their parameters."""
-        sql, params = "", []
+        sql, params = "", dict[str, str]()
         if self.within:
-            sql += f" AND {column} >= %s AND {column} < %s"
-            params += [self.within, path_upper_bound(self.within)]
-        for path in self.outside:
-            sql += f" AND NOT ({column} >= %s AND {column} < %s)"
-            params += [path, path_upper_bound(path)]
+            sql += f" AND {column} >= %(within)s AND {column} < %(within_end)s"
+            params.update(within=self.within, within_end=path_upper_bound(self.within))
+        for i, path in enumerate(self.outside):
+            sql += f" AND NOT ({column} >= %(outside_{i})s AND {column} < %(outside_{i}_end)s)"
+            params.update({f"outside_{i}": path, f"outside_{i}_end": path_upper_bound(path)})
         return sql, params
 
 
 EVERYWHERE = Reach()
 
 
-def _subjects_cte(member: bool, reach: Reach = EVERYWHERE) -> tuple[str, list[Any]]:
-    """m: who is rated (members still on the roll, or the member-holding organisations), with
-    the branch each belongs to, within the scheme's reach; and its parameters after the county.
-    The whole county (the usual case) needs no join to the tree."""
+def _subjects_cte(member: bool, reach: Reach = EVERYWHERE) -> tuple[str, dict[str, str]]:
+    """`subjects`: who is rated (members still on the roll, or the member-holding
+    organisations), with the branch each belongs to, within the scheme's reach; and the
+    reach's parameters. The whole county (the usual case) needs no join to the tree."""
     if member:
         narrowed, params = reach.sql("b.path")
         join = "JOIN orgs_org b ON b.id = x.branch_id" if narrowed else ""
         return (
             f"""
-    m AS (
+    subjects AS (
         SELECT x.id AS subject_id, x.branch_id FROM orgs_member x {join}
-        WHERE x.county_id = %s AND x.status NOT IN ('{MemberStatus.TRANSFERRED_OUT}',
+        WHERE x.county_id = %(county)s AND x.status NOT IN ('{MemberStatus.TRANSFERRED_OUT}',
                                                      '{MemberStatus.DECEASED}'){narrowed}
     ),""",
             params,
@@ -286,9 +292,9 @@ def _subjects_cte(member: bool, reach: Reach = EVERYWHERE) -> tuple[str, list[An
     narrowed, params = reach.sql("path")
     return (
         f"""
-    m AS (
+    subjects AS (
         SELECT id AS subject_id, id AS branch_id FROM orgs_org
-        WHERE county_id = %s AND kind IN ({HOLDING}){narrowed}
+        WHERE county_id = %(county)s AND kind IN ({HOLDING}){narrowed}
     ),""",
         params,
     )
@@ -345,25 +351,31 @@ def _unchanged_skipped(key: str) -> tuple[str, str]:
 
 def _sql(
     plan: ComputePlan, *, period: str, previous: str | None, reach: Reach = EVERYWHERE
-) -> tuple[str, list[Any], list[str]]:
-    """(WITH … g AS (…), the ratings as they would be stored, a row per subject, with
-    {rounds}/{quarters} to fill; the reach's parameters; the tiers')."""
+) -> tuple[str, dict[str, str]]:
+    """(WITH … ratings AS (…), the ratings as they would be stored, a row per subject, with
+    {rounds}/{quarters} to fill; the parameters of the reach and the tiers). Its other
+    parameters: county, year, scheme, period, subject and moment (`_computation`).
+
+    The CTEs, in order: `subjects` (who is rated), `points` (their counted points),
+    `evaluations` (their closed rounds' tallies), `components` (each component in tenths),
+    `named` (the scheme's components under their names), `checked` (which are missing),
+    `scored` (the weighted score), `starred` (stars, red stars, tier), `ratings` (the rows)."""
     member = plan.subject == Subject.MEMBER
     key = "member_id" if member else "org_id"
-    subjects, reach_params = _subjects_cte(member, reach)
+    subjects, params = _subjects_cte(member, reach)
     if member:
         subjects += """
-    p AS (
+    points AS (
         SELECT member_id AS subject_id, CAST(ROUND(SUM(total) * 10) AS BIGINT) AS p10,
                CAST(SUM(entries) AS BIGINT) AS pn
         FROM ledger_quarterpoints
-        WHERE county_id = %s AND year = %s AND quarter IN ({quarters})
+        WHERE county_id = %(county)s AND year = %(year)s AND quarter IN ({quarters})
         GROUP BY member_id
     ),"""
         ratee = "ratee_member_id"
     else:
         subjects += """
-    p AS (
+    points AS (
         SELECT CAST(NULL AS BIGINT) AS subject_id, 0 AS p10, 0 AS pn WHERE 1 = 0
     ),"""
         ratee = "ratee_org_id"
@@ -397,6 +409,7 @@ def _sql(
         f"{sources[name]} AS {_component(name)}" for name in plan.weights
     )
     tier_case, tier_params = _score_tier_case("score10", plan.bands, plan.tiers)
+    params.update(tier_params)
     tier_case = f"CASE WHEN score10 IS NULL THEN '' ELSE {tier_case} END"
     flags = "0"
     join_previous = ""
@@ -405,7 +418,7 @@ def _sql(
         flags = f"(({earlier}f.red_stars) / {int(plan.flag_every)})"
         if previous:
             join_previous = (
-                f"LEFT JOIN stars_rating h ON h.county_id = %s AND h.year = %s "
+                f"LEFT JOIN stars_rating h ON h.county_id = %(county)s AND h.year = %(year)s "
                 f"AND h.period = '{previous}' AND h.{key} = f.subject_id"
             )
     # typed: in a CTE an untyped NULL would be text
@@ -415,31 +428,32 @@ def _sql(
     sql = f"""
 WITH {subjects}
     {_evaluations_cte(ratee, kinds).strip()},
-    c AS (
+    components AS (
         SELECT m.subject_id, m.branch_id,
             {points_value} AS points10, {points_n} AS points_n,
             {points_score} AS points_score10,
             {evals}
-        FROM m LEFT JOIN p ON p.subject_id = m.subject_id
-               LEFT JOIN e ON e.ratee_id = m.subject_id
+        FROM subjects m LEFT JOIN points p ON p.subject_id = m.subject_id
+                        LEFT JOIN evaluations e ON e.ratee_id = m.subject_id
     ),
-    s AS (
+    named AS (
         SELECT c.*{"," if aliases else ""} {aliases}
-        FROM c
+        FROM components c
     ),
-    sm AS (
-        SELECT s.*, {_missing_sql(plan)} AS missing FROM s
+    checked AS (
+        SELECT s.*, {_missing_sql(plan)} AS missing FROM named s
     ),
-    t AS {once} (
-        SELECT sm.*, {_score_sql(plan)} AS score10 FROM sm{in_order}
+    scored AS {once} (
+        SELECT sm.*, {_score_sql(plan)} AS score10 FROM checked sm{in_order}
     ),
-    f AS (
+    starred AS (
         SELECT t.*, {_case("score10", plan.bands)} AS stars,
                {_case("score10", plan.red_bands)} AS red_stars, {tier_case} AS tier
-        FROM t
+        FROM scored t
     ),
-    g AS (
-        SELECT %s AS county_id, %s AS scheme_id, %s AS year, %s AS period, %s AS subject,
+    ratings AS (
+        SELECT %(county)s AS county_id, %(scheme)s AS scheme_id, %(year)s AS year,
+            %(period)s AS period, %(subject)s AS subject,
             {subject_member} AS member_id, {subject_org} AS org_id, f.branch_id,
             f.points10 / 10.0 AS points, f.points_n AS points_entries,
             f.points_score10 / 10.0 AS points_score,
@@ -451,10 +465,10 @@ WITH {subjects}
             f.{RoundKind.GENERAL}_n AS general_eval_n,
             f.{RoundKind.SELF}10 / 10.0 AS self_eval, f.{RoundKind.SELF}_n AS self_eval_n,
             0 AS criteria_met, f.missing, f.score10 / 10.0 AS score, f.stars, f.red_stars,
-            {flags} AS flags, f.tier, %s AS computed_at
-        FROM f {join_previous}
+            {flags} AS flags, f.tier, %(moment)s AS computed_at
+        FROM starred f {join_previous}
     )"""
-    return sql, reach_params, tier_params
+    return sql, params
 
 
 def _batch_memory(cursor: Any) -> None:
@@ -475,11 +489,11 @@ def _batch_memory(cursor: Any) -> None:
 
 @dataclass(frozen=True)
 class _Computation:
-    """A period's ratings computed in SQL: `ctes`, WITH … g AS (…) with a row per subject as
-    it would be stored, and its parameters."""
+    """A period's ratings computed in SQL: `ctes`, WITH … ratings AS (…) with a row per subject
+    as it would be stored, and its parameters by name."""
 
     ctes: str
-    params: list[Any]
+    params: dict[str, Any]
     key: str  # the subject's column: member_id or org_id
 
     def insert(self) -> str:
@@ -487,8 +501,8 @@ class _Computation:
         skip_join, skip_unchanged = _unchanged_skipped(self.key)
         return f"""{self.ctes}
 INSERT INTO stars_rating ({COLUMNS})
-SELECT {", ".join(f"g.{c.strip()}" for c in COLUMNS.split(","))}
-FROM g {skip_join}
+SELECT {", ".join(f"g.{c}" for c in (*KEY_COLUMNS, *FIGURES))}
+FROM ratings g {skip_join}
 WHERE 1 = 1{skip_unchanged}{_write_order(self.key)}"""
 
 
@@ -505,22 +519,22 @@ def _computation(
     if period not in PERIOD_QUARTERS:
         raise ValueError(f"unknown period {period}")
     previous = "H1" if period == "H2" and plan.flag_every else None
-    sql, reach_params, tier_params = _sql(plan, period=period, previous=previous, reach=reach)
-    quarters = PERIOD_QUARTERS[period]
-    rounds = PERIOD_ROUNDS[period]
-    sql = sql.replace("{quarters}", _placeholders(quarters)).replace(
-        "{rounds}", _placeholders(rounds)
-    )
-    params: list[Any] = [county_id, *reach_params]
-    if plan.subject == Subject.MEMBER:
-        params += [county_id, year, *quarters]
-    # a datetime as the ORM stores it (SQLite keeps UTC text: compare like with like)
-    moment = connection.ops.adapt_datetimefield_value(now)
-    params += [county_id, year, county_id, year, *rounds, moment]  # e
-    params += tier_params  # f
-    params += [county_id, scheme_id, year, period, plan.subject, moment]  # g's constants
-    if previous:
-        params += [county_id, year]
+    sql, shaped = _sql(plan, period=period, previous=previous, reach=reach)
+    quarters, quarter_params = _listed("quarter", PERIOD_QUARTERS[period])
+    rounds, round_params = _listed("round", PERIOD_ROUNDS[period])
+    sql = sql.replace("{quarters}", quarters).replace("{rounds}", rounds)
+    params: dict[str, Any] = {
+        **shaped,
+        **quarter_params,
+        **round_params,
+        "county": county_id,
+        "year": year,
+        "scheme": scheme_id,
+        "period": period,
+        "subject": plan.subject,
+        # a datetime as the ORM stores it (SQLite keeps UTC text: compare like with like)
+        "moment": connection.ops.adapt_datetimefield_value(now),
+    }
     key = "member_id" if plan.subject == Subject.MEMBER else "org_id"
     return _Computation(ctes=sql, params=params, key=key)
 
@@ -580,14 +594,20 @@ def distribution(
     with transaction.atomic() if postgres else nullcontext(), connection.cursor() as cursor:
         _batch_memory(cursor)
         cursor.execute(
-            f"{computation.ctes}\nSELECT g.stars, COUNT(*) FROM g GROUP BY g.stars",
+            f"{computation.ctes}\nSELECT g.stars, COUNT(*) FROM ratings g GROUP BY g.stars",
             computation.params,
         )
         return Counter({int(stars): int(n) for stars, n in cursor.fetchall()})
 
 
 def _inserted_only(
-    cursor: Any, sql: str, params: list[Any], *, scheme: StarScheme, plan: ComputePlan, period: str
+    cursor: Any,
+    sql: str,
+    params: dict[str, Any],
+    *,
+    scheme: StarScheme,
+    plan: ComputePlan,
+    period: str,
 ) -> int | None:
     """On PostgreSQL, the first computation of a period (no rating of it in the county yet):
     the rows inserted without the ON CONFLICT, whose speculative insert, with a lock taken and
@@ -602,10 +622,15 @@ def _inserted_only(
         f"""
         SELECT EXISTS (
             SELECT 1 FROM orgs_org b JOIN stars_rating r ON r.branch_id = b.id
-            WHERE b.county_id = %s AND b.kind IN ({HOLDING})
-              AND r.year = %s AND r.period = %s AND r.subject = %s
+            WHERE b.county_id = %(county)s AND b.kind IN ({HOLDING})
+              AND r.year = %(year)s AND r.period = %(period)s AND r.subject = %(subject)s
         )""",
-        [scheme.county_id, scheme.year, period, plan.subject],
+        {
+            "county": scheme.county_id,
+            "year": scheme.year,
+            "period": period,
+            "subject": plan.subject,
+        },
     )
     if cursor.fetchone()[0]:
         return None
@@ -640,36 +665,43 @@ def recompute_criteria(
     )
     most = int(scheme.max_stars)
     subjects, reach_params = _subjects_cte(member, reach)
+    listed, code_params = _listed("code", codes)
     sql = f"""
 WITH {subjects.strip()}
-    a AS (
+    awards AS (
         SELECT {key} AS subject_id, COUNT(*) AS met FROM stars_criteriaaward
-        WHERE county_id = %s AND year = %s AND subject = %s AND met = %s
-          AND code IN ({_placeholders(codes)})
+        WHERE county_id = %(county)s AND year = %(year)s AND subject = %(subject)s
+          AND met = %(met)s AND code IN ({listed})
         GROUP BY {key}
     ),
-    u AS (
+    counted AS (
         SELECT m.subject_id, m.branch_id, COALESCE(a.met, 0) AS met,
                CASE WHEN COALESCE(a.met, 0) > {most} THEN {most}
                     ELSE COALESCE(a.met, 0) END AS stars
-        FROM m LEFT JOIN a ON a.subject_id = m.subject_id
+        FROM subjects m LEFT JOIN awards a ON a.subject_id = m.subject_id
     ),
-    f AS (
-        SELECT u.*, {tier_case} AS tier FROM u
+    starred AS (
+        SELECT u.*, {tier_case} AS tier FROM counted u
     )
 INSERT INTO stars_rating ({COLUMNS})
-SELECT %s, %s, %s, 'Y', %s, {"f.subject_id" if member else "NULL"},
-    {"NULL" if member else "f.subject_id"}, f.branch_id,
+SELECT %(county)s, %(scheme)s, %(year)s, 'Y', %(subject)s,
+    {"f.subject_id" if member else "NULL"}, {"NULL" if member else "f.subject_id"}, f.branch_id,
     NULL, 0, NULL, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0,
-    f.met, 0, f.stars, f.stars, 0, 0, f.tier, %s
-FROM f
+    f.met, 0, f.stars, f.stars, 0, 0, f.tier, %(moment)s
+FROM starred f
 WHERE 1 = 1
 {_upsert_tail(key)}"""
-    county, year = stored.county_id, stored.year
-    moment = connection.ops.adapt_datetimefield_value(now)
-    params: list[Any] = [county, *reach_params, county, year, scheme.subject, True, *codes]
-    params += tier_params
-    params += [county, stored.pk, year, scheme.subject, moment]
+    params = {
+        **reach_params,
+        **code_params,
+        **tier_params,
+        "county": stored.county_id,
+        "year": stored.year,
+        "subject": scheme.subject,
+        "met": True,
+        "scheme": stored.pk,
+        "moment": connection.ops.adapt_datetimefield_value(now),
+    }
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         written = _written(cursor)

@@ -117,11 +117,12 @@ def test_the_tier_read_off_the_score_is_the_tier_of_the_stars(preset: str) -> No
     plan = plan_from_scheme(scheme)
     stars_case = _case("score10", plan.bands)
     tier_case, params = _score_tier_case("score10", plan.bands, plan.tiers)
-    tier_case = tier_case.replace("%s", "?")  # Django's placeholders, sqlite3's own
+    tier_case = tier_case % {name: f":{name}" for name in params}  # sqlite3's named style
     db = sqlite3.connect(":memory:")
     for score10 in range(-5, 1006):
         stars, tier = db.execute(
-            f"SELECT {stars_case}, {tier_case} FROM (SELECT ? AS score10)", [*params, score10]
+            f"SELECT {stars_case}, {tier_case} FROM (SELECT :score10 AS score10)",
+            {**params, "score10": score10},
         ).fetchone()
         expected = tier_of(scheme, stars)  # the scheme's own rule
         assert tier == (expected.code if expected else ""), (score10, stars)
