@@ -206,8 +206,9 @@ def run() -> list[dict[str, Any]]:
 
     from zhengxing.audit.services import Actor
     from zhengxing.ledger.synth import ledger_synth
+    from zhengxing.ops.synth import settle_after_bulk_load
     from zhengxing.orgs.models import County, Org
-    from zhengxing.orgs.synth import county_synth, settle_after_bulk_load
+    from zhengxing.orgs.synth import county_synth
     from zhengxing.stars.compute import distribution, recompute_subject
     from zhengxing.stars.models import Rating
     from zhengxing.stars.services import scheme_from_preset

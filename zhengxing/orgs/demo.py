@@ -3,8 +3,9 @@
 Modelled on 乌拉特中旗 (region code 150824): three townships and sumu, twenty villages and gacha
 each with a branch and two or three Party groups, a community with the city's chain (general
 branch, grid branches, building groups), a mobile members' branch, about 600 members of all five
-categories, and one login per role, all with the same password. `demo_build` writes nothing when
-the county already exists; the same seed gives the same county.
+categories, and one login per role, all with the same password; the same seed gives the same
+county. This module builds the county's own rows (`demo_tree_build`); `zhengxing.ops.demo` adds
+the ledger and the stars on top and leaves an existing county alone.
 
     示范旗 (DEMO)                               county: 组织部
     ├── 海流图镇 (HLT)                          township1
@@ -27,15 +28,15 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
-from django.db import transaction
 
 from zhengxing.audit.services import Actor, audit_record
 
 from . import idcard
-from .models import County, Member, Org
+from .models import County, Member, Org, RoleAssignment
 from .roster import clean_member
 from .rules import MemberCategory, MemberStatus, OrgCategory, OrgKind, Role
 from .services import (
+    ServiceError,
     county_create,
     county_root,
     member_register,
@@ -341,20 +342,14 @@ class Login:
 
 
 @dataclass(frozen=True)
-class DemoResult:
+class DemoTree:
     county: County
-    created: bool
-    logins: tuple[Login, ...]
     members: int
     orgs: int
-    points: Any = None  # ledger.demo_year.DemoYearResult, for a county built just now
-    stars: Any = None  # stars.demo_year.DemoStarsResult, likewise
 
 
 def logins(county: County) -> tuple[Login, ...]:
     """The demo users with their roles, in the order of DEMO_USERS, read from the database."""
-    from .models import RoleAssignment
-
     found: dict[str, Login] = {}
     rows = (
         RoleAssignment.objects.filter(county=county)
@@ -713,39 +708,15 @@ class _Builder:
             )
 
 
-def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = None) -> DemoResult:
-    """Build the demo county, or find it: nothing is written when county DEMO exists."""
-    existing = County.objects.filter(code=COUNTY_CODE).first()
-    if existing is not None:
-        return DemoResult(
-            county=existing,
-            created=False,
-            logins=logins(existing),
-            members=Member.objects.filter(county=existing).count(),
-            orgs=Org.objects.filter(county=existing).count(),
-        )
+def demo_tree_build(*, seed: int, progress: Callable[[str], None] | None = None) -> DemoTree:
+    """The demo county's tree, members and logins, inside the caller's transaction (the ledger
+    and the stars build on it: `zhengxing.ops.demo.demo_build`). Refused, before anything is
+    written, when a demo username is taken."""
     User = get_user_model()
     taken = sorted(User.objects.filter(username__in=DEMO_USERS).values_list("username", flat=True))
     if taken:
-        from .services import ServiceError
-
         raise ServiceError(f"演示用户名已被占用：{'、'.join(taken)}")
     validate_password(PASSWORD)
     builder = _Builder(actor=Actor.system("demo"), seed=seed, progress=progress)
-    with transaction.atomic():
-        county = builder.build()
-        from zhengxing.ledger.demo_year import demo_year  # the ledger builds on the tree
-
-        points = demo_year(county, seed=seed, progress=progress)
-        from zhengxing.stars.demo_year import demo_stars
-
-        stars = demo_stars(county, seed=seed, progress=progress)
-    return DemoResult(
-        county=county,
-        created=True,
-        logins=logins(county),
-        members=len(builder.members),
-        orgs=builder.n_orgs,
-        points=points,
-        stars=stars,
-    )
+    county = builder.build()
+    return DemoTree(county=county, members=len(builder.members), orgs=builder.n_orgs)

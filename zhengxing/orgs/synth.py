@@ -568,15 +568,3 @@ def county_synth(
         raise ServiceError("党员人数应至少为1")
     job = _Synth(actor=actor, members=members, seed=seed, today=today, region=region)
     return job.run(code=county_code, name=county_name, progress=progress)
-
-
-def settle_after_bulk_load() -> None:
-    """On PostgreSQL, what autovacuum does a few minutes after a bulk load, now: VACUUM marks the
-    new rows' pages all-visible, so that the covering indexes the recompute reads (points,
-    tallies) answer without a visit to the table for every row (a third of its SELECT at
-    200,000 members when they do), and ANALYZE gives the planner their numbers. Outside a
-    transaction only, where VACUUM may run."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM (ANALYZE)")

@@ -4,11 +4,8 @@ them, only ended quarters signed, the same ledgers for the same seed, nothing wr
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.db.models import Sum
 
 from zhengxing.audit.services import Actor
@@ -71,14 +68,3 @@ def test_a_county_with_a_ledger_is_refused(db: None) -> None:
     with pytest.raises(ServiceError, match="已有积分台账"):
         ledgers(c)
     assert LedgerEntry.objects.count() == before
-
-
-def test_the_command_makes_ledgers_and_checks_its_years(db: None) -> None:
-    out = io.StringIO()
-    call_command(
-        "synth", members=80, seed=3, county_code="LCMD", entries=5, years="2026", stdout=out
-    )
-    assert "LCMD: ledgers of" in out.getvalue()
-    assert LedgerEntry.objects.filter(county__code="LCMD", year=2026).exists()
-    with pytest.raises(CommandError, match="--years"):
-        call_command("synth", members=10, county_code="LBAD", entries=5, years="20x6")

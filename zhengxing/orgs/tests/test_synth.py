@@ -8,7 +8,6 @@ import random
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
 
 from zhengxing.audit import pii
 from zhengxing.audit.models import AuditEvent
@@ -177,10 +176,3 @@ def test_an_existing_county_code_is_refused(db: None) -> None:
     synth(n=50, code="SAME")
     with pytest.raises(ServiceError):
         synth(n=50, code="SAME")
-
-
-def test_the_command_reports_what_it_made(db: None, capsys: pytest.CaptureFixture[str]) -> None:
-    call_command("synth", members=100, seed=3, county_code="CMD", verbosity=0)
-    out = capsys.readouterr().out
-    assert "CMD:" in out and "100 members" in out
-    assert Member.objects.filter(county__code="CMD").count() == 100

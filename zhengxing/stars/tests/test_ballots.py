@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, models
+from django.db import IntegrityError
 
 from zhengxing.audit.models import AuditEvent
 from zhengxing.audit.services import Actor
@@ -278,21 +278,6 @@ def test_the_database_refuses_a_self_rating_counted_as_peer(cast: Cast) -> None:
         Ballot.objects.filter(pk=ballot.pk).update(
             rater_member=cast.member_a1, ratee_member=cast.member_a1
         )
-
-
-def test_synth_makes_closed_rounds_and_ballots_that_never_rate_their_rater(db: None) -> None:
-    import io
-
-    from django.core.management import call_command
-
-    out = io.StringIO()
-    call_command("synth", members=120, seed=2, county_code="BSYN", ballots=10, stdout=out)
-    assert "evaluation rounds" in out.getvalue()
-    ballots = Ballot.objects.filter(county__code="BSYN")
-    assert ballots.filter(kind="peer").count() == 120 * 2 * 4  # 4 peers, two rounds
-    assert ballots.filter(kind="public").count() == 120 * 2  # two households each
-    assert not ballots.filter(rater_member=models.F("ratee_member")).exists()
-    assert PublicCode.objects.filter(round__county__code="BSYN", used_at__isnull=True).count() == 0
 
 
 def test_the_committee_types_a_members_paper_form_as_her_own_ballot(cast: Cast) -> None:

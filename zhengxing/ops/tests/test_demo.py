@@ -4,6 +4,7 @@ back at the end."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
@@ -13,7 +14,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat
-from django.test import RequestFactory, override_settings
+from django.test import Client, RequestFactory, override_settings
+from django.urls import reverse
 
 from zhengxing.audit.models import AuditEvent
 from zhengxing.ledger.models import (
@@ -26,11 +28,24 @@ from zhengxing.ledger.models import (
 )
 from zhengxing.ledger.rules import ClaimSource, ClaimStatus
 from zhengxing.ledger.selectors import ledger_chain_problems, quarter_points_problems
+from zhengxing.ops.demo import DemoResult, demo_build
 from zhengxing.orgs import idcard
-from zhengxing.orgs.demo import COUNTY_CODE, DEMO_USERS, PASSWORD, DemoResult, demo_build
+from zhengxing.orgs.demo import COUNTY_CODE, DEMO_USERS, PASSWORD
 from zhengxing.orgs.models import County, Member, MemberEvent, Org, RoleAssignment
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
 from zhengxing.orgs.selectors import members_visible_to, scope_for
+from zhengxing.stars.models import (
+    Ballot,
+    Consequence,
+    CriteriaAward,
+    MemberPost,
+    Rating,
+    RectifyProblem,
+    StarChoice,
+    StarPlan,
+    StarScheme,
+)
+from zhengxing.stars.standards import MET, UNMET, member_standards
 
 # One worker builds the county once for the whole module (pytest -n: --dist loadgroup)
 pytestmark = pytest.mark.xdist_group("demo")
@@ -234,15 +249,6 @@ def test_the_demo_ledger_verifies(demo: DemoResult, db: None) -> None:
 
 
 def test_the_demo_has_stars_from_its_evaluations(demo: DemoResult, db: None) -> None:
-    from zhengxing.stars.models import (
-        Ballot,
-        CriteriaAward,
-        Rating,
-        StarChoice,
-        StarPlan,
-        StarScheme,
-    )
-
     county = demo.county
     # the county's two bayannur-532 schemes, and Gaotai's narrowed for 团结村
     assert StarScheme.objects.filter(county=county, is_current=True).count() == 3
@@ -254,6 +260,7 @@ def test_the_demo_has_stars_from_its_evaluations(demo: DemoResult, db: None) -> 
     ratings = Rating.objects.filter(county=county, subject="member", year=2026, period="Y")
     orgs = Rating.objects.filter(county=county, subject="org").count()
     half = Rating.objects.filter(county=county, subject="member", period="H1")
+    assert demo.stars is not None
     assert ratings.count() == bayannur.count() == demo.stars.ratings - orgs - half.count()
     public = Ballot.objects.filter(county=county, kind="public")
     assert public.filter(ratee_member__isnull=False).count() == 3 * active.count()
@@ -281,11 +288,6 @@ def test_the_demo_has_stars_from_its_evaluations(demo: DemoResult, db: None) -> 
 def test_the_demo_branch_set_posts_and_its_members_named_stars_are_lit_or_not(
     demo: DemoResult, db: None
 ) -> None:
-    import datetime as dt
-
-    from zhengxing.stars.models import MemberPost
-    from zhengxing.stars.standards import MET, UNMET, member_standards
-
     grant = RoleAssignment.objects.filter(county=demo.county, role="member").get()
     members = Member.objects.filter(branch_id=grant.org_id).exclude(
         status__in=("transferred_out", "deceased")
@@ -304,11 +306,6 @@ def test_the_demo_has_a_weak_organisation_under_rectification(demo: DemoResult, 
     """000: "对4星级及以下的党组织,结合软弱涣散党组织整顿工作,集中抓好整改提高": the demo township
     awarded its organisations' stars; 乌兰村's three open a ledger the township1 and secretary
     logins see, in progress: problems with measures and progress, one closed, two open."""
-    from django.test import Client
-    from django.urls import reverse
-
-    from zhengxing.stars.models import Consequence, Rating, RectifyProblem
-
     county = demo.county
     weak = Rating.objects.get(county=county, org__code="HLT01B", year=2026, period="Y")
     assert weak.stars <= 4 and weak.finalised_at is not None

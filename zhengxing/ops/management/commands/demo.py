@@ -1,4 +1,4 @@
-"""`zhengxing demo`: the demo county 示范旗 with one login per role (see `orgs/demo.py`)."""
+"""`zhengxing demo`: the demo county 示范旗 with one login per role (see `ops/demo.py`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from zhengxing.orgs.demo import PASSWORD, SEED, Login, demo_build
+from zhengxing.ops.demo import demo_build
+from zhengxing.orgs.demo import PASSWORD, SEED, Login
 from zhengxing.orgs.services import ServiceError
 
 
@@ -48,12 +49,13 @@ class Command(BaseCommand):
             raise CommandError(str(e)) from e
         county = result.county
         if result.created:
-            points = result.points
+            points, stars = result.points, result.stars
+            assert points is not None and stars is not None  # a county built just now
             self.stdout.write(
                 f"Built {county.name} ({county.code}): {result.orgs} organisations, "
                 f"{result.members} members, {points.claims} claims, {points.entries} ledger "
-                f"entries, {points.postings} notices, {result.stars.ballots} ballots, "
-                f"{result.stars.ratings} star ratings, in {time.perf_counter() - start:.1f} s."
+                f"entries, {points.postings} notices, {stars.ballots} ballots, "
+                f"{stars.ratings} star ratings, in {time.perf_counter() - start:.1f} s."
             )
         else:
             self.stdout.write(

@@ -1,0 +1,53 @@
+"""The demo county 示范旗, whole: its tree, members and logins (`orgs/demo.py`), then its year of
+points ledgers (`ledger/demo_year.py`) and of star ratings (`stars/demo_year.py`), in one
+transaction. `demo_build` writes nothing when the county already exists; the same seed gives the
+same county."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from zhengxing.ledger.demo_year import DemoYearResult, demo_year
+from zhengxing.orgs.demo import COUNTY_CODE, SEED, Login, demo_tree_build, logins
+from zhengxing.orgs.models import County, Member, Org
+from zhengxing.stars.demo_year import DemoStarsResult, demo_stars
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    county: County
+    created: bool
+    logins: tuple[Login, ...]
+    members: int
+    orgs: int
+    points: DemoYearResult | None = None  # for a county built just now
+    stars: DemoStarsResult | None = None  # likewise
+
+
+def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = None) -> DemoResult:
+    """Build the demo county, or find it: nothing is written when county DEMO exists."""
+    existing = County.objects.filter(code=COUNTY_CODE).first()
+    if existing is not None:
+        return DemoResult(
+            county=existing,
+            created=False,
+            logins=logins(existing),
+            members=Member.objects.filter(county=existing).count(),
+            orgs=Org.objects.filter(county=existing).count(),
+        )
+    with transaction.atomic():
+        tree = demo_tree_build(seed=seed, progress=progress)
+        points = demo_year(tree.county, seed=seed, progress=progress)  # on the tree
+        stars = demo_stars(tree.county, seed=seed, progress=progress)  # on both
+    return DemoResult(
+        county=tree.county,
+        created=True,
+        logins=logins(tree.county),
+        members=tree.members,
+        orgs=tree.orgs,
+        points=points,
+        stars=stars,
+    )
