@@ -22,7 +22,7 @@ LONG = (
     "zhengxing/ops/tests/test_kills.py",
     "zhengxing/ops/tests/test_process_races.py",
     "zhengxing/ops/tests/test_shared_limits.py",
-    "zhengxing/orgs/tests/test_demo.py",
+    "zhengxing/ops/tests/test_demo.py",
 )
 
 
