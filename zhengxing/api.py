@@ -21,13 +21,13 @@ from ninja.errors import HttpError, Throttled
 from ninja.parser import Parser
 from ninja.types import DictStrAny
 
+from zhengxing.core.errors import ServiceError
 from zhengxing.ledger.api import router as ledger_router
 from zhengxing.ledger.api_reports import router as ledger_reports_router
 from zhengxing.orgs.api import auth_router
 from zhengxing.orgs.api import router as orgs_router
 from zhengxing.orgs.api_auth import api_auth
 from zhengxing.orgs.roster import RowInvalid
-from zhengxing.orgs.services import ServiceError
 from zhengxing.stars.api import router as stars_router
 from zhengxing.stars.api_rectify import router as stars_rectify_router
 from zhengxing.stars.api_rounds import router as stars_rounds_router

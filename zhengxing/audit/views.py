@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from zhengxing.orgs.forms import DateInput, Form
+from zhengxing.core.forms import DateInput, Form
 from zhengxing.orgs.rules import Role
 from zhengxing.orgs.selectors import scope_for
 

@@ -29,7 +29,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core.actor import Actor
 
 from . import idcard
 from .models import County, Member, Org
@@ -727,7 +728,7 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
     User = get_user_model()
     taken = sorted(User.objects.filter(username__in=DEMO_USERS).values_list("username", flat=True))
     if taken:
-        from .services import ServiceError
+        from zhengxing.core.errors import ServiceError
 
         raise ServiceError(f"演示用户名已被占用：{'、'.join(taken)}")
     validate_password(PASSWORD)

@@ -16,8 +16,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
 
-from zhengxing.audit import pii
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core import pii
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError, require
 
 from .models import (
     ApiToken,
@@ -39,10 +41,6 @@ from .rules import (
     name_problem,
 )
 from .selectors import Scope, forget_scope, scope_for, scope_for_actor
-
-
-class ServiceError(ValueError):
-    """A request the rules refuse; the message is for the person who made it."""
 
 
 class ReauthRequired(PermissionDenied):
@@ -71,12 +69,6 @@ def check_org_names(values: dict[str, Any]) -> None:
         value = values.get(key)
         if isinstance(value, str) and (problem := name_problem(value, label)) is not None:
             raise ServiceError(problem)
-
-
-def require(allowed: bool) -> None:
-    """Refuse (PermissionDenied) what the actor's scope does not allow."""
-    if not allowed:
-        raise PermissionDenied("无权操作该对象")
 
 
 def org_snapshot(org: Org) -> dict[str, Any]:

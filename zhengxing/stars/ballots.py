@@ -24,11 +24,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.crypto import salted_hmac
 
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError, require
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus, Role
 from zhengxing.orgs.selectors import scope_for_actor
-from zhengxing.orgs.services import ServiceError, require
 
 from .models import Ballot, EvaluationRound, PublicCode, RoundKind, Subject
 from .tallies import tally_add, tenths

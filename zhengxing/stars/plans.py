@@ -19,11 +19,12 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError, require
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
 from zhengxing.orgs.selectors import scope_for_actor
-from zhengxing.orgs.services import ServiceError, require
 
 from .models import PlanStatus, StarChoice, StarPlan, StarScheme, Subject
 from .rules import MENUS, Scheme, scheme_from_dict

@@ -13,12 +13,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError, require
 from zhengxing.ledger.services import may_sign_off, reminder_talk_record
 from zhengxing.orgs.models import PATH_SEGMENT, County, Member, Org, path_upper_bound
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, Role
 from zhengxing.orgs.selectors import scope_for_actor
-from zhengxing.orgs.services import ServiceError, county_root, require
+from zhengxing.orgs.services import county_root
 
 from .models import (
     Consequence,

@@ -38,9 +38,10 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from ninja.errors import HttpError
 
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
 from zhengxing.audit.signals import LOCKED_OUT
 from zhengxing.audit.throttles import public_write_wait
+from zhengxing.core.actor import Actor
 from zhengxing.orgs.selectors import scope_for
 
 REAUTH_KEY = "zx_reauth"

@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zhengxing.audit.models import AuditEvent
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core.actor import Actor
 from zhengxing.testing import Cast
 
 

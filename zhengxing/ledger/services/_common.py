@@ -9,9 +9,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from zhengxing.audit.services import Actor
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError
 from zhengxing.orgs.rules import name_problem
-from zhengxing.orgs.services import ServiceError
 
 from ..models import Claim, LedgerEntry
 from ..rules import points_text

@@ -10,11 +10,12 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
-from zhengxing.audit import pii
-from zhengxing.audit.services import Actor, audit_event, audit_record, audit_record_many
+from zhengxing.audit.services import audit_event, audit_record, audit_record_many
+from zhengxing.core import pii
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError, require
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.selectors import scope_for_actor
-from zhengxing.orgs.services import ServiceError, require
 
 from ..models import Claim, RuleItem
 from ..rules import ClaimSource, Part, Quarter, Recorder, points_text

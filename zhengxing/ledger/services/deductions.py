@@ -7,10 +7,11 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError, require
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.selectors import scope_for_actor
-from zhengxing.orgs.services import ServiceError, require
 
 from ..models import Claim, LedgerEntry, RuleItem
 from ..rules import ClaimSource, ClaimStatus, Part, Quarter, points_range_problem, points_text

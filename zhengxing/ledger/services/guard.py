@@ -9,9 +9,9 @@ from decimal import Decimal
 from django.db.models import OuterRef, Subquery, Sum
 from django.db.models.functions import Abs
 
-from zhengxing.audit.services import Actor
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError
 from zhengxing.orgs.models import Org
-from zhengxing.orgs.services import ServiceError
 
 from ..chain import CONTENT_FIELDS, entry_hash
 from ..models import BranchChainHead, Claim, LedgerEntry, RuleItem

@@ -9,11 +9,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError, require
 from zhengxing.orgs.models import Org
 from zhengxing.orgs.rules import Role
 from zhengxing.orgs.selectors import Scope, scope_for_actor
-from zhengxing.orgs.services import ServiceError, require
 
 from ..models import Claim, LedgerEntry, QuarterClose, QuarterPoints
 from ..rules import ZERO, ClaimStatus, Part, Quarter, points_text, sign_off_problem

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError, require
 from zhengxing.orgs.models import Org
 from zhengxing.orgs.selectors import scope_for_actor
-from zhengxing.orgs.services import ServiceError, require
 
 from ..models import LedgerEntry
 from ..rules import Quarter, reversal_quarter_problem

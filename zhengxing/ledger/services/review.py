@@ -9,10 +9,11 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from zhengxing.audit.services import Actor, audit_event, audit_record, audit_record_many
+from zhengxing.audit.services import audit_event, audit_record, audit_record_many
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError, require
 from zhengxing.orgs.models import Org
 from zhengxing.orgs.selectors import scope_for_actor
-from zhengxing.orgs.services import ServiceError, require
 
 from ..models import Claim, RuleItem
 from ..rules import STATUS_LABELS, ClaimSource, ClaimStatus, Quarter, points_range_problem

@@ -8,9 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError
 from zhengxing.orgs.selectors import scope_for_actor
-from zhengxing.orgs.services import ServiceError
 
 from .. import evidence
 from ..forms import evidence_storage

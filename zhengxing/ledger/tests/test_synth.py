@@ -11,12 +11,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Sum
 
-from zhengxing.audit.services import Actor
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError
 from zhengxing.ledger import selectors
 from zhengxing.ledger.models import LedgerEntry, QuarterClose, QuarterPoints
 from zhengxing.ledger.synth import ledger_synth
 from zhengxing.orgs.models import County
-from zhengxing.orgs.services import ServiceError
 from zhengxing.orgs.synth import county_synth
 
 SYSTEM = Actor.system("test")

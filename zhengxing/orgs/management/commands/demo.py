@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from zhengxing.core.errors import ServiceError
 from zhengxing.orgs.demo import PASSWORD, SEED, Login, demo_build
-from zhengxing.orgs.services import ServiceError
 
 
 def _width(text: str) -> int:

@@ -155,9 +155,9 @@ class Command(BaseCommand):
             self.simulate(options)
 
     def adopt(self, options: dict[str, Any]) -> None:
-        from zhengxing.audit.services import Actor
+        from zhengxing.core.actor import Actor
+        from zhengxing.core.errors import ServiceError
         from zhengxing.orgs.models import Org
-        from zhengxing.orgs.services import ServiceError
         from zhengxing.stars.services import scheme_save
 
         scheme = _load(options["scheme"])
