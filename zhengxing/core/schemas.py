@@ -7,11 +7,13 @@ reach the database as a value PostgreSQL refuses; ids are bounded for the same r
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 from pydantic.json_schema import SkipJsonSchema
+
+from .errors import ErrorCode
 
 # Ids fit a signed 64-bit column with room to spare and stay exact in JavaScript.
 MAX_ID = 2**53
@@ -41,9 +43,11 @@ class FieldError(Schema):
 
 
 class Error(Schema):
-    """Every 400/401/403/404: a message for the person; a member's bad fields listed one by one."""
+    """Every 400/401/403/404/429: a message for the person, a stable code for the program (branch
+    on `code`, never on the wording); a member's bad fields listed one by one."""
 
     detail: str
+    code: ErrorCode = Field(description="Stable across wording changes: what a client branches on")
     errors: list[FieldError] = Field(
         default_factory=list, description="Only for a member's invalid fields (400)"
     )
@@ -53,6 +57,7 @@ class ValidationErrorOut(Schema):
     """Ninja's 422: the request does not match the schema."""
 
     detail: list[dict[str, Any]]
+    code: Literal["invalid"]
 
 
 def responses(ok: Any, *errors: int, status: int = 200) -> dict[int, Any]:

@@ -476,7 +476,8 @@ def model_selection_open(
                 created_at=actor.now, created_by=actor.user,
             )  # fmt: skip
     except IntegrityError:
-        raise ServiceError(f"{county.name}{year}年的五星标兵遴选已经开始") from None
+        refusal = f"{county.name}{year}年的五星标兵遴选已经开始"
+        raise ServiceError(refusal, code="conflict") from None
     audit_record(
         actor=actor,
         action="stars.model.open",

@@ -84,7 +84,9 @@ class SecondFactorMiddleware:
             and self.needed(request)
         ):
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": "请先完成动态验证码验证"}, status=401)
+                return JsonResponse(
+                    {"detail": "请先完成动态验证码验证", "code": "unauthenticated"}, status=401
+                )
             step = "otp_verify" if user_has_device(user) else "otp_setup"
             query = urlencode({"next": request.get_full_path()})
             return HttpResponseRedirect(f"{reverse(step)}?{query}")
@@ -318,7 +320,7 @@ def lockout_response(
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     if request.path.startswith("/api/"):
         response: HttpResponse = JsonResponse(
-            {"detail": f"登录失败次数过多，请{minutes}分钟后再试"}, status=429
+            {"detail": f"登录失败次数过多，请{minutes}分钟后再试", "code": "throttled"}, status=429
         )
     else:
         response = render(

@@ -13,7 +13,7 @@ from zhengxing.orgs.selectors import scope_for_actor
 
 from ..models import LedgerEntry
 from ..rules import Quarter, reversal_quarter_problem
-from ._common import _text, _today, entry_snapshot
+from ._common import _text, _today, entry_snapshot, refuse
 from .guard import QuarterGuard, _append
 
 
@@ -34,7 +34,7 @@ def entry_reverse(*, actor: Actor, entry: LedgerEntry, reason: str) -> LedgerEnt
     current = Quarter.of(today)
     problem = reversal_quarter_problem(today=today, closed=guard.closed({current.year}))
     if problem:
-        raise ServiceError(problem)
+        raise refuse(problem)
     (reversal,) = _append(
         guard.head,
         [

@@ -10,13 +10,12 @@ from django.db import transaction
 
 from zhengxing.audit.services import audit_record
 from zhengxing.core.actor import Actor
-from zhengxing.core.errors import ServiceError
 from zhengxing.orgs.selectors import scope_for_actor
 
 from .. import evidence
 from ..forms import evidence_storage
 from ..models import EvidenceFile
-from ._common import _today
+from ._common import _today, refuse
 
 
 def evidence_upload(*, actor: Actor, upload: UploadedFile) -> EvidenceFile:
@@ -27,7 +26,7 @@ def evidence_upload(*, actor: Actor, upload: UploadedFile) -> EvidenceFile:
         raise PermissionDenied
     problem = evidence.upload_problem(upload)
     if problem:
-        raise ServiceError(problem)
+        raise refuse(problem)
     path, kind = evidence.store(upload, today=_today(actor))
     try:
         with transaction.atomic():
