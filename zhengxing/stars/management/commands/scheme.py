@@ -28,12 +28,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from zhengxing.orgs.models import County
+from zhengxing.stars.presets import scheme_load
 from zhengxing.stars.rules import (
     Scheme,
     SchemeInvalid,
     evaluate,
     scheme_from_dict,
-    scheme_load,
     scheme_to_dict,
 )
 
