@@ -30,7 +30,7 @@ class Actor:
         user: User | AnonymousUser = request.user
         real_user = user if user.is_authenticated else None
         return cls(
-            user=real_user,  # type: ignore[arg-type]
+            user=real_user,
             ip=client_ip(request),
             label=real_user.get_username() if real_user else "anonymous",
             anonymous=real_user is None,

@@ -7,7 +7,7 @@ stays the same when the wording changes, so a client branches on the code, never
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from django.core.exceptions import PermissionDenied
 
@@ -23,7 +23,7 @@ ErrorCode = Literal[
     "not_found",  # 404: no such object, or one outside the actor's scope (they look the same)
     "throttled",  # 429: too many attempts; Retry-After says when to try again
 ]
-ERROR_CODES: tuple[ErrorCode, ...] = ErrorCode.__args__  # type: ignore[attr-defined]
+ERROR_CODES: tuple[ErrorCode, ...] = get_args(ErrorCode)
 
 
 class ServiceError(ValueError):
