@@ -56,7 +56,7 @@ def _members(n: int, branch_codes: list[str]) -> Iterator[dict[str, Any]]:
 
 
 def _county() -> tuple[Any, list[str]]:
-    from zhengxing.audit.services import Actor
+    from zhengxing.core.actor import Actor
     from zhengxing.orgs.services import county_create, county_root, org_create
 
     actor = Actor.system("bench")
@@ -100,7 +100,7 @@ def _timed(fn: Any) -> tuple[float, Any]:
 
 
 def run() -> list[dict[str, Any]]:
-    from zhengxing.audit.services import Actor
+    from zhengxing.core.actor import Actor
     from zhengxing.orgs import excel
     from zhengxing.orgs.imports import roster_import
     from zhengxing.orgs.models import Member

@@ -116,7 +116,7 @@ def _figures(who: str, client: Any, n: int, bare_ms: float) -> list[dict[str, An
 def run() -> list[dict[str, Any]]:
     from django.contrib.auth.models import User
 
-    from zhengxing.audit.services import Actor
+    from zhengxing.core.actor import Actor
     from zhengxing.orgs.models import Member, Org
     from zhengxing.orgs.selectors import members_visible_to
     from zhengxing.orgs.services import role_grant

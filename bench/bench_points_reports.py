@@ -91,7 +91,7 @@ def run() -> list[dict[str, Any]]:
     from django.contrib.auth.models import User
     from django.db.models import Count
 
-    from zhengxing.audit.services import Actor
+    from zhengxing.core.actor import Actor
     from zhengxing.ledger.models import LedgerEntry
     from zhengxing.ledger.synth import ledger_synth
     from zhengxing.orgs.models import County, Member, Org, path_upper_bound

@@ -204,7 +204,7 @@ def _orm_loop_per_member_ms(scheme: Any, plan: Any, member_ids: list[int]) -> fl
 def run() -> list[dict[str, Any]]:
     from django.db import connection
 
-    from zhengxing.audit.services import Actor
+    from zhengxing.core.actor import Actor
     from zhengxing.ledger.synth import ledger_synth
     from zhengxing.ops.synth import settle_after_bulk_load
     from zhengxing.orgs.models import County, Org

@@ -40,7 +40,7 @@ def _reference_s() -> float:
 
 
 def run() -> list[dict[str, Any]]:
-    from zhengxing.audit.services import Actor
+    from zhengxing.core.actor import Actor
     from zhengxing.ledger.rules import Quarter
     from zhengxing.ledger.services import (
         catalogue_from_preset,

@@ -62,7 +62,7 @@ def prepare(*, branches: int, per_branch: int) -> dict[str, Any]:
     from django.contrib.auth.models import User
     from django.db import transaction
 
-    from zhengxing.audit.services import Actor
+    from zhengxing.core.actor import Actor
     from zhengxing.ledger.models import Part, Recorder, RuleItem
     from zhengxing.orgs.models import Member, Org
     from zhengxing.orgs.services import role_grant

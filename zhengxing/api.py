@@ -3,35 +3,42 @@
 Scripts authenticate with a bearer token from POST /api/v1/auth/token; the browser uses its
 session (with CSRF). Every router calls the same services and selectors as the pages.
 
-Errors, everywhere, are `{"detail": message}`:
-  400  the rules refuse the request (ServiceError), or a member's fields are invalid
-       (RowInvalid: `errors` then lists each `{field, message}`)
-  401  no valid token or session
-  403  the object is visible but the role may not do this (PermissionDenied), or CSRF failed,
-       or a sensitive action needs the password again (POST /api/v1/auth/reauth)
+Errors, everywhere, are `{"detail": message, "code": code}`: the message is Chinese, for the
+person; the code is a short English word that stays the same when the wording changes
+(`zhengxing.core.errors.ErrorCode`), for the program, which branches on it:
+  400  the rules refuse the request (ServiceError: its code, "invalid" unless a more precise
+       one fits: "duplicate", "conflict", "quarter_closed", "round_closed"), or a member's
+       fields are invalid (RowInvalid, "invalid": `errors` then lists each `{field, message}`)
+  401  no valid token or session ("unauthenticated")
+  403  the object is visible but the role may not do this (PermissionDenied), or CSRF failed
+       ("out_of_scope"), or a sensitive action needs the password again (POST
+       /api/v1/auth/reauth; "reauth_required")
   404  the object does not exist or lies outside the user's scope: the two look the same
-  422  the request does not match the schema (ninja's own body: `detail` is a list)
-  429  too many failed logins, or too many of the public's writes from one address (Retry-After)
+       ("not_found")
+  422  the request does not match the schema (ninja's own body: `detail` is a list; "invalid")
+  429  too many failed logins, or too many of the public's writes from one address (Retry-After;
+       "throttled")
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import HttpError, Throttled
+from ninja.errors import HttpError, Throttled, ValidationError
 from ninja.parser import Parser
 from ninja.types import DictStrAny
 
+from zhengxing.core.errors import ErrorCode, ServiceError
 from zhengxing.ledger.api import router as ledger_router
 from zhengxing.ledger.api_reports import router as ledger_reports_router
 from zhengxing.orgs.api import auth_router
 from zhengxing.orgs.api import router as orgs_router
 from zhengxing.orgs.api_auth import api_auth
 from zhengxing.orgs.roster import RowInvalid
-from zhengxing.orgs.services import ServiceError
 from zhengxing.stars.api import router as stars_router
 from zhengxing.stars.api_rectify import router as stars_rectify_router
 from zhengxing.stars.api_rounds import router as stars_rounds_router
 from zhengxing.stars.api_standards import router as stars_standards_router
+from zhengxing.web.security import REAUTH_NEEDED
 
 
 class ObjectParser(Parser):
@@ -68,28 +75,48 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     not matching the schema like any other, so a 422 in the same shape."""
     if exc.status_code == 400 and isinstance(exc.__cause__, Exception):
         error = {"loc": ["body"], "msg": "请求内容应为JSON对象", "type": "json_invalid"}
-        return api.create_response(request, {"detail": [error]}, status=422)
+        return api.create_response(request, {"detail": [error], "code": "invalid"}, status=422)
     if isinstance(exc, Throttled):
-        return api.create_response(request, {"detail": "提交过于频繁，请稍后再试"}, status=429)
-    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+        body = {"detail": "提交过于频繁，请稍后再试", "code": "throttled"}
+        return api.create_response(request, body, status=429)
+    code: ErrorCode = HTTP_CODES.get(exc.status_code, "invalid")
+    if str(exc) == REAUTH_NEEDED:
+        code = "reauth_required"
+    return api.create_response(request, {"detail": str(exc), "code": code}, status=exc.status_code)
+
+
+HTTP_CODES: dict[int, ErrorCode] = {
+    401: "unauthenticated",
+    403: "out_of_scope",
+    404: "not_found",
+    429: "throttled",
+}
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """Ninja's 422 as ninja writes it, with the code every error carries."""
+    return api.create_response(request, {"detail": exc.errors, "code": "invalid"}, status=422)
 
 
 @api.exception_handler(ServiceError)
 def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc)}, status=400)
+    return api.create_response(request, {"detail": str(exc), "code": exc.code}, status=400)
 
 
 @api.exception_handler(RowInvalid)
 def row_invalid(request: HttpRequest, exc: RowInvalid) -> HttpResponse:
     errors = [{"field": field, "message": message} for field, message in exc.errors]
-    return api.create_response(request, {"detail": str(exc), "errors": errors}, status=400)
+    body = {"detail": str(exc), "code": "invalid", "errors": errors}
+    return api.create_response(request, body, status=400)
 
 
 @api.exception_handler(PermissionDenied)
 def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return api.create_response(request, {"detail": "无权操作该对象"}, status=403)
+    body = {"detail": "无权操作该对象", "code": "out_of_scope"}
+    return api.create_response(request, body, status=403)
 
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return api.create_response(request, {"detail": "未找到该对象"}, status=404)
+    return api.create_response(request, {"detail": "未找到该对象", "code": "not_found"}, status=404)

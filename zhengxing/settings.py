@@ -250,9 +250,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "zhengxing.web.security.lockout_response"  # JSON under /api/
 # The client's address: the peer's, or, when the peer is one of these proxies (addresses or
 # CIDR ranges; none by default), the rightmost untrusted address of X-Forwarded-For. One
-# function (zhengxing.audit.addresses.client_ip) for the lockout, the audit log and throttles.
+# function (zhengxing.core.addresses.client_ip) for the lockout, the audit log and throttles.
 ZHENGXING_TRUSTED_PROXIES = envnetworks("ZHENGXING_TRUSTED_PROXIES", "")
-AXES_CLIENT_IP_CALLABLE = "zhengxing.audit.addresses.client_ip"
+AXES_CLIENT_IP_CALLABLE = "zhengxing.core.addresses.client_ip"
 # The public's writes (reports, objections, ballots; pages and API alike) per address.
 ZHENGXING_PUBLIC_PER_MINUTE = envint("ZHENGXING_PUBLIC_PER_MINUTE", "20")
 ZHENGXING_PUBLIC_PER_DAY = envint("ZHENGXING_PUBLIC_PER_DAY", "500")

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.models import User
 from django.db import connections
 
-from zhengxing.audit.services import Actor
+from zhengxing.core.actor import Actor
 from zhengxing.orgs import idcard
 from zhengxing.orgs.models import County, Member, Org
 from zhengxing.orgs.roster import MemberData

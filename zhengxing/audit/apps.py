@@ -23,7 +23,7 @@ def retention_check(app_configs: Any = None, **kwargs: Any) -> list[checks.Check
 def lookup_key_check(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     from django.core.exceptions import ImproperlyConfigured
 
-    from .pii import lookup_key_bytes
+    from zhengxing.core.pii import lookup_key_bytes
 
     try:
         lookup_key_bytes(settings.LOOKUP_KEY)

@@ -10,8 +10,10 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from .addresses import client_ip
-from .services import Actor, audit_record
+from zhengxing.core.actor import Actor
+from zhengxing.core.addresses import client_ip
+
+from .services import audit_record
 from .signals import county_of_user, county_of_username
 
 REFUSED = {403: "access.refused", 429: "auth.locked_out"}

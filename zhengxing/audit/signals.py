@@ -15,8 +15,10 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from .addresses import client_ip
-from .services import Actor, audit_record
+from zhengxing.core.actor import Actor
+from zhengxing.core.addresses import client_ip
+
+from .services import audit_record
 
 
 def county_of_user(user: Any) -> int | None:

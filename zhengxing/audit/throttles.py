@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.throttling import BaseThrottle
 
-from .addresses import client_ip
+from zhengxing.core.addresses import client_ip
 
 PUBLIC_WRITES = "public"
 

@@ -27,10 +27,11 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.throttling import BaseThrottle
 
-from zhengxing.audit.services import Actor
 from zhengxing.audit.throttles import PublicWriteThrottle
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError
+from zhengxing.core.schemas import MAX_ID, LimitOffset, responses
 from zhengxing.orgs.models import Member, Org
-from zhengxing.orgs.schemas import MAX_ID, LimitOffset, responses
 from zhengxing.orgs.selectors import member_for_user, members_visible_to, org_for_user, scope_for
 from zhengxing.web.security import require_recent_api
 
@@ -460,9 +461,9 @@ def _public_member(branch_ref: str, name: str) -> tuple[Org, Member]:
     name = name.strip()
     found = list(selectors.branch_members_public(branch=branch).filter(name=name)[:2])
     if not found:
-        raise services.ServiceError(f"“{branch.name}”没有名为“{name}”的党员")
+        raise ServiceError(f"“{branch.name}”没有名为“{name}”的党员")
     if len(found) > 1:
-        raise services.ServiceError(f"“{branch.name}”有多名党员名为“{name}”，请直接向支部反映")
+        raise ServiceError(f"“{branch.name}”有多名党员名为“{name}”，请直接向支部反映")
     return branch, found[0]
 
 
@@ -567,7 +568,7 @@ def objection_submit(
     if payload.line is not None:
         # a line of this notice, as the page's form names it: no database id goes either way
         if payload.line > len(posting.lines):
-            raise services.ServiceError("本次公示没有该行")
+            raise ServiceError("本次公示没有该行")
         member_id = posting.lines[payload.line - 1].get("member_id")
         member = Member.objects.filter(pk=member_id).first() if member_id else None
     key = _key(idempotency_key, payload.idempotency_key)

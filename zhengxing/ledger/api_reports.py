@@ -15,8 +15,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, P, PathEx, Query, Router, Schema
 
-from zhengxing.audit.services import Actor
-from zhengxing.orgs.schemas import MAX_ID, Absent, OrgRef, responses
+from zhengxing.core.actor import Actor
+from zhengxing.core.schemas import MAX_ID, Absent, responses
+from zhengxing.orgs.schemas import OrgRef
 from zhengxing.orgs.selectors import member_for_user, org_for_user
 
 from . import selectors, services

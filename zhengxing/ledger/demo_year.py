@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from zhengxing.audit.services import Actor
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError
 from zhengxing.orgs.models import County, Member, Org, RoleAssignment
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus, Role
 
@@ -158,7 +159,7 @@ class _Year:
                             points=points,
                             idempotency_key=self.key(),
                         )
-                    except services.ServiceError:
+                    except ServiceError:
                         continue  # past the item's cap for the quarter: a clerk would not enter it
             if number == 4:
                 return  # Q4 is open: its claims wait for the committee

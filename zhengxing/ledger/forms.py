@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from zhengxing.orgs.forms import DateInput, Form
+from zhengxing.core.forms import DateInput, Form
 from zhengxing.orgs.models import Member
 
 from .models import Claim, RuleItem

@@ -131,6 +131,11 @@ def quarter_of(day: dt.date) -> Quarter:
     return Quarter.of(day)
 
 
+# Every refusal because a quarter is signed says so, in these words after the quarter's name; a
+# service gives such a refusal the code "quarter_closed" (`services._common.refuse`).
+SIGNED = "已签字确认"
+
+
 def quarter_is_open(quarter: Quarter, *, today: dt.date, closed: Collection[Quarter]) -> bool:
     """Open: already begun and not yet signed off."""
     return quarter <= quarter_of(today) and quarter not in closed
@@ -146,7 +151,7 @@ def claim_date_problem(
         return f"所选积分项目属于{catalogue_year}年度规则，不适用于{occurred_on.year}年的活动"
     quarter = quarter_of(occurred_on)
     if quarter in closed:
-        return f"{quarter.label}已签字确认，不能再申报或登记；如需更正，请在当前季度记冲正"
+        return f"{quarter.label}{SIGNED}，不能再申报或登记；如需更正，请在当前季度记冲正"
     return None
 
 
@@ -158,7 +163,7 @@ def sign_off_problem(
     004), and an item such as "kept clean for a quarter" is only known at the quarter's end.
     So no work can be dated in a quarter after its signature (see services.QuarterGuard)."""
     if quarter in closed:
-        return f"{quarter.label}已签字确认"
+        return f"{quarter.label}{SIGNED}"
     if quarter > quarter_of(today):
         return f"{quarter.label}尚未开始，不能签字确认"
     if today <= quarter.last_day:
@@ -176,7 +181,7 @@ def reversal_quarter_problem(*, today: dt.date, closed: Collection[Quarter]) -> 
     """A correction goes into the current quarter, which must still be open."""
     current = quarter_of(today)
     if current in closed:
-        return f"当前季度（{current.label}）已签字确认，无法记冲正"
+        return f"当前季度（{current.label}）{SIGNED}，无法记冲正"
     return None
 
 

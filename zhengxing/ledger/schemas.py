@@ -1,4 +1,4 @@
-"""The REST API's wire format for the points ledger (see `zhengxing/orgs/schemas.py` for the
+"""The REST API's wire format for the points ledger (see `zhengxing/core/schemas.py` for the
 conventions: bounded strings without NUL, bounded ids, errors as `{"detail": ...}`).
 
 Types and lengths are checked here (a bad one is ninja's 422); the ledger's own rules — an item's
@@ -17,9 +17,10 @@ from django.db.models import QuerySet
 from ninja import Field, Schema
 from pydantic import PlainSerializer
 
-from zhengxing.audit import pii
+from zhengxing.core import pii
+from zhengxing.core.schemas import Absent, Error, Id, ValidationErrorOut
 from zhengxing.orgs.rules import MemberCategory
-from zhengxing.orgs.schemas import Absent, Error, Id, OrgRef, ValidationErrorOut
+from zhengxing.orgs.schemas import OrgRef
 
 from . import selectors
 from .models import CategoryBase, Claim, Objection, Posting, QuarterClose, RuleCatalogue, RuleItem

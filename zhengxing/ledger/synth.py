@@ -25,15 +25,17 @@ from typing import Any
 from django.db import transaction
 from tqdm import tqdm
 
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core.actor import Actor
+from zhengxing.core.bulk import Rows
+from zhengxing.core.errors import ServiceError
 from zhengxing.orgs.models import County, Member, Org
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
-from zhengxing.orgs.synth import _Rows
 
 from .chain import GENESIS_HASH, entry_hash
 from .models import BranchChainHead, LedgerEntry, QuarterClose, QuarterPoints, RuleCatalogue
 from .rules import Part, Quarter, Recorder, points_normal
-from .services import ServiceError, catalogue_from_preset
+from .services import catalogue_from_preset
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 FLUSH = 50_000  # entries held in memory before they are written
@@ -78,10 +80,10 @@ class _LedgerSynth:
         self.per_member = per_member
         self.rng = random.Random(seed)
         self.today = today
-        self.entries_sql = _Rows(LedgerEntry, LedgerEntry(county_id=county.pk), with_pk=False)
-        self.closes_sql = _Rows(QuarterClose, QuarterClose(county_id=county.pk), with_pk=False)
-        self.heads_sql = _Rows(BranchChainHead, BranchChainHead(county_id=county.pk), with_pk=True)
-        self.points_sql = _Rows(QuarterPoints, QuarterPoints(county_id=county.pk), with_pk=False)
+        self.entries_sql = Rows(LedgerEntry, LedgerEntry(county_id=county.pk), with_pk=False)
+        self.closes_sql = Rows(QuarterClose, QuarterClose(county_id=county.pk), with_pk=False)
+        self.heads_sql = Rows(BranchChainHead, BranchChainHead(county_id=county.pk), with_pk=True)
+        self.points_sql = Rows(QuarterPoints, QuarterPoints(county_id=county.pk), with_pk=False)
         self.pending_points: list[list[Any]] = []
         self.pending: list[list[Any]] = []
         self.entries = 0

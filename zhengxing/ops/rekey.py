@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 from django.db import models, transaction
 
-from zhengxing.audit import pii
-from zhengxing.audit.services import Actor, audit_event, audit_record, audit_record_many
+from zhengxing.audit.services import audit_event, audit_record, audit_record_many
+from zhengxing.core import pii
+from zhengxing.core.actor import Actor
 from zhengxing.ledger.models import Claim, Objection
 from zhengxing.orgs.models import Member
 

@@ -23,7 +23,9 @@ from ninja import Field, P, PathEx, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from zhengxing.audit.services import Actor
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError
+from zhengxing.core.schemas import MAX_ID, Error, LimitOffset, ValidationErrorOut, responses
 from zhengxing.web.security import (
     mark_recent_api,
     matching_device,
@@ -35,9 +37,6 @@ from zhengxing.web.security import (
 from . import roster, selectors, services
 from .models import Member, Org
 from .schemas import (
-    MAX_ID,
-    Error,
-    LimitOffset,
     MemberCreateIn,
     MemberFilterIn,
     MemberListOut,
@@ -53,10 +52,8 @@ from .schemas import (
     RevealOut,
     StatusIn,
     TransferIn,
-    ValidationErrorOut,
-    responses,
 )
-from .services import ServiceError, token_issue
+from .services import token_issue
 
 router = Router(tags=["orgs"])
 auth_router = Router(tags=["auth"])

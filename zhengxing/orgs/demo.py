@@ -29,14 +29,15 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError
 
 from . import idcard
 from .models import County, Member, Org, RoleAssignment
 from .roster import clean_member
 from .rules import MemberCategory, MemberStatus, OrgCategory, OrgKind, Role
 from .services import (
-    ServiceError,
     county_create,
     county_root,
     member_register,

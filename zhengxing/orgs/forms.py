@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from zhengxing.core.forms import DateInput, Form
+
 from . import roster
 from .models import Member, Org
 from .rules import Education, Gender, MemberCategory, MemberStatus, Standing
@@ -24,23 +26,6 @@ PER_PAGE_MAX = 10_000
 
 def _blank(choices: Any, label: Any = "—") -> list[tuple[str, Any]]:
     return [("", label), *choices]
-
-
-class DateInput(forms.DateInput):
-    """The phone's date picker; it reads and writes ISO dates whatever the UI language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class Form(forms.Form):
-    """Labels sit above their fields: no colon, in Chinese or in English."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
 
 class OrgChoiceField(forms.ModelChoiceField):

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from zhengxing.audit import pii
+from zhengxing.core import pii
 
 from .rules import (
     Education,

@@ -14,8 +14,19 @@ from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
 from ninja import Field, Schema
-from ninja.pagination import LimitOffsetPagination
-from pydantic.json_schema import SkipJsonSchema
+
+from zhengxing.core.schemas import (
+    Absent,
+    Code,
+    Id,
+    Name,
+    Text30,
+    Text50,
+    Text100,
+    Text200,
+    Text300,
+    text,
+)
 
 from . import selectors
 from .models import Member, MemberEvent
@@ -30,72 +41,6 @@ from .rules import (
     Standing,
     UnitRelation,
 )
-
-# Ids fit a signed 64-bit column with room to spare and stay exact in JavaScript.
-MAX_ID = 2**53
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-_NO_NUL = r"^[^\x00]*$"
-
-
-def _text(max_length: int, min_length: int = 0) -> Any:
-    return Field(min_length=min_length, max_length=max_length, pattern=_NO_NUL)
-
-
-Code = Annotated[str, _text(32, 1)]
-Name = Annotated[str, _text(200, 1)]
-Text30 = Annotated[str, _text(30)]
-Text50 = Annotated[str, _text(50)]
-Text100 = Annotated[str, _text(100)]
-Text200 = Annotated[str, _text(200)]
-Text300 = Annotated[str, _text(300)]
-
-
-# --- errors -------------------------------------------------------------------------------
-
-
-class FieldError(Schema):
-    field: str = Field(description="The roster column key, e.g. id_card")
-    message: str
-
-
-class Error(Schema):
-    """Every 400/401/403/404: a message for the person; a member's bad fields listed one by one."""
-
-    detail: str
-    errors: list[FieldError] = Field(
-        default_factory=list, description="Only for a member's invalid fields (400)"
-    )
-
-
-class ValidationErrorOut(Schema):
-    """Ninja's 422: the request does not match the schema."""
-
-    detail: list[dict[str, Any]]
-
-
-def responses(ok: Any, *errors: int, status: int = 200) -> dict[int, Any]:
-    """The responses of an authenticated operation: `ok`, the given error codes, 401 and 422."""
-    out: dict[int, Any] = {status: ok, 401: Error, 422: ValidationErrorOut}
-    out.update({code: Error for code in errors})
-    return out
-
-
-# --- pagination ---------------------------------------------------------------------------
-
-
-class LimitOffsetIn(Schema):
-    limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0, le=MAX_ID)
-
-
-class LimitOffset(LimitOffsetPagination):
-    """limit/offset paging: 100 rows unless asked, at most 1000; the bounds are in the schema."""
-
-    Input = LimitOffsetIn  # type: ignore[assignment]
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_limit=1000, **kwargs)
-
 
 # --- the tree -----------------------------------------------------------------------------
 
@@ -129,14 +74,10 @@ class OrgNodeOut(OrgOut):
     n_members: int
 
 
-# A query string has no null: an absent filter is simply left out (and out of the schema).
-Absent = SkipJsonSchema[None]
-
-
 class OrgFilterIn(Schema):
     parent: Id | Absent = Field(None, description="Only the children of this organisation")
     kind: OrgKind | Absent = None
-    q: Annotated[str, _text(100)] | Absent = Field(None, description="Part of the name, or a code")
+    q: Annotated[str, text(100)] | Absent = Field(None, description="Part of the name, or a code")
 
     def to_filter(self) -> selectors.OrgFilter:
         return selectors.OrgFilter(parent_id=self.parent, kind=self.kind or "", q=self.q or "")
@@ -204,7 +145,7 @@ class MeOut(Schema):
 
 
 class MemberFilterIn(Schema):
-    q: Annotated[str, _text(50)] | Absent = Field(None, description="Part of a name, or a full ID")
+    q: Annotated[str, text(50)] | Absent = Field(None, description="Part of a name, or a full ID")
     org_id: Id | Absent = Field(None, description="Members held in this organisation's subtree")
     category: MemberCategory | Absent = None
     status: MemberStatus | Absent = None
@@ -274,9 +215,9 @@ class MemberOut(MemberListOut):
 class _MemberFields(Schema):
     """The roster's columns, as codes (`roster.COLUMNS`)."""
 
-    name: Annotated[str, _text(50)]
+    name: Annotated[str, text(50)]
     gender: Gender
-    ethnicity: Annotated[str, _text(20)] = Field(description="Full name, e.g. 汉族, 蒙古族")
+    ethnicity: Annotated[str, text(20)] = Field(description="Full name, e.g. 汉族, 蒙古族")
     birth_date: dt.date
     address: Text200 = ""
     education: Education | Literal[""] = ""
@@ -286,13 +227,13 @@ class _MemberFields(Schema):
     category: MemberCategory
     post: Text100 = ""
     branch_code: Code = Field(description="Code of the branch that holds the membership")
-    group_code: Annotated[str, _text(32)] = Field("", description="Code of a Party group in it")
+    group_code: Annotated[str, text(32)] = Field("", description="Code of a Party group in it")
     mobile_whereabouts: Text200 = ""
     mobile_reason: Text200 = ""
 
 
 class MemberCreateIn(_MemberFields):
-    id_card: Annotated[str, _text(32)] = Field(description="18 characters, checked")
+    id_card: Annotated[str, text(32)] = Field(description="18 characters, checked")
     phone: Text30 = ""
     status: MemberStatus = MemberStatus.ACTIVE
     county_id: Id | None = Field(
@@ -308,7 +249,7 @@ class MemberUpdateIn(_MemberFields):
     """The whole record. Leave out id_card, phone or status to keep them as they are (a client
     never sees the full numbers); a changed status or branch is recorded in the history."""
 
-    id_card: Annotated[str, _text(32)] | None = None
+    id_card: Annotated[str, text(32)] | None = None
     phone: Text30 | None = None
     status: MemberStatus | None = None
 

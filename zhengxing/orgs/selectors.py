@@ -16,7 +16,7 @@ from .rules import ROLE_MANAGES, ROLE_MANAGES_TREE, ROLE_REVEALS_PII, Role
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
-    from zhengxing.audit.services import Actor
+    from zhengxing.core.actor import Actor
 
     AnyUser = User | AnonymousUser
 
@@ -215,7 +215,7 @@ def member_search(user: AnyUser, f: MemberFilter) -> QuerySet[Member]:
         org = org_for_user(user, f.org_id)
         qs = qs.filter(subtree_q(org.path, "branch__"))
     if f.q:
-        from zhengxing.audit import pii
+        from zhengxing.core import pii
 
         needle = f.q.strip()
         # An exact ID number finds its member through the blind index; anything else is a name.

@@ -16,8 +16,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
 
-from zhengxing.audit import pii
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core import pii
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError, require
 
 from .models import (
     ApiToken,
@@ -39,10 +41,6 @@ from .rules import (
     name_problem,
 )
 from .selectors import Scope, forget_scope, scope_for, scope_for_actor
-
-
-class ServiceError(ValueError):
-    """A request the rules refuse; the message is for the person who made it."""
 
 
 class ReauthRequired(PermissionDenied):
@@ -71,12 +69,6 @@ def check_org_names(values: dict[str, Any]) -> None:
         value = values.get(key)
         if isinstance(value, str) and (problem := name_problem(value, label)) is not None:
             raise ServiceError(problem)
-
-
-def require(allowed: bool) -> None:
-    """Refuse (PermissionDenied) what the actor's scope does not allow."""
-    if not allowed:
-        raise PermissionDenied("无权操作该对象")
 
 
 def org_snapshot(org: Org) -> dict[str, Any]:
@@ -124,7 +116,7 @@ def member_snapshot(member: Member) -> dict[str, Any]:
 def county_create(*, actor: Actor, code: str, name: str, region_code: str = "") -> County:
     """A county and the root of its tree (its organisation department's node)."""
     if County.objects.filter(code=code).exists():
-        raise ServiceError(f"旗县区代码“{code}”已存在")
+        raise ServiceError(f"旗县区代码“{code}”已存在", code="duplicate")
     county = County.objects.create(code=code, name=name, region_code=region_code)
     root = Org(county=county, code=code, name=name, kind=OrgKind.COUNTY)
     _insert_org(root, parent=None)
@@ -151,7 +143,7 @@ def _insert_org(org: Org, *, parent: Org | None) -> None:
         with transaction.atomic():
             org.save()
     except IntegrityError:
-        raise ServiceError(f"组织代码“{org.code}”在本旗县区已存在") from None
+        raise ServiceError(f"组织代码“{org.code}”在本旗县区已存在", code="duplicate") from None
     org.path = (parent.path if parent else "") + path_segment(org.pk)
     Org.objects.filter(pk=org.pk).update(path=org.path)
 
@@ -213,7 +205,7 @@ def org_update(*, actor: Actor, org: Org, **changes: Any) -> Org:
         with transaction.atomic():
             org.save()
     except IntegrityError:
-        raise ServiceError(f"组织代码“{org.code}”在本旗县区已存在") from None
+        raise ServiceError(f"组织代码“{org.code}”在本旗县区已存在", code="duplicate") from None
     audit_record(
         actor=actor,
         action="org.update",
@@ -333,8 +325,10 @@ def refuse_number(*, actor: Actor, county_id: int, number: str, attempt: str) ->
             after={"id_card_hash": number_hash, "attempt": attempt},
         )
     if existing is not None and scope_for_actor(actor).can_reveal_member(existing):
-        return ServiceError(f"该公民身份号码已登记：{existing.name}（{existing.branch.name}）")
-    return ServiceError(NUMBER_REFUSED)
+        return ServiceError(
+            f"该公民身份号码已登记：{existing.name}（{existing.branch.name}）", code="duplicate"
+        )
+    return ServiceError(NUMBER_REFUSED, code="duplicate")
 
 
 def member_register(*, actor: Actor, county_id: int, data: MemberData, on: dt.date) -> Member:
@@ -582,7 +576,7 @@ def user_create(*, actor: Actor, username: str, password: str, name: str = "") -
         if (problem := name_problem(value)) is not None:
             raise ServiceError(problem)
     if User.objects.filter(username=username).exists():
-        raise ServiceError(f"用户名“{username}”已存在")
+        raise ServiceError(f"用户名“{username}”已存在", code="duplicate")
     user = User.objects.create_user(username=username, password=password, first_name=name)
     audit_record(
         actor=actor,

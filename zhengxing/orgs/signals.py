@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
-from zhengxing.audit.services import Actor
+from zhengxing.core.actor import Actor
 
 from .services import tokens_revoke_all
 

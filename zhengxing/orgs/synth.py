@@ -29,17 +29,19 @@ from typing import Any
 
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import CharField, F, Max, Model, OuterRef, Subquery, Value
+from django.db.models import CharField, F, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat, LPad
 from tqdm import tqdm
 
-from zhengxing.audit import pii
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core import pii
+from zhengxing.core.actor import Actor
+from zhengxing.core.bulk import Rows
+from zhengxing.core.errors import ServiceError
 
 from . import demo, idcard
 from .models import PATH_SEGMENT, County, Member, MemberEvent, Org, path_segment
 from .rules import MemberCategory, MemberStatus, OrgCategory, OrgKind
-from .services import ServiceError
 
 MEMBERS_PER_TOWNSHIP = 30_000
 BRANCH_SIZE = (30, 60)
@@ -189,36 +191,6 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
         return day.replace(year=day.year - years, day=28)
-
-
-class _Rows:
-    """Plain INSERTs of many rows of one model with one prepared statement (`executemany`).
-    Every concrete field is written: those not given take the value a blank instance has."""
-
-    def __init__(self, model: type[Model], blank: Model, *, with_pk: bool) -> None:
-        meta = model._meta
-        self.fields = [f for f in meta.concrete_fields if with_pk or not f.primary_key]
-        self.index = {f.attname: i for i, f in enumerate(self.fields)}
-        self.template = [
-            f.get_db_prep_save(getattr(blank, f.attname), connection) for f in self.fields
-        ]
-        qn = connection.ops.quote_name
-        columns = ", ".join(qn(str(f.column)) for f in self.fields)
-        marks = ", ".join(["%s"] * len(self.fields))
-        self.sql = f"INSERT INTO {qn(str(meta.db_table))} ({columns}) VALUES ({marks})"
-        self.copy_sql = f"COPY {qn(str(meta.db_table))} ({columns}) FROM STDIN"
-
-    def insert(self, rows: list[list[Any]]) -> None:
-        if not rows:
-            return
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # COPY: PostgreSQL's bulk path, several times faster than INSERTs
-                with cursor.cursor.copy(self.copy_sql) as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                cursor.executemany(self.sql, rows)
 
 
 class _Synth:
@@ -436,12 +408,12 @@ class _Synth:
 
     def tables(self, county: County) -> None:
         today, now = self.today, self.actor.now
-        self.members_sql = _Rows(
+        self.members_sql = Rows(
             Member,
             Member(county_id=county.pk, status_since=today, created_at=now, updated_at=now),
             with_pk=True,
         )
-        self.events_sql = _Rows(
+        self.events_sql = Rows(
             MemberEvent,
             MemberEvent(
                 county_id=county.pk,

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from urllib.parse import quote
 
@@ -22,12 +20,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from zhengxing.audit.services import Actor
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError
+from zhengxing.core.htmx import for_htmx
 from zhengxing.web.security import is_recent, reauth_redirect, recent_auth
 
 from . import excel, imports, selectors, services
@@ -36,33 +35,6 @@ from .models import County, Member, Org
 from .rules import ETHNICITIES, GROUP_KINDS, MEMBER_HOLDING_KINDS, ROLE_MANAGES, ROLE_REVEALS_PII
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-View = Callable[..., HttpResponse]
-
-
-def for_htmx(*, use_template: str, if_hx_target: str | None = None) -> Callable[[View], View]:
-    """Render `use_template` (a partial the full page includes) for an HTMX request, optionally
-    only one aimed at `if_hx_target`: the pattern of spookylukey's django-htmx-patterns. The
-    view builds one context for both; a history restore (back button) gets the full page."""
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def _view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            response = view(request, *args, **kwargs)
-            htmx = request.htmx  # type: ignore[attr-defined]
-            if (
-                isinstance(response, TemplateResponse)
-                and htmx
-                and not htmx.history_restore_request
-                and (if_hx_target is None or htmx.target == if_hx_target)
-            ):
-                response.template_name = use_template
-            patch_vary_headers(response, ("HX-Request", "HX-Target"))
-            return response
-
-        return _view
-
-    return decorator
 
 
 def _today() -> dt.date:
@@ -226,7 +198,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
             # the numbers typed are not kept: type them again after the password
             messages.warning(request, services.REAUTH_FOR_NUMBERS)
             return reauth_redirect(request, request.get_full_path())
-        except services.ServiceError as e:
+        except ServiceError as e:
             form.add_error(None, str(e))
         else:
             messages.success(request, _("The record of %(name)s was saved.") % {"name": member})
@@ -256,7 +228,7 @@ def member_new(request: HttpRequest) -> HttpResponse:
                 data=form.cleaned_member,
                 on=today,
             )
-        except services.ServiceError as e:
+        except ServiceError as e:
             form.add_error(None, str(e))
         else:
             messages.success(request, _("%(name)s was registered.") % {"name": member})
@@ -290,7 +262,7 @@ def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
                 on=form.cleaned_data["on"],
                 note=form.cleaned_data["note"],
             )
-        except services.ServiceError as e:
+        except ServiceError as e:
             form.add_error(None, str(e))
         else:
             messages.success(request, _("The transfer was recorded."))
@@ -312,7 +284,7 @@ def member_status(request: HttpRequest, pk: int) -> HttpResponse:
                 on=form.cleaned_data["on"],
                 note=form.cleaned_data["note"],
             )
-        except services.ServiceError as e:
+        except ServiceError as e:
             form.add_error(None, str(e))
         else:
             messages.success(request, _("The status change was recorded."))

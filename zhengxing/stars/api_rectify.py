@@ -11,8 +11,9 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Field, P, PathEx, Router, Schema
 
-from zhengxing.audit.services import Actor
-from zhengxing.orgs.schemas import MAX_ID, OrgRef, responses
+from zhengxing.core.actor import Actor
+from zhengxing.core.schemas import MAX_ID, responses
+from zhengxing.orgs.schemas import OrgRef
 from zhengxing.orgs.selectors import org_for_user
 
 from . import rectify

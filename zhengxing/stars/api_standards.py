@@ -11,8 +11,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
 
-from zhengxing.audit.services import Actor
-from zhengxing.orgs.schemas import Text100, responses
+from zhengxing.core.actor import Actor
+from zhengxing.core.schemas import Text100, responses
 from zhengxing.orgs.selectors import member_for_user, org_for_user, own_member_id
 
 from . import posts

@@ -24,11 +24,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.crypto import salted_hmac
 
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError, require
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus, Role
 from zhengxing.orgs.selectors import scope_for_actor
-from zhengxing.orgs.services import ServiceError, require
 
 from .models import Ballot, EvaluationRound, PublicCode, RoundKind, Subject
 from .tallies import tally_add, tenths
@@ -70,7 +71,7 @@ def indicators_clean(raw: Any) -> list[Indicator]:
         if top <= 0 or top != top.quantize(ONE_DECIMAL):
             raise ServiceError(f"评议指标“{name}”的满分应为正数，最多一位小数")
         if any(i.code == code for i in found):
-            raise ServiceError(f"评议指标代码“{code}”重复")
+            raise ServiceError(f"评议指标代码“{code}”重复", code="duplicate")
         found.append(Indicator(code, name, top))
     total = sum((i.max for i in found), start=Decimal(0))
     if total != 100:
@@ -187,7 +188,7 @@ def _round_open(round_: EvaluationRound, now: dt.datetime) -> None:
     if now < round_.opens_at:
         raise ServiceError(f"“{round_.name}”尚未开始")
     if now >= round_.closes_at:
-        raise ServiceError(f"“{round_.name}”已结束，不能再投票或修改")
+        raise ServiceError(f"“{round_.name}”已结束，不能再投票或修改", code="round_closed")
 
 
 def scores_clean(
@@ -476,7 +477,7 @@ def codes_issue(*, actor: Actor, round_: EvaluationRound, count: int) -> list[st
     if not 1 <= count <= MAX_CODES:
         raise ServiceError(f"一次可生成1至{MAX_CODES}个评议码")
     if actor.now >= round_.closes_at:
-        raise ServiceError(f"“{round_.name}”已结束")
+        raise ServiceError(f"“{round_.name}”已结束", code="round_closed")
     codes = [
         "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)) for _ in range(count)
     ]
@@ -521,7 +522,7 @@ def public_ballots_submit(
     if found is None or found.round_id != round_.pk:
         raise ServiceError("评议码无效，请核对后重新输入")
     if found.used_at is not None:
-        raise ServiceError("该评议码已经使用过")
+        raise ServiceError("该评议码已经使用过", code="conflict")
     if not ratings:
         raise ServiceError("请至少为一位评议对象打分")
     cleaned = []

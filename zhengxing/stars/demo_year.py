@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from zhengxing.audit.services import Actor
+from zhengxing.core.actor import Actor
 from zhengxing.orgs.models import PATH_SEGMENT, County, Member, Org, RoleAssignment
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus, Role
 

@@ -12,7 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from zhengxing.orgs.forms import Form
+from zhengxing.core.forms import Form
 
 from .ballots import MAX_CODES
 from .models import PERIOD_LABELS, RoundKind

@@ -19,11 +19,12 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError, require
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
 from zhengxing.orgs.selectors import scope_for_actor
-from zhengxing.orgs.services import ServiceError, require
 
 from .models import PlanStatus, StarChoice, StarPlan, StarScheme, Subject
 from .rules import MENUS, Scheme, scheme_from_dict
@@ -135,7 +136,7 @@ def plan_save(
         except IntegrityError:
             raise ServiceError("报星计划正在被他人编辑，请刷新后重试") from None
     elif plan.status not in (PlanStatus.DRAFT, PlanStatus.RETURNED):
-        raise ServiceError("报星计划已提交乡镇党委，不能再修改")
+        raise ServiceError("报星计划已提交乡镇党委，不能再修改", code="conflict")
     plan.duty_stars, plan.self_stars = duty, own
     plan.measures, plan.consultation = measures, consultation
     plan.status = PlanStatus.DRAFT
@@ -164,7 +165,7 @@ def plan_submit(*, actor: Actor, plan: StarPlan) -> StarPlan:
     plan = _locked(plan)
     require(scope_for_actor(actor).can_manage_org(plan.org))
     if plan.status not in (PlanStatus.DRAFT, PlanStatus.RETURNED):
-        raise ServiceError("报星计划已提交，请等待乡镇党委审核")
+        raise ServiceError("报星计划已提交，请等待乡镇党委审核", code="conflict")
     if not plan.consultation:
         raise ServiceError("请先填写征求党员意见的情况，再提交乡镇党委")
     scheme = _org_scheme(plan.org, plan.year)
@@ -196,7 +197,7 @@ def plan_review(*, actor: Actor, plan: StarPlan, approve: bool, reason: str = ""
     scope = scope_for_actor(actor)
     require(scope.can_manage_tree(plan.org))
     if plan.status != PlanStatus.SUBMITTED:
-        raise ServiceError("只能审核已提交的报星计划")
+        raise ServiceError("只能审核已提交的报星计划", code="conflict")
     reason = reason.strip()
     if not approve and not reason:
         raise ServiceError("退回报星计划请说明理由")

@@ -15,11 +15,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.http import Http404
 
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError, require
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus, Role
 from zhengxing.orgs.selectors import scope_for, scope_for_actor
-from zhengxing.orgs.services import ServiceError, require
 
 from .models import MemberPost
 from .rules import CATEGORY_DUTIES

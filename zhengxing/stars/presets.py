@@ -1,4 +1,6 @@
-"""Star schemes from the articles, selectable by name. A county copies one and edits the copy.
+"""Star schemes from the articles, selectable by name (`scheme_load`, which also reads a scheme
+file). A county copies one and edits the copy. The shapes they fill live in `rules`, which knows
+nothing of the presets.
 
 Each rule below is taken from an article's line, quoted where it is set; a rule in no article is
 marked as the county's own ("本县自定") or left out.
@@ -41,9 +43,11 @@ a selection with a quota, not a tier).
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal as D
+from pathlib import Path
 
-from .rules import Band, ConsequenceSpec, Feed, Scheme, Tier
+from .rules import Band, ConsequenceSpec, Feed, Scheme, SchemeInvalid, Tier, scheme_from_dict
 
 TEN_STARS = (
     Band(D(0), 0),
@@ -208,3 +212,19 @@ SANMENXIA_5STAR = Scheme(
 )  # fmt: skip
 
 PRESETS = {s.key: s for s in (BAYANNUR_532, BAYANNUR_532_ORG, GAOTAI_341, SANMENXIA_5STAR)}
+
+
+def scheme_load(name: str) -> Scheme:
+    """A preset by name, or a scheme file (JSON) by path."""
+    if name in PRESETS:
+        return PRESETS[name]
+    path = Path(name)
+    if not path.is_file():
+        raise SchemeInvalid(
+            [f"没有名为“{name}”的预置方案，也没有这个文件（预置：{'、'.join(PRESETS)}）"]
+        )
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise SchemeInvalid([f"方案文件不是有效的JSON：{e}"]) from None
+    return scheme_from_dict(data)

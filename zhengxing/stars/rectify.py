@@ -31,11 +31,12 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError
 from zhengxing.ledger.services import may_sign_off
 from zhengxing.orgs.models import Org, subtree_q
 from zhengxing.orgs.selectors import scope_for, scope_for_actor
-from zhengxing.orgs.services import ServiceError
 
 from .models import Consequence, RectifyProblem, RectifyProgress
 

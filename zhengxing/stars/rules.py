@@ -36,12 +36,10 @@ scheme's `criteria_count` says which.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
 TENTH = Decimal("0.1")
@@ -636,21 +634,3 @@ def evaluate(
         breakdown=breakdown,
         missing=tuple(missing),
     )
-
-
-def scheme_load(name: str) -> Scheme:
-    """A preset by name, or a scheme file (JSON) by path."""
-    from .presets import PRESETS
-
-    if name in PRESETS:
-        return PRESETS[name]
-    path = Path(name)
-    if not path.is_file():
-        raise SchemeInvalid(
-            [f"没有名为“{name}”的预置方案，也没有这个文件（预置：{'、'.join(PRESETS)}）"]
-        )
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise SchemeInvalid([f"方案文件不是有效的JSON：{e}"]) from None
-    return scheme_from_dict(data)

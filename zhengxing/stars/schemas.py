@@ -9,7 +9,8 @@ from typing import Any
 
 from ninja import Field, P, PathEx, QueryEx, Schema
 
-from zhengxing.orgs.schemas import MAX_ID, OrgRef
+from zhengxing.core.schemas import MAX_ID
+from zhengxing.orgs.schemas import OrgRef
 
 from . import ballots, plans
 

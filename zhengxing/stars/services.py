@@ -13,12 +13,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError, require
 from zhengxing.ledger.services import may_sign_off, reminder_talk_record
 from zhengxing.orgs.models import PATH_SEGMENT, County, Member, Org, path_upper_bound
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, Role
 from zhengxing.orgs.selectors import scope_for_actor
-from zhengxing.orgs.services import ServiceError, county_root, require
+from zhengxing.orgs.services import county_root
 
 from .models import (
     Consequence,
@@ -474,7 +476,8 @@ def model_selection_open(
                 created_at=actor.now, created_by=actor.user,
             )  # fmt: skip
     except IntegrityError:
-        raise ServiceError(f"{county.name}{year}年的五星标兵遴选已经开始") from None
+        refusal = f"{county.name}{year}年的五星标兵遴选已经开始"
+        raise ServiceError(refusal, code="conflict") from None
     audit_record(
         actor=actor,
         action="stars.model.open",

@@ -22,11 +22,12 @@ from django.db import connection, transaction
 from django.db.models import Model
 from tqdm import tqdm
 
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core.actor import Actor
+from zhengxing.core.bulk import Rows
+from zhengxing.core.errors import ServiceError
 from zhengxing.orgs.models import County, Member, Org
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus
-from zhengxing.orgs.services import ServiceError
-from zhengxing.orgs.synth import _Rows
 
 from .ballots import code_hash
 from .models import Ballot, EvaluationRound, PublicCode, RoundKind, Subject
@@ -91,8 +92,8 @@ def ballots_synth(
         .values_list("pk", "branch_id")
     ):
         members.setdefault(branch_id, []).append(pk)
-    ballots_sql = _Rows(Ballot, Ballot(county_id=county.pk), with_pk=False)
-    codes_sql = _Rows(PublicCode, PublicCode(county_id=county.pk), with_pk=True)
+    ballots_sql = Rows(Ballot, Ballot(county_id=county.pk), with_pk=False)
+    codes_sql = Rows(PublicCode, PublicCode(county_id=county.pk), with_pk=True)
     index, code_index = ballots_sql.index, codes_sql.index
     next_code = (PublicCode.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     pending: list[list[Any]] = []

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from zhengxing.audit.models import AuditEvent
 from zhengxing.audit.selectors import audit_events_search
-from zhengxing.orgs.forms import DateInput, Form
+from zhengxing.core.forms import DateInput, Form
 from zhengxing.orgs.rules import Role
 from zhengxing.orgs.selectors import scope_for
 

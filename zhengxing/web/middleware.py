@@ -44,7 +44,9 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 messages.info(request, _("You were signed out after a while without activity."))
                 if request.path.startswith("/api/"):
-                    return JsonResponse({"detail": "会话已超时，请重新登录"}, status=401)
+                    return JsonResponse(
+                        {"detail": "会话已超时，请重新登录", "code": "unauthenticated"}, status=401
+                    )
                 return redirect_to_login(request.get_full_path())
             if not isinstance(seen, int) or now - seen >= 60:
                 request.session[self.KEY] = now

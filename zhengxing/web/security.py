@@ -38,9 +38,10 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from ninja.errors import HttpError
 
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
 from zhengxing.audit.signals import LOCKED_OUT
 from zhengxing.audit.throttles import public_write_wait
+from zhengxing.core.actor import Actor
 from zhengxing.orgs.selectors import scope_for
 
 REAUTH_KEY = "zx_reauth"
@@ -83,7 +84,9 @@ class SecondFactorMiddleware:
             and self.needed(request)
         ):
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": "请先完成动态验证码验证"}, status=401)
+                return JsonResponse(
+                    {"detail": "请先完成动态验证码验证", "code": "unauthenticated"}, status=401
+                )
             step = "otp_verify" if user_has_device(user) else "otp_setup"
             query = urlencode({"next": request.get_full_path()})
             return HttpResponseRedirect(f"{reverse(step)}?{query}")
@@ -317,7 +320,7 @@ def lockout_response(
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     if request.path.startswith("/api/"):
         response: HttpResponse = JsonResponse(
-            {"detail": f"登录失败次数过多，请{minutes}分钟后再试"}, status=429
+            {"detail": f"登录失败次数过多，请{minutes}分钟后再试", "code": "throttled"}, status=429
         )
     else:
         response = render(

@@ -15,8 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, RequestFactory
 from pytest_django.fixtures import Settings as SettingsWrapper
 
-from zhengxing.audit.addresses import client_ip
 from zhengxing.audit.models import AuditEvent
+from zhengxing.core.addresses import client_ip
 from zhengxing.settings import envnetworks
 from zhengxing.testing import PASSWORD, Cast
 

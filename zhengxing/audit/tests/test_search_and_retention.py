@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from zhengxing.audit.models import AuditEvent
 from zhengxing.audit.selectors import audit_events_search
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core.actor import Actor
 from zhengxing.testing import Cast
 
 

@@ -11,7 +11,7 @@ ZERO = Value(0, output_field=models.DecimalField(max_digits=9, decimal_places=1)
 
 def encrypt_contacts(apps, schema_editor):
     """Public reporters' contacts, kept in plain text until now, encrypted."""
-    from zhengxing.audit import pii
+    from zhengxing.core import pii
 
     Claim = apps.get_model("ledger", "Claim")
     for claim in Claim.objects.exclude(reporter_contact="").only("pk", "reporter_contact"):
@@ -21,7 +21,7 @@ def encrypt_contacts(apps, schema_editor):
 
 
 def decrypt_contacts(apps, schema_editor):
-    from zhengxing.audit import pii
+    from zhengxing.core import pii
 
     Claim = apps.get_model("ledger", "Claim")
     for claim in Claim.objects.exclude(reporter_contact_enc="").only("pk", "reporter_contact_enc"):

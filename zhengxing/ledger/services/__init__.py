@@ -11,8 +11,6 @@ The writes live in one module per subject; every public name is re-exported here
 import them from `zhengxing.ledger.services` whichever module holds them.
 """
 
-from zhengxing.orgs.services import ServiceError
-
 from ._common import claim_snapshot, entry_snapshot
 from .base_points import base_points_record
 from .catalogues import catalogue_from_preset, catalogue_revise, catalogue_spec
@@ -42,7 +40,6 @@ __all__ = [
     "REJECT",
     "TALK_ROLES",
     "QuarterGuard",
-    "ServiceError",
     "base_points_record",
     "catalogue_from_preset",
     "catalogue_revise",

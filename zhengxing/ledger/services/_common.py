@@ -9,12 +9,18 @@ from typing import Any
 
 from django.utils import timezone
 
-from zhengxing.audit.services import Actor
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError
 from zhengxing.orgs.rules import name_problem
-from zhengxing.orgs.services import ServiceError
 
 from ..models import Claim, LedgerEntry
-from ..rules import points_text
+from ..rules import SIGNED, points_text
+
+
+def refuse(problem: str) -> ServiceError:
+    """A rule's refusal, with its stable code: "quarter_closed" when it is that the quarter is
+    signed (`rules.SIGNED`), else "invalid"."""
+    return ServiceError(problem, code="quarter_closed" if SIGNED in problem else "invalid")
 
 
 def _today(actor: Actor) -> dt.date:
@@ -35,7 +41,7 @@ def _name(value: str) -> str:
     """A name the public leaves (optional): no invisible characters (`rules.name_problem`)."""
     value = _text(value, field="姓名", limit=50, required=False)
     if (problem := name_problem(value)) is not None:
-        raise ServiceError(problem)
+        raise refuse(problem)
     return value
 
 

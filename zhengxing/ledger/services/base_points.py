@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError, require
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import MemberStatus
 from zhengxing.orgs.selectors import scope_for_actor
-from zhengxing.orgs.services import ServiceError, require
 
 from ..models import Claim, LedgerEntry
 from ..rules import ZERO, ClaimSource, ClaimStatus, Part, Quarter

@@ -9,11 +9,13 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError, require
 from zhengxing.orgs.models import County, Org
 from zhengxing.orgs.rules import OrgKind
 from zhengxing.orgs.selectors import scope_for_actor
-from zhengxing.orgs.services import ServiceError, county_root, require
+from zhengxing.orgs.services import county_root
 
 from ..models import CategoryBase, RuleCatalogue, RuleItem
 from ..presets import PRESETS

@@ -10,16 +10,17 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
-from zhengxing.audit import pii
-from zhengxing.audit.services import Actor, audit_event, audit_record, audit_record_many
+from zhengxing.audit.services import audit_event, audit_record, audit_record_many
+from zhengxing.core import pii
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError, require
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.selectors import scope_for_actor
-from zhengxing.orgs.services import ServiceError, require
 
 from ..models import Claim, RuleItem
 from ..rules import ClaimSource, Part, Quarter, Recorder, points_text
 from ._checks import _claim_problem, _member_problem
-from ._common import _key, _name, _text, _today, claim_snapshot
+from ._common import _key, _name, _text, _today, claim_snapshot, refuse
 from .guard import QuarterGuard
 
 
@@ -83,7 +84,7 @@ def claim_submit(
         closed=guard.closed({occurred_on.year}),
     )
     if problem:
-        raise ServiceError(problem)
+        raise refuse(problem)
     quarter = Quarter.of(occurred_on)
     claim = Claim(
         county_id=branch.county_id,
@@ -157,7 +158,7 @@ def claim_record_many(
             closed=closed,
         )
     if problem:
-        raise ServiceError(problem)
+        raise refuse(problem)
     fresh = [
         Claim(
             county_id=branch.county_id,
@@ -225,7 +226,7 @@ def public_report_submit(
         "发生日期不能晚于今天" if occurred_on > today else None
     )
     if problem:
-        raise ServiceError(problem)
+        raise refuse(problem)
     # today's quarter, unless it was signed while this request waited: then the next open one
     quarter = QuarterGuard(branch).first_open(Quarter.of(today))
     claim = Claim(

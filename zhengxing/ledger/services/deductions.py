@@ -7,15 +7,24 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError, require
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.selectors import scope_for_actor
-from zhengxing.orgs.services import ServiceError, require
 
 from ..models import Claim, LedgerEntry, RuleItem
-from ..rules import ClaimSource, ClaimStatus, Part, Quarter, points_range_problem, points_text
+from ..rules import (
+    SIGNED,
+    ClaimSource,
+    ClaimStatus,
+    Part,
+    Quarter,
+    points_range_problem,
+    points_text,
+)
 from ._checks import _claim_problem, _decided_problem, _item_problem, _member_problem
-from ._common import _key, _text, _today, claim_snapshot, entry_snapshot
+from ._common import _key, _text, _today, claim_snapshot, entry_snapshot, refuse
 from .guard import QuarterGuard, _approve
 
 
@@ -49,7 +58,7 @@ def deduction_record(
             raise ServiceError("所选群众反映与该党员不符")
         problem = _decided_problem(report)
         if problem:
-            raise ServiceError(problem)
+            raise refuse(problem)
     else:
         existing = Claim.objects.filter(member=member, idempotency_key=key).first()
         if existing is not None:
@@ -60,7 +69,7 @@ def deduction_record(
         closed = guard.closed({quarter.year})
         problem = (
             _member_problem(member, branch)
-            or (f"{quarter.label}已签字确认，请在当前季度记录" if quarter in closed else None)
+            or (f"{quarter.label}{SIGNED}，请在当前季度记录" if quarter in closed else None)
             or _item_problem(item, branch, quarter.year)
             or points_range_problem(points, low=item.min_points, high=item.max_points)
         )
@@ -78,7 +87,7 @@ def deduction_record(
             closed=guard.closed({occurred_on.year}),
         )
     if problem:
-        raise ServiceError(problem)
+        raise refuse(problem)
     if report is None:
         assert occurred_on is not None
         quarter = Quarter.of(occurred_on)

@@ -9,13 +9,13 @@ from decimal import Decimal
 from django.db.models import OuterRef, Subquery, Sum
 from django.db.models.functions import Abs
 
-from zhengxing.audit.services import Actor
+from zhengxing.core.actor import Actor
 from zhengxing.orgs.models import Org
-from zhengxing.orgs.services import ServiceError
 
 from ..chain import CONTENT_FIELDS, entry_hash
 from ..models import BranchChainHead, Claim, LedgerEntry, RuleItem
 from ..rules import (
+    SIGNED,
     CapRequest,
     Quarter,
     allocate_within_caps,
@@ -24,6 +24,7 @@ from ..rules import (
     signed_points,
 )
 from ..selectors import closed_quarters
+from ._common import refuse
 
 
 def _lock_head(branch: Org) -> BranchChainHead:
@@ -69,7 +70,7 @@ class QuarterGuard:
     def require_open(self, quarter: Quarter, *, refusal: str) -> None:
         """Refuse with "<quarter>已签字确认，<refusal>" when the quarter is signed."""
         if quarter in self.closed({quarter.year}):
-            raise ServiceError(f"{quarter.label}已签字确认，{refusal}")
+            raise refuse(f"{quarter.label}{SIGNED}，{refusal}")
 
     def first_open(self, quarter: Quarter) -> Quarter:
         """This quarter, or the first one after it that is not signed."""

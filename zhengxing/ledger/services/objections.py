@@ -7,11 +7,12 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from zhengxing.audit import pii
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core import pii
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError, require
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.selectors import scope_for_actor
-from zhengxing.orgs.services import ServiceError, require
 
 from ..models import Objection, Posting
 from ._common import _key, _name, _text, _today

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core.actor import Actor
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import MemberStatus
 

@@ -9,16 +9,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import require
 from zhengxing.orgs.models import Org
 from zhengxing.orgs.rules import Role
 from zhengxing.orgs.selectors import Scope, scope_for_actor
-from zhengxing.orgs.services import ServiceError, require
 
 from ..models import Claim, LedgerEntry, QuarterClose, QuarterPoints
-from ..rules import ZERO, ClaimStatus, Part, Quarter, points_text, sign_off_problem
+from ..rules import SIGNED, ZERO, ClaimStatus, Part, Quarter, points_text, sign_off_problem
 from ..selectors import closed_quarters
-from ._common import _today
+from ._common import _today, refuse
 from .guard import _lock_head
 from .postings import _posting_create
 
@@ -50,7 +51,7 @@ def quarter_sign_off(*, actor: Actor, branch: Org, quarter: Quarter) -> QuarterC
         pending=pending,
     )
     if problem:
-        raise ServiceError(problem)
+        raise refuse(problem)
     counted = _quarter_points(branch=branch, quarter=quarter)
     totals: dict[str, Any] = {
         "entries": sum(row.entries for row in counted),
@@ -73,7 +74,7 @@ def quarter_sign_off(*, actor: Actor, branch: Org, quarter: Quarter) -> QuarterC
                 **totals,
             )
     except IntegrityError:
-        raise ServiceError(f"{quarter.label}已签字确认") from None
+        raise refuse(f"{quarter.label}{SIGNED}") from None
     audit_record(
         actor=actor,
         action="ledger.quarter.sign_off",

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError, require
 from zhengxing.orgs.models import Org
 from zhengxing.orgs.selectors import scope_for_actor
-from zhengxing.orgs.services import ServiceError, require
 
 from ..models import LedgerEntry
 from ..rules import Quarter, reversal_quarter_problem
-from ._common import _text, _today, entry_snapshot
+from ._common import _text, _today, entry_snapshot, refuse
 from .guard import QuarterGuard, _append
 
 
@@ -33,7 +34,7 @@ def entry_reverse(*, actor: Actor, entry: LedgerEntry, reason: str) -> LedgerEnt
     current = Quarter.of(today)
     problem = reversal_quarter_problem(today=today, closed=guard.closed({current.year}))
     if problem:
-        raise ServiceError(problem)
+        raise refuse(problem)
     (reversal,) = _append(
         guard.head,
         [

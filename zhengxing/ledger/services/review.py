@@ -9,15 +9,16 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from zhengxing.audit.services import Actor, audit_event, audit_record, audit_record_many
+from zhengxing.audit.services import audit_event, audit_record, audit_record_many
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError, require
 from zhengxing.orgs.models import Org
 from zhengxing.orgs.selectors import scope_for_actor
-from zhengxing.orgs.services import ServiceError, require
 
 from ..models import Claim, RuleItem
 from ..rules import STATUS_LABELS, ClaimSource, ClaimStatus, Quarter, points_range_problem
 from ._checks import _decided_problem, _item_problem
-from ._common import _text, claim_snapshot
+from ._common import _text, claim_snapshot, refuse
 from .guard import QuarterGuard, _approve, _lock_head
 
 APPROVE, ADJUST, REJECT = "approve", "adjust", "reject"
@@ -63,7 +64,7 @@ def claim_review(
         else None
     )
     if problem:
-        raise ServiceError(problem)
+        raise refuse(problem)
     before = claim_snapshot(claim)
     quarter = Quarter(claim.year, claim.quarter)
     guard.require_open(quarter, refusal="不能再审核；如需更正，请在当前季度记冲正")
@@ -77,7 +78,7 @@ def claim_review(
                 raise ServiceError("请选择群众反映对应的积分项目")
             problem = _item_problem(item, branch, quarter.year)
             if problem:
-                raise ServiceError(problem)
+                raise refuse(problem)
             claim.item = item
             claim.points_requested = item.default_points if points is None else points
             claim.save(update_fields=["item", "points_requested"])
@@ -91,7 +92,7 @@ def claim_review(
             granted = claim.points_requested
         problem = points_range_problem(granted, low=the_item.min_points, high=the_item.max_points)
         if problem:
-            raise ServiceError(problem)
+            raise refuse(problem)
         _approve(
             actor=actor,
             head=guard.head,
@@ -133,7 +134,7 @@ def claim_review_many(
         .order_by("occurred_on", "pk")
     )
     if len(locked) != len(ids):
-        raise ServiceError("部分申报已被审核或不属于本支部，请刷新后重试")
+        raise ServiceError("部分申报已被审核或不属于本支部，请刷新后重试", code="conflict")
     if scope.member_id is not None and any(c.member_id == scope.member_id for c in locked):
         raise ServiceError("不能审核本人的申报")
     if any(c.item_id is None for c in locked):

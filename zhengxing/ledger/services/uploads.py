@@ -8,14 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core.actor import Actor
 from zhengxing.orgs.selectors import scope_for_actor
-from zhengxing.orgs.services import ServiceError
 
 from .. import evidence
 from ..forms import evidence_storage
 from ..models import EvidenceFile
-from ._common import _today
+from ._common import _today, refuse
 
 
 def evidence_upload(*, actor: Actor, upload: UploadedFile) -> EvidenceFile:
@@ -26,7 +26,7 @@ def evidence_upload(*, actor: Actor, upload: UploadedFile) -> EvidenceFile:
         raise PermissionDenied
     problem = evidence.upload_problem(upload)
     if problem:
-        raise ServiceError(problem)
+        raise refuse(problem)
     path, kind = evidence.store(upload, today=_today(actor))
     try:
         with transaction.atomic():

@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from zhengxing.audit.models import AuditEvent
-from zhengxing.audit.services import Actor
+from zhengxing.core.actor import Actor
 from zhengxing.ledger.models import Claim, LedgerEntry, RuleCatalogue, RuleItem
 from zhengxing.ledger.rules import Quarter
 from zhengxing.ledger.services import (

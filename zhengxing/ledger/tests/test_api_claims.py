@@ -161,9 +161,11 @@ def test_a_claim_for_a_signed_off_quarter_is_refused_and_nothing_is_written(
     )
 
     assert response.status_code == 400
-    assert response.json()["detail"] == (
-        "2026年第1季度已签字确认，不能再申报或登记；如需更正，请在当前季度记冲正"
-    )
+    assert response.json() == {
+        "detail": "2026年第1季度已签字确认，不能再申报或登记；如需更正，请在当前季度记冲正",
+        # what a client branches on: the wording may change, the code does not
+        "code": "quarter_closed",
+    }
     assert snapshot() == before
 
 
@@ -314,7 +316,7 @@ def test_township_b_cannot_see_or_review_a_township_a_claim(
     listed = dave.get(CLAIMS)
 
     assert detail.status_code == 404
-    assert detail.json() == {"detail": "未找到该对象"}
+    assert detail.json() == {"detail": "未找到该对象", "code": "not_found"}
     assert review.status_code == 404
     assert by_branch.status_code == 404
     assert listed.json() == {"items": [], "count": 0}
@@ -338,7 +340,7 @@ def test_a_member_may_see_but_not_review_her_own_claim(cast: Cast, rules: RuleCa
 
     assert seen.status_code == 200
     assert reviewed.status_code == 403
-    assert reviewed.json() == {"detail": "无权操作该对象"}
+    assert reviewed.json() == {"detail": "无权操作该对象", "code": "out_of_scope"}
 
 
 def test_a_member_sees_only_her_own_claims(cast: Cast, rules: RuleCatalogue) -> None:
@@ -377,7 +379,7 @@ def test_a_committee_member_may_not_sign_the_quarter(cast: Cast, rules: RuleCata
     )
 
     assert response.status_code == 403
-    assert response.json() == {"detail": "无权操作该对象"}
+    assert response.json() == {"detail": "无权操作该对象", "code": "out_of_scope"}
     assert not QuarterClose.objects.exists()
 
 

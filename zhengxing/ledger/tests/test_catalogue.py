@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from zhengxing.audit.models import AuditEvent
+from zhengxing.core.errors import ServiceError
 from zhengxing.ledger.models import RuleCatalogue, RuleItem
 from zhengxing.ledger.selectors import catalogue_applying
 from zhengxing.ledger.services import (
-    ServiceError,
     catalogue_from_preset,
     catalogue_revise,
     catalogue_spec,

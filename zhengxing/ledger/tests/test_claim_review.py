@@ -9,9 +9,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from zhengxing.audit.models import AuditEvent
+from zhengxing.core.errors import ServiceError
 from zhengxing.ledger.models import Claim, LedgerEntry, RuleCatalogue
 from zhengxing.ledger.services import (
-    ServiceError,
     claim_record_many,
     claim_review,
     claim_review_many,

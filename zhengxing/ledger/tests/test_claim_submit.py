@@ -9,14 +9,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from zhengxing.audit.models import AuditEvent
+from zhengxing.core.errors import ServiceError
 from zhengxing.ledger.models import Claim, RuleCatalogue
 from zhengxing.ledger.rules import Quarter
-from zhengxing.ledger.services import (
-    ServiceError,
-    claim_review_many,
-    claim_submit,
-    quarter_sign_off,
-)
+from zhengxing.ledger.services import claim_review_many, claim_submit, quarter_sign_off
 from zhengxing.testing import SYSTEM, Cast
 
 from .conftest import NOW, as_, item, key, snapshot

@@ -14,16 +14,12 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
-from zhengxing.audit import pii
 from zhengxing.audit.models import AuditEvent
+from zhengxing.core import pii
+from zhengxing.core.errors import ServiceError
 from zhengxing.ledger.models import Objection, Posting, RuleCatalogue
 from zhengxing.ledger.rules import Quarter
-from zhengxing.ledger.services import (
-    ServiceError,
-    objection_answer,
-    objection_submit,
-    quarter_sign_off,
-)
+from zhengxing.ledger.services import objection_answer, objection_submit, quarter_sign_off
 from zhengxing.testing import Cast
 
 from .conftest import NOW, SHANGHAI, after, as_, key

@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from zhengxing.audit import pii
+from zhengxing.core import pii
 from zhengxing.ledger.models import Claim, LedgerEntry, Posting, RuleCatalogue
 from zhengxing.ledger.rules import ClaimSource, ClaimStatus, Part, Quarter
 from zhengxing.ledger.services import (

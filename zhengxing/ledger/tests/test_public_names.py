@@ -9,14 +9,10 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from zhengxing.core.errors import ServiceError
 from zhengxing.ledger.models import Claim, Objection, Posting, RuleCatalogue
 from zhengxing.ledger.rules import Quarter
-from zhengxing.ledger.services import (
-    ServiceError,
-    objection_submit,
-    public_report_submit,
-    quarter_sign_off,
-)
+from zhengxing.ledger.services import objection_submit, public_report_submit, quarter_sign_off
 from zhengxing.testing import Cast
 
 from .conftest import NOW, after, as_, key

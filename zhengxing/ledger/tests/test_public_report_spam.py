@@ -16,10 +16,10 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from zhengxing.audit.models import AuditEvent
+from zhengxing.core.errors import ServiceError
 from zhengxing.ledger.models import Claim, RuleCatalogue
 from zhengxing.ledger.rules import ClaimStatus, Quarter
 from zhengxing.ledger.services import (
-    ServiceError,
     claim_submit,
     public_report_submit,
     public_reports_mark_spam,

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from zhengxing.audit.models import AuditEvent
+from zhengxing.core.errors import ServiceError
 from zhengxing.ledger.models import Claim, LedgerEntry, QuarterClose, RuleCatalogue
 from zhengxing.ledger.rules import Quarter
 from zhengxing.ledger.selectors import (
@@ -15,7 +16,6 @@ from zhengxing.ledger.selectors import (
     member_year_totals,
 )
 from zhengxing.ledger.services import (
-    ServiceError,
     base_points_record,
     claim_record_many,
     claim_review,

@@ -11,10 +11,10 @@ import pytest
 from django.db import connection
 from django.db.backends.sqlite3.creation import DatabaseCreation as SQLiteCreation
 
+from zhengxing.core.errors import ServiceError
 from zhengxing.ledger.models import Claim, LedgerEntry, RuleCatalogue
 from zhengxing.ledger.selectors import ledger_chain_problems
 from zhengxing.ledger.services import (
-    ServiceError,
     claim_record_many,
     claim_review,
     claim_review_many,

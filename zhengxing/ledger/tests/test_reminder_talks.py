@@ -18,10 +18,11 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from zhengxing.audit.models import AuditEvent
+from zhengxing.core.errors import ServiceError
 from zhengxing.ledger import selectors
 from zhengxing.ledger.models import ReminderTalk
 from zhengxing.ledger.rules import is_low, last_signed, low_patterns, low_points_bar
-from zhengxing.ledger.services import ServiceError, reminder_talk_record
+from zhengxing.ledger.services import reminder_talk_record
 from zhengxing.testing import Cast, client_for
 
 from .conftest import D, as_

@@ -22,10 +22,10 @@ from typing import Any
 import pytest
 from django.db import connection, connections, transaction
 
+from zhengxing.core.errors import ServiceError
 from zhengxing.ledger.models import Claim, LedgerEntry, QuarterClose, RuleCatalogue
 from zhengxing.ledger.selectors import ledger_chain_problems
 from zhengxing.ledger.services import (
-    ServiceError,
     base_points_record,
     claim_record_many,
     claim_review,

@@ -8,12 +8,12 @@ import datetime as dt
 import pytest
 from django.db.models import Sum
 
-from zhengxing.audit.services import Actor
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError
 from zhengxing.ledger import selectors
 from zhengxing.ledger.models import LedgerEntry, QuarterClose, QuarterPoints
 from zhengxing.ledger.synth import ledger_synth
 from zhengxing.orgs.models import County
-from zhengxing.orgs.services import ServiceError
 from zhengxing.orgs.synth import county_synth
 
 SYSTEM = Actor.system("test")

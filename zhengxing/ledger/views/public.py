@@ -22,7 +22,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from zhengxing.audit.services import Actor
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError
 from zhengxing.orgs.models import Member
 from zhengxing.web.security import public_write_throttled
 
@@ -75,7 +76,7 @@ def notice(request: HttpRequest, slug: str) -> HttpResponse:
                 member=member,
                 idempotency_key=form.cleaned_data["idempotency_key"],
             )
-        except services.ServiceError as e:
+        except ServiceError as e:
             form.add_error(None, str(e))
         else:
             messages.success(
@@ -128,7 +129,7 @@ def report(request: HttpRequest, ref: str) -> HttpResponse:
                 reporter_contact=data["reporter_contact"],
                 idempotency_key=data["idempotency_key"],
             )
-        except services.ServiceError as e:
+        except ServiceError as e:
             form.add_error(None, str(e))
         else:
             messages.success(

@@ -28,11 +28,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from zhengxing.audit.services import Actor
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError
+from zhengxing.core.htmx import for_htmx
 from zhengxing.orgs import selectors as org_selectors
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
-from zhengxing.orgs.views import for_htmx
 
 from .. import excel, selectors, services
 from ..rules import PART_LABELS, STATUS_LABELS, low_points_bar
@@ -159,7 +160,7 @@ def talk_record(request: HttpRequest, pk: int) -> HttpResponse:
                 held_on=form.cleaned_data["held_on"],
                 notes=form.cleaned_data["notes"],
             )
-        except services.ServiceError as e:
+        except ServiceError as e:
             form.add_error(None, str(e))
         else:
             recorded = True

@@ -25,8 +25,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from zhengxing.audit import pii
-from zhengxing.audit.services import Actor
+from zhengxing.core import pii
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError
 from zhengxing.orgs import selectors as org_selectors
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import MemberStatus
@@ -125,7 +126,7 @@ def claim_new(request: HttpRequest) -> HttpResponse:
                 evidence=evidence,
                 idempotency_key=form.cleaned_data["idempotency_key"],
             )
-        except services.ServiceError as e:
+        except ServiceError as e:
             evidence_discard(evidence)
             form.add_error(None, str(e))
         else:
@@ -204,7 +205,7 @@ def claim_record(request: HttpRequest, branch_id: int) -> HttpResponse:
                 evidence=evidence,
                 idempotency_key=form.cleaned_data["idempotency_key"],
             )
-        except services.ServiceError as e:
+        except ServiceError as e:
             evidence_discard(evidence)
             form.add_error(None, str(e))
         else:
@@ -273,7 +274,7 @@ def review_claim(request: HttpRequest, branch_id: int, claim_id: int) -> HttpRes
                 reason=form.cleaned_data["reason"],
                 item=form.cleaned_data.get("item"),
             )
-        except services.ServiceError as e:
+        except ServiceError as e:
             form.add_error(None, str(e))
     if not request.htmx:  # type: ignore[attr-defined]
         if decided is not None:
@@ -306,7 +307,7 @@ def review_all(request: HttpRequest, branch_id: int) -> HttpResponse:
                 claims=list(form.cleaned_data["claims"]),
                 decision="approve",
             )
-        except services.ServiceError as e:
+        except ServiceError as e:
             messages.error(request, str(e))
         else:
             messages.success(request, _("%(n)s claims were approved.") % {"n": len(approved)})
@@ -331,7 +332,7 @@ def review_spam(request: HttpRequest, branch_id: int) -> HttpResponse:
                 claims=list(form.cleaned_data["claims"]),
                 reason=form.cleaned_data["reason"],
             )
-        except services.ServiceError as e:
+        except ServiceError as e:
             messages.error(request, str(e))
         else:
             messages.success(
@@ -378,7 +379,7 @@ def deduction_new(request: HttpRequest, branch_id: int) -> HttpResponse:
                 report=data["report"],
                 idempotency_key=data["idempotency_key"],
             )
-        except services.ServiceError as e:
+        except ServiceError as e:
             form.add_error(None, str(e))
         else:
             messages.success(
@@ -410,7 +411,7 @@ def sign_off(request: HttpRequest, branch_id: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.quarter_sign_off(actor=actor, branch=branch, quarter=quarter)
-        except services.ServiceError as e:
+        except ServiceError as e:
             messages.error(request, str(e))
         else:
             messages.success(request, _("The quarter was signed off and its notice posted."))
@@ -472,7 +473,7 @@ def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
                 objection=objection,
                 answer=form.cleaned_data["answer"],
             )
-        except services.ServiceError as e:
+        except ServiceError as e:
             form.add_error(None, str(e))
     if not request.htmx:  # type: ignore[attr-defined]
         if objection.status == Objection.Status.ANSWERED and not form.errors:

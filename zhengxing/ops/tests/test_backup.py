@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from zhengxing.audit.models import AuditEvent
-from zhengxing.audit.services import Actor
+from zhengxing.core.actor import Actor
 from zhengxing.ledger.models import LedgerEntry
 from zhengxing.ledger.services import catalogue_from_preset, claim_record_many, claim_review_many
 from zhengxing.orgs.models import Member, Org

@@ -18,8 +18,8 @@ from django.apps import apps
 from django.core.management import call_command
 from django.test import override_settings
 
-from zhengxing.audit import pii
 from zhengxing.audit.models import AuditEvent
+from zhengxing.core import pii
 from zhengxing.ledger.models import Claim, Objection, Posting
 from zhengxing.ledger.rules import Quarter
 from zhengxing.ledger.services import (

@@ -49,11 +49,11 @@ def main(job: str, at: float, seed: int) -> dict[str, Any]:
     from django.contrib.auth.models import User
     from django.db import connection
 
-    from zhengxing.audit.services import Actor
+    from zhengxing.core.actor import Actor
+    from zhengxing.core.errors import ServiceError
     from zhengxing.ledger.models import Claim, RuleCatalogue
     from zhengxing.ledger.rules import ClaimStatus, Quarter
     from zhengxing.ledger.services import (
-        ServiceError,
         catalogue_from_preset,
         claim_record_many,
         claim_review,

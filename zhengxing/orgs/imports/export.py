@@ -10,8 +10,9 @@ from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 
-from zhengxing.audit import pii
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core import pii
+from zhengxing.core.actor import Actor
 
 from .. import excel
 from ..models import County, Member, Org

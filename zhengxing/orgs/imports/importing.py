@@ -12,7 +12,8 @@ from typing import IO
 
 from django.db import IntegrityError, connection, transaction
 
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core.actor import Actor
 
 from .. import excel
 from ..models import County

@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from zhengxing.audit import pii
-from zhengxing.audit.services import Actor
+from zhengxing.core import pii
+from zhengxing.core.actor import Actor
 
 from .. import excel
 from ..models import County, Member, Org

@@ -58,7 +58,7 @@ def test_a_wrong_password_gets_401_and_no_token(cast: Cast) -> None:
     )
 
     assert response.status_code == 401
-    assert response.json() == {"detail": "用户名或密码错误"}
+    assert response.json() == {"detail": "用户名或密码错误", "code": "unauthenticated"}
     assert not ApiToken.objects.exists()
 
 

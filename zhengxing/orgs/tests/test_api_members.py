@@ -126,7 +126,7 @@ def test_a_member_of_another_township_is_404(cast: Cast) -> None:
     response = client_for(cast.bob).get(url(cast.member_b1))
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "未找到该对象"}
+    assert response.json() == {"detail": "未找到该对象", "code": "not_found"}
 
 
 def test_a_member_record_shows_masked_numbers_and_the_history(cast: Cast) -> None:
@@ -145,7 +145,7 @@ def test_a_committee_member_may_not_reveal_the_numbers(cast: Cast) -> None:
     response = client_for(cast.cathy).post(url(cast.member_a1, "/reveal"))
 
     assert response.status_code == 403
-    assert response.json() == {"detail": "无权操作该对象"}
+    assert response.json() == {"detail": "无权操作该对象", "code": "out_of_scope"}
     assert not AuditEvent.objects.filter(action="member.reveal").exists()
 
 
@@ -234,7 +234,7 @@ def test_a_user_with_roles_in_two_counties_must_name_the_county(cast: Cast) -> N
     named = bob.post(MEMBERS, {**new_member(), "county_id": cast.county.pk}, content_type=JSON)
 
     assert unnamed.status_code == 400
-    assert unnamed.json() == {"detail": "请用 county_id 指明旗县区"}
+    assert unnamed.json() == {"detail": "请用 county_id 指明旗县区", "code": "invalid"}
     assert named.status_code == 201, named.content
 
 
@@ -334,4 +334,4 @@ def test_an_unchanged_status_is_400(cast: Cast) -> None:
     )
 
     assert response.status_code == 400
-    assert response.json() == {"detail": "状态没有变化"}
+    assert response.json() == {"detail": "状态没有变化", "code": "invalid"}

@@ -79,7 +79,7 @@ def test_an_org_of_another_township_is_404(cast: Cast) -> None:
     response = client_for(cast.bob).get(url(cast.town_b))
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "未找到该对象"}
+    assert response.json() == {"detail": "未找到该对象", "code": "not_found"}
 
 
 def test_children_come_with_their_counts(cast: Cast) -> None:
@@ -135,7 +135,7 @@ def test_a_duplicate_code_is_400(cast: Cast) -> None:
     )
 
     assert response.status_code == 400
-    assert response.json() == {"detail": "组织代码“B1”在本旗县区已存在"}
+    assert response.json() == {"detail": "组织代码“B1”在本旗县区已存在", "code": "duplicate"}
 
 
 def test_a_grid_worker_may_not_create_organisations(cast: Cast) -> None:
@@ -146,7 +146,7 @@ def test_a_grid_worker_may_not_create_organisations(cast: Cast) -> None:
     )
 
     assert response.status_code == 403
-    assert response.json() == {"detail": "无权操作该对象"}
+    assert response.json() == {"detail": "无权操作该对象", "code": "out_of_scope"}
 
 
 def test_township_renames_an_org_of_its_own(cast: Cast) -> None:

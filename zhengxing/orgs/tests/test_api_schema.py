@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from zhengxing.core.errors import ERROR_CODES
+
 PATHS = {
     "/api/v1/auth/token": {"post"},
     "/api/v1/me": {"get"},
@@ -93,3 +95,14 @@ def test_every_reference_resolves(schema: dict[str, Any]) -> None:
     for ref in refs(schema):
         assert ref.startswith("#/components/schemas/")
         assert ref.removeprefix("#/components/schemas/") in components, ref
+
+
+def test_every_error_documents_its_stable_code(schema: dict[str, Any]) -> None:
+    """Clients branch on `code`, never on the Chinese wording: the schema says so, and lists
+    the codes."""
+    components = schema["components"]["schemas"]
+    error = components["Error"]
+    assert {"detail", "code"} <= set(error["required"])
+    assert set(error["properties"]["code"]["enum"]) == set(ERROR_CODES)
+    assert {"quarter_closed", "out_of_scope", "invalid"} <= set(ERROR_CODES)
+    assert "code" in components["ValidationErrorOut"]["required"]

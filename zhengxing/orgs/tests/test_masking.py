@@ -19,7 +19,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from zhengxing.audit import pii
+from zhengxing.core import pii
 from zhengxing.orgs import idcard
 from zhengxing.orgs.models import Member
 from zhengxing.orgs.selectors import members_visible_to

@@ -13,11 +13,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from zhengxing.core.errors import ServiceError
 from zhengxing.orgs import excel, roster
 from zhengxing.orgs.imports import ImportFailed, roster_import
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import hidden_characters, name_problem
-from zhengxing.orgs.services import ServiceError, org_create, org_update, user_create
+from zhengxing.orgs.services import org_create, org_update, user_create
 from zhengxing.testing import SYSTEM, TODAY, Cast, member_data
 
 # one of each kind the issue names, and a few more of category Cf

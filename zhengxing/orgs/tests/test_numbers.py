@@ -22,16 +22,11 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhengxing.audit.models import AuditEvent
-from zhengxing.audit.services import Actor
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError
 from zhengxing.orgs import excel
 from zhengxing.orgs.models import Member
-from zhengxing.orgs.services import (
-    NUMBER_REFUSED,
-    ReauthRequired,
-    ServiceError,
-    member_register,
-    member_update,
-)
+from zhengxing.orgs.services import NUMBER_REFUSED, ReauthRequired, member_register, member_update
 from zhengxing.testing import PASSWORD, TODAY, Cast, client_for, member_data
 from zhengxing.web.security import REAUTH_KEY
 

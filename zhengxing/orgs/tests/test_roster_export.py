@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from zhengxing.audit.models import AuditEvent
-from zhengxing.audit.services import Actor
+from zhengxing.core.actor import Actor
 from zhengxing.orgs import excel
 from zhengxing.orgs.imports import ImportErrorRow, ImportFailed, roster_export, roster_import
 from zhengxing.orgs.models import Member, Org

@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
 from zhengxing.audit.models import AuditEvent
-from zhengxing.audit.services import Actor
+from zhengxing.core.actor import Actor
 from zhengxing.orgs import excel, idcard
 from zhengxing.orgs.imports import ImportErrorRow, ImportFailed, ImportResult, roster_import
 from zhengxing.orgs.models import Member, MemberEvent, Org, path_segment
@@ -120,7 +120,7 @@ def test_a_valid_roster_registers_every_member_with_history_and_audit(cast: Cast
 
 
 def _stored(rows: list[dict[str, Any]]) -> list[Member]:
-    from zhengxing.audit import pii
+    from zhengxing.core import pii
 
     return list(
         Member.objects.filter(id_card_hash__in=[pii.blind_index(r["id_card"]) for r in rows])

@@ -3,9 +3,10 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from zhengxing.audit.services import Actor
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError
 from zhengxing.orgs.selectors import members_visible_to, orgs_visible_to
-from zhengxing.orgs.services import ServiceError, member_transfer, org_move
+from zhengxing.orgs.services import member_transfer, org_move
 from zhengxing.testing import TODAY, Cast
 
 

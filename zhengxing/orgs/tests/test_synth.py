@@ -9,13 +9,14 @@ import random
 import pytest
 from django.contrib.auth.models import User
 
-from zhengxing.audit import pii
 from zhengxing.audit.models import AuditEvent
-from zhengxing.audit.services import Actor
+from zhengxing.core import pii
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError
 from zhengxing.orgs import idcard
 from zhengxing.orgs.models import Member, MemberEvent, Org, path_segment
 from zhengxing.orgs.selectors import members_visible_to, orgs_visible_to
-from zhengxing.orgs.services import ServiceError, role_grant
+from zhengxing.orgs.services import role_grant
 from zhengxing.orgs.synth import BRANCH_SIZE, _IdSlots, county_synth, plan_branch_sizes
 
 SYSTEM = Actor.system("test")

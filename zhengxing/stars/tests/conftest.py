@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from zhengxing.audit.services import Actor
+from zhengxing.core.actor import Actor
 from zhengxing.ledger.rules import Quarter
 from zhengxing.ledger.services import (
     catalogue_from_preset,

@@ -16,8 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 
 from zhengxing.audit.models import AuditEvent
-from zhengxing.audit.services import Actor
-from zhengxing.orgs.services import ServiceError
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError
 from zhengxing.stars.ballots import (
     ballot_submit,
     code_hash,

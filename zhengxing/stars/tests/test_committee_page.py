@@ -16,7 +16,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from zhengxing.audit.services import Actor
+from zhengxing.core.actor import Actor
 from zhengxing.ledger.models import QuarterPoints
 from zhengxing.stars.ballots import ballot_submit, paper_ballots_submit, round_create
 from zhengxing.stars.models import EvaluationRound

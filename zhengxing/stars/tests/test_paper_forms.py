@@ -15,7 +15,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from zhengxing.audit.services import Actor
+from zhengxing.core.actor import Actor
 from zhengxing.orgs.models import Member
 from zhengxing.stars.ballots import ballot_submit, round_create
 from zhengxing.stars.models import Ballot, EvaluationRound

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from zhengxing.audit.models import AuditEvent
-from zhengxing.orgs.services import ServiceError
+from zhengxing.core.errors import ServiceError
 from zhengxing.stars.compute import recompute
 from zhengxing.stars.models import (
     Consequence,

@@ -21,8 +21,8 @@ from django.db import connection
 from django.db.models import F, Sum
 from django.test.utils import CaptureQueriesContext
 
+from zhengxing.core.errors import ServiceError
 from zhengxing.ledger.models import QuarterPoints
-from zhengxing.orgs.services import ServiceError
 from zhengxing.stars.compute import _case, _score_tier_case, plan_from_scheme, recompute
 from zhengxing.stars.models import Rating, StarScheme
 from zhengxing.stars.presets import BAYANNUR_532, PRESETS

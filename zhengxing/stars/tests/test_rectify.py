@@ -17,7 +17,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from zhengxing.audit.models import AuditEvent
-from zhengxing.orgs.services import ServiceError
+from zhengxing.core.errors import ServiceError
 from zhengxing.stars.models import Consequence, Rating, RectifyProblem, RectifyProgress
 from zhengxing.stars.rectify import (
     rectify_done_problem,

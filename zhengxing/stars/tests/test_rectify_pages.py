@@ -150,7 +150,7 @@ def test_the_ledger_page_costs_the_same_queries_for_one_problem_or_many(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from zhengxing.audit.services import Actor
+    from zhengxing.core.actor import Actor
     from zhengxing.stars.rectify import rectify_problem_add, rectify_progress_add
 
     bob, url, today = (

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from zhengxing.audit.models import AuditEvent
-from zhengxing.orgs.services import ServiceError
+from zhengxing.core.errors import ServiceError
 from zhengxing.stars.ballots import ballot_submit, round_create
 from zhengxing.stars.compute import recompute
 from zhengxing.stars.models import MemberPost, Rating

@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from zhengxing.audit.services import Actor
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError
 from zhengxing.ledger.selectors import default_org_for, org_or_default
 from zhengxing.orgs import selectors as org_selectors
 from zhengxing.orgs.models import Member, Org, subtree_q
-from zhengxing.orgs.services import ServiceError
 
 from .. import plans as plan_services
 from .. import selectors, services

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from zhengxing.audit.services import Actor
-from zhengxing.orgs.forms import DateInput, Form
-from zhengxing.orgs.services import ServiceError
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError
+from zhengxing.core.forms import DateInput, Form
 
 from .. import rectify
 from ..models import RectifyProblem

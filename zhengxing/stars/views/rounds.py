@@ -22,11 +22,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from zhengxing.audit.services import Actor
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError
 from zhengxing.ledger.selectors import default_org_for, org_or_default
 from zhengxing.ledger.views.public import qr_svg
 from zhengxing.orgs import selectors as org_selectors
-from zhengxing.orgs.services import ServiceError
 
 from .. import ballots, selectors
 from ..forms import BallotsForm, CodesForm, PaperForm, RoundForm

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from zhengxing.audit.services import Actor
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError
 from zhengxing.orgs import selectors as org_selectors
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
-from zhengxing.orgs.services import ServiceError
 
 from .. import posts
 from ..forms import PostForm

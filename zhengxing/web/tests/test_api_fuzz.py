@@ -25,7 +25,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from zhengxing.audit.services import Actor
+from zhengxing.core.actor import Actor
 from zhengxing.orgs.services import token_issue
 from zhengxing.testing import build_cast
 

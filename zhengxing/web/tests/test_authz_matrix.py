@@ -132,7 +132,7 @@ def test_a_member_reads_her_own_record_and_nobody_elses(cast: Cast) -> None:
 def test_no_role_reads_another_raters_ballot(cast: Cast) -> None:
     objects = _objects(cast)
     now = timezone.now()
-    from zhengxing.audit.services import Actor
+    from zhengxing.core.actor import Actor
     from zhengxing.stars.models import EvaluationRound
 
     round_ = EvaluationRound.objects.get(pk=objects["round_a"])

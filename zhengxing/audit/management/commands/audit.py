@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from zhengxing.audit.apps import AUDIT_MINIMUM_DAYS
 from zhengxing.audit.models import AuditEvent
-from zhengxing.audit.services import Actor, audit_record
+from zhengxing.audit.services import audit_record
+from zhengxing.core.actor import Actor
 
 BATCH = 10_000
 

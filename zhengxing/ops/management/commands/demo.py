@@ -8,9 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from zhengxing.core.errors import ServiceError
 from zhengxing.ops.demo import demo_build
 from zhengxing.orgs.demo import PASSWORD, SEED, Login
-from zhengxing.orgs.services import ServiceError
 
 
 def _width(text: str) -> int:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from zhengxing.audit.services import Actor
+from zhengxing.core.actor import Actor
 from zhengxing.ops.rekey import BATCH, pii_rekey
 
 

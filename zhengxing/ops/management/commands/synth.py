@@ -11,11 +11,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from zhengxing.audit.services import Actor
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError
 from zhengxing.ledger.synth import ledger_synth
 from zhengxing.ops.synth import settle_after_bulk_load
 from zhengxing.orgs.models import County
-from zhengxing.orgs.services import ServiceError
 from zhengxing.orgs.synth import county_synth
 from zhengxing.stars.synth import ballots_synth
 

@@ -28,12 +28,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from zhengxing.orgs.models import County
+from zhengxing.stars.presets import scheme_load
 from zhengxing.stars.rules import (
     Scheme,
     SchemeInvalid,
     evaluate,
     scheme_from_dict,
-    scheme_load,
     scheme_to_dict,
 )
 
@@ -155,9 +155,9 @@ class Command(BaseCommand):
             self.simulate(options)
 
     def adopt(self, options: dict[str, Any]) -> None:
-        from zhengxing.audit.services import Actor
+        from zhengxing.core.actor import Actor
+        from zhengxing.core.errors import ServiceError
         from zhengxing.orgs.models import Org
-        from zhengxing.orgs.services import ServiceError
         from zhengxing.stars.services import scheme_save
 
         scheme = _load(options["scheme"])
