@@ -131,9 +131,18 @@ def quarter_of(day: dt.date) -> Quarter:
     return Quarter.of(day)
 
 
-# Every refusal because a quarter is signed says so, in these words after the quarter's name; a
-# service gives such a refusal the code "quarter_closed" (`services._common.refuse`).
+# Every refusal because a quarter is signed says so, in these words after the quarter's name.
 SIGNED = "已签字确认"
+
+
+class QuarterClosed(str):
+    """A rule's refusal because the quarter is signed: a string like every refusal here, of its
+    own kind so that a service gives it the code "quarter_closed" (`services._common.refuse`)."""
+
+
+def quarter_closed(quarter: Quarter, rest: str = "") -> QuarterClosed:
+    """ "<quarter>已签字确认<rest>"."""
+    return QuarterClosed(f"{quarter.label}{SIGNED}{rest}")
 
 
 def quarter_is_open(quarter: Quarter, *, today: dt.date, closed: Collection[Quarter]) -> bool:
@@ -151,7 +160,7 @@ def claim_date_problem(
         return f"所选积分项目属于{catalogue_year}年度规则，不适用于{occurred_on.year}年的活动"
     quarter = quarter_of(occurred_on)
     if quarter in closed:
-        return f"{quarter.label}{SIGNED}，不能再申报或登记；如需更正，请在当前季度记冲正"
+        return quarter_closed(quarter, "，不能再申报或登记；如需更正，请在当前季度记冲正")
     return None
 
 
@@ -163,7 +172,7 @@ def sign_off_problem(
     004), and an item such as "kept clean for a quarter" is only known at the quarter's end.
     So no work can be dated in a quarter after its signature (see services.QuarterGuard)."""
     if quarter in closed:
-        return f"{quarter.label}{SIGNED}"
+        return quarter_closed(quarter)
     if quarter > quarter_of(today):
         return f"{quarter.label}尚未开始，不能签字确认"
     if today <= quarter.last_day:
@@ -181,7 +190,7 @@ def reversal_quarter_problem(*, today: dt.date, closed: Collection[Quarter]) -> 
     """A correction goes into the current quarter, which must still be open."""
     current = quarter_of(today)
     if current in closed:
-        return f"当前季度（{current.label}）{SIGNED}，无法记冲正"
+        return QuarterClosed(f"当前季度（{current.label}）{SIGNED}，无法记冲正")
     return None
 
 

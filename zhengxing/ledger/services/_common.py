@@ -14,13 +14,14 @@ from zhengxing.core.errors import ServiceError
 from zhengxing.orgs.rules import name_problem
 
 from ..models import Claim, LedgerEntry
-from ..rules import SIGNED, points_text
+from ..rules import QuarterClosed, points_text
 
 
 def refuse(problem: str) -> ServiceError:
     """A rule's refusal, with its stable code: "quarter_closed" when it is that the quarter is
-    signed (`rules.SIGNED`), else "invalid"."""
-    return ServiceError(problem, code="quarter_closed" if SIGNED in problem else "invalid")
+    signed (`rules.QuarterClosed`), else "invalid"."""
+    closed = isinstance(problem, QuarterClosed)
+    return ServiceError(problem, code="quarter_closed" if closed else "invalid")
 
 
 def _today(actor: Actor) -> dt.date:

@@ -15,13 +15,13 @@ from zhengxing.orgs.selectors import scope_for_actor
 
 from ..models import Claim, LedgerEntry, RuleItem
 from ..rules import (
-    SIGNED,
     ClaimSource,
     ClaimStatus,
     Part,
     Quarter,
     points_range_problem,
     points_text,
+    quarter_closed,
 )
 from ._checks import _claim_problem, _decided_problem, _item_problem, _member_problem
 from ._common import _key, _text, _today, claim_snapshot, entry_snapshot, refuse
@@ -69,7 +69,7 @@ def deduction_record(
         closed = guard.closed({quarter.year})
         problem = (
             _member_problem(member, branch)
-            or (f"{quarter.label}{SIGNED}，请在当前季度记录" if quarter in closed else None)
+            or (quarter_closed(quarter, "，请在当前季度记录") if quarter in closed else None)
             or _item_problem(item, branch, quarter.year)
             or points_range_problem(points, low=item.min_points, high=item.max_points)
         )

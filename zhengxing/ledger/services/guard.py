@@ -15,12 +15,12 @@ from zhengxing.orgs.models import Org
 from ..chain import CONTENT_FIELDS, entry_hash
 from ..models import BranchChainHead, Claim, LedgerEntry, RuleItem
 from ..rules import (
-    SIGNED,
     CapRequest,
     Quarter,
     allocate_within_caps,
     points_normal,
     points_text,
+    quarter_closed,
     signed_points,
 )
 from ..selectors import closed_quarters
@@ -70,7 +70,7 @@ class QuarterGuard:
     def require_open(self, quarter: Quarter, *, refusal: str) -> None:
         """Refuse with "<quarter>已签字确认，<refusal>" when the quarter is signed."""
         if quarter in self.closed({quarter.year}):
-            raise refuse(f"{quarter.label}{SIGNED}，{refusal}")
+            raise refuse(quarter_closed(quarter, f"，{refusal}"))
 
     def first_open(self, quarter: Quarter) -> Quarter:
         """This quarter, or the first one after it that is not signed."""

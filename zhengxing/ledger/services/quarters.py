@@ -17,7 +17,7 @@ from zhengxing.orgs.rules import Role
 from zhengxing.orgs.selectors import Scope, scope_for_actor
 
 from ..models import Claim, LedgerEntry, QuarterClose, QuarterPoints
-from ..rules import SIGNED, ZERO, ClaimStatus, Part, Quarter, points_text, sign_off_problem
+from ..rules import ZERO, ClaimStatus, Part, Quarter, points_text, quarter_closed, sign_off_problem
 from ..selectors import closed_quarters
 from ._common import _today, refuse
 from .guard import _lock_head
@@ -74,7 +74,7 @@ def quarter_sign_off(*, actor: Actor, branch: Org, quarter: Quarter) -> QuarterC
                 **totals,
             )
     except IntegrityError:
-        raise refuse(f"{quarter.label}{SIGNED}") from None
+        raise refuse(quarter_closed(quarter)) from None
     audit_record(
         actor=actor,
         action="ledger.quarter.sign_off",

@@ -278,3 +278,27 @@ def test_gaotai_puts_faked_evaluations_on_the_branch_not_its_members() -> None:
     党建责任书相应分数": the branch's responsibility score, not a member's points."""
     names = [i.name for i in PRESETS["gaotai-341"].items]
     assert not [n for n in names if "弄虚作假" in n or "评议" in n], names
+
+
+def test_every_refusal_for_a_signed_quarter_carries_the_code_quarter_closed() -> None:
+    """The rules' refusals because a quarter is signed are of their own kind, so the service
+    gives them the API's code "quarter_closed" (not found by matching their words); the others
+    stay "invalid"."""
+    from zhengxing.ledger.rules import (
+        Quarter,
+        claim_date_problem,
+        reversal_quarter_problem,
+        sign_off_problem,
+    )
+    from zhengxing.ledger.services._common import refuse
+
+    q1, today = Quarter(2026, 1), dt.date(2026, 5, 10)
+    closed = {q1, Quarter(2026, 2)}
+    signed = [
+        claim_date_problem(dt.date(2026, 2, 1), today=today, closed=closed, catalogue_year=2026),
+        sign_off_problem(q1, today=today, closed=closed, pending=0),
+        reversal_quarter_problem(today=today, closed=closed),
+    ]
+    assert [refuse(p).code for p in signed if p] == ["quarter_closed"] * 3
+    other = claim_date_problem(dt.date(2026, 6, 1), today=today, closed=closed, catalogue_year=2026)
+    assert other and refuse(other).code == "invalid"
