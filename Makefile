@@ -31,6 +31,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports  # the floors (README, "Floors"; pyproject.toml [tool.importlinter])
 	$(BIN)/zhengxing makemigrations --check --dry-run
 
 # Two passes (README, Tests). SQLite: every test but those marked `postgres` (real concurrent

@@ -27,18 +27,18 @@ from ninja.errors import HttpError, Throttled, ValidationError
 from ninja.parser import Parser
 from ninja.types import DictStrAny
 
+from zhengxing.accounts.api import router as auth_router
+from zhengxing.accounts.auth import api_auth
+from zhengxing.accounts.reauth import REAUTH_NEEDED
 from zhengxing.core.errors import ErrorCode, ServiceError
 from zhengxing.ledger.api import router as ledger_router
 from zhengxing.ledger.api_reports import router as ledger_reports_router
-from zhengxing.orgs.api import auth_router
 from zhengxing.orgs.api import router as orgs_router
-from zhengxing.orgs.api_auth import api_auth
 from zhengxing.orgs.roster import RowInvalid
 from zhengxing.stars.api import router as stars_router
 from zhengxing.stars.api_rectify import router as stars_rectify_router
 from zhengxing.stars.api_rounds import router as stars_rounds_router
 from zhengxing.stars.api_standards import router as stars_standards_router
-from zhengxing.web.security import REAUTH_NEEDED
 
 
 class ObjectParser(Parser):

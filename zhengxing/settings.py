@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "zhengxing.audit",
+    "zhengxing.accounts",
     "zhengxing.orgs",
     "zhengxing.ledger",
     "zhengxing.stars",
@@ -156,8 +157,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "zhengxing.web.middleware.IdleTimeoutMiddleware",
-    "zhengxing.web.security.SecondFactorMiddleware",
+    "zhengxing.accounts.sessions.IdleTimeoutMiddleware",
+    "zhengxing.accounts.second_factor.SecondFactorMiddleware",
     # last: refuses a locked-out address or account before any view runs
     "axes.middleware.AxesMiddleware",
 ]
@@ -231,10 +232,10 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    {"NAME": "zhengxing.audit.passwords.CharacterClassesValidator", "OPTIONS": {"classes": 3}},
+    {"NAME": "zhengxing.accounts.passwords.CharacterClassesValidator", "OPTIONS": {"classes": 3}},
 ]
 AUTHENTICATION_BACKENDS = [
-    "zhengxing.web.security.LockoutBackend",  # django-axes': refuses while locked out
+    "zhengxing.accounts.lockout.LockoutBackend",  # django-axes': refuses while locked out
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Lockout (GB/T 22239-2019 level 3): 5 failed logins lock the account (from whatever address)
@@ -245,9 +246,9 @@ AXES_FAILURE_LIMIT = envint("ZHENGXING_LOGIN_FAILURES", "5")
 ZHENGXING_ADDRESS_FAILURES = envint("ZHENGXING_ADDRESS_FAILURES", "50")
 AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("ZHENGXING_LOCKOUT_MINUTES", "15"))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_HANDLER = "zhengxing.web.lockout.AccountLockoutHandler"
+AXES_HANDLER = "zhengxing.accounts.lockout.AccountLockoutHandler"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "zhengxing.web.security.lockout_response"  # JSON under /api/
+AXES_LOCKOUT_CALLABLE = "zhengxing.accounts.lockout.lockout_response"  # JSON under /api/
 # The client's address: the peer's, or, when the peer is one of these proxies (addresses or
 # CIDR ranges; none by default), the rightmost untrusted address of X-Forwarded-For. One
 # function (zhengxing.core.addresses.client_ip) for the lockout, the audit log and throttles.

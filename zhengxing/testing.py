@@ -181,7 +181,7 @@ def client_for(
 
     from django.test import Client
 
-    from zhengxing.web.security import REAUTH_KEY
+    from zhengxing.accounts.reauth import REAUTH_KEY
 
     client = Client(enforce_csrf_checks=enforce_csrf)
     client.force_login(user)
@@ -203,7 +203,7 @@ def signed_in(user: User, password: str = PASSWORD, **client_options: Any) -> An
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from zhengxing.web.security import needs_second_factor
+    from zhengxing.accounts.second_factor import needs_second_factor
 
     client = Client(**client_options)
     login = client.post(reverse("login"), {"username": user.username, "password": password})

@@ -5,6 +5,7 @@ from .api import api
 
 urlpatterns = [
     path("", include("zhengxing.web.urls")),
+    path("accounts/", include("zhengxing.accounts.urls")),
     path("orgs/", include("zhengxing.orgs.urls")),
     path("points/", include("zhengxing.ledger.urls")),
     path("p/stars/", include("zhengxing.stars.public_urls")),

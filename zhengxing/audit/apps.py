@@ -52,8 +52,6 @@ class AuditConfig(AppConfig):
     verbose_name = "审计 Audit"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the login receivers
-
         checks.register(retention_check)
         checks.register(lookup_key_check)
         checks.register(trusted_proxies_check, checks.Tags.security, deploy=True)

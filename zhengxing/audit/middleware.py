@@ -12,9 +12,9 @@ from django.http import HttpRequest, HttpResponse
 
 from zhengxing.core.actor import Actor
 from zhengxing.core.addresses import client_ip
+from zhengxing.core.directory import county_of, county_of_username
 
 from .services import audit_record
-from .signals import county_of_user, county_of_username
 
 REFUSED = {403: "access.refused", 429: "auth.locked_out"}
 
@@ -34,7 +34,7 @@ class RefusalAuditMiddleware:
             else:  # refused before authentication ran
                 actor = Actor(user=None, ip=client_ip(request), label="anonymous", anonymous=True)
             if actor.user is not None:
-                county_id = county_of_user(actor.user)
+                county_id = county_of(actor.user)
             else:  # a login refused: the username it named, as django-axes read it
                 credentials = getattr(request, "axes_credentials", None) or {}
                 county_id = county_of_username(str(credentials.get("username") or "")[:150])

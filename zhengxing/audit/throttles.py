@@ -9,12 +9,17 @@ opens no new count.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from ninja.throttling import BaseThrottle
 
 from zhengxing.core.addresses import client_ip
@@ -73,3 +78,26 @@ class PublicWriteThrottle(BaseThrottle):
 
     def wait(self) -> float | None:
         return getattr(self._local, "wait", None)
+
+
+def public_write_throttled(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For the public's forms (no login: reports, objections, ballots): each POST counts
+    towards its address's limit, shared with the API's public operations; past it, 429 with a
+    page in the site's layout saying when to try again."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST":
+            wait = public_write_wait(request)
+            if wait is not None:
+                response = render(
+                    request,
+                    "audit/throttled.html",
+                    {"minutes": max(1, math.ceil(wait / 60))},
+                    status=429,
+                )
+                response["Retry-After"] = str(math.ceil(wait))
+                return response
+        return view(request, *args, **kwargs)
+
+    return wrapped

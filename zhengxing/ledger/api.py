@@ -27,13 +27,13 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.throttling import BaseThrottle
 
+from zhengxing.accounts.reauth import require_recent_api
 from zhengxing.audit.throttles import PublicWriteThrottle
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
 from zhengxing.core.schemas import MAX_ID, LimitOffset, responses
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.selectors import member_for_user, members_visible_to, org_for_user, scope_for
-from zhengxing.web.security import require_recent_api
 
 from . import selectors, services
 from .models import (

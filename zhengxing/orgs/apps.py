@@ -6,4 +6,10 @@ class OrgsConfig(AppConfig):
     verbose_name = "组织与党员 Organisations and members"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the receivers that revoke tokens
+        from zhengxing.core import directory
+
+        from .selectors import Directory
+
+        directory.register(
+            Directory()
+        )  # audit and accounts ask orgs who holds which role, and where

@@ -257,24 +257,3 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.role} @ {self.org_id}"
-
-
-class ApiToken(models.Model):
-    """A bearer token for scripts. Only its SHA-256 is stored; the token is shown once."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
-    )
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    # when the password (and code) were last entered for this token: at its issue, and at each
-    # POST /api/v1/auth/reauth; sensitive actions need it recent (settings.ZHENGXING_REAUTH_MINUTES)
-    reauthed_at = models.DateTimeField(null=True, blank=True)
-    # set by `token_revoke` / `tokens_revoke_all` (the holder's request, a password change, a
-    # disabled account): a revoked token opens nothing, and its row stays for the record
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"token {self.pk} of {self.user_id}"

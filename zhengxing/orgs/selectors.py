@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -137,6 +137,18 @@ def scope_for(user: AnyUser) -> Scope:
         scope = Scope(grants=grants, member_id=member_id)
     user._zhengxing_scope = scope  # type: ignore[union-attr]
     return scope
+
+
+class Directory:
+    """Who holds which role, and where, for the floors below (`core.directory`)."""
+
+    def county_of(self, user: Any) -> int | None:
+        counties = scope_for(user).county_ids()
+        return min(counties) if counties else None
+
+    def holds_any_role(self, user: Any, roles: frozenset[str]) -> bool:
+        scope = scope_for(user)
+        return scope.everything or bool(scope.roles() & roles)
 
 
 def scope_for_actor(actor: Actor) -> Scope:

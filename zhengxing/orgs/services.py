@@ -4,11 +4,8 @@ audit row, checks the actor's scope itself, and raises `ServiceError` with a Chi
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -22,7 +19,6 @@ from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError, require
 
 from .models import (
-    ApiToken,
     County,
     Member,
     MemberEvent,
@@ -40,12 +36,12 @@ from .rules import (
     kind_may_sit_under,
     name_problem,
 )
-from .selectors import Scope, forget_scope, scope_for, scope_for_actor
+from .selectors import Scope, forget_scope, scope_for_actor
 
 
 class ReauthRequired(PermissionDenied):
     """The change needs the password (and code) entered in the last few minutes: a page sends
-    the user to re-authenticate, the API answers 403 (see `web.security`)."""
+    the user to re-authenticate, the API answers 403 (see `accounts.reauth`)."""
 
 
 REAUTH_FOR_NUMBERS = "修改公民身份号码或联系电话前，请重新验证身份（输入密码及动态验证码）"
@@ -587,77 +583,3 @@ def user_create(*, actor: Actor, username: str, password: str, name: str = "") -
         summary=username,
     )
     return user
-
-
-def token_lifetime() -> dt.timedelta:
-    """How long a token is good for from its issue: settings.ZHENGXING_TOKEN_HOURS."""
-    return dt.timedelta(hours=settings.ZHENGXING_TOKEN_HOURS)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _user_county(user: Any) -> int | None:
-    """The county a user's audit events belong to: where they hold roles (the first, by id)."""
-    counties = scope_for(user).county_ids()
-    return min(counties) if counties else None
-
-
-@transaction.atomic
-def token_issue(*, actor: Actor, user: User) -> str:
-    token = "zx_" + secrets.token_urlsafe(32)
-    ApiToken.objects.create(
-        user=user,
-        key_hash=token_hash(token),
-        created_at=actor.now,
-        expires_at=actor.now + token_lifetime(),
-        reauthed_at=actor.now,
-    )
-    audit_record(
-        actor=actor,
-        action="token.issue",
-        object_type="user",
-        object_id=user.pk,
-        county_id=_user_county(user),
-        summary=user.get_username(),
-    )
-    return token
-
-
-@transaction.atomic
-def token_revoke(*, actor: Actor, token: ApiToken) -> None:
-    """The holder ends this token (their script is done, or the token leaked)."""
-    revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
-        revoked_at=actor.now
-    )
-    if revoked:
-        audit_record(
-            actor=actor,
-            action="token.revoke",
-            object_type="user",
-            object_id=token.user_id,
-            county_id=_user_county(token.user),
-            summary=f"{token.user.get_username()}的令牌已撤销",
-            after={"token_id": token.pk},
-        )
-
-
-@transaction.atomic
-def tokens_revoke_all(*, actor: Actor, user: Any, reason: str) -> int:
-    """Every live token of the user, at once: at their request, when their password changes,
-    when their account is disabled. How many were revoked."""
-    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=actor.now
-    )
-    if revoked:
-        audit_record(
-            actor=actor,
-            action="token.revoke_all",
-            object_type="user",
-            object_id=user.pk,
-            county_id=_user_county(user),
-            summary=f"{user.get_username()}的全部令牌已撤销（{reason}）",
-            after={"revoked": revoked, "reason": reason},
-        )
-    return revoked

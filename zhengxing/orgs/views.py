@@ -24,10 +24,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from zhengxing.accounts.reauth import is_recent, reauth_redirect, recent_auth
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
 from zhengxing.core.htmx import for_htmx
-from zhengxing.web.security import is_recent, reauth_redirect, recent_auth
 
 from . import excel, imports, selectors, services
 from .forms import ImportForm, MemberFilterForm, MemberForm, StatusForm, TransferForm

@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import P, PathEx, Query, QueryEx, Router
 
+from zhengxing.accounts.reauth import require_recent_api
 from zhengxing.core.actor import Actor
 from zhengxing.core.schemas import responses
 from zhengxing.ledger.schemas import public_responses
 from zhengxing.ledger.selectors import default_org_for
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.selectors import member_for_user, org_for_user, own_member, own_member_id
-from zhengxing.web.security import require_recent_api
 
 from . import plans, selectors, services
 from .compute import PERIOD_QUARTERS

@@ -1,14 +1,9 @@
-import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth import logout
-from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -23,39 +18,6 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
-
-
-class IdleTimeoutMiddleware:
-    """Signs a user out after ZHENGXING_IDLE_MINUTES (30) without a request. The moment of the
-    last request is kept in the session, rewritten at most once a minute (so the session, and
-    its cookie's expiry, are not saved on every request)."""
-
-    KEY = "zx_seen"
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
-            now = int(time.time())
-            seen = request.session.get(self.KEY)
-            idle = settings.ZHENGXING_IDLE_MINUTES * 60
-            if isinstance(seen, int) and now - seen > idle:
-                logout(request)
-                messages.info(request, _("You were signed out after a while without activity."))
-                if request.path.startswith("/api/"):
-                    return JsonResponse(
-                        {"detail": "会话已超时，请重新登录", "code": "unauthenticated"}, status=401
-                    )
-                return redirect_to_login(request.get_full_path())
-            if not isinstance(seen, int) or now - seen >= 60:
-                request.session[self.KEY] = now
-        return self.get_response(request)
-
-    @classmethod
-    def seen(cls, request: HttpRequest) -> None:
-        """Start the idle clock (at login, so the first page does not write the session)."""
-        request.session[cls.KEY] = int(time.time())
 
 
 # No inline script, no inline event handler, no style attribute: everything the pages run and

@@ -22,10 +22,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from zhengxing.audit.throttles import public_write_throttled
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
 from zhengxing.orgs.models import Member
-from zhengxing.web.security import public_write_throttled
 
 from .. import selectors, services
 from ..forms import ObjectionForm, PublicReportForm

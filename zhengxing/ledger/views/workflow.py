@@ -25,13 +25,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from zhengxing.accounts.reauth import recent_auth
 from zhengxing.core import pii
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
 from zhengxing.orgs import selectors as org_selectors
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import MemberStatus
-from zhengxing.web.security import recent_auth
 
 from .. import selectors, services
 from ..forms import (

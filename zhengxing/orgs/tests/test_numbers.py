@@ -21,6 +21,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from zhengxing.accounts.reauth import REAUTH_KEY
 from zhengxing.audit.models import AuditEvent
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
@@ -28,7 +29,6 @@ from zhengxing.orgs import excel
 from zhengxing.orgs.models import Member
 from zhengxing.orgs.services import NUMBER_REFUSED, ReauthRequired, member_register, member_update
 from zhengxing.testing import PASSWORD, TODAY, Cast, client_for, member_data
-from zhengxing.web.security import REAUTH_KEY
 
 EXPORT = reverse("orgs:export")
 JSON = "application/json"

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from zhengxing.orgs.models import ApiToken
+from zhengxing.accounts.models import ApiToken
 from zhengxing.stars.models import Rating
 from zhengxing.testing import Cast, api_token, bearer
 

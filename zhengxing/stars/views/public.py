@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
+from zhengxing.audit.throttles import public_write_throttled
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
 from zhengxing.ledger.views.public import qr_svg
 from zhengxing.orgs.models import Org
-from zhengxing.web.security import public_write_throttled
 
 from .. import ballots, selectors
 from .. import plans as plan_services

@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from zhengxing.accounts.reauth import recent_auth
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
 from zhengxing.ledger.selectors import default_org_for
 from zhengxing.orgs import selectors as org_selectors
 from zhengxing.orgs.models import Member
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
-from zhengxing.web.security import recent_auth
 
 from .. import selectors, services
 from ..compute import PERIOD_QUARTERS

@@ -25,8 +25,8 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from zhengxing.accounts.services import token_issue
 from zhengxing.core.actor import Actor
-from zhengxing.orgs.services import token_issue
 from zhengxing.testing import build_cast
 
 # Run once, in the PostgreSQL pass: the production engine is the stricter judge of what a

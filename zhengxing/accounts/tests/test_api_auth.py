@@ -14,8 +14,8 @@ import pytest
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 
+from zhengxing.accounts.models import ApiToken
 from zhengxing.api import api
-from zhengxing.orgs.models import ApiToken
 from zhengxing.testing import PASSWORD, Cast, client_for
 
 TOKEN = "/api/v1/auth/token"
@@ -26,7 +26,8 @@ JSON = "application/json"
 def token_for(client: Client, username: str, password: str = PASSWORD) -> str:
     response = client.post(TOKEN, {"username": username, "password": password}, content_type=JSON)
     assert response.status_code == 200, response.content
-    return response.json()["token"]
+    token: str = response.json()["token"]
+    return token
 
 
 def test_the_right_password_gives_a_token_that_opens_the_api(cast: Cast) -> None:

@@ -14,8 +14,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from zhengxing.accounts.models import ApiToken
 from zhengxing.audit.models import AuditEvent
-from zhengxing.orgs.models import ApiToken
 from zhengxing.testing import PASSWORD, Cast, api_token, bearer
 
 ME = "/api/v1/me"

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from zhengxing.accounts.reauth import REAUTH_KEY
 from zhengxing.audit.models import AuditEvent
 from zhengxing.testing import PASSWORD, Cast
-from zhengxing.web.security import REAUTH_KEY
 
 HOME = reverse("home")
 

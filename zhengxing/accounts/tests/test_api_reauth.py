@@ -11,10 +11,10 @@ import time
 from django.test import Client
 from django.utils import timezone
 
+from zhengxing.accounts.models import ApiToken
+from zhengxing.accounts.reauth import REAUTH_KEY, REAUTH_NEEDED
 from zhengxing.audit.models import AuditEvent
-from zhengxing.orgs.models import ApiToken
 from zhengxing.testing import PASSWORD, Cast, api_token, bearer
-from zhengxing.web.security import REAUTH_KEY, REAUTH_NEEDED
 
 JSON = "application/json"
 

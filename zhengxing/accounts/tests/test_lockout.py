@@ -8,6 +8,8 @@ Failures lock a username from whatever address (5), and an address whatever name
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -76,7 +78,7 @@ def test_five_failures_lock_the_account_from_any_address(cast: Cast, login) -> N
 def test_an_address_trying_many_names_is_locked_at_the_higher_limit(
     cast: Cast,
     settings: Settings,
-    login,  # type: ignore[no-untyped-def]
+    login: Callable[..., Any],
 ) -> None:
     settings.ZHENGXING_ADDRESS_FAILURES = 12
     for n in range(11):
