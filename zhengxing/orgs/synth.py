@@ -39,7 +39,7 @@ from zhengxing.core.actor import Actor
 from zhengxing.core.bulk import Rows
 from zhengxing.core.errors import ServiceError
 
-from . import demo, idcard
+from . import demo, idcard, people
 from .models import PATH_SEGMENT, County, Member, MemberEvent, Org, path_segment
 from .rules import MemberCategory, MemberStatus, OrgCategory, OrgKind
 
@@ -324,15 +324,15 @@ class _Synth:
         dates = _DateCache()
         members.template[m_at["status_since"]] = dates.prep(today)
 
-        surnames = _pool(demo.SURNAMES, demo.SURNAME_WEIGHTS, 2000)
+        surnames = _pool(people.SURNAMES, people.SURNAME_WEIGHTS, 2000)
         today_ord = today.toordinal()
         born_ords = [b.toordinal() for b in ids.born]
         born_preps = [dates.prep(b) for b in ids.born]
         educations = {
             era: _pool([v for v, _ in choices], [w for _, w in choices], 100)
-            for era, choices in demo.EDUCATION_BY_ERA
+            for era, choices in people.EDUCATION_BY_ERA
         }
-        phones = demo.PHONE_PREFIXES
+        phones = people.PHONE_PREFIXES
         i = 0
         for b in branches:
             branch_id = b.org.pk
@@ -345,11 +345,11 @@ class _Synth:
                 r = rand()
                 ethnicity = "蒙古族" if r < 0.17 else ("汉族" if r < 0.97 else "回族")
                 if ethnicity == "蒙古族":
-                    given = rng.choice(demo.MONGOLIAN_MALE if male else demo.MONGOLIAN_FEMALE)
-                    name = given if rand() < 0.5 else rng.choice(demo.MONGOLIAN_SURNAMES) + given
+                    given = rng.choice(people.MONGOLIAN_MALE if male else people.MONGOLIAN_FEMALE)
+                    name = given if rand() < 0.5 else rng.choice(people.MONGOLIAN_SURNAMES) + given
                 else:
                     name = surnames[int(rand() * len(surnames))] + rng.choice(
-                        demo.HAN_MALE if male else demo.HAN_FEMALE
+                        people.HAN_MALE if male else people.HAN_FEMALE
                     )
                 r = rand()
                 whereabouts = reason = post = ""
@@ -360,13 +360,13 @@ class _Synth:
                     category = MemberCategory.ELDERLY
                 elif age < 50 and r < 0.2:
                     category, status = MemberCategory.MOBILE, MemberStatus.MOBILE
-                    post = rng.choice(demo.MOBILE_POSTS)
-                    whereabouts = rng.choice(demo.WHEREABOUTS)
-                    reason = rng.choice(demo.MOBILE_REASONS)
+                    post = rng.choice(people.MOBILE_POSTS)
+                    whereabouts = rng.choice(people.WHEREABOUTS)
+                    reason = rng.choice(people.MOBILE_REASONS)
                 elif r < 0.35:
-                    category, post = MemberCategory.CAPABLE, rng.choice(demo.CAPABLE_POSTS)
+                    category, post = MemberCategory.CAPABLE, rng.choice(people.CAPABLE_POSTS)
                 else:
-                    category, post = MemberCategory.ORDINARY, rng.choice(demo.ORDINARY_POSTS)
+                    category, post = MemberCategory.ORDINARY, rng.choice(people.ORDINARY_POSTS)
                 if age < 40 and rand() < 0.05:
                     joined = today_ord - randrange(30, 330)
                     full = None

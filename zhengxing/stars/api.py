@@ -22,7 +22,7 @@ from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.selectors import member_for_user, org_for_user, own_member, own_member_id
 
 from . import plans, selectors, services
-from .compute import PERIOD_QUARTERS
+from .compute_sql import PERIOD_QUARTERS
 from .models import (
     Consequence,
     PlanStatus,

@@ -21,6 +21,7 @@ from zhengxing.ledger.selectors import default_org_for
 from zhengxing.orgs.selectors import member_for_user, org_for_user
 
 from . import ballots, selectors, services
+from . import rounds as round_services
 from .models import (
     EvaluationRound,
     RoundKind,
@@ -118,7 +119,7 @@ def rounds(request: HttpRequest, filters: Query[RoundsQuery]) -> list[dict[str, 
 def round_create(request: HttpRequest, body: RoundIn) -> tuple[int, dict[str, Any]]:
     """Open a round: the branch's committee for its members, the township to assess."""
     org = org_for_user(request.user, body.org_id)
-    made = ballots.round_create(
+    made = round_services.round_create(
         actor=Actor.from_request(request), org=org, year=body.year, period=body.period,
         kind=body.kind, name=body.name,
         indicators=[{"code": i.code, "name": i.name, "max": f"{i.max}"} for i in body.indicators],
@@ -132,7 +133,9 @@ def round_schedule(request: HttpRequest, body: ScheduleIn) -> list[dict[str, Any
     """Create the year's rounds of an organisation by its scheme's schedule, each once; returns
     those made now."""
     org = org_for_user(request.user, body.org_id)
-    made = ballots.rounds_schedule(actor=Actor.from_request(request), org=org, year=body.year)
+    made = round_services.rounds_schedule(
+        actor=Actor.from_request(request), org=org, year=body.year
+    )
     return [_round(r) for r in made]
 
 

@@ -33,18 +33,13 @@ from zhengxing.core.actor import Actor
 from zhengxing.orgs.models import PATH_SEGMENT, County, Member, Org, RoleAssignment
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus, Role
 
-from .ballots import (
-    ballot_submit,
-    codes_issue,
-    paper_ballots_submit,
-    public_ballots_submit,
-    round_create,
-)
+from .ballots import ballot_submit, codes_issue, paper_ballots_submit, public_ballots_submit
 from .compute import recompute
 from .models import Ballot, Consequence, Rating
 from .plans import choice_save, plan_review, plan_save, plan_submit
 from .posts import post_set
 from .rectify import rectify_problem_add, rectify_problem_close, rectify_progress_add
+from .rounds import round_create
 from .services import Adjustment, criteria_assess, ratings_finalise, scheme_from_preset
 
 YEAR = 2026

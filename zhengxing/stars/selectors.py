@@ -522,7 +522,7 @@ def committee_context(round_: EvaluationRound) -> list[BeforeCommittee]:
     branch's size."""
     from zhengxing.ledger.models import QuarterPoints
 
-    from .compute import PERIOD_QUARTERS
+    from .compute_sql import PERIOD_QUARTERS
 
     members = [r for r in round_ratees(round_) if isinstance(r, Member)]
     ids = [m.pk for m in members]

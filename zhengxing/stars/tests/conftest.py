@@ -16,8 +16,9 @@ from zhengxing.ledger.services import (
     claim_review_many,
     quarter_sign_off,
 )
-from zhengxing.stars.ballots import ballot_submit, codes_issue, public_ballots_submit, round_create
+from zhengxing.stars.ballots import ballot_submit, codes_issue, public_ballots_submit
 from zhengxing.stars.compute import recompute
+from zhengxing.stars.rounds import round_create
 from zhengxing.stars.services import scheme_from_preset
 from zhengxing.testing import SYSTEM, Cast
 

@@ -18,15 +18,9 @@ from django.db import IntegrityError
 from zhengxing.audit.models import AuditEvent
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
-from zhengxing.stars.ballots import (
-    ballot_submit,
-    code_hash,
-    codes_issue,
-    indicators_clean,
-    public_ballots_submit,
-    round_create,
-)
+from zhengxing.stars.ballots import ballot_submit, code_hash, codes_issue, public_ballots_submit
 from zhengxing.stars.models import Ballot, EvaluationRound, PublicCode
+from zhengxing.stars.rounds import indicators_clean, round_create
 from zhengxing.testing import Cast
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))

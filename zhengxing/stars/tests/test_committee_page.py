@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from zhengxing.core.actor import Actor
 from zhengxing.ledger.models import QuarterPoints
-from zhengxing.stars.ballots import ballot_submit, paper_ballots_submit, round_create
+from zhengxing.stars.ballots import ballot_submit, paper_ballots_submit
 from zhengxing.stars.models import EvaluationRound
+from zhengxing.stars.rounds import round_create
 from zhengxing.testing import Cast, add_member, client_for
 
 FORM = [{"code": "T", "name": "综合评价", "max": "100"}]

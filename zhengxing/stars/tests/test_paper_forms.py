@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from zhengxing.core.actor import Actor
 from zhengxing.orgs.models import Member
-from zhengxing.stars.ballots import ballot_submit, round_create
+from zhengxing.stars.ballots import ballot_submit
 from zhengxing.stars.models import Ballot, EvaluationRound
+from zhengxing.stars.rounds import round_create
 from zhengxing.testing import Cast, add_member, client_for
 
 FORM = [

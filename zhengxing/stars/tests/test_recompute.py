@@ -23,7 +23,8 @@ from django.test.utils import CaptureQueriesContext
 
 from zhengxing.core.errors import ServiceError
 from zhengxing.ledger.models import QuarterPoints
-from zhengxing.stars.compute import _case, _score_tier_case, plan_from_scheme, recompute
+from zhengxing.stars.compute import plan_from_scheme, recompute
+from zhengxing.stars.compute_sql import _case, _score_tier_case
 from zhengxing.stars.models import Rating, StarScheme
 from zhengxing.stars.presets import BAYANNUR_532, PRESETS
 from zhengxing.stars.rules import evaluate, scheme_from_dict, scheme_to_dict, tier_of

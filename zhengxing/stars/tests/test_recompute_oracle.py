@@ -23,10 +23,10 @@ import pytest
 from zhengxing.ledger.models import QuarterPoints
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
-from zhengxing.stars.ballots import round_create
 from zhengxing.stars.compute import recompute
 from zhengxing.stars.models import Ballot, EvaluationRound, Rating, RoundKind
 from zhengxing.stars.presets import PRESETS
+from zhengxing.stars.rounds import round_create
 from zhengxing.stars.rules import (
     Scheme,
     evaluate,

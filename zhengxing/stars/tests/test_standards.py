@@ -14,11 +14,12 @@ from django.urls import reverse
 
 from zhengxing.audit.models import AuditEvent
 from zhengxing.core.errors import ServiceError
-from zhengxing.stars.ballots import ballot_submit, round_create
+from zhengxing.stars.ballots import ballot_submit
 from zhengxing.stars.compute import recompute
 from zhengxing.stars.models import MemberPost, Rating
 from zhengxing.stars.plans import choice_save, plan_save
 from zhengxing.stars.posts import post_set
+from zhengxing.stars.rounds import round_create
 from zhengxing.stars.services import criteria_assess, scheme_from_preset
 from zhengxing.stars.standards import MET, PENDING, UNMET, member_standards, org_standards
 from zhengxing.testing import SYSTEM, Cast, signed_in

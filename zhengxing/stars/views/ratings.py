@@ -27,7 +27,7 @@ from zhengxing.orgs.models import Member
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
 
 from .. import selectors, services
-from ..compute import PERIOD_QUARTERS
+from ..compute_sql import PERIOD_QUARTERS
 from ..rectify import RECTIFY_CODES, rectify_ledgers
 
 PER_PAGE = 50

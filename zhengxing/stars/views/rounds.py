@@ -29,6 +29,7 @@ from zhengxing.ledger.views.public import qr_svg
 from zhengxing.orgs import selectors as org_selectors
 
 from .. import ballots, selectors
+from .. import rounds as round_services
 from ..forms import BallotsForm, CodesForm, PaperForm, RoundForm
 from ..models import EvaluationRound, RoundKind
 from .ratings import PER_PAGE, _year
@@ -59,7 +60,7 @@ def rounds_page(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                made = ballots.round_create(
+                made = round_services.round_create(
                     actor=Actor.from_request(request), org=org, year=year, period=data["period"],
                     kind=data["kind"], name=data["name"], indicators=data["indicators"],
                     opens_at=data["opens_at"], closes_at=data["closes_at"],
@@ -91,7 +92,7 @@ def rounds_schedule(request: HttpRequest) -> HttpResponse:
     org = org_or_default(user=request.user, raw=request.POST.get("org", ""))
     year = _year(request)
     try:
-        made = ballots.rounds_schedule(actor=Actor.from_request(request), org=org, year=year)
+        made = round_services.rounds_schedule(actor=Actor.from_request(request), org=org, year=year)
     except ServiceError as e:
         messages.error(request, str(e))
     else:
@@ -100,7 +101,7 @@ def rounds_schedule(request: HttpRequest) -> HttpResponse:
 
 
 def _may_run(request: HttpRequest, round_: EvaluationRound) -> bool:
-    return ballots.may_run_round(Actor.from_request(request), round_.org, round_.kind)
+    return round_services.may_run_round(Actor.from_request(request), round_.org, round_.kind)
 
 
 @login_required
@@ -255,7 +256,7 @@ def paper_forms(request: HttpRequest) -> HttpResponse:
         r
         for r in selectors.rounds_for(user=user, org=org, year=_year(request))[:200]
         if r.kind in ballots.PAPER_KINDS and r.opens_at <= now < r.closes_at
-        and ballots.may_run_round(actor, r.org, r.kind)
+        and round_services.may_run_round(actor, r.org, r.kind)
     ]  # fmt: skip
     raw = request.GET.get("round", "")
     round_ = next((r for r in rounds if str(r.pk) == raw), None)

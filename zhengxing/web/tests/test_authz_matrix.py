@@ -19,7 +19,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from zhengxing.stars.ballots import ballot_submit, round_create
+from zhengxing.stars.ballots import ballot_submit
+from zhengxing.stars.rounds import round_create
 from zhengxing.testing import SYSTEM, Cast, client_for
 
 ROLES = ("alice", "bob", "dave", "carol", "cathy", "gina", "erin", None)

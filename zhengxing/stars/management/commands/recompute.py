@@ -11,7 +11,8 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from zhengxing.orgs.models import County
-from zhengxing.stars.compute import PERIOD_QUARTERS, recompute
+from zhengxing.stars.compute import recompute
+from zhengxing.stars.compute_sql import PERIOD_QUARTERS
 from zhengxing.stars.models import StarScheme
 from zhengxing.stars.tallies import tallies_problems
 
