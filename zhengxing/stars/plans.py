@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from zhengxing.audit.services import audit_record
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError, require
+from zhengxing.core.text import clean_text
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
 from zhengxing.orgs.selectors import scope_for_actor
@@ -118,9 +119,10 @@ def plan_save(
     _at_most(scheme, "self", own)
     if not duty and not own:
         raise ServiceError("请至少选择一颗职责星或自选星")
-    measures, consultation = measures.strip(), consultation.strip()
-    if len(measures) > MEASURES_MAX or len(consultation) > CONSULTATION_MAX:
-        raise ServiceError(f"措施不超过{MEASURES_MAX}字，征求意见情况不超过{CONSULTATION_MAX}字")
+    measures = clean_text(measures, label="措施", limit=MEASURES_MAX, required=False)
+    consultation = clean_text(
+        consultation, label="征求意见情况", limit=CONSULTATION_MAX, required=False
+    )
     plan = StarPlan.objects.select_for_update().filter(org=org, year=year).first()
     before = _plan_snapshot(plan) if plan else None
     if plan is None:
@@ -198,11 +200,9 @@ def plan_review(*, actor: Actor, plan: StarPlan, approve: bool, reason: str = ""
     require(scope.can_manage_tree(plan.org))
     if plan.status != PlanStatus.SUBMITTED:
         raise ServiceError("只能审核已提交的报星计划", code="conflict")
-    reason = reason.strip()
+    reason = clean_text(reason, label="理由", limit=REASON_MAX, required=False)
     if not approve and not reason:
         raise ServiceError("退回报星计划请说明理由")
-    if len(reason) > REASON_MAX:
-        raise ServiceError(f"理由不超过{REASON_MAX}字")
     plan.status = PlanStatus.APPROVED if approve else PlanStatus.RETURNED
     plan.reviewed_at, plan.reviewed_by, plan.review_reason = actor.now, actor.user, reason
     plan.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_reason"])

@@ -18,6 +18,7 @@ from django.http import Http404
 from zhengxing.audit.services import audit_record
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError, require
+from zhengxing.core.text import clean_text
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus, Role
 from zhengxing.orgs.selectors import scope_for, scope_for_actor
@@ -56,13 +57,8 @@ def post_set(*, actor: Actor, member: Member, year: int, title: str, duties: str
         raise ServiceError("年份应在2000至2100之间")
     if member.status in (MemberStatus.TRANSFERRED_OUT, MemberStatus.DECEASED):
         raise ServiceError(f"{member.name}已不在本支部，不能设岗")
-    title, duties = title.strip(), duties.strip()
-    if not title:
-        raise ServiceError("请填写岗位名称（如：环境卫生监督岗）")
-    if len(title) > TITLE_MAX:
-        raise ServiceError(f"岗位名称不超过{TITLE_MAX}字")
-    if len(duties) > DUTIES_MAX:
-        raise ServiceError(f"岗位职责不超过{DUTIES_MAX}字")
+    title = clean_text(title, label="岗位名称（如：环境卫生监督岗）", limit=TITLE_MAX)
+    duties = clean_text(duties, label="岗位职责", limit=DUTIES_MAX, required=False)
     post = MemberPost.objects.select_for_update().filter(member=member, year=year).first()
     before = _snapshot(post) if post else None
     if post is None:

@@ -34,6 +34,7 @@ from django.utils import timezone
 from zhengxing.audit.services import audit_record
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
+from zhengxing.core.text import clean_text
 from zhengxing.ledger.services import may_sign_off
 from zhengxing.orgs.models import Org, subtree_q
 from zhengxing.orgs.selectors import scope_for, scope_for_actor
@@ -89,15 +90,6 @@ def _locked(task: Consequence, actor: Actor, *, close: bool = False) -> Conseque
     return locked
 
 
-def _text(value: str, *, label: str, limit: int, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ServiceError(f"请填写{label}")
-    if len(value) > limit:
-        raise ServiceError(f"{label}不超过{limit}字")
-    return value
-
-
 def _today(actor: Actor) -> dt.date:
     return timezone.localdate(actor.now)
 
@@ -119,10 +111,10 @@ def rectify_problem_add(
     """Record a problem found (查摆问题) and its measure (开出药方): who answers for it and by when.
     The township or the organisation's own secretary; not once the task is done."""
     task = _locked(consequence, actor)
-    problem = _text(problem, label="查摆出的问题", limit=PROBLEM_MAX)
-    source = _text(source, label="问题来源（如何查摆出来）", limit=SOURCE_MAX)
-    measure = _text(measure, label="整改措施", limit=MEASURE_MAX)
-    responsible = _text(responsible, label="整改责任人", limit=WHO_MAX)
+    problem = clean_text(problem, label="查摆出的问题", limit=PROBLEM_MAX)
+    source = clean_text(source, label="问题来源（如何查摆出来）", limit=SOURCE_MAX)
+    measure = clean_text(measure, label="整改措施", limit=MEASURE_MAX)
+    responsible = clean_text(responsible, label="整改责任人", limit=WHO_MAX)
     if due_on < _today(actor):
         raise ServiceError("整改时限不能早于今天")
     if due_on > _today(actor) + dt.timedelta(days=366):
@@ -169,9 +161,9 @@ def rectify_progress_add(
     """Record what was done about a problem (建账促改): what, when, by whom, and the evidence
     kept. The township or the organisation's own secretary; not on a closed problem."""
     task, locked = _problem_locked(problem, actor)
-    action = _text(action, label="整改情况", limit=ACTION_MAX)
-    done_by = _text(done_by, label="整改人", limit=WHO_MAX)
-    evidence = _text(evidence, label="佐证材料说明", limit=EVIDENCE_MAX, required=False)
+    action = clean_text(action, label="整改情况", limit=ACTION_MAX)
+    done_by = clean_text(done_by, label="整改人", limit=WHO_MAX)
+    evidence = clean_text(evidence, label="佐证材料说明", limit=EVIDENCE_MAX, required=False)
     if done_on > _today(actor):
         raise ServiceError("整改日期不能晚于今天")
     if done_on < timezone.localdate(locked.recorded_at):
@@ -198,7 +190,7 @@ def rectify_problem_close(*, actor: Actor, problem: RectifyProblem, reason: str)
     """The township closes a resolved problem (销号), saying why; a problem with no progress
     recorded has nothing to show it was resolved, and stays open."""
     _, locked = _problem_locked(problem, actor, close=True)
-    reason = _text(reason, label="销号理由", limit=REASON_MAX)
+    reason = clean_text(reason, label="销号理由", limit=REASON_MAX)
     if not locked.progress.exists():
         raise ServiceError("该问题还没有整改进展记录，不能销号")
     locked.closed_at, locked.closed_by, locked.close_reason = actor.now, actor.user, reason

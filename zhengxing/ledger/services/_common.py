@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
+from zhengxing.core.text import clean_text
 from zhengxing.orgs.rules import name_problem
 
 from ..models import Claim, LedgerEntry
@@ -29,18 +30,9 @@ def _today(actor: Actor) -> dt.date:
     return timezone.localdate(actor.now)
 
 
-def _text(value: str, *, field: str, limit: int, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ServiceError(f"请填写{field}")
-    if len(value) > limit:
-        raise ServiceError(f"{field}不能超过{limit}个字")
-    return value
-
-
 def _name(value: str) -> str:
     """A name the public leaves (optional): no invisible characters (`rules.name_problem`)."""
-    value = _text(value, field="姓名", limit=50, required=False)
+    value = clean_text(value, label="姓名", limit=50, required=False)
     if (problem := name_problem(value)) is not None:
         raise refuse(problem)
     return value

@@ -14,13 +14,14 @@ from zhengxing.audit.services import audit_event, audit_record, audit_record_man
 from zhengxing.core import pii
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError, require
+from zhengxing.core.text import clean_text
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.selectors import scope_for_actor
 
 from ..models import Claim, RuleItem
 from ..rules import ClaimSource, Part, Quarter, Recorder, points_text
 from ._checks import _claim_problem, _member_problem
-from ._common import _key, _name, _text, _today, claim_snapshot, refuse
+from ._common import _key, _name, _today, claim_snapshot, refuse
 from .guard import QuarterGuard
 
 
@@ -66,9 +67,9 @@ def claim_submit(
     existing = Claim.objects.filter(member=member, idempotency_key=key).first()
     if existing is not None:
         return existing
-    place = _text(place, field="活动地点", limit=200)
-    description = _text(description, field="活动内容", limit=2000)
-    evidence = _text(evidence, field="证明材料", limit=300, required=False)
+    place = clean_text(place, label="活动地点", limit=200)
+    description = clean_text(description, label="活动内容", limit=2000)
+    evidence = clean_text(evidence, label="证明材料", limit=300, required=False)
     if item.recorder != Recorder.SELF_REPORT:
         raise ServiceError(f"“{item.name}”只能由支委会登记，不能个人申报")
     points = item.default_points if points is None else points
@@ -127,9 +128,9 @@ def claim_record_many(
     one member who cannot have it refuses the whole form, naming them."""
     require(scope_for_actor(actor).can_manage_org(branch))
     key = _key(idempotency_key)
-    place = _text(place, field="活动地点", limit=200)
-    description = _text(description, field="活动内容", limit=2000)
-    evidence = _text(evidence, field="证明材料", limit=300, required=False)
+    place = clean_text(place, label="活动地点", limit=200)
+    description = clean_text(description, label="活动内容", limit=2000)
+    evidence = clean_text(evidence, label="证明材料", limit=300, required=False)
     if not members:
         raise ServiceError("请选择党员")
     if item.part == Part.DEDUCTION:
@@ -217,10 +218,10 @@ def public_report_submit(
     existing = Claim.objects.filter(member=member, idempotency_key=key).first()
     if existing is not None:
         return existing
-    place = _text(place, field="地点", limit=200, required=False)
-    description = _text(description, field="反映的情况", limit=2000)
+    place = clean_text(place, label="地点", limit=200, required=False)
+    description = clean_text(description, label="反映的情况", limit=2000)
     reporter_name = _name(reporter_name)
-    reporter_contact = _text(reporter_contact, field="联系方式（以便核实）", limit=100)
+    reporter_contact = clean_text(reporter_contact, label="联系方式（以便核实）", limit=100)
     today = _today(actor)
     problem = _member_problem(member, branch) or (
         "发生日期不能晚于今天" if occurred_on > today else None

@@ -10,6 +10,7 @@ from django.db import transaction
 from zhengxing.audit.services import audit_record
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError, require
+from zhengxing.core.text import clean_text
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.selectors import scope_for_actor
 
@@ -24,7 +25,7 @@ from ..rules import (
     quarter_closed,
 )
 from ._checks import _claim_problem, _decided_problem, _item_problem, _member_problem
-from ._common import _key, _text, _today, claim_snapshot, entry_snapshot, refuse
+from ._common import _key, _today, claim_snapshot, entry_snapshot, refuse
 from .guard import QuarterGuard, _approve
 
 
@@ -46,8 +47,8 @@ def deduction_record(
     finding, or a public report (`report`) which this decides."""
     require(scope_for_actor(actor).can_manage_org(branch))
     key = _key(idempotency_key)
-    reason = _text(reason, field="扣分理由", limit=500)
-    place = _text(place, field="地点", limit=200, required=False)
+    reason = clean_text(reason, label="扣分理由", limit=500)
+    place = clean_text(place, label="地点", limit=200, required=False)
     if item.part != Part.DEDUCTION:
         raise ServiceError(f"“{item.name}”不是扣分项目")
     points = item.default_points if points is None else points

@@ -11,11 +11,12 @@ from zhengxing.audit.services import audit_record
 from zhengxing.core import pii
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError, require
+from zhengxing.core.text import clean_text
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.selectors import scope_for_actor
 
 from ..models import Objection, Posting
-from ._common import _key, _name, _text, _today
+from ._common import _key, _name, _today
 
 
 def objection_snapshot(objection: Objection) -> dict[str, Any]:
@@ -50,9 +51,9 @@ def objection_submit(
         return existing
     if _today(actor) > posting.objections_until:
         raise ServiceError("异议期已过")
-    text = _text(text, field="异议内容", limit=1000)
+    text = clean_text(text, label="异议内容", limit=1000)
     contact_name = _name(contact_name)
-    contact = _text(contact, field="联系方式", limit=100)
+    contact = clean_text(contact, label="联系方式", limit=100)
     if member is not None and member.pk not in {line["member_id"] for line in posting.lines}:
         raise ServiceError(f"“{member.name}”不在本次公示的名单中")
     objection = Objection(
@@ -90,7 +91,7 @@ def objection_answer(*, actor: Actor, objection: Objection, answer: str) -> Obje
     posting = Posting.objects.get(pk=objection.posting_id)
     branch = Org.objects.get(pk=posting.branch_id)
     require(scope_for_actor(actor).can_manage_org(branch))
-    answer = _text(answer, field="答复内容", limit=2000)
+    answer = clean_text(answer, label="答复内容", limit=2000)
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     if objection.status == Objection.Status.ANSWERED:
         raise ServiceError("该异议已答复并公示，不能修改答复")

@@ -8,12 +8,13 @@ from django.db import transaction
 from zhengxing.audit.services import audit_record
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError, require
+from zhengxing.core.text import clean_text
 from zhengxing.orgs.models import Org
 from zhengxing.orgs.selectors import scope_for_actor
 
 from ..models import LedgerEntry
 from ..rules import Quarter, reversal_quarter_problem
-from ._common import _text, _today, entry_snapshot, refuse
+from ._common import _today, entry_snapshot, refuse
 from .guard import QuarterGuard, _append
 
 
@@ -23,7 +24,7 @@ def entry_reverse(*, actor: Actor, entry: LedgerEntry, reason: str) -> LedgerEnt
     which must be open. The wrong entry stays in the chain, as on paper."""
     branch = Org.objects.get(pk=entry.branch_id)
     require(scope_for_actor(actor).can_manage_org(branch))
-    reason = _text(reason, field="冲正理由", limit=500)
+    reason = clean_text(reason, label="冲正理由", limit=500)
     guard = QuarterGuard(branch)
     entry = LedgerEntry.objects.get(pk=entry.pk)
     if entry.reverses_id is not None:

@@ -12,13 +12,14 @@ from django.db import transaction
 from zhengxing.audit.services import audit_event, audit_record, audit_record_many
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError, require
+from zhengxing.core.text import clean_text
 from zhengxing.orgs.models import Org
 from zhengxing.orgs.selectors import scope_for_actor
 
 from ..models import Claim, RuleItem
 from ..rules import STATUS_LABELS, ClaimSource, ClaimStatus, Quarter, points_range_problem
 from ._checks import _decided_problem, _item_problem
-from ._common import _text, claim_snapshot, refuse
+from ._common import claim_snapshot, refuse
 from .guard import QuarterGuard, _approve, _lock_head
 
 APPROVE, ADJUST, REJECT = "approve", "adjust", "reject"
@@ -57,7 +58,7 @@ def claim_review(
         raise ServiceError(f"未知的审核结论“{decision}”")
     branch, guard, claim = _lock_branch_claim(actor, claim)
     scope = scope_for_actor(actor)
-    reason = _text(reason, field="驳回理由", limit=500, required=decision == REJECT)
+    reason = clean_text(reason, label="驳回理由", limit=500, required=decision == REJECT)
     problem = _decided_problem(claim) or (
         "不能审核本人的申报"
         if scope.member_id is not None and scope.member_id == claim.member_id
@@ -122,7 +123,7 @@ def claim_review_many(
         raise ServiceError("批量审核只能批准或驳回")
     scope = scope_for_actor(actor)
     require(scope.can_manage_org(branch))
-    reason = _text(reason, field="驳回理由", limit=500, required=decision == REJECT)
+    reason = clean_text(reason, label="驳回理由", limit=500, required=decision == REJECT)
     ids = {c.pk for c in claims}
     if not ids:
         raise ServiceError("请选择要审核的申报")
@@ -182,7 +183,7 @@ def public_reports_mark_spam(
     reports): each is audited, none is reviewed or leads to an entry, and none holds up the
     quarter's sign-off any longer. Only reports from the public, only while pending."""
     require(scope_for_actor(actor).can_manage_org(branch))
-    reason = _text(reason, field="说明", limit=500, required=False) or "标记为垃圾信息"
+    reason = clean_text(reason, label="说明", limit=500, required=False) or "标记为垃圾信息"
     ids = {c.pk for c in claims}
     if not ids:
         raise ServiceError("请选择要标记为垃圾信息的群众反映")

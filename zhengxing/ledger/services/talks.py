@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from zhengxing.audit.services import audit_record
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError, require
+from zhengxing.core.text import clean_text
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import MemberStatus, Role
 from zhengxing.orgs.selectors import scope_for_actor
@@ -19,7 +20,7 @@ from zhengxing.orgs.selectors import scope_for_actor
 from ..models import ReminderTalk
 from ..rules import ZERO, points_normal, points_text
 from ..selectors import counted_entries
-from ._common import _text, _today
+from ._common import _today
 from .guard import QuarterGuard
 
 TALK_ROLES = frozenset({Role.SECRETARY, Role.COMMITTEE})
@@ -50,7 +51,7 @@ def reminder_talk_record(
         raise ServiceError(f"“{member.name}”已不在本支部党员名册中")
     if held_on > _today(actor):
         raise ServiceError("约谈日期不能晚于今天")
-    notes = _text(notes, field="约谈情况", limit=2000, required=False)
+    notes = clean_text(notes, label="约谈情况", limit=2000, required=False)
     existing = ReminderTalk.objects.filter(
         member=member, held_on=held_on, notes=notes, held_by=actor.user
     ).first()

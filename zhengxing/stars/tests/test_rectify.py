@@ -153,7 +153,7 @@ def test_anyone_but_the_township_and_the_secretary_is_refused(
         ({"source": ""}, "请填写问题来源"),
         ({"measure": ""}, "请填写整改措施"),
         ({"responsible": ""}, "请填写整改责任人"),
-        ({"problem": "问" * 501}, "查摆出的问题不超过500字"),
+        ({"problem": "问" * 501}, "查摆出的问题不能超过500个字"),
         ({"due_on": dt.date(2026, 7, 14)}, "整改时限不能早于今天"),
         ({"due_on": dt.date(2027, 8, 1)}, "整改时限不超过一年"),
     ],

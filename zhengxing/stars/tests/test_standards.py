@@ -181,7 +181,7 @@ def test_the_branch_sets_a_members_post_and_duties_audited(cast: Cast) -> None:
     with pytest.raises(ServiceError, match="请填写岗位名称"):
         post_set(actor=act(cast.carol, 3, 3), member=cast.member_a1, year=2026, title=" ",
                  duties="")  # fmt: skip
-    with pytest.raises(ServiceError, match="岗位职责不超过1000字"):
+    with pytest.raises(ServiceError, match="岗位职责不能超过1000个字"):
         post_set(actor=act(cast.carol, 3, 3), member=cast.member_a1, year=2026, title="岗",
                  duties="字" * 1001)  # fmt: skip
 
