@@ -68,8 +68,8 @@ def _batch_memory(cursor: Any) -> None:
     and `tally_member_cover` give the points and the tallies member by member, in the members'
     order, so each aggregates as it streams and merge-joins the roll, and the rows come out
     in the order they are written (`_write_order`). The planner prices the hashing lower, yet
-    it takes about a third longer (1.2-1.7 s against 2.3-2.6 s for the SELECT at 200,000
-    members): no hash aggregates or joins here (for this transaction only)."""
+    it is slower (bench/README.md, "The recompute on PostgreSQL"): no hash aggregates or joins
+    here (for this transaction only)."""
     if connection.vendor == "postgresql":
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute("SET LOCAL enable_hashagg = off")

@@ -53,7 +53,7 @@ def tallies_rebuild(*, county_id: int, year: int) -> int:
 
     On PostgreSQL, after a bulk load of ballots (synth, an import) the planner has never seen
     them: without fresh statistics and the memory to group millions of ballots in one pass it
-    sorts them on disk (minutes at 200,000 members, against 19 s with these two)."""
+    sorts them on disk, many times slower (bench/README.md, "The recompute on PostgreSQL")."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("ANALYZE stars_ballot")
