@@ -32,6 +32,7 @@ from zhengxing.accounts.auth import api_auth
 from zhengxing.accounts.reauth import REAUTH_NEEDED
 from zhengxing.core.errors import ErrorCode, ServiceError
 from zhengxing.ledger.api import router as ledger_router
+from zhengxing.ledger.api_public import router as ledger_public_router
 from zhengxing.ledger.api_reports import router as ledger_reports_router
 from zhengxing.orgs.api import router as orgs_router
 from zhengxing.orgs.roster import RowInvalid
@@ -62,6 +63,7 @@ api = NinjaAPI(
 api.add_router("/auth", auth_router)
 api.add_router("/", orgs_router)
 api.add_router("/points", ledger_router)
+api.add_router("/points", ledger_public_router)
 api.add_router("/points", ledger_reports_router)
 api.add_router("/stars", stars_router)
 api.add_router("/stars", stars_rounds_router)

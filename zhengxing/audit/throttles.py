@@ -101,3 +101,8 @@ def public_write_throttled(view: Callable[..., HttpResponse]) -> Callable[..., H
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+# For the API's operations the public may use (report, object, vote): one count per address,
+# shared with the public's pages.
+PUBLIC_THROTTLE: list[BaseThrottle] = [PublicWriteThrottle()]

@@ -86,3 +86,9 @@ class LimitOffset(LimitOffsetPagination):
 
 # A query string has no null: an absent filter is simply left out (and out of the schema).
 Absent = SkipJsonSchema[None]
+
+
+def key_from(header: str | None, body: str | None) -> str:
+    """A write's idempotency key, from the `Idempotency-Key` header or the body (the header
+    wins); none at all is the service's 400."""
+    return (header or body or "").strip()

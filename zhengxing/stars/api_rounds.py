@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router
 
+from zhengxing.audit.throttles import PUBLIC_THROTTLE
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
 from zhengxing.core.schemas import responses
-from zhengxing.ledger.api import PUBLIC_THROTTLE
 from zhengxing.ledger.schemas import public_responses
 from zhengxing.ledger.selectors import default_org_for
 from zhengxing.orgs.selectors import member_for_user, org_for_user
