@@ -291,7 +291,7 @@ def recompute(
     schemes that rate it) or each of the scheme's periods: the county's scheme everywhere but
     where a township (or a branch, narrowed by its township) has its own, each of those with
     its own. Criteria schemes count the named stars met."""
-    from .rules import scheme_from_dict
+    from .scheme_spec import scheme_from_dict
 
     done = []
     schemes = list(

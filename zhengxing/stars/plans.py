@@ -28,7 +28,8 @@ from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
 from zhengxing.orgs.selectors import scope_for_actor
 
 from .models import PlanStatus, StarChoice, StarPlan, StarScheme, Subject
-from .rules import MENUS, Scheme, scheme_from_dict
+from .rules import MENUS, Scheme
+from .scheme_spec import scheme_from_dict
 
 DUTY, SELF = "duty-", "self-"
 MEASURES_MAX, CONSULTATION_MAX, REASON_MAX = 4000, 2000, 500

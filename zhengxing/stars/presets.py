@@ -47,7 +47,8 @@ import json
 from decimal import Decimal as D
 from pathlib import Path
 
-from .rules import Band, ConsequenceSpec, Feed, Scheme, SchemeInvalid, Tier, scheme_from_dict
+from .rules import Band, ConsequenceSpec, Feed, Scheme, SchemeInvalid, Tier
+from .scheme_spec import scheme_from_dict
 
 TEN_STARS = (
     Band(D(0), 0),

@@ -46,8 +46,8 @@ from .rules import (
     half_up,
     missing_names,
     period_name,
-    scheme_from_dict,
 )
+from .scheme_spec import scheme_from_dict
 
 SOURCE_COLUMNS = {
     "points": ("points_score", "points_entries", "条积分记录"),

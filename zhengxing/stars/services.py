@@ -34,14 +34,8 @@ from .models import (
 )
 from .presets import PRESETS
 from .rectify import rectify_done_problem
-from .rules import (
-    ConsequenceSpec,
-    SchemeInvalid,
-    period_name,
-    scheme_from_dict,
-    scheme_to_dict,
-    tier_of,
-)
+from .rules import ConsequenceSpec, SchemeInvalid, period_name, tier_of
+from .scheme_spec import scheme_from_dict, scheme_to_dict
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from django.urls import reverse
 from zhengxing.stars.models import StarScheme
 from zhengxing.stars.plans import choice_save, names_for, plan_save
 from zhengxing.stars.presets import BAYANNUR_532, BAYANNUR_532_ORG
-from zhengxing.stars.rules import scheme_to_dict
+from zhengxing.stars.scheme_spec import scheme_to_dict
 from zhengxing.stars.standards import member_standards
 from zhengxing.testing import Cast, signed_in
 

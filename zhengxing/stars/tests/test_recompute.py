@@ -27,7 +27,8 @@ from zhengxing.stars.compute import plan_from_scheme, recompute
 from zhengxing.stars.compute_sql import _case, _score_tier_case
 from zhengxing.stars.models import Rating, StarScheme
 from zhengxing.stars.presets import BAYANNUR_532, PRESETS
-from zhengxing.stars.rules import evaluate, scheme_from_dict, scheme_to_dict, tier_of
+from zhengxing.stars.rules import evaluate, tier_of
+from zhengxing.stars.scheme_spec import scheme_from_dict, scheme_to_dict
 from zhengxing.stars.services import scheme_from_preset
 from zhengxing.testing import SYSTEM, Cast
 
@@ -240,7 +241,7 @@ def test_tallies_follow_every_ballot_and_the_check_finds_one_moved(scored: Cast)
 
 def test_a_township_that_narrows_the_scheme_rates_its_own_members_by_it(scored: Cast) -> None:
     from zhengxing.stars.plans import scheme_for
-    from zhengxing.stars.rules import scheme_to_dict
+    from zhengxing.stars.scheme_spec import scheme_to_dict
     from zhengxing.stars.services import scheme_save
 
     spec = scheme_to_dict(BAYANNUR_532)

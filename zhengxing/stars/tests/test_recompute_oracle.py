@@ -27,15 +27,8 @@ from zhengxing.stars.compute import recompute
 from zhengxing.stars.models import Ballot, EvaluationRound, Rating, RoundKind
 from zhengxing.stars.presets import PRESETS
 from zhengxing.stars.rounds import round_create
-from zhengxing.stars.rules import (
-    Scheme,
-    evaluate,
-    half_up,
-    missing_names,
-    points_score,
-    scheme_from_dict,
-    scheme_to_dict,
-)
+from zhengxing.stars.rules import Scheme, evaluate, half_up, missing_names, points_score
+from zhengxing.stars.scheme_spec import scheme_from_dict, scheme_to_dict
 from zhengxing.stars.services import scheme_save
 from zhengxing.stars.tallies import tallies_rebuild
 from zhengxing.testing import SYSTEM, Cast, add_member

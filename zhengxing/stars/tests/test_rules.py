@@ -10,15 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zhengxing.stars.presets import BAYANNUR_532, GAOTAI_341, PRESETS, SANMENXIA_5STAR
-from zhengxing.stars.rules import (
-    Result,
-    SchemeInvalid,
-    evaluate,
-    points_score,
-    scheme_from_dict,
-    scheme_to_dict,
-    validate,
-)
+from zhengxing.stars.rules import Result, SchemeInvalid, evaluate, points_score
+from zhengxing.stars.scheme_spec import scheme_from_dict, scheme_to_dict, validate
 
 pytestmark = pytest.mark.engine_neutral  # pure rules, no database
 

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from zhengxing.stars.presets import BAYANNUR_532
-from zhengxing.stars.rules import scheme_to_dict
+from zhengxing.stars.scheme_spec import scheme_to_dict
 from zhengxing.testing import Cast
 
 

@@ -9,16 +9,8 @@ from decimal import Decimal as D
 import pytest
 
 from zhengxing.stars.presets import BAYANNUR_532, BAYANNUR_532_ORG, SANMENXIA_5STAR
-from zhengxing.stars.rules import (
-    CATEGORY_DUTIES,
-    Feed,
-    SchemeInvalid,
-    applies_to,
-    evaluate,
-    menu,
-    scheme_from_dict,
-    scheme_to_dict,
-)
+from zhengxing.stars.rules import CATEGORY_DUTIES, Feed, SchemeInvalid, applies_to, evaluate, menu
+from zhengxing.stars.scheme_spec import scheme_from_dict, scheme_to_dict
 from zhengxing.stars.standards import (
     MET,
     PENDING,

@@ -29,13 +29,8 @@ from django.utils import timezone
 
 from zhengxing.orgs.models import County
 from zhengxing.stars.presets import scheme_load
-from zhengxing.stars.rules import (
-    Scheme,
-    SchemeInvalid,
-    evaluate,
-    scheme_from_dict,
-    scheme_to_dict,
-)
+from zhengxing.stars.rules import Scheme, SchemeInvalid, evaluate
+from zhengxing.stars.scheme_spec import scheme_from_dict, scheme_to_dict
 
 
 def _load(name: str) -> Scheme:
