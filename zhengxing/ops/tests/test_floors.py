@@ -65,3 +65,20 @@ def test_the_floors_hold() -> None:
     )
     assert result.returncode == 0, result.stdout[-3000:]
     assert "0 broken" in result.stdout
+
+
+LONGEST = 600
+SAYS_WHY = "# over 600 lines because"
+
+
+def test_every_module_is_under_600_lines_unless_it_says_why() -> None:
+    """A module that grows past 600 lines splits by subject (as `ledger/services/` did), or
+    says in a comment why it holds together."""
+    long = [
+        f"{path.relative_to(ROOT)}: {n} lines"
+        for path in [*PACKAGE.rglob("*.py"), *(ROOT / "bench").rglob("*.py")]
+        if "migrations" not in path.parts
+        and (n := len(path.read_text(encoding="utf-8").splitlines())) > LONGEST
+        and SAYS_WHY not in path.read_text(encoding="utf-8")
+    ]
+    assert not long, long
