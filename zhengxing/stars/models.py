@@ -12,7 +12,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from zhengxing.core.periods import PERIOD_NAMES
 from zhengxing.orgs.models import County, Member, Org
 
 from .rules import COMPONENTS, missing_names
@@ -32,16 +34,8 @@ class RoundKind(models.TextChoices):
     ASSESSMENT = "assessment", _("Township assessment")  # 乡镇考评 of a village organisation
 
 
-# a period's code (a round's, a rating's) in words: "Y" means nothing to a member
-PERIOD_LABELS = {
-    "Y": _("full year"),
-    "H1": _("first half"),
-    "H2": _("second half"),
-    "Q1": _("first quarter"),
-    "Q2": _("second quarter"),
-    "Q3": _("third quarter"),
-    "Q4": _("fourth quarter"),
-}
+# a period's code in words ("Y": 年度): one table for every app, zhengxing.core.periods
+PERIOD_LABELS = PERIOD_NAMES
 
 
 class StarScheme(models.Model):
@@ -54,7 +48,7 @@ class StarScheme(models.Model):
     subject = models.CharField(_("rated"), max_length=8, choices=Subject.choices)
     version = models.PositiveIntegerField(_("version"))
     is_current = models.BooleanField(default=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("of a thing", "name"), max_length=200)
     preset = models.CharField(_("preset"), max_length=32, blank=True)
     spec = models.JSONField()
     created_at = models.DateTimeField()
@@ -89,9 +83,11 @@ class EvaluationRound(models.Model):
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="evaluation_rounds")
     year = models.PositiveSmallIntegerField(_("year"))
     period = models.CharField(_("period"), max_length=4)  # Y, H1, H2, Q1…Q4
-    kind = models.CharField(_("kind"), max_length=16, choices=RoundKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("of an evaluation round", "kind"), max_length=16, choices=RoundKind.choices
+    )
     subject = models.CharField(_("rated"), max_length=8, choices=Subject.choices)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("of a thing", "name"), max_length=200)
     # [{"code": "I1", "name": "…", "max": "25"}, …]: a ballot scores each 0…max; the total is
     # the sum and the indicators' maxima add up to 100
     indicators = models.JSONField()
