@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
 
@@ -569,3 +569,35 @@ def committee_context(round_: EvaluationRound) -> list[BeforeCommittee]:
         )
         for m in members
     ]
+
+
+def schemes_in_force(*, org: Org, year: int) -> QuerySet[StarScheme]:
+    """The schemes in force for a year where `org` (a county's root or a township) sets them:
+    the county's, and those of `org` and the organisations under it."""
+    return (
+        StarScheme.objects.filter(
+            subtree_q(org.path, "owner__") | Q(owner__parent__isnull=True),
+            county_id=org.county_id,
+            year=year,
+            is_current=True,
+        )
+        .select_related("owner")
+        .order_by("owner__path", "subject")
+    )
+
+
+def scheme_in_force(*, org: Org, pk: int) -> StarScheme:
+    """One of the schemes `org` sees in force (any year); 404 otherwise."""
+    found = (
+        StarScheme.objects.filter(
+            subtree_q(org.path, "owner__") | Q(owner__parent__isnull=True),
+            county_id=org.county_id,
+            pk=pk,
+            is_current=True,
+        )
+        .select_related("owner")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found

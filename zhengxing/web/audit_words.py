@@ -118,7 +118,11 @@ OBJECT_LABELS = {
 }
 
 # who acted when nobody signed in: the public at a public page, or a command on the server
-ACTOR_LABELS = {"anonymous": _("anonymous visitor"), "public": _("anonymous visitor")}
+ACTOR_LABELS = {
+    "anonymous": _("anonymous visitor"),
+    "public": _("anonymous visitor"),
+    "demo": _("the demo data"),
+}
 
 # the kinds of object shown by their name: the model and the field that names it
 NAMED: dict[str, tuple[type[Model], str]] = {
@@ -172,6 +176,8 @@ def events_in_words(events: Iterable[AuditEvent]) -> list[EventWords]:
 def _who(e: AuditEvent) -> str:
     if e.actor_id is None and e.actor_label in ACTOR_LABELS:
         return str(ACTOR_LABELS[e.actor_label])
+    if e.actor_id is None:  # a command run on the server, by its name
+        return str(_("server command %(name)s") % {"name": e.actor_label})
     return e.actor_label
 
 

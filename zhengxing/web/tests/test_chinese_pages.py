@@ -80,7 +80,7 @@ def test_each_roles_main_pages_are_all_chinese(demo: DemoResult, username: str) 
     assert len(pages) > 3, pages  # the home page leads somewhere
     english = {}
     for url in pages:
-        status, words = english_on(client, url, typed)
+        _status, words = english_on(client, url, typed)
         if words:
             english[urlsplit(url).path] = sorted(set(words))[:8]
     assert english == {}
