@@ -23,6 +23,7 @@ LONG = (
     "zhengxing/ops/tests/test_process_races.py",
     "zhengxing/ops/tests/test_shared_limits.py",
     "zhengxing/ops/tests/test_demo.py",
+    "zhengxing/web/tests/test_chinese_pages.py",
 )
 
 

@@ -239,3 +239,70 @@ def race(*calls: Callable[[], Any]) -> list[Any]:
     for t in threads:
         t.join(timeout=60)
     return results
+
+
+# --- what a person reads on a page ------------------------------------------------------------
+
+# Attributes a person reads (a phone's table shows data-label before each value) or hears.
+READ_ATTRIBUTES = frozenset({"placeholder", "title", "aria-label", "data-label", "alt"})
+# English a Chinese page may show: the names of things that have no other (API, TOTP, Excel,
+# QR), and the language switch's own "English".
+ENGLISH_ALLOWED = frozenset(
+    {"API", "TOTP", "Excel", "QR", "ID", "JSON", "English", "IP", "JPEG", "PNG", "WebP", "xlsx"}
+)
+
+
+def visible_texts(html: str) -> list[str]:
+    """The pieces of text a person reads on the page: its text outside scripts and styles, and
+    the attributes in READ_ATTRIBUTES. An element marked translate="no" holds data, not words
+    (the audit log's record of a change as it was stored): it is left out."""
+    from html.parser import HTMLParser
+
+    class Reader(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.texts: list[str] = []
+            self.hiding: str | None = None  # the tag of the element whose text is left out
+            self.depth = 0  # how deep in elements of that tag
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if self.hiding is not None:
+                self.depth += tag == self.hiding
+                return
+            if tag in ("script", "style", "template") or ("translate", "no") in attrs:
+                self.hiding, self.depth = tag, 1
+                return
+            self.texts.extend(v for k, v in attrs if k in READ_ATTRIBUTES and v)
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == self.hiding:
+                self.depth -= 1
+                if self.depth == 0:
+                    self.hiding = None
+
+        def handle_data(self, data: str) -> None:
+            if self.hiding is None and data.strip():
+                self.texts.append(data.strip())
+
+    reader = Reader()
+    reader.feed(html)
+    return reader.texts
+
+
+def english_words(texts: list[str], *, typed: frozenset[str] = frozenset()) -> list[str]:
+    """The English words among the texts: runs of two or more Latin letters, except the
+    allowed (ENGLISH_ALLOWED) and what people typed (`typed`: names, usernames, codes, each
+    word of them). A word with a digit in it (an organisation's code "HLT01B", a preset's
+    "bayannur-532") is a code, not English."""
+    import re
+
+    found = []
+    for text in texts:
+        text = re.sub(r"https?://\S+", "", text)  # an address is not words
+        for token in re.findall(r"[A-Za-z0-9][A-Za-z0-9_.\-]*", text):
+            if re.search(r"\d", token):
+                continue
+            for word in re.findall(r"[A-Za-z]{2,}", token):
+                if word not in ENGLISH_ALLOWED and word not in typed and token not in typed:
+                    found.append(f"{word} ({text[:60]})")
+    return found

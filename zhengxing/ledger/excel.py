@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .rules import points_normal
 from .selectors import Book, BranchTable, CountyView
 
 POINTS_FORMAT = "0.0"
@@ -222,7 +223,9 @@ RANKING_COLUMNS = (
     Col("名次", 6),
     Col("姓名", 12),
     Col("所在党支部", 36),
+    Col("已签字季度数", 8),
     Col("年度积分", 10, points=True),
+    Col("每季度平均积分", 10, points=True),
 )
 
 
@@ -234,6 +237,13 @@ def ranking_bytes(*, title: str, rows: Iterable[dict[str, Any]]) -> bytes:
         _row(
             ws,
             RANKING_COLUMNS,
-            [row["rank"], row["name"], row["branch__name"], Decimal(row["total"])],
+            [
+                row["rank"],
+                row["name"],
+                row["branch__name"],
+                row["signed"],
+                Decimal(row["total"]),
+                points_normal(Decimal(str(row["per_quarter"]))),
+            ],
         )
     return _bytes(wb)

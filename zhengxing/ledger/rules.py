@@ -15,6 +15,8 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhengxing.core.periods import period_label
+
 
 class Part(models.TextChoices):
     BASE = "base", _("Base points")  # 基础积分
@@ -106,7 +108,9 @@ class Quarter:
 
     @property
     def label(self) -> str:
-        return f"{self.year}年第{self.number}季度"
+        """The quarter in words, in Chinese whatever the page's language (it stands in the
+        refusals' Chinese messages): "2026年第二季度"."""
+        return period_label(self.year, f"Q{self.number}", language="zh-hans")
 
     @property
     def first_day(self) -> dt.date:

@@ -545,6 +545,17 @@ def member_reveal(*, actor: Actor, member: Member) -> dict[str, str]:
 # --- users and roles ----------------------------------------------------------------------
 
 
+# a role in the audit log's Chinese words (the log is Chinese whatever the page's language)
+ROLE_WORDS = {
+    "county": "组织部管理员",
+    "township": "党委管理员",
+    "secretary": "党支部书记",
+    "committee": "支委会委员",
+    "grid_worker": "网格员",
+    "member": "党员",
+}
+
+
 @transaction.atomic
 def role_grant(*, actor: Actor, user: User, org: Org, role: str) -> RoleAssignment:
     require(scope_for_actor(actor).can_manage_tree(org) or actor.is_system)
@@ -558,7 +569,7 @@ def role_grant(*, actor: Actor, user: User, org: Org, role: str) -> RoleAssignme
             object_type="user",
             object_id=user.pk,
             county_id=org.county_id,
-            summary=f"{user.get_username()} {role} @ {org.name}",
+            summary=f"{user.get_username()}任{org.name}{ROLE_WORDS.get(role, role)}",
             after={"role": role, "org_id": org.pk},
         )
     forget_scope(user)

@@ -21,7 +21,7 @@ from zhengxing.ledger.selectors import default_org_for
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.selectors import member_for_user, org_for_user, own_member, own_member_id
 
-from . import plans, selectors, services
+from . import plans, public_selectors, selectors, services
 from .compute_sql import PERIOD_QUARTERS
 from .models import (
     Consequence,
@@ -461,7 +461,7 @@ def public_board(request: HttpRequest, org_id: ObjectId, year: YearQuery) -> dic
                 "organisations": [_posted(r, r.org.name) for r in p.orgs[:500] if r.org],
                 "members": [_posted(r, r.member.name) for r in p.members[:2000] if r.member],
             }
-            for p in selectors.board_public(org=org, year=year)
+            for p in public_selectors.board_public(org=org, year=year)
         ],
     }
 
@@ -473,7 +473,7 @@ def public_board(request: HttpRequest, org_id: ObjectId, year: YearQuery) -> dic
 )
 def public_plan(request: HttpRequest, slug: PathEx[str, P(max_length=32)]) -> dict[str, Any]:
     """An approved star plan as posted, with its members' self-chosen stars."""
-    plan = selectors.plan_public(slug=slug)
+    plan = public_selectors.plan_public(slug=slug)
     where: dict[str, Any] = {"county_id": plan.county_id, "year": plan.year, "path": plan.org.path}
     names = plans.names_for(subject=Subject.ORG, **where)
     member_names = plans.names_for(subject=Subject.MEMBER, **where)
@@ -485,6 +485,6 @@ def public_plan(request: HttpRequest, slug: PathEx[str, P(max_length=32)]) -> di
         "measures": plan.measures,
         "members": [
             {"name": name, "stars": [{"code": c, "name": member_names.get(c, c)} for c in codes]}
-            for name, codes in selectors.choices_public(plan=plan)
+            for name, codes in public_selectors.choices_public(plan=plan)
         ],
     }

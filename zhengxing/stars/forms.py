@@ -217,3 +217,177 @@ class PostForm(Form):
     duties = forms.CharField(
         label=_("Duties"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+# --- a scheme edited by hand --------------------------------------------------------------------
+
+EMPTY_ROWS = 3  # blank rows offered under a scheme's bands and named stars, to add more
+
+# Where a problem found by the rules (scheme_spec.validate, the JSON import's own check) is shown on
+# the form: the first group whose words it contains; else at the top of the form.
+PROBLEM_GROUPS = (
+    ("weights", ("权重", "评分项")),
+    ("bands", ("星级对照表",)),
+    ("picks", ("选择数量", "要选")),
+    ("criteria", ("星目", "职责星", "自选星", "达标星")),
+    ("max_stars", ("最高星数",)),
+    ("points_target", ("积分目标",)),
+    ("missing", ("缺少评议",)),
+)
+
+
+class SchemeEditForm(Form):
+    """A scheme's weights, score bands, named stars and menus, edited field by field instead of
+    as JSON. What the form does not show (red stars and flags, tiers and their follow-up tasks,
+    what feeds each named star) is kept as it was: the JSON export and import still carry all
+    of it. The whole is checked by the same rules as an imported scheme
+    (`scheme_spec.scheme_from_dict`); each problem is shown beside the part of the form it
+    concerns (`group_errors`)."""
+
+    name = forms.CharField(label=_("Scheme name"), max_length=200)
+    max_stars = forms.IntegerField(label=_("Most stars"), min_value=1, max_value=20)
+    points_target = forms.DecimalField(
+        label=_("Points for a full score"), max_digits=6, decimal_places=1, min_value=0
+    )
+    missing = forms.ChoiceField(label=_("When an evaluation is missing"), choices=[])
+    picks_duty = forms.IntegerField(label=_("Duty stars picked"), required=False, min_value=0)
+    picks_self = forms.IntegerField(
+        label=_("Self-chosen stars picked"), required=False, min_value=0
+    )
+
+    def __init__(self, *args: Any, base: Mapping[str, Any], **kwargs: Any) -> None:
+        from .rules import COMPONENTS, MISSING_RULES
+
+        self.base = dict(base)
+        kwargs.setdefault("initial", self._initial(self.base))
+        super().__init__(*args, **kwargs)
+        self.fields["missing"].choices = list(MISSING_RULES.items())  # type: ignore[attr-defined]
+        for key, words in COMPONENTS.items():
+            self.fields[f"weight_{key}"] = forms.DecimalField(
+                label=words, required=False, max_digits=5, decimal_places=1, min_value=0
+            )
+        self.band_rows = len(self.base.get("bands") or []) + EMPTY_ROWS
+        for n in range(self.band_rows):
+            self.fields[f"band_min_{n}"] = forms.DecimalField(
+                label=_("From score"), required=False, max_digits=5, decimal_places=1
+            )
+            self.fields[f"band_stars_{n}"] = forms.IntegerField(
+                label=_("Stars"), required=False, min_value=0
+            )
+        self.criterion_rows = len(self.base.get("criteria") or []) + EMPTY_ROWS
+        for n in range(self.criterion_rows):
+            self.fields[f"criterion_code_{n}"] = forms.CharField(
+                label=_("Code"), required=False, max_length=32
+            )
+            self.fields[f"criterion_name_{n}"] = forms.CharField(
+                label=_("Named star"), required=False, max_length=100
+            )
+        self.group_errors: dict[str, list[str]] = {}
+
+    @staticmethod
+    def _initial(base: Mapping[str, Any]) -> dict[str, Any]:
+        picks = base.get("picks") or {}
+        initial: dict[str, Any] = {
+            "name": base.get("name", ""),
+            "max_stars": base.get("max_stars", 10),
+            "points_target": base.get("points_target", "100"),
+            "missing": base.get("missing", "incomplete"),
+            "picks_duty": picks.get("duty"),
+            "picks_self": picks.get("self"),
+        }
+        for key, weight in (base.get("weights") or {}).items():
+            initial[f"weight_{key}"] = weight
+        for n, band in enumerate(base.get("bands") or []):
+            initial[f"band_min_{n}"], initial[f"band_stars_{n}"] = band["min"], band["stars"]
+        for n, row in enumerate(base.get("criteria") or []):
+            code, name = (row["code"], row["name"]) if isinstance(row, Mapping) else row
+            initial[f"criterion_code_{n}"], initial[f"criterion_name_{n}"] = code, name
+        return initial
+
+    # the rows, for the template
+    def weight_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith("weight_")]
+
+    def band_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"band_min_{n}"], self[f"band_stars_{n}"]) for n in range(self.band_rows)]
+
+    def criterion_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [
+            (self[f"criterion_code_{n}"], self[f"criterion_name_{n}"])
+            for n in range(self.criterion_rows)
+        ]
+
+    def spec(self) -> dict[str, Any]:
+        """The scheme as JSON: the base with what the form edits put in."""
+        data = self.cleaned_data
+        spec = dict(self.base)
+        spec.update(
+            name=data["name"],
+            max_stars=data["max_stars"],
+            points_target=str(data["points_target"]),
+            missing=data["missing"],
+            weights={
+                name.removeprefix("weight_"): str(value)
+                for name, value in data.items()
+                if name.startswith("weight_") and value is not None
+            },
+            bands=[
+                {"min": str(data[f"band_min_{n}"]), "stars": data[f"band_stars_{n}"]}
+                for n in range(self.band_rows)
+                if data.get(f"band_min_{n}") is not None or data.get(f"band_stars_{n}") is not None
+            ],
+            picks={
+                kind: data[f"picks_{kind}"]
+                for kind in ("duty", "self")
+                if data.get(f"picks_{kind}")
+            },
+        )
+        # a named star keeps what feeds it while its code stays the same
+        feeds = {
+            row["code"]: row for row in self.base.get("criteria") or [] if isinstance(row, Mapping)
+        }
+        criteria: list[Any] = []
+        for n in range(self.criterion_rows):
+            code = (data.get(f"criterion_code_{n}") or "").strip()
+            name = (data.get(f"criterion_name_{n}") or "").strip()
+            if code or name:
+                criteria.append({**feeds[code], "name": name} if code in feeds else [code, name])
+        spec["criteria"] = criteria
+        return spec
+
+    def clean(self) -> dict[str, Any]:
+        from .rules import SchemeInvalid
+        from .scheme_spec import scheme_from_dict
+
+        data = super().clean() or {}
+        for n in range(self.band_rows):  # a band needs both its score and its stars
+            low, stars = data.get(f"band_min_{n}"), data.get(f"band_stars_{n}")
+            if (low is None) != (stars is None) and not self.has_error(f"band_min_{n}"):
+                self.add_error(
+                    f"band_min_{n}" if low is None else f"band_stars_{n}",
+                    _("A band needs both its score and its stars."),
+                )
+        if self.errors:
+            return data
+        try:
+            scheme_from_dict(self.spec())
+        except SchemeInvalid as e:
+            for problem in e.problems:
+                self._place(problem)
+        return data
+
+    def _place(self, problem: str) -> None:
+        for group, words in PROBLEM_GROUPS:
+            if any(w in problem for w in words):
+                if group in self.fields:
+                    self.add_error(group, problem)
+                else:
+                    self.group_errors.setdefault(group, []).append(problem)
+                    self.add_error(None, forms.ValidationError(problem, code=group))
+                return
+        self.add_error(None, problem)
+
+    def general_errors(self) -> list[str]:
+        """The problems that belong to no part of the form (shown at its top)."""
+        placed = {p for problems in self.group_errors.values() for p in problems}
+        return [str(e) for e in self.non_field_errors() if str(e) not in placed]

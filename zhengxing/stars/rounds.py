@@ -22,6 +22,7 @@ from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
 from zhengxing.orgs.selectors import scope_for_actor
 
 from .models import EvaluationRound, RoundKind, Subject
+from .rules import period_name
 
 ONE_DECIMAL = Decimal("0.1")
 PERIODS = ("Y", "H1", "H2", "Q1", "Q2", "Q3", "Q4")
@@ -187,7 +188,6 @@ ORG_SCHEDULE_NAMES: dict[str, str] = {
     RoundKind.PUBLIC: "群众评议党组织",
     RoundKind.ASSESSMENT: "村级党组织考评",
 }
-PERIOD_NAMES = {"Y": "年度", "H1": "上半年", "H2": "下半年"}
 
 
 def scheduled_rounds(scheme: Any, *, township: bool) -> list[tuple[str, str]]:
@@ -245,7 +245,7 @@ def rounds_schedule(*, actor: Actor, org: Org, year: int) -> list[EvaluationRoun
         (om, od), (cm, cd) = SCHEDULE[(kind, period)]
         made_now = round_create(
             actor=actor, org=org, year=year, period=period, kind=kind,
-            name=f"{year}年{PERIOD_NAMES.get(period, period)}{names[kind]}",
+            name=f"{period_name(year, period)}{names[kind]}",
             indicators=[{"code": "T", "name": "综合评价", "max": "100"}],
             opens_at=dt.datetime(year, om, od, 8, tzinfo=tz),
             closes_at=dt.datetime(year, cm, cd, 18, tzinfo=tz),

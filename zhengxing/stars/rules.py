@@ -41,6 +41,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from zhengxing.core.periods import period_label
+
 TENTH = Decimal("0.1")
 HUNDRED = Decimal(100)
 # components a scheme may weigh, and where the recompute reads each (see compute.py)
@@ -63,14 +65,10 @@ OWNERS = {"branch_secretary": "支部书记", "township": "乡镇党委", "count
 PERIODS = ("Y", "H1", "H2", "Q1", "Q2", "Q3", "Q4")
 
 
-PERIOD_NAMES = {"Y": "年度", "H1": "上半年", "H2": "下半年", "Q1": "第一季度", "Q2": "第二季度",
-                "Q3": "第三季度", "Q4": "第四季度"}  # fmt: skip
-
-
 def period_name(year: int, period: str) -> str:
-    """ "2026年度", "2026年上半年", "2026年第一季度"."""
-    name = PERIOD_NAMES.get(period, period)
-    return f"{year}{name}" if period == "Y" else f"{year}年{name}"
+    """ "2026年度", "2026年上半年", "2026年第一季度": in Chinese, as the rules' words are
+    (zhengxing.core.periods, the one way every page writes a period)."""
+    return period_label(year, period, language="zh-hans")
 
 
 class SchemeInvalid(ValueError):

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
 
@@ -27,12 +27,9 @@ from .models import (
     EvaluationRound,
     ModelBranch,
     ModelSelection,
-    PlanStatus,
     Rating,
     ReserveMember,
     RoundKind,
-    StarChoice,
-    StarPlan,
     StarScheme,
     Subject,
 )
@@ -45,7 +42,6 @@ from .rules import (
     evaluate,
     half_up,
     missing_names,
-    period_name,
 )
 from .scheme_spec import scheme_from_dict
 
@@ -298,74 +294,6 @@ def consequence_for_user(*, user: Any, pk: int) -> Consequence:
     return task
 
 
-# --- public: what is posted needs no login and shows names only -----------------------------
-
-
-def plan_public(*, slug: str) -> StarPlan:
-    plan = (
-        StarPlan.objects.filter(slug=slug, status=PlanStatus.APPROVED).select_related("org").first()
-    )
-    if plan is None:
-        raise Http404
-    return plan
-
-
-def choices_public(*, plan: StarPlan) -> list[tuple[str, list[str]]]:
-    """The self-chosen stars of the plan's organisation's members: (name, codes)."""
-    return [
-        (name, stars)
-        for name, stars in StarChoice.objects.filter(member__branch=plan.org, year=plan.year)
-        .order_by("member__name", "member_id")
-        .values_list("member__name", "stars")
-    ]
-
-
-@dataclass(frozen=True)
-class PostedPeriod:
-    period: str
-    name: str  # "2026年上半年"
-    members: QuerySet[Rating]
-    orgs: QuerySet[Rating]
-
-
-def board_public(*, org: Org, year: int) -> list[PostedPeriod]:
-    """Every finalised period of the year under `org` (Gaotai posts each half-year: "公开、公示、
-    公评党员个人每半年的星级成绩"), the year first, then the half-years and quarters, newest
-    first: members and organisations. Names, stars and the reason where the setting body moved a
-    computed rating reach the page; nothing unfinalised is posted."""
-    finalised = Rating.objects.filter(
-        subtree_q(org.path, "branch__"), year=year, finalised_at__isnull=False
-    )
-    periods = set(finalised.order_by().values_list("period", flat=True).distinct())
-    order = ["Y", "H2", "H1", "Q4", "Q3", "Q2", "Q1"]
-    posted = []
-    for period in sorted(periods, key=lambda p: order.index(p) if p in order else 99):
-        of_period = finalised.filter(period=period)
-        members = (
-            of_period.filter(member__isnull=False)
-            .select_related("member", "branch")
-            .only(
-                "stars",
-                "red_stars",
-                "flags",
-                "proposed_stars",
-                "set_reason",
-                "member__name",
-                "branch__name",
-                "branch_id",
-            )
-            .order_by("branch__path", "-stars", "member__name", "pk")
-        )
-        orgs = (
-            of_period.filter(org__isnull=False)
-            .select_related("org")
-            .only("stars", "proposed_stars", "set_reason", "org__name")
-            .order_by("-stars", "org__path")
-        )
-        posted.append(PostedPeriod(period, period_name(year, period), members, orgs))
-    return posted
-
-
 # --- evaluation rounds: who sees one, whom it rates, what it may show --------------------------
 
 
@@ -569,3 +497,35 @@ def committee_context(round_: EvaluationRound) -> list[BeforeCommittee]:
         )
         for m in members
     ]
+
+
+def schemes_in_force(*, org: Org, year: int) -> QuerySet[StarScheme]:
+    """The schemes in force for a year where `org` (a county's root or a township) sets them:
+    the county's, and those of `org` and the organisations under it."""
+    return (
+        StarScheme.objects.filter(
+            subtree_q(org.path, "owner__") | Q(owner__parent__isnull=True),
+            county_id=org.county_id,
+            year=year,
+            is_current=True,
+        )
+        .select_related("owner")
+        .order_by("owner__path", "subject")
+    )
+
+
+def scheme_in_force(*, org: Org, pk: int) -> StarScheme:
+    """One of the schemes `org` sees in force (any year); 404 otherwise."""
+    found = (
+        StarScheme.objects.filter(
+            subtree_q(org.path, "owner__") | Q(owner__parent__isnull=True),
+            county_id=org.county_id,
+            pk=pk,
+            is_current=True,
+        )
+        .select_related("owner")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found

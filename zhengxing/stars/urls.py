@@ -1,4 +1,4 @@
-from .views import plans, ratings, rectify, rounds, standards
+from .views import plans, ratings, rectify, rounds, schemes, standards
 
 app_name = "stars"
 urlpatterns = (
@@ -7,4 +7,5 @@ urlpatterns = (
     + rounds.urlpatterns
     + standards.urlpatterns
     + rectify.urlpatterns
+    + schemes.urlpatterns
 )

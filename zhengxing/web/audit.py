@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -24,17 +25,29 @@ from zhengxing.core.forms import DateInput, Form
 from zhengxing.orgs.rules import Role
 from zhengxing.orgs.selectors import scope_for
 
+from .audit_words import ACTION_LABELS, events_in_words
+
 PER_PAGE = 50
 
 
 class SearchForm(Form):
-    who = forms.CharField(label=_("Who"), required=False, max_length=150)
-    action = forms.CharField(label=_("Action"), required=False, max_length=64)
+    who = forms.CharField(
+        label=pgettext_lazy("the person who acted", "Who"), required=False, max_length=150
+    )
+    action = forms.ChoiceField(
+        label=_("Action"),
+        required=False,
+        choices=[("", "—"), *sorted(ACTION_LABELS.items(), key=lambda kv: kv[0])],
+    )
     object_type = forms.CharField(label=_("Object type"), required=False, max_length=64)
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
     text = forms.CharField(label=_("Text"), required=False, max_length=100)
-    since = forms.DateField(label=_("From"), required=False, widget=DateInput)
-    until = forms.DateField(label=_("To"), required=False, widget=DateInput)
+    since = forms.DateField(
+        label=pgettext_lazy("a date range", "From"), required=False, widget=DateInput
+    )
+    until = forms.DateField(
+        label=pgettext_lazy("a date range", "To"), required=False, widget=DateInput
+    )
 
 
 def counties_audited_by(user: Any) -> set[int] | None:
@@ -62,12 +75,14 @@ def search(request: HttpRequest) -> HttpResponse:
     events = audit_search(user=request.user, data=data)
     query = request.GET.copy()
     query.pop("page", None)
+    page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
         "web/audit_search.html",
         {
             "form": form,
-            "page": Paginator(events, PER_PAGE).get_page(request.GET.get("page")),
+            "page": page,
+            "rows": events_in_words(page.object_list),
             "query": query.urlencode(),
         },
     )

@@ -16,8 +16,8 @@ def test_a_refusal_is_invalid_unless_it_says_more() -> None:
 
 
 def test_a_refusal_keeps_the_code_it_was_given() -> None:
-    error = ServiceError("2026年第1季度已签字确认", code="quarter_closed")
-    assert (str(error), error.code) == ("2026年第1季度已签字确认", "quarter_closed")
+    error = ServiceError("2026年第一季度已签字确认", code="quarter_closed")
+    assert (str(error), error.code) == ("2026年第一季度已签字确认", "quarter_closed")
 
 
 def test_require_refuses_what_the_scope_does_not_allow() -> None:

@@ -9,6 +9,7 @@ import them from `zhengxing.ledger.selectors` whichever module holds them.
 
 from ._common import ADDITION_PARTS, GONE, QUARTERS, ZERO
 from .books import (
+    BOOK_SORTS,
     Book,
     BookRow,
     CountyRow,
@@ -45,6 +46,7 @@ from .notices import (
 )
 from .public import branch_members_by_ref, branch_members_public, branch_public, member_public_ref
 from .rankings import (
+    RANKING_BASIS,
     RANKING_SCOPES,
     default_org_for,
     low_points,
@@ -69,8 +71,10 @@ from .workflow import (
 
 __all__ = [
     "ADDITION_PARTS",
+    "BOOK_SORTS",
     "GONE",
     "QUARTERS",
+    "RANKING_BASIS",
     "RANKING_SCOPES",
     "ZERO",
     "Book",

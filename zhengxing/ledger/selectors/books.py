@@ -48,6 +48,23 @@ class BookRow:
     tally: Tally
     signed: frozenset[int]  # the branch's signed quarters
     branches: int = 1
+    by_quarter: tuple[Decimal, ...] = ()  # counted total in Q1..Q4 (0 where not signed)
+
+    @property
+    def average_per_quarter(self) -> Decimal | None:
+        """The counted total per member and signed quarter: branches that signed three
+        quarters and four compare like with like."""
+        if not self.tally.members or not self.signed:
+            return None
+        return points_normal(self.tally.total / self.tally.members / len(self.signed))
+
+
+# How the book may be sorted (`?sort=`), and the words that say so on the page.
+BOOK_SORTS = {
+    "tree": "按组织机构顺序",
+    "average": "按每名党员每个已签字季度的平均积分从高到低",
+    "total": "按计入总分从高到低",
+}
 
 
 @dataclass(frozen=True)
@@ -56,6 +73,11 @@ class Book:
     year: int
     rows: list[BookRow]
     tally: Tally
+    sort: str = "tree"
+
+    @property
+    def sorted_by(self) -> str:
+        return BOOK_SORTS[self.sort]
 
 
 @dataclass(frozen=True)
@@ -129,10 +151,12 @@ def _tally_sum(tallies: list[Tally]) -> Tally:
     )
 
 
-def township_book(*, user: AnyUser, org: Org, year: int) -> Book:
+def township_book(*, user: AnyUser, org: Org, year: int, sort: str = "tree") -> Book:
     """The book of a township (一册): per branch in its subtree, the members on the roll, the
-    counted entries and points by part, the signed quarters and the average per member. Four
-    grouped queries, whatever the number of branches, members or entries."""
+    counted entries and points by part and by quarter, the signed quarters and the averages per
+    member; in the order `sort` names (BOOK_SORTS: the tree's, else the highest average per
+    member and signed quarter first, or the highest total), the page saying which. Four grouped
+    queries, whatever the number of branches, members or entries."""
     _branch_visible(user, org)
     branches = list(
         Org.objects.filter(subtree_q(org.path), kind__in=MEMBER_HOLDING_KINDS)
@@ -147,13 +171,19 @@ def township_book(*, user: AnyUser, org: Org, year: int) -> Book:
         .order_by()
         .values_list("branch_id", "n")
     )
-    sums: dict[int, dict[str, Any]] = {
-        row["branch_id"]: dict(row)
-        for row in QuarterPoints.objects.filter(subtree_q(org.path, "branch__"), year=year)
-        .values("branch_id")
+    sums: dict[int, dict[str, Any]] = {}
+    quarters: dict[int, dict[int, Decimal]] = {}
+    grouped: QuerySet[Any] = (
+        QuarterPoints.objects.filter(subtree_q(org.path, "branch__"), year=year)
+        .values("branch_id", "quarter")
         .annotate(**_points_sums())
         .order_by()
-    }
+    )
+    for row in grouped:
+        branch_sums = sums.setdefault(row["branch_id"], {})
+        for key in ("entries", "base", "bonus", "deduction", "total"):
+            branch_sums[key] = branch_sums.get(key, 0) + row[key]
+        quarters.setdefault(row["branch_id"], {})[row["quarter"]] = row["total"]
     signed: dict[int, set[int]] = {}
     for branch_id, quarter in QuarterClose.objects.filter(
         subtree_q(org.path, "branch__"), year=year
@@ -166,10 +196,16 @@ def township_book(*, user: AnyUser, org: Org, year: int) -> Book:
             code=b["code"],
             tally=_tally(sums.get(b["pk"]), members.get(b["pk"], 0)),
             signed=frozenset(signed.get(b["pk"], ())),
+            by_quarter=tuple(_normal(quarters.get(b["pk"], {}).get(q)) for q in QUARTERS),
         )
         for b in branches
     ]
-    return Book(org=org, year=year, rows=rows, tally=_tally_sum([r.tally for r in rows]))
+    sort = sort if sort in BOOK_SORTS else "tree"
+    if sort == "average":  # stable: the tree's order among equals; branches without any last
+        rows.sort(key=lambda r: (r.average_per_quarter is None, -(r.average_per_quarter or 0)))
+    elif sort == "total":
+        rows.sort(key=lambda r: -r.tally.total)
+    return Book(org=org, year=year, rows=rows, tally=_tally_sum([r.tally for r in rows]), sort=sort)
 
 
 def county_view(*, user: AnyUser, root: Org, year: int) -> CountyView:

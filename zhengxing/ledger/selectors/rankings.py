@@ -7,8 +7,21 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, Window
-from django.db.models.functions import Coalesce, Rank
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Cast, Coalesce, Rank
 from django.http import Http404
 
 from zhengxing.orgs.models import PATH_SEGMENT, Member, Org, subtree_q
@@ -58,18 +71,40 @@ def members_ranked_count(*, org: Org) -> int:
     return _members_of(org).count()
 
 
+# What the rankings compare, said on the page and in the Excel: branches that have signed three
+# quarters and branches that have signed four are compared like with like.
+RANKING_BASIS = "按每个已签字季度的平均积分排名（各支部已签字的季度数不同，总分不可直接比较）"
+
+
 def member_ranking(*, user: AnyUser, org: Org, year: int) -> QuerySet[Any]:
-    """The members on the roll under `org` ranked by their counted total for the year (RANK:
-    ties share a rank and the next rank skips, 1, 1, 3), then by name. Rows are dicts: pk,
-    name, branch_id, branch__name, total, rank. One query per page (plus the count); members
-    without entries rank last with 0."""
+    """The members on the roll under `org` ranked by their counted points per quarter their
+    branch has signed this year (RANKING_BASIS: a branch with four signed quarters and one with
+    three compare like with like; a member whose branch signed none has 0), ties sharing a rank
+    (RANK: 1, 1, 3), then by name. Rows are dicts: pk, name, branch_id, branch__name, total,
+    signed (the branch's signed quarters), per_quarter, rank. One query per page (plus the
+    count); members without entries rank with 0."""
     _branch_visible(user, org)
+    signed = (
+        QuarterClose.objects.filter(branch_id=OuterRef("branch_id"), year=year)
+        .order_by()
+        .values("branch_id")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
     return (
         _members_of(org)
         .annotate(p=_counted(year))
         .values("pk", "name", "branch_id", "branch__name")
-        .annotate(total=_sum("total"))
-        .annotate(rank=Window(Rank(), order_by=F("total").desc()))
+        .annotate(total=_sum("total"), signed=Coalesce(Subquery(signed), 0))
+        .annotate(
+            # a float: SQLite would divide the whole-number sums as integers (152 / 3 = 50)
+            per_quarter=Case(
+                When(signed=0, then=Value(0.0)),
+                default=Cast("total", FloatField()) / F("signed"),
+                output_field=FloatField(),
+            )
+        )
+        .annotate(rank=Window(Rank(), order_by=F("per_quarter").desc()))
         .order_by("rank", "name", "pk")
     )
 

@@ -16,6 +16,7 @@ from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.selectors import scope_for_actor
 
 from ..models import Objection, Posting
+from ..rules import Quarter
 from ._common import _key, _name, _today
 
 
@@ -78,7 +79,7 @@ def objection_submit(
         object_type="objection",
         object_id=objection.pk,
         county_id=posting.county_id,
-        summary=f"对{posting.year}年第{posting.quarter}季度积分公示的异议：{text[:100]}",
+        summary=f"对{Quarter(posting.year, posting.quarter).label}积分公示的异议：{text[:100]}",
         after=objection_snapshot(objection),
     )
     return objection

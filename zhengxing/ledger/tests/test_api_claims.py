@@ -162,7 +162,7 @@ def test_a_claim_for_a_signed_off_quarter_is_refused_and_nothing_is_written(
 
     assert response.status_code == 400
     assert response.json() == {
-        "detail": "2026年第1季度已签字确认，不能再申报或登记；如需更正，请在当前季度记冲正",
+        "detail": "2026年第一季度已签字确认，不能再申报或登记；如需更正，请在当前季度记冲正",
         # what a client branches on: the wording may change, the code does not
         "code": "quarter_closed",
     }
@@ -395,7 +395,7 @@ def test_a_quarter_with_pending_claims_cannot_be_signed(
     )
 
     assert response.status_code == 400
-    assert response.json()["detail"] == "2026年第2季度还有1条申报待审核，请审核后再签字确认"
+    assert response.json()["detail"] == "2026年第二季度还有1条申报待审核，请审核后再签字确认"
     assert not QuarterClose.objects.exists()
 
 

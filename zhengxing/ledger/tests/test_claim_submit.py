@@ -92,7 +92,7 @@ def test_a_claim_for_a_signed_off_quarter_is_refused(cast: Cast, rules: RuleCata
     with pytest.raises(ServiceError) as refused:
         submit(cast, rules, "SMX-G02", occurred_on=dt.date(2026, 3, 15))
     assert str(refused.value) == (
-        "2026年第1季度已签字确认，不能再申报或登记；如需更正，请在当前季度记冲正"
+        "2026年第一季度已签字确认，不能再申报或登记；如需更正，请在当前季度记冲正"
     )
     assert snapshot() == before
 

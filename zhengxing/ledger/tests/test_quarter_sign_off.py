@@ -55,14 +55,14 @@ def test_only_the_branch_secretary_signs(cast: Cast, rules: RuleCatalogue) -> No
     assert AuditEvent.objects.filter(action="ledger.quarter.sign_off").count() == 1
     with pytest.raises(ServiceError) as refused:
         quarter_sign_off(actor=as_(cast.carol, after(Q2)), branch=cast.branch_a1, quarter=Q2)
-    assert str(refused.value) == "2026年第2季度已签字确认"
+    assert str(refused.value) == "2026年第二季度已签字确认"
 
 
 def test_pending_claims_hold_the_signature(cast: Cast, rules: RuleCatalogue) -> None:
     record(cast, rules, "SMX-G02", [cast.member_a1, cast.erin_member])
     with pytest.raises(ServiceError) as refused:
         quarter_sign_off(actor=as_(cast.carol, after(Q2)), branch=cast.branch_a1, quarter=Q2)
-    assert str(refused.value) == "2026年第2季度还有2条申报待审核，请审核后再签字确认"
+    assert str(refused.value) == "2026年第二季度还有2条申报待审核，请审核后再签字确认"
     assert not QuarterClose.objects.exists()
 
 
@@ -86,7 +86,7 @@ def test_after_sign_off_a_correction_is_a_reversal_in_the_open_quarter(
     wrong = LedgerEntry.objects.get()
     july = as_(cast.cathy, now=NOW + dt.timedelta(days=5))
     # nothing more for the closed quarter, not even a deduction
-    with pytest.raises(ServiceError, match="2026年第2季度已签字确认"):
+    with pytest.raises(ServiceError, match="2026年第二季度已签字确认"):
         deduction_record(
             actor=july,
             branch=cast.branch_a1,
@@ -118,7 +118,7 @@ def test_a_closed_quarter_refuses_reversals_into_it(cast: Cast, rules: RuleCatal
     quarter_sign_off(actor=as_(cast.carol, after(Q2)), branch=cast.branch_a1, quarter=Q2)
     with pytest.raises(ServiceError) as refused:
         entry_reverse(actor=as_(cast.cathy), entry=LedgerEntry.objects.get(), reason="更正")
-    assert str(refused.value) == "当前季度（2026年第2季度）已签字确认，无法记冲正"
+    assert str(refused.value) == "当前季度（2026年第二季度）已签字确认，无法记冲正"
 
 
 def test_signing_off_fifty_members_and_five_hundred_claims(
@@ -194,7 +194,7 @@ def test_a_quarter_is_signed_only_once_it_has_ended(cast: Cast, rules: RuleCatal
     with pytest.raises(ServiceError) as refused:
         quarter_sign_off(actor=as_(cast.carol), branch=cast.branch_a1, quarter=Q2)
     assert str(refused.value) == (
-        "2026年第2季度到6月30日才结束，支委会须在季度结束后审核，7月1日起方可签字确认"
+        "2026年第二季度到6月30日才结束，支委会须在季度结束后审核，7月1日起方可签字确认"
     )
     assert not QuarterClose.objects.exists() and AuditEvent.objects.count() == events
     close = quarter_sign_off(actor=as_(cast.carol, after(Q2)), branch=cast.branch_a1, quarter=Q2)

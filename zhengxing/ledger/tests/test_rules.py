@@ -92,7 +92,7 @@ TODAY = dt.date(2026, 6, 30)
         (
             dt.date(2026, 2, 1),
             {"2026Q1"},
-            "2026年第1季度已签字确认，不能再申报或登记；如需更正，请在当前季度记冲正",
+            "2026年第一季度已签字确认，不能再申报或登记；如需更正，请在当前季度记冲正",
         ),
     ],
 )
@@ -109,15 +109,15 @@ def test_what_date_a_claim_may_have(occurred, closed, problem) -> None:
     ("quarter", "closed", "pending", "problem"),
     [
         ("2026Q1", set(), 0, None),
-        ("2026Q1", set(), 3, "2026年第1季度还有3条申报待审核，请审核后再签字确认"),
-        ("2026Q1", {"2026Q1"}, 0, "2026年第1季度已签字确认"),
-        ("2026Q3", set(), 0, "2026年第3季度尚未开始，不能签字确认"),
+        ("2026Q1", set(), 3, "2026年第一季度还有3条申报待审核，请审核后再签字确认"),
+        ("2026Q1", {"2026Q1"}, 0, "2026年第一季度已签字确认"),
+        ("2026Q3", set(), 0, "2026年第三季度尚未开始，不能签字确认"),
         # the quarter's last day is still inside it: the review comes after the quarter
         (
             "2026Q2",
             set(),
             0,
-            "2026年第2季度到6月30日才结束，支委会须在季度结束后审核，7月1日起方可签字确认",
+            "2026年第二季度到6月30日才结束，支委会须在季度结束后审核，7月1日起方可签字确认",
         ),
     ],
 )
@@ -130,7 +130,7 @@ def test_a_quarter_may_be_signed_from_the_day_after_it_ends() -> None:
     q4 = Q("2026Q4")
     assert sign_off_problem(q4, today=dt.date(2027, 1, 1), closed=set(), pending=0) is None
     assert sign_off_problem(q4, today=dt.date(2026, 12, 31), closed=set(), pending=0) == (
-        "2026年第4季度到12月31日才结束，支委会须在季度结束后审核，1月1日起方可签字确认"
+        "2026年第四季度到12月31日才结束，支委会须在季度结束后审核，1月1日起方可签字确认"
     )
 
 

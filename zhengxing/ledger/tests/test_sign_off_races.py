@@ -168,7 +168,7 @@ def test_a_self_report_waiting_on_the_sign_off_is_refused(cast: Cast, rules: Rul
     )
     assert raced.waited
     assert refused(raced.second) == (
-        "2026年第2季度已签字确认，不能再申报或登记；如需更正，请在当前季度记冲正"
+        "2026年第二季度已签字确认，不能再申报或登记；如需更正，请在当前季度记冲正"
     )
     assert not Claim.objects.exists()
     counted_whole(cast)
@@ -191,7 +191,7 @@ def test_a_committee_record_waiting_on_the_sign_off_is_refused(
         ),
     )
     assert raced.waited
-    assert refused(raced.second).startswith("2026年第2季度已签字确认，不能再申报或登记")
+    assert refused(raced.second).startswith("2026年第二季度已签字确认，不能再申报或登记")
     assert not Claim.objects.exists()
 
 
@@ -209,7 +209,7 @@ def test_a_deduction_waiting_on_the_sign_off_is_refused(cast: Cast, rules: RuleC
         ),
     )
     assert raced.waited
-    assert refused(raced.second).startswith("2026年第2季度已签字确认")
+    assert refused(raced.second).startswith("2026年第二季度已签字确认")
     assert not LedgerEntry.objects.exists()
     counted_whole(cast)
 
@@ -222,7 +222,7 @@ def test_base_points_waiting_on_the_sign_off_are_refused(cast: Cast, rules: Rule
         lambda: base_points_record(actor=as_(cast.cathy), branch=cast.branch_a1, year=2026),
     )
     assert raced.waited
-    assert refused(raced.second) == "2026年第2季度已签字确认，无法记入基础积分"
+    assert refused(raced.second) == "2026年第二季度已签字确认，无法记入基础积分"
     assert not LedgerEntry.objects.exists()
     counted_whole(cast)
 
@@ -243,7 +243,7 @@ def test_a_reversal_waiting_on_the_sign_off_is_refused(cast: Cast, rules: RuleCa
         lambda: entry_reverse(actor=as_(cast.cathy), entry=wrong, reason="已请假"),
     )
     assert raced.waited
-    assert refused(raced.second) == "当前季度（2026年第2季度）已签字确认，无法记冲正"
+    assert refused(raced.second) == "当前季度（2026年第二季度）已签字确认，无法记冲正"
     assert LedgerEntry.objects.count() == 1
     counted_whole(cast)
 
@@ -333,7 +333,7 @@ def test_a_sign_off_waiting_on_a_self_report_sees_it_pending(
     )
     assert raced.waited
     assert isinstance(raced.first, Claim), raced.first
-    assert refused(raced.second) == "2026年第2季度还有1条申报待审核，请审核后再签字确认"
+    assert refused(raced.second) == "2026年第二季度还有1条申报待审核，请审核后再签字确认"
     assert not QuarterClose.objects.exists()
 
 
@@ -355,7 +355,7 @@ def test_a_sign_off_waiting_on_a_public_report_sees_it_pending(
     )
     assert raced.waited
     assert (raced.first.year, raced.first.quarter) == (2026, 2)
-    assert refused(raced.second) == "2026年第2季度还有1条申报待审核，请审核后再签字确认"
+    assert refused(raced.second) == "2026年第二季度还有1条申报待审核，请审核后再签字确认"
 
 
 @pytest.mark.parametrize(("decision", "entries"), [("approve", 1), ("adjust", 1), ("reject", 0)])

@@ -247,7 +247,7 @@ def test_counted_points_edited_behind_the_applications_back_are_caught(
     QuarterPoints.objects.filter(pk=kept.pk).update(total=50)
     code, _, err = verify()
     assert code == 1
-    assert f"党员 {cast.member_a1.pk} 2026年第2季度：汇总表为50.0分，台账条目合计2.0分" in err
+    assert f"党员 {cast.member_a1.pk} 2026年第二季度：汇总表为50.0分，台账条目合计2.0分" in err
     assert "1处季度积分汇总与台账不符" in err
     QuarterPoints.objects.filter(pk=kept.pk).delete()
     code, _, err = verify()

@@ -10,6 +10,7 @@ scope a page, and its download, is 404. Every figure is computed in the database
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
@@ -29,6 +30,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from zhengxing.core.actor import Actor
+from zhengxing.core.charts import Chart, Series
 from zhengxing.core.errors import ServiceError
 from zhengxing.core.htmx import for_htmx
 from zhengxing.orgs import selectors as org_selectors
@@ -36,7 +38,7 @@ from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
 
 from .. import excel, selectors, services
-from ..rules import PART_LABELS, STATUS_LABELS, low_points_bar
+from ..rules import PART_LABELS, STATUS_LABELS, low_points_bar, points_normal
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Rows on one page of a ranking or of the low-points list.
@@ -205,8 +207,37 @@ def branch_table_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 def township_book(request: HttpRequest, pk: int) -> HttpResponse:
     org = selectors.org_above_branches(user=request.user, pk=pk)
-    book = selectors.township_book(user=request.user, org=org, year=_year(request))
-    return TemplateResponse(request, "ledger/reports/book.html", {"book": book, "year": book.year})
+    book = selectors.township_book(
+        user=request.user, org=org, year=_year(request), sort=request.GET.get("sort", "")
+    )
+    return TemplateResponse(
+        request,
+        "ledger/reports/book.html",
+        {
+            "book": book,
+            "year": book.year,
+            "sorts": selectors.BOOK_SORTS,
+            "chart": _book_chart(book) if book.rows else None,
+        },
+    )
+
+
+def _book_chart(book: selectors.Book) -> Chart:
+    """The township book in a picture: each branch's counted points, quarter by quarter
+    (stacked: the bar's length is the year's counted total so far)."""
+    return Chart(
+        kind="hbar",
+        category_label=_("branch"),
+        categories=[row.name for row in book.rows],
+        series=[
+            Series(
+                name=_("Quarter %(n)s") % {"n": q},
+                values=[row.by_quarter[q - 1] for row in book.rows],
+                stack="year",
+            )
+            for q in selectors.QUARTERS
+        ],
+    )
 
 
 @login_required
@@ -292,7 +323,30 @@ def rankings(request: HttpRequest) -> HttpResponse:
             "page": page,
             "year_end": year < _today().year,
             "title": _ranking_title(org, year),
+            "basis": selectors.RANKING_BASIS,
+            "chart": _ranking_chart(page.object_list) if page.number == 1 else None,
         },
+    )
+
+
+RANKING_CHART_ROWS = 20
+
+
+def _ranking_chart(rows: Any) -> Chart | None:
+    """The top of the ranking in a picture: points per signed quarter, as ranked."""
+    top = list(rows)[:RANKING_CHART_ROWS]
+    if not top:
+        return None
+    return Chart(
+        kind="hbar",
+        category_label=_("name"),
+        categories=[f"{row['rank']}. {row['name']}" for row in top],
+        series=[
+            Series(
+                name=_("Points per signed quarter"),
+                values=[points_normal(Decimal(str(row["per_quarter"]))) for row in top],
+            )
+        ],
     )
 
 

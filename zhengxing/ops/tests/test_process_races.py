@@ -105,9 +105,9 @@ def test_processes_racing_to_submit_review_and_sign_off_lose_and_duplicate_nothi
     [committing] = [r["committing_at"] for r in signs if r["ok"]]
     waited = [(b, e) for r in deducts for b, e in r["calls"] if b < committing < e]
     assert waited, (committing, [r["calls"] for r in deducts])
-    assert {e for r in signs for e in r["errors"]} <= {"2026年第2季度已签字确认"}
+    assert {e for r in signs for e in r["errors"]} <= {"2026年第二季度已签字确认"}
     late = {e for r in deducts for e in r["errors"]}
-    assert all(e.startswith("2026年第2季度已签字确认") for e in late), late  # refused after it
+    assert all(e.startswith("2026年第二季度已签字确认") for e in late), late  # refused after it
     [(head_seq, counted)] = query(
         scratch, f"SELECT head_seq, entries FROM ledger_quarterclose WHERE branch_id = {branch}"
     )

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengxing.orgs.models import County, Member, Org
 
@@ -22,9 +23,11 @@ class EvaluationRound(models.Model):
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="evaluation_rounds")
     year = models.PositiveSmallIntegerField(_("year"))
     period = models.CharField(_("period"), max_length=4)  # Y, H1, H2, Q1…Q4
-    kind = models.CharField(_("kind"), max_length=16, choices=RoundKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("of an evaluation round", "kind"), max_length=16, choices=RoundKind.choices
+    )
     subject = models.CharField(_("rated"), max_length=8, choices=Subject.choices)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("of a thing", "name"), max_length=200)
     # [{"code": "I1", "name": "…", "max": "25"}, …]: a ballot scores each 0…max; the total is
     # the sum and the indicators' maxima add up to 100
     indicators = models.JSONField()

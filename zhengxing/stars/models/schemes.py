@@ -6,7 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from zhengxing.core.periods import PERIOD_NAMES
 from zhengxing.orgs.models import County, Org
 
 
@@ -24,16 +26,8 @@ class RoundKind(models.TextChoices):
     ASSESSMENT = "assessment", _("Township assessment")  # 乡镇考评 of a village organisation
 
 
-# a period's code (a round's, a rating's) in words: "Y" means nothing to a member
-PERIOD_LABELS = {
-    "Y": _("full year"),
-    "H1": _("first half"),
-    "H2": _("second half"),
-    "Q1": _("first quarter"),
-    "Q2": _("second quarter"),
-    "Q3": _("third quarter"),
-    "Q4": _("fourth quarter"),
-}
+# a period's code in words ("Y": 年度): one table for every app, zhengxing.core.periods
+PERIOD_LABELS = PERIOD_NAMES
 
 
 class StarScheme(models.Model):
@@ -46,7 +40,7 @@ class StarScheme(models.Model):
     subject = models.CharField(_("rated"), max_length=8, choices=Subject.choices)
     version = models.PositiveIntegerField(_("version"))
     is_current = models.BooleanField(default=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("of a thing", "name"), max_length=200)
     preset = models.CharField(_("preset"), max_length=32, blank=True)
     spec = models.JSONField()
     created_at = models.DateTimeField()

@@ -1,5 +1,6 @@
 """In a real browser: the county's star board draws the distribution per township with the
-vendored ECharts (served by the app itself, nothing from the internet)."""
+vendored ECharts build (served by the app itself, nothing from the internet), with a legend
+that names each colour and a tooltip that gives each count."""
 
 from __future__ import annotations
 
@@ -42,3 +43,22 @@ def test_the_county_board_draws_its_chart(transactional_db: None, live_server, p
     assert drawn["yAxis"][0]["data"] == [cast.town_a.name, cast.town_b.name]
     assert sum(sum(series["data"]) for series in drawn["series"]) == 3
     assert all(url.startswith(live_server.url) for url in requested), requested
+    # the legend names each number of stars; hovering a bar shows its counts
+    legend = page.evaluate(
+        "() => echarts.getInstanceByDom(document.querySelector('[data-chart]'))"
+        ".getModel().getComponent('legend').getData().map(d => d.get('name'))"
+    )
+    assert legend == [s["name"] for s in drawn["series"]] and legend
+    # the tooltip is drawn on the canvas (richText: an HTML one would write style attributes,
+    # which the Content-Security-Policy refuses): hovering a bar adds the township's name, its
+    # series and their counts to the texts drawn
+    texts = """() => echarts.getInstanceByDom(document.querySelector('[data-chart]')).getZr()
+        .storage.getDisplayList(true).map(e => e.style && e.style.text)
+        .filter(t => typeof t === 'string')"""
+    town = cast.town_a.name
+    before = page.evaluate(texts).count(town)
+    box = chart.locator("canvas").first.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function(f"() => ({texts})().filter(t => t === {town!r}).length > {before}")
+    assert set(legend) & set(page.evaluate(texts))

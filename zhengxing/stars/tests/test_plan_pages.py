@@ -112,12 +112,15 @@ def test_the_county_board_draws_each_township_and_the_public_sees_only_what_is_f
     alice = client_for(scored.alice)
     page = alice.get(reverse("stars:board", args=[scored.root.pk]), {"year": "2026"})
     html = page.content.decode()
-    chart = page.context["chart"]
+    chart = page.context["chart"].data
     assert chart["categories"] == [scored.town_a.name, scored.town_b.name]
     assert sum(sum(series["data"]) for series in chart["series"]) == 3
-    assert 'id="star-chart"' in html and "echarts.simple.min.js" in html
+    assert 'id="star-chart"' in html and "echarts.custom.min.js" in html
     assert not re.search(r"<script[^>]+src=\"https?://", html)  # nothing from a CDN
-    assert finders.find("stars/vendor/echarts.simple.min.js")
+    assert finders.find("web/vendor/echarts.custom.min.js")
+    # the chart's figures as a table too: a row per township, a column per number of stars
+    table = html[html.index('class="chart-table"') :]
+    assert scored.town_a.name in table[: table.index("</details>")]
 
     board = reverse("public_stars:board", args=[scored.root.public_ref]) + "?year=2026"
     assert "王甲" not in Client().get(board).content.decode()  # nothing finalised yet

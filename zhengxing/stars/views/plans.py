@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -27,9 +26,9 @@ from zhengxing.orgs import selectors as org_selectors
 from zhengxing.orgs.models import Member, Org, subtree_q
 
 from .. import plans as plan_services
-from .. import selectors, services
+from .. import public_selectors, selectors, services
 from ..forms import AssessForm, ChoiceForm, PlanForm, ReviewForm, SchemeForm
-from ..models import PlanStatus, StarChoice, StarPlan, StarScheme, Subject
+from ..models import PlanStatus, StarChoice, StarPlan, Subject
 from ..presets import PRESETS
 from .ratings import PER_PAGE, _year
 
@@ -117,7 +116,7 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
             "may_submit": scope.can_manage_org(org) and plan is not None and editable,
             "choices": [
                 (name, [member_names.get(c, c) for c in codes])
-                for name, codes in selectors.choices_public(plan=plan)
+                for name, codes in public_selectors.choices_public(plan=plan)
             ]
             if plan
             else [],
@@ -274,23 +273,14 @@ def schemes_page(request: HttpRequest) -> HttpResponse:
                     spec=form.cleaned_data["spec_data"],
                 )  # fmt: skip
         except ServiceError as e:
-            form.add_error(None, str(e))
+            form.add_error(None if form.cleaned_data["preset"] else "spec", str(e))
         else:
             messages.success(
                 request,
                 _("%(name)s adopted (version %(v)s).") % {"name": stored.name, "v": stored.version},
             )
             return redirect(f"{reverse('stars:schemes')}?year={year}")
-    in_force = (
-        StarScheme.objects.filter(
-            subtree_q(org.path, "owner__") | Q(owner__parent__isnull=True),
-            county_id=org.county_id,
-            year=year,
-            is_current=True,
-        )
-        .select_related("owner")
-        .order_by("owner__path", "subject")
-    )
+    in_force = selectors.schemes_in_force(org=org, year=year)
     return TemplateResponse(
         request,
         "stars/schemes.html",

@@ -20,7 +20,7 @@ from zhengxing.core.errors import ServiceError
 from zhengxing.ledger.views.public import qr_svg
 from zhengxing.orgs.models import Org
 
-from .. import ballots, selectors
+from .. import ballots, public_selectors, selectors
 from .. import plans as plan_services
 from ..forms import BallotsForm
 from ..models import EvaluationRound, RoundKind, Subject
@@ -29,7 +29,7 @@ from .ratings import _year
 
 @require_GET
 def plan(request: HttpRequest, slug: str) -> HttpResponse:
-    found = selectors.plan_public(slug=slug)
+    found = public_selectors.plan_public(slug=slug)
     where: dict[str, Any] = {
         "county_id": found.county_id,
         "year": found.year,
@@ -47,7 +47,7 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
             "own": [names.get(c, c) for c in found.self_stars],
             "choices": [
                 (name, [member_names.get(c, c) for c in codes])
-                for name, codes in selectors.choices_public(plan=found)
+                for name, codes in public_selectors.choices_public(plan=found)
             ],
             "url": url,
             "qr": mark_safe(qr_svg(url)),
@@ -64,7 +64,8 @@ def board(request: HttpRequest, ref: str) -> HttpResponse:
         raise Http404
     year = _year(request)
     posted = [
-        (p.name, p.members[:2000], p.orgs[:500]) for p in selectors.board_public(org=org, year=year)
+        (p.name, p.members[:2000], p.orgs[:500])
+        for p in public_selectors.board_public(org=org, year=year)
     ]
     return TemplateResponse(
         request, "stars/public/board.html", {"org": org, "year": year, "posted": posted}

@@ -20,7 +20,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from zhengxing.accounts.reauth import recent_auth
 from zhengxing.core.actor import Actor
+from zhengxing.core.charts import Chart, Series
 from zhengxing.core.errors import ServiceError
+from zhengxing.core.periods import year_label
 from zhengxing.ledger.selectors import default_org_for
 from zhengxing.orgs import selectors as org_selectors
 from zhengxing.orgs.models import Member
@@ -117,21 +119,33 @@ def org_board(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
 
 
-def _chart(by_child: selectors.ChildDistribution) -> dict[str, Any]:
-    """The star distribution per child organisation as ECharts wants it: one stacked bar per
-    child, one series per number of stars."""
-    return {
-        "categories": [child.name for child, _ in by_child.children],
-        "series": [
-            {
-                "name": f"{stars}★",
-                "type": "bar",
-                "stack": "members",
-                "data": [counts.get(stars, 0) for _, counts in by_child.children],
-            }
+def _chart(by_child: selectors.ChildDistribution) -> Chart:
+    """The star distribution per child organisation: one stacked bar per child, one series per
+    number of stars (the legend names each colour, the tooltip each count)."""
+    return Chart(
+        kind="hbar",
+        category_label=str(_("organisation")),
+        categories=[child.name for child, _counts in by_child.children],
+        series=[
+            Series(
+                name=str(_("%(n)s stars") % {"n": stars}),
+                values=[counts.get(stars, 0) for _child, counts in by_child.children],
+                stack="members",
+            )
             for stars in by_child.stars
         ],
-    }
+    )
+
+
+def _share_chart(shares: list[selectors.TopShare]) -> Chart:
+    """The share of organisations awarded the top stars (Sanmenxia: five), year by year."""
+    return Chart(
+        kind="line",
+        category_label=str(_("Year")),
+        categories=[year_label(s.year) for s in shares],
+        series=[Series(name=str(_("Top stars")), values=[s.share for s in shares])],
+        percent=True,
+    )
 
 
 @login_required
@@ -176,6 +190,7 @@ def _models_context(request: HttpRequest, org: Any, year: int) -> dict[str, Any]
     )
     return {
         "shares": shares if any(s.rated for s in shares) else [],
+        "share_chart": _share_chart(shares) if any(s.rated for s in shares) else None,
         "share_target": f"{selectors.FIVE_STAR_TARGET:.0%}",
         "selection": selection,
         "chosen": chosen,

@@ -21,6 +21,9 @@ def test_every_message_has_its_chinese() -> None:
 
 
 def test_the_compiled_catalogue_matches_the_source() -> None:
-    source = {e.msgid: e.msgstr for e in polib.pofile(str(PO)) if e.translated() and e.msgstr}
-    compiled = {e.msgid: e.msgstr for e in polib.mofile(str(PO.with_suffix(".mo")))}
+    # keyed by context and message: "From" a date and "From" an address are two messages
+    source = {
+        (e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(PO)) if e.translated() and e.msgstr
+    }
+    compiled = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(PO.with_suffix(".mo")))}
     assert {k: v for k, v in source.items() if compiled.get(k) != v} == {}

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from zhengxing.ledger.rules import Quarter
 from zhengxing.ledger.selectors import ledger_chain_problems, quarter_points_problems
 from zhengxing.orgs.models import County, Org
 
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             kept = "无记录" if x.kept is None else f"{x.kept}分"
             summed = "无条目" if x.entries is None else f"{x.entries}分"
             self.stderr.write(
-                f"支部 {x.branch_id} 党员 {x.member_id} {x.year}年第{x.quarter}季度："
+                f"支部 {x.branch_id} 党员 {x.member_id} {Quarter(x.year, x.quarter).label}："
                 f"汇总表为{kept}，台账条目合计{summed}"
             )
         if problems or points:
