@@ -73,18 +73,22 @@ def message_in_chinese(error: Mapping[str, Any]) -> str:
     `value_error` or `assertion_error`, Chinese in this project) is kept as it was raised."""
     kind = str(error.get("type", ""))
     context = error.get("ctx") or {}
+    msg = str(error.get("msg", "")).removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if kind in ("value_error", "assertion_error"):
-        raised = context.get("error")
-        return str(raised) if raised else FALLBACK
+        raised = str(context.get("error") or msg)
+        return raised if _in_chinese(raised) else FALLBACK
     template = MESSAGES.get(kind)
     if template is None:
-        msg = str(error.get("msg", ""))
-        # a message already in Chinese (ours, e.g. a body that is not an object) stays
-        return msg if any("\u4e00" <= c <= "\u9fff" for c in msg) else FALLBACK
+        # a message already in Chinese (ours: the evidence refused, a body not an object) stays
+        return msg if _in_chinese(msg) else FALLBACK
     try:
         return template.format(**{k: _plain(v) for k, v in context.items()})
     except (KeyError, IndexError):
         return template.split("{")[0].rstrip("：（") or FALLBACK
+
+
+def _in_chinese(text: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" for c in text)
 
 
 def _plain(value: Any) -> str:
