@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import base64
 import math
 import time
 from collections.abc import Callable
@@ -149,8 +150,15 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/otp_setup.html",
-        {"form": form, "qr": qr, "secret": device.key, "next": _next(request)},
+        {"form": form, "qr": qr, "key_groups": key_groups(device.bin_key), "next": _next(request)},
     )
+
+
+def key_groups(bin_key: bytes) -> list[str]:
+    """The key as an authenticator app takes it typed: base32 (as in the QR code's URL, without
+    its padding), in groups of four characters, so it can be read out and wraps on a phone."""
+    text = base64.b32encode(bin_key).decode().rstrip("=")
+    return [text[i : i + 4] for i in range(0, len(text), 4)]
 
 
 @login_required
