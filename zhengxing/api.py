@@ -15,8 +15,8 @@ person; the code is a short English word that stays the same when the wording ch
        /api/v1/auth/reauth; "reauth_required")
   404  the object does not exist or lies outside the user's scope: the two look the same
        ("not_found")
-  422  the request does not match the schema (ninja's own body: `detail` lists each error's `loc`, `type`
-       and `msg`, the message in Chinese; "invalid")
+  422  the request does not match the schema (ninja's own body: `detail` lists each error's
+       `loc`, `type` and `msg`, the message in Chinese; "invalid")
   429  too many failed logins, or too many of the public's writes from one address (Retry-After;
        "throttled")
 """

@@ -242,6 +242,15 @@ class QuarterClose(models.Model):
     def __str__(self) -> str:
         return f"{self.branch_id} {self.year}Q{self.quarter}"
 
+    @property
+    def signer_name(self) -> str:
+        """Who signed, as the public notice names them: the person's name, not the login
+        (`signed_by_label` keeps the login the audit log names; a command's sign-off has no
+        person and shows its label)."""
+        user = self.signed_by
+        name = user.get_full_name().strip() if user is not None else ""
+        return name or self.signed_by_label
+
 
 class QuarterPoints(models.Model):
     """A member's counted points in one signed quarter of one branch, by part: written in the

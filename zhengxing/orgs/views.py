@@ -87,9 +87,7 @@ def org_tree(request: HttpRequest) -> HttpResponse:
         if parent is not None and parent.parent_id
         else None
     )
-    return TemplateResponse(
-        request, "orgs/tree.html", {"parent": parent, "up": up, "nodes": nodes}
-    )
+    return TemplateResponse(request, "orgs/tree.html", {"parent": parent, "up": up, "nodes": nodes})
 
 
 # --- the member list ----------------------------------------------------------------------

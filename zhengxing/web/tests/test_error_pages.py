@@ -105,9 +105,10 @@ def test_a_members_points_page_does_not_link_the_branch_table_it_may_not_open(
     assert cast.branch_a1.name in text
     # the secretary may open it, and is shown the link
     member = f"/points/members/{cast.erin_member.pk}/"
-    assert f"/points/branches/{cast.branch_a1.pk}/" in client_for(cast.carol).get(
-        member
-    ).content.decode()
+    assert (
+        f"/points/branches/{cast.branch_a1.pk}/"
+        in client_for(cast.carol).get(member).content.decode()
+    )
 
 
 def test_the_grid_workers_tree_goes_no_higher_than_the_village(cast: Cast) -> None:
