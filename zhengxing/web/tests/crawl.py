@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
@@ -41,9 +41,8 @@ LATIN_ALLOWED = frozenset(
         "http",
     }
 )
-WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
-# a code: capitals, digits, dashes and dots (SMX-G01, Q1, bayannur-532, A1B, 2026-H1)
-CODE = re.compile(r"[A-Za-z0-9]*(?:[A-Z0-9][A-Za-z0-9]*[-_.]?)+")
+# a Latin word, with the digits and marks that make it a code or a login (township1, A1B)
+WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’]*")
 
 # an 18-character ID number, or a mainland mobile number, standing alone
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
@@ -51,17 +50,21 @@ PHONE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
 # what the pages' own codes look like around a word: a slug or a scheme's name (bayannur-532,
 # sanmenxia-5star) is typed by a person, not a sentence left untranslated
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+# an address shown on the page (the notice's own, under its QR code)
+ADDRESS = re.compile(r"(?:https?://[^\s/]+)?/[\w\-./?=&%#]+")
 
 
 def english_words(text: str, *, names: Iterable[str] = ()) -> list[str]:
     """The Latin words in a Chinese page's text that are neither names nor codes: a sentence
     or a label left in English. `names` are what the data holds (usernames, a scheme's slug)."""
     allowed = LATIN_ALLOWED | set(names)
-    text = SLUG.sub(" ", text)
+    text = SLUG.sub(" ", ADDRESS.sub(" ", text))
     found = []
     for word in WORD.findall(text):
         if word in allowed or word.strip("'’") in allowed:
             continue
+        if any(c.isdigit() for c in word):
+            continue  # a code: A1B, Q1, SMX-G01
         if any(c.isupper() for c in word[1:]) or (word.isupper() and len(word) > 1):
             continue  # a code or an acronym: SMX, QR, TOTP, ID
         if len(word) == 1:
@@ -96,14 +99,17 @@ class Crawl:
     role: str
     visited: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    public_links: set[str] = field(default_factory=set)  # the public pages it was shown
 
 
 # links a crawl does not follow: another origin, leaving, switching language, the admin site
 SKIP = ("/accounts/logout/", "/i18n/", "/admin/", "/static/")
 # links that are files, fetched for their status only
 FILES = (".xlsx", ".csv", ".pdf", ".png", ".svg", ".json", ".jpg", ".jpeg")
-# how many links differing only in their query string (pages of a list, filters) are followed
-SAME_PATH = 3
+# how many links of one shape are followed: differing only in their numbers or query string
+# (one member's page and the next, pages of a list, filters)
+SAME_SHAPE = 3
+NUMBER = re.compile(r"\d+")
 
 
 def crawl(
@@ -111,7 +117,7 @@ def crawl(
     *,
     base: str,
     role: str,
-    start: str = "/",
+    starts: Sequence[str] = ("/",),
     limit: int = 60,
     may_see_ids: bool = False,
     may_see_phones: bool = False,
@@ -120,16 +126,16 @@ def crawl(
     screens: Path | None = None,
     main_pages: int = 6,
 ) -> Crawl:
-    """Visit, breadth-first from `start`, every link of `base` the role is shown, at most
+    """Visit, breadth-first from `starts`, every link of `base` the role is shown, at most
     `limit` pages; each at PHONE_WIDTH and DESK_WIDTH. `allowed` maps a problem's text (a
     substring) to why it is let through for now. The first `main_pages` pages are photographed
     at both widths into `screens`."""
     result = Crawl(role)
     allowed = allowed or {}
     names = set(names)
-    queue: deque[str] = deque([base + start])
-    seen = {base + start}
-    per_path: dict[str, int] = {}
+    queue: deque[str] = deque(base + start for start in starts)
+    seen = set(queue)
+    per_shape: dict[str, int] = {}
     files_checked: set[str] = set()
 
     def problem(url: str, what: str) -> None:
@@ -175,6 +181,8 @@ def crawl(
             if not link.startswith(base) or parts.path.startswith(SKIP) or link in seen:
                 continue
             seen.add(link)
+            if parts.path.startswith("/p/"):
+                result.public_links.add(link.removeprefix(base))
             if parts.path.endswith(FILES) or parts.path.startswith("/media/"):
                 if parts.path not in files_checked:
                     files_checked.add(parts.path)
@@ -182,8 +190,9 @@ def crawl(
                     if status >= 400:
                         problem(link, f"HTTP {status} (linked from {url.removeprefix(base)})")
                 continue
-            per_path[parts.path] = per_path.get(parts.path, 0) + 1
-            if per_path[parts.path] > SAME_PATH:
+            shape = NUMBER.sub("N", parts.path)
+            per_shape[shape] = per_shape.get(shape, 0) + 1
+            if per_shape[shape] > SAME_SHAPE:
                 continue
             queue.append(link)
     return result
