@@ -38,7 +38,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("crawl")]
 
 ROOT = Path(__file__).resolve().parents[3]
 SCREENS = ROOT / "var" / "screens"
-PAGES = 40  # per role: every kind of page each role reaches, in about ten seconds
+PAGES = 30  # per role: every kind of page each role reaches (SAME_SHAPE of each), in seconds
 MAIN_PAGES = 4  # photographed per role: the home page and the first it links to
 
 # (login, the role's words in the demo) in the order `make run` prints them
@@ -104,7 +104,7 @@ def _wait_for(url: str, server: subprocess.Popen[bytes]) -> None:
         if server.poll() is not None:
             raise RuntimeError(f"the server stopped ({server.returncode})")
         try:
-            with urllib.request.urlopen(url, timeout=5):  # noqa: S310 (our own server)
+            with urllib.request.urlopen(url, timeout=5):
                 return
         except OSError:
             time.sleep(0.3)
@@ -132,11 +132,15 @@ def public_starts(site: Site) -> list[str]:
     """Where a visitor comes in: notices' QR codes, a branch's star board and its page for
     reporting a member, an approved star plan — and every public page the roles were shown."""
     with sqlite3.connect(site.database) as db:
-        notices = [f"/p/{slug}/" for (slug,) in db.execute("SELECT slug FROM ledger_posting LIMIT 2")]
-        (ref,) = db.execute("SELECT public_ref FROM orgs_org WHERE kind = 'branch' LIMIT 1").fetchone()
+
+        def column(sql: str) -> list[str]:
+            return [row[0] for row in db.execute(sql)]
+
+        notices = [f"/p/{slug}/" for slug in column("SELECT slug FROM ledger_posting LIMIT 2")]
+        (ref,) = column("SELECT public_ref FROM orgs_org WHERE kind = 'branch' LIMIT 1")
         plans = [
             f"/p/stars/plans/{slug}/"
-            for (slug,) in db.execute("SELECT slug FROM stars_starplan WHERE status = 'approved' LIMIT 1")
+            for slug in column("SELECT slug FROM stars_starplan WHERE status = 'approved' LIMIT 1")
         ]
     starts = [*notices, f"/p/stars/orgs/{ref}/", f"/p/branch/{ref}/report/", *plans]
     return starts + sorted(site.public_links - set(starts))
