@@ -117,3 +117,12 @@ def test_the_grid_workers_tree_goes_no_higher_than_the_village(cast: Cast) -> No
     assert response.status_code == 200
     assert f"?parent={cast.town_a.pk}" not in response.content.decode()
     assert client.get(f"/orgs/tree/?parent={cast.town_a.pk}").status_code == 404
+
+
+def test_an_expired_form_is_a_chinese_page(db: None) -> None:
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": "x"})
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert "表单已过期" in text and HOME_LINK in text
