@@ -245,11 +245,10 @@ class QuarterClose(models.Model):
     @property
     def signer_name(self) -> str:
         """Who signed, as the public notice names them: the person's name, not the login
-        (`signed_by_label` keeps the login the audit log names; a command's sign-off has no
-        person and shows its label)."""
+        (`signed_by_label` keeps the login, as the audit log names them); "" for a sign-off by
+        a command, which names no person (nor a login without a name)."""
         user = self.signed_by
-        name = user.get_full_name().strip() if user is not None else ""
-        return name or self.signed_by_label
+        return user.get_full_name().strip() if user is not None else ""
 
 
 class QuarterPoints(models.Model):

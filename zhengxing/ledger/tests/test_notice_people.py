@@ -1,7 +1,7 @@
 """The public notice as villagers read it (issue 18, items 13 and 14): the secretary by name,
 not by login; the chain's hash behind a "verify" link that says what it is; the objection
 form marking the contact as required; the committee answering sees the number in full to call
-back (each view logged); the public never does.
+back (each view logged); the public never does. 003: "在黨務公開欄向黨員群眾公示,廣泛接受監督".
 
 Recall the cast (zhengxing/testing.py): carol is secretary and cathy a committee member of
 A1B; dave runs township B; erin is a member of A1B."""
@@ -39,10 +39,13 @@ def test_the_notice_names_the_secretary_and_hides_the_hash_behind_verify(
     assert posting.head_hash in check and "指纹" in check  # what the hash is, in plain words
 
 
-def test_a_command_signing_shows_its_label(posting: Posting) -> None:  # noqa: F811
+def test_a_sign_off_by_a_command_names_nobody(posting: Posting) -> None:  # noqa: F811
     close = posting.close
     close.signed_by = None
-    assert close.signer_name == close.signed_by_label
+    close.save()
+    page = Client().get(reverse("public:notice", args=[posting.slug])).content.decode()
+    assert close.signer_name == "" and close.signed_by_label not in page
+    assert "支部书记于" in page
 
 
 def test_the_objection_form_marks_the_contact_as_required(
