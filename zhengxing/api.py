@@ -15,7 +15,8 @@ person; the code is a short English word that stays the same when the wording ch
        /api/v1/auth/reauth; "reauth_required")
   404  the object does not exist or lies outside the user's scope: the two look the same
        ("not_found")
-  422  the request does not match the schema (ninja's own body: `detail` is a list; "invalid")
+  422  the request does not match the schema (ninja's own body: `detail` lists each error's
+       `loc`, `type` and `msg`, the message in Chinese; "invalid")
   429  too many failed logins, or too many of the public's writes from one address (Retry-After;
        "throttled")
 """
@@ -31,6 +32,7 @@ from zhengxing.accounts.api import router as auth_router
 from zhengxing.accounts.auth import api_auth
 from zhengxing.accounts.reauth import REAUTH_NEEDED
 from zhengxing.core.errors import ErrorCode, ServiceError
+from zhengxing.core.validation import errors_in_chinese
 from zhengxing.ledger.api import router as ledger_router
 from zhengxing.ledger.api_public import router as ledger_public_router
 from zhengxing.ledger.api_reports import router as ledger_reports_router
@@ -97,8 +99,10 @@ HTTP_CODES: dict[int, ErrorCode] = {
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    """Ninja's 422 as ninja writes it, with the code every error carries."""
-    return api.create_response(request, {"detail": exc.errors, "code": "invalid"}, status=422)
+    """Ninja's 422 in ninja's shape (`detail` lists each error's `loc`, `type` and `msg`), each
+    `msg` in Chinese, with the code every error carries."""
+    body = {"detail": errors_in_chinese(exc.errors), "code": "invalid"}
+    return api.create_response(request, body, status=422)
 
 
 @api.exception_handler(ServiceError)

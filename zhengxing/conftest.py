@@ -16,14 +16,16 @@ DATABASE_FIXTURES = frozenset(
 
 
 # The modules whose tests take minutes (processes killed and raced, a server of four workers,
-# the demo county built twice): collected first, so that with workers (`pytest -n 2`, pytest-xdist)
-# they start at once, side by side, instead of leaving one worker to finish them alone.
+# the demo county built twice, the demo crawled by every role in the browser): collected first,
+# so that with workers (`pytest -n 2`, pytest-xdist) they start at once, side by side, instead
+# of leaving one worker to finish them alone.
 LONG = (
     "zhengxing/ops/tests/test_kills.py",
     "zhengxing/ops/tests/test_process_races.py",
     "zhengxing/ops/tests/test_shared_limits.py",
     "zhengxing/ops/tests/test_demo.py",
     "zhengxing/web/tests/test_chinese_pages.py",
+    "zhengxing/web/tests/test_crawl.py",
 )
 
 

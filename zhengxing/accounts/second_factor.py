@@ -8,6 +8,7 @@ too, and are then asked the same way.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -113,8 +114,20 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/otp_setup.html",
-        {"form": form, "qr": qr, "secret": device.key, "next": next_url(request)},
+        {
+            "form": form,
+            "qr": qr,
+            "key_groups": key_groups(device.bin_key),
+            "next": next_url(request),
+        },
     )
+
+
+def key_groups(bin_key: bytes) -> list[str]:
+    """The key as an authenticator app takes it typed: base32 (as in the QR code's URL, without
+    its padding), in groups of four characters, so it can be read out and wraps on a phone."""
+    text = base64.b32encode(bin_key).decode().rstrip("=")
+    return [text[i : i + 4] for i in range(0, len(text), 4)]
 
 
 @login_required

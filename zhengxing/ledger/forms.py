@@ -401,9 +401,12 @@ class ObjectionForm(KeyedForm):
             label=_("Your name (optional)"), max_length=50, required=False
         )
         self.fields["contact"] = forms.CharField(
-            label=_("Phone or other contact"),
+            label=_("Phone or other contact (required)"),
             max_length=100,
-            help_text=_("So the committee can reach you. It is never shown on this page."),
+            help_text=_(
+                "So the committee can call you back. Only the committee answering sees it; it "
+                "is never shown on this page."
+            ),
         )
         self.order_fields(self.field_order)
 

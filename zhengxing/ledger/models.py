@@ -242,6 +242,14 @@ class QuarterClose(models.Model):
     def __str__(self) -> str:
         return f"{self.branch_id} {self.year}Q{self.quarter}"
 
+    @property
+    def signer_name(self) -> str:
+        """Who signed, as the public notice names them: the person's name, not the login
+        (`signed_by_label` keeps the login, as the audit log names them); "" for a sign-off by
+        a command, which names no person (nor a login without a name)."""
+        user = self.signed_by
+        return user.get_full_name().strip() if user is not None else ""
+
 
 class QuarterPoints(models.Model):
     """A member's counted points in one signed quarter of one branch, by part: written in the

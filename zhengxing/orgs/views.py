@@ -80,7 +80,14 @@ def org_tree(request: HttpRequest) -> HttpResponse:
     parent_id = _int(request.GET.get("parent"))
     parent = selectors.org_for_user(request.user, parent_id) if parent_id else None
     nodes = selectors.org_children(request.user, parent)
-    return TemplateResponse(request, "orgs/tree.html", {"parent": parent, "nodes": nodes})
+    # the crumb one level up only when the user may open it (a village's grid worker may not
+    # open the township)
+    up = (
+        selectors.orgs_visible_to(request.user).filter(pk=parent.parent_id).first()
+        if parent is not None and parent.parent_id
+        else None
+    )
+    return TemplateResponse(request, "orgs/tree.html", {"parent": parent, "up": up, "nodes": nodes})
 
 
 # --- the member list ----------------------------------------------------------------------

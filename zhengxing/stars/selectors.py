@@ -5,18 +5,19 @@ stars, what the next star needs, the tier and its consequences."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
 
 from zhengxing.orgs.models import PATH_SEGMENT, Member, Org, subtree_q
-from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus
+from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, ROLE_MANAGES_TREE, MemberStatus, Role
 from zhengxing.orgs.selectors import scope_for
 
 from .models import (
@@ -27,9 +28,11 @@ from .models import (
     EvaluationRound,
     ModelBranch,
     ModelSelection,
+    PlanStatus,
     Rating,
     ReserveMember,
     RoundKind,
+    StarPlan,
     StarScheme,
     Subject,
 )
@@ -529,3 +532,55 @@ def scheme_in_force(*, org: Org, pk: int) -> StarScheme:
     if found is None:
         raise Http404
     return found
+
+
+# --- what is waiting for the user (the home page) ------------------------------------------
+# who casts a signed-in ballot in a round of each kind (as `ballots._rater_allowed`)
+MEMBERS_RATE = (RoundKind.SELF, RoundKind.PEER, RoundKind.GENERAL)
+BODIES_RATE = (RoundKind.COMMITTEE, RoundKind.ASSESSMENT)
+BODY_ROLES = frozenset({Role.SECRETARY, Role.COMMITTEE, Role.TOWNSHIP, Role.COUNTY})
+
+
+def ballots_to_cast(*, user: Any, now: dt.datetime) -> int:
+    """Rounds open now in which the user may rate and has cast no ballot yet: their own branch's
+    (or an organisation's above it) self, peer and general rounds, and the committee and
+    assessment rounds at or under the organisations they rate for. One query (two for a
+    member: their branch)."""
+    scope = scope_for(user)
+    q = Q(pk__in=[])
+    if scope.member_id is not None:
+        branch_path = (
+            Member.objects.filter(pk=scope.member_id).values_list("branch__path", flat=True).first()
+        )
+        if branch_path:
+            above = [
+                branch_path[:end] for end in range(PATH_SEGMENT, len(branch_path) + 1, PATH_SEGMENT)
+            ]
+            q |= Q(org__path__in=above, kind__in=MEMBERS_RATE)
+    for grant in scope.grants:
+        if grant.role in BODY_ROLES:
+            q |= Q(subtree_q(grant.path, "org__"), kind__in=BODIES_RATE)
+    cast = Ballot.objects.filter(round=OuterRef("pk"), rater=f"u{user.pk}")
+    return (
+        EvaluationRound.objects.filter(q, opens_at__lte=now, closes_at__gt=now)
+        .exclude(Exists(cast))
+        .count()
+    )
+
+
+def tasks_open(*, user: Any) -> int:
+    """Follow-up tasks not yet done whose owner is the user: the organisation and the role a
+    task names are one of the user's grants."""
+    q = Q(pk__in=[])
+    for grant in scope_for(user).grants:
+        q |= Q(owner_org_id=grant.org_id, owner_role=grant.role)
+    return Consequence.objects.filter(q, done_at__isnull=True).count()
+
+
+def plans_to_review(*, user: Any) -> int:
+    """Star plans submitted to a township (or the county) the user approves for."""
+    q = Q(pk__in=[])
+    for grant in scope_for(user).grants:
+        if grant.role in ROLE_MANAGES_TREE:
+            q |= subtree_q(grant.path, "org__")
+    return StarPlan.objects.filter(q, status=PlanStatus.SUBMITTED).count()

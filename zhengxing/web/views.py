@@ -1,9 +1,18 @@
-"""The home page: what the signed-in user may do, by the roles they hold."""
+"""The home page: what is waiting for the signed-in user, and what they may do, by the roles
+they hold."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhengxing.ledger import selectors as ledger_selectors
 from zhengxing.orgs import selectors
@@ -15,6 +24,10 @@ from zhengxing.orgs.rules import (
     ROLE_REVEALS_PII,
     Role,
 )
+from zhengxing.stars import selectors as stars_selectors
+
+if TYPE_CHECKING:
+    from zhengxing.orgs.selectors import AnyUser
 
 # How many of a grid worker's members the home page lists before linking to the full list.
 GRID_PREVIEW = 50
@@ -37,6 +50,14 @@ def home(request: HttpRequest) -> HttpResponse:
         "own_member_id": scope.member_id,
         "org_count": selectors.orgs_visible_to(user).count() if manages else None,
         "member_count": selectors.members_visible_to(user).count() if manages else None,
+        "waiting": waiting_for(
+            user,
+            roles=roles,
+            member=scope.member_id is not None,
+            now=timezone.now(),
+            today=timezone.localdate(),
+        ),
+        "grid_worker": Role.GRID_WORKER in roles,
         "grid_members": (
             selectors.member_search(user, selectors.MemberFilter())[:GRID_PREVIEW]
             if Role.GRID_WORKER in roles and not manages
@@ -62,3 +83,77 @@ def _points_report(org: Org | None) -> str | None:
     if org.kind in MEMBER_HOLDING_KINDS:
         return reverse("ledger:branch_table", args=[org.pk])
     return reverse("ledger:township_book", args=[org.pk])
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Something waiting for the user: how many, in words, and the page where it is done."""
+
+    count: int
+    label: str
+    url: str
+
+
+BRANCH_DUTIES = frozenset({Role.SECRETARY, Role.COMMITTEE})
+TASK_OWNERS = frozenset({Role.SECRETARY, Role.TOWNSHIP, Role.COUNTY})
+RATERS = frozenset({Role.SECRETARY, Role.COMMITTEE, Role.TOWNSHIP, Role.COUNTY})
+
+
+def waiting_for(
+    user: AnyUser, *, roles: set[str], member: bool, now: dt.datetime, today: dt.date
+) -> list[Waiting]:
+    """What is waiting for the user, each with its count and the page where it is done: claims
+    to review, quarters to sign, objections to answer, evaluations to take part in, follow-up
+    tasks, star plans to approve. Only what their roles do is counted (one query each); what
+    is at zero is left out."""
+    found: list[Waiting] = []
+    if roles & BRANCH_DUTIES:
+        claims = ledger_selectors.claims_to_review(user=user)
+        url = (
+            reverse("ledger:review", args=[next(iter(claims))])
+            if len(claims) == 1
+            else reverse("ledger:workflow")
+        )
+        found.append(Waiting(sum(claims.values()), _("claims to review"), url))
+    if Role.SECRETARY in roles:
+        quarters = ledger_selectors.quarters_to_sign(user=user, today=today)
+        branches = {branch_id for branch_id, _quarter in quarters}
+        url = (
+            reverse("ledger:sign_off", args=[next(iter(branches))])
+            if len(branches) == 1
+            else reverse("ledger:workflow")
+        )
+        found.append(Waiting(len(quarters), _("quarters to sign off"), url))
+    if roles & BRANCH_DUTIES:
+        found.append(
+            Waiting(
+                ledger_selectors.objections_to_answer(user=user),
+                _("objections to answer"),
+                reverse("ledger:objections"),
+            )
+        )
+    if member or roles & RATERS:
+        found.append(
+            Waiting(
+                stars_selectors.ballots_to_cast(user=user, now=now),
+                _("evaluations to take part in"),
+                reverse("stars:rounds"),
+            )
+        )
+    if roles & TASK_OWNERS:
+        found.append(
+            Waiting(
+                stars_selectors.tasks_open(user=user),
+                _("follow-up tasks to do"),
+                reverse("stars:todos"),
+            )
+        )
+    if roles & ROLE_MANAGES_TREE:
+        found.append(
+            Waiting(
+                stars_selectors.plans_to_review(user=user),
+                _("star plans to approve"),
+                reverse("stars:plans"),
+            )
+        )
+    return [w for w in found if w.count]

@@ -4,6 +4,8 @@ bob township A, carol a branch secretary, erin a member."""
 
 from __future__ import annotations
 
+import base64
+import re
 import time
 
 import pytest
@@ -43,7 +45,7 @@ def test_a_county_user_enrols_an_app_then_passes_it_at_each_login(cast: Cast) ->
     setup = client.get(first["Location"])
     assert b"<svg" in setup.content
     device = TOTPDevice.objects.get(user=cast.alice, confirmed=False)
-    assert device.key in setup.content.decode()
+    assert device.key not in setup.content.decode()  # hex, which the apps do not take
     wrong = client.post(first["Location"], {"code": "000000", "next": HOME})
     assert wrong.status_code == 200 and not TOTPDevice.objects.get(pk=device.pk).confirmed
     # a wrong code slows the next try (throttling); a few seconds later:
@@ -61,6 +63,29 @@ def test_a_county_user_enrols_an_app_then_passes_it_at_each_login(cast: Cast) ->
     device.save()
     assert again.post(asked["Location"], {"code": code_for(device)}).status_code == 302
     assert again.get(HOME).status_code == 200
+
+
+def typed_key(html: str) -> str:
+    """The key the set-up page shows for typing, as a person would copy it: groups of four."""
+    groups = re.search(r'class="otp-key"><code>(.*?)</code>', html, re.S)
+    assert groups is not None
+    return " ".join(re.findall(r"<span>([A-Z2-7]{1,4})</span>", groups.group(1)))
+
+
+@pytest.mark.usefixtures("otp_roles")
+def test_the_key_shown_for_typing_is_base32_in_groups_and_its_code_verifies(cast: Cast) -> None:
+    """Issue 18, item 2: authenticator apps take a key typed as base32; 40 hex characters typed
+    into them fail. A code computed from the key as shown (spaces and all) is accepted."""
+    client = logged_in(cast.bob)
+    setup_url = client.get(HOME)["Location"]
+    shown = typed_key(client.get(setup_url).content.decode())
+    groups = shown.split(" ")
+    assert len(groups) == 8 and all(len(g) == 4 for g in groups)  # 20 bytes, 32 characters
+    # what an app does with the typed key: base32, spaces ignored
+    key = base64.b32decode(shown.replace(" ", ""))
+    done = client.post(setup_url, {"code": f"{totp(key):06d}", "next": HOME})
+    assert done.status_code == 302 and done["Location"] == HOME
+    assert TOTPDevice.objects.get(user=cast.bob).confirmed
 
 
 @pytest.mark.usefixtures("otp_roles")
@@ -130,3 +155,16 @@ def test_an_api_token_for_a_county_user_needs_the_code(cast: Cast) -> None:
         url, {"username": "erin", "password": PASSWORD}, content_type="application/json"
     )
     assert member.status_code == 200
+
+
+def test_the_demo_says_who_sets_up_an_app_and_how_a_local_demo_skips_it() -> None:
+    from zhengxing.ops.management.commands.demo import second_factor_note
+
+    note = second_factor_note(("county", "township"))
+    assert "county and township logins set up an authenticator app" in note
+    assert "ZHENGXING_OTP_ROLES= make run" in note
+
+
+def test_with_no_role_named_nobody_is_asked(cast: Cast, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.ZHENGXING_OTP_ROLES = ()  # what `ZHENGXING_OTP_ROLES= make run` sets
+    assert logged_in(cast.alice).get(HOME).status_code == 200

@@ -63,10 +63,13 @@ from .workflow import (
     branches_managed,
     claim_for_manager,
     claim_for_user,
+    claims_to_review,
     evidence_owned,
     objection_for_manager,
     objections_inbox,
+    objections_to_answer,
     public_reports_pending,
+    quarters_to_sign,
 )
 
 __all__ = [
@@ -101,6 +104,7 @@ __all__ = [
     "claim_for_manager",
     "claim_for_user",
     "claims_pending",
+    "claims_to_review",
     "closed_quarters",
     "counted_entries",
     "county_root_for",
@@ -121,6 +125,7 @@ __all__ = [
     "members_ranked_count",
     "objection_for_manager",
     "objections_inbox",
+    "objections_to_answer",
     "org_above_branches",
     "org_or_default",
     "posting_check",
@@ -129,6 +134,7 @@ __all__ = [
     "posting_public",
     "public_reports_pending",
     "quarter_points_problems",
+    "quarters_to_sign",
     "ranking_org",
     "signed_quarters",
     "township_book",

@@ -4,17 +4,18 @@ evidence files a user uploaded."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from zhengxing.orgs.models import Org, subtree_q
-from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, ROLE_MANAGES
+from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, ROLE_MANAGES, Role
 from zhengxing.orgs.selectors import scope_for
 
-from ..models import Claim, EvidenceFile, Objection
-from ..rules import ClaimSource, ClaimStatus
+from ..models import Claim, EvidenceFile, Objection, QuarterClose
+from ..rules import ClaimSource, ClaimStatus, Quarter
 from ._common import _branch_visible
 
 if TYPE_CHECKING:
@@ -94,3 +95,66 @@ def evidence_owned(*, user: AnyUser, ref: str) -> EvidenceFile | None:
     if not user.is_authenticated or not ref:
         return None
     return EvidenceFile.objects.filter(ref=ref, uploaded_by_id=user.pk).first()
+
+
+# --- what is waiting for the user (the home page) ------------------------------------------
+# The branch committee reviews claims and answers objections, the secretary signs: these count
+# for the branch's secretary and committee members, not for every role above that could open
+# the same pages (a township would otherwise see every claim of its villages "waiting").
+BRANCH_DUTIES = frozenset({Role.SECRETARY, Role.COMMITTEE})
+
+
+def _branches_where(user: AnyUser, roles: frozenset[str]) -> QuerySet[Org]:
+    """The member-holding organisations under the user's grants of `roles`."""
+    q = Q(pk__in=[])
+    for grant in scope_for(user).grants:
+        if grant.role in roles:
+            q |= subtree_q(grant.path)
+    return Org.objects.filter(q, kind__in=MEMBER_HOLDING_KINDS)
+
+
+def claims_to_review(*, user: AnyUser) -> dict[int, int]:
+    """Pending claims of the branches whose committee the user sits on, by branch id (the
+    user's own claims left out: someone else reviews them). One query."""
+    own = Q(member_id=scope_for(user).member_id or 0)
+    rows = (
+        Claim.objects.filter(
+            branch__in=_branches_where(user, BRANCH_DUTIES), status=ClaimStatus.PENDING
+        )
+        .exclude(own)
+        .values("branch_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["branch_id"]: row["n"] for row in rows}
+
+
+def objections_to_answer(*, user: AnyUser) -> int:
+    """Open objections to the notices of the branches whose committee the user sits on."""
+    return Objection.objects.filter(
+        posting__branch__in=_branches_where(user, BRANCH_DUTIES), status=Objection.Status.OPEN
+    ).count()
+
+
+def quarters_to_sign(*, user: AnyUser, today: dt.date) -> list[tuple[int, Quarter]]:
+    """(branch id, quarter) for each of this year's quarters that has ended (in the first
+    quarter: last year's fourth) of a branch the user is secretary of, not yet signed. Two
+    queries."""
+    branch_ids = list(
+        _branches_where(user, frozenset({Role.SECRETARY})).values_list("pk", flat=True)
+    )
+    if not branch_ids:
+        return []
+    current = Quarter.of(today)
+    ended = [Quarter(today.year, n) for n in range(1, current.number)] or [current.previous()]
+    signed = set(
+        QuarterClose.objects.filter(
+            branch_id__in=branch_ids, year__in={q.year for q in ended}
+        ).values_list("branch_id", "year", "quarter")
+    )
+    return [
+        (branch_id, q)
+        for branch_id in branch_ids
+        for q in ended
+        if (branch_id, q.year, q.number) not in signed
+    ]

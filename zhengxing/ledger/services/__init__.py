@@ -17,7 +17,12 @@ from .catalogues import catalogue_from_preset, catalogue_revise, catalogue_spec
 from .claims import claim_record_many, claim_submit, public_report_submit
 from .deductions import deduction_record
 from .guard import QuarterGuard
-from .objections import objection_answer, objection_snapshot, objection_submit
+from .objections import (
+    objection_answer,
+    objection_contact_reveal,
+    objection_snapshot,
+    objection_submit,
+)
 from .postings import objection_days, posting_lines
 from .quarters import may_sign_off, quarter_sign_off
 from .reversals import entry_reverse
@@ -56,6 +61,7 @@ __all__ = [
     "may_record_reminder_talk",
     "may_sign_off",
     "objection_answer",
+    "objection_contact_reveal",
     "objection_days",
     "objection_snapshot",
     "objection_submit",

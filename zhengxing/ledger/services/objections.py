@@ -112,3 +112,24 @@ def objection_answer(*, actor: Actor, objection: Objection, answer: str) -> Obje
         after=objection_snapshot(objection),
     )
     return objection
+
+
+@transaction.atomic
+def objection_contact_reveal(*, actor: Actor, objection: Objection) -> str:
+    """The objector's contact in full, for the committee that answers (to call back, as the
+    form promised); every reveal is logged. The public never sees it.
+
+    003: "在黨務公開欄向黨員群眾公示,廣泛接受監督" — supervision that is answered: whoever
+    objects is called back by the committee, and nobody else learns who objected."""
+    posting = Posting.objects.get(pk=objection.posting_id)
+    branch = Org.objects.get(pk=posting.branch_id)
+    require(scope_for_actor(actor).can_manage_org(branch))
+    audit_record(
+        actor=actor,
+        action="ledger.objection.contact_reveal",
+        object_type="objection",
+        object_id=objection.pk,
+        county_id=objection.county_id,
+        summary=f"查看异议人联系方式（{posting.year}年第{posting.quarter}季度公示）",
+    )
+    return pii.decrypt(objection.contact_enc)

@@ -121,6 +121,10 @@ def _member_page(request: HttpRequest, member: Member) -> TemplateResponse:
             "member": member,
             "year": year,
             "own": member.pk == org_selectors.scope_for(user).member_id,
+            # a member sees the own points, not the branch's table: no link where it would 404
+            "branch_visible": org_selectors.orgs_visible_to(user)
+            .filter(pk=member.branch_id)
+            .exists(),
             "totals": selectors.member_year_totals(user=user, member=member, year=year),
             "quarters": [(q, quarters.get(q)) for q in selectors.QUARTERS],
             "entries": selectors.member_entries(user=user, member=member, year=year),

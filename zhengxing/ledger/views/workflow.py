@@ -489,6 +489,23 @@ def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+@require_POST
+def objection_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    """The objector's full contact for the committee answering, to call back (audited); HTMX
+    swaps it in place of the masked one."""
+    objection: Objection = selectors.objection_for_manager(user=request.user, pk=pk)
+    contact = services.objection_contact_reveal(
+        actor=Actor.from_request(request), objection=objection
+    )
+    if request.htmx:  # type: ignore[attr-defined]
+        return TemplateResponse(
+            request, "ledger/workflow/_objection_contact.html", {"contact": contact}
+        )
+    messages.info(request, _("Contact of the objector: %(contact)s") % {"contact": contact})
+    return redirect(f"{reverse('ledger:objections')}#objection-{objection.pk}")
+
+
 urlpatterns = [
     path("claim/new/", claim_new, name="claim_new"),
     path("claim/<int:pk>/evidence/", claim_evidence, name="claim_evidence"),
@@ -502,4 +519,5 @@ urlpatterns = [
     path("workflow/<int:branch_id>/sign-off/", sign_off, name="sign_off"),
     path("objections/", objections, name="objections"),
     path("objections/<int:pk>/answer/", objection_answer, name="objection_answer"),
+    path("objections/<int:pk>/contact/", objection_contact, name="objection_contact"),
 ]

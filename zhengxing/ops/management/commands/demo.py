@@ -6,6 +6,7 @@ import time
 import unicodedata
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from zhengxing.core.errors import ServiceError
@@ -63,3 +64,15 @@ class Command(BaseCommand):
                 f"{result.members} members); nothing changed."
             )
         self.stdout.write(login_table(result.logins, PASSWORD))
+        if settings.ZHENGXING_OTP_ROLES:
+            self.stdout.write(second_factor_note(settings.ZHENGXING_OTP_ROLES))
+
+
+def second_factor_note(roles: tuple[str, ...]) -> str:
+    """What a first login of the county or a township asks for, and how a local demo skips it
+    (ZHENGXING_OTP_ROLES empty: no role needs the second factor)."""
+    return (
+        f"The {' and '.join(roles)} logins set up an authenticator app at their first login "
+        "(scan the QR code the page shows, or type its key; then its six digits at each login).\n"
+        "For a local demo without one: ZHENGXING_OTP_ROLES= make run"
+    )
