@@ -49,7 +49,6 @@ from zhengxing.stars.standards import MET, UNMET, member_standards
 pytestmark = pytest.mark.xdist_group("demo")
 
 
-
 def fingerprint() -> list[tuple]:
     orgs = list(
         Org.objects.filter(county__code=COUNTY_CODE)
