@@ -30,7 +30,7 @@ def test_a_member_sees_why_she_has_her_stars(rated: Cast) -> None:
         assert text in html, text
     # in words a member reads: the period "年度", not "Y"; where each part comes from "依据",
     # not the login history's "IP 地址" (the same English word "From")
-    assert f"{rating.year} 年度" in html and 'data-label="依据"' in html
+    assert f"{rating.year}年度" in html and 'data-label="依据"' in html
     assert f"{rating.year} Y" not in html and "IP 地址" not in html
 
 
