@@ -1,4 +1,6 @@
 import os
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -27,6 +29,27 @@ LONG = (
     "zhengxing/web/tests/test_chinese_pages.py",
     "zhengxing/web/tests/test_crawl.py",
 )
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Any]:
+    """The demo county (`zhengxing.ops.demo.demo_build`), built once for a module's tests with
+    fast password hashing, rolled back after them. Such a module marks itself
+    `pytest.mark.xdist_group("demo")`, so that one worker builds it."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    from zhengxing.ops.demo import demo_build
+
+    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=hashers):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield demo_build()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

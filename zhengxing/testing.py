@@ -293,13 +293,17 @@ def english_words(texts: list[str], *, typed: frozenset[str] = frozenset()) -> l
     """The English words among the texts: runs of two or more Latin letters, except the
     allowed (ENGLISH_ALLOWED) and what people typed (`typed`: names, usernames, codes, each
     word of them). A word with a digit in it (an organisation's code "HLT01B", a preset's
-    "bayannur-532") is a code, not English."""
+    "bayannur-532") is a code, not English; but a quarter written as its code ("Q1",
+    "2026Q1") is found: people read 第一季度."""
     import re
 
     found = []
     for text in texts:
         text = re.sub(r"https?://\S+", "", text)  # an address is not words
         for token in re.findall(r"[A-Za-z0-9][A-Za-z0-9_.\-]*", text):
+            if re.fullmatch(r"(\d{4})?Q[1-4]", token):  # a quarter as its code: 第一季度 in words
+                found.append(f"{token} ({text[:60]})")
+                continue
             if re.search(r"\d", token):
                 continue
             for word in re.findall(r"[A-Za-z]{2,}", token):

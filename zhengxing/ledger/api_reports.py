@@ -21,6 +21,7 @@ from zhengxing.orgs.schemas import OrgRef
 from zhengxing.orgs.selectors import member_for_user, org_for_user
 
 from . import selectors, services
+from .rules import points_normal
 from .schemas import ItemRef, MemberRef, Score, Year
 
 router = Router(tags=["ledger reports"])
@@ -269,20 +270,25 @@ class RankingRowOut(Schema):
     branch_id: int
     branch_name: str
     total: Score
+    signed_quarters: int = Field(description="Quarters the member's branch has signed this year")
+    per_quarter: Score = Field(description="total / signed_quarters: what the rank compares")
 
 
 class RankingOut(Schema):
     org: OrgRef
     year: int
     year_end: bool = Field(description="The year is over: the year-end ranking (年终排名)")
+    basis: str = Field(description="What the ranking compares, in words")
     count: int
     items: list[RankingRowOut]
 
 
 @router.get("/rankings", response=responses(RankingOut, 404))
 def rankings(request: HttpRequest, filters: Query[RankingQuery]) -> dict[str, Any]:
-    """Members ranked by the year's counted total within a branch, a township or the county
-    (RANK: ties share a rank); without `org`, the user's own highest organisation."""
+    """Members ranked by their counted points per quarter their branch has signed this year
+    (branches that signed three quarters and four compare like with like), within a branch, a
+    township or the county (RANK: ties share a rank); without `org`, the user's own highest
+    organisation."""
     org = selectors.ranking_org(user=request.user, scope=filters.scope, org_id=filters.org)
     year = _year(filters.year)
     ranked = selectors.member_ranking(user=request.user, org=org, year=year)
@@ -291,6 +297,7 @@ def rankings(request: HttpRequest, filters: Query[RankingQuery]) -> dict[str, An
         "org": org,
         "year": year,
         "year_end": year < timezone.localdate().year,
+        "basis": selectors.RANKING_BASIS,
         "count": selectors.members_ranked_count(org=org),
         "items": [
             {
@@ -300,6 +307,8 @@ def rankings(request: HttpRequest, filters: Query[RankingQuery]) -> dict[str, An
                 "branch_id": r["branch_id"],
                 "branch_name": r["branch__name"],
                 "total": r["total"],
+                "signed_quarters": r["signed"],
+                "per_quarter": points_normal(Decimal(str(r["per_quarter"]))),
             }
             for r in page
         ],

@@ -502,33 +502,24 @@ def committee_context(round_: EvaluationRound) -> list[BeforeCommittee]:
     ]
 
 
+def _schemes_seen_by(org: Org) -> QuerySet[StarScheme]:
+    """The schemes in force where `org` (a county's root or a township) sets them: the county's,
+    and those of `org` and the organisations under it."""
+    return StarScheme.objects.filter(
+        subtree_q(org.path, "owner__") | Q(owner__parent__isnull=True),
+        county_id=org.county_id,
+        is_current=True,
+    ).select_related("owner")
+
+
 def schemes_in_force(*, org: Org, year: int) -> QuerySet[StarScheme]:
-    """The schemes in force for a year where `org` (a county's root or a township) sets them:
-    the county's, and those of `org` and the organisations under it."""
-    return (
-        StarScheme.objects.filter(
-            subtree_q(org.path, "owner__") | Q(owner__parent__isnull=True),
-            county_id=org.county_id,
-            year=year,
-            is_current=True,
-        )
-        .select_related("owner")
-        .order_by("owner__path", "subject")
-    )
+    """The year's schemes `org` sees in force (`_schemes_seen_by`), by owner and subject."""
+    return _schemes_seen_by(org).filter(year=year).order_by("owner__path", "subject")
 
 
 def scheme_in_force(*, org: Org, pk: int) -> StarScheme:
     """One of the schemes `org` sees in force (any year); 404 otherwise."""
-    found = (
-        StarScheme.objects.filter(
-            subtree_q(org.path, "owner__") | Q(owner__parent__isnull=True),
-            county_id=org.county_id,
-            pk=pk,
-            is_current=True,
-        )
-        .select_related("owner")
-        .first()
-    )
+    found = _schemes_seen_by(org).filter(pk=pk).first()
     if found is None:
         raise Http404
     return found

@@ -152,7 +152,8 @@ def _tally_sum(tallies: list[Tally]) -> Tally:
 
 
 def township_book(*, user: AnyUser, org: Org, year: int, sort: str = "tree") -> Book:
-    """The book of a township (一册): per branch in its subtree, the members on the roll, the
+    """The book of a township (一册; 002: "支部一张表、基层党委一册、旗县区一个数据库"): per
+    branch in its subtree, the members on the roll, the
     counted entries and points by part and by quarter, the signed quarters and the averages per
     member; in the order `sort` names (BOOK_SORTS: the tree's, else the highest average per
     member and signed quarter first, or the highest total), the page saying which. Four grouped

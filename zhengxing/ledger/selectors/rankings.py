@@ -78,7 +78,8 @@ RANKING_BASIS = "按每个已签字季度的平均积分排名（各支部已签
 
 def member_ranking(*, user: AnyUser, org: Org, year: int) -> QuerySet[Any]:
     """The members on the roll under `org` ranked by their counted points per quarter their
-    branch has signed this year (RANKING_BASIS: a branch with four signed quarters and one with
+    branch has signed this year — 002: "将线上学习、线下参加组织生活、先锋模范作用发挥等项目进行
+    积分量化,年底集中评比晾晒" — (RANKING_BASIS: a branch with four signed quarters and one with
     three compare like with like; a member whose branch signed none has 0), ties sharing a rank
     (RANK: 1, 1, 3), then by name. Rows are dicts: pk, name, branch_id, branch__name, total,
     signed (the branch's signed quarters), per_quarter, rank. One query per page (plus the

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from zhengxing.audit.models import AuditEvent
+from zhengxing.ledger import selectors
 from zhengxing.ledger.models import ReminderTalk
 from zhengxing.testing import Cast, client_for
 
@@ -63,6 +64,13 @@ def test_rankings_in_the_county_and_their_pages(signed_q2: Cast) -> None:
         ("王甲", 2, "7.0"),
         ("赵乙", 3, "0.0"),
     ]
+    # all three branches signed Q1 and Q2: the rank compares 16 / 2 and 7 / 2
+    assert [(r["signed_quarters"], r["per_quarter"]) for r in ranked["items"]] == [
+        (2, "8.0"),
+        (2, "3.5"),
+        (2, "0.0"),
+    ]
+    assert ranked["basis"] == selectors.RANKING_BASIS
     second = get(alice, "/rankings", scope="county", year=2026, limit=2, offset=2)
     assert [r["name"] for r in second["items"]] == ["赵乙"]
     assert get(alice, "/rankings", scope="county", year=2025)["year_end"]

@@ -95,13 +95,21 @@ def test_the_ranking_workbook(signed_q2: Cast) -> None:
     )
     sheet = rows(ws)
     assert sheet[0][0].startswith(f"{signed_q2.root.name} 2026年党员积分排名")
-    assert sheet[1] == ("名次", "姓名", "所在党支部", "年度积分")
+    assert sheet[1] == (
+        "名次",
+        "姓名",
+        "所在党支部",
+        "已签字季度数",
+        "年度积分",
+        "每季度平均积分",
+    )
+    # ranked by points per signed quarter (both branches signed Q1 and Q2)
     assert sheet[2:] == [
-        (1, "李二妮", signed_q2.branch_a1.name, 16),
-        (2, "王甲", signed_q2.branch_a1.name, 7),
-        (3, "赵乙", signed_q2.branch_b1.name, 0),
+        (1, "李二妮", signed_q2.branch_a1.name, 2, 16, 8),
+        (2, "王甲", signed_q2.branch_a1.name, 2, 7, 3.5),
+        (3, "赵乙", signed_q2.branch_b1.name, 2, 0, 0),
     ]
-    assert_filed_layout(ws, 4)
+    assert_filed_layout(ws, 6)
 
 
 def test_a_name_that_looks_like_a_formula_stays_text(signed_q2: Cast) -> None:

@@ -5,16 +5,14 @@ back at the end."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat
-from django.test import Client, RequestFactory, override_settings
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from zhengxing.audit.models import AuditEvent
@@ -49,20 +47,6 @@ from zhengxing.stars.standards import MET, UNMET, member_standards
 
 # One worker builds the county once for the whole module (pytest -n: --dist loadgroup)
 pytestmark = pytest.mark.xdist_group("demo")
-
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[DemoResult]:
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):  # type: ignore[attr-defined]
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield demo_build()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 def fingerprint() -> list[tuple]:

@@ -10,37 +10,22 @@ main pages), as the person would; the public opens the notice and the star board
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import transaction
 from django.test import override_settings
 
 from zhengxing.ledger.models import Posting
-from zhengxing.ops.demo import DemoResult, demo_build
+from zhengxing.ops.demo import DemoResult
 from zhengxing.orgs.models import Member, Org
 from zhengxing.testing import client_for, english_words, visible_texts
 
 pytestmark = pytest.mark.xdist_group("demo")
 
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ROLES = ("county", "township1", "secretary", "committee", "grid", "member")
 # links that are not pages to read: downloads, the language switch, signing out
 NOT_PAGES = re.compile(r"\.xlsx$|/i18n/|/logout/|/api/|/admin/|/static/")
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[DemoResult]:
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):  # type: ignore[attr-defined]
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield demo_build()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 def typed_words() -> frozenset[str]:

@@ -164,7 +164,8 @@ def test_every_link_a_role_is_shown_works_fits_and_speaks_chinese(
             log_in(page, site.base, role)
             starts = ["/"]
         found = crawl(
-            page, base=site.base, role=role, starts=starts, limit=PAGES, names=set(ROLES),  # login names a page may show (the audit log)
+            # every demo login is a name a page may show (the audit log names who acted)
+            page, base=site.base, role=role, starts=starts, limit=PAGES, names=set(ROLES),
             allowed=ALLOWED, screens=screens, main_pages=MAIN_PAGES,
         )  # fmt: skip
     finally:

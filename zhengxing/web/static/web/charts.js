@@ -26,7 +26,8 @@
         axisPointer: { type: type === "line" ? "line" : "shadow" },
         valueFormatter: data.percent ? percent : undefined,
         confine: true,
-        renderMode: "richText", // drawn on the canvas: an HTML tooltip writes style attributes (CSP)
+        // drawn on the canvas: the HTML tooltip writes style attributes, which the policy refuses
+        renderMode: "richText",
       },
       legend: { type: "scroll", top: 0 },
       grid: { left: 8, right: 16, bottom: 8, top: 40, containLabel: true },
