@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
+from zhengxing.core.forms import NOT_CONFIRMED, confirmed
 from zhengxing.ledger.selectors import default_org_for
 from zhengxing.orgs import selectors as org_selectors
 from zhengxing.orgs.models import Member
@@ -141,6 +142,8 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
     org = org_selectors.org_for_user(request.user, pk)
     year, period = _year(request), _period(request)
     try:
+        if not confirmed(request.POST):  # finalised stars are posted and acted on for good
+            raise ServiceError(NOT_CONFIRMED)
         done = services.ratings_finalise(
             actor=Actor.from_request(request),
             org=org,
