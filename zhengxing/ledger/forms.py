@@ -22,7 +22,14 @@ from zhengxing.core.forms import DateInput, Form
 from zhengxing.orgs.models import Member
 
 from .models import Claim, RuleItem
-from .rules import PART_LABELS, Part, Quarter, points_text
+from .rules import (
+    PART_LABELS,
+    Part,
+    Quarter,
+    evidence_missing,
+    points_range_problem,
+    points_text,
+)
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 EVIDENCE_DIR = "evidence"
@@ -170,26 +177,65 @@ def _date_field(today: dt.date, label: Any) -> forms.DateField:
 # --- a member's self-report and the committee's registration ------------------------------
 
 
+class ItemRadios(forms.RadioSelect):
+    """The member's items as large radio rows, grouped by the catalogue's block (the page
+    renders them: ledger/workflow/_item_radios.html)."""
+
+
+class MemberItemField(forms.ModelChoiceField):
+    """An item as a member reads it: its name, never its code (the codes are the committee's
+    bookkeeping); the points appear once the item is chosen."""
+
+    widget = ItemRadios
+
+    def label_from_instance(self, obj: RuleItem) -> str:
+        return obj.name
+
+
 class ClaimForm(KeyedForm):
-    """A member's self-report from a phone: the item, when, where, what happened, the points
-    (prefilled with the item's default) and an optional photo."""
+    """A member's self-report from a phone (个人申报): the item, when, where, what happened,
+    the points (left empty: the item's own) and an optional photo. What can be told before
+    the services are asked — a photo the item requires, points outside its range — is refused
+    beside the field it concerns."""
 
     field_order = ["item", "occurred_on", "place", "description", "points", "evidence"]
 
     def __init__(self, *args: Any, items: QuerySet[RuleItem], today: dt.date, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["item"] = _item_field(items)
+        self.items = items
+        self.fields["item"] = MemberItemField(
+            queryset=items, label=_("What did you do?"), empty_label=None
+        )
         self.fields["occurred_on"] = _date_field(today, _("Date"))
         self.fields["place"] = forms.CharField(label=_("Place"), max_length=200)
         self.fields["description"] = forms.CharField(
             label=_("What happened"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
         )
         self.fields["points"] = _points_field()
+        self.fields["points"].help_text = _("Leave empty for the item's points.")
         self.fields["evidence"] = EvidenceField()
         self.order_fields(self.field_order)
-        first = items.first()
-        if not self.is_bound and first is not None:
-            self.initial.setdefault("points", first.default_points)
+
+    def item_groups(self) -> list[tuple[str, list[tuple[RuleItem, bool]]]]:
+        """The items by block, in the catalogue's order, each with whether it is chosen."""
+        chosen = str(self["item"].value() or "")
+        groups: dict[str, list[tuple[RuleItem, bool]]] = {}
+        for item in self.items:
+            block = item.block or str(PART_LABELS[Part(item.part)])
+            groups.setdefault(block, []).append((item, str(item.pk) == chosen))
+        return list(groups.items())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        item, points = data.get("item"), data.get("points")
+        if item is not None and points is not None:
+            problem = points_range_problem(points, low=item.min_points, high=item.max_points)
+            if problem:
+                self.add_error("points", problem)
+        if item is not None and item.evidence_required and not data.get("evidence"):
+            if "evidence" not in self.errors:
+                self.add_error("evidence", evidence_missing(item.name))
+        return data
 
 
 class MemberChoicesField(forms.ModelMultipleChoiceField):
