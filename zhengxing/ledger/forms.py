@@ -232,9 +232,9 @@ class ClaimForm(KeyedForm):
             problem = points_range_problem(points, low=item.min_points, high=item.max_points)
             if problem:
                 self.add_error("points", problem)
-        if item is not None and item.evidence_required and not data.get("evidence"):
-            if "evidence" not in self.errors:
-                self.add_error("evidence", evidence_missing(item.name))
+        missing = item is not None and item.evidence_required and not data.get("evidence")
+        if missing and "evidence" not in self.errors:
+            self.add_error("evidence", evidence_missing(item.name))
         return data
 
 
