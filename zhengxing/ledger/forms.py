@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -245,8 +246,26 @@ class MemberChoicesField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
+@dataclass(frozen=True)
+class PickGroup:
+    """A set of members the committee ticks in one tap: a Party group (党小组) of the branch,
+    or, in a branch without groups, a kind of member (有职党员, 普通党员...)."""
+
+    key: str
+    label: str
+    size: int
+
+
+def _pick_key(member: Member, by_group: bool) -> str:
+    if by_group:
+        return f"g{member.group_id}" if member.group_id else "g-"
+    return f"k{member.category}"
+
+
 class RecordManyForm(KeyedForm):
-    """The committee registers one item for many members: "twelve members cleared snow"."""
+    """The committee registers one item for many members: "twelve members cleared snow". The
+    members are a row each, the box inside its name's label; "all" and each group tick many
+    at once (ledger/record.js; without script, links that reload the form ticked: `pick`)."""
 
     field_order = ["item", "occurred_on", "place", "description", "points", "members", "evidence"]
 
@@ -256,6 +275,7 @@ class RecordManyForm(KeyedForm):
         items: QuerySet[RuleItem],
         members: QuerySet[Member],
         today: dt.date,
+        pick: str = "",
         **kw: Any,
     ) -> None:
         super().__init__(*args, **kw)
@@ -266,12 +286,42 @@ class RecordManyForm(KeyedForm):
             label=_("What happened"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
         )
         self.fields["points"] = _points_field()
-        self.fields["members"] = MemberChoicesField(queryset=members, label=_("Members"))
+        self.fields["members"] = MemberChoicesField(
+            queryset=members.select_related("group"), label=_("Members")
+        )
         self.fields["evidence"] = EvidenceField()
         self.order_fields(self.field_order)
         first = items.first()
         if not self.is_bound and first is not None:
             self.initial.setdefault("points", first.default_points)
+        self.roster = list(self.fields["members"].queryset)  # type: ignore[attr-defined]
+        self.by_group = any(m.group_id for m in self.roster)
+        if not self.is_bound and pick:
+            self.initial["members"] = [
+                m.pk for m in self.roster if pick == "all" or _pick_key(m, self.by_group) == pick
+            ]
+
+    def member_rows(self) -> list[tuple[Member, bool, str]]:
+        """Each member, whether ticked, and the key of the group it is ticked with."""
+        ticked = {str(v) for v in (self["members"].value() or [])}
+        return [(m, str(m.pk) in ticked, _pick_key(m, self.by_group)) for m in self.roster]
+
+    def ticked_count(self) -> int:
+        return sum(ticked for _, ticked, _ in self.member_rows())
+
+    def pick_groups(self) -> list[PickGroup]:
+        """The groups to tick at once, by their names (members outside any group last)."""
+        sizes: dict[str, int] = {}
+        labels: dict[str, str] = {}
+        for m in self.roster:
+            key = _pick_key(m, self.by_group)
+            sizes[key] = sizes.get(key, 0) + 1
+            if self.by_group:
+                labels[key] = m.group.name if m.group else str(_("Not in a group"))
+            else:
+                labels[key] = str(m.get_category_display())
+        order = sorted(sizes, key=lambda k: (k == "g-", labels[k]))
+        return [PickGroup(k, labels[k], sizes[k]) for k in order]
 
 
 # --- the quarterly review -----------------------------------------------------------------

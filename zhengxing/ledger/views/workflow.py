@@ -190,6 +190,7 @@ def claim_record(request: HttpRequest, branch_id: int) -> HttpResponse:
         items=items,
         members=_members(request, branch),
         today=today,
+        pick=request.GET.get("pick", "")[:40],
     )
     if request.method == "POST" and form.is_valid():
         evidence = _store_or_none(form)
