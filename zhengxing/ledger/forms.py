@@ -233,8 +233,8 @@ class ClaimForm(KeyedForm):
             problem = points_range_problem(points, low=item.min_points, high=item.max_points)
             if problem:
                 self.add_error("points", problem)
-        missing = item is not None and item.evidence_required and not data.get("evidence")
-        if missing and "evidence" not in self.errors:
+        photo = data.get("evidence") or "evidence" in self.errors
+        if item is not None and item.evidence_required and not photo:
             self.add_error("evidence", evidence_missing(item.name))
         return data
 

@@ -251,7 +251,7 @@ class BallotsForm(Form):
             cells, errors = [], []
             for i in self.indicators:
                 bound = self[f"s-{k}-{i['code']}"]
-                errors += list(bound.errors)
+                errors += [str(e) for e in bound.errors]
                 chosen = self._grade(f"g-{k}-{i['code']}")
                 top = Decimal(str(i["max"]))
                 grades = [(g, g.score(top), g is chosen) for g in GRADES]

@@ -68,7 +68,9 @@ def test_approve_all_approves_what_may_be_approved_and_says_why_it_left_the_rest
     cast: Cast, mix: dict[str, Claim]
 ) -> None:
     audited = AuditEvent.objects.filter(action="ledger.claim.approve").count()
-    done = claim_approve_all(actor=as_(cast.cathy), branch=cast.branch_a1, claims=mix.values())
+    done = claim_approve_all(
+        actor=as_(cast.cathy), branch=cast.branch_a1, claims=list(mix.values())
+    )
     assert {c.pk for c in done.approved} == {mix["wang"].pk, mix["erin"].pk}
     why = {s.claim_id: s.reason for s in done.skipped}
     assert why == {

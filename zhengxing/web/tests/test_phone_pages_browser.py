@@ -14,7 +14,7 @@ import re
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FloatRect, Page, expect
 
 from zhengxing.core.actor import Actor
 from zhengxing.ledger.models import Claim, RuleCatalogue
@@ -57,7 +57,7 @@ def _size(page: Page) -> tuple[int, int]:
     )
 
 
-def _box(page: Page, selector: str) -> dict[str, float]:
+def _box(page: Page, selector: str) -> FloatRect:
     box = page.locator(selector).first.bounding_box()
     assert box is not None, selector
     return box
