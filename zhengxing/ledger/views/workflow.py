@@ -375,7 +375,9 @@ def review_spam(request: HttpRequest, branch_id: int) -> HttpResponse:
     quarter = _quarter(request)
     pending = selectors.claims_pending(user=request.user, branch=branch, quarter=quarter)
     form = SpamForm(request.POST, claims=pending.filter(source=ClaimSource.PUBLIC))
-    if form.is_valid():
+    if not confirmed(request.POST):  # set aside for good
+        messages.error(request, NOT_CONFIRMED)
+    elif form.is_valid():
         try:
             marked = services.public_reports_mark_spam(
                 actor=Actor.from_request(request),
