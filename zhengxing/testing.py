@@ -218,6 +218,22 @@ def signed_in(user: User, password: str = PASSWORD, **client_options: Any) -> An
     return client
 
 
+PHONE = {"width": 375, "height": 812}
+
+
+def phone_page(browser: Any, base: str, username: str | None = None) -> Any:
+    """A Playwright page in a phone-sized window (375×812, Chinese), signed in through the
+    login page as `username` (a visitor when None), on its home page."""
+    page = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
+    page.goto(base + "/")
+    if username:
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", PASSWORD)
+        page.locator("form button.primary").click()
+        page.wait_for_load_state()
+    return page
+
+
 def race(*calls: Callable[[], Any]) -> list[Any]:
     """Run the calls at the same moment, one thread each (each with its own database
     connection, closed after); their results or exceptions, in order."""

@@ -22,3 +22,15 @@ class Form(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+
+# An irreversible action (signing a quarter off, approving all, finalising stars) is submitted
+# only by the button of its confirmation panel (web/_confirm.html), which sends confirm=yes; a
+# request without it is refused, whatever sent it.
+CONFIRM_FIELD = "confirm"
+NOT_CONFIRMED = "请先确认：此操作不能撤销"
+
+
+def confirmed(data: Any) -> bool:
+    """Whether the request's data carries the confirmation of an irreversible action."""
+    return bool(data.get(CONFIRM_FIELD) == "yes")

@@ -44,6 +44,8 @@ from .models import (
 from .presets import PRESETS
 from .rules import ClaimSource, Quarter
 from .schemas import (
+    ApprovalOut,
+    ApproveAllIn,
     BranchTableOut,
     CatalogueCreateIn,
     CatalogueDetailOut,
@@ -381,6 +383,26 @@ def claim_review_many(request: HttpRequest, payload: ReviewBatchIn) -> QuerySet[
         .select_related("branch", "member", "item")
         .order_by("occurred_on", "pk")
     )
+
+
+@router.post("/claims/approve-all", response=responses(ApprovalOut, 400, 403, 404))
+def claim_approve_all(request: HttpRequest, payload: ApproveAllIn) -> dict[str, Any]:
+    """Approve, as requested, every listed claim that may be approved; the others are left
+    pending and listed under `skipped` with the reason (a reviewer's own claim, a report from
+    the public, one decided meanwhile, one of a signed quarter)."""
+    branch = org_for_user(request.user, payload.branch_id)
+    claims = list(_claims_visible(request).filter(pk__in=payload.claim_ids))
+    if len(claims) != len(set(payload.claim_ids)):
+        raise Http404
+    done = services.claim_approve_all(
+        actor=Actor.from_request(request), branch=branch, claims=claims
+    )
+    approved = (
+        Claim.objects.filter(pk__in=[c.pk for c in done.approved])
+        .select_related("branch", "member", "item")
+        .order_by("occurred_on", "pk")
+    )
+    return {"approved": list(approved), "skipped": [asdict(s) for s in done.skipped]}
 
 
 @router.post("/public-reports/spam", response=responses(list[ClaimOut], 400, 403, 404))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -22,7 +23,14 @@ from zhengxing.core.forms import DateInput, Form
 from zhengxing.orgs.models import Member
 
 from .models import Claim, RuleItem
-from .rules import PART_LABELS, Part, Quarter, points_text
+from .rules import (
+    PART_LABELS,
+    Part,
+    Quarter,
+    evidence_missing,
+    points_range_problem,
+    points_text,
+)
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 EVIDENCE_DIR = "evidence"
@@ -170,26 +178,65 @@ def _date_field(today: dt.date, label: Any) -> forms.DateField:
 # --- a member's self-report and the committee's registration ------------------------------
 
 
+class ItemRadios(forms.RadioSelect):
+    """The member's items as large radio rows, grouped by the catalogue's block (the page
+    renders them: ledger/workflow/_item_radios.html)."""
+
+
+class MemberItemField(forms.ModelChoiceField):
+    """An item as a member reads it: its name, never its code (the codes are the committee's
+    bookkeeping); the points appear once the item is chosen."""
+
+    widget = ItemRadios
+
+    def label_from_instance(self, obj: RuleItem) -> str:
+        return obj.name
+
+
 class ClaimForm(KeyedForm):
-    """A member's self-report from a phone: the item, when, where, what happened, the points
-    (prefilled with the item's default) and an optional photo."""
+    """A member's self-report from a phone (个人申报): the item, when, where, what happened,
+    the points (left empty: the item's own) and an optional photo. What can be told before
+    the services are asked — a photo the item requires, points outside its range — is refused
+    beside the field it concerns."""
 
     field_order = ["item", "occurred_on", "place", "description", "points", "evidence"]
 
     def __init__(self, *args: Any, items: QuerySet[RuleItem], today: dt.date, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["item"] = _item_field(items)
+        self.items = items
+        self.fields["item"] = MemberItemField(
+            queryset=items, label=_("What did you do?"), empty_label=None
+        )
         self.fields["occurred_on"] = _date_field(today, _("Date"))
         self.fields["place"] = forms.CharField(label=_("Place"), max_length=200)
         self.fields["description"] = forms.CharField(
             label=_("What happened"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
         )
         self.fields["points"] = _points_field()
+        self.fields["points"].help_text = _("Leave empty for the item's points.")
         self.fields["evidence"] = EvidenceField()
         self.order_fields(self.field_order)
-        first = items.first()
-        if not self.is_bound and first is not None:
-            self.initial.setdefault("points", first.default_points)
+
+    def item_groups(self) -> list[tuple[str, list[tuple[RuleItem, bool]]]]:
+        """The items by block, in the catalogue's order, each with whether it is chosen."""
+        chosen = str(self["item"].value() or "")
+        groups: dict[str, list[tuple[RuleItem, bool]]] = {}
+        for item in self.items:
+            block = item.block or str(PART_LABELS[Part(item.part)])
+            groups.setdefault(block, []).append((item, str(item.pk) == chosen))
+        return list(groups.items())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        item, points = data.get("item"), data.get("points")
+        if item is not None and points is not None:
+            problem = points_range_problem(points, low=item.min_points, high=item.max_points)
+            if problem:
+                self.add_error("points", problem)
+        photo = data.get("evidence") or "evidence" in self.errors
+        if item is not None and item.evidence_required and not photo:
+            self.add_error("evidence", evidence_missing(item.name))
+        return data
 
 
 class MemberChoicesField(forms.ModelMultipleChoiceField):
@@ -199,8 +246,26 @@ class MemberChoicesField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
+@dataclass(frozen=True)
+class PickGroup:
+    """A set of members the committee ticks in one tap: a Party group (党小组) of the branch,
+    or, in a branch without groups, a kind of member (有职党员, 普通党员...)."""
+
+    key: str
+    label: str
+    size: int
+
+
+def _pick_key(member: Member, by_group: bool) -> str:
+    if by_group:
+        return f"g{member.group_id}" if member.group_id else "g-"
+    return f"k{member.category}"
+
+
 class RecordManyForm(KeyedForm):
-    """The committee registers one item for many members: "twelve members cleared snow"."""
+    """The committee registers one item for many members: "twelve members cleared snow". The
+    members are a row each, the box inside its name's label; "all" and each group tick many
+    at once (ledger/record.js; without script, links that reload the form ticked: `pick`)."""
 
     field_order = ["item", "occurred_on", "place", "description", "points", "members", "evidence"]
 
@@ -210,6 +275,7 @@ class RecordManyForm(KeyedForm):
         items: QuerySet[RuleItem],
         members: QuerySet[Member],
         today: dt.date,
+        pick: str = "",
         **kw: Any,
     ) -> None:
         super().__init__(*args, **kw)
@@ -220,12 +286,42 @@ class RecordManyForm(KeyedForm):
             label=_("What happened"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
         )
         self.fields["points"] = _points_field()
-        self.fields["members"] = MemberChoicesField(queryset=members, label=_("Members"))
+        self.fields["members"] = MemberChoicesField(
+            queryset=members.select_related("group"), label=_("Members")
+        )
         self.fields["evidence"] = EvidenceField()
         self.order_fields(self.field_order)
         first = items.first()
         if not self.is_bound and first is not None:
             self.initial.setdefault("points", first.default_points)
+        self.roster = list(self.fields["members"].queryset)  # type: ignore[attr-defined]
+        self.by_group = any(m.group_id for m in self.roster)
+        if not self.is_bound and pick:
+            self.initial["members"] = [
+                m.pk for m in self.roster if pick == "all" or _pick_key(m, self.by_group) == pick
+            ]
+
+    def member_rows(self) -> list[tuple[Member, bool, str]]:
+        """Each member, whether ticked, and the key of the group it is ticked with."""
+        ticked = {str(v) for v in (self["members"].value() or [])}
+        return [(m, str(m.pk) in ticked, _pick_key(m, self.by_group)) for m in self.roster]
+
+    def ticked_count(self) -> int:
+        return sum(ticked for _, ticked, _ in self.member_rows())
+
+    def pick_groups(self) -> list[PickGroup]:
+        """The groups to tick at once, by their names (members outside any group last)."""
+        sizes: dict[str, int] = {}
+        labels: dict[str, str] = {}
+        for m in self.roster:
+            key = _pick_key(m, self.by_group)
+            sizes[key] = sizes.get(key, 0) + 1
+            if self.by_group:
+                labels[key] = m.group.name if m.group else str(_("Not in a group"))
+            else:
+                labels[key] = str(m.get_category_display())
+        order = sorted(sizes, key=lambda k: (k == "g-", labels[k]))
+        return [PickGroup(k, labels[k], sizes[k]) for k in order]
 
 
 # --- the quarterly review -----------------------------------------------------------------

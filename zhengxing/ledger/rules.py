@@ -168,6 +168,11 @@ def claim_date_problem(
     return None
 
 
+def evidence_missing(item_name: str) -> str:
+    """The refusal of a claim without the photo its item requires."""
+    return f"“{item_name}”须上传照片等证明材料"
+
+
 def sign_off_problem(
     quarter: Quarter, *, today: dt.date, closed: Collection[Quarter], pending: int
 ) -> str | None:

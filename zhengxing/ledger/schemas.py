@@ -287,6 +287,25 @@ class ReviewBatchIn(Schema):
     reason: Text500 = ""
 
 
+class ApproveAllIn(Schema):
+    """ "Approve all shown": the claims a reviewer listed, approved where they may be."""
+
+    branch_id: Id
+    claim_ids: IdList
+
+
+class SkippedOut(Schema):
+    claim_id: int
+    member: str
+    item: str
+    reason: str = Field(description="Why it was left pending, in Chinese")
+
+
+class ApprovalOut(Schema):
+    approved: list[ClaimOut]
+    skipped: list[SkippedOut] = Field(description="Left pending, each with its reason")
+
+
 class SpamBatchIn(Schema):
     """Public reports of one branch set aside as spam (pending ones only)."""
 

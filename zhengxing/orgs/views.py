@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -81,11 +82,13 @@ def org_tree(request: HttpRequest) -> HttpResponse:
     parent = selectors.org_for_user(request.user, parent_id) if parent_id else None
     nodes = selectors.org_children(request.user, parent)
     # the crumb one level up only when the user may open it (a village's grid worker may not
-    # open the township)
-    up = (
-        selectors.orgs_visible_to(request.user).filter(pk=parent.parent_id).first()
-        if parent is not None and parent.parent_id
-        else None
+    # open the township); looked up only by the whole page, never by the HTMX partial
+    up = SimpleLazyObject(
+        lambda: (
+            selectors.orgs_visible_to(request.user).filter(pk=parent.parent_id).first()
+            if parent is not None and parent.parent_id
+            else None
+        )
     )
     return TemplateResponse(request, "orgs/tree.html", {"parent": parent, "up": up, "nodes": nodes})
 

@@ -64,6 +64,19 @@ def _round_open(round_: EvaluationRound, now: dt.datetime) -> None:
         raise ServiceError(f"“{round_.name}”已结束，不能再投票或修改", code="round_closed")
 
 
+def score_problem(name: str, top: Decimal, raw: Any) -> str | None:
+    """Why a score typed for an indicator (its name, its full marks) is refused, or None: it is
+    a number from 0 to the full marks, with at most one decimal. The ballot pages check each
+    row with it before the ballots are submitted, to show the refusal beside the row."""
+    try:
+        value = Decimal(str(raw).strip())
+    except InvalidOperation:
+        return f"“{name}”的分数不是数字"
+    if not value.is_finite() or not (0 <= value <= top) or value != value.quantize(ONE_DECIMAL):
+        return f"“{name}”的分数应在0至{top.normalize():f}分之间，最多一位小数"
+    return None
+
+
 def scores_clean(
     round_: EvaluationRound, scores: Mapping[str, Any]
 ) -> tuple[dict[str, str], Decimal]:
@@ -74,14 +87,10 @@ def scores_clean(
         raw = scores.get(indicator.code)
         if raw is None or str(raw).strip() == "":
             raise ServiceError(f"请为“{indicator.name}”打分")
-        try:
-            value = Decimal(str(raw).strip())
-        except InvalidOperation:
-            raise ServiceError(f"“{indicator.name}”的分数不是数字") from None
-        if not (0 <= value <= indicator.max) or value != value.quantize(ONE_DECIMAL):
-            raise ServiceError(
-                f"“{indicator.name}”的分数应在0至{indicator.max.normalize():f}分之间，最多一位小数"
-            )
+        problem = score_problem(indicator.name, indicator.max, raw)
+        if problem:
+            raise ServiceError(problem)
+        value = Decimal(str(raw).strip())
         clean[indicator.code] = f"{value.quantize(ONE_DECIMAL)}"
         total += value
     unknown = set(scores) - set(clean)

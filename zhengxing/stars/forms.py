@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -14,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from zhengxing.core.forms import Form
 
-from .ballots import MAX_CODES
+from .ballots import MAX_CODES, ONE_DECIMAL, score_problem
 from .models import PERIOD_LABELS, RoundKind
 from .plans import CONSULTATION_MAX, MEASURES_MAX, REASON_MAX
 
@@ -131,10 +133,53 @@ class RoundForm(Form):
         return [{"code": c, "name": n, "max": m} for c, n, m in rows]
 
 
+@dataclass(frozen=True)
+class Grade:
+    """A common grade a rater taps instead of typing a number: the score it gives is this
+    share of the indicator's full marks. The number recorded is the score, as if typed."""
+
+    code: str
+    label: Any
+    percent: int
+
+    def score(self, top: Decimal) -> Decimal:
+        return (top * self.percent / 100).quantize(ONE_DECIMAL)
+
+
+GRADES = (
+    Grade("a", pgettext_lazy("grade", "Excellent"), 95),
+    Grade("b", pgettext_lazy("grade", "Good"), 85),
+    Grade("c", pgettext_lazy("grade", "Fair"), 75),
+    Grade("d", pgettext_lazy("grade", "Poor"), 60),
+)
+
+
+@dataclass
+class BallotCell:
+    """One indicator of a ratee's row: the score typed, and the grades to tap instead."""
+
+    indicator: Mapping[str, Any]
+    score: Any  # the bound score field
+    grade_name: str
+    grades: list[tuple[Grade, Decimal, bool]]  # (grade, its score here, chosen)
+
+
+@dataclass
+class BallotRow:
+    ratee: Any
+    key: str
+    cells: list[BallotCell]
+    errors: list[str]
+    rated: bool
+
+
 class BallotsForm(Form):
-    """One score field per ratee and indicator (`s-<ratee>-<code>`); a ratee whose fields are all
-    empty is not rated. The services check every score against its indicator. `key` names a
-    ratee in the field names: its id by default; the public page passes an opaque one."""
+    """One score field per ratee and indicator (`s-<ratee>-<code>`), and beside it the common
+    grades (`g-<ratee>-<code>`: 优秀, 良好, 一般, 较差) an elderly villager taps instead of
+    typing; a number typed wins over a grade. A ratee whose fields are all empty is not rated.
+    Each row is checked here (`ballots.score_problem`) so a refusal stands beside its row; the
+    services check every score again. `key` names a ratee in the field names: its id by
+    default; the public page passes an opaque one."""
 
     def __init__(
         self,
@@ -165,22 +210,68 @@ class BallotsForm(Form):
                     label=f"{ratee.name} · {indicator['name']}（{indicator['max']}）",
                     required=False,
                     max_length=8,
-                    widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 4}),
+                    widget=forms.TextInput(
+                        attrs={"inputmode": "decimal", "size": 4, "autocomplete": "off"}
+                    ),
                 )
 
-    def rows(self) -> list[tuple[Any, list[Any]]]:
-        """For the template: each ratee with its bound fields."""
-        return [
-            (ratee, [self[f"s-{self.key(ratee)}-{i['code']}"] for i in self.indicators])
-            for ratee in self.ratees
-        ]
+    def _grade(self, name: str) -> Grade | None:
+        chosen = self.data.get(name) if self.is_bound else None
+        return next((g for g in GRADES if g.code == chosen), None)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for ratee in self.ratees:
+            names = []
+            for i in self.indicators:
+                name = f"s-{self.key(ratee)}-{i['code']}"
+                grade = self._grade(f"g-{self.key(ratee)}-{i['code']}")
+                if not (data.get(name) or "").strip() and grade is not None:
+                    data[name] = f"{grade.score(Decimal(str(i['max'])))}"
+                names.append((name, i))
+            typed = [(n, i) for n, i in names if (data.get(n) or "").strip()]
+            if not typed:
+                continue
+            for n, i in names:
+                raw = (data.get(n) or "").strip()
+                problem = (
+                    score_problem(i["name"], Decimal(str(i["max"])), raw)
+                    if raw
+                    else f"请为“{i['name']}”打分"
+                )
+                if problem:
+                    self.add_error(n, problem)
+        return data
+
+    def rows(self) -> list[BallotRow]:
+        """For the template: each ratee once, with its cells and the refusals beside it."""
+        found = []
+        for ratee in self.ratees:
+            k = self.key(ratee)
+            cells, errors = [], []
+            for i in self.indicators:
+                bound = self[f"s-{k}-{i['code']}"]
+                errors += [str(e) for e in bound.errors]
+                chosen = self._grade(f"g-{k}-{i['code']}")
+                top = Decimal(str(i["max"]))
+                grades = [(g, g.score(top), g is chosen) for g in GRADES]
+                cells.append(BallotCell(i, bound, f"g-{k}-{i['code']}", grades))
+            rated = any(str(c.score.value() or "").strip() for c in cells) or any(
+                chosen for c in cells for *_, chosen in c.grades
+            )
+            found.append(BallotRow(ratee, k, cells, errors, rated))
+        return found
+
+    def rated_count(self) -> int:
+        """How many ratees have a score or a grade (the progress, "已评 12/32")."""
+        return sum(row.rated for row in self.rows())
 
     def ballots(self) -> list[tuple[Any, dict[str, str]]]:
-        """(ratee, scores) for every ratee with a score typed."""
+        """(ratee, scores) for every ratee with a score typed or a grade tapped."""
         found = []
         for ratee in self.ratees:
             scores = {
-                i["code"]: self.cleaned_data.get(f"s-{self.key(ratee)}-{i['code']}", "").strip()
+                i["code"]: (self.cleaned_data.get(f"s-{self.key(ratee)}-{i['code']}") or "").strip()
                 for i in self.indicators
             }
             if any(scores.values()):

@@ -18,6 +18,7 @@ from ..rules import (
     Quarter,
     cap_reached_problem,
     claim_date_problem,
+    evidence_missing,
     points_range_problem,
 )
 from ..selectors import catalogue_applying
@@ -86,9 +87,7 @@ def _claim_problem(
         or _item_problem(item, branch, occurred_on.year)
         or points_range_problem(points, low=item.min_points, high=item.max_points)
         or (
-            f"“{item.name}”须上传照片等证明材料"
-            if item.evidence_required and not evidence.strip()
-            else None
+            evidence_missing(item.name) if item.evidence_required and not evidence.strip() else None
         )
         or _room_problem(members, item, Quarter.of(occurred_on))
     )

@@ -5,6 +5,7 @@ the claims, so a second reviewer waits and then sees the decision."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
@@ -17,7 +18,14 @@ from zhengxing.orgs.models import Org
 from zhengxing.orgs.selectors import scope_for_actor
 
 from ..models import Claim, RuleItem
-from ..rules import STATUS_LABELS, ClaimSource, ClaimStatus, Quarter, points_range_problem
+from ..rules import (
+    STATUS_LABELS,
+    ClaimSource,
+    ClaimStatus,
+    Quarter,
+    points_range_problem,
+    quarter_closed,
+)
 from ._checks import _decided_problem, _item_problem
 from ._common import claim_snapshot, refuse
 from .guard import QuarterGuard, _approve, _lock_head
@@ -128,12 +136,7 @@ def claim_review_many(
     if not ids:
         raise ServiceError("请选择要审核的申报")
     guard = QuarterGuard(branch)
-    locked = list(
-        Claim.objects.select_for_update(of=("self",))
-        .filter(pk__in=ids, branch=branch, status=ClaimStatus.PENDING)
-        .select_related("item", "member")
-        .order_by("occurred_on", "pk")
-    )
+    locked = _lock_claims(ids, branch=branch, status=ClaimStatus.PENDING)
     if len(locked) != len(ids):
         raise ServiceError("部分申报已被审核或不属于本支部，请刷新后重试", code="conflict")
     if scope.member_id is not None and any(c.member_id == scope.member_id for c in locked):
@@ -142,8 +145,8 @@ def claim_review_many(
         raise ServiceError("群众反映须逐条审核")
     for quarter in sorted({Quarter(c.year, c.quarter) for c in locked}):
         guard.require_open(quarter, refusal="不能再审核")
-    befores = {c.pk: claim_snapshot(c) for c in locked}
     if decision == REJECT:
+        befores = {c.pk: claim_snapshot(c) for c in locked}
         Claim.objects.filter(pk__in=ids).update(
             status=ClaimStatus.REJECTED,
             review_reason=reason,
@@ -153,12 +156,37 @@ def claim_review_many(
         for c in locked:
             c.status, c.review_reason = ClaimStatus.REJECTED, reason
             c.reviewed_at, c.reviewed_by = actor.now, actor.user
+        _audit_decided(actor, locked, befores, decision)
     else:
-        decided = []
-        for c in locked:
-            assert c.item is not None and c.points_requested is not None
-            decided.append((c, c.item, c.points_requested, ClaimStatus.APPROVED))
-        _approve(actor=actor, head=guard.head, decided=decided)
+        _approve_as_requested(actor, guard, locked)
+    return locked
+
+
+def _lock_claims(ids: set[int], **where: object) -> list[Claim]:
+    """Lock the claims (after the branch's chain head), in the order they occurred."""
+    return list(
+        Claim.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids, **where)
+        .select_related("item", "member")
+        .order_by("occurred_on", "pk")
+    )
+
+
+def _approve_as_requested(actor: Actor, guard: QuarterGuard, locked: list[Claim]) -> None:
+    """Approve locked, pending, itemised claims at the points requested (capped in the order
+    they occurred), each with its audit row."""
+    befores = {c.pk: claim_snapshot(c) for c in locked}
+    decided = []
+    for c in locked:
+        assert c.item is not None and c.points_requested is not None
+        decided.append((c, c.item, c.points_requested, ClaimStatus.APPROVED))
+    _approve(actor=actor, head=guard.head, decided=decided)
+    _audit_decided(actor, locked, befores, APPROVE)
+
+
+def _audit_decided(
+    actor: Actor, claims: list[Claim], befores: dict[int, dict[str, object]], decision: str
+) -> None:
     audit_record_many(
         audit_event(
             actor=actor,
@@ -170,9 +198,72 @@ def claim_review_many(
             before=befores[c.pk],
             after=claim_snapshot(c),
         )
-        for c in locked
+        for c in claims
     )
-    return locked
+
+
+OWN_CLAIM = "本人申报须由其他委员审核"
+PUBLIC_ONE_BY_ONE = "群众反映须逐条审核"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A claim "approve all" left pending, and why, in words a committee member can act on."""
+
+    claim_id: int
+    member: str
+    item: str
+    reason: str
+
+
+@dataclass
+class Approval:
+    """What "approve all" did: the claims approved, and those it left, each with its reason."""
+
+    approved: list[Claim] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+@transaction.atomic
+def claim_approve_all(*, actor: Actor, branch: Org, claims: Sequence[Claim]) -> Approval:
+    """ "Approve all shown" in the quarterly review — "支委会每季度对积分情况进行一次审核" (004):
+    every listed claim that the actor may approve as requested is approved (capped, audited
+    one by one, as `claim_review_many` does); the others are left pending and listed with the
+    reason, instead of refusing the whole list for one of them: a reviewer's own claim
+    ("本人申报须由其他委员审核"), a report from the public (decided one by one, under an item),
+    a claim decided meanwhile, one whose quarter is signed, one of another branch."""
+    scope = scope_for_actor(actor)
+    require(scope.can_manage_org(branch))
+    ids = {c.pk for c in claims}
+    if not ids:
+        raise ServiceError("请选择要审核的申报")
+    guard = QuarterGuard(branch)
+    locked = _lock_claims(ids)  # of any branch or status: each one left is listed with why
+    closed = guard.closed({c.year for c in locked})
+    result = Approval()
+    approvable = []
+    for c in locked:
+        quarter = Quarter(c.year, c.quarter)
+        reason = (
+            ("不属于本支部" if c.branch_id != branch.pk else None)
+            or _decided_problem(c)
+            or (
+                OWN_CLAIM
+                if scope.member_id is not None and c.member_id == scope.member_id
+                else None
+            )
+            or (PUBLIC_ONE_BY_ONE if c.item_id is None else None)
+            or (quarter_closed(quarter, "，不能再审核") if quarter in closed else None)
+        )
+        if reason is None:
+            approvable.append(c)
+        else:
+            item = c.item.name if c.item else "群众反映"
+            result.skipped.append(Skipped(c.pk, c.member.name, item, str(reason)))
+    if approvable:
+        _approve_as_requested(actor, guard, approvable)
+    result.approved = approvable
+    return result
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ PATHS = {
     "/claims": {"get", "post"},
     "/claims/batch": {"post"},
     "/claims/review-batch": {"post"},
+    "/claims/approve-all": {"post"},
     "/claims/{claim_id}": {"get"},
     "/claims/{claim_id}/review": {"post"},
     "/public-reports": {"post"},

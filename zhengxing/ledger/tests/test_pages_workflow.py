@@ -116,12 +116,22 @@ def test_a_refusal_comes_back_in_the_claims_card_and_nothing_is_written(
     assert snapshot() == before
 
 
-def test_approve_all_shown_approves_the_listed_claims_in_one_call(
+def test_approve_all_shown_approves_the_listed_claims_in_one_call_once_confirmed(
     cast: Cast, rules: RuleCatalogue
 ) -> None:
     claims = pending(cast, rules)
-    response = client_for(cast.cathy).post(
-        url("review_all", cast) + "?quarter=2026Q2", {"claims": [c.pk for c in claims]}
+    cathy = client_for(cast.cathy)
+    page = cathy.get(url("review", cast), {"quarter": "2026Q2"}).content.decode()
+    assert 'name="confirm" value="yes"' in page and "不能撤销" in page  # the second look
+    before = snapshot()
+    refused = cathy.post(
+        url("review_all", cast) + "?quarter=2026Q2", {"claims": [c.pk for c in claims]}, follow=True
+    )
+    assert "请先确认：此操作不能撤销" in refused.content.decode()
+    assert snapshot() == before
+    response = cathy.post(
+        url("review_all", cast) + "?quarter=2026Q2",
+        {"claims": [c.pk for c in claims], "confirm": "yes"},
     )
     assert response.status_code == 302
     assert LedgerEntry.objects.filter(claim__in=claims).count() == 2
@@ -141,18 +151,25 @@ def test_the_sign_off_page_signs_through_the_service_and_links_to_the_notice(
 ) -> None:
     carol = client_for(cast.carol)
     claims = pending(cast, rules)
-    refused = carol.post(url("sign_off", cast) + "?quarter=2026Q2", follow=True)
+    sign = {"confirm": "yes"}
+    refused = carol.post(url("sign_off", cast) + "?quarter=2026Q2", sign, follow=True)
     assert "7月1日起方可签字确认" in refused.content.decode()  # 30 June: Q2 has not ended
     pages_at(monkeypatch, after(Quarter(2026, 2)))
     carol = client_for(cast.carol)  # her password entered again, on 1 July
     assert carol.get(url("sign_off", cast)).context["quarter"] == Quarter(2026, 2)
     page = carol.get(url("sign_off", cast), {"quarter": "2026Q2"})
     assert page.context["pending"] == 2 and page.context["may_sign"]
-    refused = carol.post(url("sign_off", cast) + "?quarter=2026Q2", follow=True)
+    refused = carol.post(url("sign_off", cast) + "?quarter=2026Q2", sign, follow=True)
     assert "还有2条申报待审核" in refused.content.decode()
     assert not Posting.objects.exists()
-    carol.post(url("review_all", cast) + "?quarter=2026Q2", {"claims": [c.pk for c in claims]})
-    signed = carol.post(url("sign_off", cast) + "?quarter=2026Q2", follow=True)
+    carol.post(
+        url("review_all", cast) + "?quarter=2026Q2",
+        {"claims": [c.pk for c in claims], "confirm": "yes"},
+    )
+    unconfirmed = carol.post(url("sign_off", cast) + "?quarter=2026Q2", follow=True)
+    assert "请先确认：此操作不能撤销" in unconfirmed.content.decode()
+    assert not Posting.objects.exists()
+    signed = carol.post(url("sign_off", cast) + "?quarter=2026Q2", sign, follow=True)
     posting = Posting.objects.get(branch=cast.branch_a1, year=2026, quarter=2)
     assert reverse("public:notice", args=[posting.slug]) in signed.content.decode()
 

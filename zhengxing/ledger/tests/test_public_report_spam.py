@@ -117,12 +117,17 @@ def test_the_review_page_marks_all_shown_or_the_ticked_ones(
     assert "群众反映" in page and "标记为垃圾信息" in page
     spam = reverse("ledger:review_spam", args=[cast.branch_a1.pk]) + f"?quarter={Q2}"
 
-    ticked = cathy.post(spam, {"claims": [first.pk], "reason": "无意义"}, follow=True)
+    assert 'id="confirm-spam-all"' in page and "此操作不能撤销" in page
+    unconfirmed = cathy.post(spam, {"claims": [first.pk]}, follow=True)
+    assert "请先确认：此操作不能撤销" in unconfirmed.content.decode()
+    assert Claim.objects.get(pk=first.pk).status == ClaimStatus.PENDING
+    yes = {"confirm": "yes"}
+    ticked = cathy.post(spam, {"claims": [first.pk], "reason": "无意义", **yes}, follow=True)
     assert "已将1条群众反映标记为垃圾信息" in ticked.content.decode()
     assert Claim.objects.get(pk=first.pk).status == ClaimStatus.SPAM
-    assert cathy.post(spam, {"claims": [second.pk, third.pk]}).status_code == 302
+    assert cathy.post(spam, {"claims": [second.pk, third.pk], **yes}).status_code == 302
     assert not Claim.objects.filter(status=ClaimStatus.PENDING).exists()
-    assert client_for(cast.dave).post(spam, {"claims": [first.pk]}).status_code == 404
+    assert client_for(cast.dave).post(spam, {"claims": [first.pk], **yes}).status_code == 404
 
 
 def test_the_api_marks_spam_for_the_committee_only(cast: Cast, rules: RuleCatalogue) -> None:

@@ -29,6 +29,7 @@ from zhengxing.accounts.reauth import recent_auth
 from zhengxing.core import pii
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
+from zhengxing.core.forms import NOT_CONFIRMED, confirmed
 from zhengxing.orgs import selectors as org_selectors
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import MemberStatus
@@ -48,7 +49,7 @@ from ..forms import (
     evidence_store,
 )
 from ..models import Claim, Objection, RuleItem
-from ..rules import ClaimSource, Part, Quarter, Recorder
+from ..rules import ClaimSource, Part, Quarter, Recorder, sign_off_problem
 
 # How many managed branches the branch picker lists on one page.
 BRANCHES_PER_PAGE = 50
@@ -189,6 +190,7 @@ def claim_record(request: HttpRequest, branch_id: int) -> HttpResponse:
         items=items,
         members=_members(request, branch),
         today=today,
+        pick=request.GET.get("pick", "")[:40],
     )
     if request.method == "POST" and form.is_valid():
         evidence = _store_or_none(form)
@@ -227,14 +229,28 @@ def _review_items(branch: Org, claim: Claim) -> Any:
     return _items(branch, claim.year) if claim.source == ClaimSource.PUBLIC else None
 
 
+def _picked(request: HttpRequest, name: str) -> int | None:
+    raw = request.GET.get(name, "")
+    return int(raw) if raw.isdigit() else None
+
+
 @login_required
 @require_GET
 @never_cache
 def review(request: HttpRequest, branch_id: int) -> HttpResponse:
-    """The committee's review queue for a quarter (支委会每季度审核)."""
+    """The committee's review queue for a quarter (支委会每季度审核), a line per claim to read on
+    a phone — member, item, points, date, the photo's thumbnail — opened to decide, filtered by
+    item or member; "approve all shown" approves the claims the filter leaves."""
     branch = _branch(request, branch_id)
     quarter = _quarter(request)
-    claims = list(selectors.claims_pending(user=request.user, branch=branch, quarter=quarter))
+    queue = list(selectors.claims_pending(user=request.user, branch=branch, quarter=quarter))
+    item_id, member_id = _picked(request, "item"), _picked(request, "member")
+    claims = [
+        c
+        for c in queue
+        if (item_id is None or c.item_id == item_id)
+        and (member_id is None or c.member_id == member_id)
+    ]
     items = _items(branch, quarter.year)
     rows = [
         (c, ReviewForm(items=items if c.source == ClaimSource.PUBLIC else None, prefix=f"c{c.pk}"))
@@ -247,17 +263,31 @@ def review(request: HttpRequest, branch_id: int) -> HttpResponse:
             "branch": branch,
             "quarter": quarter,
             "rows": rows,
+            "pending": len(queue),
+            "filtered": item_id is not None or member_id is not None,
+            # the filter's choices: what the queue holds
+            "item_choices": sorted(
+                {(c.item.pk, c.item.name) for c in queue if c.item}, key=_second
+            ),
+            "member_choices": sorted({(c.member.pk, c.member.name) for c in queue}, key=_second),
+            "item_id": item_id,
+            "member_id": member_id,
             "batchable": [c for c in claims if c.source != ClaimSource.PUBLIC],
             "public_reports": [c for c in claims if c.source == ClaimSource.PUBLIC],
         },
     )
 
 
+def _second(pair: tuple[int, str]) -> str:
+    return pair[1]
+
+
 @login_required
 @require_POST
 def review_claim(request: HttpRequest, branch_id: int, claim_id: int) -> HttpResponse:
     """One decision: approve, adjust within the item's range, or reject with a reason. HTMX
-    swaps the claim's card for its outcome (or the form with the refusal)."""
+    swaps the claim's line for its outcome (or the form with the refusal), and the queue's
+    count beside it (out of band)."""
     branch = _branch(request, branch_id)
     claim = selectors.claim_for_manager(user=request.user, pk=claim_id)
     if claim.branch_id != branch.pk:
@@ -276,6 +306,7 @@ def review_claim(request: HttpRequest, branch_id: int, claim_id: int) -> HttpRes
             )
         except ServiceError as e:
             form.add_error(None, str(e))
+    quarter = Quarter(claim.year, claim.quarter)
     if not request.htmx:  # type: ignore[attr-defined]
         if decided is not None:
             messages.success(request, _("The claim was decided."))
@@ -283,37 +314,57 @@ def review_claim(request: HttpRequest, branch_id: int, claim_id: int) -> HttpRes
             for error in form.non_field_errors() or [_("The decision was not recorded.")]:
                 messages.error(request, str(error))
         url = reverse("ledger:review", args=[branch.pk])
-        return redirect(f"{url}?quarter={Quarter(claim.year, claim.quarter)}")
+        return redirect(f"{url}?quarter={quarter}")
     return TemplateResponse(
         request,
         "ledger/workflow/_review_claim.html",
-        {"branch": branch, "claim": decided or claim, "form": form, "decided": decided},
+        {
+            "branch": branch,
+            "claim": decided or claim,
+            "form": form,
+            "decided": decided,
+            "quarter": quarter,
+            "oob_pending": selectors.claims_pending(
+                user=request.user, branch=branch, quarter=quarter
+            ).count(),
+        },
     )
 
 
 @login_required
 @require_POST
 def review_all(request: HttpRequest, branch_id: int) -> HttpResponse:
-    """ "Approve all shown": the claims the page listed, approved as requested in one call."""
+    """ "Approve all shown", once confirmed: the claims the page listed that may be approved
+    are, and those left (the reviewer's own, one decided meanwhile...) are listed with why."""
     branch = _branch(request, branch_id)
     quarter = _quarter(request)
-    pending = selectors.claims_pending(user=request.user, branch=branch, quarter=quarter)
-    form = ReviewAllForm(request.POST, claims=pending.exclude(source=ClaimSource.PUBLIC))
-    if form.is_valid():
+    form = ReviewAllForm(request.POST, claims=Claim.objects.filter(branch=branch))
+    if not confirmed(request.POST):
+        messages.error(request, NOT_CONFIRMED)
+    elif form.is_valid():
         try:
-            approved = services.claim_review_many(
+            done = services.claim_approve_all(
                 actor=Actor.from_request(request),
                 branch=branch,
                 claims=list(form.cleaned_data["claims"]),
-                decision="approve",
             )
         except ServiceError as e:
             messages.error(request, str(e))
         else:
-            messages.success(request, _("%(n)s claims were approved.") % {"n": len(approved)})
+            _approval_messages(request, done)
     else:
-        messages.error(request, _("Some claims were decided meanwhile; the list was refreshed."))
+        messages.error(request, _("The list was out of date; it was refreshed."))
     return redirect(f"{reverse('ledger:review', args=[branch.pk])}?quarter={quarter}")
+
+
+def _approval_messages(request: HttpRequest, done: services.Approval) -> None:
+    messages.success(request, _("%(n)s claims were approved.") % {"n": len(done.approved)})
+    for s in done.skipped:
+        messages.warning(
+            request,
+            _("Not approved: %(member)s · %(item)s: %(reason)s")
+            % {"member": s.member, "item": s.item, "reason": s.reason},
+        )
 
 
 @login_required
@@ -324,7 +375,9 @@ def review_spam(request: HttpRequest, branch_id: int) -> HttpResponse:
     quarter = _quarter(request)
     pending = selectors.claims_pending(user=request.user, branch=branch, quarter=quarter)
     form = SpamForm(request.POST, claims=pending.filter(source=ClaimSource.PUBLIC))
-    if form.is_valid():
+    if not confirmed(request.POST):  # set aside for good
+        messages.error(request, NOT_CONFIRMED)
+    elif form.is_valid():
         try:
             marked = services.public_reports_mark_spam(
                 actor=Actor.from_request(request),
@@ -409,7 +462,11 @@ def sign_off(request: HttpRequest, branch_id: int) -> HttpResponse:
     quarter = QuarterForm(request.GET).quarter_or(Quarter.of(_today()).previous())
     actor = Actor.from_request(request)
     if request.method == "POST":
+        if not services.may_sign_off(actor=actor, branch=branch):
+            raise PermissionDenied
         try:
+            if not confirmed(request.POST):  # signing closes the quarter for good
+                raise ServiceError(NOT_CONFIRMED)
             services.quarter_sign_off(actor=actor, branch=branch, quarter=quarter)
         except ServiceError as e:
             messages.error(request, str(e))
@@ -423,15 +480,21 @@ def sign_off(request: HttpRequest, branch_id: int) -> HttpResponse:
         part: sum((row[part] for row in table), start=0)
         for part in ("base", "bonus", "deduction", "total")
     }
+    pending = selectors.claims_pending(user=request.user, branch=branch, quarter=quarter).count()
     return TemplateResponse(
         request,
         "ledger/workflow/sign_off.html",
         {
             "branch": branch,
             "quarter": quarter,
-            "pending": selectors.claims_pending(
-                user=request.user, branch=branch, quarter=quarter
-            ).count(),
+            "pending": pending,
+            # why the button is off, when it is: the rule the service will apply
+            "why_not": sign_off_problem(
+                quarter,
+                today=timezone.localdate(actor.now),
+                closed=selectors.closed_quarters(branch_id=branch.pk, years={quarter.year}),
+                pending=pending,
+            ),
             "table": table,
             "totals": totals,
             "posting": selectors.posting_of(user=request.user, branch=branch, quarter=quarter),

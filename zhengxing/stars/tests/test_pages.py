@@ -57,6 +57,17 @@ def test_the_branch_sets_its_members_stars_moving_one_with_a_reason(rated: Cast)
         f"{url}finalise/?year=2026&period=Y",
         {f"stars_{wang.pk}": str(wang.stars + 1), f"reason_{wang.pk}": "带头调解土地纠纷"},
     )
+    assert done.status_code == 302  # not confirmed: refused, nothing finalised
+    assert not Rating.objects.filter(finalised_at__isnull=False).exists()
+    assert 'name="confirm" value="yes" form="finalise"' in page.content.decode()
+    done = carol.post(
+        f"{url}finalise/?year=2026&period=Y",
+        {
+            f"stars_{wang.pk}": str(wang.stars + 1),
+            f"reason_{wang.pk}": "带头调解土地纠纷",
+            "confirm": "yes",
+        },
+    )
     assert done.status_code == 302
     wang.refresh_from_db()
     assert wang.finalised_at and (wang.proposed_stars, wang.set_reason) == (
@@ -161,7 +172,7 @@ def test_a_follow_up_task_is_marked_done_once_with_what_was_done(rated: Cast) ->
     import json
 
     url = reverse("stars:board", args=[rated.branch_a1.pk])
-    client_for(rated.carol).post(f"{url}finalise/?year=2026&period=Y")
+    client_for(rated.carol).post(f"{url}finalise/?year=2026&period=Y", {"confirm": "yes"})
     task = Consequence.objects.filter(owner_org=rated.branch_a1).order_by("pk").first()
     assert task is not None
     done_url = reverse("stars:todo_done", args=[task.pk])

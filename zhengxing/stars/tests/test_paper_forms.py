@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -86,7 +87,11 @@ def test_a_bad_score_refuses_the_whole_form_and_keeps_what_was_typed(
     )  # fmt: skip
     html = refused.content.decode()
     assert refused.status_code == 400
-    assert "“李二妮”：“政治表现”的分数应在0至40分之间" in html
+    # the refusal beside 李二妮's row, not 王甲's
+    erin_row = re.search(r'<li class="ballot-row has-error".*?</li>', html, re.S)
+    assert erin_row is not None and "李二妮" in erin_row.group()
+    assert "“政治表现”的分数应在0至40分之间" in erin_row.group()
+    assert html.count("ballot-row has-error") == 1
     assert 'value="36"' in html  # the typed form comes back
     assert not Ballot.objects.exists()  # not even 王甲's good row
     herself = client_for(cast.cathy).post(url, {"rater": zhang.pk, **scores(zhang, "30", "30")})

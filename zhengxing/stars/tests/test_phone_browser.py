@@ -7,21 +7,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize
 
-from zhengxing.testing import PASSWORD, Cast
+from zhengxing.testing import Cast, phone_page
 
 pytestmark = pytest.mark.browser
 
 PHONE: ViewportSize = {"width": 375, "height": 812}
-
-
-def _phone(browser: Browser, base: str, username: str) -> Page:
-    page = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
-    page.goto(base + "/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button.primary").click()
-    page.wait_for_load_state()
-    return page
 
 
 def _fits(page: Page, path: str) -> None:
@@ -35,7 +25,7 @@ def test_a_member_and_her_secretary_walk_the_star_pages_on_a_phone(
     scored: Cast, live_server, browser: Browser
 ) -> None:
     base = live_server.url
-    erin = _phone(browser, base, "erin")
+    erin: Page = phone_page(browser, base, "erin")
     erin.get_by_role("link", name="评议", exact=True).click()  # her home page's 评议
     _fits(erin, "/stars/rounds/")
     assert "上半年" in erin.locator("table").inner_text()
@@ -50,7 +40,7 @@ def test_a_member_and_her_secretary_walk_the_star_pages_on_a_phone(
     box = erin.locator("input[type=checkbox]").first.bounding_box()
     assert box is not None and box["height"] >= 18, box
 
-    carol = _phone(browser, base, "carol")
+    carol: Page = phone_page(browser, base, "carol")
     branch = scored.branch_a1.pk
     for path in (
         "/stars/board/",

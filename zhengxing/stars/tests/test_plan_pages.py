@@ -56,8 +56,12 @@ def test_a_plan_goes_from_the_branch_through_the_township_to_the_public(schemes:
     assert [p.org_id for p in queue.context["page"].object_list] == [cast.branch_a1.pk]
     assert "已报乡镇审核" in queue.content.decode()
     # the branch cannot approve its own plan; the township can
-    assert carol.post(url, {"action": "approve"}).status_code == 403
-    assert bob.post(url, {"action": "approve"}).status_code == 302
+    assert carol.post(url, {"action": "approve", "confirm": "yes"}).status_code == 403
+    page = bob.get(url).content.decode()
+    assert 'name="action" value="approve"' in page and "此操作不能撤销" in page
+    unconfirmed = bob.post(url, {"action": "approve"}, follow=True)
+    assert "请先确认：此操作不能撤销" in unconfirmed.content.decode()
+    assert bob.post(url, {"action": "approve", "confirm": "yes"}).status_code == 302
     plan = StarPlan.objects.get()
     assert plan.status == PlanStatus.APPROVED
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
+from zhengxing.core.forms import NOT_CONFIRMED, confirmed
 from zhengxing.ledger.selectors import default_org_for, org_or_default
 from zhengxing.orgs import selectors as org_selectors
 from zhengxing.orgs.models import Member, Org, subtree_q
@@ -82,6 +83,8 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
             elif action == "submit" and plan is not None:
                 plan_services.plan_submit(actor=actor, plan=plan)
                 messages.success(request, _("The star plan was submitted to the township."))
+            elif action == "approve" and not confirmed(request.POST):  # posted for good
+                raise ServiceError(NOT_CONFIRMED)
             elif action in ("approve", "return") and plan is not None and review.is_valid():
                 plan_services.plan_review(
                     actor=actor,

@@ -22,6 +22,7 @@ from zhengxing.accounts.reauth import recent_auth
 from zhengxing.core.actor import Actor
 from zhengxing.core.charts import Chart, Series
 from zhengxing.core.errors import ServiceError
+from zhengxing.core.forms import NOT_CONFIRMED, confirmed
 from zhengxing.core.periods import year_label
 from zhengxing.ledger.selectors import default_org_for
 from zhengxing.orgs import selectors as org_selectors
@@ -155,6 +156,8 @@ def finalise(request: HttpRequest, pk: int) -> HttpResponse:
     org = org_selectors.org_for_user(request.user, pk)
     year, period = _year(request), _period(request)
     try:
+        if not confirmed(request.POST):  # finalised stars are posted and acted on for good
+            raise ServiceError(NOT_CONFIRMED)
         done = services.ratings_finalise(
             actor=Actor.from_request(request),
             org=org,

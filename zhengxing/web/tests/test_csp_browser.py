@@ -134,12 +134,27 @@ def test_the_county_pages_run_under_the_policy(
     assert violations(page) == []
 
 
-def test_a_member_chooses_an_item_and_its_points_are_suggested(
+def test_a_member_chooses_an_item_and_its_points_are_shown(
     world: tuple[Cast, Posting], live_server, watched: Page
 ) -> None:
     page, base = watched, live_server.url
     log_in(page, base, "erin")
     visit(page, f"{base}/points/claim/new/")
+    row = page.locator(".item-row").first
+    expect(row.locator(".item-points")).to_be_hidden()
+    row.click()
+    expect(row.locator(".item-points")).to_be_visible()
+    expect(page.locator("input[name=points]")).to_be_visible()
+    assert violations(page) == []
+
+
+def test_the_committee_chooses_an_item_and_its_points_are_suggested(
+    world: tuple[Cast, Posting], live_server, watched: Page
+) -> None:
+    cast, _ = world
+    page, base = watched, live_server.url
+    log_in(page, base, "cathy")
+    visit(page, f"{base}/points/workflow/{cast.branch_a1.pk}/record/")
     select = page.locator("select[data-prefill-points]")
     option = select.locator("option[data-points]").first
     points = option.get_attribute("data-points")
