@@ -77,7 +77,7 @@ COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 COLUMN_BY_HEADER = {c.header: c for c in COLUMNS}
 
 DATE_KEYS = frozenset({"birth_date", "joined_on", "full_on"})
-# Excel and WPS keep a date as the days since 1899-12-30 (26758 is 1973-04-05): a whole number in
+# Excel and WPS keep a date as the days since 1899-12-30 (26758 is 1973-04-04): a whole number in
 # a date column is such a serial when it falls from 1910 on; a smaller one (a year typed alone,
 # 2001) or one with a fraction (2001.7, a month typed as a decimal) is refused as ambiguous.
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
