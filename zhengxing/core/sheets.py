@@ -38,15 +38,18 @@ from .errors import ServiceError
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Control characters a worksheet cannot store (openpyxl's ILLEGAL_CHARACTERS_RE).
 _ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+# a signed number ("-3", "+1.5") is no formula: it stays as it is
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 
 
 def text_cell(text: str) -> str:
     """Text as an exported cell (or CSV field) holds it safely: control characters a worksheet
     cannot store dropped, and text a spreadsheet would run as a formula prefixed with an
-    apostrophe, the mark Excel and WPS themselves use for "this is text"."""
+    apostrophe, the mark Excel and WPS themselves use for "this is text". A signed number
+    ("-3") is left as it is."""
     if _ILLEGAL.search(text):
         text = _ILLEGAL.sub("", text)
-    if text.startswith(FORMULA_STARTS):
+    if text.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(text):
         return "'" + text
     return text
 

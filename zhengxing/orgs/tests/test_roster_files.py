@@ -27,11 +27,11 @@ from openpyxl import load_workbook
 from zhengxing.audit.models import AuditEvent
 from zhengxing.core import sheets
 from zhengxing.orgs import excel
-from zhengxing.orgs.imports import ImportErrorRow
+from zhengxing.orgs.imports import ImportErrorRow, roster_export
 from zhengxing.orgs.imports._common import NO_DATA
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.roster import COLUMNS, parse_date
-from zhengxing.testing import Cast, client_for
+from zhengxing.testing import SYSTEM, Cast, client_for
 
 from .test_roster_import import failures, run
 
@@ -283,3 +283,23 @@ def test_the_import_command_reads_a_gbk_csv(cast: Cast) -> None:
         "import-roster", str(file("roster-gbk.csv")), "--county", "T1", stdout=out, stderr=out
     )
     assert "新增党员2人" in out.getvalue()
+
+
+# --- what the export writes ---------------------------------------------------------------------
+
+
+def test_the_export_writes_formula_like_text_as_text_and_it_reimports(cast: Cast) -> None:
+    """Saved as CSV and opened again, a cell "=…" or "@…" would run; the export writes it with
+    the apostrophe that keeps it text, and the import reads it back as it was."""
+    member = Member.objects.get(name="王甲")
+    member.address, member.post = "-1+1村", "@SUM(A1:A9)"
+    member.save()
+    out = io.BytesIO()
+    roster_export(user_or_actor=SYSTEM, county=cast.county, out=out)
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(out.getvalue()))
+    cells = {c for row in book.get_sheet_by_name("党员").iter_rows() for c in row}
+    assert {"'-1+1村", "'@SUM(A1:A9)"} <= cells
+    out.seek(0)
+    assert run(cast, out).updated == 0
+    member.refresh_from_db()
+    assert (member.address, member.post) == ("-1+1村", "@SUM(A1:A9)")
