@@ -164,30 +164,45 @@ def parse_date(value: Any) -> dt.date:
     raise ValueError(text)
 
 
-def _coded(column: Column, text: str) -> str:
-    """Accept the Chinese label or the code itself (the API sends codes)."""
-    assert column.labels is not None
-    if text in column.labels:
-        return text
-    for code, label in column.labels.items():
-        if text == label:
-            return code
-    raise ValueError(text)
+# How each column is cleaned, decided once per column rather than for every value: its kind,
+# and for a coded column every label and code it takes, to its code.
+_TEXT, _NUMBER, _DATE, _CODED = "text", "number", "date", "coded"
+_PLAN: tuple[tuple[Column, str, dict[str, str]], ...] = tuple(
+    (
+        column,
+        _DATE
+        if column.key in DATE_KEYS
+        else _CODED
+        if column.labels is not None
+        else _NUMBER
+        if column.key in NUMBER_KEYS
+        else _TEXT,
+        {**{v: k for k, v in column.labels.items()}, **{code: code for code in column.labels}}
+        if column.labels
+        else {},
+    )
+    for column in COLUMNS
+)
 
 
 def clean_member(raw: dict[str, Any], *, today: dt.date) -> MemberData:
     """Clean one member's values (keyed by column key); RowInvalid lists every problem found."""
     errors: list[tuple[str, str]] = []
     out: dict[str, Any] = {}
-    for column in COLUMNS:
+    for column, kind, codes in _PLAN:
         value = raw.get(column.key)
-        text = _text(value)
+        if value.__class__ is str:  # most cells: text, trimmed, no apostrophe
+            text = value.strip()
+            if text[:1] == "'":
+                text = text_uncell(text)
+        else:
+            text = _text(value)
         if not text:
             if column.required:
                 errors.append((column.key, f"“{column.header}”不能为空"))
             out[column.key] = None if column.key == "full_on" else ""
             continue
-        if column.key in NUMBER_KEYS and (
+        if kind is _NUMBER and (
             (isinstance(value, int | float) and not isinstance(value, bool))
             or _SCIENTIFIC.match(text)
         ):
@@ -199,18 +214,24 @@ def clean_member(raw: dict[str, Any], *, today: dt.date) -> MemberData:
             errors.append((column.key, message))
             out[column.key] = ""
             continue
+        if kind is _TEXT or kind is _NUMBER:
+            out[column.key] = text
+            continue
+        if kind is _CODED:
+            code = codes.get(text)
+            if code is not None:
+                out[column.key] = code
+                continue
         try:
-            if column.key in DATE_KEYS:
+            if kind is _DATE:
                 date = parse_date(value)
                 if date > today:
                     errors.append((column.key, f"“{column.header}”不能晚于今天"))
                 out[column.key] = date
-            elif column.labels is not None:
-                out[column.key] = _coded(column, text)
             else:
-                out[column.key] = text
+                raise ValueError(text)
         except ValueError:
-            if column.key in DATE_KEYS:
+            if kind is _DATE:
                 message = f"“{column.header}”不是有效日期：{text}（应如 1968-05-01）"
             else:
                 allowed = "、".join(column.labels.values()) if column.labels else ""
