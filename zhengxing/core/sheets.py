@@ -4,10 +4,12 @@ Reading (`read_tables`): whatever a clerk saves — Excel's .xlsx, .xlsm and .xl
 and LibreOffice's .xls, WPS's .et (an OLE2 compound file like .xls), LibreOffice's .ods — read
 by python-calamine, and CSV in UTF-8 (with or without the BOM Excel writes), GBK (what Chinese
 Excel writes) or GB18030. The kind is told by the file's first bytes, not its name. Before
-anything is parsed: an empty file, a password-protected one, one that would unpack past
+anything is parsed, an empty file, a password-protected one and one that would unpack past
 `ZHENGXING_IMPORT_MAX_UNPACKED_MB` (read from the zip's central directory: a zip bomb of a few
-MB would otherwise be parsed into gigabytes) and a sheet of more than `ZHENGXING_IMPORT_MAX_ROWS`
-rows are refused with a Chinese message (`SheetUnreadable`), as is a file of another kind.
+MB would otherwise be parsed into gigabytes) are refused with a Chinese message
+(`SheetUnreadable`), as is a file of another kind; a sheet of more than
+`ZHENGXING_IMPORT_MAX_ROWS` rows is refused before any of its rows is read. What one sheet may
+cost in memory is thereby bounded by the unpacked cap (calamine holds a sheet's cells at once).
 
 Writing (`text_cell`): every export writes text through one function, so a name or an address
 beginning with "=", "+", "-" or "@" never becomes a live formula, even after a clerk saves the
