@@ -148,6 +148,23 @@ def test_a_title_rows_problem_is_reported_on_its_own_row(cast: Cast, tmp_path: P
     assert [(e.row, e.column) for e in errors] == [(4, "公民身份号码")]
 
 
+def test_a_header_merged_down_over_two_rows_is_found(cast: Cast, tmp_path: Path) -> None:
+    """Clerks group the headers: "姓名" merged down over rows 2 and 3, the rest on row 3 under a
+    "基本信息" band on row 2."""
+    book = load_workbook(file("plain.xlsx"))
+    sheet = book["党员"]
+    sheet.insert_rows(1, 2)
+    sheet["A1"] = "花名册"
+    sheet["A2"], sheet["B2"] = "姓名", "基本信息"
+    sheet["A3"] = None
+    sheet.merge_cells("A2:A3")
+    sheet.merge_cells("B2:R2")
+    path = tmp_path / "花名册.xlsx"
+    book.save(path)
+    assert run(cast, path).created == 2
+    assert Member.objects.filter(county=cast.county, name__in=["张三", "李梅"]).count() == 2
+
+
 def test_a_file_with_only_the_header_says_there_is_no_data(cast: Cast) -> None:
     assert failures(cast, file("header-only.xlsx")) == [ImportErrorRow(2, "", NO_DATA)]
 
