@@ -316,6 +316,10 @@ SILENCED_SYSTEM_CHECKS = ["security.W008", "security.W021"]
 # Imports larger than this are refused before openpyxl opens them; so is evidence uploaded
 # through the API (POST /api/v1/points/evidence).
 ZHENGXING_MAX_UPLOAD_MB = envint("ZHENGXING_MAX_UPLOAD_MB", "50", low=1)
+# A roster file's caps, checked before it is parsed (core/sheets.py): what its zip may unpack to
+# (a zip bomb of a few MB otherwise inflates to gigabytes), and the rows of one sheet.
+ZHENGXING_IMPORT_MAX_UNPACKED_MB = envint("ZHENGXING_IMPORT_MAX_UNPACKED_MB", "300", low=1)
+ZHENGXING_IMPORT_MAX_ROWS = envint("ZHENGXING_IMPORT_MAX_ROWS", "200000", low=1)
 # Low points (约谈提醒): the year's points below which (pro rata by quarter: 15, 30, 45, 60) a
 # member is low, and for how many signed quarters in a row before it is long-running.
 ZHENGXING_LOW_POINTS_THRESHOLD = envdecimal("ZHENGXING_LOW_POINTS_THRESHOLD", "60", low=Decimal(0))

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
 from zhengxing.core.actor import Actor
+from zhengxing.core.bulk import Blanks, bulk_insert
 
 from .models import AuditEvent
 
@@ -22,11 +24,12 @@ def audit_event(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """An unsaved event, for bulk writers."""
-    return AuditEvent(
+    """An unsaved event, for bulk writers (made fast: `core.bulk.Blanks`)."""
+    user = actor.user
+    event: AuditEvent = _blank_events().make(
         county_id=county_id,
         at=actor.now,
-        actor=actor.user,  # type: ignore[misc]
+        actor_id=user.pk if user is not None else None,
         actor_label=actor.label[:150],
         ip=actor.ip,
         action=action,
@@ -36,6 +39,12 @@ def audit_event(
         before=before,
         after=after,
     )
+    return event
+
+
+@functools.cache
+def _blank_events() -> Blanks:
+    return Blanks(AuditEvent)
 
 
 def audit_record(**kwargs: Any) -> AuditEvent:
@@ -44,5 +53,6 @@ def audit_record(**kwargs: Any) -> AuditEvent:
     return event
 
 
-def audit_record_many(events: Iterable[AuditEvent], *, batch_size: int = 2000) -> None:
-    AuditEvent.objects.bulk_create(events, batch_size=batch_size)
+def audit_record_many(events: Iterable[AuditEvent]) -> None:
+    """Many events at once (`core.bulk.bulk_insert`: values converted per column)."""
+    bulk_insert(AuditEvent, list(events))

@@ -1,11 +1,15 @@
-"""Bulk inserts for the synthetic and demo data: many rows of one model, nothing read back."""
+"""Bulk inserts: for the synthetic and demo data, many rows of one model, nothing read back
+(`Rows`); for the roster import and the audit log, model instances with their ids read back
+(`bulk_insert`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from operator import attrgetter
 from typing import Any
 
-from django.db import connection
-from django.db.models import Model
+from django.db import connection, connections, router
+from django.db.models import DateField, Field, Model
 
 
 class Rows:
@@ -36,3 +40,132 @@ class Rows:
                         copy.write_row(row)
             else:
                 cursor.executemany(self.sql, rows)
+
+
+# --- model instances, ids read back ---------------------------------------------------------
+
+# Field kinds whose value the driver takes as Python holds it, when it is of these types: for
+# them Django's per-value conversion (get_db_prep_save) returns the value unchanged.
+_AS_IS: dict[str, tuple[type, ...]] = {
+    **dict.fromkeys(("CharField", "TextField", "SlugField", "EmailField", "URLField"), (str,)),
+    **dict.fromkeys(
+        (
+            "IntegerField",
+            "BigIntegerField",
+            "SmallIntegerField",
+            "PositiveIntegerField",
+            "PositiveBigIntegerField",
+            "PositiveSmallIntegerField",
+            "AutoField",
+            "BigAutoField",
+            "SmallAutoField",
+        ),
+        (int,),
+    ),
+    "BooleanField": (bool,),
+}
+# PostgreSQL's protocol counts a statement's parameters in 16 bits.
+_POSTGRES_MAX_PARAMS = 65535
+
+
+def _max_params(conn: Any) -> int:
+    if conn.vendor == "sqlite":
+        import sqlite3
+
+        conn.ensure_connection()
+        return int(conn.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+    if conn.vendor == "postgresql":
+        return _POSTGRES_MAX_PARAMS
+    return int(conn.features.max_query_params or 999)
+
+
+def _column(field: Field[Any, Any], objs: Sequence[Model], conn: Any) -> list[Any]:
+    """One field's values for every row, converted for the driver as the ORM would convert
+    them: the conversion is chosen once for the column, not found again for every value."""
+    if field.is_relation:
+        _link(field, objs)
+    if type(field).pre_save is not Field.pre_save:  # auto_now, files: the field decides
+        values = [field.pre_save(obj, True) for obj in objs]
+    else:
+        values = list(map(attrgetter(field.attname), objs))
+    target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
+    types = _AS_IS.get(target.get_internal_type())
+    if types is not None and all(v is None or type(v) in types for v in values):
+        return values
+    prep = field.get_db_prep_save
+    if isinstance(field, DateField):  # a batch's timestamps are mostly one: convert each once
+        memo: dict[Any, Any] = {}
+        return [memo[v] if v in memo else memo.setdefault(v, prep(v, conn)) for v in values]
+    return [prep(v, conn) for v in values]
+
+
+def _link(field: Field[Any, Any], objs: Sequence[Model]) -> None:
+    """A related object saved after it was assigned (a parent inserted a level above) gives its
+    id now, as `bulk_create` has it given."""
+    attname = field.attname
+    for obj in objs:
+        if getattr(obj, attname) is None and field.is_cached(obj):  # type: ignore[attr-defined]
+            related = field.get_cached_value(obj)  # type: ignore[attr-defined]
+            if related is not None:
+                if related.pk is None:
+                    raise ValueError(f"{field.name} of {obj!r} is not saved yet")
+                setattr(obj, field.name, related)  # the id, and the object kept cached
+
+
+def bulk_insert(model: type[Model], objs: Sequence[Model]) -> None:
+    """Insert unsaved instances of `model` (their primary keys unset), as many rows a statement
+    as the engine's parameter limit allows, and set their primary keys from what the database
+    returns — what `bulk_create` does, without its compilation of every value (each column is
+    converted once as a whole: `_column`)."""
+    if not objs:
+        return
+    conn = connections[router.db_for_write(model)]
+    meta = model._meta
+    pk = meta.pk
+    assert pk is not None
+    fields = [f for f in meta.concrete_fields if f is not pk]
+    qn = conn.ops.quote_name
+    head = (
+        f"INSERT INTO {qn(str(meta.db_table))} ({', '.join(qn(str(f.column)) for f in fields)}) "
+        "VALUES "
+    )
+    row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    per_statement = max(1, min(BULK_ROWS, _max_params(conn) // len(fields)))
+    with conn.cursor() as cursor:
+        for start in range(0, len(objs), per_statement):
+            batch = objs[start : start + per_statement]
+            columns = [_column(f, batch, conn) for f in fields]
+            params = [v for row in zip(*columns, strict=True) for v in row]
+            sql = head + ", ".join([row_marks] * len(batch)) + f" RETURNING {qn(str(pk.column))}"
+            cursor.execute(sql, params)
+            ids = cursor.fetchall()
+            for obj, (id_,) in zip(batch, ids, strict=True):
+                obj.pk = id_
+                obj._state.adding = False
+                obj._state.db = conn.alias
+
+
+# rows a statement at most, whatever the parameter limit: statements stay a few MB
+BULK_ROWS = 2000
+
+
+class Blanks:
+    """Unsaved instances of one model made fast: Django's positional constructor (what `from_db`
+    uses) on a blank instance's values, with the given ones put in. About a fifth of the cost of
+    `Model(**kwargs)`, which a bulk writer otherwise pays for every row. Fields with a callable
+    default (a fresh random reference) would share the blank's value: give those every time."""
+
+    def __init__(self, model: type[Model], **fixed: Any) -> None:
+        blank = model(**fixed)
+        self.model = model
+        attnames = [f.attname for f in model._meta.concrete_fields]
+        self.values = [getattr(blank, a) for a in attnames]
+        self.index = {a: i for i, a in enumerate(attnames)}
+
+    def make(self, **values: Any) -> Any:
+        """An instance with these values, keyed by attribute name (`member_id`, not `member`)."""
+        row = self.values.copy()
+        index = self.index
+        for key, value in values.items():
+            row[index[key]] = value
+        return self.model(*row)

@@ -24,6 +24,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
+from zhengxing.core.sheets import text_cell
+
 from .rules import points_normal
 from .selectors import Book, BranchTable, CountyView
 
@@ -59,7 +61,7 @@ def _sheet(wb: Workbook, name: str, title: str, columns: Sequence[Col]) -> Any:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.merged_cells.add(CellRange(min_col=1, min_row=1, max_col=len(columns), max_row=1))
-    heading = WriteOnlyCell(ws, value=title)
+    heading = WriteOnlyCell(ws, value=text_cell(title))
     heading.font = _TITLE_FONT
     heading.alignment = Alignment(horizontal="center", vertical="center")
     ws.append([heading])
@@ -76,9 +78,8 @@ def _sheet(wb: Workbook, name: str, title: str, columns: Sequence[Col]) -> Any:
 def _row(ws: Any, columns: Sequence[Col], values: Sequence[Any], *, bold: bool = False) -> None:
     cells = []
     for col, value in zip(columns, values, strict=True):
-        cell = WriteOnlyCell(ws, value=value)
-        if isinstance(value, str) and value.startswith("="):
-            cell.data_type = "s"  # a name typed as "=…" stays text, never a formula
+        # a name typed as "=…" stays text, never a formula, even once saved as CSV
+        cell = WriteOnlyCell(ws, value=text_cell(value) if isinstance(value, str) else value)
         cell.border = _BOX
         if col.points and isinstance(value, Decimal | int | float):
             cell.number_format = POINTS_FORMAT

@@ -11,21 +11,20 @@ No database here: `imports.py` validates and writes, this module only knows the 
 from __future__ import annotations
 
 import io
-import zipfile
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
-from xml.etree.ElementTree import ParseError
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from zhengxing.core import sheets
 
 from .roster import COLUMNS, Column
 from .rules import ETHNICITIES
@@ -61,14 +60,20 @@ ORG_CATEGORY_LABELS = {
 }
 
 ORG_COLUMNS: tuple[Column, ...] = (
-    Column("code", "组织代码", True, hint="本旗县区内唯一"),
-    Column("name", "组织名称", True, hint="全称"),
+    Column("code", "组织代码", True, hint="本旗县区内唯一", max_length=32),
+    Column("name", "组织名称", True, hint="全称", max_length=200),
     Column("kind", "组织类型", True, ORG_KIND_LABELS),
-    Column("parent_code", "上级组织代码", False, hint="新建组织必填；已有组织留空表示不变"),
+    Column(
+        "parent_code",
+        "上级组织代码",
+        False,
+        hint="新建组织必填；已有组织留空表示不变",
+        max_length=32,
+    ),
     Column("category", "组织类别", False, ORG_CATEGORY_LABELS, hint="新建组织留空为“农村”"),
-    Column("secretary_name", "书记", False),
-    Column("contact_name", "联系人", False),
-    Column("contact_phone", "联系电话", False),
+    Column("secretary_name", "书记", False, max_length=50),
+    Column("contact_name", "联系人", False, max_length=50),
+    Column("contact_phone", "联系电话", False, max_length=30),
 )
 
 # Typed into Excel as numbers, an 18-digit ID loses its last digits: these columns hold text.
@@ -177,25 +182,13 @@ def write_workbook(
         _layout(ws, columns, widths)
         ws.append(_header_cells(ws, columns))
         for row in rows:
-            ws.append([_safe(ws, v) if isinstance(v, str) else v for v in row])
+            ws.append([sheets.text_cell(v) if isinstance(v, str) else v for v in row])
     help_ws = wb.create_sheet(HELP_SHEET)
     for key, width in zip("ABCDE", (8, 16, 10, 40, 60), strict=True):
         help_ws.column_dimensions[key].width = width
     for row in _help_rows():
         help_ws.append(row)
     wb.save(out)
-
-
-def _safe(ws: Any, text: str) -> Any:
-    """Text as a cell can hold it: control characters a worksheet cannot store are dropped, and
-    text beginning with "=" stays text (written as is, Excel would run it as a formula)."""
-    if ILLEGAL_CHARACTERS_RE.search(text):
-        text = ILLEGAL_CHARACTERS_RE.sub("", text)
-    if not text.startswith("="):
-        return text
-    cell = WriteOnlyCell(ws, value=text)
-    cell.data_type = "s"
-    return cell
 
 
 def roster_template_bytes() -> bytes:
@@ -226,27 +219,16 @@ def _row(columns: Sequence[Column], values: dict[str, Any]) -> list[Any]:
 
 # --- reading ------------------------------------------------------------------------------
 
-
-class NotAWorkbook(Exception):
-    """The file is not an .xlsx workbook openpyxl can read."""
-
-
-# What openpyxl and zipfile raise for a file that is not a readable .xlsx.
-_UNREADABLE = (
-    zipfile.BadZipFile,
-    InvalidFileException,
-    KeyError,
-    OSError,
-    EOFError,
-    ParseError,
-    ValueError,
-    TypeError,
-)
+# Clerks put a title (merged across the columns), a date or a note above the headers: the header
+# row is looked for among the first rows, as the row naming the most of the layout's columns.
+HEADER_ROWS = 5
 
 
 def _header_text(value: Any) -> str:
-    # tolerate a marked header such as "姓名*" or " 姓名 "
-    return str(value).strip().rstrip("*＊").strip() if value is not None else ""
+    # tolerate a marked header such as "姓名*" or " 姓名 ", or one broken over two lines
+    if value is None:
+        return ""
+    return "".join(str(value).split()).rstrip("*＊")
 
 
 @dataclass
@@ -257,63 +239,102 @@ class Sheet:
     columns: Sequence[Column]
     index: dict[str, int] = field(default_factory=dict)  # column key -> position
     has_header: bool = False
+    header_row: int = 1  # the spreadsheet row number of the header
+    no_header: bool = False  # rows there are, but none of the first ones is the header
     estimated_rows: int = 0
-    _rows: Iterator[tuple[Any, ...]] | None = None
+    _rows: Iterator[list[Any]] | None = None
+    _first_data_row: int = 2
 
     @property
     def missing(self) -> list[Column]:
         """Required columns that the header lacks."""
         return [c for c in self.columns if c.required and c.key not in self.index]
 
+    @property
+    def header_problem(self) -> str:
+        """What to say when no header was found."""
+        names = "”“".join(c.header for c in self.columns if c.required)
+        return f"表头须在第1至{HEADER_ROWS}行：前{HEADER_ROWS}行中没有“{names}”等列名"
+
     def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        """(Excel row number, values keyed by column key) for each non-empty data row."""
+        """(spreadsheet row number, values keyed by column key) for each non-empty data row."""
         assert self._rows is not None
         pairs = tuple(self.index.items())
-        try:
-            for number, row in enumerate(self._rows, start=2):
-                if not any(v is not None and v != "" for v in row):
-                    continue
+        last = max(self.index.values(), default=-1)
+        number = self._first_data_row - 1
+        for row in self._rows:
+            number += 1
+            # calamine gives "" for an empty cell; a row of 0s is rare enough to look again
+            if not any(row) and not any(v is not None and v != "" for v in row):
+                continue
+            if len(row) > last:
+                yield number, {key: row[i] for key, i in pairs}
+            else:
                 width = len(row)
                 yield number, {key: row[i] if i < width else None for key, i in pairs}
-        except _UNREADABLE as e:
-            raise NotAWorkbook(str(e)) from e
+
+
+def _with_merges(table: sheets.Table, head: list[list[Any]]) -> list[list[Any]]:
+    """The first rows with every cell of a merged range holding its top-left value, so a header
+    merged down over two rows is found in either."""
+    filled = [list(r) for r in head]
+    for (r0, c0), (r1, c1) in table.merged:
+        r0, r1 = r0 - table.first_row + 1, r1 - table.first_row + 1
+        c0, c1 = c0 - table.first_column, c1 - table.first_column
+        if not 0 <= r0 < len(filled) or not 0 <= c0 < len(filled[r0]):
+            continue
+        value = filled[r0][c0]
+        for r in range(r0, min(r1, len(filled) - 1) + 1):
+            row = filled[r]
+            for c in range(max(c0, 0), c1 + 1):
+                while len(row) <= c:
+                    row.append("")
+                if row[c] in (None, ""):
+                    row[c] = value
+    return filled
+
+
+def _sheet(table: sheets.Table, columns: Sequence[Column]) -> Sheet:
+    head = list(itertools.islice(table.rows, HEADER_ROWS))
+    by_header = {c.header: c for c in columns}
+    best, best_index = -1, dict[str, int]()
+    for i, row in enumerate(_with_merges(table, head)):
+        index: dict[str, int] = {}
+        for position, value in enumerate(row):
+            column = by_header.get(_header_text(value))
+            if column is not None and column.key not in index:
+                index[column.key] = position
+        if len(index) > len(best_index):
+            best, best_index = i, index
+    sheet = Sheet(title=table.title, columns=columns)
+    if len(best_index) < 2:  # one header-like word is not a header row
+        sheet.no_header = any(any(v not in (None, "") for v in r) for r in head)
+        sheet._rows = iter(())
+        return sheet
+    sheet.index = best_index
+    sheet.has_header = True
+    sheet.header_row = table.first_row + best
+    sheet._first_data_row = sheet.header_row + 1
+    sheet._rows = itertools.chain(head[best + 1 :], table.rows)
+    sheet.estimated_rows = max(table.height - best - 1, 0)
+    return sheet
 
 
 class RosterBook:
-    """An open roster workbook (read-only, streaming). Use as a context manager."""
+    """An open roster file: a workbook of any kind `core.sheets` reads, or a CSV (its one sheet
+    read as the members'). `core.sheets.SheetUnreadable` when it cannot be read."""
 
     def __init__(self, file: IO[bytes] | str | Path) -> None:
-        try:
-            self._wb = load_workbook(file, read_only=True, data_only=True)
-        except _UNREADABLE as e:
-            raise NotAWorkbook(str(e)) from e
-        names = self._wb.sheetnames
-        member_title = MEMBER_SHEET if MEMBER_SHEET in names else None
+        tables = {t.title: t for t in sheets.read_tables(file)}
+        member_title = MEMBER_SHEET if MEMBER_SHEET in tables else None
         if member_title is None:
-            others = [n for n in names if n not in (ORG_SHEET, HELP_SHEET)]
+            others = [n for n in tables if n not in (ORG_SHEET, HELP_SHEET)]
             member_title = others[0] if others else None
-        self.members = self._sheet(member_title, COLUMNS) if member_title else None
-        self.orgs = self._sheet(ORG_SHEET, ORG_COLUMNS) if ORG_SHEET in names else None
-
-    def _sheet(self, title: str, columns: Sequence[Column]) -> Sheet:
-        ws = self._wb[title]
-        try:
-            rows = ws.iter_rows(values_only=True)
-            header = next(rows, None)
-        except _UNREADABLE as e:
-            raise NotAWorkbook(str(e)) from e
-        sheet = Sheet(title=title, columns=columns, _rows=rows)
-        by_header = {c.header: c for c in columns}
-        for i, value in enumerate(header or ()):
-            column = by_header.get(_header_text(value))
-            if column is not None and column.key not in sheet.index:
-                sheet.index[column.key] = i
-        sheet.has_header = bool(header) and any(v not in (None, "") for v in header or ())
-        sheet.estimated_rows = max((ws.max_row or 1) - 1, 0)
-        return sheet
+        self.members = _sheet(tables[member_title], COLUMNS) if member_title else None
+        self.orgs = _sheet(tables[ORG_SHEET], ORG_COLUMNS) if ORG_SHEET in tables else None
 
     def close(self) -> None:
-        self._wb.close()
+        pass
 
     def __enter__(self) -> RosterBook:
         return self
@@ -323,9 +344,12 @@ class RosterBook:
 
 
 def cell_text(value: Any) -> str:
-    """A cell's value as trimmed text (a whole number typed into Excel reads as a float)."""
+    """A cell's value as trimmed text (a whole number typed into Excel reads as a float; an
+    exported formula-like text loses the apostrophe the export put before it)."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return sheets.text_uncell(value.strip())
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()

@@ -5,6 +5,7 @@ disagree about what a valid member is."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from django import forms
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from zhengxing.core import sheets
 from zhengxing.core.forms import DateInput, Form
 
 from . import roster
@@ -219,16 +221,22 @@ class StatusForm(Form):
         super().__init__(*args, **kwargs)
 
 
+# what the roster import reads (core/sheets.py): every workbook kind, and CSV
+ROSTER_SUFFIXES = sheets.SHEET_SUFFIXES | {".csv"}
+
+
 class ImportForm(Form):
     file = forms.FileField(
-        label=_("Roster workbook (.xlsx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        label=_("Roster file (.xlsx, .xls, .et, .ods or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ROSTER_SUFFIXES))}),
     )
 
     def clean_file(self) -> Any:
         file = self.cleaned_data["file"]
-        if not file.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("Please upload an .xlsx workbook."))
+        if Path(file.name).suffix.lower() not in ROSTER_SUFFIXES:
+            raise forms.ValidationError(
+                _("Please upload a spreadsheet: .xlsx, .xls, .et, .ods or .csv.")
+            )
         limit = settings.ZHENGXING_MAX_UPLOAD_MB
         if file.size > limit * 1024 * 1024:
             raise forms.ValidationError(

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, fields
 from typing import Any
 
+from zhengxing.core.sheets import text_uncell
+
 from . import idcard
 from .rules import ETHNICITIES, name_problem
 
@@ -48,30 +50,48 @@ class Column:
     required: bool
     labels: dict[str, str] | None = None
     hint: str = ""
+    max_length: int | None = None  # the model field's (a test holds them equal)
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("name", "姓名", True, hint="与身份证一致"),
+    Column("name", "姓名", True, hint="与身份证一致", max_length=50),
     Column("gender", "性别", True, GENDER_LABELS),
-    Column("ethnicity", "民族", True, hint="填写全称，如 汉族、蒙古族"),
+    Column("ethnicity", "民族", True, hint="填写全称，如 汉族、蒙古族", max_length=20),
     Column("birth_date", "出生日期", True, hint="如 1968-05-01"),
     Column("id_card", "公民身份号码", True, hint="18位"),
     Column("phone", "联系电话", False),
-    Column("address", "家庭住址", False, hint="到村（社区）"),
+    Column("address", "家庭住址", False, hint="到村（社区）", max_length=200),
     Column("education", "学历", False, EDUCATION_LABELS),
     Column("joined_on", "入党日期", True),
     Column("full_on", "转正日期", False, hint="预备党员留空"),
     Column("standing", "党员类型", True, STANDING_LABELS),
     Column("category", "人员类别", True, CATEGORY_LABELS),
-    Column("post", "工作岗位", False),
-    Column("branch_code", "所在党组织代码", True, hint="见“组织”表"),
-    Column("group_code", "党小组代码", False),
+    Column("post", "工作岗位", False, max_length=100),
+    Column("branch_code", "所在党组织代码", True, hint="见“组织”表", max_length=32),
+    Column("group_code", "党小组代码", False, max_length=32),
     Column("status", "状态", False, STATUS_LABELS, hint="留空为“正常”"),
-    Column("mobile_whereabouts", "流出去向", False, hint="流动党员填写"),
-    Column("mobile_reason", "流出原因", False),
+    Column("mobile_whereabouts", "流出去向", False, hint="流动党员填写", max_length=200),
+    Column("mobile_reason", "流出原因", False, max_length=200),
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 COLUMN_BY_HEADER = {c.header: c for c in COLUMNS}
+
+DATE_KEYS = frozenset({"birth_date", "joined_on", "full_on"})
+# Excel and WPS keep a date as the days since 1899-12-30 (26758 is 1973-04-04): a whole number in
+# a date column is such a serial when it falls from 1910 on; a smaller one (a year typed alone,
+# 2001) or one with a fraction (2001.7, a month typed as a decimal) is refused as ambiguous.
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_FIRST_SERIAL = (dt.date(1910, 1, 1) - _EXCEL_EPOCH).days
+_LAST_SERIAL = (dt.date(9999, 12, 31) - _EXCEL_EPOCH).days
+# Excel turns an 18-digit number typed into a "General" cell into a float and keeps 15 digits:
+# such a cell (or its text, 1.50824E+17, in a CSV saved from it) is refused, never rounded.
+NUMBER_KEYS = frozenset({"id_card", "phone"})
+_SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
+
+
+def stored_as_number(header: str) -> str:
+    return f"{header}被存成了数字，请把该列设为文本后重新录入"
+
 
 _PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
@@ -113,6 +133,10 @@ class RowInvalid(ValueError):
 
 
 def _text(value: Any) -> str:
+    if isinstance(value, str):
+        text = value.strip()
+        # an exported cell that would read as a formula carries an apostrophe (`text_cell`)
+        return text_uncell(text) if text[:1] == "'" else text
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -121,10 +145,16 @@ def _text(value: Any) -> str:
 
 
 def parse_date(value: Any) -> dt.date:
+    """A date from a cell: a date, an Excel serial number (whole, from 1910 on) or text in one
+    of `_DATE_FORMATS`; ValueError otherwise."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if float(value).is_integer() and _FIRST_SERIAL <= value <= _LAST_SERIAL:
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise ValueError(value)
     text = _text(value)
     for fmt in _DATE_FORMATS:
         try:
@@ -134,41 +164,74 @@ def parse_date(value: Any) -> dt.date:
     raise ValueError(text)
 
 
-def _coded(column: Column, text: str) -> str:
-    """Accept the Chinese label or the code itself (the API sends codes)."""
-    assert column.labels is not None
-    if text in column.labels:
-        return text
-    for code, label in column.labels.items():
-        if text == label:
-            return code
-    raise ValueError(text)
+# How each column is cleaned, decided once per column rather than for every value: its kind,
+# and for a coded column every label and code it takes, to its code.
+_TEXT, _NUMBER, _DATE, _CODED = "text", "number", "date", "coded"
+_PLAN: tuple[tuple[Column, str, dict[str, str]], ...] = tuple(
+    (
+        column,
+        _DATE
+        if column.key in DATE_KEYS
+        else _CODED
+        if column.labels is not None
+        else _NUMBER
+        if column.key in NUMBER_KEYS
+        else _TEXT,
+        {**{v: k for k, v in column.labels.items()}, **{code: code for code in column.labels}}
+        if column.labels
+        else {},
+    )
+    for column in COLUMNS
+)
 
 
 def clean_member(raw: dict[str, Any], *, today: dt.date) -> MemberData:
     """Clean one member's values (keyed by column key); RowInvalid lists every problem found."""
     errors: list[tuple[str, str]] = []
     out: dict[str, Any] = {}
-    for column in COLUMNS:
+    for column, kind, codes in _PLAN:
         value = raw.get(column.key)
-        text = _text(value)
+        if value.__class__ is str:  # most cells: text, trimmed, no apostrophe
+            text = value.strip()
+            if text[:1] == "'":
+                text = text_uncell(text)
+        else:
+            text = _text(value)
         if not text:
             if column.required:
                 errors.append((column.key, f"“{column.header}”不能为空"))
             out[column.key] = None if column.key == "full_on" else ""
             continue
+        if kind is _NUMBER and (
+            (isinstance(value, int | float) and not isinstance(value, bool))
+            or _SCIENTIFIC.match(text)
+        ):
+            errors.append((column.key, stored_as_number(column.header)))
+            out[column.key] = ""
+            continue
+        if column.max_length is not None and len(text) > column.max_length:
+            message = f"“{column.header}”过长：{len(text)}字，最多{column.max_length}字"
+            errors.append((column.key, message))
+            out[column.key] = ""
+            continue
+        if kind is _TEXT or kind is _NUMBER:
+            out[column.key] = text
+            continue
+        if kind is _CODED:
+            code = codes.get(text)
+            if code is not None:
+                out[column.key] = code
+                continue
         try:
-            if column.key in ("birth_date", "joined_on", "full_on"):
+            if kind is _DATE:
                 date = parse_date(value)
                 if date > today:
                     errors.append((column.key, f"“{column.header}”不能晚于今天"))
                 out[column.key] = date
-            elif column.labels is not None:
-                out[column.key] = _coded(column, text)
             else:
-                out[column.key] = text
+                raise ValueError(text)
         except ValueError:
-            if column.key in ("birth_date", "joined_on", "full_on"):
+            if kind is _DATE:
                 message = f"“{column.header}”不是有效日期：{text}（应如 1968-05-01）"
             else:
                 allowed = "、".join(column.labels.values()) if column.labels else ""
@@ -196,9 +259,7 @@ def clean_member(raw: dict[str, Any], *, today: dt.date) -> MemberData:
         errors.append(("phone", f"联系电话“{out['phone']}”格式不正确"))
     elif out.get("phone"):
         out["phone"] = out["phone"].replace(" ", "")
-    if len(out.get("name") or "") > 50:
-        errors.append(("name", "姓名过长（最多50字）"))
-    elif (problem := name_problem(out.get("name") or "")) is not None:
+    if (problem := name_problem(out.get("name") or "")) is not None:
         errors.append(("name", problem))
     joined, full, born = out.get("joined_on"), out.get("full_on"), out.get("birth_date")
     if isinstance(joined, dt.date) and isinstance(full, dt.date) and full < joined:

@@ -293,9 +293,10 @@ def apply_member_data(member: Member, data: MemberData, branch: Org, group: Org 
         "mobile_reason",
     ):
         setattr(member, key, getattr(data, key))
-    if not member.id_card_enc or member.id_card_hash != pii.blind_index(data.id_card):
+    hash_ = pii.blind_index(data.id_card)
+    if not member.id_card_enc or member.id_card_hash != hash_:
         member.id_card_enc = pii.encrypt(data.id_card)
-        member.id_card_hash = pii.blind_index(data.id_card)
+        member.id_card_hash = hash_
     if data.phone != (pii.decrypt(member.phone_enc) if member.phone_enc else ""):
         member.phone_enc = pii.encrypt(data.phone)
 

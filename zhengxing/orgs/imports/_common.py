@@ -14,17 +14,9 @@ BATCH = 2000
 # Hashes per `IN (...)` when looking up existing members: below SQLite's oldest variable limit.
 LOOKUP_CHUNK = 900
 
-NOT_XLSX = "文件不是有效的 Excel（.xlsx）文件"
-NO_DATA = "文件中没有数据行（请从第2行起填写，每行一名党员）"
+NO_DATA = "文件中没有数据行（请在表头下面逐行填写，每行一名党员）"
 
 ORG_HEADER = {c.key: c.header for c in excel.ORG_COLUMNS}
-ORG_LIMITS = {
-    "code": 32,
-    "name": 200,
-    "secretary_name": 50,
-    "contact_name": 50,
-    "contact_phone": 30,
-}
 ORG_DESCRIPTIVE = ("name", "category", "secretary_name", "contact_name", "contact_phone")
 
 Progress = Callable[[int, int], None]

@@ -14,11 +14,12 @@ from django.db import IntegrityError, connection, transaction
 
 from zhengxing.audit.services import audit_record
 from zhengxing.core.actor import Actor
+from zhengxing.core.sheets import SheetUnreadable
 
 from .. import excel
 from ..models import County
 from ..services import NUMBER_REFUSED
-from ._common import NOT_XLSX, ImportErrorRow, ImportFailed, ImportResult, Progress
+from ._common import ImportErrorRow, ImportFailed, ImportResult, Progress
 from .validation import _Import
 from .writing import import_write
 
@@ -54,8 +55,8 @@ def _roster_import(
     try:
         with _bulk_work(), excel.RosterBook(file) as book:
             job.read(book)
-    except excel.NotAWorkbook:
-        raise ImportFailed([ImportErrorRow(0, "", NOT_XLSX, sheet="")]) from None
+    except SheetUnreadable as e:
+        raise ImportFailed([ImportErrorRow(0, "", str(e), sheet="")]) from None
     if job.errors:
         raise ImportFailed(job.sorted_errors())
     try:

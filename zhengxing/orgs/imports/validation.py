@@ -12,7 +12,7 @@ from zhengxing.core.actor import Actor
 
 from .. import excel
 from ..models import County, Member, Org
-from ..roster import COLUMN_BY_KEY, MemberData, RowInvalid, clean_member
+from ..roster import COLUMN_BY_KEY, MemberData, RowInvalid, clean_member, stored_as_number
 from ..rules import GROUP_KINDS, MEMBER_HOLDING_KINDS, OrgCategory, kind_may_sit_under, name_problem
 from ..selectors import Scope, scope_for_actor
 from ..services import NUMBER_REFUSED, ORG_NAME_FIELDS, org_snapshot
@@ -20,7 +20,6 @@ from ._common import (
     LOOKUP_CHUNK,
     NO_DATA,
     ORG_HEADER,
-    ORG_LIMITS,
     ImportErrorRow,
     Progress,
     _MemberRow,
@@ -66,6 +65,9 @@ class _Import:
         for org in Org.objects.filter(county=self.county):
             self.orgs_by_code[org.code] = org
             self.orgs_by_id[org.pk] = org
+        for sheet in (book.members, book.orgs):
+            if sheet is not None and sheet.no_header:
+                self.errors.append(ImportErrorRow(0, "", sheet.header_problem, sheet.title))
         members = book.members if book.members and book.members.has_header else None
         orgs = book.orgs if book.orgs and book.orgs.has_header else None
         self.total = 2 * members.estimated_rows if members else 0
@@ -73,7 +75,8 @@ class _Import:
         if members:
             self.read_members(members)
         if not self.rows and not n_orgs and not self.errors:
-            self.errors.append(ImportErrorRow(2, "", NO_DATA))
+            below = members.header_row + 1 if members else 2
+            self.errors.append(ImportErrorRow(below, "", NO_DATA))
         if self.rows:
             self.match_existing()
 
@@ -87,7 +90,7 @@ class _Import:
         """Validate the "组织" sheet and plan its creations and changes; the number of rows."""
         org_sheet = excel.ORG_SHEET
         for column in sheet.missing:
-            self.error(1, column.key, f"缺少必填列“{column.header}”", org_sheet)
+            self.error(sheet.header_row, column.key, f"缺少必填列“{column.header}”", org_sheet)
         if sheet.missing:
             return 0
         rows: list[_OrgRow] = []
@@ -95,6 +98,11 @@ class _Import:
         for number, raw in sheet.rows():
             text = {c.key: excel.cell_text(raw.get(c.key)) for c in excel.ORG_COLUMNS}
             bad = False
+            phone = raw.get("contact_phone")
+            if isinstance(phone, int | float) and not isinstance(phone, bool):
+                message = stored_as_number(ORG_HEADER["contact_phone"])
+                self.error(number, "contact_phone", message, org_sheet)
+                bad = True
             for column in excel.ORG_COLUMNS:
                 value = text[column.key]
                 if not value:
@@ -110,9 +118,9 @@ class _Import:
                         message = f"“{column.header}”的值“{value}”无效，应为：{allowed}"
                         self.error(number, column.key, message, org_sheet)
                         bad = True
-                limit = ORG_LIMITS.get(column.key)
+                limit = column.max_length
                 if limit and len(value) > limit:
-                    message = f"“{column.header}”过长（最多{limit}字）"
+                    message = f"“{column.header}”过长：{len(value)}字，最多{limit}字"
                     self.error(number, column.key, message, org_sheet)
                     bad = True
                 elif column.key in ORG_NAME_FIELDS and (
@@ -242,7 +250,7 @@ class _Import:
 
     def read_members(self, sheet: excel.Sheet) -> None:
         for column in sheet.missing:
-            self.error(1, column.key, f"缺少必填列“{column.header}”")
+            self.error(sheet.header_row, column.key, f"缺少必填列“{column.header}”")
         if sheet.missing:
             return
         first_row: dict[str, int] = {}

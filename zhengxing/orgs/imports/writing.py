@@ -1,7 +1,7 @@
 """Writing a checked import, inside its one transaction: new and changed organisations first,
 then the members in batches, each with its history and its audit row. Every row goes through
-`rows_write` (the ORM's `bulk_create` and `bulk_update`), so each field's value is converted the
-way the ORM converts it, whatever its type."""
+`rows_write` (`core.bulk.bulk_insert` and the ORM's `bulk_update`), so each field's value is
+converted the way the ORM converts it, whatever its type — once per column, not per value."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.db.models import Model
 
 from zhengxing.audit.models import AuditEvent
 from zhengxing.audit.services import audit_event, audit_record, audit_record_many
+from zhengxing.core.bulk import Blanks, bulk_insert
 
 from ..models import Member, MemberEvent, Org, path_segment
 from ..services import apply_member_data, member_snapshot, org_snapshot
@@ -32,10 +33,10 @@ def rows_write(
     fields: Collection[str] = (),
 ) -> None:
     """The one way the import writes rows: `new` ones inserted, their ids set (both engines
-    return them), and `fields` of the `changed` ones updated, in batches of at most `BATCH`
-    rows (fewer where the engine limits a statement's parameters)."""
+    return them), as many a statement as the engine's parameter limit allows; and `fields` of
+    the `changed` ones updated, in batches of at most `BATCH` rows."""
     if new:
-        model._default_manager.bulk_create(new, batch_size=BATCH)
+        bulk_insert(model, new)
     if changed and fields:
         model._default_manager.bulk_update(changed, list(fields), batch_size=BATCH)
 
@@ -107,10 +108,11 @@ def _members_write(job: _Import) -> tuple[int, int, int]:
     and its audit row with before and after."""
     created = updated = unchanged = 0
     actor, today, county_id = job.actor, job.today, job.county.pk
-    # a blank member, copied by the fast positional constructor (as `from_db` does)
-    blank = Member(county_id=county_id, status_since=today, created_at=actor.now)
-    blank_values = [getattr(blank, f.attname) for f in Member._meta.concrete_fields]
-    event = {"county_id": county_id, "on": today, "note": "花名册导入", "recorded_at": actor.now}
+    # blank rows, copied by the fast positional constructor (as `from_db` does)
+    members = Blanks(Member, county_id=county_id, status_since=today, created_at=actor.now)
+    events = Blanks(
+        MemberEvent, county_id=county_id, on=today, note="花名册导入", recorded_at=actor.now
+    )
     for start in range(0, len(job.rows), BATCH):
         batch = job.rows[start : start + BATCH]
         new: list[Member] = []
@@ -119,7 +121,7 @@ def _members_write(job: _Import) -> tuple[int, int, int]:
         for r in batch:
             member = job.existing.get(r.hash)
             if member is None:
-                member = Member(*blank_values)
+                member = members.make()
                 apply_member_data(member, r.data, r.branch, r.group)
                 member.status, member.updated_at = r.data.status, actor.now
                 new.append(member)
@@ -150,8 +152,7 @@ def _members_write(job: _Import) -> tuple[int, int, int]:
         logged: list[AuditEvent] = []
         for member in new:
             history.append(
-                MemberEvent(
-                    **event,
+                events.make(
                     member_id=member.pk,
                     kind=MemberEvent.Kind.REGISTERED,
                     status_to=member.status,
@@ -162,8 +163,7 @@ def _members_write(job: _Import) -> tuple[int, int, int]:
         for member, before, old_branch_id, old_status in changed:
             if member.branch_id != old_branch_id:
                 history.append(
-                    MemberEvent(
-                        **event,
+                    events.make(
                         member_id=member.pk,
                         kind=MemberEvent.Kind.TRANSFER,
                         branch_from_id=old_branch_id,
@@ -172,8 +172,7 @@ def _members_write(job: _Import) -> tuple[int, int, int]:
                 )
             if member.status != old_status:
                 history.append(
-                    MemberEvent(
-                        **event,
+                    events.make(
                         member_id=member.pk,
                         kind=MemberEvent.Kind.STATUS,
                         status_from=old_status,

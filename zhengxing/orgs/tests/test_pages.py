@@ -433,7 +433,7 @@ def test_the_import_page_reports_the_counts_of_a_good_workbook(cast: Cast) -> No
 
 
 def test_the_import_page_refuses_a_file_that_is_not_a_workbook(cast: Cast) -> None:
-    upload = SimpleUploadedFile("roster.csv", b"name\n", content_type="text/csv")
+    upload = SimpleUploadedFile("roster.pdf", b"%PDF-1.4\n", content_type="application/pdf")
     response = client_for(cast.bob).post(reverse("orgs:import"), {"file": upload})
     assert response.context["form"].errors["file"]
 

@@ -104,7 +104,7 @@ def test_the_blank_template_imports_as_an_empty_file(cast: Cast) -> None:
             today=TODAY,
         )
     assert failed.value.errors == [
-        ImportErrorRow(2, "", "文件中没有数据行（请从第2行起填写，每行一名党员）")
+        ImportErrorRow(2, "", "文件中没有数据行（请在表头下面逐行填写，每行一名党员）")
     ]
 
 

@@ -123,3 +123,18 @@ def test_adopt_makes_a_version_for_the_county_or_narrows_it_for_a_township(cast:
         call_command("scheme", "adopt", "bayannur-532", county="T1", year=2026, township="Z")
     with pytest.raises(CommandError, match="年份应在2000至2100之间"):
         call_command("scheme", "adopt", "gaotai-341", county="T1", year=1999)
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_output(tmp_path: Path) -> None:
+    source = write(
+        tmp_path / "in.csv",
+        [
+            ["member", "points", "member_eval", "public_eval"],
+            ['=HYPERLINK("http://example.com")', "79.4", "93", "93.3"],
+        ],
+    )
+    out = tmp_path / "out.csv"
+    call_command("scheme", "evaluate", "bayannur-532", input=str(source), output=str(out))
+    [row] = read(out)
+    assert row["member"] == '\'=HYPERLINK("http://example.com")'
+    assert row["score"] == "84.9"

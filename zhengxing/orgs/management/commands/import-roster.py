@@ -1,4 +1,5 @@
-"""`zhengxing import-roster FILE.xlsx --county CODE [--as USERNAME]`: import a roster workbook.
+"""`zhengxing import-roster FILE --county CODE [--as USERNAME]`: import a roster file (a workbook
+of any kind `core.sheets` reads, or a CSV).
 
 Without --as the import acts as the system ("import-roster") and may write anywhere in the
 county; with --as it is held to that user's scope, as on the web page. Shows a progress bar on
@@ -40,10 +41,13 @@ def error_table(errors: list[ImportErrorRow]) -> str:
 
 
 class Command(BaseCommand):
-    help = "Import a roster workbook (.xlsx) into a county: every row valid, or nothing written."
+    help = (
+        "Import a roster file (.xlsx, .xls, .et, .ods, .csv) into a county: "
+        "every row valid, or nothing written."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", metavar="FILE.xlsx")
+        parser.add_argument("file", metavar="FILE")
         parser.add_argument("--county", required=True, metavar="CODE", help="the county's code")
         parser.add_argument("--as", dest="username", metavar="USERNAME", help="act as this user")
 

@@ -27,6 +27,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from zhengxing.core.sheets import text_cell
 from zhengxing.orgs.models import County
 from zhengxing.stars.presets import scheme_load
 from zhengxing.stars.rules import Scheme, SchemeInvalid, evaluate
@@ -86,7 +87,10 @@ def evaluate_csv(scheme: Scheme, source: Path, target: Path) -> int:
         with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as f:
             writer = csv.DictWriter(f, fieldnames=columns + [c for c in extra if c not in columns])
             writer.writeheader()
-            writer.writerows(out_rows)
+            for out in out_rows:  # what a spreadsheet would run as a formula stays text
+                writer.writerow(
+                    {k: text_cell(v) if isinstance(v, str) else v for k, v in out.items()}
+                )
         os.replace(temp, target)
     finally:
         Path(temp).unlink(missing_ok=True)
