@@ -6,6 +6,7 @@ from .api import api
 urlpatterns = [
     path("", include("zhengxing.web.urls")),
     path("orgs/", include("zhengxing.orgs.urls")),
+    path("jobs/", include("zhengxing.jobs.urls")),
     path("points/", include("zhengxing.ledger.urls")),
     path("p/stars/", include("zhengxing.stars.public_urls")),
     path("p/", include("zhengxing.ledger.public_urls")),

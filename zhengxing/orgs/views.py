@@ -30,7 +30,7 @@ from zhengxing.core.htmx import for_htmx
 from zhengxing.web.security import is_recent, reauth_redirect, recent_auth
 
 from . import excel, imports, selectors, services
-from .forms import ImportForm, MemberFilterForm, MemberForm, StatusForm, TransferForm
+from .forms import MemberFilterForm, MemberForm, StatusForm, TransferForm
 from .models import County, Member, Org
 from .rules import ETHNICITIES, GROUP_KINDS, MEMBER_HOLDING_KINDS, ROLE_MANAGES, ROLE_REVEALS_PII
 
@@ -305,39 +305,6 @@ def _county_for(user: Any, roles: frozenset[str]) -> County:
     if not county_ids:
         raise PermissionDenied
     return County.objects.get(pk=county_ids[0])
-
-
-@login_required
-@never_cache
-@recent_auth
-def roster_import(request: HttpRequest) -> HttpResponse:
-    """Upload a roster workbook: every row valid and it is imported, else every problem is
-    listed (row, column, message) and nothing is written (the failure is audited). It writes
-    ID numbers and phones in bulk: the password (and code) again, as for revealing one."""
-    county = _county_for(request.user, ROLE_MANAGES)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    result = errors = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = imports.roster_import(
-                actor=Actor.from_request(request),
-                county=county,
-                file=form.cleaned_data["file"],
-                today=_today(),
-            )
-        except imports.ImportFailed as e:
-            errors = e.errors
-    return TemplateResponse(
-        request,
-        "orgs/import.html",
-        {
-            "form": form,
-            "county": county,
-            "result": result,
-            "errors": errors,
-            "may_export": _may_export(request.user),
-        },
-    )
 
 
 @login_required
