@@ -28,6 +28,7 @@ from ninja.parser import Parser
 from ninja.types import DictStrAny
 
 from zhengxing.core.errors import ErrorCode, ServiceError
+from zhengxing.jobs.api import router as jobs_router
 from zhengxing.ledger.api import router as ledger_router
 from zhengxing.ledger.api_reports import router as ledger_reports_router
 from zhengxing.orgs.api import auth_router
@@ -61,6 +62,7 @@ api = NinjaAPI(
 )
 api.add_router("/auth", auth_router)
 api.add_router("/", orgs_router)
+api.add_router("/", jobs_router)
 api.add_router("/points", ledger_router)
 api.add_router("/points", ledger_reports_router)
 api.add_router("/stars", stars_router)

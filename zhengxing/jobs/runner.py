@@ -20,7 +20,7 @@ from zhengxing.core.errors import ServiceError
 from .board import JobCancelled, Reporter
 from .kinds import KINDS, JobFailed, Outcome
 from .models import Job, JobState
-from .services import this_worker
+from .services import this_worker, upload_forget
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def job_execute(*, job_id: Any) -> None:
     finally:
         reporter.close()
         if job.upload:
-            job.upload.delete(save=False)  # the upload holds ID numbers: not kept after the run
+            upload_forget(job)  # the upload holds ID numbers: not kept after the run
 
 
 def _actor(user: User | None, params: dict[str, Any]) -> Actor:

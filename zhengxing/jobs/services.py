@@ -118,6 +118,12 @@ def _county_staff(actor: Actor, job: Job) -> bool:
     )
 
 
+def upload_forget(job: Job) -> None:
+    """The uploaded file (a roster holds ID numbers) is not kept once its job has ended."""
+    job.upload.delete(save=False)
+    Job.objects.filter(pk=job.pk).update(upload="")
+
+
 def this_worker() -> str:
     """host:pid of this process, as a running job records its worker."""
     return f"{socket.gethostname()}:{os.getpid()}"
@@ -165,6 +171,6 @@ def jobs_reap(*, now: Any = None) -> int:
                 after={"job": str(job.pk), "worker": job.worker},
             )
         if job.upload:
-            job.upload.delete(save=False)
+            upload_forget(job)
         reaped += 1
     return reaped

@@ -20,6 +20,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
+from zhengxing.jobs.models import JobKind
+from zhengxing.jobs.views import start_or_back
 from zhengxing.ledger.selectors import default_org_for
 from zhengxing.orgs import selectors as org_selectors
 from zhengxing.orgs.models import Member
@@ -28,6 +30,7 @@ from zhengxing.web.security import recent_auth
 
 from .. import selectors, services
 from ..compute import PERIOD_QUARTERS
+from ..jobs import may_recompute
 from ..rectify import RECTIFY_CODES, rectify_ledgers
 
 PER_PAGE = 50
@@ -113,7 +116,27 @@ def org_board(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "sets_members": org.kind in MEMBER_HOLDING_KINDS,
             "may_assess": scope.can_manage_tree(org),
             "rectify_ledgers": rectify_ledgers(user=user, org=org),
+            "may_recompute": may_recompute(actor=Actor.from_request(request), org=org),
         },
+    )
+
+
+@login_required
+@require_POST
+def recompute_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """The township's (or the county's) stars computed again, as a background job; its page
+    says how many ratings changed."""
+    org = org_selectors.org_for_user(request.user, pk)
+    year = _year(request)
+    period = request.POST.get("period") or None
+    back = f"{reverse('stars:board', args=[org.pk])}?year={year}"
+    return start_or_back(
+        request,
+        back,
+        county=org.county,
+        kind=JobKind.RECOMPUTE,
+        org=org,
+        params={"year": year, "period": period if period in PERIOD_QUARTERS else None},
     )
 
 
@@ -305,6 +328,7 @@ urlpatterns = [
     path("board/", org_board, name="my_board"),
     path("orgs/<int:pk>/", org_board, name="board"),
     path("orgs/<int:pk>/finalise/", finalise, name="finalise"),
+    path("orgs/<int:pk>/recompute/", recompute_start, name="recompute"),
     path("todo/", todos, name="todos"),
     path("todo/<int:pk>/done/", todo_done, name="todo_done"),
 ]
