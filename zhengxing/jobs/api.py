@@ -100,6 +100,29 @@ def job_list(request: HttpRequest, county_id: int | None = None) -> list[JobOut]
     return [_out(j) for j in jobs]
 
 
+@router.post("/jobs/roster-import", response=responses(JobOut, 400, 403, 404, status=202))
+def roster_import(
+    request: HttpRequest, file: File[UploadedFile], county_id: int | None = None
+) -> tuple[int, JobOut]:
+    """Import a roster workbook (multipart/form-data, field `file`) as a job: poll
+    GET /api/v1/jobs/{id}; every row valid and all are written, else `result.problems` lists
+    each and nothing is. Writes ID numbers: the password again first (POST /api/v1/auth/reauth).
+    One import at a time per county (another running: 400, code `conflict`)."""
+    require_recent_api(request)
+    county = _county(request, county_id)
+    if file.size is not None and file.size > settings.ZHENGXING_MAX_UPLOAD_MB * 1024 * 1024:
+        raise ServiceError(f"文件超过{settings.ZHENGXING_MAX_UPLOAD_MB}MB，请拆分后导入")
+    actor = Actor.from_request(request)
+    job = services.job_start(
+        actor=actor,
+        county=county,
+        kind=JobKind.ROSTER_IMPORT,
+        params={"today": timezone.localdate().isoformat(), "ip": actor.ip},
+        upload=file,
+    )
+    return 202, _out(job)
+
+
 @router.get("/jobs/{job_id}", response=responses(JobOut, 404))
 def job_detail(request: HttpRequest, job_id: uuid.UUID) -> JobOut:
     """A job's state and progress: poll it until `state` is no longer queued or running."""
@@ -127,29 +150,6 @@ def job_file(request: HttpRequest, job_id: uuid.UUID) -> Any:
     response["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(job.file_name)}"
     return response
-
-
-@router.post("/jobs/roster-import", response=responses(JobOut, 400, 403, 404, status=202))
-def roster_import(
-    request: HttpRequest, file: File[UploadedFile], county_id: int | None = None
-) -> tuple[int, JobOut]:
-    """Import a roster workbook (multipart/form-data, field `file`) as a job: poll
-    GET /api/v1/jobs/{id}; every row valid and all are written, else `result.problems` lists
-    each and nothing is. Writes ID numbers: the password again first (POST /api/v1/auth/reauth).
-    One import at a time per county (another running: 400, code `conflict`)."""
-    require_recent_api(request)
-    county = _county(request, county_id)
-    if file.size is not None and file.size > settings.ZHENGXING_MAX_UPLOAD_MB * 1024 * 1024:
-        raise ServiceError(f"文件超过{settings.ZHENGXING_MAX_UPLOAD_MB}MB，请拆分后导入")
-    actor = Actor.from_request(request)
-    job = services.job_start(
-        actor=actor,
-        county=county,
-        kind=JobKind.ROSTER_IMPORT,
-        params={"today": timezone.localdate().isoformat(), "ip": actor.ip},
-        upload=file,
-    )
-    return 202, _out(job)
 
 
 class StartIn(Schema):
