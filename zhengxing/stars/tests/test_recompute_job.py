@@ -72,9 +72,6 @@ def test_a_year_without_a_scheme_is_refused_in_chinese(scored: Cast) -> None:
 
 
 def test_a_second_recompute_through_the_api_is_a_conflict(scored: Cast) -> None:
-    scheme_from_preset(
-        actor=SYSTEM, county=scored.county, owner=None, year=2026, preset="bayannur-532"
-    )
     Job.objects.create(
         county=scored.county, kind=JobKind.RECOMPUTE, lane=JobKind.RECOMPUTE,
         state=JobState.QUEUED, created_at=timezone.now(),
