@@ -25,6 +25,9 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
 
+POLL_HEADER = "X-Zhengxing-Poll"
+
+
 class IdleTimeoutMiddleware:
     """Signs a user out after ZHENGXING_IDLE_MINUTES (30) without a request. The moment of the
     last request is kept in the session, rewritten at most once a minute (so the session, and
@@ -48,7 +51,10 @@ class IdleTimeoutMiddleware:
                         {"detail": "会话已超时，请重新登录", "code": "unauthenticated"}, status=401
                     )
                 return redirect_to_login(request.get_full_path())
-            if not isinstance(seen, int) or now - seen >= 60:
+            # a page polling by itself (a job's progress bar: X-Zhengxing-Poll) is not the
+            # person's activity, and writes nothing (on SQLite it would wait behind a job's work)
+            polled = request.headers.get(POLL_HEADER) == "1"
+            if not polled and (not isinstance(seen, int) or now - seen >= 60):
                 request.session[self.KEY] = now
         return self.get_response(request)
 
