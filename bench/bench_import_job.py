@@ -28,7 +28,7 @@ from bench_import import _county, _members
 
 ROOT = Path(__file__).resolve().parent.parent
 POLL_SECONDS = 0.1
-PROGRESS = re.compile(r"(\d+) / (\d+)")
+PROGRESS = re.compile(r'<progress max="(\d+)" value="(\d+)"')
 
 
 def _worker_ready(process: subprocess.Popen[bytes]) -> None:

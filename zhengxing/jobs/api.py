@@ -47,7 +47,7 @@ class JobOut(Schema):
     created_at: dt.datetime
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
-    done: int = Field(description="Progress: steps done of `total` (an import's rows, twice)")
+    done: int = Field(description="Progress: steps done of `total` (an import: thousandths)")
     total: int
     summary: str = Field(description="The result in a line, in Chinese")
     error: str = Field(description="Why it failed, in Chinese; nothing was written")

@@ -38,16 +38,61 @@ def import_authorize(actor: Actor, county: County, org: Org | None, params: dict
         raise PermissionDenied("无权向本旗县区导入花名册")
 
 
+# the bar's scale: the first tenth while the workbook is opened (the share of its bytes read:
+# a large workbook's shared strings take seconds before the first row), the rest the import's
+# own count of rows read and checked, then written
+SCALE = 1000
+OPENING = 100
+
+
+class _Counted(io.RawIOBase):
+    """The uploaded file as the import reads it, reporting the share of its bytes read until the
+    import reports rows of its own."""
+
+    def __init__(self, path: Path, report: Reporter) -> None:
+        self._file = path.open("rb")
+        self.name = str(path)  # a reader that goes by the file's name finds it
+        self._size = max(path.stat().st_size, 1)
+        self._report = report
+        self.counting = True
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self._file.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    def readinto(self, buffer: Any) -> int:
+        n = self._file.readinto(buffer)
+        if self.counting:
+            self._report(min(OPENING, OPENING * self._file.tell() // self._size), SCALE)
+        return n or 0
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
 def import_run(job: Job, actor: Actor, report: Reporter) -> Outcome:
     today = dt.date.fromisoformat(job.params["today"])
+    path = Path(job.upload.path)
+    counted = _Counted(path, report)
+
+    def rows(done: int, total: int) -> None:
+        counted.counting = False
+        report(OPENING + (SCALE - OPENING) * done // max(total, 1), SCALE)
+
     try:
-        result = imports.roster_import(
-            actor=actor,
-            county=job.county,
-            file=Path(job.upload.path),
-            today=today,
-            progress=report,
-        )
+        with io.BufferedReader(counted) as file:
+            result = imports.roster_import(
+                actor=actor, county=job.county, file=file, today=today, progress=rows
+            )
     except imports.ImportFailed as failed:
         problems = [
             {"sheet": e.sheet, "row": e.row, "column": e.column, "message": e.message}

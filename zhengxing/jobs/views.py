@@ -57,7 +57,9 @@ def _may_export(user: Any) -> bool:
 
 def job_context(job: Job, user: Any) -> dict[str, Any]:
     done, total = live_progress(job)
-    percent = 100 if job.state == "done" else (min(100, done * 100 // total) if total else 0)
+    if job.state == "done":
+        done = total = max(total, 1)
+    percent = min(100, done * 100 // total) if total else 0
     return {
         "job": job,
         "done": done,
