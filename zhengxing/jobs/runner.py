@@ -27,7 +27,11 @@ logger = logging.getLogger(__name__)
 CANCELLED = "任务已取消，未写入任何数据"
 BROKEN = "任务出错，未写入任何数据；错误已记入服务器日志，请联系管理员"
 REFUSED = "启动任务的用户已无权执行该任务，未写入任何数据"
-ENDED = {JobState.DONE: "完成", JobState.FAILED: "失败", JobState.CANCELLED: "已取消"}
+ENDED: dict[str, str] = {
+    JobState.DONE: "完成",
+    JobState.FAILED: "失败",
+    JobState.CANCELLED: "已取消",
+}
 
 
 def job_execute(*, job_id: Any) -> None:

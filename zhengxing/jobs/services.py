@@ -21,7 +21,7 @@ from .board import board_cancel
 from .kinds import KINDS
 from .models import ACTIVE, Job, JobKind, JobState
 
-LANE_BUSY = {
+LANE_BUSY: dict[str, str] = {
     JobKind.ROSTER_IMPORT: "本旗县区已有一个花名册导入正在进行，请等它完成后再导入",
     JobKind.RECOMPUTE: "本旗县区已有一次星级计算正在进行，请等它完成后再计算",
 }

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -91,7 +91,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 @never_cache
-def job_file(request: HttpRequest, pk: Any) -> HttpResponse:
+def job_file(request: HttpRequest, pk: Any) -> HttpResponseBase:
     """The file a job left, for the user who started it (it holds what their scope let them
     see); one with ID numbers asks for the password again, as the roster's download does."""
     job = selectors.job_for_user(request.user, pk)

@@ -10,6 +10,8 @@ township B (dave)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,7 +20,7 @@ from zhengxing.stars.models import Rating
 from zhengxing.testing import Cast, client_for
 
 
-def _recompute(client: object, org_pk: int, **extra: object) -> object:
+def _recompute(client: Any, org_pk: int, **extra: Any) -> Any:
     url = reverse("stars:recompute", args=[org_pk]) + "?year=2026"
     return client.post(url, follow=True, **extra)  # type: ignore[attr-defined]
 
