@@ -26,7 +26,6 @@ from zhengxing.core.errors import ServiceError
 from zhengxing.core.htmx import for_htmx
 from zhengxing.orgs import selectors as org_selectors
 from zhengxing.orgs.forms import ImportForm
-from zhengxing.orgs.models import County
 from zhengxing.orgs.rules import ROLE_MANAGES, ROLE_REVEALS_PII
 from zhengxing.web.security import is_recent, reauth_redirect, recent_auth
 
@@ -36,18 +35,6 @@ from .kinds import KINDS
 from .models import Job, JobKind
 
 PER_PAGE = 50
-
-
-def _county_for(user: Any, roles: frozenset[str]) -> County:
-    """The county a user imports into or exports from: the one where they hold one of `roles`
-    (an administrator: the first county). None → 403."""
-    scope = org_selectors.scope_for(user)
-    county_ids = sorted({g.county_id for g in scope.grants if g.role in roles})
-    if not county_ids and scope.everything:
-        county_ids = list(County.objects.order_by("pk").values_list("pk", flat=True)[:1])
-    if not county_ids:
-        raise PermissionDenied
-    return County.objects.get(pk=county_ids[0])
 
 
 def _may_export(user: Any) -> bool:
@@ -138,7 +125,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
     """Upload a roster workbook: it is imported by a job (every row valid, or nothing written;
     the job's page lists every problem by sheet, row and column). It writes ID numbers and
     phones in bulk: the password (and code) again, as for revealing one."""
-    county = _county_for(request.user, ROLE_MANAGES)
+    county = org_selectors.county_for_roles(request.user, ROLE_MANAGES)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         actor = Actor.from_request(request)
@@ -171,5 +158,5 @@ def roster_export(request: HttpRequest) -> HttpResponse:
     """The county's roster as a file made by a job (a large county's takes minutes)."""
     if not _may_export(request.user):
         raise PermissionDenied
-    county = _county_for(request.user, ROLE_REVEALS_PII)
+    county = org_selectors.county_for_roles(request.user, ROLE_REVEALS_PII)
     return start_or_back(request, "jobs:roster_import", county=county, kind=JobKind.ROSTER_EXPORT)

@@ -31,7 +31,7 @@ from zhengxing.web.security import is_recent, reauth_redirect, recent_auth
 
 from . import excel, imports, selectors, services
 from .forms import MemberFilterForm, MemberForm, StatusForm, TransferForm
-from .models import County, Member, Org
+from .models import Member, Org
 from .rules import ETHNICITIES, GROUP_KINDS, MEMBER_HOLDING_KINDS, ROLE_MANAGES, ROLE_REVEALS_PII
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -295,18 +295,6 @@ def member_status(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Excel: import, template, export ------------------------------------------------------
 
 
-def _county_for(user: Any, roles: frozenset[str]) -> County:
-    """The county a user imports into or exports from: the one where they hold one of `roles`
-    (an administrator: the first county). None → 403."""
-    scope = selectors.scope_for(user)
-    county_ids = sorted({g.county_id for g in scope.grants if g.role in roles})
-    if not county_ids and scope.everything:
-        county_ids = list(County.objects.order_by("pk").values_list("pk", flat=True)[:1])
-    if not county_ids:
-        raise PermissionDenied
-    return County.objects.get(pk=county_ids[0])
-
-
 @login_required
 @require_GET
 def roster_template(request: HttpRequest) -> HttpResponse:
@@ -324,7 +312,7 @@ def roster_export(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     if not is_recent(request):
         return reauth_redirect(request, request.get_full_path())
-    county = _county_for(request.user, ROLE_REVEALS_PII)
+    county = selectors.county_for_roles(request.user, ROLE_REVEALS_PII)
     buffer = io.BytesIO()
     imports.roster_export(user_or_actor=Actor.from_request(request), county=county, out=buffer)
     return _xlsx(buffer.getvalue(), f"党员名册-{county.code}-{_today():%Y%m%d}.xlsx")
