@@ -7,10 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from typing import Any, Literal
-from urllib.parse import quote
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
@@ -26,6 +25,7 @@ from . import selectors, services
 from .board import live_progress
 from .kinds import KINDS
 from .models import Job, JobKind
+from .views import job_download
 
 router = Router(tags=["jobs"])
 
@@ -146,10 +146,7 @@ def job_file(request: HttpRequest, job_id: uuid.UUID) -> Any:
     kind = KINDS.get(job.kind)
     if kind is not None and kind.sensitive_file and not is_recent_api(request):
         require_recent_api(request)
-    response = FileResponse(job.file.open("rb"))
-    response["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(job.file_name)}"
-    return response
+    return job_download(job)
 
 
 class StartIn(Schema):

@@ -87,7 +87,12 @@ def job_file(request: HttpRequest, pk: Any) -> HttpResponseBase:
     kind = KINDS.get(job.kind)
     if kind is not None and kind.sensitive_file and not is_recent(request):
         return reauth_redirect(request, request.get_full_path())
-    response = FileResponse(job.file.open("rb"), as_attachment=False)
+    return job_download(job)
+
+
+def job_download(job: Job) -> FileResponse:
+    """A job's file as an attachment under the name it was given (the API's too)."""
+    response = FileResponse(job.file.open("rb"))
     response["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(job.file_name)}"
     return response
