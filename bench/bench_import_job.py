@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,22 @@ from bench_import import _county, _members
 ROOT = Path(__file__).resolve().parent.parent
 POLL_SECONDS = 0.1
 PROGRESS = re.compile(r'<progress max="(\d+)" value="(\d+)"')
+
+
+def _as_excel_saves_it(data: bytes, rows: int, columns: int) -> bytes:
+    """The workbook with each sheet's extent (`<dimension>`), as Excel and WPS write it (openpyxl's
+    streaming writer leaves it out): the import counts its rows against it."""
+    from openpyxl.utils import get_column_letter
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                extent = f'<dimension ref="A1:{get_column_letter(columns)}{rows + 1}" />'
+                content = content.replace(b"</sheetPr>", b"</sheetPr>" + extent.encode(), 1)
+            target.writestr(info, content, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def _worker_ready(process: subprocess.Popen[bytes]) -> None:
@@ -60,6 +77,7 @@ def run() -> list[dict[str, Any]]:
     from zhengxing.jobs.models import Job
     from zhengxing.orgs import excel
     from zhengxing.orgs.models import Member, Org
+    from zhengxing.orgs.roster import COLUMNS
     from zhengxing.orgs.services import role_grant
     from zhengxing.testing import PASSWORD, signed_in
 
@@ -70,6 +88,7 @@ def run() -> list[dict[str, Any]]:
     role_grant(actor=Actor.system("bench"), user=user, org=root, role="county")
     out = io.BytesIO()
     excel.write_workbook(out, members=(excel.member_row(m) for m in _members(n, codes)))
+    workbook = _as_excel_saves_it(out.getvalue(), n, len(COLUMNS))
     client = signed_in(user, SERVER_NAME="localhost")
 
     worker = subprocess.Popen(
@@ -79,7 +98,7 @@ def run() -> list[dict[str, Any]]:
     )  # fmt: skip
     try:
         _worker_ready(worker)
-        upload = SimpleUploadedFile("roster.xlsx", out.getvalue())
+        upload = SimpleUploadedFile("roster.xlsx", workbook)
         uploaded_at = time.monotonic()
         response = client.post(reverse("jobs:roster_import"), {"file": upload})
         assert response.status_code == 302, response.status_code

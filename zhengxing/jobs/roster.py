@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -38,23 +39,67 @@ def import_authorize(actor: Actor, county: County, org: Org | None, params: dict
         raise PermissionDenied("无权向本旗县区导入花名册")
 
 
-# the bar's scale: the first tenth while the workbook is opened (the share of its bytes read:
-# a large workbook's shared strings take seconds before the first row), the rest the import's
-# own count of rows read and checked, then written
+# The bar's scale, in thousandths: the first half while the workbook is read and its rows
+# checked, the second while they are written. The import counts rows against the sheet's own
+# estimate, which a workbook may lack (then each of its reports says "half the rows read"), so
+# the first half also follows the bytes of the file read: a workbook (a zip) is read from its
+# end, then its shared strings (the bulk of a roster's text, before the first row: the first
+# tenth of the bar), then its sheets as their rows stream in.
 SCALE = 1000
 OPENING = 100
+READING = 500
+
+
+class _ImportBar:
+    def __init__(self, report: Reporter, *, size: int, sheets: int) -> None:
+        self.report = report
+        self.size = max(size, 1)
+        self.opening = max(size - sheets, 0)  # bytes read before the first row
+        self.shown = 0
+        self.writing = False
+
+    def show(self, value: int) -> None:
+        if value > self.shown:
+            self.shown = value
+            self.report(value, SCALE)
+
+    def bytes_read(self, n: int) -> None:
+        if self.writing:
+            return
+        if n <= self.opening:
+            self.show(OPENING * n // max(self.opening, 1))
+        else:
+            streamed = (n - self.opening) / max(self.size - self.opening, 1)
+            self.show(OPENING + int((READING - OPENING) * min(streamed, 1.0)))
+
+    def rows(self, done: int, total: int) -> None:
+        share = done / total if total else 0.0
+        if share <= 0.5:  # reading and checking
+            self.show(int(READING * 2 * share))
+        else:
+            self.writing = True
+            self.show(READING + int((SCALE - READING) * (2 * share - 1)))
+
+
+def _sheets_size(path: Path) -> int:
+    """The compressed bytes of a workbook's sheets (what streams in with the rows); 0 when the
+    file is not a zip (its bytes then all count as read while opening)."""
+    if not zipfile.is_zipfile(path):
+        return 0
+    with zipfile.ZipFile(path) as archive:
+        return sum(
+            i.compress_size for i in archive.infolist() if i.filename.startswith("xl/worksheets/")
+        )
 
 
 class _Counted(io.RawIOBase):
-    """The uploaded file as the import reads it, reporting the share of its bytes read until the
-    import reports rows of its own."""
+    """The uploaded file as the import reads it, telling the bar how many bytes it has read."""
 
-    def __init__(self, path: Path, report: Reporter) -> None:
+    def __init__(self, path: Path, bar: _ImportBar) -> None:
         self._file = path.open("rb")
         self.name = str(path)  # a reader that goes by the file's name finds it
-        self._size = max(path.stat().st_size, 1)
-        self._report = report
-        self.counting = True
+        self._read = 0
+        self._bar = bar
 
     def readable(self) -> bool:
         return True
@@ -69,10 +114,10 @@ class _Counted(io.RawIOBase):
         return self._file.tell()
 
     def readinto(self, buffer: Any) -> int:
-        n = self._file.readinto(buffer)
-        if self.counting:
-            self._report(min(OPENING, OPENING * self._file.tell() // self._size), SCALE)
-        return n or 0
+        n = self._file.readinto(buffer) or 0
+        self._read += n  # in all, wherever from
+        self._bar.bytes_read(self._read)
+        return n
 
     def close(self) -> None:
         self._file.close()
@@ -82,16 +127,12 @@ class _Counted(io.RawIOBase):
 def import_run(job: Job, actor: Actor, report: Reporter) -> Outcome:
     today = dt.date.fromisoformat(job.params["today"])
     path = Path(job.upload.path)
-    counted = _Counted(path, report)
-
-    def rows(done: int, total: int) -> None:
-        counted.counting = False
-        report(OPENING + (SCALE - OPENING) * done // max(total, 1), SCALE)
-
+    bar = _ImportBar(report, size=path.stat().st_size, sheets=_sheets_size(path))
+    counted = _Counted(path, bar)
     try:
         with io.BufferedReader(counted) as file:
             result = imports.roster_import(
-                actor=actor, county=job.county, file=file, today=today, progress=rows
+                actor=actor, county=job.county, file=file, today=today, progress=bar.rows
             )
     except imports.ImportFailed as failed:
         problems = [
