@@ -258,3 +258,20 @@ def test_a_job_its_worker_left_running_is_interrupted_when_a_worker_starts(cast:
 def test_an_unknown_job_page_is_not_found(cast: Cast) -> None:
     url = reverse("jobs:detail", args=[uuid.uuid4()])
     assert client_for(cast.alice).get(url).status_code == 404
+
+
+def test_a_page_polling_its_job_does_not_keep_the_session_alive(cast: Cast) -> None:
+    """IdleTimeoutMiddleware: the page's own polls (X-Zhengxing-Poll) are not the person's
+    activity, and write nothing (on SQLite they would wait behind the job's write lock)."""
+    import time
+
+    job = _queued(cast, state=JobState.RUNNING)
+    client = client_for(cast.bob)
+    session = client.session
+    session["zx_seen"] = earlier = int(time.time()) - 600
+    session.save()
+    url = reverse("jobs:detail", args=[job.pk])
+    client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="job", HTTP_X_ZHENGXING_POLL="1")
+    assert client.session["zx_seen"] == earlier
+    client.get(url)
+    assert client.session["zx_seen"] > earlier
