@@ -31,7 +31,7 @@ from django.utils import timezone
 from .models import Job, JobState
 
 # how often a running job reports at most (the pages poll every second)
-EVERY_SECONDS = 0.5
+EVERY_SECONDS = 0.25
 
 
 class JobCancelled(Exception):
