@@ -11,7 +11,7 @@ from typing import Any, Literal
 from django.conf import settings
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Field, File, Router, Schema
+from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from zhengxing.core.actor import Actor
@@ -79,6 +79,10 @@ def _out(job: Job) -> JobOut:
     )
 
 
+class CountyIn(Schema):
+    county_id: Id | None = Field(None, description="the county (when the user has several)")
+
+
 def _county(request: HttpRequest, county_id: int | None) -> County:
     scope = org_selectors.scope_for(request.user)
     ids = scope.county_ids()
@@ -93,23 +97,23 @@ def _county(request: HttpRequest, county_id: int | None) -> County:
 
 
 @router.get("/jobs", response=responses(list[JobOut]))
-def job_list(request: HttpRequest, county_id: int | None = None) -> list[JobOut]:
+def job_list(request: HttpRequest, where: Query[CountyIn]) -> list[JobOut]:
     """The jobs the user sees (those they started, their county's or township's), newest
     first, the last 100."""
-    jobs = selectors.jobs_of_county(request.user, county_id=county_id)[:100]
+    jobs = selectors.jobs_of_county(request.user, county_id=where.county_id)[:100]
     return [_out(j) for j in jobs]
 
 
 @router.post("/jobs/roster-import", response=responses(JobOut, 400, 403, 404, status=202))
 def roster_import(
-    request: HttpRequest, file: File[UploadedFile], county_id: int | None = None
+    request: HttpRequest, file: File[UploadedFile], where: Query[CountyIn]
 ) -> tuple[int, JobOut]:
     """Import a roster workbook (multipart/form-data, field `file`) as a job: poll
     GET /api/v1/jobs/{id}; every row valid and all are written, else `result.problems` lists
     each and nothing is. Writes ID numbers: the password again first (POST /api/v1/auth/reauth).
     One import at a time per county (another running: 400, code `conflict`)."""
     require_recent_api(request)
-    county = _county(request, county_id)
+    county = _county(request, where.county_id)
     if file.size is not None and file.size > settings.ZHENGXING_MAX_UPLOAD_MB * 1024 * 1024:
         raise ServiceError(f"文件超过{settings.ZHENGXING_MAX_UPLOAD_MB}MB，请拆分后导入")
     actor = Actor.from_request(request)

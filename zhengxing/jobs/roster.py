@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,7 @@ READING = 500
 
 
 class _ImportBar:
-    def __init__(self, report: Reporter, *, size: int, sheets: int) -> None:
+    def __init__(self, report: Callable[[int, int], None], *, size: int, sheets: int) -> None:
         self.report = report
         self.size = max(size, 1)
         self.opening = max(size - sheets, 0)  # bytes read before the first row
