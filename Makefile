@@ -21,8 +21,11 @@ $(VENV)/.installed: pyproject.toml uv.lock
 run: install
 	$(BIN)/zhengxing migrate --no-input
 	$(BIN)/zhengxing demo
-	@echo "Serving on http://127.0.0.1:8000  (Ctrl-C to stop)"
-	ZHENGXING_HTTPS=off $(BIN)/zhengxing runserver --insecure 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:8000, background jobs on a worker beside it  (Ctrl-C stops both)"
+	@export ZHENGXING_HTTPS=off; \
+	$(BIN)/zhengxing worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(BIN)/zhengxing runserver --insecure 127.0.0.1:8000
 
 system-deps:
 	@scripts/system-deps

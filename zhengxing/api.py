@@ -33,6 +33,7 @@ from zhengxing.accounts.auth import api_auth
 from zhengxing.accounts.reauth import REAUTH_NEEDED
 from zhengxing.core.errors import ErrorCode, ServiceError
 from zhengxing.core.validation import errors_in_chinese
+from zhengxing.jobs.api import router as jobs_router
 from zhengxing.ledger.api import router as ledger_router
 from zhengxing.ledger.api_public import router as ledger_public_router
 from zhengxing.ledger.api_reports import router as ledger_reports_router
@@ -64,6 +65,7 @@ api = NinjaAPI(
 )
 api.add_router("/auth", auth_router)
 api.add_router("/", orgs_router)
+api.add_router("/", jobs_router)
 api.add_router("/points", ledger_router)
 api.add_router("/points", ledger_public_router)
 api.add_router("/points", ledger_reports_router)

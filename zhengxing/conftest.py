@@ -90,6 +90,20 @@ def _second_factor_where_asked(settings: pytest.FixtureRequest) -> None:
     settings.ZHENGXING_OTP_ROLES = ()  # type: ignore[attr-defined]
 
 
+@pytest.fixture(scope="session")
+def _job_files(tmp_path_factory: pytest.TempPathFactory) -> object:
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _jobs_at_once(settings: pytest.FixtureRequest, _job_files: object) -> None:
+    # Background jobs run at once, in the process and transaction that start them; the files
+    # they keep go to a temporary folder. The worker's own tests
+    # (zhengxing/jobs/tests/test_worker.py) run a real one, in a process of its own.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}  # type: ignore[attr-defined]
+    settings.MEDIA_ROOT = _job_files  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def cast(db: None) -> Cast:
     return build_cast()

@@ -133,9 +133,12 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "zhengxing.audit",
     "zhengxing.accounts",
     "zhengxing.orgs",
+    "zhengxing.jobs",
     "zhengxing.ledger",
     "zhengxing.stars",
     "zhengxing.ops",
@@ -223,6 +226,11 @@ elif CACHE_URL in ("", "db", "database"):
     }
 else:
     raise ImproperlyConfigured(f"ZHENGXING_CACHE_URL must be redis://… or empty, not {CACHE_URL!r}")
+
+# Background jobs (zhengxing/jobs): django-tasks (Django 6's django.tasks, backported) with its
+# database backend: the queue is a table in the same database, run by `zhengxing worker`; no
+# other server. Tests run them at once, in the test's process (zhengxing/conftest.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

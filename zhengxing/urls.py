@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("zhengxing.web.urls")),
     path("accounts/", include("zhengxing.accounts.urls")),
     path("orgs/", include("zhengxing.orgs.urls")),
+    path("jobs/", include("zhengxing.jobs.urls")),
     path("points/", include("zhengxing.ledger.urls")),
     path("p/stars/", include("zhengxing.stars.public_urls")),
     path("p/", include("zhengxing.ledger.public_urls")),

@@ -10,6 +10,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
+POLL_HEADER = "X-Zhengxing-Poll"  # sent by a page polling by itself (a job's progress bar)
+
 
 class IdleTimeoutMiddleware:
     """Signs a user out after ZHENGXING_IDLE_MINUTES (30) without a request. The moment of the
@@ -34,7 +36,10 @@ class IdleTimeoutMiddleware:
                         {"detail": "会话已超时，请重新登录", "code": "unauthenticated"}, status=401
                     )
                 return redirect_to_login(request.get_full_path())
-            if not isinstance(seen, int) or now - seen >= 60:
+            # a page polling by itself (a job's progress bar: X-Zhengxing-Poll) is not the
+            # person's activity, and writes nothing (on SQLite it would wait behind a job's work)
+            polled = request.headers.get(POLL_HEADER) == "1"
+            if not polled and (not isinstance(seen, int) or now - seen >= 60):
                 request.session[self.KEY] = now
         return self.get_response(request)
 

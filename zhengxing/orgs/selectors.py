@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from zhengxing.audit.models import AuditEvent
 
-from .models import PATH_SEGMENT, Member, MemberEvent, Org, RoleAssignment, subtree_q
+from .models import PATH_SEGMENT, County, Member, MemberEvent, Org, RoleAssignment, subtree_q
 from .rules import ROLE_MANAGES, ROLE_MANAGES_TREE, ROLE_REVEALS_PII, Role
 
 if TYPE_CHECKING:
@@ -158,6 +159,18 @@ def scope_for_actor(actor: Actor) -> Scope:
     if actor.user is None:
         return Scope(grants=(), member_id=None)
     return scope_for(actor.user)
+
+
+def county_for_roles(user: AnyUser, roles: frozenset[str]) -> County:
+    """The county a user imports into or exports from: the one where they hold one of `roles`
+    (an administrator: the first county); PermissionDenied when none."""
+    scope = scope_for(user)
+    county_ids = sorted({g.county_id for g in scope.grants if g.role in roles})
+    if not county_ids and scope.everything:
+        county_ids = list(County.objects.order_by("pk").values_list("pk", flat=True)[:1])
+    if not county_ids:
+        raise PermissionDenied
+    return County.objects.get(pk=county_ids[0])
 
 
 def forget_scope(user: AnyUser) -> None:

@@ -12,7 +12,6 @@ urlpatterns = [
     path("members/<int:pk>/reveal/", views.member_reveal, name="member_reveal"),
     path("members/<int:pk>/transfer/", views.member_transfer, name="member_transfer"),
     path("members/<int:pk>/status/", views.member_status, name="member_status"),
-    path("import/", views.roster_import, name="import"),
     path("import/template.xlsx", views.roster_template, name="import_template"),
     path("export.xlsx", views.roster_export, name="export"),
 ]

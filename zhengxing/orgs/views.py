@@ -31,8 +31,8 @@ from zhengxing.core.errors import ServiceError
 from zhengxing.core.htmx import for_htmx
 
 from . import excel, imports, selectors, services
-from .forms import ImportForm, MemberFilterForm, MemberForm, StatusForm, TransferForm
-from .models import County, Member, Org
+from .forms import MemberFilterForm, MemberForm, StatusForm, TransferForm
+from .models import Member, Org
 from .rules import ETHNICITIES, GROUP_KINDS, MEMBER_HOLDING_KINDS, ROLE_MANAGES, ROLE_REVEALS_PII
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -305,51 +305,6 @@ def member_status(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Excel: import, template, export ------------------------------------------------------
 
 
-def _county_for(user: Any, roles: frozenset[str]) -> County:
-    """The county a user imports into or exports from: the one where they hold one of `roles`
-    (an administrator: the first county). None → 403."""
-    scope = selectors.scope_for(user)
-    county_ids = sorted({g.county_id for g in scope.grants if g.role in roles})
-    if not county_ids and scope.everything:
-        county_ids = list(County.objects.order_by("pk").values_list("pk", flat=True)[:1])
-    if not county_ids:
-        raise PermissionDenied
-    return County.objects.get(pk=county_ids[0])
-
-
-@login_required
-@never_cache
-@recent_auth
-def roster_import(request: HttpRequest) -> HttpResponse:
-    """Upload a roster workbook: every row valid and it is imported, else every problem is
-    listed (row, column, message) and nothing is written (the failure is audited). It writes
-    ID numbers and phones in bulk: the password (and code) again, as for revealing one."""
-    county = _county_for(request.user, ROLE_MANAGES)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    result = errors = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = imports.roster_import(
-                actor=Actor.from_request(request),
-                county=county,
-                file=form.cleaned_data["file"],
-                today=_today(),
-            )
-        except imports.ImportFailed as e:
-            errors = e.errors
-    return TemplateResponse(
-        request,
-        "orgs/import.html",
-        {
-            "form": form,
-            "county": county,
-            "result": result,
-            "errors": errors,
-            "may_export": _may_export(request.user),
-        },
-    )
-
-
 @login_required
 @require_GET
 def roster_template(request: HttpRequest) -> HttpResponse:
@@ -367,7 +322,7 @@ def roster_export(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     if not is_recent(request):
         return reauth_redirect(request, request.get_full_path())
-    county = _county_for(request.user, ROLE_REVEALS_PII)
+    county = selectors.county_for_roles(request.user, ROLE_REVEALS_PII)
     buffer = io.BytesIO()
     imports.roster_export(user_or_actor=Actor.from_request(request), county=county, out=buffer)
     return _xlsx(buffer.getvalue(), f"党员名册-{county.code}-{_today():%Y%m%d}.xlsx")

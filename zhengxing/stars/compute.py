@@ -286,33 +286,17 @@ def recompute(
     period: str | None,
     now: dt.datetime,
     on_done: Callable[[RecomputeResult], object] | None = None,
+    within: str | None = None,
 ) -> list[RecomputeResult]:
     """Every current scheme of the county's year (members and organisations), for `period` (the
     schemes that rate it) or each of the scheme's periods: the county's scheme everywhere but
     where a township (or a branch, narrowed by its township) has its own, each of those with
-    its own. Criteria schemes count the named stars met."""
+    its own. Criteria schemes count the named stars met. `within`: only the subtree at that
+    path (a township recomputing its own), each scheme where it reaches into it."""
     from .scheme_spec import scheme_from_dict
 
     done = []
-    schemes = list(
-        StarScheme.objects.filter(county_id=county_id, year=year, is_current=True)
-        .select_related("owner")
-        .order_by("subject", "owner__path")
-    )
-    for stored in schemes:
-        # each scheme rates its owner's subtree but the parts narrowed further down (a
-        # township's, a branch's under a township)
-        inner = tuple(
-            s.owner.path
-            for s in schemes
-            if s.subject == stored.subject
-            and s.pk != stored.pk
-            and s.owner.path.startswith(stored.owner.path)
-        )
-        if stored.owner.parent_id is None:
-            reach = Reach(outside=inner)
-        else:
-            reach = Reach(within=stored.owner.path, outside=inner)
+    for stored, reach in recompute_reaches(county_id=county_id, year=year, within=within):
         scheme = scheme_from_dict(stored.spec)
         if period and period not in scheme.periods:
             continue  # a scheme rates only its own periods (Gaotai's half-years, a year)
@@ -327,3 +311,38 @@ def recompute(
             if on_done is not None:
                 on_done(done[-1])
     return done
+
+
+def recompute_reaches(
+    *, county_id: int, year: int, within: str | None = None
+) -> list[tuple[StarScheme, Reach]]:
+    """Each current scheme of the county's year with the part of the county it rates: its
+    owner's subtree but the parts narrowed further down (a township's, a branch's under a
+    township); with `within`, only what lies in that subtree."""
+    schemes = list(
+        StarScheme.objects.filter(county_id=county_id, year=year, is_current=True)
+        .select_related("owner")
+        .order_by("subject", "owner__path")
+    )
+    reaches = []
+    for stored in schemes:
+        inner = tuple(
+            s.owner.path
+            for s in schemes
+            if s.subject == stored.subject
+            and s.pk != stored.pk
+            and s.owner.path.startswith(stored.owner.path)
+        )
+        owner = stored.owner.path
+        if within is not None and not owner.startswith(within):
+            if not within.startswith(owner):
+                continue  # another township's own scheme
+            inner = tuple(p for p in inner if p.startswith(within))
+            if within in inner:
+                continue  # the township has a scheme of its own: that one rates it
+            reaches.append((stored, Reach(within=within, outside=inner)))
+        elif stored.owner.parent_id is None:
+            reaches.append((stored, Reach(outside=inner)))
+        else:
+            reaches.append((stored, Reach(within=owner, outside=inner)))
+    return reaches

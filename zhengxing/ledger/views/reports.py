@@ -33,6 +33,8 @@ from zhengxing.core.actor import Actor
 from zhengxing.core.charts import Chart, Series
 from zhengxing.core.errors import ServiceError
 from zhengxing.core.htmx import for_htmx
+from zhengxing.jobs.models import JobKind
+from zhengxing.jobs.views import start_or_back
 from zhengxing.orgs import selectors as org_selectors
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
@@ -405,6 +407,33 @@ def low_points(request: HttpRequest) -> HttpResponse:
     )
 
 
+# --- large files as background jobs -------------------------------------------------------
+
+
+@login_required
+@require_POST
+def township_book_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The township's book made by a background job (a large township's takes a while)."""
+    org = selectors.org_above_branches(user=request.user, pk=pk)
+    year = _year(request)
+    back = f"{reverse('ledger:township_book', args=[org.pk])}?year={year}"
+    return start_or_back(
+        request, back, county=org.county, kind=JobKind.BOOK_EXPORT, org=org, params={"year": year}
+    )
+
+
+@login_required
+@require_POST
+def rankings_job(request: HttpRequest) -> HttpResponse:
+    """The ranking's Excel made by a background job (the county's: every member)."""
+    _, org, year, _ranking_rows = _ranking(request)
+    back = f"{reverse('ledger:rankings')}?org={org.pk}&year={year}"
+    params = {"year": year, "title": _ranking_title(org, year)}
+    return start_or_back(
+        request, back, county=org.county, kind=JobKind.RANKING_EXPORT, org=org, params=params
+    )
+
+
 urlpatterns: list[URLPattern] = [
     path("me/", my_points, name="my_points"),
     path("members/<int:pk>/", member_points, name="member_points"),
@@ -413,9 +442,11 @@ urlpatterns: list[URLPattern] = [
     path("branches/<int:pk>/table.xlsx", branch_table_xlsx, name="branch_table_xlsx"),
     path("townships/<int:pk>/", township_book, name="township_book"),
     path("townships/<int:pk>/book.xlsx", township_book_xlsx, name="township_book_xlsx"),
+    path("townships/<int:pk>/book-job/", township_book_job, name="township_book_job"),
     path("county/", county, name="county"),
     path("county.xlsx", county_xlsx, name="county_xlsx"),
     path("rankings/", rankings, name="rankings"),
     path("rankings.xlsx", rankings_xlsx, name="rankings_xlsx"),
+    path("rankings/job/", rankings_job, name="rankings_job"),
     path("low/", low_points, name="low_points"),
 ]

@@ -276,3 +276,110 @@ def _report() -> Iterator[None]:
     landed = sum(1 for _, mid_work in KILLED if mid_work)
     each = {name: f"{sum(m for n, m in KILLED if n == name)}/{KILLS}" for name, _ in KILLED}
     print(f"\nkills: {len(KILLED)}, of which {landed} landed mid-work ({each})")
+
+
+# --- a background job's worker, killed ---------------------------------------------------------
+
+JOB_KILLS = 2
+
+
+def _enqueue_import(env: dict[str, str], workbook: Path) -> str:
+    """A roster import of `workbook` into county K queued as a job (as the import page does);
+    its id."""
+    code = f"""
+from django.core.files import File
+from zhengxing.core.actor import Actor
+from zhengxing.jobs.services import job_start
+from zhengxing.orgs.models import County
+with open({str(workbook)!r}, "rb") as f:
+    job = job_start(actor=Actor.system("test"), county=County.objects.get(code="K"),
+                    kind="roster_import", params={{"today": "{dt.date.today()}"}},
+                    upload=File(f, name="roster.xlsx"))
+print(job.pk)
+"""
+    return zx(env, "shell", "-c", code).stdout.split()[-1]
+
+
+def _job_state(env: dict[str, str], job_id: str) -> str:
+    # SQLite keeps the id's 32 hex digits, PostgreSQL a uuid
+    key = job_id.replace("-", "")
+    [(state,)] = query(
+        env, f"SELECT state FROM jobs_job WHERE REPLACE(CAST(id AS TEXT), '-', '') = '{key}'"
+    )
+    return str(state)
+
+
+def _worker(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "zhengxing", "worker", "--no-startup-delay", "--interval", "0.1",
+         "--no-reload", *args],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def _run_until(env: dict[str, str], job_id: str, states: tuple[str, ...]) -> float:
+    """Start a worker, wait until the job reaches one of `states`; the moment it did."""
+    deadline = time.monotonic() + 300
+    while _job_state(env, job_id) not in states:
+        assert time.monotonic() < deadline, "the worker never took the job"
+        time.sleep(0.01)
+    return time.monotonic()
+
+
+def test_a_worker_killed_mid_import_writes_nothing_and_its_job_is_interrupted(
+    scratch: dict[str, str], tmp_path: Path
+) -> None:
+    """A roster import run by a real worker (`zhengxing worker`), SIGKILLed while the job runs:
+    no member is changed, and the next worker to start marks the job interrupted, in Chinese;
+    the same file imported again by a worker is imported whole."""
+    import openpyxl
+
+    rng = random.Random(12)
+    zx(scratch, "synth", "--members", "3000", "--county-code", "K", "-v0")
+    exported = tmp_path / "roster.xlsx"
+    zx(scratch, "export-roster", "--county", "K", str(exported))
+    book = openpyxl.load_workbook(exported)
+    sheet = book["党员"]
+    column = next(i for i, c in enumerate(sheet[1], 1) if "住址" in str(c.value or ""))
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row=row, column=column, value="迁至新村")
+    moved_file = tmp_path / "moved.xlsx"
+    book.save(moved_file)
+    moved = "SELECT COUNT(*) FROM orgs_member WHERE address = '迁至新村'"
+
+    # how long the job runs, from running to done, on a worker that is not killed
+    job_id = _enqueue_import(scratch, moved_file)
+    sql(scratch, "UPDATE orgs_member SET address = '原址'")  # undone below, by the job itself
+    worker = _worker(scratch)
+    began = _run_until(scratch, job_id, ("running",))
+    took = _run_until(scratch, job_id, ("done", "failed")) - began
+    worker.send_signal(signal.SIGTERM)
+    worker.wait(timeout=60)
+    assert _job_state(scratch, job_id) == "done", query(scratch, "SELECT error FROM jobs_job")
+    assert query(scratch, moved) == [(3000,)]
+    sql(scratch, "UPDATE orgs_member SET address = '原址'")
+
+    for _ in range(JOB_KILLS):
+        job_id = _enqueue_import(scratch, moved_file)
+        worker = _worker(scratch)
+        _run_until(scratch, job_id, ("running",))
+        time.sleep(rng.uniform(0.2, 0.8) * took)
+        running = _job_state(scratch, job_id) == "running"
+        worker.send_signal(signal.SIGKILL)
+        assert worker.wait(timeout=60) == -signal.SIGKILL
+        KILLED.append(("job", running))
+        if not running:
+            continue
+        assert query(scratch, moved) == [(0,)]  # nothing of the import written
+        assert _job_state(scratch, job_id) == "running"  # as the killed worker left it
+        zx(scratch, "worker", "--batch", "--no-startup-delay", "--no-reload")
+        assert _job_state(scratch, job_id) == "interrupted"
+        [(error,)] = query(scratch, "SELECT error FROM jobs_job WHERE state = 'interrupted' "
+                                    "ORDER BY finished_at DESC LIMIT 1")  # fmt: skip
+        assert "未写入任何数据" in error
+        assert query(scratch, moved) == [(0,)]
+    assert sum(landed for name, landed in KILLED if name == "job") >= 1, KILLED
+
+    job_id = _enqueue_import(scratch, moved_file)
+    zx(scratch, "worker", "--batch", "--no-startup-delay", "--no-reload")
+    assert _job_state(scratch, job_id) == "done" and query(scratch, moved) == [(3000,)]

@@ -112,8 +112,8 @@ def test_the_import_page_lists_the_name_problem(cast: Cast) -> None:
     out = io.BytesIO()
     excel.write_workbook(out, members=[excel.member_row(member_data("A1B", name=WANG).as_dict())])
     upload = SimpleUploadedFile("r.xlsx", out.getvalue())
-    response = client.post(reverse("orgs:import"), {"file": upload})
-    assert any("看不见的字符" in e.message for e in response.context["errors"])
+    response = client.post(reverse("jobs:roster_import"), {"file": upload}, follow=True)
+    assert any("看不见的字符" in e["message"] for e in response.context["problems"])
 
 
 def test_organisations_and_users_refuse_hidden_characters_in_their_names(cast: Cast) -> None:

@@ -100,9 +100,9 @@ def test_the_export_is_refused_to_a_committee_member(cast: Cast) -> None:
 
 def test_the_import_page_is_refused_to_those_without_a_managing_role(cast: Cast) -> None:
     nobody = User.objects.create_user("nobody")
-    assert client_for(nobody).get(reverse("orgs:import")).status_code == 403
-    assert client_for(cast.erin).get(reverse("orgs:import")).status_code == 403
-    assert client_for(cast.gina).get(reverse("orgs:import")).status_code == 403
+    assert client_for(nobody).get(reverse("jobs:roster_import")).status_code == 403
+    assert client_for(cast.erin).get(reverse("jobs:roster_import")).status_code == 403
+    assert client_for(cast.gina).get(reverse("jobs:roster_import")).status_code == 403
 
 
 def test_a_grid_worker_may_read_but_not_edit_or_register(cast: Cast) -> None:
@@ -414,27 +414,34 @@ GOOD_ROW = {
 }
 
 
+def _import(cast: Cast, upload: SimpleUploadedFile) -> Any:
+    """The import page's upload, followed to the page of the job that imported it."""
+    url = reverse("jobs:roster_import")
+    return client_for(cast.bob).post(url, {"file": upload}, follow=True)
+
+
 def test_the_import_page_lists_every_problem_of_a_bad_workbook(cast: Cast) -> None:
     bad = {**GOOD_ROW, "公民身份号码": "15082419", "民族": "火星族"}
-    response = client_for(cast.bob).post(reverse("orgs:import"), {"file": roster_upload(bad)})
+    response = _import(cast, roster_upload(bad))
     html = response.content.decode()
     assert response.status_code == 200
     assert "公民身份号码应为18位" in html
     assert "民族“火星族”无效" in html
-    assert {e.row for e in response.context["errors"]} == {2}
+    assert {e["row"] for e in response.context["problems"]} == {2}
     assert not Member.objects.filter(name="孟秀兰").exists()
 
 
 def test_the_import_page_reports_the_counts_of_a_good_workbook(cast: Cast) -> None:
-    response = client_for(cast.bob).post(reverse("orgs:import"), {"file": roster_upload(GOOD_ROW)})
-    assert response.context["errors"] is None
-    assert response.context["result"] is not None
+    response = _import(cast, roster_upload(GOOD_ROW))
+    assert response.context["problems"] is None
+    assert response.context["job"].result["created"] == 1
+    assert "新增党员1人" in response.content.decode()
     assert Member.objects.get(name="孟秀兰").branch == cast.branch_a1
 
 
 def test_the_import_page_refuses_a_file_that_is_not_a_workbook(cast: Cast) -> None:
     upload = SimpleUploadedFile("roster.pdf", b"%PDF-1.4\n", content_type="application/pdf")
-    response = client_for(cast.bob).post(reverse("orgs:import"), {"file": upload})
+    response = client_for(cast.bob).post(reverse("jobs:roster_import"), {"file": upload})
     assert response.context["form"].errors["file"]
 
 
@@ -456,7 +463,7 @@ def test_the_export_holds_what_the_township_may_see(cast: Cast) -> None:
 
 def test_the_import_page_refuses_a_workbook_over_the_size_limit(cast: Cast, settings) -> None:  # type: ignore[no-untyped-def]
     settings.ZHENGXING_MAX_UPLOAD_MB = 0
-    response = client_for(cast.bob).post(reverse("orgs:import"), {"file": roster_upload(GOOD_ROW)})
+    response = _import(cast, roster_upload(GOOD_ROW))
     assert response.context["form"].errors["file"]
     assert not Member.objects.filter(name="孟秀兰").exists()
 

@@ -24,6 +24,8 @@ from zhengxing.core.charts import Chart, Series
 from zhengxing.core.errors import ServiceError
 from zhengxing.core.forms import NOT_CONFIRMED, confirmed
 from zhengxing.core.periods import year_label
+from zhengxing.jobs.models import JobKind
+from zhengxing.jobs.views import start_or_back
 from zhengxing.ledger.selectors import default_org_for
 from zhengxing.orgs import selectors as org_selectors
 from zhengxing.orgs.models import Member
@@ -31,6 +33,7 @@ from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
 
 from .. import selectors, services
 from ..compute_sql import PERIOD_QUARTERS
+from ..jobs import may_recompute
 from ..rectify import RECTIFY_CODES, rectify_ledgers
 
 PER_PAGE = 50
@@ -116,7 +119,27 @@ def org_board(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "sets_members": org.kind in MEMBER_HOLDING_KINDS,
             "may_assess": scope.can_manage_tree(org),
             "rectify_ledgers": rectify_ledgers(user=user, org=org),
+            "may_recompute": may_recompute(actor=Actor.from_request(request), org=org),
         },
+    )
+
+
+@login_required
+@require_POST
+def recompute_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """The township's (or the county's) stars computed again, as a background job; its page
+    says how many ratings changed."""
+    org = org_selectors.org_for_user(request.user, pk)
+    year = _year(request)
+    period = request.POST.get("period") or None
+    back = f"{reverse('stars:board', args=[org.pk])}?year={year}"
+    return start_or_back(
+        request,
+        back,
+        county=org.county,
+        kind=JobKind.RECOMPUTE,
+        org=org,
+        params={"year": year, "period": period if period in PERIOD_QUARTERS else None},
     )
 
 
@@ -323,6 +346,7 @@ urlpatterns = [
     path("board/", org_board, name="my_board"),
     path("orgs/<int:pk>/", org_board, name="board"),
     path("orgs/<int:pk>/finalise/", finalise, name="finalise"),
+    path("orgs/<int:pk>/recompute/", recompute_start, name="recompute"),
     path("todo/", todos, name="todos"),
     path("todo/<int:pk>/done/", todo_done, name="todo_done"),
 ]

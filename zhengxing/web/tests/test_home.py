@@ -25,7 +25,7 @@ def test_the_county_sees_counts_of_everything_in_the_county(cast: Cast) -> None:
     assert (response.context["org_count"], response.context["member_count"]) == (8, 3)
     html = response.content.decode()
     assert "旗县区委组织部" in html and "示范旗" in html
-    for name in ("orgs:tree", "orgs:member_list", "orgs:import", "orgs:import_template"):
+    for name in ("orgs:tree", "orgs:member_list", "jobs:roster_import", "orgs:import_template"):
         assert f'href="{reverse(name)}"' in html
     assert f'href="{reverse("orgs:export")}"' in html
 
@@ -38,7 +38,7 @@ def test_a_township_sees_counts_of_its_own_township_only(cast: Cast) -> None:
 
 def test_a_committee_member_gets_no_export_link(cast: Cast) -> None:
     html = client_for(cast.cathy).get(HOME).content.decode()
-    assert f'href="{reverse("orgs:import")}"' in html
+    assert f'href="{reverse("jobs:roster_import")}"' in html
     assert f'href="{reverse("orgs:export")}"' not in html
 
 
@@ -47,7 +47,7 @@ def test_a_member_gets_a_link_to_her_own_record_and_no_counts(cast: Cast) -> Non
     html = response.content.decode()
     assert reverse("orgs:member_detail", args=[cast.erin_member.pk]) in html
     assert response.context["member_count"] is None
-    assert f'href="{reverse("orgs:import")}"' not in html
+    assert f'href="{reverse("jobs:roster_import")}"' not in html
 
 
 def test_a_grid_worker_sees_the_members_of_her_village_read_only(cast: Cast) -> None:
@@ -55,7 +55,7 @@ def test_a_grid_worker_sees_the_members_of_her_village_read_only(cast: Cast) -> 
     assert sorted(m.name for m in response.context["grid_members"]) == ["李二妮", "王甲"]
     html = response.content.decode()
     assert "赵乙" not in html
-    assert f'href="{reverse("orgs:import")}"' not in html
+    assert f'href="{reverse("jobs:roster_import")}"' not in html
     assert f'href="{reverse("orgs:member_new")}"' not in html
 
 
