@@ -263,8 +263,12 @@ def race(*calls: Callable[[], Any]) -> list[Any]:
 READ_ATTRIBUTES = frozenset({"placeholder", "title", "aria-label", "data-label", "alt"})
 # English a Chinese page may show: the names of things that have no other (API, TOTP, Excel,
 # QR), and the language switch's own "English".
+# Latin words a Chinese page may show (the Chinese-pages test and the browser crawl): the
+# product's and others' names, the language switch, acronyms, file formats
 ENGLISH_ALLOWED = frozenset(
-    {"API", "TOTP", "Excel", "QR", "ID", "JSON", "English", "IP", "JPEG", "PNG", "WebP", "xlsx"}
+    {"API", "TOTP", "Excel", "QR", "ID", "JSON", "English", "IP", "JPEG", "PNG", "WebP"}
+    | {"Zhengxing", "ECharts", "WeChat", "Microsoft", "Google", "Authenticator", "https", "http"}
+    | {"xlsx", "xlsm", "xlsb", "xls", "et", "ett", "ods", "csv", "json", "pdf", "png", "svg"}
 )
 
 

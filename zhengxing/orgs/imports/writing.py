@@ -102,6 +102,12 @@ def _org_event(job: _Import, action: str, org: Org, before: dict[str, Any] | Non
     )
 
 
+# members are written, with their history and audit rows, 500 at a time: each batch moves the
+# import job's progress bar, which must not stand still for 2 s on a loaded server (issue 19);
+# the statements themselves still carry up to BATCH rows
+MEMBER_BATCH = 500
+
+
 def _members_write(job: _Import) -> tuple[int, int, int]:
     """Members in batches: new ones inserted, changed ones updated (only the columns that
     changed in the batch), each with its history (registered, transferred, status changed)
@@ -113,8 +119,8 @@ def _members_write(job: _Import) -> tuple[int, int, int]:
     events = Blanks(
         MemberEvent, county_id=county_id, on=today, note="花名册导入", recorded_at=actor.now
     )
-    for start in range(0, len(job.rows), BATCH):
-        batch = job.rows[start : start + BATCH]
+    for start in range(0, len(job.rows), MEMBER_BATCH):
+        batch = job.rows[start : start + MEMBER_BATCH]
         new: list[Member] = []
         changed: list[tuple[Member, dict[str, Any], int, str]] = []
         columns = {"updated_at"}

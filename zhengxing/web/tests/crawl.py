@@ -16,31 +16,12 @@ from urllib.parse import urldefrag, urlsplit
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
+from zhengxing.testing import ENGLISH_ALLOWED
+
 PHONE_WIDTH, DESK_WIDTH = 375, 1280
 HEIGHT = 800
 
-# Latin words a Chinese page may show: the product's and others' names, the language switch,
-# file formats. Codes (SMX-G01, Q1, TOTP) are told apart by their capitals or digits.
-LATIN_ALLOWED = frozenset(
-    {
-        "Zhengxing",
-        "English",
-        "Excel",
-        "ECharts",
-        "WeChat",
-        "Microsoft",
-        "Google",
-        "Authenticator",
-        "json",
-        "xlsx",
-        "csv",
-        "pdf",
-        "png",
-        "svg",
-        "https",
-        "http",
-    }
-)
+LATIN_ALLOWED = ENGLISH_ALLOWED  # one list for this crawl and the Chinese-pages test
 # a Latin word, with the digits and marks that make it a code or a login (township1, A1B)
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’]*")
 
