@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from zhengxing.ledger.rules import Quarter
 from zhengxing.ledger.selectors import ledger_chain_problems, quarter_points_problems
-from zhengxing.orgs.models import County, Org
+from zhengxing.orgs.commands import county_named
+from zhengxing.orgs.models import Org
 
 
 class Command(BaseCommand):
@@ -23,9 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         county_id = None
         if options["county"]:
-            county = County.objects.filter(code=options["county"]).first()
-            if county is None:
-                raise CommandError(f"没有代码为“{options['county']}”的旗县区")
+            county = county_named(options["county"])
             county_id = county.pk
         chains, problems = ledger_chain_problems(county_id=county_id)
         names = dict(

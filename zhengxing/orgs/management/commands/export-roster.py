@@ -8,13 +8,11 @@ writes what that user may see, and only for a role entitled to see full ID numbe
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from zhengxing.core.actor import Actor
+from zhengxing.orgs.commands import acting_as, county_argument, county_named
 from zhengxing.orgs.imports import roster_export
-from zhengxing.orgs.models import County
 
 
 class Command(BaseCommand):
@@ -22,19 +20,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", metavar="FILE.xlsx")
-        parser.add_argument("--county", required=True, metavar="CODE", help="the county's code")
+        county_argument(parser)
         parser.add_argument("--as", dest="username", metavar="USERNAME", help="act as this user")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        county = County.objects.filter(code=options["county"]).first()
-        if county is None:
-            raise CommandError(f"没有代码为“{options['county']}”的旗县区")
-        actor = Actor.system("export-roster")
-        if options["username"]:
-            user = get_user_model().objects.filter(username=options["username"]).first()
-            if user is None:
-                raise CommandError(f"没有用户“{options['username']}”")
-            actor = Actor.system("export-roster", user=user)
+        county = county_named(options["county"])
+        actor = acting_as("export-roster", options["username"])
         path = Path(options["file"])
         if path.suffix.lower() != ".xlsx":
             raise CommandError("导出文件名应以 .xlsx 结尾")

@@ -12,14 +12,12 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from tqdm import tqdm
 
-from zhengxing.core.actor import Actor
+from zhengxing.orgs.commands import acting_as, county_argument, county_named
 from zhengxing.orgs.imports import ImportErrorRow, ImportFailed, roster_import
-from zhengxing.orgs.models import County
 
 
 def _width(text: str) -> int:
@@ -48,19 +46,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", metavar="FILE")
-        parser.add_argument("--county", required=True, metavar="CODE", help="the county's code")
+        county_argument(parser)
         parser.add_argument("--as", dest="username", metavar="USERNAME", help="act as this user")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        county = County.objects.filter(code=options["county"]).first()
-        if county is None:
-            raise CommandError(f"没有代码为“{options['county']}”的旗县区")
-        actor = Actor.system("import-roster")
-        if options["username"]:
-            user = get_user_model().objects.filter(username=options["username"]).first()
-            if user is None:
-                raise CommandError(f"没有用户“{options['username']}”")
-            actor = Actor.system("import-roster", user=user)
+        county = county_named(options["county"])
+        actor = acting_as("import-roster", options["username"])
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"找不到文件“{path}”")

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from tqdm import tqdm
 
-from zhengxing.orgs.models import County
+from zhengxing.orgs.commands import county_named
 from zhengxing.stars.compute import recompute
 from zhengxing.stars.compute_sql import PERIOD_QUARTERS
 from zhengxing.stars.models import StarScheme
@@ -31,9 +31,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        county = County.objects.filter(code=options["county"]).first()
-        if county is None:
-            raise CommandError(f"没有代码为“{options['county']}”的旗县区")
+        county = county_named(options["county"])
         year = options["year"]
         if not StarScheme.objects.filter(county=county, year=year, is_current=True).exists():
             raise CommandError(f"{county.name}{year}年还没有星级方案")

@@ -28,7 +28,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from zhengxing.core.sheets import text_cell
-from zhengxing.orgs.models import County
+from zhengxing.orgs.commands import county_named
 from zhengxing.stars.presets import scheme_load
 from zhengxing.stars.rules import Scheme, SchemeInvalid, evaluate
 from zhengxing.stars.scheme_spec import scheme_from_dict, scheme_to_dict
@@ -160,9 +160,7 @@ class Command(BaseCommand):
         from zhengxing.stars.services import scheme_save
 
         scheme = _load(options["scheme"])
-        county = County.objects.filter(code=options["county"]).first()
-        if county is None:
-            raise CommandError(f"没有代码为“{options['county']}”的旗县区")
+        county = county_named(options["county"])
         owner = None
         if options["township"]:
             owner = Org.objects.filter(
@@ -188,9 +186,7 @@ class Command(BaseCommand):
         from zhengxing.stars.models import Rating
 
         scheme = _load(options["scheme"])
-        county = County.objects.filter(code=options["county"]).first()
-        if county is None:
-            raise CommandError(f"没有代码为“{options['county']}”的旗县区")
+        county = county_named(options["county"])
         year, period = options["year"], options["period"] or scheme.periods[-1]
         try:
             plan = plan_from_scheme(scheme)
