@@ -26,10 +26,9 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_otp import user_has_device
 from ninja.errors import HttpError
 
-from ._common import REAUTH_KEY, audit_user, mark_recent, next_url
+from ._common import REAUTH_KEY as REAUTH_KEY  # re-exported: the session key tests set
+from ._common import audit_user, mark_recent, next_url
 from .second_factor import matching_device
-
-__all__ = ["REAUTH_KEY", "mark_recent"]  # with the rest: where callers find them
 
 REAUTH_NEEDED = "该操作需要重新验证身份：请先调用 POST /api/v1/auth/reauth 提供密码（及动态验证码）"
 

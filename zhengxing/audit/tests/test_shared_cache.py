@@ -50,7 +50,7 @@ def test_a_counter_expires_with_its_window() -> None:
 @pytest.mark.django_db(transaction=True)
 def test_workers_counting_at_once_lose_no_count() -> None:
     """Four connections adding to one counter at once, as four gunicorn workers would."""
-    from zhengxing.ledger.tests.test_races import race
+    from zhengxing.testing import race
 
     cache.add("zx:race", 0, timeout=600)
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from django.test import Client
-
 PATHS = {
     "/api/v1/jobs": {"get", "post"},
     "/api/v1/jobs/roster-import": {"post"},
@@ -15,14 +12,6 @@ PATHS = {
     "/api/v1/jobs/{job_id}/cancel": {"post"},
     "/api/v1/jobs/{job_id}/file": {"get"},
 }
-
-
-@pytest.fixture(scope="module")
-def schema(django_db_blocker: Any) -> dict[str, Any]:
-    with django_db_blocker.unblock():
-        response = Client().get("/api/v1/openapi.json")
-    assert response.status_code == 200
-    return response.json()
 
 
 def test_the_jobs_paths_and_their_errors(schema: dict[str, Any]) -> None:

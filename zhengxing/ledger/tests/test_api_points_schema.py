@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from django.test import Client
-
 PREFIX = "/api/v1/points"
 PATHS = {
     "/presets": {"get"},
@@ -52,14 +49,6 @@ PUBLIC = {
     "/notices/{slug}/check",
     "/notices/{slug}/objections",
 }
-
-
-@pytest.fixture(scope="module")
-def schema(django_db_blocker: Any) -> dict[str, Any]:
-    with django_db_blocker.unblock():
-        response = Client().get("/api/v1/openapi.json")
-    assert response.status_code == 200
-    return response.json()
 
 
 def ledger_operations(schema: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:

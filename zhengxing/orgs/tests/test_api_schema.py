@@ -6,9 +6,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
-from django.test import Client
-
 from zhengxing.core.errors import ERROR_CODES
 
 PATHS = {
@@ -27,14 +24,6 @@ PATHS = {
     "/api/v1/auth/token/revoke": {"post"},
     "/api/v1/auth/tokens/revoke": {"post"},
 }
-
-
-@pytest.fixture(scope="module")
-def schema(django_db_blocker: Any) -> dict[str, Any]:
-    with django_db_blocker.unblock():
-        response = Client().get("/api/v1/openapi.json")
-    assert response.status_code == 200
-    return response.json()
 
 
 def orgs_paths(schema: dict[str, Any]) -> dict[str, Any]:
