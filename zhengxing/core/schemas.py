@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from ninja import Field, Schema
+from ninja import Field, P, PathEx, Schema
 from ninja.pagination import LimitOffsetPagination
 from pydantic.json_schema import SkipJsonSchema
 
@@ -17,6 +17,10 @@ from .errors import ErrorCode
 
 # Ids fit a signed 64-bit column with room to spare and stay exact in JavaScript.
 MAX_ID = 2**53
+# an object's id in a path: bounded, so a huge number is a 422, not a database error
+ObjectId = PathEx[int, P(ge=1, le=MAX_ID)]
+# a public reference or a notice's slug in a path
+SlugPath = PathEx[str, P(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 _NO_NUL = r"^[^\x00]*$"
 

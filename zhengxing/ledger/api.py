@@ -28,7 +28,7 @@ from ninja.pagination import paginate
 
 from zhengxing.accounts.reauth import require_recent_api
 from zhengxing.core.actor import Actor
-from zhengxing.core.schemas import MAX_ID, LimitOffset, key_from, responses
+from zhengxing.core.schemas import LimitOffset, ObjectId, key_from, responses
 from zhengxing.orgs.models import Member
 from zhengxing.orgs.selectors import member_for_user, members_visible_to, org_for_user, scope_for
 
@@ -73,8 +73,6 @@ from .schemas import (
 
 router = Router(tags=["ledger"])
 
-ObjectId = PathEx[int, P(ge=1, le=MAX_ID)]
-SlugPath = PathEx[str, P(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
 YearPath = PathEx[int, P(ge=2000, le=2100)]
 QuarterPath = PathEx[int, P(ge=1, le=4)]
 

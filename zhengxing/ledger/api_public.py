@@ -11,13 +11,13 @@ number, a phone or a contact; organisations are named by their public reference,
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Header, P, PathEx, Query, Router
+from ninja import Header, Query, Router
 from ninja.pagination import paginate
 
 from zhengxing.audit.throttles import PUBLIC_THROTTLE
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
-from zhengxing.core.schemas import MAX_ID, LimitOffset, key_from, responses
+from zhengxing.core.schemas import LimitOffset, ObjectId, SlugPath, key_from, responses
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.selectors import org_for_user
 
@@ -37,9 +37,6 @@ from .schemas import (
 )
 
 router = Router(tags=["ledger"])
-
-ObjectId = PathEx[int, P(ge=1, le=MAX_ID)]
-SlugPath = PathEx[str, P(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
 def _public_member(branch_ref: str, name: str) -> tuple[Org, Member]:

@@ -13,10 +13,10 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, P, PathEx, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from zhengxing.core.actor import Actor
-from zhengxing.core.schemas import MAX_ID, Absent, responses
+from zhengxing.core.schemas import MAX_ID, Absent, ObjectId, responses
 from zhengxing.orgs.schemas import OrgRef
 from zhengxing.orgs.selectors import member_for_user, org_for_user
 
@@ -25,7 +25,6 @@ from .rules import points_normal
 from .schemas import ItemRef, MemberRef, Score, Year
 
 router = Router(tags=["ledger reports"])
-ObjectId = PathEx[int, P(ge=1, le=MAX_ID)]
 PAGE_MAX = 1000
 
 

@@ -16,13 +16,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import P, PathEx, Query, Router
+from ninja import Query, Router
 from ninja.pagination import paginate
 
 from zhengxing.accounts.reauth import require_recent_api
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
-from zhengxing.core.schemas import MAX_ID, LimitOffset, responses
+from zhengxing.core.schemas import LimitOffset, ObjectId, responses
 
 from . import roster, selectors, services
 from .models import Member, Org
@@ -45,8 +45,6 @@ from .schemas import (
 )
 
 router = Router(tags=["orgs"])
-
-ObjectId = PathEx[int, P(ge=1, le=MAX_ID)]
 
 
 # --- who I am -----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from ninja import P, PathEx, Query, QueryEx, Router
 
 from zhengxing.accounts.reauth import require_recent_api
 from zhengxing.core.actor import Actor
-from zhengxing.core.schemas import responses
+from zhengxing.core.schemas import ObjectId, responses
 from zhengxing.ledger.schemas import public_responses
 from zhengxing.ledger.selectors import default_org_for
 from zhengxing.orgs.models import Member, Org
@@ -46,7 +46,6 @@ from .schemas import (
     ModelSelectIn,
     ModelsOpenIn,
     ModelsOut,
-    ObjectId,
     PlanIn,
     PlanOut,
     PublicBoardOut,

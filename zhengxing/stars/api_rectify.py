@@ -9,10 +9,10 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Field, P, PathEx, Router, Schema
+from ninja import Field, Router, Schema
 
 from zhengxing.core.actor import Actor
-from zhengxing.core.schemas import MAX_ID, responses
+from zhengxing.core.schemas import ObjectId, responses
 from zhengxing.orgs.schemas import OrgRef
 from zhengxing.orgs.selectors import org_for_user
 
@@ -20,7 +20,6 @@ from . import rectify
 from .models import Consequence, RectifyProblem, RectifyProgress
 
 router = Router(tags=["stars"])
-ObjectId = PathEx[int, P(ge=1, le=MAX_ID)]
 
 
 class ProgressOut(Schema):

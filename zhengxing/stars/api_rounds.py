@@ -15,7 +15,7 @@ from ninja import Query, Router
 from zhengxing.audit.throttles import PUBLIC_THROTTLE
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
-from zhengxing.core.schemas import responses
+from zhengxing.core.schemas import ObjectId, responses
 from zhengxing.ledger.schemas import public_responses
 from zhengxing.ledger.selectors import default_org_for
 from zhengxing.orgs.selectors import member_for_user, org_for_user
@@ -33,7 +33,6 @@ from .schemas import (
     CodesIn,
     CodesOut,
     MyBallotsIn,
-    ObjectId,
     PaperFormIn,
     PublicBallotsIn,
     RoundDetailOut,

@@ -7,14 +7,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from ninja import Field, P, PathEx, QueryEx, Schema
+from ninja import Field, P, QueryEx, Schema
 
 from zhengxing.core.schemas import MAX_ID
 from zhengxing.orgs.schemas import OrgRef
 
 from . import ballots, plans
-
-ObjectId = PathEx[int, P(ge=1, le=MAX_ID)]
 
 
 class ComponentOut(Schema):
