@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import os
-import shutil
 import socket
 import sqlite3
 import subprocess
@@ -143,11 +142,13 @@ def public_starts(site: Site) -> list[str]:
     return starts + sorted(site.public_links - set(starts))
 
 
-@pytest.fixture(scope="module")
-def screens() -> Path:
-    if SCREENS.exists():
-        shutil.rmtree(SCREENS)
-    SCREENS.mkdir(parents=True)
+@pytest.fixture
+def screens(role: str) -> Path:
+    """The directory of screenshots, cleared of this role's: the roles may crawl in different
+    xdist workers at once, so none may clear the others'."""
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENS.glob(f"{role}-*.png"):
+        old.unlink()
     return SCREENS
 
 
