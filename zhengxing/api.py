@@ -37,6 +37,7 @@ from zhengxing.jobs.api import router as jobs_router
 from zhengxing.ledger.api import router as ledger_router
 from zhengxing.ledger.api_public import router as ledger_public_router
 from zhengxing.ledger.api_reports import router as ledger_reports_router
+from zhengxing.orglife.api import router as orglife_router
 from zhengxing.orgs.api import router as orgs_router
 from zhengxing.orgs.roster import RowInvalid
 from zhengxing.stars.api import router as stars_router
@@ -73,6 +74,7 @@ api.add_router("/stars", stars_router)
 api.add_router("/stars", stars_rounds_router)
 api.add_router("/stars", stars_standards_router)
 api.add_router("/stars", stars_rectify_router)
+api.add_router("/life", orglife_router)
 
 
 @api.exception_handler(HttpError)

@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "zhengxing.jobs",
     "zhengxing.ledger",
     "zhengxing.stars",
+    "zhengxing.orglife",
     "zhengxing.ops",
     "zhengxing.web",
 ]

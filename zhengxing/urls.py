@@ -12,6 +12,7 @@ urlpatterns = [
     path("p/stars/", include("zhengxing.stars.public_urls")),
     path("p/", include("zhengxing.ledger.public_urls")),
     path("stars/", include("zhengxing.stars.urls")),
+    path("life/", include("zhengxing.orglife.urls")),
     path("audit/", include("zhengxing.web.audit")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

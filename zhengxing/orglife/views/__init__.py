@@ -1,0 +1,1 @@
+"""Organisation life's pages, one module per subject."""
