@@ -17,6 +17,7 @@ from zhengxing.core import pii
 from zhengxing.orgs.models import County, Member, Org
 from zhengxing.orgs.rules import MemberCategory
 
+from . import origins
 from .chain import GENESIS_HASH
 from .rules import ClaimSource, ClaimStatus, Part, Recorder
 
@@ -168,6 +169,11 @@ class Claim(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     review_reason = models.CharField(max_length=500, blank=True)
+    # what earned the points when it was not a report: a kind registered in `ledger.origins`
+    # (an app above the ledger: "meeting", "lesson" …) and that row's id, so the points pages
+    # link to it
+    origin_kind = models.CharField(max_length=32, blank=True, default="")
+    origin_id = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("claim")
@@ -185,6 +191,11 @@ class Claim(models.Model):
                 condition=~Q(source=ClaimSource.PUBLIC) | ~Q(reporter_contact_enc=""),
                 name="claim_public_has_contact",
             ),
+            models.CheckConstraint(
+                condition=Q(origin_kind="", origin_id__isnull=True)
+                | (~Q(origin_kind="") & Q(origin_id__isnull=False)),
+                name="claim_origin_whole",
+            ),
         ]
         indexes = [
             # the committee's review queue: a branch's pending claims for a quarter
@@ -195,6 +206,11 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return f"claim {self.pk} {self.member_id} {self.status}"
+
+    @property
+    def origin(self) -> origins.OriginLink | None:
+        """What earned these points when it was not a report (a meeting, a lesson …), linked."""
+        return origins.origin_link(self.origin_kind, self.origin_id)
 
     @property
     def reporter_contact(self) -> str:

@@ -36,6 +36,7 @@ class ClaimSource(models.TextChoices):
     SELF = "self", _("Self-report")  # 本人申报
     COMMITTEE = "committee", _("Recorded by the committee")  # 支委会登记
     PUBLIC = "public", _("Reported by the public")  # 群众反映
+    LIFE = "life", _("Organisation life")  # 组织生活: a meeting, a commitment, a lesson, a service
 
 
 class ClaimStatus(models.TextChoices):

@@ -12,6 +12,7 @@ import them from `zhengxing.ledger.services` whichever module holds them.
 """
 
 from ._common import claim_snapshot, entry_snapshot
+from .automatic import points_from_activity
 from .base_points import base_points_record
 from .catalogues import catalogue_from_preset, catalogue_revise, catalogue_spec
 from .claims import claim_record_many, claim_submit, public_report_submit
@@ -75,6 +76,7 @@ __all__ = [
     "objection_days",
     "objection_snapshot",
     "objection_submit",
+    "points_from_activity",
     "posting_lines",
     "public_report_submit",
     "public_reports_mark_spam",

@@ -47,7 +47,9 @@ def _key(idempotency_key: str) -> str:
 
 def claim_snapshot(claim: Claim) -> dict[str, Any]:
     """What the audit log keeps of a claim: never the public reporter's contact."""
+    origin = {"origin": f"{claim.origin_kind}:{claim.origin_id}"} if claim.origin_kind else {}
     return {
+        **origin,
         "branch_id": claim.branch_id,
         "member_id": claim.member_id,
         "item_id": claim.item_id,
