@@ -124,6 +124,14 @@ class MemberData:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
+# What a member row takes as it is (the numbers are encrypted, placement and status set apart).
+MEMBER_DATA_FIELDS = tuple(
+    f.name
+    for f in fields(MemberData)
+    if f.name not in {"id_card", "phone", "branch_code", "group_code", "status"}
+)
+
+
 class RowInvalid(ValueError):
     """The row's problems: a list of (column key, Chinese message)."""
 
