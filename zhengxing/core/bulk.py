@@ -9,7 +9,15 @@ from operator import attrgetter
 from typing import Any
 
 from django.db import connection, connections, router
-from django.db.models import DateField, Field, Model, signals
+from django.db.models import (
+    DateField,
+    DateTimeField,
+    Field,
+    GenericIPAddressField,
+    JSONField,
+    Model,
+    signals,
+)
 from django.db.models.base import ModelState
 
 
@@ -65,6 +73,10 @@ _AS_IS: dict[str, tuple[type, ...]] = {
     ),
     "BooleanField": (bool,),
 }
+# Fields that stamp the time of saving (auto_now, auto_now_add); and fields whose None is NULL
+# as it is (their get_db_prep_save returns None for None).
+_STAMPED = (DateField, DateTimeField)
+_NONE_AS_IS = (DateField, DateTimeField, JSONField, GenericIPAddressField)
 # PostgreSQL's protocol counts a statement's parameters in 16 bits.
 _POSTGRES_MAX_PARAMS = 65535
 
@@ -85,7 +97,14 @@ def _column(field: Field[Any, Any], objs: Sequence[Model], conn: Any) -> list[An
     them: the conversion is chosen once for the column, not found again for every value."""
     if field.is_relation:
         _link(field, objs)
-    if type(field).pre_save is not Field.pre_save:  # auto_now, files: the field decides
+    if type(field) in _STAMPED and (field.auto_now or field.auto_now_add):  # type: ignore[attr-defined]
+        # the time of the insert, taken once for the statement (as PostgreSQL's now() is)
+        stamp = field.pre_save(objs[0], True)
+        attname = field.attname
+        for obj in objs:
+            setattr(obj, attname, stamp)
+        values = [stamp] * len(objs)
+    elif type(field).pre_save is not Field.pre_save:  # files: the field decides
         values = [field.pre_save(obj, True) for obj in objs]
     else:
         values = list(map(attrgetter(field.attname), objs))
@@ -93,6 +112,8 @@ def _column(field: Field[Any, Any], objs: Sequence[Model], conn: Any) -> list[An
     types = _AS_IS.get(target.get_internal_type())
     if types is not None and all(v is None or type(v) in types for v in values):
         return values
+    if field.null and type(field) in _NONE_AS_IS and all(v is None for v in values):
+        return values  # NULL throughout (an audit row's "before" on creation, an actor's ip)
     prep = field.get_db_prep_save
     if isinstance(field, DateField):  # a batch's timestamps are mostly one: convert each once
         memo: dict[Any, Any] = {}

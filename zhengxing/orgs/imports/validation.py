@@ -50,6 +50,8 @@ class _Import:
         self.rows: list[_MemberRow] = []
         self.existing: dict[str, Member] = {}
         self.total = 0
+        # Fernet's tokens and the blind index for every row, made faster (`pii.Sealer`)
+        self.sealer = pii.Sealer()
 
     def error(self, row: int, key: str, message: str, sheet: str = excel.MEMBER_SHEET) -> None:
         header = COLUMN_BY_KEY[key].header if sheet == excel.MEMBER_SHEET else ORG_HEADER[key]
@@ -255,7 +257,7 @@ class _Import:
             return
         first_row: dict[str, int] = {}
         placements: dict[tuple[str, str], _Placement] = {}
-        blind_index, today, progress = pii.blind_index, self.today, self.progress
+        blind_index, today, progress = self.sealer.blind_index, self.today, self.progress
         n = 0
         for n, (number, raw) in enumerate(sheet.rows(), start=1):
             if progress is not None and n % 1000 == 0:

@@ -123,7 +123,7 @@ def _members_write(job: _Import) -> tuple[int, int, int]:
     events = Blanks(
         MemberEvent, county_id=county_id, on=today, note="花名册导入", recorded_at=actor.now
     )
-    sealer = pii.Sealer()  # one for the whole import: Fernet's tokens, made faster
+    sealer = job.sealer
     for start in range(0, len(job.rows), MEMBER_BATCH):
         batch = job.rows[start : start + MEMBER_BATCH]
         new: list[Member] = []
