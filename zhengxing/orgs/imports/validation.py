@@ -325,7 +325,11 @@ class _Import:
         hashes = [r.hash for r in self.rows]
         for i in range(0, len(hashes), LOOKUP_CHUNK):
             chunk = hashes[i : i + LOOKUP_CHUNK]
-            for found in Member.objects.filter(county=self.county, id_card_hash__in=chunk):
+            # the timestamps are left out: the import compares the rest and sets updated_at
+            found_members = Member.objects.filter(county=self.county, id_card_hash__in=chunk).defer(
+                "created_at", "updated_at"
+            )
+            for found in found_members:
                 self.existing[found.id_card_hash] = found
         if self.scope.everything or not self.existing:
             return
