@@ -29,6 +29,7 @@ def _cpu(fn: Any) -> tuple[float, Any]:
 
 
 def main() -> None:
+    import shutil
     import tempfile
 
     import django
@@ -65,6 +66,7 @@ def main() -> None:
             profile.disable()
             profile.dump_stats(Path(out) / f"{label}.prof")
         print(f"{label}: {cpu:.3f} s CPU, {cpu / read:.2f}× calamine's read; {result}")
+    shutil.rmtree(work)
 
 
 if __name__ == "__main__":
