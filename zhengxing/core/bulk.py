@@ -193,16 +193,16 @@ class Blanks:
     constructor (the one `from_db` uses) ends with for a fresh instance, without its `setattr`
     through every field's descriptor. About a tenth of the cost of `Model(**kwargs)`, which a
     bulk writer otherwise pays for every row. A model with `pre_init`/`post_init` receivers
-    (an image field's dimensions) goes through the constructor, so they run. Fields with a
-    callable default (a fresh random reference) would share the blank's value: give those
-    every time."""
+    (an image field's dimensions), or a constructor of its own, goes through the constructor.
+    Fields with a callable default (a fresh random reference) would share the blank's value:
+    give those every time."""
 
     def __init__(self, model: type[Model], **fixed: Any) -> None:
         blank = model(**fixed)
         self.model = model
         self.attnames = [f.attname for f in model._meta.concrete_fields]
         self.values = {a: getattr(blank, a) for a in self.attnames}
-        self.direct = not (
+        self.direct = model.__init__ is Model.__init__ and not (
             signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model)
         )
 
