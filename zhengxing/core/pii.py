@@ -14,9 +14,12 @@ import binascii
 import functools
 import hashlib
 import hmac
+import os
+import time
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
@@ -123,3 +126,88 @@ def mask_phone(value: str) -> str:
         return "*" * len(value)
     shown = PHONE_SHOWN_HEAD + PHONE_SHOWN_TAIL
     return value[:PHONE_SHOWN_HEAD] + "*" * (len(value) - shown) + value[-PHONE_SHOWN_TAIL:]
+
+
+# --- many values at once -------------------------------------------------------------------
+
+
+class Sealer:
+    """Encryption, decryption and the blind index for many values in a row (a roster import:
+    two numbers and a hash a member, 100,000 members), at about a third of Fernet's cost.
+
+    What it makes is Fernet's token, byte for byte (version, timestamp, IV, AES-128-CBC of the
+    PKCS7-padded value, HMAC-SHA256 over them, urlsafe base64) under the newest data key, and
+    `Fernet.decrypt` reads it; tests compare the two given the same IV and time. The saving is
+    Python's work around the primitives, not the cryptography: Fernet builds a padder, a
+    `Cipher`, a CBC context and an HMAC object for every value, where this keeps one AES block
+    encryptor and chains CBC itself (each block is AES of the plaintext block XOR the previous
+    ciphertext block, the first XOR a fresh random IV from `os.urandom`, as CBC defines it), and
+    copies one keyed HMAC prototype. A token it decrypts is checked as Fernet checks it (the
+    HMAC compared in constant time first); one under an older key goes to `MultiFernet`.
+    The timestamp is the sealer's creation time (Fernet takes the clock per value).
+
+    Not thread-safe (the AES context is shared): one sealer per import, made by the thread
+    that uses it."""
+
+    def __init__(self) -> None:
+        raw = base64.urlsafe_b64decode(settings.DATA_KEYS[0].encode())
+        signing, encryption = raw[:16], raw[16:]
+        aes = algorithms.AES(encryption)
+        self._encrypt_block = Cipher(aes, modes.ECB()).encryptor().update
+        self._decrypt_block = Cipher(aes, modes.ECB()).decryptor().update
+        self._mac = hmac.new(signing, digestmod=hashlib.sha256)
+        self._index = hmac.new(_index_key(), digestmod=hashlib.sha256)
+        self._head = b"\x80" + int(time.time()).to_bytes(8, "big")
+
+    def encrypt(self, value: str) -> str:
+        if not value:
+            return ""
+        return self._seal(value.encode(), os.urandom(16)).decode()
+
+    def _seal(self, data: bytes, iv: bytes) -> bytes:
+        pad = 16 - len(data) % 16
+        data += bytes((pad,)) * pad
+        previous = int.from_bytes(iv, "big")
+        blocks = []
+        for i in range(0, len(data), 16):
+            block = (int.from_bytes(data[i : i + 16], "big") ^ previous).to_bytes(16, "big")
+            cipher = self._encrypt_block(block)
+            previous = int.from_bytes(cipher, "big")
+            blocks.append(cipher)
+        parts = self._head + iv + b"".join(blocks)
+        mac = self._mac.copy()
+        mac.update(parts)
+        return base64.urlsafe_b64encode(parts + mac.digest())
+
+    def decrypt(self, token: str) -> str:
+        if not token:
+            return ""
+        try:
+            data = base64.urlsafe_b64decode(token.encode())
+        except (TypeError, binascii.Error):
+            data = b""
+        body, signature = data[:-32], data[-32:]
+        mac = self._mac.copy()
+        mac.update(body)
+        if len(data) < 73 or data[0] != 0x80 or (len(body) - 25) % 16:
+            return decrypt(token)  # not a token of this key's making: Fernet says why
+        if not hmac.compare_digest(mac.digest(), signature):
+            return decrypt(token)  # an older key's, or forged: MultiFernet decides
+        previous = int.from_bytes(body[9:25], "big")
+        plain = []
+        for i in range(25, len(body), 16):
+            cipher = body[i : i + 16]
+            clear = int.from_bytes(self._decrypt_block(cipher), "big") ^ previous
+            plain.append(clear.to_bytes(16, "big"))
+            previous = int.from_bytes(cipher, "big")
+        padded = b"".join(plain)
+        pad = padded[-1]
+        if not 1 <= pad <= 16 or padded[-pad:] != bytes((pad,)) * pad:
+            raise InvalidToken
+        return padded[:-pad].decode()
+
+    def blind_index(self, value: str) -> str:
+        """`blind_index`, from a copy of the keyed prototype."""
+        mac = self._index.copy()
+        mac.update(value.upper().encode())
+        return mac.hexdigest()

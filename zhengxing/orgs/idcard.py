@@ -4,6 +4,7 @@
 import datetime as dt
 import re
 import unicodedata
+from operator import mul
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -15,12 +16,17 @@ class IdCardError(ValueError):
 
 
 def check_char(first17: str) -> str:
-    return CHECK_CHARS[sum(int(c) * w for c, w in zip(first17, WEIGHTS, strict=True)) % 11]
+    if len(first17) != len(WEIGHTS):
+        raise ValueError(f"17 characters expected, not {len(first17)}")
+    return CHECK_CHARS[sum(map(mul, map(int, first17), WEIGHTS)) % 11]
 
 
 def normalise(value: str) -> str:
-    # NFKC turns full-width digits and Ｘ (typed with a Chinese input method) into ASCII
-    return unicodedata.normalize("NFKC", value).strip().replace(" ", "").upper()
+    # NFKC turns full-width digits and Ｘ (typed with a Chinese input method) into ASCII; it
+    # leaves ASCII as it is
+    if not value.isascii():
+        value = unicodedata.normalize("NFKC", value)
+    return value.strip().replace(" ", "").upper()
 
 
 def validate(value: str) -> str:

@@ -93,6 +93,7 @@ def stored_as_number(header: str) -> str:
     return f"{header}被存成了数字，请把该列设为文本后重新录入"
 
 
+_ETHNICITIES = frozenset(ETHNICITIES)
 _PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 
@@ -122,6 +123,14 @@ class MemberData:
 
     def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+# What a member row takes as it is (the numbers are encrypted, placement and status set apart).
+MEMBER_DATA_FIELDS = tuple(
+    f.name
+    for f in fields(MemberData)
+    if f.name not in {"id_card", "phone", "branch_code", "group_code", "status"}
+)
 
 
 class RowInvalid(ValueError):
@@ -183,94 +192,102 @@ _PLAN: tuple[tuple[Column, str, dict[str, str]], ...] = tuple(
     )
     for column in COLUMNS
 )
+# the same, flat: (key, header, required, max length, kind, codes) a column
+_STEPS = tuple((c.key, c.header, c.required, c.max_length, kind, codes) for c, kind, codes in _PLAN)
 
 
 def clean_member(raw: dict[str, Any], *, today: dt.date) -> MemberData:
     """Clean one member's values (keyed by column key); RowInvalid lists every problem found."""
     errors: list[tuple[str, str]] = []
     out: dict[str, Any] = {}
-    for column, kind, codes in _PLAN:
-        value = raw.get(column.key)
+    for key, header, required, limit, kind, codes in _STEPS:
+        value = raw.get(key)
         if value.__class__ is str:  # most cells: text, trimmed, no apostrophe
             text = value.strip()
             if text[:1] == "'":
                 text = text_uncell(text)
+        elif value.__class__ is dt.date and kind is _DATE:  # a date cell: nothing to parse
+            if value > today:
+                errors.append((key, f"“{header}”不能晚于今天"))
+            out[key] = value
+            continue
         else:
             text = _text(value)
         if not text:
-            if column.required:
-                errors.append((column.key, f"“{column.header}”不能为空"))
-            out[column.key] = None if column.key == "full_on" else ""
+            if required:
+                errors.append((key, f"“{header}”不能为空"))
+            out[key] = None if key == "full_on" else ""
             continue
         if kind is _NUMBER and (
             (isinstance(value, int | float) and not isinstance(value, bool))
             or _SCIENTIFIC.match(text)
         ):
-            errors.append((column.key, stored_as_number(column.header)))
-            out[column.key] = ""
+            errors.append((key, stored_as_number(header)))
+            out[key] = ""
             continue
-        if column.max_length is not None and len(text) > column.max_length:
-            message = f"“{column.header}”过长：{len(text)}字，最多{column.max_length}字"
-            errors.append((column.key, message))
-            out[column.key] = ""
+        if limit is not None and len(text) > limit:
+            errors.append((key, f"“{header}”过长：{len(text)}字，最多{limit}字"))
+            out[key] = ""
             continue
         if kind is _TEXT or kind is _NUMBER:
-            out[column.key] = text
+            out[key] = text
             continue
         if kind is _CODED:
             code = codes.get(text)
             if code is not None:
-                out[column.key] = code
+                out[key] = code
                 continue
         try:
             if kind is _DATE:
                 date = parse_date(value)
                 if date > today:
-                    errors.append((column.key, f"“{column.header}”不能晚于今天"))
-                out[column.key] = date
+                    errors.append((key, f"“{header}”不能晚于今天"))
+                out[key] = date
             else:
                 raise ValueError(text)
         except ValueError:
             if kind is _DATE:
-                message = f"“{column.header}”不是有效日期：{text}（应如 1968-05-01）"
+                message = f"“{header}”不是有效日期：{text}（应如 1968-05-01）"
             else:
-                allowed = "、".join(column.labels.values()) if column.labels else ""
-                message = f"“{column.header}”的值“{text}”无效，应为：{allowed}"
-            errors.append((column.key, message))
-            out[column.key] = None
+                allowed = "、".join((COLUMN_BY_KEY[key].labels or {}).values())
+                message = f"“{header}”的值“{text}”无效，应为：{allowed}"
+            errors.append((key, message))
+            out[key] = None
 
-    if out.get("id_card"):
+    # every column has its value in `out` now (None or "" where it had none or a bad one)
+    number = out["id_card"]
+    if number:
         try:
-            out["id_card"] = idcard.validate(out["id_card"])
+            number = out["id_card"] = idcard.validate(number)
         except idcard.IdCardError as e:
             errors.append(("id_card", str(e)))
-            out["id_card"] = ""
-    number = out.get("id_card")
+            number = out["id_card"] = ""
+    born, joined, full = out["birth_date"], out["joined_on"], out["full_on"]
     if number:
-        if isinstance(out.get("birth_date"), dt.date) and out["birth_date"] != idcard.birth_date(
-            number
-        ):
+        if isinstance(born, dt.date) and born != idcard.birth_date(number):
             errors.append(("birth_date", "出生日期与公民身份号码不符"))
-        if out.get("gender") in GENDER_LABELS and out["gender"] != idcard.gender(number):
+        gender = out["gender"]
+        if gender in GENDER_LABELS and gender != idcard.gender(number):
             errors.append(("gender", "性别与公民身份号码不符"))
-    if out.get("ethnicity") and out["ethnicity"] not in ETHNICITIES:
-        errors.append(("ethnicity", f"民族“{out['ethnicity']}”无效，请填写全称，如 汉族、蒙古族"))
-    if out.get("phone") and not _PHONE.match(out["phone"].replace(" ", "")):
-        errors.append(("phone", f"联系电话“{out['phone']}”格式不正确"))
-    elif out.get("phone"):
-        out["phone"] = out["phone"].replace(" ", "")
-    if (problem := name_problem(out.get("name") or "")) is not None:
+    ethnicity = out["ethnicity"]
+    if ethnicity and ethnicity not in _ETHNICITIES:
+        errors.append(("ethnicity", f"民族“{ethnicity}”无效，请填写全称，如 汉族、蒙古族"))
+    phone = out["phone"]
+    if phone:
+        if _PHONE.match(phone.replace(" ", "")):
+            out["phone"] = phone.replace(" ", "")
+        else:
+            errors.append(("phone", f"联系电话“{phone}”格式不正确"))
+    if (problem := name_problem(out["name"] or "")) is not None:
         errors.append(("name", problem))
-    joined, full, born = out.get("joined_on"), out.get("full_on"), out.get("birth_date")
     if isinstance(joined, dt.date) and isinstance(full, dt.date) and full < joined:
         errors.append(("full_on", "转正日期不能早于入党日期"))
     if isinstance(joined, dt.date) and isinstance(born, dt.date) and joined.year - born.year < 18:
         errors.append(("joined_on", "入党时应年满18岁"))
-    if out.get("standing") == "full" and joined and full is None:
-        pass  # members admitted before the roster kept 转正 dates: allowed
-    if out.get("standing") == "probationary" and isinstance(full, dt.date):
+    # a full member without a 转正 date is allowed: members admitted before the roster kept them
+    if out["standing"] == "probationary" and isinstance(full, dt.date):
         errors.append(("full_on", "预备党员不应有转正日期"))
-    if not out.get("status"):
+    if not out["status"]:
         out["status"] = "active"
     if errors:
         raise RowInvalid(errors)

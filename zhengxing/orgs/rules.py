@@ -140,6 +140,8 @@ HIDDEN_CATEGORIES = frozenset({"Cf", "Cc", "Co", "Cs"})
 
 def hidden_characters(value: str) -> list[str]:
     """The invisible characters in `value`, as U+XXXX, in order (none: an empty list)."""
+    if value.isprintable():  # no character of "Other" (Cc, Cf, Cs, Co, Cn) or a separator
+        return []
     return [f"U+{ord(c):04X}" for c in value if unicodedata.category(c) in HIDDEN_CATEGORIES]
 
 

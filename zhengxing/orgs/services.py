@@ -27,7 +27,7 @@ from .models import (
     path_segment,
     subtree_q,
 )
-from .roster import MemberData
+from .roster import MEMBER_DATA_FIELDS, MemberData
 from .rules import (
     GROUP_KINDS,
     MEMBER_HOLDING_KINDS,
@@ -272,33 +272,28 @@ def resolve_placement(
     return branch, group
 
 
-def apply_member_data(member: Member, data: MemberData, branch: Org, group: Org | None) -> None:
-    """Copy cleaned values onto a member row (no save): shared by the service and bulk import."""
+def apply_member_data(
+    member: Member,
+    data: MemberData,
+    branch: Org,
+    group: Org | None,
+    *,
+    sealer: pii.Sealer | None = None,
+) -> None:
+    """Copy cleaned values onto a member row (no save): shared by the service and bulk import,
+    which passes the one `pii.Sealer` it encrypts with."""
+    sealer = sealer or pii.Sealer()
     member.county_id = branch.county_id
     member.branch = branch
     member.group = group
-    for key in (
-        "name",
-        "gender",
-        "ethnicity",
-        "birth_date",
-        "address",
-        "education",
-        "joined_on",
-        "full_on",
-        "standing",
-        "category",
-        "post",
-        "mobile_whereabouts",
-        "mobile_reason",
-    ):
+    for key in MEMBER_DATA_FIELDS:
         setattr(member, key, getattr(data, key))
-    hash_ = pii.blind_index(data.id_card)
+    hash_ = sealer.blind_index(data.id_card)
     if not member.id_card_enc or member.id_card_hash != hash_:
-        member.id_card_enc = pii.encrypt(data.id_card)
+        member.id_card_enc = sealer.encrypt(data.id_card)
         member.id_card_hash = hash_
-    if data.phone != (pii.decrypt(member.phone_enc) if member.phone_enc else ""):
-        member.phone_enc = pii.encrypt(data.phone)
+    if data.phone != (sealer.decrypt(member.phone_enc) if member.phone_enc else ""):
+        member.phone_enc = sealer.encrypt(data.phone)
 
 
 def refuse_number(*, actor: Actor, county_id: int, number: str, attempt: str) -> ServiceError:

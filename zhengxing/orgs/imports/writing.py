@@ -7,19 +7,23 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import asdict
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Model
 
 from zhengxing.audit.models import AuditEvent
 from zhengxing.audit.services import audit_event, audit_record, audit_record_many
+from zhengxing.core import pii
 from zhengxing.core.bulk import Blanks, bulk_insert
 
 from ..models import Member, MemberEvent, Org, path_segment
+from ..roster import MEMBER_DATA_FIELDS
 from ..services import apply_member_data, member_snapshot, org_snapshot
 from ._common import BATCH, ORG_DESCRIPTIVE, ImportResult
 
 if TYPE_CHECKING:
+    from ._common import _MemberRow
     from .validation import _Import
 
 M = TypeVar("M", bound=Model)
@@ -119,25 +123,38 @@ def _members_write(job: _Import) -> tuple[int, int, int]:
     events = Blanks(
         MemberEvent, county_id=county_id, on=today, note="花名册导入", recorded_at=actor.now
     )
+    sealer = job.sealer
     for start in range(0, len(job.rows), MEMBER_BATCH):
         batch = job.rows[start : start + MEMBER_BATCH]
         new: list[Member] = []
         changed: list[tuple[Member, dict[str, Any], int, str]] = []
         columns = {"updated_at"}
         for r in batch:
+            data = r.data
             member = job.existing.get(r.hash)
             if member is None:
-                member = members.make()
-                apply_member_data(member, r.data, r.branch, r.group)
-                member.status, member.updated_at = r.data.status, actor.now
+                # what `apply_member_data` sets, given at once (its blind index already known)
+                member = members.make(
+                    **dict(zip(MEMBER_DATA_FIELDS, _data_values(data), strict=True)),
+                    branch_id=r.branch.pk,
+                    group_id=r.group.pk if r.group is not None else None,
+                    id_card_enc=sealer.encrypt(data.id_card),
+                    id_card_hash=r.hash,
+                    phone_enc=sealer.encrypt(data.phone),
+                    status=data.status,
+                    updated_at=actor.now,
+                )
                 new.append(member)
+                continue
+            if _unchanged(member, r, sealer):
+                unchanged += 1
                 continue
             before = member_snapshot(member)
             phone_before = member.phone_enc
             old_branch_id, old_status = member.branch_id, member.status
-            apply_member_data(member, r.data, r.branch, r.group)
-            if r.data.status != old_status:
-                member.status, member.status_since = r.data.status, today
+            apply_member_data(member, data, r.branch, r.group, sealer=sealer)
+            if data.status != old_status:
+                member.status, member.status_since = data.status, today
                 columns.add("status_since")
             after = member_snapshot(member)
             if member.phone_enc == phone_before and after == before:
@@ -193,6 +210,24 @@ def _members_write(job: _Import) -> tuple[int, int, int]:
         if job.progress is not None:
             job.progress(len(job.rows) + start + len(batch), job.total)
     return created, updated, unchanged
+
+
+_data_values = attrgetter(*MEMBER_DATA_FIELDS)
+
+
+def _unchanged(member: Member, r: _MemberRow, sealer: pii.Sealer) -> bool:
+    """Whether the row would leave this member as they are (`apply_member_data` changing
+    nothing and the status the same), found without changing the member: most rows of a
+    re-import. The phone is compared in the clear, decrypted."""
+    data = r.data
+    return (
+        member.branch_id == r.branch.pk
+        and member.group_id == (r.group.pk if r.group is not None else None)
+        and member.status == data.status
+        and bool(member.id_card_enc)
+        and _data_values(member) == _data_values(data)
+        and (sealer.decrypt(member.phone_enc) if member.phone_enc else "") == data.phone
+    )
 
 
 def _member_event(

@@ -185,6 +185,29 @@ def test_a_changed_phone_alone_counts_as_an_update(cast: Cast) -> None:
     assert not MemberEvent.objects.filter(member=wang, on=TODAY, kind="transfer").exists()
 
 
+@pytest.mark.parametrize(
+    ("change", "updated"),
+    [
+        ({}, 0),
+        ({"group_code": "A1B-G1"}, 1),
+        ({"status": "mobile"}, 1),
+        ({"ethnicity": "蒙古族"}, 1),
+        ({"full_on": None}, 1),
+    ],
+)
+def test_a_row_that_changes_nothing_is_unchanged_and_any_one_change_is_an_update(
+    cast: Cast, change: dict[str, Any], updated: int
+) -> None:
+    wang = cast.member_a1
+    stored = Member.objects.get(pk=wang.pk)
+    result = run(cast, workbook([member("A1B", **{**_record(wang), **change})]))
+    assert (result.updated, result.unchanged) == (updated, 1 - updated)
+    wang.refresh_from_db()
+    if not updated:
+        assert (wang.updated_at, wang.phone_enc) == (stored.updated_at, stored.phone_enc)
+    assert wang.group_id == (cast.group_a1.pk if change.get("group_code") else stored.group_id)
+
+
 def _record(m: Member) -> dict[str, Any]:
     """A stored member's values as a roster row carries them."""
     return {
