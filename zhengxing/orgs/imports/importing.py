@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection, transaction
 
 from zhengxing.audit.services import audit_record
 from zhengxing.core.actor import Actor
-from zhengxing.core.sheets import SheetUnreadable
+from zhengxing.core.sheets import Parsing, SheetUnreadable
 
 from .. import excel
 from ..models import County
@@ -31,13 +31,18 @@ def roster_import(
     file: IO[bytes] | str | Path,
     today: dt.date,
     progress: Progress | None = None,
+    parsing: Parsing | None = None,
 ) -> ImportResult:
     """Import a roster workbook into `county`: every row valid, or nothing written.
 
     `progress(done, total)` is called as rows are read and checked, then as they are written:
-    each row counts once in each pass, so `total` is twice the number of rows."""
+    each row counts once in each pass, so `total` is twice the number of rows. Before the
+    first row, `parsing(share)` is told how far the workbook's parse has probably got, a few
+    times a second (`core.sheets.read_tables`)."""
     try:
-        return _roster_import(actor=actor, county=county, file=file, today=today, progress=progress)
+        return _roster_import(
+            actor=actor, county=county, file=file, today=today, progress=progress, parsing=parsing
+        )
     except ImportFailed as failed:
         _audit_failure(actor, county, failed.errors)
         raise
@@ -50,10 +55,11 @@ def _roster_import(
     file: IO[bytes] | str | Path,
     today: dt.date,
     progress: Progress | None,
+    parsing: Parsing | None,
 ) -> ImportResult:
     job = _Import(actor=actor, county=county, today=today, progress=progress)
     try:
-        with _bulk_work(), excel.RosterBook(file) as book:
+        with _bulk_work(), excel.RosterBook(file, parsing=parsing) as book:
             job.read(book)
     except SheetUnreadable as e:
         raise ImportFailed([ImportErrorRow(0, "", str(e), sheet="")]) from None
