@@ -66,7 +66,12 @@ def _roster_import(
     if job.errors:
         raise ImportFailed(job.sorted_errors())
     try:
-        with _bulk_work(), transaction.atomic(), _sqlite_cache():
+        with (
+            _bulk_work(),
+            _sqlite_pragma("wal_autocheckpoint", 0),  # see SQLITE_CHECKPOINT_LATER
+            transaction.atomic(),
+            _sqlite_pragma("cache_size", -SQLITE_CACHE_KIB),
+        ):
             return import_write(job)
     except IntegrityError:
         # Someone registered one of these numbers (or used an org code) while we validated.
@@ -115,22 +120,27 @@ def _bulk_work() -> Iterator[None]:
             gc.enable()
 
 
+# On SQLite, a page cache large enough for the indexes one large transaction touches at random
+# (the ID numbers' blind index above all); why: bench/README.md.
 SQLITE_CACHE_KIB = 128 * 1024
+# SQLITE_CHECKPOINT_LATER: on SQLite, the import's commit does not also copy the write-ahead
+# log into the database (a checkpoint: 160 MB and a second of the commit's 1.6 s at 100,000
+# members); the connection's next commit does, once the import is committed and seen (for a
+# job: its state, done), so the job's progress bar does not stand still over it (issue 19).
 
 
 @contextmanager
-def _sqlite_cache() -> Iterator[None]:
-    """On SQLite, a page cache large enough for the indexes one large transaction touches at
-    random (the ID numbers' blind index above all), restored afterwards; why: bench/README.md."""
+def _sqlite_pragma(name: str, value: int) -> Iterator[None]:
+    """On SQLite, the connection's PRAGMA `name` set to `value`, restored afterwards."""
     if connection.vendor != "sqlite":
         yield
         return
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
+        cursor.execute(f"PRAGMA {name}")
         (previous,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+        cursor.execute(f"PRAGMA {name} = {int(value)}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+            cursor.execute(f"PRAGMA {name} = {int(previous)}")

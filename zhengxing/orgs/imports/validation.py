@@ -27,7 +27,6 @@ from ._common import (
     _Placement,
 )
 
-
 # rows read and checked between two reports of progress (a few hundredths of a second)
 REPORT_EVERY = 1000
 
