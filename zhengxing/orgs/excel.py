@@ -322,10 +322,13 @@ def _sheet(table: sheets.Table, columns: Sequence[Column]) -> Sheet:
 
 class RosterBook:
     """An open roster file: a workbook of any kind `core.sheets` reads, or a CSV (its one sheet
-    read as the members'). `core.sheets.SheetUnreadable` when it cannot be read."""
+    read as the members'). `core.sheets.SheetUnreadable` when it cannot be read; `parsing`, if
+    given, is told how far the workbook's parse has got (`core.sheets.read_tables`)."""
 
-    def __init__(self, file: IO[bytes] | str | Path) -> None:
-        tables = {t.title: t for t in sheets.read_tables(file)}
+    def __init__(
+        self, file: IO[bytes] | str | Path, *, parsing: sheets.Parsing | None = None
+    ) -> None:
+        tables = {t.title: t for t in sheets.read_tables(file, parsing=parsing)}
         member_title = MEMBER_SHEET if MEMBER_SHEET in tables else None
         if member_title is None:
             others = [n for n in tables if n not in (ORG_SHEET, HELP_SHEET)]

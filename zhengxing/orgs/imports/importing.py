@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection, transaction
 
 from zhengxing.audit.services import audit_record
 from zhengxing.core.actor import Actor
-from zhengxing.core.sheets import SheetUnreadable
+from zhengxing.core.sheets import Parsing, SheetUnreadable
 
 from .. import excel
 from ..models import County
@@ -31,13 +31,18 @@ def roster_import(
     file: IO[bytes] | str | Path,
     today: dt.date,
     progress: Progress | None = None,
+    parsing: Parsing | None = None,
 ) -> ImportResult:
     """Import a roster workbook into `county`: every row valid, or nothing written.
 
     `progress(done, total)` is called as rows are read and checked, then as they are written:
-    each row counts once in each pass, so `total` is twice the number of rows."""
+    each row counts once in each pass, so `total` is twice the number of rows. Before the
+    first row, `parsing(share)` is told how far the workbook's parse has probably got, a few
+    times a second (`core.sheets.read_tables`)."""
     try:
-        return _roster_import(actor=actor, county=county, file=file, today=today, progress=progress)
+        return _roster_import(
+            actor=actor, county=county, file=file, today=today, progress=progress, parsing=parsing
+        )
     except ImportFailed as failed:
         _audit_failure(actor, county, failed.errors)
         raise
@@ -50,17 +55,23 @@ def _roster_import(
     file: IO[bytes] | str | Path,
     today: dt.date,
     progress: Progress | None,
+    parsing: Parsing | None,
 ) -> ImportResult:
     job = _Import(actor=actor, county=county, today=today, progress=progress)
     try:
-        with _bulk_work(), excel.RosterBook(file) as book:
+        with _bulk_work(), excel.RosterBook(file, parsing=parsing) as book:
             job.read(book)
     except SheetUnreadable as e:
         raise ImportFailed([ImportErrorRow(0, "", str(e), sheet="")]) from None
     if job.errors:
         raise ImportFailed(job.sorted_errors())
     try:
-        with _bulk_work(), transaction.atomic(), _sqlite_cache():
+        with (
+            _bulk_work(),
+            _sqlite_pragma("wal_autocheckpoint", 0),  # see SQLITE_CHECKPOINT_LATER
+            transaction.atomic(),
+            _sqlite_pragma("cache_size", -SQLITE_CACHE_KIB),
+        ):
             return import_write(job)
     except IntegrityError:
         # Someone registered one of these numbers (or used an org code) while we validated.
@@ -109,22 +120,27 @@ def _bulk_work() -> Iterator[None]:
             gc.enable()
 
 
+# On SQLite, a page cache large enough for the indexes one large transaction touches at random
+# (the ID numbers' blind index above all); why: bench/README.md.
 SQLITE_CACHE_KIB = 128 * 1024
+# SQLITE_CHECKPOINT_LATER: on SQLite, the import's commit does not also copy the write-ahead
+# log into the database (a checkpoint: 160 MB and a second of the commit's 1.6 s at 100,000
+# members); the connection's next commit does, once the import is committed and seen (for a
+# job: its state, done), so the job's progress bar does not stand still over it (issue 19).
 
 
 @contextmanager
-def _sqlite_cache() -> Iterator[None]:
-    """On SQLite, a page cache large enough for the indexes one large transaction touches at
-    random (the ID numbers' blind index above all), restored afterwards; why: bench/README.md."""
+def _sqlite_pragma(name: str, value: int) -> Iterator[None]:
+    """On SQLite, the connection's PRAGMA `name` set to `value`, restored afterwards."""
     if connection.vendor != "sqlite":
         yield
         return
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
+        cursor.execute(f"PRAGMA {name}")
         (previous,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+        cursor.execute(f"PRAGMA {name} = {int(value)}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+            cursor.execute(f"PRAGMA {name} = {int(previous)}")

@@ -27,6 +27,9 @@ from ._common import (
     _Placement,
 )
 
+# rows read and checked between two reports of progress (a few hundredths of a second)
+REPORT_EVERY = 1000
+
 
 class _Import:
     """One import: `read` validates and plans; `writing.import_write` carries the plan out."""
@@ -79,8 +82,6 @@ class _Import:
         if not self.rows and not n_orgs and not self.errors:
             below = members.header_row + 1 if members else 2
             self.errors.append(ImportErrorRow(below, "", NO_DATA))
-        if self.rows:
-            self.match_existing()
 
     def visible_org(self, code: str) -> Org | None:
         org = self.orgs_by_code.get(code)
@@ -258,9 +259,9 @@ class _Import:
         first_row: dict[str, int] = {}
         placements: dict[tuple[str, str], _Placement] = {}
         blind_index, today, progress = self.sealer.blind_index, self.today, self.progress
-        n = 0
+        n = matched = 0
         for n, (number, raw) in enumerate(sheet.rows(), start=1):
-            if progress is not None and n % 1000 == 0:
+            if progress is not None and n % REPORT_EVERY == 0:
                 self.total = max(self.total, 2 * n)
                 progress(n, self.total)
             try:
@@ -287,6 +288,10 @@ class _Import:
                 continue
             first_row[hash_] = number
             self.rows.append(_MemberRow(number, data, hash_, placement.branch, placement.group))
+            if len(self.rows) - matched == LOOKUP_CHUNK:
+                self.match_existing(self.rows[matched:])
+                matched = len(self.rows)
+        self.match_existing(self.rows[matched:])
         self.total = 2 * n
         if progress is not None:
             progress(n, self.total)
@@ -319,12 +324,15 @@ class _Import:
             return _Placement(None, None, (("group_code", message),))
         return _Placement(branch, group, ())
 
-    def match_existing(self) -> None:
-        """The county's members with these ID numbers, by blind index, in chunked queries;
-        a number held by a member outside the importer's scope is an error."""
-        hashes = [r.hash for r in self.rows]
-        for i in range(0, len(hashes), LOOKUP_CHUNK):
-            chunk = hashes[i : i + LOOKUP_CHUNK]
+    def match_existing(self, rows: list[_MemberRow]) -> None:
+        """The county's members with the ID numbers of `rows`, by blind index, one query for at
+        most `LOOKUP_CHUNK` rows; a number held by a member outside the importer's scope is an
+        error. Called as the rows are read, a chunk at a time, so a re-import's lookups (a
+        second or more per 10,000 members) go with the rows' progress, not after it."""
+        if not rows:
+            return
+        for i in range(0, len(rows), LOOKUP_CHUNK):
+            chunk = [r.hash for r in rows[i : i + LOOKUP_CHUNK]]
             # the timestamps are left out: the import compares the rest and sets updated_at
             found_members = Member.objects.filter(county=self.county, id_card_hash__in=chunk).defer(
                 "created_at", "updated_at"
@@ -333,7 +341,7 @@ class _Import:
                 self.existing[found.id_card_hash] = found
         if self.scope.everything or not self.existing:
             return
-        for r in self.rows:
+        for r in rows:
             member = self.existing.get(r.hash)
             if member is None:
                 continue

@@ -1,0 +1,75 @@
+"""The roster import's pace, as the import job's progress bar sees it (issue 19: "the progress
+bar moving at least every 2 s"): the lookups of members already registered go a chunk at a time
+with the rows read, not all after them; on SQLite the import's commit leaves copying the
+write-ahead log into the database (a checkpoint, a second at 100,000 members) to the next one.
+
+Recall the cast (zhengxing/testing.py): branch A1B of township A in county T1."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from zhengxing.orgs.imports import importing, roster_import, validation
+from zhengxing.orgs.tests.test_roster_import import member, workbook
+from zhengxing.testing import SYSTEM, TODAY, Cast
+
+
+def test_a_reimport_looks_its_members_up_as_it_reads_them(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [member("A1B") for _ in range(250)]
+    roster_import(actor=SYSTEM, county=cast.county, file=workbook(rows), today=TODAY)
+    monkeypatch.setattr(validation, "LOOKUP_CHUNK", 50)
+    monkeypatch.setattr(validation, "REPORT_EVERY", 50)
+    steps: list[str] = []
+
+    def lookups(execute: Any, sql: str, *args: Any) -> Any:
+        if "id_card_hash" in sql and "SELECT" in sql and "IN (" in sql:
+            steps.append("lookup")
+        return execute(sql, *args)
+
+    def progress(done: int, total: int) -> None:
+        if done <= total // 2:  # the first pass: reading and checking
+            steps.append("read")
+
+    with connection.execute_wrapper(lookups):
+        result = roster_import(
+            actor=SYSTEM, county=cast.county, file=workbook(rows), today=TODAY, progress=progress
+        )
+
+    assert result.unchanged == 250
+    assert steps.count("lookup") == 5
+    # each chunk looked up once it is read, before the next reading report
+    assert steps[: steps.index("lookup", steps.index("lookup") + 1)].count("read") <= 2
+    assert steps[-2:] == ["lookup", "read"]
+
+
+def test_on_sqlite_the_imports_commit_leaves_the_checkpoint_to_the_next(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def pragma(name: str) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA {name}")
+            return int(cursor.fetchone()[0])
+
+    seen: dict[str, int] = {}
+    write = importing.import_write
+
+    def import_write(job: Any) -> Any:
+        if connection.vendor == "sqlite":
+            seen.update(during=pragma("wal_autocheckpoint"), cache=pragma("cache_size"))
+        return write(job)
+
+    monkeypatch.setattr(importing, "import_write", import_write)
+    before = pragma("wal_autocheckpoint") if connection.vendor == "sqlite" else None
+    with CaptureQueriesContext(connection) as captured:
+        roster_import(actor=SYSTEM, county=cast.county, file=workbook([member("A1B")]), today=TODAY)
+    if connection.vendor == "sqlite":
+        assert seen == {"during": 0, "cache": -importing.SQLITE_CACHE_KIB}
+        assert pragma("wal_autocheckpoint") == before
+    else:
+        assert not [q for q in captured if "PRAGMA" in q["sql"]]
