@@ -8,7 +8,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from zhengxing.core.schemas import Text50, Text100, Text200, text
+from zhengxing.core.schemas import Id, Name, Text50, Text100, Text200, Text300, text
 from zhengxing.orgs.schemas import OrgRef
 
 from .rules import MAX_EXPECTED_MONTHS, Reason
@@ -77,3 +77,86 @@ class WhereaboutsOut(Schema):
 class CodeOut(Schema):
     code: str = Field(description="Shown once: only its hash is kept")
     expires_at: dt.datetime
+
+
+# --- "2": agreements and reconciliations ----------------------------------------------------
+
+
+class InflowOrgIn(Schema):
+    county_id: Id
+    name: Name
+    kind: str = text(16, 1)
+    city: Text50
+    contact_name: Text50
+    contact_phone: str = text(24, 1)
+    org_id: Id | None = Field(None, description="The tree's mobile organisation it stands for")
+
+
+class InflowOrgOut(Schema):
+    id: int
+    name: str
+    kind: str
+    city: str
+    contact_name: str
+
+
+class AgreementIn(Schema):
+    outflow_id: Id
+    inflow_id: Id
+    duties: str = text(2000, 1)
+    starts_on: dt.date
+    outflow_signer: Text50
+    inflow_signer: Text50
+
+
+class AgreementOut(Schema):
+    id: int
+    outflow: OrgRef
+    inflow: InflowOrgOut
+    duties: str
+    starts_on: dt.date
+    outflow_signer: str
+    inflow_signer: str
+
+
+class InflowLineIn(Schema):
+    name: Text50
+    id_card: str = text(18, 1)
+    address: Text200 = ""
+    employer: Text100 = ""
+    last_contact_on: dt.date | None = None
+    returned: bool = False
+
+
+class ReconciliationIn(Schema):
+    year: int = Field(ge=2000, le=2100)
+    quarter: int = Field(ge=1, le=4)
+    rows: list[InflowLineIn] = Field(max_length=20000)
+
+
+class DifferenceOut(Schema):
+    id: int
+    kind: str
+    member_id: int | None
+    name: str
+    detail: str
+    outcome: str
+    resolved_at: dt.datetime | None
+
+
+class ReconciliationOut(Schema):
+    id: int
+    agreement_id: int
+    year: int
+    quarter: int
+    closed: bool
+    differences: list[DifferenceOut]
+
+
+class ResolveIn(Schema):
+    outcome: Text300
+
+
+class CloseIn(Schema):
+    outflow_signer: Text50
+    inflow_signer: Text50

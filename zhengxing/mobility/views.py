@@ -6,6 +6,7 @@ are the services'."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,17 +16,21 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from zhengxing.audit.throttles import public_write_throttled
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
+from zhengxing.core.forms import Form
+from zhengxing.ledger.rules import Quarter
 from zhengxing.ledger.views.public import qr_svg
 from zhengxing.orgs.selectors import member_for_user, org_for_user, scope_for
 
 from . import selectors, services
 from .forms import WhereaboutsForm
+from .sheets import inflow_rows
 
 PAGE_SIZE = 100
 
@@ -40,7 +45,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "mobility/home.html",
-        {"page": page, "qr_orgs": selectors.qr_orgs_visible_to(request.user)[:PAGE_SIZE]},
+        {
+            "page": page,
+            "qr_orgs": selectors.qr_orgs_visible_to(request.user)[:PAGE_SIZE],
+            "agreements": selectors.agreements_visible_to(request.user)[:PAGE_SIZE],
+        },
     )
 
 
@@ -107,8 +116,105 @@ def report(request: HttpRequest, ref: str) -> HttpResponse:
     return TemplateResponse(request, "mobility/public/report.html", {"org": org, "form": form})
 
 
+# --- "2": agreements and reconciliations ----------------------------------------------------
+
+
+class ReconcileForm(Form):
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(
+        label=gettext_lazy("Quarter"), coerce=int, choices=[(q, f"Q{q}") for q in range(1, 5)]
+    )
+    rows = forms.FileField(
+        label=gettext_lazy("The inflow side's list (Excel or CSV)"),
+        help_text=gettext_lazy(
+            "Header row: 姓名, 公民身份号码, 地址, 工作单位, 最近联系日期, 是否返乡"
+        ),
+    )
+
+
+class CloseForm(Form):
+    outflow_signer = forms.CharField(
+        label=gettext_lazy("Signed for the outflow side"), max_length=50
+    )
+    inflow_signer = forms.CharField(label=gettext_lazy("Signed for the inflow side"), max_length=50)
+
+
+@login_required
+def agreement(request: HttpRequest, pk: int) -> HttpResponse:
+    """A co-management agreement, its quarters' reconciliations, and the form that opens the
+    next one from the inflow side's list."""
+    found = selectors.agreement_for_user(request.user, pk)
+    form = ReconcileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            recon = services.reconciliation_open(
+                actor=Actor.from_request(request),
+                agreement=found,
+                quarter=Quarter(data["year"], data["quarter"]),
+                rows=inflow_rows(data["rows"]),
+            )
+        except ServiceError as e:
+            form.add_error(None, str(e))
+        else:
+            return redirect("mobility:reconciliation", pk=recon.pk)
+    return TemplateResponse(
+        request,
+        "mobility/agreement.html",
+        {
+            "agreement": found,
+            "reconciliations": selectors.reconciliations_of(agreement=found),
+            "form": form,
+            "may_write": scope_for(request.user).can_manage_org(found.outflow),
+        },
+    )
+
+
+@login_required
+def reconciliation(request: HttpRequest, pk: int) -> HttpResponse:
+    """A quarter's reconciliation: each difference, resolved with its outcome or with the form
+    to resolve it, and the close signed by both sides once none is left open."""
+    recon = selectors.reconciliation_for_user(request.user, pk)
+    op = request.POST.get("op", "")
+    close_form = CloseForm(request.POST if op == "close" else None)
+    if request.method == "POST" and (op != "close" or close_form.is_valid()):
+        actor = Actor.from_request(request)
+        try:
+            if op == "close":
+                services.reconciliation_close(
+                    actor=actor, reconciliation=recon, **close_form.cleaned_data
+                )
+            else:
+                raw = request.POST.get("difference", "")
+                services.difference_resolve(
+                    actor=actor,
+                    difference=selectors.difference_for_user(
+                        request.user, int(raw) if raw.isdigit() else 0
+                    ),
+                    outcome=request.POST.get("outcome", ""),
+                )
+        except ServiceError as e:
+            messages.error(request, str(e))
+        else:
+            return redirect("mobility:reconciliation", pk=recon.pk)
+    return TemplateResponse(
+        request,
+        "mobility/reconciliation.html",
+        {
+            "recon": recon,
+            "quarter": Quarter(recon.year, recon.quarter),
+            "closed": selectors.is_closed(recon),
+            "differences": selectors.reconciliation_differences(recon=recon),
+            "close_form": close_form,
+            "may_write": scope_for(request.user).can_manage_org(recon.agreement.outflow),
+        },
+    )
+
+
 urlpatterns = [
     path("", home, name="home"),
+    path("agreements/<int:pk>/", agreement, name="agreement"),
+    path("reconciliations/<int:pk>/", reconciliation, name="reconciliation"),
     path("members/<int:pk>/", member, name="member"),
     path("qr/<int:pk>/", qr, name="qr"),
 ]

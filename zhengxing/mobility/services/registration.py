@@ -21,8 +21,8 @@ from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import MemberStatus
 from zhengxing.orgs.selectors import scope_for_actor
 
-from .models import RegistrationCode, Whereabouts
-from .rules import (
+from ..models import RegistrationCode, Whereabouts
+from ..rules import (
     ADDRESS_MAX,
     CITY_MAX,
     EMPLOYER_MAX,
@@ -133,6 +133,9 @@ def whereabouts_report(
         raise ServiceError("该报备码已经使用过，请向流出地党支部重新领取", code="conflict")
     if found.expires_at <= actor.now:
         raise ServiceError("该报备码已过期，请向流出地党支部重新领取")
+    # the member's row locked: two reports of one member (two codes) queue, one stays current
+    Member.objects.select_for_update().filter(pk=member.pk).values_list("pk").get()
+    Whereabouts.objects.filter(member=member, current=True).update(current=False)
     try:
         with transaction.atomic():
             report = Whereabouts.objects.create(
@@ -147,6 +150,7 @@ def whereabouts_report(
                 expected_months=expected_months,
                 reason=reason,
                 source=Whereabouts.Source.SELF,
+                current=True,
                 code=found,
             )
     except IntegrityError:
