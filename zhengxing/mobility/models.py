@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from zhengxing.core import pii
+from zhengxing.core.periods import period_label
 from zhengxing.orgs.models import County, Member
 
 from .rules import ADDRESS_MAX, CITY_MAX, EMPLOYER_MAX, Reason
@@ -199,6 +200,11 @@ class Reconciliation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agreement_id} {self.year}Q{self.quarter}"
+
+    @property
+    def label(self) -> str:
+        """The quarter in words, in the page's language (2026年第三季度)."""
+        return period_label(self.year, f"Q{self.quarter}")
 
 
 class InflowRow(models.Model):

@@ -24,6 +24,7 @@ from zhengxing.audit.throttles import public_write_throttled
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
 from zhengxing.core.forms import Form
+from zhengxing.core.periods import PERIOD_NAMES
 from zhengxing.ledger.rules import Quarter
 from zhengxing.ledger.views.public import qr_svg
 from zhengxing.orgs.selectors import member_for_user, org_for_user, scope_for
@@ -122,7 +123,9 @@ def report(request: HttpRequest, ref: str) -> HttpResponse:
 class ReconcileForm(Form):
     year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(
-        label=gettext_lazy("Quarter"), coerce=int, choices=[(q, f"Q{q}") for q in range(1, 5)]
+        label=gettext_lazy("Quarter"),
+        coerce=int,
+        choices=[(q, PERIOD_NAMES[f"Q{q}"]) for q in range(1, 5)],
     )
     rows = forms.FileField(
         label=gettext_lazy("The inflow side's list (Excel or CSV)"),

@@ -57,6 +57,7 @@ def test_a_quarter_reconciled_from_the_inflow_sides_spreadsheet_and_closed(
     assert response.status_code == 302
     assert response["Location"] == reverse("mobility:reconciliation", args=[recon.pk])
     page_url = response["Location"]
+    assert "2026年第二季度" in client.get(url).content.decode()  # the quarter in words
     page = client.get(page_url).content.decode()
     assert "王甲" in page and "物流公司" in page
     (difference,) = Difference.objects.filter(reconciliation=recon)
