@@ -9,16 +9,16 @@ people do (`testing.signed_in`); each page is fetched
 through the whole middleware, its <link rel=stylesheet> and <script src> read from the static
 files as the server would send them. Bytes as sent uncompressed (the budget holds without gzip);
 the gzip size is reported beside, for what a compressing proxy would send. The charts' library
-(ECharts, ~500 KB) is loaded only by pages that draw a chart, none of them a member's.
+(ECharts, ~500 KB) is loaded only by pages that draw a chart, none of them a member's. Beside
+them, the public phone form a mobile member opens from a QR code (issue 21), against 100 KB.
 """
 
 from __future__ import annotations
 
-import gzip
-import re
 from typing import Any
 
 BUDGET = 150 * 1024
+MOBILE_FORM_BUDGET = 100 * 1024
 PAGES = (
     ("home", "home", ()),
     ("my points", "ledger:my_points", ()),
@@ -26,28 +26,6 @@ PAGES = (
     ("self-report form", "ledger:claim_new", ()),
     ("evaluation rounds", "stars:rounds", ()),
 )
-ASSET = re.compile(
-    r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"|<script[^>]+src="([^"]+)"', re.IGNORECASE
-)
-
-
-def assets(html: str) -> list[str]:
-    """The stylesheets and scripts a page loads, in order, each once."""
-    found = [a or b for a, b in ASSET.findall(html)]
-    return list(dict.fromkeys(found))
-
-
-def static_bytes(url: str) -> bytes:
-    from django.conf import settings
-    from django.contrib.staticfiles import finders
-
-    path = url.split("?")[0].removeprefix(settings.STATIC_URL).lstrip("/")
-    path = path.removeprefix(settings.STATIC_URL.strip("/") + "/")
-    found = finders.find(path)
-    if found is None:
-        raise AssertionError(f"a page loads {url}, which is not among the static files")
-    with open(found if isinstance(found, str) else found[0], "rb") as f:
-        return f.read()
 
 
 def member_with_a_year() -> Any:
@@ -85,21 +63,18 @@ def member_with_a_year() -> Any:
 def run() -> list[dict[str, Any]]:
     from django.urls import reverse
 
-    from zhengxing.testing import signed_in
+    from zhengxing.testing import page_weight, signed_in
 
     client = signed_in(member_with_a_year(), SERVER_NAME="localhost")
     rows = []
     for label, name, args in PAGES:
         response = client.get(reverse(name, args=args))
         assert response.status_code == 200, f"{label}: {response.status_code}"
-        html = response.content
-        files = [static_bytes(url) for url in assets(html.decode())]
-        raw = len(html) + sum(len(f) for f in files)
-        zipped = len(gzip.compress(html)) + sum(len(gzip.compress(f)) for f in files)
+        raw, zipped, files = page_weight(response.content)
         kb = round(raw / 1024, 1)
         rows.append(
             {
-                "figure": f"member's {label}: HTML + CSS + JS ({len(files)} files)",
+                "figure": f"member's {label}: HTML + CSS + JS ({files} files)",
                 "value": kb,
                 "unit": "KB",
                 "reference": "gzip",
@@ -108,4 +83,28 @@ def run() -> list[dict[str, Any]]:
                 "ok": raw < BUDGET,
             }
         )
+    rows.append(mobile_form_row())
     return rows
+
+
+def mobile_form_row() -> dict[str, Any]:
+    """The phone form a mobile member opens from a QR code (issue 21: "usable on a slow phone
+    connection"), against its own budget of 100 KB: no login, so no session."""
+    from django.test import Client
+
+    from zhengxing.orgs.models import Org
+    from zhengxing.testing import page_weight
+
+    ref = Org.objects.filter(kind="branch").values_list("public_ref", flat=True).first()
+    response = Client(SERVER_NAME="localhost").get(f"/p/mobile/{ref}/")
+    assert response.status_code == 200, f"mobile registration form: {response.status_code}"
+    raw, zipped, files = page_weight(response.content)
+    return {
+        "figure": f"mobile member's registration form: HTML + CSS + JS ({files} files)",
+        "value": round(raw / 1024, 1),
+        "unit": "KB",
+        "reference": "gzip",
+        "reference_value": round(zipped / 1024, 1),
+        "target": "< 100 KB",
+        "ok": raw < MOBILE_FORM_BUDGET,
+    }

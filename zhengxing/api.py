@@ -37,6 +37,7 @@ from zhengxing.jobs.api import router as jobs_router
 from zhengxing.ledger.api import router as ledger_router
 from zhengxing.ledger.api_public import router as ledger_public_router
 from zhengxing.ledger.api_reports import router as ledger_reports_router
+from zhengxing.mobility.api import router as mobility_router
 from zhengxing.orglife.api import router as orglife_router
 from zhengxing.orgs.api import router as orgs_router
 from zhengxing.orgs.roster import RowInvalid
@@ -75,6 +76,7 @@ api.add_router("/stars", stars_rounds_router)
 api.add_router("/stars", stars_standards_router)
 api.add_router("/stars", stars_rectify_router)
 api.add_router("/life", orglife_router)
+api.add_router("/mobile", mobility_router)
 
 
 @api.exception_handler(HttpError)

@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "zhengxing.ledger",
     "zhengxing.stars",
     "zhengxing.orglife",
+    "zhengxing.mobility",
     "zhengxing.ops",
     "zhengxing.web",
 ]
@@ -335,6 +336,8 @@ ZHENGXING_LOW_POINTS_THRESHOLD = envdecimal("ZHENGXING_LOW_POINTS_THRESHOLD", "6
 ZHENGXING_LOW_POINTS_QUARTERS = envint("ZHENGXING_LOW_POINTS_QUARTERS", "2", low=1, high=4)
 # How many days the public may object to a posted quarterly notice (公示).
 ZHENGXING_OBJECTION_DAYS = envint("ZHENGXING_OBJECTION_DAYS", "7", low=1)
+# How many days a mobile member's one-time registration code (报备码) stays valid.
+ZHENGXING_MOBILE_CODE_DAYS = envint("ZHENGXING_MOBILE_CODE_DAYS", "14", low=1, high=90)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -14,7 +14,9 @@ alice: county organisation department, sees everything in T1.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import itertools
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -232,6 +234,35 @@ def phone_page(browser: Any, base: str, username: str | None = None) -> Any:
         page.locator("form button.primary").click()
         page.wait_for_load_state()
     return page
+
+
+ASSET = re.compile(
+    r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"|<script[^>]+src="([^"]+)"', re.IGNORECASE
+)
+
+
+def static_bytes(url: str) -> bytes:
+    """A static file a page loads, as the server would send it."""
+    from django.conf import settings
+    from django.contrib.staticfiles import finders
+
+    path = url.split("?")[0].removeprefix(settings.STATIC_URL).lstrip("/")
+    path = path.removeprefix(settings.STATIC_URL.strip("/") + "/")
+    found = finders.find(path)
+    if found is None:
+        raise AssertionError(f"a page loads {url}, which is not among the static files")
+    with open(found if isinstance(found, str) else found[0], "rb") as f:
+        return f.read()
+
+
+def page_weight(html: bytes) -> tuple[int, int, int]:
+    """What a phone downloads for a page before images: its HTML and every stylesheet and
+    script it loads, each once — (bytes as sent, bytes gzipped, how many files it loads)."""
+    found = [a or b for a, b in ASSET.findall(html.decode())]
+    files = [static_bytes(url) for url in dict.fromkeys(found)]
+    raw = len(html) + sum(len(f) for f in files)
+    zipped = len(gzip.compress(html)) + sum(len(gzip.compress(f)) for f in files)
+    return raw, zipped, len(files)
 
 
 def race(*calls: Callable[[], Any]) -> list[Any]:

@@ -1,5 +1,6 @@
 """The demo county 示范旗, whole: its tree, members and logins (`orgs/demo.py`), then its year of
-points ledgers (`ledger/demo_year.py`) and of star ratings (`stars/demo_year.py`), in one
+points ledgers (`ledger/demo_year.py`), of star ratings (`stars/demo_year.py`) and its mobile
+members' whereabouts and reconciled quarter (`mobility/demo.py`), in one
 transaction. `demo_build` writes nothing when the county already exists; the same seed gives the
 same county."""
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from zhengxing.ledger.demo_year import DemoYearResult, demo_year
+from zhengxing.mobility.demo import demo_mobility
 from zhengxing.orgs.demo import COUNTY_CODE, SEED, Login, demo_tree_build, logins
 from zhengxing.orgs.models import County, Member, Org
 from zhengxing.stars.demo_year import DemoStarsResult, demo_stars
@@ -42,6 +44,7 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         tree = demo_tree_build(seed=seed, progress=progress)
         points = demo_year(tree.county, seed=seed, progress=progress)  # on the tree
         stars = demo_stars(tree.county, seed=seed, progress=progress)  # on both
+        demo_mobility(tree.county, seed=seed, progress=progress)  # on the roster
     return DemoResult(
         county=tree.county,
         created=True,

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MobilityConfig(AppConfig):
+    name = "zhengxing.mobility"
+    verbose_name = "流动党员 Mobile Party members"

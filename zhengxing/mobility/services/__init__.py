@@ -1,0 +1,23 @@
+"""Writes of the mobile members' practice, one module per subject: registration by QR code
+(`registration.py`, the "1") and the two sides' quarterly reconciliation (`reconcile.py`, the
+"2"). Each checks the actor's scope, refuses bad input in Chinese before writing anything, and
+records its audit row in the same transaction."""
+
+from .reconcile import (
+    agreement_sign,
+    difference_resolve,
+    inflow_org_create,
+    reconciliation_close,
+    reconciliation_open,
+)
+from .registration import registration_code_issue, whereabouts_report
+
+__all__ = [
+    "agreement_sign",
+    "difference_resolve",
+    "inflow_org_create",
+    "reconciliation_close",
+    "reconciliation_open",
+    "registration_code_issue",
+    "whereabouts_report",
+]

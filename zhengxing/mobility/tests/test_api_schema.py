@@ -1,0 +1,36 @@
+"""The mobile members' part of the OpenAPI document: every path and method, each with its errors
+documented; only the public's report is open without a login."""
+
+from __future__ import annotations
+
+from typing import Any
+
+PATHS = {
+    "/api/v1/mobile/reports": {"post"},
+    "/api/v1/mobile/members": {"get"},
+    "/api/v1/mobile/members/{member_id}/reports": {"get"},
+    "/api/v1/mobile/members/{member_id}/codes": {"post"},
+    "/api/v1/mobile/inflow-orgs": {"post"},
+    "/api/v1/mobile/agreements": {"get", "post"},
+    "/api/v1/mobile/agreements/{agreement_id}/reconciliations": {"post"},
+    "/api/v1/mobile/reconciliations/{recon_id}": {"get"},
+    "/api/v1/mobile/reconciliations/{recon_id}/close": {"post"},
+    "/api/v1/mobile/differences/{difference_id}/resolve": {"post"},
+}
+
+
+def test_the_mobile_paths_and_their_errors(schema: dict[str, Any]) -> None:
+    mobile = {p: ops for p, ops in schema["paths"].items() if p.startswith("/api/v1/mobile")}
+    assert {p: set(ops) for p, ops in mobile.items()} == PATHS
+    for path, ops in mobile.items():
+        for method, op in ops.items():
+            codes = set(op["responses"])
+            assert codes & {"200", "201"} and "422" in codes, (method, path)
+            if path == "/api/v1/mobile/reports":
+                assert not op.get("security") and {"400", "404", "429"} <= codes
+                continue
+            assert op["security"] and "401" in codes, (method, path)
+            if method == "post":
+                assert {"400", "403"} <= codes, (method, path)
+            if "{" in path:
+                assert "404" in codes, (method, path)
