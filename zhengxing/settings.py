@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "zhengxing.ledger",
     "zhengxing.stars",
     "zhengxing.orglife",
+    "zhengxing.grid",
     "zhengxing.ops",
     "zhengxing.web",
 ]
