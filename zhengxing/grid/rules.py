@@ -139,15 +139,19 @@ GRID_WORKERS = ROLE_MANAGES | {Role.GRID_WORKER}
 
 
 # The words of the services' messages and the audit log, Chinese whatever the page's language.
-TIER_WORDS = {Tier.CENTRE: "党群服务中心", Tier.STATION: "党群服务站", Tier.POINT: "党群服务点"}
-DUTY_WORDS = {Duty.HEAD: "网格长", Duty.WORKER: "网格员", Duty.UNIT_HEAD: "单元长"}
-STATE_WORDS = {
+TIER_WORDS: dict[str, str] = {
+    Tier.CENTRE: "党群服务中心",
+    Tier.STATION: "党群服务站",
+    Tier.POINT: "党群服务点",
+}
+DUTY_WORDS: dict[str, str] = {Duty.HEAD: "网格长", Duty.WORKER: "网格员", Duty.UNIT_HEAD: "单元长"}
+STATE_WORDS: dict[str, str] = {
     State.RECEIVED: "已受理",
     State.IN_HAND: "办理中",
     State.DONE: "已办结",
     State.CLOSED: "已关闭",
 }
-CATEGORY_WORDS = {
+CATEGORY_WORDS: dict[str, str] = {
     Category.URGENT_HELP: "急事求助",
     Category.LIVING: "生活服务",
     Category.HEALTH: "医疗照护",
