@@ -1,4 +1,6 @@
-from django.urls import URLPattern
+"""The resident's pages, no login, at /p/grid/: from the contact card's QR code."""
+
+from .views import public
 
 app_name = "public_grid"
-urlpatterns: list[URLPattern] = []
+urlpatterns = public.urlpatterns

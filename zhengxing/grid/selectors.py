@@ -173,3 +173,8 @@ def unsatisfied_needs(user: AnyUser, org: Org) -> QuerySet[Need]:
         .select_related("grid", "household")
         .order_by("-rated_at")
     )
+
+
+def needs_routed_to(*, user: AnyUser) -> int:
+    """How many open needs are routed to the user (a grid worker's to-do on the home page)."""
+    return Need.objects.filter(worker_id=user.pk, state__in=OPEN_STATES).count()

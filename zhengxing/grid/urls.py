@@ -1,4 +1,4 @@
-from django.urls import URLPattern
+from .views import grids, needs
 
 app_name = "grid"
-urlpatterns: list[URLPattern] = []
+urlpatterns = grids.urlpatterns + needs.urlpatterns
