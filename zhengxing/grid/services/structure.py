@@ -56,10 +56,11 @@ def address_key(address: str) -> str:
 
 
 def _record(actor: Actor, action: str, obj: Any, summary: str, **after: Any) -> None:
+    """The audit row of a new row: `action` is "<object type>.<verb>" (grid.household.add)."""
     audit_record(
         actor=actor,
         action=f"grid.{action}",
-        object_type=obj._meta.model_name,
+        object_type=action.split(".")[0],
         object_id=obj.pk,
         county_id=obj.county_id,
         summary=summary,
@@ -101,7 +102,7 @@ def post_create(
         name=name,
         phone=phone_value(phone),
     )
-    _record(actor, "post.create", post, name, tier=tier, org_id=org.pk)
+    _record(actor, "service_post.create", post, name, tier=tier, org_id=org.pk)
     return post
 
 
@@ -148,7 +149,7 @@ def grid_person_add(
             )
     except IntegrityError:
         raise ServiceError(f"“{grid.name}”已有网格长", code="duplicate") from None
-    _record(actor, "person.add", person, f"{grid.name}{DUTY_WORDS[duty]}{name}", duty=duty)
+    _record(actor, "grid_person.add", person, f"{grid.name}{DUTY_WORDS[duty]}{name}", duty=duty)
     return person
 
 
@@ -274,5 +275,5 @@ def unit_add(*, actor: Actor, grid: Grid, name: str, kind: str, contact_name: st
     unit = GridUnit.objects.create(
         county_id=grid.county_id, grid=grid, name=name, kind=kind, contact_name=contact
     )
-    _record(actor, "unit.add", unit, name, kind=kind, grid_id=grid.pk)
+    _record(actor, "grid_unit.add", unit, name, kind=kind, grid_id=grid.pk)
     return unit
