@@ -99,7 +99,8 @@ def grid_detail(request: HttpRequest, grid_id: ObjectId) -> dict[str, Any]:
     return {
         **_grid(row),
         "people": [
-            {"duty": p.duty, "name": p.name, "phone": p.phone} for p in selectors.people_of(grid)
+            {"duty": p.duty, "name": p.name, "phone_masked": p.phone_masked}
+            for p in selectors.people_of(grid)
         ],
         "gaps": {
             "no_head": gaps.no_head,

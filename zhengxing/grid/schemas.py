@@ -31,7 +31,7 @@ class GridOut(Schema):
 class PersonOut(Schema):
     duty: str
     name: str
-    phone: str = Field(description="In full: it is printed on the households' contact cards")
+    phone_masked: str = Field(description="In full only on the printed contact cards")
 
 
 class GapsOut(Schema):

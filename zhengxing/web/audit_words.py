@@ -36,6 +36,7 @@ ACTION_LABELS = {
     "auth.reauth": _("Password entered again"),
     "county.create": _("County created"),
     "grid.grid.create": _("Grid set up"),
+    "grid.grid.print_cards": _("Contact cards printed"),
     "grid.grid_person.add": _("Grid head, worker or unit head assigned"),
     "grid.grid_unit.add": _("Unit added to a grid"),
     "grid.household.add": _("Household registered in a grid"),

@@ -97,8 +97,12 @@ class GridPerson(models.Model):
 
     @property
     def phone(self) -> str:
-        """In full: printed on the household's contact card, which is what it is for."""
+        """In full: only on the printed contact cards (services.cards_print, logged)."""
         return pii.decrypt(self.phone_enc)
+
+    @property
+    def phone_masked(self) -> str:
+        return pii.mask_phone(self.phone)
 
 
 class Household(models.Model):

@@ -4,6 +4,7 @@ anything, and writes its audit row in the same transaction."""
 
 from .needs import need_move, need_raise, need_rate, need_record
 from .structure import (
+    cards_print,
     grid_create,
     grid_person_add,
     household_add,
@@ -14,6 +15,7 @@ from .structure import (
 )
 
 __all__ = [
+    "cards_print",
     "grid_create",
     "grid_person_add",
     "household_add",

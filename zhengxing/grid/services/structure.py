@@ -277,3 +277,20 @@ def unit_add(*, actor: Actor, grid: Grid, name: str, kind: str, contact_name: st
     )
     _record(actor, "grid_unit.add", unit, name, kind=kind, grid_id=grid.pk)
     return unit
+
+
+@transaction.atomic
+def cards_print(*, actor: Actor, grid: Grid) -> list[GridPerson]:
+    """The grid's people with their phones, for its households' contact cards (联系卡: "含有
+    网格长、网格员信息和联系方式"); each printing is logged, as a member's revealed phone is."""
+    require(may_work(scope_for_actor(actor), grid.org))
+    people = list(grid.people.exclude(duty=Duty.UNIT_HEAD).order_by("duty", "pk"))
+    audit_record(
+        actor=actor,
+        action="grid.grid.print_cards",
+        object_type="grid",
+        object_id=grid.pk,
+        county_id=grid.county_id,
+        summary=f"{grid.name}联系卡",
+    )
+    return people

@@ -24,7 +24,11 @@ def test_grids_and_households_through_the_api(cast: Cast, place: Place) -> None:
     grids = gina.get("/api/v1/grid/grids").json()
     assert [g["code"] for g in grids] == ["G1", "G2"]
     detail = gina.get(f"/api/v1/grid/grids/{place.g1.pk}").json()
-    assert detail["people"][0] == {"duty": "head", "name": "张网格长", "phone": "13900000001"}
+    assert detail["people"][0] == {
+        "duty": "head",
+        "name": "张网格长",
+        "phone_masked": "139******01",
+    }
     assert gina.get(f"/api/v1/grid/grids/{place.h1.pk}").status_code == 404
     again = post(gina, f"/api/v1/grid/grids/{place.g2.pk}/households", {"address": "甲一村一组8号"})
     assert again.status_code == 400 and "一户只能在一个网格" in again.json()["detail"]

@@ -114,8 +114,14 @@ def test_the_township_sees_overdue_needs_with_where_they_escalated(
 
 
 def test_the_contact_cards_print_the_grid_people_and_a_qr_code(cast: Cast, place: Place) -> None:
-    page = client_for(cast.gina).get(reverse("grid:cards", args=[place.g1.pk]))
+    """The page asks first (no phone in full unasked); printing shows them and is logged."""
+    gina = client_for(cast.gina)
+    url = reverse("grid:cards", args=[place.g1.pk])
+    asked = gina.get(url)
+    assert asked.status_code == 200 and "13900000001" not in asked.text
+    page = gina.post(url)
     assert page.status_code == 200
+    assert AuditEvent.objects.filter(action="grid.grid.print_cards").count() == 1
     assert "张网格长 13900000001" in page.text and "刘网格员 13900000002" in page.text
     assert page.text.count('class="segno"') == 1
     assert "甲一村一组 8 号" in page.text

@@ -130,23 +130,23 @@ def household_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
 @never_cache
 def cards(request: HttpRequest, pk: int) -> HttpResponse:
     """联系卡: a card per household, eight to an A4 sheet with cut lines, each with the grid
     head's and worker's names and phones and a QR code to the household's request form.
-    Printed again from here whenever the grid's people change (the cards read them now)."""
+    The page asks first; printing (a POST) shows the phones in full and is logged, as a
+    member's revealed number is. Printed again whenever the grid's people change (the cards
+    read them at printing)."""
     grid = selectors.grid_for_user(request.user, pk)
-    people = selectors.people_of(grid)
-    heads = [p for p in people if p.duty == Duty.HEAD]
-    workers = [p for p in people if p.duty == Duty.WORKER]
     households: list[Household] = list(grid.households.order_by("address")[:1000])
-    base = request.build_absolute_uri("/")[:-1]
-    cards = [
-        (
-            h,
-            mark_safe(qr_svg(base + reverse("public_grid:household", args=[h.public_ref]))),
+    if request.method != "POST":
+        return TemplateResponse(
+            request, "grid/cards.html", {"grid": grid, "count": len(households), "cards": None}
         )
+    people = services.cards_print(actor=Actor.from_request(request), grid=grid)
+    base = request.build_absolute_uri("/")[:-1]
+    sheet = [
+        (h, mark_safe(qr_svg(base + reverse("public_grid:household", args=[h.public_ref]))))
         for h in households
     ]
     return TemplateResponse(
@@ -154,9 +154,10 @@ def cards(request: HttpRequest, pk: int) -> HttpResponse:
         "grid/cards.html",
         {
             "grid": grid,
-            "heads": heads,
-            "workers": workers,
-            "cards": cards,
+            "heads": [p for p in people if p.duty == Duty.HEAD],
+            "workers": [p for p in people if p.duty == Duty.WORKER],
+            "cards": sheet,
+            "count": len(households),
             "printed": timezone.localdate(),
         },
     )
