@@ -33,6 +33,7 @@ from zhengxing.accounts.auth import api_auth
 from zhengxing.accounts.reauth import REAUTH_NEEDED
 from zhengxing.core.errors import ErrorCode, ServiceError
 from zhengxing.core.validation import errors_in_chinese
+from zhengxing.grid.api import router as grid_router
 from zhengxing.jobs.api import router as jobs_router
 from zhengxing.ledger.api import router as ledger_router
 from zhengxing.ledger.api_public import router as ledger_public_router
@@ -77,6 +78,7 @@ api.add_router("/stars", stars_standards_router)
 api.add_router("/stars", stars_rectify_router)
 api.add_router("/life", orglife_router)
 api.add_router("/mobile", mobility_router)
+api.add_router("/grid", grid_router)
 
 
 @api.exception_handler(HttpError)

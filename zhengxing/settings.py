@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "zhengxing.stars",
     "zhengxing.orglife",
     "zhengxing.mobility",
+    "zhengxing.grid",
     "zhengxing.ops",
     "zhengxing.web",
 ]

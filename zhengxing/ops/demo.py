@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from zhengxing.grid.demo import DemoGridResult, demo_grid
 from zhengxing.ledger.demo_year import DemoYearResult, demo_year
 from zhengxing.mobility.demo import demo_mobility
 from zhengxing.orgs.demo import COUNTY_CODE, SEED, Login, demo_tree_build, logins
@@ -27,6 +28,7 @@ class DemoResult:
     orgs: int
     points: DemoYearResult | None = None  # for a county built just now
     stars: DemoStarsResult | None = None  # likewise
+    grid: DemoGridResult | None = None  # likewise
 
 
 def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = None) -> DemoResult:
@@ -45,6 +47,7 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         points = demo_year(tree.county, seed=seed, progress=progress)  # on the tree
         stars = demo_stars(tree.county, seed=seed, progress=progress)  # on both
         demo_mobility(tree.county, seed=seed, progress=progress)  # on the roster
+        grid = demo_grid(tree.county, seed=seed, progress=progress)  # on the tree
     return DemoResult(
         county=tree.county,
         created=True,
@@ -53,4 +56,5 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         orgs=tree.orgs,
         points=points,
         stars=stars,
+        grid=grid,
     )

@@ -95,6 +95,13 @@ def stored_as_number(header: str) -> str:
 
 _ETHNICITIES = frozenset(ETHNICITIES)
 _PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
+
+
+def phone_ok(value: str) -> bool:
+    """Whether `value` (spaces removed) is a mobile or a landline number, as the roster takes."""
+    return bool(_PHONE.match(value.replace(" ", "")))
+
+
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 
 

@@ -16,6 +16,7 @@ from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from zhengxing.audit.models import AuditEvent
+from zhengxing.grid.models import Grid, Household, ServicePost
 from zhengxing.ledger.models import RuleCatalogue
 from zhengxing.orgs.models import County, Member, Org
 from zhengxing.stars.models import EvaluationRound, StarPlan, StarScheme
@@ -34,6 +35,17 @@ ACTION_LABELS = {
     "auth.password_ok": _("Password accepted"),
     "auth.reauth": _("Password entered again"),
     "county.create": _("County created"),
+    "grid.grid.create": _("Grid set up"),
+    "grid.grid.print_cards": _("Contact cards printed"),
+    "grid.grid_person.add": _("Grid head, worker or unit head assigned"),
+    "grid.grid_unit.add": _("Unit added to a grid"),
+    "grid.household.add": _("Household registered in a grid"),
+    "grid.household.move": _("Household moved to another grid"),
+    "grid.need.move": _("Resident's need moved on"),
+    "grid.need.raise": _("Resident's need received"),
+    "grid.need.rate": _("Resident rated the answer"),
+    "grid.resident.add": _("Resident registered"),
+    "grid.service_post.create": _("Service centre, station or point set up"),
     "ledger.base_points.record": _("Base points recorded"),
     "ledger.catalogue.create": _("Points rules created"),
     "ledger.catalogue.revise": _("Points rules revised"),
@@ -102,16 +114,23 @@ OBJECT_LABELS = {
     "database": _("database"),
     "evaluation_round": _("evaluation round"),
     "evidence": _("evidence"),
+    "grid": _("grid"),
+    "grid_person": _("grid staff"),
+    "grid_unit": _("unit in a grid"),
+    "household": _("household"),
     "ledger_entry": _("ledger entry"),
     "member": _("Party member"),
     "model_selection": _("model selection"),
+    "need": _("resident's need"),
     "objection": _("objection"),
     "org": _("organisation"),
     "posting": _("notice"),
     "quarter_close": _("quarter sign-off"),
     "reminder_talk": _("reminder talk"),
     "request": _("request"),
+    "resident": _("resident"),
     "rule_catalogue": _("points rules"),
+    "service_post": _("service centre, station or point"),
     "star_plan": _("star plan"),
     "star_scheme": _("star scheme"),
     "user": _("login"),
@@ -133,6 +152,9 @@ NAMED: dict[str, tuple[type[Model], str]] = {
     "star_scheme": (StarScheme, "name"),
     "star_plan": (StarPlan, "org__name"),
     "rule_catalogue": (RuleCatalogue, "name"),
+    "grid": (Grid, "name"),
+    "household": (Household, "address"),
+    "service_post": (ServicePost, "name"),
     "user": (User, "username"),
 }
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhengxing.grid import selectors as grid_selectors
 from zhengxing.ledger import selectors as ledger_selectors
 from zhengxing.orgs import selectors
 from zhengxing.orgs.models import Org
@@ -154,6 +155,14 @@ def waiting_for(
                 stars_selectors.plans_to_review(user=user),
                 _("star plans to approve"),
                 reverse("stars:plans"),
+            )
+        )
+    if Role.GRID_WORKER in roles:
+        found.append(
+            Waiting(
+                grid_selectors.needs_routed_to(user=user),
+                _("residents' needs to answer"),
+                reverse("grid:needs"),
             )
         )
     return [w for w in found if w.count]

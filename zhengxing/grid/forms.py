@@ -1,0 +1,75 @@
+"""Forms for the grid pages. They parse what a person typed or chose; every rule is checked by
+the services, whose Chinese message the view puts on the form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from zhengxing.core.forms import Form
+
+from .rules import Category, Relation, Source, Urgency
+from .services.needs import ANSWER_MAX, TEXT_MAX
+
+RECORDED_SOURCES = [(v, label) for v, label in Source.choices if v != Source.CARD]
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class HouseholdForm(Form):
+    address = forms.CharField(label=_("Address"), max_length=200)
+
+
+class ResidentForm(Form):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    relation = forms.ChoiceField(label=_("Relation to the head"), choices=Relation.choices)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+
+    def __init__(self, *args: Any, members: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"] = forms.TypedChoiceField(
+            label=_("Party member living here"),
+            choices=[("", "—"), *members],
+            coerce=int,
+            required=False,
+            empty_value=None,
+        )
+
+
+class NeedForm(Form):
+    """What the resident fills in from the contact card's QR code."""
+
+    category = forms.ChoiceField(label=_("What kind of need"), choices=Category.choices)
+    urgency = forms.ChoiceField(
+        label=_("How urgent"), choices=Urgency.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("What do you need"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    raised_by = forms.CharField(label=_("Your name (optional)"), max_length=50, required=False)
+    contact = forms.CharField(label=_("Your phone (optional)"), max_length=20, required=False)
+
+
+class RecordNeedForm(NeedForm):
+    """A need the worker took by phone, WeChat or in person."""
+
+    source = forms.ChoiceField(label=_("Taken by"), choices=RECORDED_SOURCES)
+
+
+class AnswerForm(Form):
+    answer = forms.CharField(
+        label=_("What was done"),
+        max_length=ANSWER_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class RateForm(Form):
+    """解决了吗？满意吗？"""
+
+    solved = forms.ChoiceField(label=_("Was it solved?"), choices=YES_NO, widget=forms.RadioSelect)
+    satisfied = forms.ChoiceField(
+        label=_("Are you satisfied?"), choices=YES_NO, widget=forms.RadioSelect
+    )

@@ -1,0 +1,109 @@
+"""Residents' needs for those who answer them: the needs under the user's organisation (open,
+overdue with their level, unsatisfied), and one need, moved through its states."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError
+from zhengxing.ledger.selectors import org_or_default
+from zhengxing.orgs.selectors import scope_for
+
+from .. import selectors, services
+from ..forms import AnswerForm
+from ..rules import MOVES, OPEN_STATES, Level, State, level_at
+
+PER_PAGE = 50
+LISTS = ("open", "overdue", "unsatisfied")
+
+
+@login_required
+@require_GET
+@never_cache
+def need_list(request: HttpRequest) -> HttpResponse:
+    """The needs under the user's organisation: open ones by due time, the overdue ones with
+    where they have escalated to (the station, the centre), the unsatisfied ones."""
+    org = org_or_default(user=request.user, raw=request.GET.get("org", ""))
+    which = request.GET.get("list", "open")
+    which = which if which in LISTS else "open"
+    now = timezone.now()
+    if which == "overdue":
+        found = selectors.overdue_needs(request.user, org, now=now)
+    elif which == "unsatisfied":
+        found = selectors.with_level(selectors.unsatisfied_needs(request.user, org), now)
+    else:
+        found = selectors.with_level(
+            selectors.needs_under(request.user, org)
+            .filter(state__in=OPEN_STATES)
+            .select_related("grid", "household")
+            .order_by("due_at"),
+            now,
+        )
+    return TemplateResponse(
+        request,
+        "grid/needs.html",
+        {
+            "org": org,
+            "which": which,
+            "lists": LISTS,
+            "page": Paginator(found, PER_PAGE).get_page(request.GET.get("page")),
+            "levels": dict(Level.choices),
+        },
+    )
+
+
+@login_required
+@never_cache
+def need_page(request: HttpRequest, pk: int) -> HttpResponse:
+    need = selectors.need_for_user(request.user, pk)
+    may_work = selectors.may_work(scope_for(request.user), need.grid.org)
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST" and may_work and form.is_valid():
+        try:
+            services.need_move(
+                actor=Actor.from_request(request),
+                need=need,
+                to=request.POST.get("to", ""),
+                answer=form.cleaned_data["answer"],
+            )
+        except ServiceError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _("The need was updated."))
+            return redirect("grid:need", need.pk)
+    level = level_at(
+        received=need.received_at,
+        due=need.due_at,
+        now=timezone.now(),
+        is_open=need.state in OPEN_STATES,
+    )
+    return TemplateResponse(
+        request,
+        "grid/need.html",
+        {
+            "need": need,
+            "level": Level(level).label,
+            "moves": [(s, State(s).label) for s in State.values if s in MOVES[need.state]]
+            if may_work
+            else [],
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+urlpatterns = [
+    path("needs/", need_list, name="needs"),
+    path("need/<int:pk>/", need_page, name="need"),
+]
