@@ -98,6 +98,7 @@ def live_code_valid(secret: str, code: str, meeting_id: int, moment: dt.datetime
         return False
     return hmac.compare_digest(parts[2], _digest(secret, meeting_id, window))
 
+
 # Learning: "参加集中学习（每次）" (the 100-point year), "线上学习（每次）" (Chifeng, the 100-point
 # year).
 LESSON_ITEMS = ("BF-X01", "CF-X01", "BF-X02")

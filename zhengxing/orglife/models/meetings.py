@@ -99,6 +99,9 @@ class Attendee(models.Model):
             models.Index(fields=["member", "meeting"], name="attendee_member"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.member_id}@{self.meeting_id}"
+
 
 class SignIn(models.Model):
     """A member present at a meeting: once, whichever way (the constraint settles a race)."""
@@ -116,6 +119,9 @@ class SignIn(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "member"], name="sign_in_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}@{self.meeting_id} {self.way}"
 
 
 class LifeRule(models.Model):
@@ -137,3 +143,6 @@ class LifeRule(models.Model):
                 condition=Q(per_year__isnull=True) | Q(per_year__lte=366), name="life_rule_count"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.county_id}:{self.activity}"

@@ -34,7 +34,10 @@ def meeting_for_user(*, user: AnyUser, pk: int) -> Meeting:
     scope = scope_for(user)
     if scope.can_see_org(meeting.branch):
         return meeting
-    if scope.member_id and Attendee.objects.filter(meeting=meeting, member=scope.member_id).exists():
+    if (
+        scope.member_id
+        and Attendee.objects.filter(meeting=meeting, member=scope.member_id).exists()
+    ):
         return meeting
     raise Http404
 
@@ -87,9 +90,11 @@ def meeting_roll(*, meeting: Meeting) -> list[RollRow]:
     signed = {
         s.member_id: s for s in SignIn.objects.filter(meeting=meeting).only("member", "way", "at")
     }
-    rows = Attendee.objects.filter(meeting=meeting).values_list(
-        "member_id", "member__name", "excuse", "reason"
-    ).order_by("member__name", "member_id")
+    rows = (
+        Attendee.objects.filter(meeting=meeting)
+        .values_list("member_id", "member__name", "excuse", "reason")
+        .order_by("member__name", "member_id")
+    )
     return [
         RollRow(
             member_id=pk,
@@ -121,7 +126,7 @@ def per_year_for(*, county_id: int) -> dict[str, int]:
     for activity, n in LifeRule.objects.filter(
         county_id=county_id, per_year__isnull=False
     ).values_list("activity", "per_year"):
-        if activity in counts:
+        if activity in counts and n is not None:
             counts[activity] = n
     return counts
 

@@ -118,7 +118,11 @@ def attendee_excuse(
         raise ServiceError("会议记录已经结束，不能再请假", code="conflict")
     if excuse not in Excuse.values:
         raise ServiceError("请选择请假或在流入地参加")
-    if excuse == Excuse.ELSEWHERE and own and not may_run_meeting(actor=actor, branch=meeting.branch):
+    if (
+        excuse == Excuse.ELSEWHERE
+        and own
+        and not may_run_meeting(actor=actor, branch=meeting.branch)
+    ):
         raise ServiceError("在流入地党组织参加组织生活，请由支部书记登记")
     attendee = Attendee.objects.filter(meeting=meeting, member=member).first()
     if attendee is None:
@@ -126,8 +130,12 @@ def attendee_excuse(
     if excuse and SignIn.objects.filter(meeting=meeting, member=member).exists():
         raise ServiceError(f"“{member.name}”已经签到，不能再请假", code="conflict")
     label = {"": "取消请假", Excuse.LEAVE: "请假", Excuse.ELSEWHERE: "在流入地参加"}[excuse]
-    reason = clean_text(reason, label="请假事由" if excuse == Excuse.LEAVE else "说明",
-                        limit=200, required=bool(excuse))
+    reason = clean_text(
+        reason,
+        label="请假事由" if excuse == Excuse.LEAVE else "说明",
+        limit=200,
+        required=bool(excuse),
+    )
     before = {"excuse": attendee.excuse, "reason": attendee.reason}
     attendee.excuse, attendee.reason = excuse, reason
     attendee.save(update_fields=["excuse", "reason"])
@@ -158,14 +166,13 @@ def _meeting_of(code: str) -> tuple[Meeting, str]:
     """The meeting a scanned code names, and how it was shown (the phone, the sheet)."""
     code = (code or "").strip()
     meeting_id = meeting_rules.live_code_meeting(code)
-    found: Meeting | None
+    meetings = Meeting.objects.select_related("branch")
+    found: Meeting | None = None
+    way: str = SignInWay.QR
     if meeting_id is not None:
-        found, way = Meeting.objects.select_related("branch").filter(pk=meeting_id).first(), SignInWay.QR
+        found = meetings.filter(pk=meeting_id).first()
     elif 0 < len(code) <= 16:
-        found = Meeting.objects.select_related("branch").filter(sheet_code=code).first()
-        way = SignInWay.SHEET
-    else:
-        found, way = None, ""
+        found, way = meetings.filter(sheet_code=code).first(), SignInWay.SHEET
     if found is None:
         raise ServiceError("签到码无效，请重新扫描会议的二维码")
     return found, way

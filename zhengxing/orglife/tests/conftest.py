@@ -10,12 +10,12 @@ import pytest
 
 from zhengxing.ledger.models import RuleCatalogue
 from zhengxing.ledger.services import catalogue_from_preset
-from zhengxing.ledger.tests.conftest import NOW, as_
+from zhengxing.ledger.tests.conftest import NOW, api_clock, as_, on_30_june
 from zhengxing.orglife import services
 from zhengxing.orglife.models import Meeting
 from zhengxing.testing import SYSTEM, Cast
 
-__all__ = ["NOW", "as_", "plan"]
+__all__ = ["NOW", "api_clock", "as_", "on_30_june", "plan"]
 
 TODAY = NOW.date()
 

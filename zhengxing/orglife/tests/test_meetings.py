@@ -39,7 +39,10 @@ def test_the_roll_is_the_branchs_members_and_mobile_members_are_on_it(cast: Cast
     assert gone.pk not in roll
     # a mobile member attends the inflow organisation's meeting instead: excused elsewhere
     services.attendee_excuse(
-        actor=as_(cast.carol), meeting=meeting, member=mobile, excuse="elsewhere",
+        actor=as_(cast.carol),
+        meeting=meeting,
+        member=mobile,
+        excuse="elsewhere",
         reason="在鄂尔多斯流动党员党支部参加",
     )
     assert Attendee.objects.get(meeting=meeting, member=mobile).excuse == "elsewhere"
@@ -48,23 +51,40 @@ def test_the_roll_is_the_branchs_members_and_mobile_members_are_on_it(cast: Cast
 def test_planning_is_the_branchs_and_checked(cast: Cast) -> None:
     with pytest.raises(PermissionDenied):
         services.meeting_plan(
-            actor=as_(cast.erin), branch=cast.branch_a1, kind="members", held_on=TODAY,
-            place="村部", agenda="议程",
+            actor=as_(cast.erin),
+            branch=cast.branch_a1,
+            kind="members",
+            held_on=TODAY,
+            place="村部",
+            agenda="议程",
         )
     with pytest.raises(ServiceError, match="会议议程"):
         services.meeting_plan(
-            actor=as_(cast.carol), branch=cast.branch_a1, kind="members", held_on=TODAY,
-            place="村部", agenda="  ",
+            actor=as_(cast.carol),
+            branch=cast.branch_a1,
+            kind="members",
+            held_on=TODAY,
+            place="村部",
+            agenda="  ",
         )
     with pytest.raises(ServiceError, match="党小组"):
         services.meeting_plan(
-            actor=as_(cast.carol), branch=cast.branch_a1, kind="group", held_on=TODAY,
-            place="村部", agenda="议程",
+            actor=as_(cast.carol),
+            branch=cast.branch_a1,
+            kind="group",
+            held_on=TODAY,
+            place="村部",
+            agenda="议程",
         )
     assert Meeting.objects.count() == 0
     group = services.meeting_plan(
-        actor=as_(cast.carol), branch=cast.branch_a1, kind="group", held_on=TODAY,
-        place="村部", agenda="议程", group=cast.group_a1,
+        actor=as_(cast.carol),
+        branch=cast.branch_a1,
+        kind="group",
+        held_on=TODAY,
+        place="村部",
+        agenda="议程",
+        group=cast.group_a1,
     )
     # the group's members only: 李二妮 is in 第一党小组, 王甲 in none
     assert list(group.roll.values_list("member_id", flat=True)) == [cast.erin_member.pk]
@@ -143,14 +163,18 @@ def test_closing_enters_points_for_the_present_and_the_deduction_for_the_absent(
         actor=as_(cast.carol), meeting=meeting, member=on_leave, excuse="leave", reason="住院"
     )
     services.attendee_excuse(
-        actor=as_(cast.carol), meeting=meeting, member=mobile, excuse="elsewhere",
+        actor=as_(cast.carol),
+        meeting=meeting,
+        member=mobile,
+        excuse="elsewhere",
         reason="流入地党支部",
     )
     closed = services.meeting_close(actor=as_(cast.carol), meeting=meeting, minutes="学习了党章")
     assert (closed.present, closed.absent, closed.points_entered) == (1, 1, 2)
     points = dict(
-        LedgerEntry.objects.filter(claim__origin_kind="meeting", claim__origin_id=meeting.pk)
-        .values_list("member__name", "points")
+        LedgerEntry.objects.filter(
+            claim__origin_kind="meeting", claim__origin_id=meeting.pk
+        ).values_list("member__name", "points")
     )
     # 李二妮 came (+2, 参加“三会一课”), 王甲 stayed away without leave (-2), the others nothing
     assert points == {"李二妮": Decimal(2), "王甲": Decimal(-2)}
@@ -179,17 +203,26 @@ def test_a_meeting_not_yet_held_cannot_be_closed_and_a_member_asks_leave(
     with pytest.raises(ServiceError, match="还没有召开"):
         services.meeting_close(actor=as_(cast.carol), meeting=meeting, minutes="记录")
     services.attendee_excuse(
-        actor=as_(cast.erin), meeting=meeting, member=cast.erin_member, excuse="leave",
+        actor=as_(cast.erin),
+        meeting=meeting,
+        member=cast.erin_member,
+        excuse="leave",
         reason="外出务工",
     )
     with pytest.raises(ServiceError, match="请由支部书记登记"):
         services.attendee_excuse(
-            actor=as_(cast.erin), meeting=meeting, member=cast.erin_member, excuse="elsewhere",
+            actor=as_(cast.erin),
+            meeting=meeting,
+            member=cast.erin_member,
+            excuse="elsewhere",
             reason="流入地",
         )
     with pytest.raises(PermissionDenied):
         services.attendee_excuse(
-            actor=as_(cast.erin), meeting=meeting, member=cast.member_a1, excuse="leave",
+            actor=as_(cast.erin),
+            meeting=meeting,
+            member=cast.member_a1,
+            excuse="leave",
             reason="代请假",
         )
 

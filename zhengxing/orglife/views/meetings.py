@@ -79,7 +79,9 @@ class PlanForm(Form):
 
 class ExcuseForm(Form):
     member = forms.IntegerField(widget=forms.HiddenInput)
-    excuse = forms.ChoiceField(label=gettext_lazy("Absence"), choices=Excuse.choices, required=False)
+    excuse = forms.ChoiceField(
+        label=gettext_lazy("Absence"), choices=Excuse.choices, required=False
+    )
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200, required=False)
 
 
@@ -257,9 +259,15 @@ def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("The minutes are closed: %(present)d present, %(absent)d absent without leave, "
-              "%(entered)d points entries.")
-            % {"present": closed.present, "absent": closed.absent, "entered": closed.points_entered},
+            _(
+                "The minutes are closed: %(present)d present, %(absent)d absent without leave, "
+                "%(entered)d points entries."
+            )
+            % {
+                "present": closed.present,
+                "absent": closed.absent,
+                "entered": closed.points_entered,
+            },
         )
     return redirect("orglife:meeting", meeting.pk)
 
@@ -310,7 +318,9 @@ def sign_in(request: HttpRequest, code: str) -> HttpResponse:
             done = services.meeting_sign_in(actor=Actor.from_request(request), code=code)
         except ServiceError as e:
             return TemplateResponse(
-                request, "orglife/meetings/sign_in.html", {"error": str(e), "code": code},
+                request,
+                "orglife/meetings/sign_in.html",
+                {"error": str(e), "code": code},
                 status=400,
             )
         messages.success(request, _("You are signed in. Welcome."))
@@ -354,8 +364,9 @@ def record_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     records = selectors.meeting_records(
         user=request.user, org=org, year=year, today=timezone.localdate()
     )
-    response = HttpResponse(excel.meeting_record_xlsx(org=org, year=year, records=records),
-                            content_type=XLSX)
+    response = HttpResponse(
+        excel.meeting_record_xlsx(org=org, year=year, records=records), content_type=XLSX
+    )
     filename = f"{org.name}{year}年会议记录.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
