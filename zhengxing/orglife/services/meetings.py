@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from zhengxing.audit.services import audit_event, audit_record, audit_record_many
@@ -188,6 +188,21 @@ def _on_roll_problem(meeting: Meeting, member: Member | None) -> str | None:
     return None
 
 
+def _closed_meanwhile(meeting_id: int) -> bool:
+    """Whether the minutes have been closed, read under a lock the close must wait for. On
+    PostgreSQL `FOR KEY SHARE`: sign-ins take it side by side, while the close's `FOR UPDATE`
+    waits for those under way, and a sign-in that comes after the close reads the closed row
+    (the foreign key's own lock would come only at commit: Django's are deferred). SQLite's
+    writers take the database's lock at BEGIN (IMMEDIATE), one after another already."""
+    lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT closed_at FROM {Meeting._meta.db_table} WHERE id = %s{lock}", [meeting_id]
+        )
+        row = cursor.fetchone()
+    return row is None or row[0] is not None
+
+
 @transaction.atomic
 def meeting_sign_in(*, actor: Actor, code: str) -> SignIn:
     """A member signs in by scanning the meeting's code: the one on the secretary's phone
@@ -207,6 +222,8 @@ def meeting_sign_in(*, actor: Actor, code: str) -> SignIn:
         raise ServiceError("签到码已过期，请扫描书记手机上当前显示的二维码")
     if meeting.held_on != _today(actor):
         raise ServiceError(f"只能在会议当天（{meeting.held_on.isoformat()}）签到")
+    if _closed_meanwhile(meeting.pk):
+        raise ServiceError("会议记录已经结束，不能再签到", code="conflict")
     try:
         with transaction.atomic():
             sign_in = SignIn.objects.create(
@@ -219,10 +236,6 @@ def meeting_sign_in(*, actor: Actor, code: str) -> SignIn:
             )
     except IntegrityError:
         raise ServiceError("您已经签到过了，不必重复签到", code="duplicate") from None
-    # the minutes may have been closed since the meeting was read: now that this sign-in holds
-    # its reference to the meeting (the close waits for it), read again
-    if Meeting.objects.filter(pk=meeting.pk, closed_at__isnull=False).exists():
-        raise ServiceError("会议记录已经结束，不能再签到", code="conflict")
     audit_record(
         actor=actor,
         action="orglife.meeting.sign_in",
@@ -327,7 +340,7 @@ def meeting_close(*, actor: Actor, meeting: Meeting, minutes: str) -> Closed:
     the catalogue's item of attending, those absent without leave its deduction (where the
     catalogue has one), entered at once through `points_from_activity`."""
     require(may_run_meeting(actor=actor, branch=meeting.branch))
-    # FOR UPDATE: waits for sign-ins under way (they hold a reference to the meeting)
+    # FOR UPDATE: waits for the sign-ins under way (they hold FOR KEY SHARE: _closed_meanwhile)
     meeting = Meeting.objects.select_for_update().select_related("branch").get(pk=meeting.pk)
     if meeting.is_closed:
         raise ServiceError("会议记录已经结束", code="conflict")
