@@ -203,11 +203,13 @@ def _closed_meanwhile(meeting_id: int) -> bool:
     return row is None or row[0] is not None
 
 
-@transaction.atomic
 def meeting_sign_in(*, actor: Actor, code: str) -> SignIn:
     """A member signs in by scanning the meeting's code: the one on the secretary's phone
     (valid this minute and the one before), or the printed sheet's (valid on the meeting's day
-    only). Once per meeting: the database's unique constraint settles two phones racing."""
+    only). Once per meeting: the database's unique constraint settles two phones racing. The
+    checks read before the write transaction opens, so that a room of phones holds SQLite's
+    write lock only for the insert; the one thing that can change meanwhile, the minutes being
+    closed, is read again under a lock inside it."""
     meeting, way = _meeting_of(code)
     if meeting.is_closed:
         raise ServiceError("会议记录已经结束，不能再签到", code="conflict")
@@ -222,29 +224,30 @@ def meeting_sign_in(*, actor: Actor, code: str) -> SignIn:
         raise ServiceError("签到码已过期，请扫描书记手机上当前显示的二维码")
     if meeting.held_on != _today(actor):
         raise ServiceError(f"只能在会议当天（{meeting.held_on.isoformat()}）签到")
-    if _closed_meanwhile(meeting.pk):
-        raise ServiceError("会议记录已经结束，不能再签到", code="conflict")
-    try:
-        with transaction.atomic():
-            sign_in = SignIn.objects.create(
-                county_id=meeting.county_id,
-                meeting=meeting,
-                member=member,
-                way=way,
-                at=actor.now,
-                by=actor.user,
-            )
-    except IntegrityError:
-        raise ServiceError("您已经签到过了，不必重复签到", code="duplicate") from None
-    audit_record(
-        actor=actor,
-        action="orglife.meeting.sign_in",
-        object_type="meeting",
-        object_id=meeting.pk,
-        county_id=meeting.county_id,
-        summary=f"{member.name}签到（{sign_in.get_way_display()}）",
-        after={"member_id": member.pk, "way": way},
-    )
+    with transaction.atomic():
+        if _closed_meanwhile(meeting.pk):
+            raise ServiceError("会议记录已经结束，不能再签到", code="conflict")
+        try:
+            with transaction.atomic():
+                sign_in = SignIn.objects.create(
+                    county_id=meeting.county_id,
+                    meeting=meeting,
+                    member=member,
+                    way=way,
+                    at=actor.now,
+                    by=actor.user,
+                )
+        except IntegrityError:
+            raise ServiceError("您已经签到过了，不必重复签到", code="duplicate") from None
+        audit_record(
+            actor=actor,
+            action="orglife.meeting.sign_in",
+            object_type="meeting",
+            object_id=meeting.pk,
+            county_id=meeting.county_id,
+            summary=f"{member.name}签到（{sign_in.get_way_display()}）",
+            after={"member_id": member.pk, "way": way},
+        )
     return sign_in
 
 
