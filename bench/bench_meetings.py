@@ -16,6 +16,7 @@ Run by bench/run.py (fresh database, migrated, DATABASE_URL set before Django st
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -69,10 +70,8 @@ def _warm(url: str) -> None:
     that has been up a while has."""
 
     def get() -> None:
-        try:
+        with contextlib.suppress(urllib.error.HTTPError):
             urllib.request.urlopen(url, timeout=30)
-        except urllib.error.HTTPError:
-            pass
 
     threads = [threading.Thread(target=get) for _ in range(32)]
     for t in threads:
