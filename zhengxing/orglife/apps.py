@@ -16,3 +16,8 @@ class OrglifeConfig(AppConfig):
             label=_("Meeting"),
             url=lambda pk: reverse("orglife:meeting", args=[pk]),
         )
+        origins.register(
+            "lesson",
+            label=_("Lesson"),
+            url=lambda pk: reverse("orglife:course", args=[pk]),
+        )

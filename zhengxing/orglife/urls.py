@@ -1,6 +1,6 @@
 from django.urls import URLPattern
 
-from .views import meetings
+from .views import learning, meetings
 
 app_name = "orglife"
-urlpatterns: list[URLPattern] = [*meetings.urlpatterns]
+urlpatterns: list[URLPattern] = [*meetings.urlpatterns, *learning.urlpatterns]

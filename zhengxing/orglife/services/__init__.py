@@ -1,6 +1,14 @@
 """Organisation life's writes, one module per subject; import them from
 `zhengxing.orglife.services` whichever module holds them."""
 
+from .learning import (
+    course_create,
+    course_pick,
+    lesson_report,
+    lessons_confirm,
+    lessons_deliver,
+    may_keep_courses,
+)
 from .meetings import (
     Closed,
     LifeItems,
@@ -18,7 +26,13 @@ __all__ = [
     "Closed",
     "LifeItems",
     "attendee_excuse",
+    "course_create",
+    "course_pick",
+    "lesson_report",
+    "lessons_confirm",
+    "lessons_deliver",
     "life_items",
+    "may_keep_courses",
     "may_run_meeting",
     "meeting_close",
     "meeting_live_code",
