@@ -23,8 +23,8 @@ from zhengxing.core.text import clean_text
 from zhengxing.ledger.models import RuleItem
 from zhengxing.ledger.selectors import catalogue_applying
 from zhengxing.ledger.services import points_from_activity
-from zhengxing.orgs.models import Member, Org
-from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus
+from zhengxing.orgs.models import Member, Org, RoleAssignment
+from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus, Role
 from zhengxing.orgs.selectors import scope_for_actor
 
 from .. import meeting_rules
@@ -57,7 +57,7 @@ def meeting_plan(
     group: Org | None = None,
 ) -> Meeting:
     """Plan a meeting: every member on the branch's roll (active or mobile) must attend, a
-    group meeting the group's; a mobile member may later be marked as attending the inflow
+    group meeting the group's, a committee meeting the secretary's and committee's; a mobile member may later be marked as attending the inflow
     organisation's meeting instead (`attendee_excuse`)."""
     require(may_run_meeting(actor=actor, branch=branch))
     if branch.kind not in MEMBER_HOLDING_KINDS:
@@ -88,6 +88,12 @@ def meeting_plan(
     members = Member.objects.filter(branch=branch, status__in=ON_ROLL)
     if group is not None:
         members = members.filter(group=group)
+    if kind == MeetingKind.COMMITTEE:
+        # the committee meeting: the secretary and the committee members of the branch
+        committee = RoleAssignment.objects.filter(
+            org=branch, role__in=(Role.SECRETARY, Role.COMMITTEE)
+        ).values("user_id")
+        members = members.filter(user__in=committee)
     Attendee.objects.bulk_create(
         Attendee(meeting=meeting, member_id=pk) for pk in members.values_list("pk", flat=True)
     )

@@ -88,6 +88,11 @@ def test_planning_is_the_branchs_and_checked(cast: Cast) -> None:
     )
     # the group's members only: 李二妮 is in 第一党小组, 王甲 in none
     assert list(group.roll.values_list("member_id", flat=True)) == [cast.erin_member.pk]
+    # the committee meeting: the members who hold the secretary's or a committee role
+    cast.member_a1.user = cast.cathy
+    cast.member_a1.save(update_fields=["user"])
+    committee = plan(cast, kind="committee")
+    assert list(committee.roll.values_list("member_id", flat=True)) == [cast.member_a1.pk]
 
 
 def test_a_member_signs_in_with_the_code_of_this_minute(cast: Cast, meeting: Meeting) -> None:
