@@ -57,8 +57,9 @@ def meeting_plan(
     group: Org | None = None,
 ) -> Meeting:
     """Plan a meeting: every member on the branch's roll (active or mobile) must attend, a
-    group meeting the group's, a committee meeting the secretary's and committee's; a mobile member may later be marked as attending the inflow
-    organisation's meeting instead (`attendee_excuse`)."""
+    group meeting the group's, a committee meeting the secretary's and committee's; a mobile
+    member may later be marked as attending the inflow organisation's meeting instead
+    (`attendee_excuse`)."""
     require(may_run_meeting(actor=actor, branch=branch))
     if branch.kind not in MEMBER_HOLDING_KINDS:
         raise ServiceError(f"“{branch.name}”不是党支部，不能召开支部会议")
