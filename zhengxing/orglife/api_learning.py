@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from zhengxing.core.actor import Actor
-from zhengxing.core.errors import ServiceError
+from zhengxing.core.errors import ServiceError, require
 from zhengxing.core.schemas import Id, ObjectId, responses
 from zhengxing.ledger import selectors as ledger_selectors
 from zhengxing.orgs.models import Member
@@ -90,8 +90,9 @@ def courses(request: HttpRequest) -> Any:
 def course_create(request: HttpRequest, payload: CourseIn) -> Any:
     """Add a course to the menu: the county's organisation department."""
     root = ledger_selectors.default_org_for(user=request.user)
-    if root is None or root.parent_id is not None:
-        raise ServiceError("只有旗县区委组织部可以维护学习菜单", code="out_of_scope")
+    # only the organisation department of a county (its root) keeps these
+    require(root is not None and root.parent_id is None)
+    assert root is not None
     return 201, services.course_create(
         actor=Actor.from_request(request), county_root=root, **payload.dict()
     )

@@ -13,8 +13,9 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from zhengxing.core.actor import Actor
-from zhengxing.core.errors import ServiceError
+from zhengxing.core.errors import ServiceError, require
 from zhengxing.core.schemas import Id, ObjectId, responses
+from zhengxing.ledger import selectors as ledger_selectors
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.selectors import org_for_user
 
@@ -237,3 +238,28 @@ def meeting_record(request: HttpRequest, org_id: ObjectId, filters: Query[YearIn
         }
         for r in records
     ]
+
+
+class LifeRuleIn(Schema):
+    attend_code: str = Field("", max_length=32, description='the item of taking part; "" none')
+    absence_code: str = Field("", max_length=32, description='the item of absence; "" none')
+    per_year: int | None = Field(None, ge=0, le=366, description="null: the default count")
+
+
+class LifeRuleOut(Schema):
+    activity: str
+    attend_code: str
+    absence_code: str
+    per_year: int | None
+
+
+@router.put("/rules/{activity}", response=responses(LifeRuleOut, 400, 403))
+def life_rule_set(request: HttpRequest, activity: str, payload: LifeRuleIn) -> Any:
+    """The county sets what a kind of meeting (or "lesson") earns and how many a year."""
+    root = ledger_selectors.default_org_for(user=request.user)
+    # only the organisation department of a county (its root) keeps these
+    require(root is not None and root.parent_id is None)
+    assert root is not None
+    return services.life_rule_set(
+        actor=Actor.from_request(request), county_root=root, activity=activity, **payload.dict()
+    )

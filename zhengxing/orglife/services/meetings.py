@@ -393,3 +393,43 @@ def meeting_close(*, actor: Actor, meeting: Meeting, minutes: str) -> Closed:
         after={"present": len(present_ids), "absent": len(absent_ids), "entered": entered},
     )
     return Closed(meeting, len(present_ids), len(absent_ids), entered)
+
+
+ACTIVITIES = frozenset({*MeetingKind.values, "lesson"})
+
+
+@transaction.atomic
+def life_rule_set(
+    *,
+    actor: Actor,
+    county_root: Org,
+    activity: str,
+    attend_code: str,
+    absence_code: str,
+    per_year: int | None,
+) -> LifeRule:
+    """The county sets what a kind of organisation life earns (the catalogue items' codes; ""
+    for none) and how many a branch must hold a year (None: the default of `meeting_rules`)."""
+    require(county_root.parent_id is None and scope_for_actor(actor).can_manage_tree(county_root))
+    if activity not in ACTIVITIES:
+        raise ServiceError("请选择会议类型或学习")
+    if per_year is not None and not 0 <= per_year <= 366:
+        raise ServiceError("每年应开次数应在0到366之间")
+    attend_code = clean_text(attend_code, label="参加的积分项目编号", limit=32, required=False)
+    absence_code = clean_text(absence_code, label="缺席的积分项目编号", limit=32, required=False)
+    rule, _created = LifeRule.objects.update_or_create(
+        county_id=county_root.county_id,
+        activity=activity,
+        defaults={"attend_code": attend_code, "absence_code": absence_code, "per_year": per_year},
+    )
+    audit_record(
+        actor=actor,
+        action="orglife.rule.set",
+        object_type="life_rule",
+        object_id=rule.pk,
+        county_id=rule.county_id,
+        summary=f"{activity}：参加{attend_code or '不计分'}，缺席{absence_code or '不扣分'}，"
+        f"每年{per_year if per_year is not None else '默认'}次",
+        after={"attend": attend_code, "absence": absence_code, "per_year": per_year},
+    )
+    return rule

@@ -98,3 +98,25 @@ def test_out_of_scope_is_404_and_bad_input_is_chinese(
     nonsense = client_for(cast.erin).post("/api/v1/life/sign-in", {"code": "x"}, content_type=JSON)
     assert nonsense.status_code == 400 and "签到码无效" in nonsense.json()["detail"]
     assert SignIn.objects.count() == 0
+
+
+def test_the_county_sets_what_a_kind_earns_and_how_many_a_year(
+    cast: Cast, hundred: RuleCatalogue, api_clock: list
+) -> None:
+    from zhengxing.orglife import services
+
+    alice = client_for(cast.alice)
+    body = {"attend_code": "BF-Z02", "absence_code": "", "per_year": 6}
+    assert alice.put("/api/v1/life/rules/members", body, content_type=JSON).status_code == 200
+    items = services.life_items(branch=cast.branch_a1, activity="members", year=2026)
+    assert (items.attend.code if items.attend else None, items.absence) == ("BF-Z02", None)
+    record = (
+        client_for(cast.bob)
+        .get(f"/api/v1/life/orgs/{cast.town_a.pk}/meeting-record?year=2026")
+        .json()
+    )
+    assert next(k for k in record[0]["kinds"] if k["kind"] == "members")["required"] == 6
+    assert client_for(cast.bob).put(
+        "/api/v1/life/rules/members", body, content_type=JSON
+    ).status_code == 403  # a township does not set the county's rules
+    assert alice.put("/api/v1/life/rules/picnic", body, content_type=JSON).status_code == 400
