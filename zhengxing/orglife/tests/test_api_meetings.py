@@ -116,7 +116,8 @@ def test_the_county_sets_what_a_kind_earns_and_how_many_a_year(
         .json()
     )
     assert next(k for k in record[0]["kinds"] if k["kind"] == "members")["required"] == 6
-    assert client_for(cast.bob).put(
-        "/api/v1/life/rules/members", body, content_type=JSON
-    ).status_code == 403  # a township does not set the county's rules
+    assert (
+        client_for(cast.bob).put("/api/v1/life/rules/members", body, content_type=JSON).status_code
+        == 403
+    )  # a township does not set the county's rules
     assert alice.put("/api/v1/life/rules/picnic", body, content_type=JSON).status_code == 400
