@@ -40,6 +40,8 @@ from zhengxing.ledger.api_public import router as ledger_public_router
 from zhengxing.ledger.api_reports import router as ledger_reports_router
 from zhengxing.mobility.api import router as mobility_router
 from zhengxing.orglife.api import router as orglife_router
+from zhengxing.orglife.api_learning import router as orglife_learning_router
+from zhengxing.orglife.api_meetings import router as orglife_meetings_router
 from zhengxing.orgs.api import router as orgs_router
 from zhengxing.orgs.roster import RowInvalid
 from zhengxing.stars.api import router as stars_router
@@ -79,6 +81,8 @@ api.add_router("/stars", stars_rectify_router)
 api.add_router("/life", orglife_router)
 api.add_router("/mobile", mobility_router)
 api.add_router("/grid", grid_router)
+api.add_router("/life", orglife_meetings_router)
+api.add_router("/life", orglife_learning_router)
 
 
 @api.exception_handler(HttpError)

@@ -1,6 +1,7 @@
 """The demo county 示范旗, whole: its tree, members and logins (`orgs/demo.py`), then its year of
-points ledgers (`ledger/demo_year.py`), of star ratings (`stars/demo_year.py`) and its mobile
-members' whereabouts and reconciled quarter (`mobility/demo.py`), in one
+points ledgers (`ledger/demo_year.py`), of star ratings (`stars/demo_year.py`), of
+organisation life (`orglife/demo_year.py`: meetings and lessons), its mobile members'
+whereabouts and reconciled quarter (`mobility/demo.py`) and its grids (`grid/demo.py`), in one
 transaction. `demo_build` writes nothing when the county already exists; the same seed gives the
 same county."""
 
@@ -14,6 +15,7 @@ from django.db import transaction
 from zhengxing.grid.demo import DemoGridResult, demo_grid
 from zhengxing.ledger.demo_year import DemoYearResult, demo_year
 from zhengxing.mobility.demo import demo_mobility
+from zhengxing.orglife.demo_year import DemoLifeResult, demo_life
 from zhengxing.orgs.demo import COUNTY_CODE, SEED, Login, demo_tree_build, logins
 from zhengxing.orgs.models import County, Member, Org
 from zhengxing.stars.demo_year import DemoStarsResult, demo_stars
@@ -29,6 +31,7 @@ class DemoResult:
     points: DemoYearResult | None = None  # for a county built just now
     stars: DemoStarsResult | None = None  # likewise
     grid: DemoGridResult | None = None  # likewise
+    life: DemoLifeResult | None = None  # likewise
 
 
 def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = None) -> DemoResult:
@@ -48,6 +51,7 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         stars = demo_stars(tree.county, seed=seed, progress=progress)  # on both
         demo_mobility(tree.county, seed=seed, progress=progress)  # on the roster
         grid = demo_grid(tree.county, seed=seed, progress=progress)  # on the tree
+        life = demo_life(tree.county, seed=seed, progress=progress)  # on all three
     return DemoResult(
         county=tree.county,
         created=True,
@@ -57,4 +61,5 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         points=points,
         stars=stars,
         grid=grid,
+        life=life,
     )

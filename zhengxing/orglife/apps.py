@@ -1,6 +1,23 @@
 from django.apps import AppConfig
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class OrglifeConfig(AppConfig):
     name = "zhengxing.orglife"
     verbose_name = "组织生活 Organisation life"
+
+    def ready(self) -> None:
+        from zhengxing.ledger import origins
+
+        # the member's points page links an entry to the meeting that earned it
+        origins.register(
+            "meeting",
+            label=_("Meeting"),
+            url=lambda pk: reverse("orglife:meeting", args=[pk]),
+        )
+        origins.register(
+            "lesson",
+            label=_("Lesson"),
+            url=lambda pk: reverse("orglife:course", args=[pk]),
+        )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from zhengxing.grid import selectors as grid_selectors
 from zhengxing.ledger import selectors as ledger_selectors
+from zhengxing.orglife import selectors as orglife_selectors
 from zhengxing.orgs import selectors
 from zhengxing.orgs.models import Org
 from zhengxing.orgs.rules import (
@@ -49,6 +50,14 @@ def home(request: HttpRequest) -> HttpResponse:
         "audits": scope.everything or Role.COUNTY in roles,
         "may_export": scope.everything or bool(roles & ROLE_REVEALS_PII),
         "own_member_id": scope.member_id,
+        # the member's coming meetings (三会一课, 主题党日): one query on their roll rows
+        "upcoming": (
+            orglife_selectors.upcoming_for_member(
+                member_id=scope.member_id, today=timezone.localdate()
+            )
+            if scope.member_id is not None
+            else None
+        ),
         "org_count": selectors.orgs_visible_to(user).count() if manages else None,
         "member_count": selectors.members_visible_to(user).count() if manages else None,
         "waiting": waiting_for(

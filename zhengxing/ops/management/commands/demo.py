@@ -50,13 +50,15 @@ class Command(BaseCommand):
             raise CommandError(str(e)) from e
         county = result.county
         if result.created:
-            points, stars = result.points, result.stars
+            points, stars, life = result.points, result.stars, result.life
             assert points is not None and stars is not None  # a county built just now
+            assert life is not None
             self.stdout.write(
                 f"Built {county.name} ({county.code}): {result.orgs} organisations, "
                 f"{result.members} members, {points.claims} claims, {points.entries} ledger "
                 f"entries, {points.postings} notices, {stars.ballots} ballots, "
-                f"{stars.ratings} star ratings, in {time.perf_counter() - start:.1f} s."
+                f"{stars.ratings} star ratings, {life.meetings} meetings, {life.lessons} lessons, "
+                f"in {time.perf_counter() - start:.1f} s."
             )
         else:
             self.stdout.write(

@@ -1,0 +1,265 @@
+"""REST endpoints of meetings (三会一课, 主题党日), under /api/v1/life: plan, the roll, the
+code of this minute, sign-in by a scanned code, ticks, leave, closing the minutes, and the
+record for the year. The same services and selectors as the pages; a meeting outside the
+user's scope is a 404, a visible one the role may not run a 403."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError, require
+from zhengxing.core.schemas import Id, ObjectId, responses
+from zhengxing.ledger import selectors as ledger_selectors
+from zhengxing.orgs.models import Member, Org
+from zhengxing.orgs.selectors import org_for_user
+
+from . import selectors, services
+from .models import Meeting
+
+router = Router(tags=["organisation life: meetings"])
+
+Kind = Literal["members", "committee", "group", "lecture", "theme_day", "life"]
+
+
+class MeetingIn(Schema):
+    branch_id: Id
+    kind: Kind
+    held_on: dt.date
+    place: str = Field(max_length=200)
+    agenda: str = Field(max_length=2000)
+    group_id: Id | None = None
+
+
+class MeetingOut(Schema):
+    id: int
+    branch_id: int
+    group_id: int | None
+    kind: str
+    held_on: dt.date
+    place: str
+    agenda: str
+    minutes: str
+    closed_at: dt.datetime | None
+
+
+class RollRowOut(Schema):
+    member_id: int
+    name: str
+    excuse: str = Field(description='"" expected, "leave", "elsewhere" (the inflow organisation)')
+    reason: str
+    way: str | None = Field(description='how they signed in: "qr", "sheet", "ticked"; or null')
+    at: dt.datetime | None
+
+
+class MeetingDetailOut(MeetingOut):
+    roll: list[RollRowOut]
+
+
+class CodeOut(Schema):
+    code: str = Field(description="Valid this minute and the next; show it as a QR code")
+    sheet_code: str = Field(description="The printed sheet's code, valid on the meeting's day")
+
+
+class SignInIn(Schema):
+    code: str = Field(max_length=64)
+
+
+class SignInOut(Schema):
+    meeting_id: int
+    member_id: int
+    way: str
+    at: dt.datetime
+
+
+class TickIn(Schema):
+    member_ids: list[Id] = Field(max_length=2000)
+
+
+class ExcuseIn(Schema):
+    member_id: Id
+    excuse: Literal["", "leave", "elsewhere"]
+    reason: str = Field("", max_length=200)
+
+
+class CloseIn(Schema):
+    minutes: str = Field(max_length=20000)
+
+
+class ClosedOut(Schema):
+    present: int
+    absent: int
+    points_entered: int
+
+
+class KindRecordOut(Schema):
+    kind: str
+    label: str
+    required: int
+    due: int
+    held: int
+    missing: int
+
+
+class BranchRecordOut(Schema):
+    branch_id: int
+    branch: str
+    missing: int
+    kinds: list[KindRecordOut]
+
+
+class YearIn(Schema):
+    year: int = Field(ge=2000, le=2100)
+
+
+def _meeting(request: HttpRequest, pk: int) -> Meeting:
+    return selectors.meeting_for_user(user=request.user, pk=pk)
+
+
+def _detail(meeting: Meeting) -> dict[str, Any]:
+    return {
+        **MeetingOut.model_validate(meeting).model_dump(),
+        "roll": [r.__dict__ for r in selectors.meeting_roll(meeting=meeting)],
+    }
+
+
+@router.get("/branches/{branch_id}/meetings", response=responses(list[MeetingOut], 404))
+def meetings(request: HttpRequest, branch_id: ObjectId, filters: Query[YearIn]) -> Any:
+    """A branch's meetings of the year, newest first."""
+    branch = selectors.branch_for_meetings(user=request.user, pk=branch_id)
+    return selectors.branch_meetings(branch=branch, year=filters.year)
+
+
+@router.post("/meetings", response=responses(MeetingDetailOut, 400, 403, 404, status=201))
+def meeting_plan(request: HttpRequest, payload: MeetingIn) -> Any:
+    """Plan a meeting: its roll is the branch's members (a group meeting: the group's)."""
+    branch = selectors.branch_for_meetings(user=request.user, pk=payload.branch_id)
+    group = org_for_user(request.user, payload.group_id) if payload.group_id else None
+    meeting = services.meeting_plan(
+        actor=Actor.from_request(request),
+        branch=branch,
+        kind=payload.kind,
+        held_on=payload.held_on,
+        place=payload.place,
+        agenda=payload.agenda,
+        group=group,
+    )
+    return 201, _detail(meeting)
+
+
+@router.get("/meetings/{meeting_id}", response=responses(MeetingDetailOut, 404))
+def meeting(request: HttpRequest, meeting_id: ObjectId) -> Any:
+    """A meeting with its roll: who must attend, excused, signed in."""
+    return _detail(_meeting(request, meeting_id))
+
+
+@router.get("/meetings/{meeting_id}/code", response=responses(CodeOut, 403, 404))
+def meeting_code(request: HttpRequest, meeting_id: ObjectId) -> Any:
+    """The codes to show: this minute's (the secretary's phone asks again every minute) and
+    the printed sheet's."""
+    found = _meeting(request, meeting_id)
+    code = services.meeting_live_code(actor=Actor.from_request(request), meeting=found)
+    return {"code": code, "sheet_code": found.sheet_code}
+
+
+@router.post("/sign-in", response=responses(SignInOut, 400, 403, status=201))
+def sign_in(request: HttpRequest, payload: SignInIn) -> Any:
+    """The signed-in member signs in with a scanned code (the phone's or the sheet's)."""
+    done = services.meeting_sign_in(actor=Actor.from_request(request), code=payload.code)
+    return 201, done
+
+
+@router.post("/meetings/{meeting_id}/tick", response=responses(list[SignInOut], 400, 403, 404))
+def meeting_tick(request: HttpRequest, meeting_id: ObjectId, payload: TickIn) -> Any:
+    """The secretary ticks members present; those already signed in are left as they are."""
+    found = _meeting(request, meeting_id)
+    members = list(Member.objects.filter(pk__in=payload.member_ids, branch_id=found.branch_id))
+    if len(members) != len(set(payload.member_ids)):
+        found_ids = {m.pk for m in members}
+        missing = next(pk for pk in payload.member_ids if pk not in found_ids)
+        raise ServiceError(f"党员{missing}不在本次会议的参会名单中")
+    return services.meeting_tick(actor=Actor.from_request(request), meeting=found, members=members)
+
+
+@router.post("/meetings/{meeting_id}/excuse", response=responses(RollRowOut, 400, 403, 404))
+def meeting_excuse(request: HttpRequest, meeting_id: ObjectId, payload: ExcuseIn) -> Any:
+    """Leave with a reason (the member's own or by the secretary), or attending elsewhere."""
+    found = _meeting(request, meeting_id)
+    member = selectors.member_for_meeting(meeting=found, member_id=payload.member_id)
+    services.attendee_excuse(
+        actor=Actor.from_request(request),
+        meeting=found,
+        member=member,
+        excuse=payload.excuse,
+        reason=payload.reason,
+    )
+    return next(
+        r.__dict__ for r in selectors.meeting_roll(meeting=found) if r.member_id == member.pk
+    )
+
+
+@router.post("/meetings/{meeting_id}/close", response=responses(ClosedOut, 400, 403, 404))
+def meeting_close(request: HttpRequest, meeting_id: ObjectId, payload: CloseIn) -> Any:
+    """Close the minutes: the points of those present and the deduction of the absent follow."""
+    closed = services.meeting_close(
+        actor=Actor.from_request(request),
+        meeting=_meeting(request, meeting_id),
+        minutes=payload.minutes,
+    )
+    return {
+        "present": closed.present,
+        "absent": closed.absent,
+        "points_entered": closed.points_entered,
+    }
+
+
+@router.get("/orgs/{org_id}/meeting-record", response=responses(list[BranchRecordOut], 404))
+def meeting_record(request: HttpRequest, org_id: ObjectId, filters: Query[YearIn]) -> Any:
+    """Each branch under the organisation: its meetings of the year per kind against the count
+    each kind requires, and how many are missing so far."""
+    org: Org = org_for_user(request.user, org_id)
+    records = selectors.meeting_records(
+        user=request.user,
+        org=org,
+        year=filters.year,
+        today=timezone.localdate(Actor.from_request(request).now),
+    )
+    return [
+        {
+            "branch_id": r.branch.pk,
+            "branch": r.branch.name,
+            "missing": r.missing,
+            "kinds": [{**k.__dict__, "missing": k.missing} for k in r.kinds],
+        }
+        for r in records
+    ]
+
+
+class LifeRuleIn(Schema):
+    attend_code: str = Field("", max_length=32, description='the item of taking part; "" none')
+    absence_code: str = Field("", max_length=32, description='the item of absence; "" none')
+    per_year: int | None = Field(None, ge=0, le=366, description="null: the default count")
+
+
+class LifeRuleOut(Schema):
+    activity: str
+    attend_code: str
+    absence_code: str
+    per_year: int | None
+
+
+@router.put("/rules/{activity}", response=responses(LifeRuleOut, 400, 403))
+def life_rule_set(request: HttpRequest, activity: str, payload: LifeRuleIn) -> Any:
+    """The county sets what a kind of meeting (or "lesson") earns and how many a year."""
+    root = ledger_selectors.default_org_for(user=request.user)
+    # only the organisation department of a county (its root) keeps these
+    require(root is not None and root.parent_id is None)
+    assert root is not None
+    return services.life_rule_set(
+        actor=Actor.from_request(request), county_root=root, activity=activity, **payload.dict()
+    )

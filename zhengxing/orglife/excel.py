@@ -1,0 +1,40 @@
+"""Excel of organisation life: the meeting record of the year, a row per branch and kind, every
+text through `core.sheets.text_cell` (so "=…" stays text)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from openpyxl import Workbook
+
+from zhengxing.core.sheets import text_cell
+from zhengxing.orgs.models import Org
+
+from .selectors import BranchRecord
+
+RECORD_HEADERS = ("党组织", "会议类型", "全年应开", "截至目前应开", "已开", "缺少")
+
+
+def meeting_record_xlsx(*, org: Org, year: int, records: Sequence[BranchRecord]) -> bytes:
+    """The record for the year: for each branch and kind, how many were required, due so far,
+    held (minutes closed) and missing."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("会议记录")
+    ws.append([text_cell(f"{org.name} {year}年度“三会一课”及主题党日开展情况")])
+    ws.append([text_cell(h) for h in RECORD_HEADERS])
+    for record in records:
+        for kind in record.kinds:
+            ws.append(
+                [
+                    text_cell(record.branch.name),
+                    text_cell(kind.label),
+                    kind.required,
+                    kind.due,
+                    kind.held,
+                    kind.missing,
+                ]
+            )
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
