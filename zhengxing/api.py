@@ -38,6 +38,7 @@ from zhengxing.ledger.api import router as ledger_router
 from zhengxing.ledger.api_public import router as ledger_public_router
 from zhengxing.ledger.api_reports import router as ledger_reports_router
 from zhengxing.orglife.api import router as orglife_router
+from zhengxing.orglife.api_shop import router as orglife_shop_router
 from zhengxing.orgs.api import router as orgs_router
 from zhengxing.orgs.roster import RowInvalid
 from zhengxing.stars.api import router as stars_router
@@ -75,6 +76,7 @@ api.add_router("/stars", stars_rounds_router)
 api.add_router("/stars", stars_standards_router)
 api.add_router("/stars", stars_rectify_router)
 api.add_router("/life", orglife_router)
+api.add_router("/life/shop", orglife_shop_router)
 
 
 @api.exception_handler(HttpError)

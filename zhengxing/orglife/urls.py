@@ -1,4 +1,4 @@
-from django.urls import URLPattern
+from .views import shop
 
 app_name = "orglife"
-urlpatterns: list[URLPattern] = []
+urlpatterns = shop.urlpatterns

@@ -79,14 +79,27 @@ def shop_balance(*, user: AnyUser, member: Member) -> Balance:
     return balance_of(member)
 
 
-def shop_items(*, user: AnyUser, branch: Org, on_shelf_only: bool = False) -> QuerySet[ShopItem]:
-    """The branch's goods and services, cheapest first, for its members and those who may see
-    the branch; 404 for anyone else."""
+def _may_see_shop(user: AnyUser, branch: Org) -> bool:
+    """The branch's own members, and those who may see the branch."""
     scope = scope_for(user)
     own = scope.member_id is not None and branch.pk == (
         Member.objects.filter(pk=scope.member_id).values_list("branch_id", flat=True).first()
     )
-    if not (own or scope.can_see_org(branch)):
+    return own or scope.can_see_org(branch)
+
+
+def shop_branch_for_user(*, user: AnyUser, pk: int) -> Org:
+    """A branch whose shop the user may see (their own, or one in their scope); 404 otherwise."""
+    branch = Org.objects.filter(pk=pk).first()
+    if branch is None or not _may_see_shop(user, branch):
+        raise Http404
+    return branch
+
+
+def shop_items(*, user: AnyUser, branch: Org, on_shelf_only: bool = False) -> QuerySet[ShopItem]:
+    """The branch's goods and services, cheapest first, for its members and those who may see
+    the branch; 404 for anyone else."""
+    if not _may_see_shop(user, branch):
         raise Http404
     items = ShopItem.objects.filter(branch=branch)
     if on_shelf_only:
