@@ -1,5 +1,13 @@
 """Organisation life's reads, one module per subject (re-exported here), always scoped."""
 
+from .commitments import (
+    branch_commitments,
+    commitment_for_user,
+    member_commitments,
+    public_branch,
+    public_commitments,
+    review_scores,
+)
 from .shop import (
     Balance,
     MonthReport,
@@ -16,7 +24,13 @@ from .shop import (
 __all__ = [
     "Balance",
     "MonthReport",
+    "branch_commitments",
+    "commitment_for_user",
+    "member_commitments",
     "member_receipts",
+    "public_branch",
+    "public_commitments",
+    "review_scores",
     "shop_balance",
     "shop_branch_for_user",
     "shop_chain_problem",

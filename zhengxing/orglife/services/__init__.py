@@ -1,5 +1,20 @@
 """Organisation life's writes, one module per subject (re-exported here)."""
 
+from .commitments import (
+    commitment_decide,
+    commitment_progress_report,
+    commitment_propose,
+    commitment_review,
+)
 from .shop import shop_item_create, shop_item_restock, shop_item_shelve, shop_redeem
 
-__all__ = ["shop_item_create", "shop_item_restock", "shop_item_shelve", "shop_redeem"]
+__all__ = [
+    "commitment_decide",
+    "commitment_progress_report",
+    "commitment_propose",
+    "commitment_review",
+    "shop_item_create",
+    "shop_item_restock",
+    "shop_item_shelve",
+    "shop_redeem",
+]
