@@ -10,6 +10,7 @@ urlpatterns = [
     path("jobs/", include("zhengxing.jobs.urls")),
     path("points/", include("zhengxing.ledger.urls")),
     path("p/stars/", include("zhengxing.stars.public_urls")),
+    path("p/life/", include("zhengxing.orglife.public_urls")),
     path("p/", include("zhengxing.ledger.public_urls")),
     path("stars/", include("zhengxing.stars.urls")),
     path("life/", include("zhengxing.orglife.urls")),

@@ -1,4 +1,4 @@
-from .views import shop
+from .views import commitments, shop
 
 app_name = "orglife"
-urlpatterns = shop.urlpatterns
+urlpatterns = shop.urlpatterns + commitments.urlpatterns
