@@ -52,8 +52,10 @@ def commitment_propose(
 ) -> Commitment:
     """The member's own promise for the year in one of the article's fields, specific (at
     least MIN_PROMISE characters) and checkable (how it can be checked is required). A returned
-    one in the same field is revised and waits for the branch again; an approved one stays."""
-    require(member.pk == scope_for_actor(actor).member_id)
+    one in the same field is revised and waits for the branch again; an approved one stays.
+    The branch committee may type in a promise a member handed in on paper."""
+    scope = scope_for_actor(actor)
+    require(member.pk == scope.member_id or scope.can_manage_member(member))
     if member.status in (MemberStatus.TRANSFERRED_OUT, MemberStatus.DECEASED):
         raise ServiceError("已不在党员名册中，不能作出承诺")
     if field not in CommitmentField.values:
@@ -140,8 +142,10 @@ def commitment_decide(
 def commitment_progress_report(
     *, actor: Actor, commitment: Commitment, text: str, reported_on: dt.date | None = None
 ) -> CommitmentProgress:
-    """The member reports what they did to keep an approved promise (履诺践诺)."""
-    require(commitment.member_id == scope_for_actor(actor).member_id)
+    """The member reports what they did to keep an approved promise (履诺践诺); the committee
+    may record what a member without a phone tells them."""
+    scope = scope_for_actor(actor)
+    require(commitment.member_id == scope.member_id or scope.can_manage_org(commitment.branch))
     commitment = Commitment.objects.get(pk=commitment.pk)  # its status as it is now
     if commitment.status != CommitmentStatus.APPROVED:
         raise ServiceError("承诺经支部审定后才能报告进展")

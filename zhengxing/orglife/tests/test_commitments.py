@@ -82,15 +82,16 @@ def test_the_fields_are_the_articles_and_a_promise_must_be_specific(cast: Cast) 
     assert not Commitment.objects.exists()
 
 
-def test_only_the_member_proposes_their_own(cast: Cast) -> None:
-    with pytest.raises(PermissionDenied):
-        commitment_propose(
-            actor=as_(cast.carol),
-            member=cast.erin_member,
-            field="study",
-            promise=PROMISE,
-            measure="x",
-        )
+def test_the_member_proposes_their_own_or_the_committee_types_in_a_paper_one(cast: Cast) -> None:
+    for stranger, member in ((cast.dave, cast.erin_member), (cast.erin, cast.member_a1)):
+        with pytest.raises(PermissionDenied):
+            commitment_propose(
+                actor=as_(stranger), member=member, field="study", promise=PROMISE, measure="x"
+            )
+    typed = commitment_propose(
+        actor=as_(cast.carol), member=cast.member_a1, field="study", promise=PROMISE, measure="笔记"
+    )
+    assert typed.member_id == cast.member_a1.pk
 
 
 def test_one_per_field_and_year_but_a_returned_one_is_revised(
@@ -162,3 +163,15 @@ def test_progress_over_the_year_and_the_half_yearly_review(
     commitment_review(actor=later, commitment=proposed, half=2, score=70)
     assert review_scores(county_id=cast.county.pk, year=2026) == {cast.erin_member.pk: 80.0}
     assert review_scores(county_id=cast.county.pk, year=2026, half=2) == {cast.erin_member.pk: 70.0}
+
+
+def test_the_demo_makes_reviewed_commitments_and_a_returned_one_or_two(signed_q2: Cast) -> None:
+    from zhengxing.orglife.demo_commitments import demo_commitments
+
+    made = demo_commitments(signed_q2.county, seed=3)
+    assert made == Commitment.objects.count() >= 1
+    approved = Commitment.objects.filter(status=CommitmentStatus.APPROVED)
+    assert all(c.reviews.filter(half=1).exists() for c in approved)
+    assert review_scores(county_id=signed_q2.county.pk, year=2026).keys() == {
+        c.member_id for c in approved
+    }
