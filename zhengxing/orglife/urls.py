@@ -1,4 +1,4 @@
-from .views import commitments, shop
+from .views import chances, commitments, shop
 
 app_name = "orglife"
-urlpatterns = shop.urlpatterns + commitments.urlpatterns
+urlpatterns = shop.urlpatterns + commitments.urlpatterns + chances.urlpatterns

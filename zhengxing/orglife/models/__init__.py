@@ -1,6 +1,7 @@
 """Organisation life's rows, one module per subject: meetings and sign-in, learning,
 commitments (三亮), democratic appraisal, the board of chances to serve, the points supermarket."""
 
+from .chances import Chance, ChanceKind, ChanceSignup
 from .commitments import (
     Commitment,
     CommitmentField,
@@ -11,6 +12,9 @@ from .commitments import (
 from .shop import ShopChainHead, ShopEntry, ShopItem, ShopKind
 
 __all__ = [
+    "Chance",
+    "ChanceKind",
+    "ChanceSignup",
     "Commitment",
     "CommitmentField",
     "CommitmentProgress",

@@ -1,5 +1,6 @@
 """Organisation life's reads, one module per subject (re-exported here), always scoped."""
 
+from .chances import branch_chances, chance_for_user, chance_signups
 from .commitments import (
     branch_commitments,
     commitment_for_user,
@@ -24,7 +25,10 @@ from .shop import (
 __all__ = [
     "Balance",
     "MonthReport",
+    "branch_chances",
     "branch_commitments",
+    "chance_for_user",
+    "chance_signups",
     "commitment_for_user",
     "member_commitments",
     "member_receipts",

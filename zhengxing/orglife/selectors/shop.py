@@ -79,8 +79,9 @@ def shop_balance(*, user: AnyUser, member: Member) -> Balance:
     return balance_of(member)
 
 
-def _may_see_shop(user: AnyUser, branch: Org) -> bool:
-    """The branch's own members, and those who may see the branch."""
+def branch_open_to(user: AnyUser, branch: Org) -> bool:
+    """The branch's own members, and those who may see the branch (its shop, its board of
+    chances to serve)."""
     scope = scope_for(user)
     own = scope.member_id is not None and branch.pk == (
         Member.objects.filter(pk=scope.member_id).values_list("branch_id", flat=True).first()
@@ -91,7 +92,7 @@ def _may_see_shop(user: AnyUser, branch: Org) -> bool:
 def shop_branch_for_user(*, user: AnyUser, pk: int) -> Org:
     """A branch whose shop the user may see (their own, or one in their scope); 404 otherwise."""
     branch = Org.objects.filter(pk=pk).first()
-    if branch is None or not _may_see_shop(user, branch):
+    if branch is None or not branch_open_to(user, branch):
         raise Http404
     return branch
 
@@ -99,7 +100,7 @@ def shop_branch_for_user(*, user: AnyUser, pk: int) -> Org:
 def shop_items(*, user: AnyUser, branch: Org, on_shelf_only: bool = False) -> QuerySet[ShopItem]:
     """The branch's goods and services, cheapest first, for its members and those who may see
     the branch; 404 for anyone else."""
-    if not _may_see_shop(user, branch):
+    if not branch_open_to(user, branch):
         raise Http404
     items = ShopItem.objects.filter(branch=branch)
     if on_shelf_only:
