@@ -1,6 +1,7 @@
 """Organisation life's rows, one module per subject: meetings and sign-in, learning,
 commitments (三亮), democratic appraisal, the board of chances to serve, the points supermarket."""
 
+from .appraisal import AppraisalBallot, AppraisalPolicy, AppraisalResult, AppraisalRound
 from .chances import Chance, ChanceKind, ChanceSignup
 from .commitments import (
     Commitment,
@@ -12,6 +13,10 @@ from .commitments import (
 from .shop import ShopChainHead, ShopEntry, ShopItem, ShopKind
 
 __all__ = [
+    "AppraisalBallot",
+    "AppraisalPolicy",
+    "AppraisalResult",
+    "AppraisalRound",
     "Chance",
     "ChanceKind",
     "ChanceSignup",
