@@ -1,4 +1,6 @@
-from .views import chances, commitments, shop
+from .views import appraisal, chances, commitments, shop
 
 app_name = "orglife"
-urlpatterns = shop.urlpatterns + commitments.urlpatterns + chances.urlpatterns
+urlpatterns = (
+    shop.urlpatterns + commitments.urlpatterns + chances.urlpatterns + appraisal.urlpatterns
+)

@@ -1,5 +1,6 @@
 """Organisation life's reads, one module per subject (re-exported here), always scoped."""
 
+from .appraisal import appraisal_of, appraisal_results, appraisal_voters
 from .chances import branch_chances, chance_for_user, chance_signups
 from .commitments import (
     branch_commitments,
@@ -25,6 +26,9 @@ from .shop import (
 __all__ = [
     "Balance",
     "MonthReport",
+    "appraisal_of",
+    "appraisal_results",
+    "appraisal_voters",
     "branch_chances",
     "branch_commitments",
     "chance_for_user",
