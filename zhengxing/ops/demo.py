@@ -1,7 +1,7 @@
 """The demo county 示范旗, whole: its tree, members and logins (`orgs/demo.py`), then its year of
 points ledgers (`ledger/demo_year.py`), of star ratings (`stars/demo_year.py`), of the points
-supermarkets and of 三亮 commitments (`orglife/demo_*.py`), in one transaction. `demo_build`
-writes nothing when the county already exists; the same seed gives the same county."""
+supermarkets, 三亮 commitments and chances to serve (`orglife/demo_*.py`), in one transaction.
+`demo_build` writes nothing when the county already exists; the same seed gives the same county."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from zhengxing.ledger.demo_year import DemoYearResult, demo_year
+from zhengxing.orglife.demo_chances import demo_chances
 from zhengxing.orglife.demo_commitments import demo_commitments
 from zhengxing.orglife.demo_shop import DemoShopResult, demo_shop
 from zhengxing.orgs.demo import COUNTY_CODE, SEED, Login, demo_tree_build, logins
@@ -29,6 +30,7 @@ class DemoResult:
     stars: DemoStarsResult | None = None  # likewise
     shop: DemoShopResult | None = None  # likewise
     commitments: int | None = None  # likewise
+    chances: int | None = None  # likewise
 
 
 def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = None) -> DemoResult:
@@ -48,6 +50,7 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         stars = demo_stars(tree.county, seed=seed, progress=progress)  # on both
         shop = demo_shop(tree.county, seed=seed, progress=progress)  # on the points
         commitments = demo_commitments(tree.county, seed=seed, progress=progress)
+        chances = demo_chances(tree.county, seed=seed, progress=progress)
     return DemoResult(
         county=tree.county,
         created=True,
@@ -58,4 +61,5 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         stars=stars,
         shop=shop,
         commitments=commitments,
+        chances=chances,
     )

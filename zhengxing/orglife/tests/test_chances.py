@@ -129,3 +129,17 @@ def test_the_pages_sign_up_post_and_record(cast: Cast, labour: Chance, on_30_jun
     assert erin.get(reverse("orglife:chance", args=[labour.pk])).status_code == 200
     assert client_for(cast.dave).get(reverse("orglife:chance", args=[labour.pk])).status_code == 404
     assert client_for(cast.dave).get(branch_url).status_code == 404
+
+
+def test_the_demo_records_a_labour_day_with_its_points_and_opens_a_squads_day(
+    cast: Cast, rules: RuleCatalogue
+) -> None:
+    from zhengxing.orglife.demo_chances import demo_chances
+
+    assert demo_chances(cast.county, seed=5) == 4  # two branches, two chances each
+    recorded = Chance.objects.filter(recorded_at__isnull=False)
+    assert recorded.count() == 2 and not Chance.objects.filter(
+        kind="squad", recorded_at__isnull=False
+    )
+    came = ChanceSignup.objects.filter(came=True).count()
+    assert Claim.objects.filter(origin_kind="service").count() == came > 0
