@@ -127,7 +127,11 @@ def chance_record(*, actor: Actor, chance: Chance, came: Sequence[Member]) -> Ch
     signed up are marked absent. Once, on or after the day. The points of the chance's item go
     to each who came, approved at once (`points_from_activity`: refused whole in Chinese)."""
     require(scope_for_actor(actor).can_manage_org(chance.branch))
-    locked = Chance.objects.select_for_update().select_related("branch", "item").get(pk=chance.pk)
+    locked = (
+        Chance.objects.select_for_update(of=("self",))
+        .select_related("branch", "item")
+        .get(pk=chance.pk)
+    )
     if locked.recorded_at is not None:
         raise ServiceError("已登记过到场人员", code="conflict")
     if locked.happens_on > timezone.localdate(actor.now):
