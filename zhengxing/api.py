@@ -42,6 +42,7 @@ from zhengxing.mobility.api import router as mobility_router
 from zhengxing.orglife.api import router as orglife_router
 from zhengxing.orglife.api_learning import router as orglife_learning_router
 from zhengxing.orglife.api_meetings import router as orglife_meetings_router
+from zhengxing.orglife.api_shop import router as orglife_shop_router
 from zhengxing.orgs.api import router as orgs_router
 from zhengxing.orgs.roster import RowInvalid
 from zhengxing.stars.api import router as stars_router
@@ -83,6 +84,7 @@ api.add_router("/mobile", mobility_router)
 api.add_router("/grid", grid_router)
 api.add_router("/life", orglife_meetings_router)
 api.add_router("/life", orglife_learning_router)
+api.add_router("/life/shop", orglife_shop_router)
 
 
 @api.exception_handler(HttpError)

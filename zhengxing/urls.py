@@ -12,6 +12,7 @@ urlpatterns = [
     path("p/grid/", include("zhengxing.grid.public_urls")),
     path("p/stars/", include("zhengxing.stars.public_urls")),
     path("p/mobile/", include("zhengxing.mobility.public_urls")),
+    path("p/life/", include("zhengxing.orglife.public_urls")),
     path("p/", include("zhengxing.ledger.public_urls")),
     path("stars/", include("zhengxing.stars.urls")),
     path("life/", include("zhengxing.orglife.urls")),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -50,15 +50,19 @@ def _canonical_value(key: str, value: Any) -> Any:
     return value
 
 
-def canonical_content(row: Mapping[str, Any]) -> bytes:
-    """The entry's content as canonical JSON: sorted keys, no spaces, UTF-8, points as text."""
-    content = {key: _canonical_value(key, row[key]) for key in CONTENT_FIELDS}
+def canonical_content(row: Mapping[str, Any], fields: Sequence[str] = CONTENT_FIELDS) -> bytes:
+    """The entry's content as canonical JSON: sorted keys, no spaces, UTF-8, points as text.
+    `fields`: the columns the hash covers; the points ledger's unless another chain (the points
+    supermarket's, `orglife`) names its own."""
+    content = {key: _canonical_value(key, row[key]) for key in fields}
     content["v"] = FORMAT_VERSION
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def entry_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
-    return hashlib.sha256(prev_hash.encode("ascii") + canonical_content(row)).hexdigest()
+def entry_hash(
+    prev_hash: str, row: Mapping[str, Any], fields: Sequence[str] = CONTENT_FIELDS
+) -> str:
+    return hashlib.sha256(prev_hash.encode("ascii") + canonical_content(row, fields)).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,7 @@ def verify_chain(
     *,
     head: tuple[int, str] | None,
     anchors: Mapping[int, str] | None = None,
+    fields: Sequence[str] = CONTENT_FIELDS,
 ) -> ChainProblem | None:
     """Walk one branch's entries in seq order and name the first one that was changed behind
     the application's back; None when the chain is intact.
@@ -85,6 +90,7 @@ def verify_chain(
     rows: dicts with CONTENT_FIELDS plus id, prev_hash and hash, in ascending seq.
     head: the branch's chain head (seq, hash), or None when the branch has none.
     anchors: seq -> hash recorded at each quarter sign-off.
+    fields: the columns the hash covers (another chain's, as in `canonical_content`).
     """
     anchors = anchors or {}
     expected_seq, prev_hash, prev_id = 1, GENESIS_HASH, 0
@@ -100,7 +106,7 @@ def verify_chain(
                 branch_id, seq, entry_id, "inserted",
                 f"第{seq}号记录（id {entry_id}）的写入顺序早于第{seq - 1}号（被插入或调换）",
             )  # fmt: skip
-        if entry_hash(row["prev_hash"], row) != row["hash"]:
+        if entry_hash(row["prev_hash"], row, fields) != row["hash"]:
             return ChainProblem(
                 branch_id, seq, entry_id, "edited",
                 f"第{seq}号记录（id {entry_id}）的内容与其哈希不符（被修改或调换顺序）",

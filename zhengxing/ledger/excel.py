@@ -46,7 +46,7 @@ class Col:
     points: bool = False  # a number of points: one decimal place
 
 
-def _sheet(wb: Workbook, name: str, title: str, columns: Sequence[Col]) -> Any:
+def filing_sheet(wb: Workbook, name: str, title: str, columns: Sequence[Col]) -> Any:
     """A sheet with its title row (merged across the columns) and header row written, laid
     out for filing: widths, frozen header, A4 landscape fitted to width, header on every page."""
     ws = wb.create_sheet(name)
@@ -75,7 +75,9 @@ def _sheet(wb: Workbook, name: str, title: str, columns: Sequence[Col]) -> Any:
     return ws
 
 
-def _row(ws: Any, columns: Sequence[Col], values: Sequence[Any], *, bold: bool = False) -> None:
+def filing_row(
+    ws: Any, columns: Sequence[Col], values: Sequence[Any], *, bold: bool = False
+) -> None:
     cells = []
     for col, value in zip(columns, values, strict=True):
         # a name typed as "=…" stays text, never a formula, even once saved as CSV
@@ -89,7 +91,7 @@ def _row(ws: Any, columns: Sequence[Col], values: Sequence[Any], *, bold: bool =
     ws.append(cells)
 
 
-def _bytes(wb: Workbook) -> bytes:
+def workbook_bytes(wb: Workbook) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -116,17 +118,19 @@ def branch_table_bytes(table: BranchTable) -> bytes:
     quarter (only signed quarters count), the year's total and rank, and a total row."""
     wb = Workbook(write_only=True)
     columns = branch_table_columns(table.signed)
-    ws = _sheet(wb, "党员积分台账", f"{table.branch.name} {table.year}年党员积分台账", columns)
+    ws = filing_sheet(
+        wb, "党员积分台账", f"{table.branch.name} {table.year}年党员积分台账", columns
+    )
     for row in table.rows:
         cells: list[Any] = [row.rank, row.name if row.on_roll else f"{row.name}（已转出）"]
         for additions, deductions in row.quarters:
             cells += [additions, deductions]
-        _row(ws, columns, [*cells, row.total])
+        filing_row(ws, columns, [*cells, row.total])
     totals: list[Any] = ["", "合计"]
     for additions, deductions in table.totals:
         totals += [additions, deductions]
-    _row(ws, columns, [*totals, table.total], bold=True)
-    return _bytes(wb)
+    filing_row(ws, columns, [*totals, table.total], bold=True)
+    return workbook_bytes(wb)
 
 
 # --- the township book --------------------------------------------------------------------
@@ -153,24 +157,24 @@ def signed_text(signed: Iterable[int]) -> str:
 def township_book_bytes(book: Book) -> bytes:
     """The township's book: a row per branch and a total row."""
     wb = Workbook(write_only=True)
-    ws = _sheet(wb, "党员积分册", f"{book.org.name} {book.year}年党员积分册", BOOK_COLUMNS)
+    ws = filing_sheet(wb, "党员积分册", f"{book.org.name} {book.year}年党员积分册", BOOK_COLUMNS)
     for row in book.rows:
         t = row.tally
-        _row(
+        filing_row(
             ws,
             BOOK_COLUMNS,
             [row.code, row.name, t.members, t.entries, t.base, t.bonus, t.deduction, t.total,
              t.average if t.average is not None else "", signed_text(row.signed)],
         )  # fmt: skip
     t = book.tally
-    _row(
+    filing_row(
         ws,
         BOOK_COLUMNS,
         ["", "合计", t.members, t.entries, t.base, t.bonus, t.deduction, t.total,
          t.average if t.average is not None else "", ""],
         bold=True,
     )  # fmt: skip
-    return _bytes(wb)
+    return workbook_bytes(wb)
 
 
 # --- the county view ----------------------------------------------------------------------
@@ -197,10 +201,10 @@ def county_view_bytes(view: CountyView) -> bytes:
     """The county's database view: a row per township and the county's totals."""
     wb = Workbook(write_only=True)
     title = f"{view.root.name} {view.year}年党员积分汇总"
-    ws = _sheet(wb, "积分汇总", title, COUNTY_COLUMNS)
+    ws = filing_sheet(wb, "积分汇总", title, COUNTY_COLUMNS)
     for row in view.rows:
         t = row.tally
-        _row(
+        filing_row(
             ws,
             COUNTY_COLUMNS,
             [row.code, row.name, row.branches, t.members, t.entries, t.base, t.bonus,
@@ -208,14 +212,14 @@ def county_view_bytes(view: CountyView) -> bytes:
              *row.signed_by_quarter],
         )  # fmt: skip
     t = view.tally
-    _row(
+    filing_row(
         ws,
         COUNTY_COLUMNS,
         ["", "合计", view.branches, t.members, t.entries, t.base, t.bonus, t.deduction,
          t.total, t.average if t.average is not None else "", *view.signed_by_quarter],
         bold=True,
     )  # fmt: skip
-    return _bytes(wb)
+    return workbook_bytes(wb)
 
 
 # --- rankings -----------------------------------------------------------------------------
@@ -233,9 +237,9 @@ RANKING_COLUMNS = (
 def ranking_bytes(*, title: str, rows: Iterable[dict[str, Any]]) -> bytes:
     """A ranking (rows from selectors.member_ranking, streamed) under its title."""
     wb = Workbook(write_only=True)
-    ws = _sheet(wb, "积分排名", title, RANKING_COLUMNS)
+    ws = filing_sheet(wb, "积分排名", title, RANKING_COLUMNS)
     for row in rows:
-        _row(
+        filing_row(
             ws,
             RANKING_COLUMNS,
             [
@@ -247,4 +251,4 @@ def ranking_bytes(*, title: str, rows: Iterable[dict[str, Any]]) -> bytes:
                 points_normal(Decimal(str(row["per_quarter"]))),
             ],
         )
-    return _bytes(wb)
+    return workbook_bytes(wb)

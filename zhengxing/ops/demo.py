@@ -1,9 +1,9 @@
 """The demo county 示范旗, whole: its tree, members and logins (`orgs/demo.py`), then its year of
 points ledgers (`ledger/demo_year.py`), of star ratings (`stars/demo_year.py`), of
-organisation life (`orglife/demo_year.py`: meetings and lessons), its mobile members'
-whereabouts and reconciled quarter (`mobility/demo.py`) and its grids (`grid/demo.py`), in one
-transaction. `demo_build` writes nothing when the county already exists; the same seed gives the
-same county."""
+organisation life (`orglife/demo_year.py`: meetings and lessons; `orglife/demo_*.py`: the points
+supermarkets, 三亮 commitments and chances to serve), its mobile members' whereabouts and
+reconciled quarter (`mobility/demo.py`) and its grids (`grid/demo.py`), in one transaction.
+`demo_build` writes nothing when the county already exists; the same seed gives the same county."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ from django.db import transaction
 from zhengxing.grid.demo import DemoGridResult, demo_grid
 from zhengxing.ledger.demo_year import DemoYearResult, demo_year
 from zhengxing.mobility.demo import demo_mobility
+from zhengxing.orglife.demo_chances import demo_chances
+from zhengxing.orglife.demo_commitments import demo_commitments
+from zhengxing.orglife.demo_shop import DemoShopResult, demo_shop
 from zhengxing.orglife.demo_year import DemoLifeResult, demo_life
 from zhengxing.orgs.demo import COUNTY_CODE, SEED, Login, demo_tree_build, logins
 from zhengxing.orgs.models import County, Member, Org
@@ -32,6 +35,9 @@ class DemoResult:
     stars: DemoStarsResult | None = None  # likewise
     grid: DemoGridResult | None = None  # likewise
     life: DemoLifeResult | None = None  # likewise
+    shop: DemoShopResult | None = None  # likewise
+    commitments: int | None = None  # likewise
+    chances: int | None = None  # likewise
 
 
 def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = None) -> DemoResult:
@@ -52,6 +58,9 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         demo_mobility(tree.county, seed=seed, progress=progress)  # on the roster
         grid = demo_grid(tree.county, seed=seed, progress=progress)  # on the tree
         life = demo_life(tree.county, seed=seed, progress=progress)  # on all three
+        shop = demo_shop(tree.county, seed=seed, progress=progress)  # on the points
+        commitments = demo_commitments(tree.county, seed=seed, progress=progress)
+        chances = demo_chances(tree.county, seed=seed, progress=progress)
     return DemoResult(
         county=tree.county,
         created=True,
@@ -62,4 +71,7 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         stars=stars,
         grid=grid,
         life=life,
+        shop=shop,
+        commitments=commitments,
+        chances=chances,
     )

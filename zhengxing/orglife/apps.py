@@ -10,7 +10,8 @@ class OrglifeConfig(AppConfig):
     def ready(self) -> None:
         from zhengxing.ledger import origins
 
-        # the member's points page links an entry to the meeting that earned it
+        # the member's points page links an entry to what earned it: a meeting, a lesson, a
+        # chance to serve (`services.chances.chance_record`)
         origins.register(
             "meeting",
             label=_("Meeting"),
@@ -20,4 +21,9 @@ class OrglifeConfig(AppConfig):
             "lesson",
             label=_("Lesson"),
             url=lambda pk: reverse("orglife:course", args=[pk]),
+        )
+        origins.register(
+            "service",
+            label=_("Chance to serve"),
+            url=lambda pk: reverse("orglife:chance", args=[pk]),
         )

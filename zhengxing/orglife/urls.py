@@ -1,6 +1,13 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, URLResolver
 
-from .views import learning, meetings
+from .views import appraisal, chances, commitments, learning, meetings, shop
 
 app_name = "orglife"
-urlpatterns: list[URLPattern] = [*meetings.urlpatterns, *learning.urlpatterns]
+urlpatterns: list[URLPattern | URLResolver] = [
+    *meetings.urlpatterns,
+    *learning.urlpatterns,
+    *shop.urlpatterns,
+    *commitments.urlpatterns,
+    *chances.urlpatterns,
+    *appraisal.urlpatterns,
+]

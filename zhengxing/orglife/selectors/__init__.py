@@ -1,6 +1,16 @@
 """Organisation life's reads, always scoped, one module per subject; import them from
 `zhengxing.orglife.selectors`."""
 
+from .appraisal import appraisal_of, appraisal_results, appraisal_voters
+from .chances import branch_chances, chance_for_user, chance_signups
+from .commitments import (
+    branch_commitments,
+    commitment_for_user,
+    member_commitments,
+    public_branch,
+    public_commitments,
+    review_scores,
+)
 from .learning import (
     Hours,
     branch_hours,
@@ -27,16 +37,38 @@ from .meetings import (
     per_year_for,
     upcoming_for_member,
 )
+from .shop import (
+    Balance,
+    MonthReport,
+    member_receipts,
+    shop_balance,
+    shop_branch_for_user,
+    shop_chain_problem,
+    shop_item_for_user,
+    shop_items,
+    shop_month_report,
+    spendable_earned,
+)
 
 __all__ = [
     "UPCOMING",
+    "Balance",
     "BranchRecord",
     "Hours",
     "KindRecord",
+    "MonthReport",
     "RollRow",
+    "appraisal_of",
+    "appraisal_results",
+    "appraisal_voters",
+    "branch_chances",
+    "branch_commitments",
     "branch_for_meetings",
     "branch_hours",
     "branch_meetings",
+    "chance_for_user",
+    "chance_signups",
+    "commitment_for_user",
     "course_for_user",
     "courses_for",
     "has_signed_in",
@@ -45,10 +77,22 @@ __all__ = [
     "meeting_for_user",
     "meeting_records",
     "meeting_roll",
+    "member_commitments",
     "member_for_meeting",
     "member_hours",
+    "member_receipts",
     "own_attendee",
     "own_lessons",
     "per_year_for",
+    "public_branch",
+    "public_commitments",
+    "review_scores",
+    "shop_balance",
+    "shop_branch_for_user",
+    "shop_chain_problem",
+    "shop_item_for_user",
+    "shop_items",
+    "shop_month_report",
+    "spendable_earned",
     "upcoming_for_member",
 ]

@@ -1,6 +1,14 @@
 """Organisation life's writes, one module per subject; import them from
 `zhengxing.orglife.services` whichever module holds them."""
 
+from .appraisal import appraisal_open, appraisal_policy_set, appraisal_post, appraisal_vote
+from .chances import chance_post, chance_record, chance_sign_up
+from .commitments import (
+    commitment_decide,
+    commitment_progress_report,
+    commitment_propose,
+    commitment_review,
+)
 from .learning import (
     course_create,
     course_pick,
@@ -22,11 +30,23 @@ from .meetings import (
     meeting_sign_in,
     meeting_tick,
 )
+from .shop import shop_item_create, shop_item_restock, shop_item_shelve, shop_redeem
 
 __all__ = [
     "Closed",
     "LifeItems",
+    "appraisal_open",
+    "appraisal_policy_set",
+    "appraisal_post",
+    "appraisal_vote",
     "attendee_excuse",
+    "chance_post",
+    "chance_record",
+    "chance_sign_up",
+    "commitment_decide",
+    "commitment_progress_report",
+    "commitment_propose",
+    "commitment_review",
     "course_create",
     "course_pick",
     "lesson_report",
@@ -41,4 +61,8 @@ __all__ = [
     "meeting_plan",
     "meeting_sign_in",
     "meeting_tick",
+    "shop_item_create",
+    "shop_item_restock",
+    "shop_item_shelve",
+    "shop_redeem",
 ]

@@ -1,6 +1,8 @@
-"""Organisation life's test cast: the foundation's county T1 (zhengxing.testing) under the
-county's "100-point year" catalogue for 2026 (attending 三会一课 +2, absence without leave -2),
-everyone acting on 30 June 2026 at 10:00 as the ledger's tests do."""
+"""Organisation life's test cast: the foundation's county T1 (zhengxing.testing), everyone
+acting on 30 June 2026 at 10:00 as the ledger's tests do; the meetings' tests under the county's
+"100-point year" catalogue for 2026 (attending 三会一课 +2, absence without leave -2, `hundred`),
+the shop's, commitments' and chances' under the ledger's cast and year (Sanmenxia's rules:
+`rules`, `ledger`, `signed_q2`)."""
 
 from __future__ import annotations
 
@@ -10,12 +12,20 @@ import pytest
 
 from zhengxing.ledger.models import RuleCatalogue
 from zhengxing.ledger.services import catalogue_from_preset
-from zhengxing.ledger.tests.conftest import NOW, api_clock, as_, on_30_june
+from zhengxing.ledger.tests.conftest import (
+    NOW,
+    api_clock,
+    as_,
+    ledger,
+    on_30_june,
+    rules,
+    signed_q2,
+)
 from zhengxing.orglife import services
 from zhengxing.orglife.models import Meeting
 from zhengxing.testing import SYSTEM, Cast
 
-__all__ = ["NOW", "api_clock", "as_", "on_30_june", "plan"]
+__all__ = ["NOW", "api_clock", "as_", "ledger", "on_30_june", "plan", "rules", "signed_q2"]
 
 TODAY = NOW.date()
 

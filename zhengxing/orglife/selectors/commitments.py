@@ -1,0 +1,80 @@
+"""Reads of 三亮 commitments: the member's own, the branch's (with progress and reviews), the
+public board (approved ones only, names only), and the half-yearly review scores a star
+scheme's component would weigh."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Avg, Prefetch, QuerySet
+from django.http import Http404
+
+from zhengxing.orgs.models import Member, Org
+from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
+from zhengxing.orgs.selectors import scope_for
+
+from ..models import Commitment, CommitmentProgress, CommitmentReview, CommitmentStatus
+
+if TYPE_CHECKING:
+    from zhengxing.orgs.selectors import AnyUser
+
+
+def _with_history(qs: QuerySet[Commitment]) -> QuerySet[Commitment]:
+    return qs.select_related("member").prefetch_related(
+        Prefetch("progress", CommitmentProgress.objects.order_by("-reported_on", "-pk")),
+        Prefetch("reviews", CommitmentReview.objects.order_by("half")),
+    )
+
+
+def member_commitments(*, user: AnyUser, member: Member, year: int) -> QuerySet[Commitment]:
+    """A member's commitments of the year, for them and those who may see them."""
+    if not scope_for(user).can_see_member(member):
+        raise Http404
+    return _with_history(Commitment.objects.filter(member=member, year=year)).order_by("field")
+
+
+def branch_commitments(*, user: AnyUser, branch: Org, year: int) -> QuerySet[Commitment]:
+    """The branch's commitments of the year, those waiting first: four queries for any number."""
+    if not scope_for(user).can_see_org(branch):
+        raise Http404
+    return _with_history(Commitment.objects.filter(branch=branch, year=year)).order_by(
+        "status", "member__name", "field"
+    )
+
+
+def commitment_for_user(*, user: AnyUser, pk: int) -> Commitment:
+    """A commitment the user may see (their own, or one of a branch in their scope); else 404."""
+    c = Commitment.objects.select_related("branch", "member").filter(pk=pk).first()
+    scope = scope_for(user)
+    if c is None or not (c.member_id == scope.member_id or scope.can_see_org(c.branch)):
+        raise Http404
+    return c
+
+
+def public_branch(public_ref: str) -> Org:
+    """A branch by its public reference (never its id); 404 otherwise."""
+    branch = Org.objects.filter(public_ref=public_ref, kind__in=MEMBER_HOLDING_KINDS).first()
+    if branch is None:
+        raise Http404
+    return branch
+
+
+def public_commitments(*, branch: Org, year: int) -> QuerySet[Commitment]:
+    """The public board (党务公开栏): approved commitments with the member's name, the promise,
+    how it is checked, the progress and the branch's evaluations. Nothing else of the member."""
+    return _with_history(
+        Commitment.objects.filter(branch=branch, year=year, status=CommitmentStatus.APPROVED)
+    ).order_by("member__name", "field")
+
+
+def review_scores(*, county_id: int, year: int, half: int | None = None) -> dict[int, float]:
+    """Each member's average review score (0-100) over their approved commitments of the year
+    (or of one half): what a star scheme's component would weigh ("将评价结果运用于民主评议
+    党员当中"). One query. Not yet a component of the stars' compute (see README)."""
+    reviews = CommitmentReview.objects.filter(
+        county_id=county_id, commitment__year=year, commitment__status=CommitmentStatus.APPROVED
+    )
+    if half is not None:
+        reviews = reviews.filter(half=half)
+    rows = reviews.values("commitment__member_id").annotate(avg=Avg("score")).order_by()
+    return {row["commitment__member_id"]: float(row["avg"]) for row in rows}
