@@ -98,7 +98,7 @@ def course_create(request: HttpRequest, payload: CourseIn) -> Any:
     )
 
 
-@router.post("/courses/{course_id}/pick", response=responses(LessonOut, 400, 404))
+@router.post("/courses/{course_id}/pick", response=responses(LessonOut, 400, 403, 404))
 def course_pick(request: HttpRequest, course_id: ObjectId) -> Any:
     """The member picks the course (菜单式点学); again, the same lesson."""
     found = selectors.course_for_user(user=request.user, pk=course_id)

@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema
 
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError, require
-from zhengxing.core.schemas import Id, ObjectId, responses
+from zhengxing.core.schemas import Id, ObjectId, SlugPath, responses
 from zhengxing.ledger import selectors as ledger_selectors
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.selectors import org_for_user
@@ -254,7 +254,7 @@ class LifeRuleOut(Schema):
 
 
 @router.put("/rules/{activity}", response=responses(LifeRuleOut, 400, 403))
-def life_rule_set(request: HttpRequest, activity: str, payload: LifeRuleIn) -> Any:
+def life_rule_set(request: HttpRequest, activity: SlugPath, payload: LifeRuleIn) -> Any:
     """The county sets what a kind of meeting (or "lesson") earns and how many a year."""
     root = ledger_selectors.default_org_for(user=request.user)
     # only the organisation department of a county (its root) keeps these

@@ -126,7 +126,12 @@ def test_only_declared_public_operations_are_open(db: None) -> None:
         if not operation.get("security")
     }
     assert TOKEN in open_paths
-    public = ("/api/v1/points/", "/api/v1/stars/public/", "/api/v1/mobile/reports")
+    public = (
+        "/api/v1/points/",
+        "/api/v1/stars/public/",
+        "/api/v1/mobile/reports",
+        "/api/v1/grid/public/",
+    )
     assert all(p == TOKEN or p.startswith(public) for p in open_paths), open_paths
     assert {p for p in open_paths if p.startswith("/api/v1/stars/")} == {
         "/api/v1/stars/public/orgs/{org_id}/board",
