@@ -18,7 +18,9 @@ from django.db import models, transaction
 from zhengxing.audit.services import audit_event, audit_record, audit_record_many
 from zhengxing.core import pii
 from zhengxing.core.actor import Actor
+from zhengxing.grid.models import GridPerson, Need, Resident
 from zhengxing.ledger.models import Claim, Objection
+from zhengxing.mobility.models import InflowOrg, Whereabouts
 from zhengxing.orgs.models import Member
 
 BATCH = 1000
@@ -38,6 +40,11 @@ ENCRYPTED = (
     Encrypted(Member, ("id_card_enc", "phone_enc"), hashes={"id_card_hash": "id_card_enc"}),
     Encrypted(Claim, ("reporter_contact_enc",)),
     Encrypted(Objection, ("contact_enc",)),
+    Encrypted(GridPerson, ("phone_enc",)),
+    Encrypted(Resident, ("phone_enc",)),
+    Encrypted(Need, ("contact_enc",)),
+    Encrypted(Whereabouts, ("phone_enc",)),
+    Encrypted(InflowOrg, ("contact_phone_enc",)),
 )
 
 
