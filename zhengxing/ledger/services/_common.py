@@ -4,6 +4,7 @@ actor's date, idempotency keys, and what the audit log keeps of a claim and of a
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -12,10 +13,11 @@ from django.utils import timezone
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
 from zhengxing.core.text import clean_text
+from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import name_problem
 
-from ..models import Claim, LedgerEntry
-from ..rules import QuarterClosed, points_text
+from ..models import Claim, LedgerEntry, RuleItem
+from ..rules import Quarter, QuarterClosed, points_text
 
 
 def refuse(problem: str) -> ServiceError:
@@ -83,3 +85,42 @@ def entry_snapshot(entry: LedgerEntry) -> dict[str, Any]:
         "reverses_id": entry.reverses_id,
         "hash": entry.hash,
     }
+
+
+def claims_for_members(
+    *,
+    actor: Actor,
+    branch: Org,
+    item: RuleItem,
+    members: Sequence[Member],
+    occurred_on: dt.date,
+    description: str,
+    points: Decimal,
+    source: str,
+    idempotency_key: str,
+    **more: Any,
+) -> list[Claim]:
+    """One item for many members, one claim each, saved in one statement: the committee's form
+    for many (登记建账) and points that follow from organisation life."""
+    quarter = Quarter.of(occurred_on)
+    fresh = [
+        Claim(
+            county_id=branch.county_id,
+            branch=branch,
+            member=member,
+            item=item,
+            year=quarter.year,
+            quarter=quarter.number,
+            occurred_on=occurred_on,
+            description=description,
+            points_requested=points,
+            source=source,
+            idempotency_key=idempotency_key,
+            submitted_at=actor.now,
+            submitted_by=actor.user,
+            **more,
+        )
+        for member in members
+    ]
+    Claim.objects.bulk_create(fresh)
+    return fresh

@@ -31,7 +31,7 @@ from ..rules import (
     points_text,
 )
 from ._checks import _item_problem, _member_problem
-from ._common import _key, _today, claim_snapshot, refuse
+from ._common import _key, _today, claim_snapshot, claims_for_members, refuse
 from .guard import QuarterGuard, _approve
 
 
@@ -83,27 +83,19 @@ def points_from_activity(
     )
     if problem:
         raise refuse(problem)
-    fresh = [
-        Claim(
-            county_id=branch.county_id,
-            branch=branch,
-            member=member,
-            item=item,
-            year=quarter.year,
-            quarter=quarter.number,
-            occurred_on=occurred_on,
-            description=description,
-            points_requested=points,
-            source=ClaimSource.LIFE,
-            idempotency_key=key,
-            submitted_at=actor.now,
-            submitted_by=actor.user,
-            origin_kind=origin_kind,
-            origin_id=origin_id,
-        )
-        for member in to_enter
-    ]
-    Claim.objects.bulk_create(fresh)
+    fresh = claims_for_members(
+        actor=actor,
+        branch=branch,
+        item=item,
+        members=to_enter,
+        occurred_on=occurred_on,
+        description=description,
+        points=points,
+        source=ClaimSource.LIFE,
+        idempotency_key=key,
+        origin_kind=origin_kind,
+        origin_id=origin_id,
+    )
     entries = _approve(
         actor=actor,
         head=guard.head,

@@ -21,7 +21,7 @@ from zhengxing.orgs.selectors import scope_for_actor
 from ..models import Claim, RuleItem
 from ..rules import ClaimSource, Part, Quarter, Recorder, points_text
 from ._checks import _claim_problem, _member_problem
-from ._common import _key, _name, _today, claim_snapshot, refuse
+from ._common import _key, _name, _today, claim_snapshot, claims_for_members, refuse
 from .guard import QuarterGuard
 
 
@@ -144,7 +144,6 @@ def claim_record_many(
     }
     closed = guard.closed({occurred_on.year})
     today = _today(actor)
-    quarter = Quarter.of(occurred_on)
     to_record = [m for m in dict.fromkeys(members) if m.pk not in existing]
     problem = None
     if to_record:
@@ -160,27 +159,19 @@ def claim_record_many(
         )
     if problem:
         raise refuse(problem)
-    fresh = [
-        Claim(
-            county_id=branch.county_id,
-            branch=branch,
-            member=member,
-            item=item,
-            year=quarter.year,
-            quarter=quarter.number,
-            occurred_on=occurred_on,
-            place=place,
-            description=description,
-            points_requested=points,
-            evidence=evidence,
-            source=ClaimSource.COMMITTEE,
-            idempotency_key=key,
-            submitted_at=actor.now,
-            submitted_by=actor.user,
-        )
-        for member in to_record
-    ]
-    Claim.objects.bulk_create(fresh)
+    fresh = claims_for_members(
+        actor=actor,
+        branch=branch,
+        item=item,
+        members=to_record,
+        occurred_on=occurred_on,
+        description=description,
+        points=points,
+        source=ClaimSource.COMMITTEE,
+        idempotency_key=key,
+        place=place,
+        evidence=evidence,
+    )
     audit_record_many(
         audit_event(
             actor=actor,
