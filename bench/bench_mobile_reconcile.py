@@ -122,7 +122,7 @@ def run() -> list[dict[str, Any]]:
     from zhengxing.core.actor import Actor
     from zhengxing.ledger.rules import Quarter
     from zhengxing.mobility.models import Difference
-    from zhengxing.mobility.services import reconciliation_open
+    from zhengxing.mobility.services import reconciliation_open, reconciliation_open_many
 
     small = os.environ.get("ZHENGXING_BENCH_SCALE", "full") == "small"
     members, orgs = (1300, 9) if small else (13000, 81)
@@ -130,10 +130,9 @@ def run() -> list[dict[str, Any]]:
     actor = Actor(user=None, label="bench", now=NOW)
     start = time.perf_counter()
     with transaction.atomic():  # the county's quarter, one batch
-        for a in agreements[1:]:
-            reconciliation_open(
-                actor=actor, agreement=a, quarter=Quarter(2026, 2), rows=lists[a.pk]
-            )
+        reconciliation_open_many(
+            actor=actor, quarter=Quarter(2026, 2), lists=[(a, lists[a.pk]) for a in agreements[1:]]
+        )
     took = time.perf_counter() - start
     start = time.perf_counter()
     reconciliation_open(

@@ -9,6 +9,7 @@ from .reconcile import (
     inflow_org_create,
     reconciliation_close,
     reconciliation_open,
+    reconciliation_open_many,
 )
 from .registration import registration_code_issue, whereabouts_report
 
@@ -18,6 +19,7 @@ __all__ = [
     "inflow_org_create",
     "reconciliation_close",
     "reconciliation_open",
+    "reconciliation_open_many",
     "registration_code_issue",
     "whereabouts_report",
 ]

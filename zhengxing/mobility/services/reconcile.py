@@ -9,17 +9,17 @@ and the quarterly reconciliation of the two sides' lists, computed in the databa
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
-from zhengxing.audit.services import audit_record
+from zhengxing.audit.services import audit_event, audit_record, audit_record_many
 from zhengxing.core import pii
 from zhengxing.core.actor import Actor
-from zhengxing.core.bulk import Rows
+from zhengxing.core.bulk import Rows, bulk_insert
 from zhengxing.core.errors import ServiceError, require
 from zhengxing.core.text import clean_text
 from zhengxing.ledger.rules import Quarter
@@ -238,16 +238,91 @@ def _differences(recon: Reconciliation, quarter: Quarter) -> list[tuple[str, int
     return found
 
 
-def _insert(model: Any, county_id: int, recon: Reconciliation, rows: list[dict[str, Any]]) -> None:
-    """Plain INSERTs of a reconciliation's rows (`core.bulk.Rows`): no instance built per row."""
-    sql = Rows(model, model(county_id=county_id, reconciliation_id=recon.pk), with_pk=False)
-    lines = []
-    for row in rows:
+def _insert(model: Any, lines: list[tuple[Reconciliation, dict[str, Any]]]) -> None:
+    """Plain INSERTs of reconciliations' rows, one statement for all of them (`core.bulk.Rows`):
+    no instance built per row."""
+    sql = Rows(model, model(), with_pk=False)
+    county, recon = sql.index["county_id"], sql.index["reconciliation_id"]
+    out = []
+    for owner, row in lines:
         line = sql.template.copy()
+        line[county], line[recon] = owner.county_id, owner.pk
         for key, value in row.items():
             line[sql.index[key]] = value
-        lines.append(line)
-    sql.insert(lines)
+        out.append(line)
+    sql.insert(out)
+
+
+def _checked(
+    *,
+    actor: Actor,
+    scope: Any,
+    agreement: Agreement,
+    quarter: Quarter,
+    rows: Iterable[Mapping[str, Any]],
+) -> list[dict[str, Any]]:
+    """One agreement's quarter and inflow list checked, before anything is written."""
+    require(scope.can_manage_org(agreement.outflow))
+    if quarter.last_day < agreement.starts_on:
+        raise ServiceError("该季度早于共管协议的生效日期")
+    if quarter.first_day > actor.now.date():
+        raise ServiceError(f"{quarter.label}尚未开始，不能对账")
+    values = [_row_values(raw, at) for at, raw in enumerate(rows, start=1)]
+    if len(values) > MAX_ROWS:
+        raise ServiceError(f"流入地名单一次最多{MAX_ROWS}行")
+    hashes = [v["id_card_hash"] for v in values]
+    if len(set(hashes)) != len(hashes):
+        raise ServiceError("流入地名单中同一公民身份号码出现了两次")
+    return values
+
+
+def _open(
+    *, actor: Actor, quarter: Quarter, lists: list[tuple[Agreement, list[dict[str, Any]]]]
+) -> list[Reconciliation]:
+    """The checked lists' reconciliations written together: one insert of the reconciliations,
+    one of all the inflow rows, the differences computed in the database, one insert of them
+    and one of the audit rows."""
+    recons = [
+        Reconciliation(
+            county_id=agreement.county_id,
+            agreement=agreement,
+            year=quarter.year,
+            quarter=quarter.number,
+            opened_at=actor.now,
+        )
+        for agreement, _values in lists
+    ]
+    try:
+        with transaction.atomic():
+            bulk_insert(Reconciliation, recons)
+    except IntegrityError:
+        raise ServiceError(f"{quarter.label}的对账已经开始", code="duplicate") from None
+    _insert(
+        InflowRow,
+        [(recon, v) for recon, (_a, values) in zip(recons, lists, strict=True) for v in values],
+    )
+    found = [_differences(recon, quarter) for recon in recons]
+    _insert(
+        Difference,
+        [
+            (recon, {"kind": k, "member_id": pk, "name": name, "detail": detail})
+            for recon, differences in zip(recons, found, strict=True)
+            for k, pk, name, detail in differences
+        ],
+    )
+    audit_record_many(
+        audit_event(
+            actor=actor,
+            action="mobility.reconciliation.open",
+            object_type="reconciliation",
+            object_id=recon.pk,
+            county_id=recon.county_id,
+            summary=f"{quarter.label}对账：流入地名单{len(values)}人，差异{len(differences)}处",
+            after={"rows": len(values), "differences": len(differences)},
+        )
+        for recon, (_a, values), differences in zip(recons, lists, found, strict=True)
+    )
+    return recons
 
 
 @transaction.atomic
@@ -265,49 +340,31 @@ def reconciliation_open(
     computed in the database and kept, each to be resolved.
 
     “流入地、流出地按季度对账核查基础台账” (article 002)"""
-    require(scope_for_actor(actor).can_manage_org(agreement.outflow))
-    if quarter.last_day < agreement.starts_on:
-        raise ServiceError("该季度早于共管协议的生效日期")
-    if quarter.first_day > actor.now.date():
-        raise ServiceError(f"{quarter.label}尚未开始，不能对账")
-    values = [_row_values(raw, at) for at, raw in enumerate(rows, start=1)]
-    if len(values) > MAX_ROWS:
-        raise ServiceError(f"流入地名单一次最多{MAX_ROWS}行")
-    hashes = [v["id_card_hash"] for v in values]
-    if len(set(hashes)) != len(hashes):
-        raise ServiceError("流入地名单中同一公民身份号码出现了两次")
-    try:
-        with transaction.atomic():
-            recon = Reconciliation.objects.create(
-                county_id=agreement.county_id,
-                agreement=agreement,
-                year=quarter.year,
-                quarter=quarter.number,
-                opened_at=actor.now,
-            )
-    except IntegrityError:
-        raise ServiceError(f"{quarter.label}的对账已经开始", code="duplicate") from None
-    _insert(InflowRow, recon.county_id, recon, values)
-    differences = _differences(recon, quarter)
-    _insert(
-        Difference,
-        recon.county_id,
-        recon,
-        [
-            {"kind": k, "member_id": pk, "name": name, "detail": detail}
-            for k, pk, name, detail in differences
-        ],
-    )
-    audit_record(
-        actor=actor,
-        action="mobility.reconciliation.open",
-        object_type="reconciliation",
-        object_id=recon.pk,
-        county_id=recon.county_id,
-        summary=f"{quarter.label}对账：流入地名单{len(values)}人，差异{len(differences)}处",
-        after={"rows": len(values), "differences": len(differences)},
-    )
-    return recon
+    scope = scope_for_actor(actor)
+    values = _checked(actor=actor, scope=scope, agreement=agreement, quarter=quarter, rows=rows)
+    return _open(actor=actor, quarter=quarter, lists=[(agreement, values)])[0]
+
+
+@transaction.atomic
+def reconciliation_open_many(
+    *,
+    actor: Actor,
+    quarter: Quarter,
+    lists: Sequence[tuple[Agreement, Iterable[Mapping[str, Any]]]],
+) -> list[Reconciliation]:
+    """A county's quarter at once: the reconciliation under each agreement, with the inflow
+    side's list it sent — each checked as `reconciliation_open` checks it (any refusal refuses
+    them all, nothing written), then written together in one batch.
+
+    “流入地、流出地按季度对账核查基础台账” (article 002)"""
+    scope = scope_for_actor(actor)
+    checked = [
+        (a, _checked(actor=actor, scope=scope, agreement=a, quarter=quarter, rows=rows))
+        for a, rows in lists
+    ]
+    if len({a.pk for a, _v in checked}) != len(checked):
+        raise ServiceError("同一共管协议出现了两次")
+    return _open(actor=actor, quarter=quarter, lists=checked)
 
 
 def _open_for_writes(recon: Reconciliation) -> None:

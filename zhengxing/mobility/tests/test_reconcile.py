@@ -24,6 +24,7 @@ from zhengxing.mobility.services import (
     inflow_org_create,
     reconciliation_close,
     reconciliation_open,
+    reconciliation_open_many,
     whereabouts_report,
 )
 from zhengxing.orgs.models import Member
@@ -35,14 +36,14 @@ from .conftest import NOW, as_, report_fields
 Q2 = Quarter(2026, 2)
 
 
-@pytest.fixture
-def agreement(cast: Cast) -> Agreement:
+def signed(cast: Cast, name: str, city: str) -> Agreement:
+    """A1B's co-management agreement, from 1 January 2026, with an inflow organisation in `city`."""
     inflow = inflow_org_create(
         actor=as_(cast.alice),
         county_id=cast.county.pk,
-        name="赤峰商会驻呼和浩特流动党员党支部",
+        name=name,
         kind="chamber",
-        city="呼和浩特市",
+        city=city,
         contact_name="李书记",
         contact_phone="13800001111",
     )
@@ -55,6 +56,11 @@ def agreement(cast: Cast) -> Agreement:
         outflow_signer="张书记",
         inflow_signer="李书记",
     )
+
+
+@pytest.fixture
+def agreement(cast: Cast) -> Agreement:
+    return signed(cast, "赤峰商会驻呼和浩特流动党员党支部", "呼和浩特市")
 
 
 def line(member: Member, **overrides: Any) -> dict[str, Any]:
@@ -202,3 +208,58 @@ def test_bad_lists_and_other_townships_are_refused(
     reconciliation_open(actor=as_(cast.carol), agreement=agreement, quarter=Q2, rows=[])
     with pytest.raises(ServiceError, match="对账已经开始"):
         reconciliation_open(actor=as_(cast.carol), agreement=agreement, quarter=Q2, rows=[])
+
+
+def test_a_county_quarter_at_once_finds_what_each_agreement_finds_alone(
+    cast: Cast, mobile: Member, code: str, agreement: Agreement
+) -> None:
+    """“流入地、流出地按季度对账核查基础台账” (article 002): the county's quarter reconciled in one
+    batch (`reconciliation_open_many`) gives each agreement the differences it has alone."""
+    from django.db import transaction
+
+    from zhengxing.mobility.services import registration_code_issue
+
+    reported(cast, mobile, code)  # 王甲 in 呼和浩特: another employer on their list
+    away = add_member(cast.county, "A1B", name="赵远")
+    member_set_status(actor=SYSTEM, member=away, status="mobile", on=TODAY)
+    c2, _ = registration_code_issue(actor=as_(cast.carol), member=away)
+    reported(cast, away, c2, city="包头市")  # in 包头, missing from that list
+    home = add_member(cast.county, "A1B", name="周归")
+    member_set_status(actor=SYSTEM, member=home, status="mobile", on=TODAY)
+    c3, _ = registration_code_issue(actor=as_(cast.carol), member=home)
+    reported(cast, home, c3, city="包头市")
+    stranger = add_member(cast.county, "B1B", name="吴外")
+    baotou = signed(cast, "某工业园区联合党支部", "包头市")
+    lists = [
+        (agreement, [line(mobile, employer="物流公司"), line(stranger)]),
+        (baotou, [line(home, returned=True)]),
+    ]
+
+    class Undo(Exception):
+        pass
+
+    alone = []
+    with pytest.raises(Undo), transaction.atomic():
+        for a, rows in lists:
+            alone.append(
+                kinds(
+                    reconciliation_open(actor=as_(cast.carol), agreement=a, quarter=Q2, rows=rows)
+                )
+            )
+        raise Undo
+    together = reconciliation_open_many(actor=as_(cast.carol), quarter=Q2, lists=lists)
+    assert [kinds(r) for r in together] == alone
+    assert alone == [
+        {("address", "王甲"), ("unknown_here", "吴外")},
+        {("unknown_there", "赵远"), ("returned", "周归")},
+    ]
+    assert [r.agreement_id for r in together] == [agreement.pk, baotou.pk]
+    events = AuditEvent.objects.filter(action="mobility.reconciliation.open").order_by("pk")
+    assert [e.after for e in events] == [
+        {"rows": 2, "differences": 2},
+        {"rows": 1, "differences": 2},
+    ]
+    with pytest.raises(ServiceError, match="对账已经开始"):
+        reconciliation_open_many(actor=as_(cast.carol), quarter=Q2, lists=lists[1:])
+    with pytest.raises(PermissionDenied):
+        reconciliation_open_many(actor=as_(cast.dave), quarter=Quarter(2026, 1), lists=lists)
