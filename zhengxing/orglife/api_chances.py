@@ -79,6 +79,10 @@ class SignupOut(Schema):
 class ChanceDetailOut(ChanceOut):
     signups: list[SignupOut]
 
+    @staticmethod
+    def resolve_signups(obj: Chance) -> Any:
+        return selectors.chance_signups(chance=obj)
+
 
 def _item(branch: Org, code: str | None, year: int) -> RuleItem | None:
     """The item of the catalogue applying to the branch that year, by its code."""
@@ -93,11 +97,6 @@ def _item(branch: Org, code: str | None, year: int) -> RuleItem | None:
     if found is None:
         raise ServiceError(f"“{code}”不是本支部{year}年积分规则中的项目")
     return found
-
-
-def _detail(chance: Chance) -> dict[str, Any]:
-    out = ChanceOut.from_orm(chance).dict()
-    return {**out, "signups": list(selectors.chance_signups(chance=chance))}
 
 
 @router.get("/branches/{branch_id}/chances", response=responses(list[ChanceOut], 404))
@@ -126,7 +125,7 @@ def chance_post(request: HttpRequest, branch_id: ObjectId, payload: ChanceIn) ->
 @router.get("/chances/{chance_id}", response=responses(ChanceDetailOut, 404))
 def chance_detail(request: HttpRequest, chance_id: ObjectId) -> Any:
     """A chance with who signed up and, once recorded, who came."""
-    return _detail(selectors.chance_for_user(user=request.user, pk=chance_id))
+    return selectors.chance_for_user(user=request.user, pk=chance_id)
 
 
 @router.post(
@@ -151,4 +150,4 @@ def chance_record(request: HttpRequest, chance_id: ObjectId, payload: RecordIn) 
     ):
         raise ServiceError("有的党员不在你的管理范围内")
     done = services.chance_record(actor=Actor.from_request(request), chance=chance, came=came)
-    return _detail(done)
+    return done

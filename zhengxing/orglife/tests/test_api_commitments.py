@@ -12,7 +12,11 @@ from zhengxing.testing import Cast, client_for
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"
-PROMISE = {"field": "poverty", "promise": "今年为村里3户困难家庭各办一件实事", "measure": "受助户签字"}
+PROMISE = {
+    "field": "poverty",
+    "promise": "今年为村里3户困难家庭各办一件实事",
+    "measure": "受助户签字",
+}
 
 
 def post(client, url: str, body: dict):  # type: ignore[no-untyped-def]
@@ -32,7 +36,9 @@ def test_propose_approve_report_and_review_through_the_api(cast: Cast, api_clock
     assert [c["id"] for c in waiting.json()] == [body["id"]]
     approved = post(cathy, f"{url}/decide", {"approve": True})
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
-    progress = post(erin, f"{url}/progress", {"text": "帮张家修好了屋顶", "reported_on": "2026-06-20"})
+    progress = post(
+        erin, f"{url}/progress", {"text": "帮张家修好了屋顶", "reported_on": "2026-06-20"}
+    )
     assert progress.status_code == 201, progress.content
     assert post(erin, f"{url}/review", {"half": 1, "score": 90}).status_code == 403
     review = post(cathy, f"{url}/review", {"half": 1, "score": 90, "comment": "按期履诺"})
@@ -52,8 +58,9 @@ def test_a_vague_promise_is_refused_in_chinese_and_nothing_is_written(
     assert vague.json()["detail"].startswith("承诺内容要具体，可以检查（至少10个字）")
     wrong_field = post(erin, "/api/v1/life/commitments", {**PROMISE, "field": "sports"})
     assert wrong_field.status_code == 400
-    assert "请从理论学习、产业调整、纠纷调解、帮贫助困、文明新风、环境保护中选择" in (
-        wrong_field.json()["detail"]
+    assert (
+        "请从理论学习、产业调整、纠纷调解、帮贫助困、文明新风、环境保护中选择"
+        in (wrong_field.json()["detail"])
     )
     assert not Commitment.objects.exists()
     assert not AuditEvent.objects.filter(action__startswith="orglife.commitment").exists()
