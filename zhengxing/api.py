@@ -40,6 +40,9 @@ from zhengxing.ledger.api_public import router as ledger_public_router
 from zhengxing.ledger.api_reports import router as ledger_reports_router
 from zhengxing.mobility.api import router as mobility_router
 from zhengxing.orglife.api import router as orglife_router
+from zhengxing.orglife.api_appraisal import router as orglife_appraisal_router
+from zhengxing.orglife.api_chances import router as orglife_chances_router
+from zhengxing.orglife.api_commitments import router as orglife_commitments_router
 from zhengxing.orglife.api_learning import router as orglife_learning_router
 from zhengxing.orglife.api_meetings import router as orglife_meetings_router
 from zhengxing.orglife.api_shop import router as orglife_shop_router
@@ -84,6 +87,9 @@ api.add_router("/mobile", mobility_router)
 api.add_router("/grid", grid_router)
 api.add_router("/life", orglife_meetings_router)
 api.add_router("/life", orglife_learning_router)
+api.add_router("/life", orglife_commitments_router)
+api.add_router("/life", orglife_chances_router)
+api.add_router("/life", orglife_appraisal_router)
 api.add_router("/life/shop", orglife_shop_router)
 
 

@@ -1,0 +1,68 @@
+"""Democratic appraisal through /api/v1/life ("总评…年底民主评议党员大会", 003 Gaotai): the branch
+opens the year's round, each member grades every other, the branch posts the result; the same
+services as the pages, errors as {"detail", "code"}. Everyone acts on 30 June 2026."""
+
+from __future__ import annotations
+
+import pytest
+
+from zhengxing.orglife.models import AppraisalBallot, AppraisalResult, AppraisalRound
+from zhengxing.orgs.selectors import forget_scope
+from zhengxing.testing import Cast, client_for
+
+pytestmark = pytest.mark.django_db
+JSON = "application/json"
+
+
+def post(client, url: str, body: dict):  # type: ignore[no-untyped-def]
+    return client.post(url, body, content_type=JSON)
+
+
+def test_open_vote_and_post_through_the_api(cast: Cast, api_clock: list) -> None:
+    carol, erin = client_for(cast.carol), client_for(cast.erin)
+    url = f"/api/v1/life/branches/{cast.branch_a1.pk}/appraisal"
+    assert post(erin, url, {"year": 2026}).status_code == 404  # a member does not open it
+    opened = post(carol, url, {"year": 2026})
+    assert opened.status_code == 201, opened.content
+    assert (opened.json()["excellent_cap"], opened.json()["voters"]) == (20, 0)
+    cast.member_a1.user = cast.gina  # 王甲 votes through a login of his own
+    cast.member_a1.save(update_fields=["user"])
+    forget_scope(cast.gina)
+    wang, me = cast.member_a1.pk, cast.erin_member.pk
+    voted = post(erin, f"{url}/vote", {"year": 2026, "grades": {str(wang): "qualified"}})
+    assert voted.status_code == 200 and voted.json() == {"cast": 1}
+    wangs = post(
+        client_for(cast.gina), f"{url}/vote", {"year": 2026, "grades": {str(me): "excellent"}}
+    )
+    assert wangs.status_code == 200, wangs.content
+    assert erin.get(url, {"year": 2026}).json()["voters"] == 2
+    assert erin.get(url, {"year": 2026}).json()["results"] == []  # secret until posted
+    assert post(erin, f"{url}/post", {"year": 2026}).status_code == 403
+    posted = post(carol, f"{url}/post", {"year": 2026})
+    assert posted.status_code == 200, posted.content
+    grades = {r["member"]: (r["grade"], r["excellent_votes"]) for r in posted.json()["results"]}
+    # 优秀 within the county's default share (20 % of 2 members: none), the vote still shown
+    assert grades == {"李二妮": ("qualified", 1), "王甲": ("qualified", 0)}
+    late = post(erin, f"{url}/vote", {"year": 2026, "grades": {str(wang): "basic"}})
+    assert late.json() == {"detail": "民主评议结果已公布，不能再投票", "code": "round_closed"}
+
+
+def test_bad_ballots_are_refused_in_chinese_and_other_townships_see_nothing(
+    cast: Cast, api_clock: list
+) -> None:
+    carol, erin, dave = client_for(cast.carol), client_for(cast.erin), client_for(cast.dave)
+    url = f"/api/v1/life/branches/{cast.branch_a1.pk}/appraisal"
+    assert erin.get(url, {"year": 2026}).status_code == 404  # no round yet
+    post(carol, url, {"year": 2026})
+    again = post(carol, url, {"year": 2026})
+    assert again.json() == {"detail": "2026年的民主评议已经开始", "code": "duplicate"}
+    empty = post(erin, f"{url}/vote", {"year": 2026, "grades": {}})
+    assert empty.status_code == 400
+    assert empty.json()["detail"] == "请为每位党员评定等次（还缺：王甲）"
+    nobody = post(carol, f"{url}/post", {"year": 2026})
+    assert nobody.json()["detail"] == "还没有人投票，不能公布结果"
+    assert dave.get(url, {"year": 2026}).status_code == 404
+    assert post(dave, f"{url}/post", {"year": 2026}).status_code == 404
+    assert post(dave, url, {"year": 2027}).status_code == 404
+    assert AppraisalRound.objects.count() == 1
+    assert not AppraisalBallot.objects.exists() and not AppraisalResult.objects.exists()
