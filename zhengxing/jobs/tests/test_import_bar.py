@@ -80,7 +80,16 @@ def test_an_import_job_reports_while_it_parses_and_checks_not_only_while_it_writ
     monkeypatch.setattr(runner, "Reporter", Board)
     monkeypatch.setattr(validation, "REPORT_EVERY", 100)
     monkeypatch.setattr(writing, "MEMBER_BATCH", 100)
-    monkeypatch.setattr(sheets, "PARSE_TICK", 0.001)  # a small sheet parses in milliseconds
+    monkeypatch.setattr(sheets, "PARSE_TICK", 0.001)
+    parse = sheets._parse
+
+    def slow_parse(data: bytes) -> Any:
+        """A small sheet parses in a millisecond or less, sooner than the first tick on a fast
+        machine: the parse takes a tenth of a second here, as a large one takes seconds."""
+        time.sleep(0.1)
+        return parse(data)
+
+    monkeypatch.setattr(sheets, "_parse", slow_parse)
     monkeypatch.setattr(sheets, "PARSE_BYTES_PER_SECOND", 1_000_000)
 
     client_for(cast.alice).post(reverse("jobs:roster_import"), {"file": _roster(ROWS)})
