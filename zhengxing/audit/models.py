@@ -1,20 +1,12 @@
 """The append-only audit log that every service writes to, in the same transaction as its change."""
 
-from typing import Any, NoReturn
-
 from django.conf import settings
 from django.db import models
 
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise TypeError("the audit log is append-only")
-
-    def delete(self) -> NoReturn:
-        raise TypeError("the audit log is append-only")
+from zhengxing.core.append_only import AppendOnly
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnly):
     """Who did what, when, from where, with the object's state before and after.
 
     `county_id` is a plain integer, not a foreign key: this app sits below `orgs`, and the
@@ -35,7 +27,7 @@ class AuditEvent(models.Model):
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    APPEND_ONLY = "the audit log is append-only"
 
     class Meta:
         indexes = [
@@ -47,11 +39,3 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise TypeError("the audit log is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise TypeError("the audit log is append-only")

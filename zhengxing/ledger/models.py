@@ -6,14 +6,13 @@ place; items and claims hold magnitudes, the ledger holds signed points (deducti
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhengxing.core import pii
+from zhengxing.core.append_only import AppendOnly
 from zhengxing.orgs.models import County, Member, Org
 from zhengxing.orgs.rules import MemberCategory
 
@@ -324,15 +323,7 @@ class BranchChainHead(models.Model):
         return f"{self.branch_id}#{self.seq}"
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise TypeError("the points ledger is append-only: record a reversal instead")
-
-    def delete(self) -> NoReturn:
-        raise TypeError("the points ledger is append-only: record a reversal instead")
-
-
-class LedgerEntry(models.Model):
+class LedgerEntry(AppendOnly):
     """One signed change to a member's points, hash-chained per branch. Never updated or
     deleted: a correction is a new entry that `reverses` the wrong one.
 
@@ -363,7 +354,7 @@ class LedgerEntry(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    APPEND_ONLY = "the points ledger is append-only: record a reversal instead"
 
     class Meta:
         verbose_name = _("ledger entry")
@@ -395,14 +386,6 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.branch_id}#{self.seq} {self.member_id} {self.points}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise TypeError("the points ledger is append-only: record a reversal instead")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise TypeError("the points ledger is append-only: record a reversal instead")
 
 
 class Posting(models.Model):

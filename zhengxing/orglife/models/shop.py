@@ -8,13 +8,12 @@ they have spent. Spending never touches the points ledger, so it never lowers th
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zhengxing.core.append_only import AppendOnly
 from zhengxing.ledger.chain import GENESIS_HASH
 from zhengxing.orgs.models import County, Member, Org
 
@@ -64,15 +63,7 @@ class ShopChainHead(models.Model):
         return f"{self.branch_id}#{self.seq}"
 
 
-class ShopEntryQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise TypeError("the shop's ledger is append-only")
-
-    def delete(self) -> NoReturn:
-        raise TypeError("the shop's ledger is append-only")
-
-
-class ShopEntry(models.Model):
+class ShopEntry(AppendOnly):
     """One line of the shop's ledger: a redemption (a member, the points spent: the receipt,
     numbered by its seq) or a restocking (no member, no points). Never updated or deleted."""
 
@@ -94,7 +85,7 @@ class ShopEntry(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
-    objects = ShopEntryQuerySet.as_manager()
+    APPEND_ONLY = "the shop's ledger is append-only"
 
     class Meta:
         verbose_name = _("shop ledger entry")
@@ -117,11 +108,3 @@ class ShopEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.branch_id}#{self.seq} {self.kind} {self.quantity}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise TypeError("the shop's ledger is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise TypeError("the shop's ledger is append-only")
