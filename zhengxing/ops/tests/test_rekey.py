@@ -20,6 +20,7 @@ from django.test import override_settings
 
 from zhengxing.audit.models import AuditEvent
 from zhengxing.core import pii
+from zhengxing.grid import services as grid
 from zhengxing.ledger.models import Claim, Objection, Posting
 from zhengxing.ledger.rules import Quarter
 from zhengxing.ledger.services import (
@@ -29,11 +30,18 @@ from zhengxing.ledger.services import (
     quarter_sign_off,
 )
 from zhengxing.ledger.tests.conftest import NOW, SHANGHAI, as_, key
+from zhengxing.mobility.services import (
+    inflow_org_create,
+    registration_code_issue,
+    whereabouts_report,
+)
+from zhengxing.mobility.tests.conftest import report_fields
 from zhengxing.ops.rekey import ENCRYPTED
 from zhengxing.orgs.models import Member
 from zhengxing.orgs.selectors import MemberFilter, member_search
+from zhengxing.orgs.services import member_set_status
 from zhengxing.settings import lookup_key_of
-from zhengxing.testing import SYSTEM, Cast, build_cast
+from zhengxing.testing import SYSTEM, TODAY, Cast, build_cast
 
 A, B = Fernet.generate_key().decode(), Fernet.generate_key().decode()
 LOOKUP_1 = lookup_key_of(A)  # what a deployment made before it had a lookup key of its own
@@ -125,14 +133,67 @@ def test_rekey_retires_the_old_data_key_and_moves_the_lookup_key(under_key_a: Ca
     with override_settings(DATA_KEYS=[A]), pytest.raises(InvalidToken):
         everything_in_clear()  # nothing is left under A
     assert AuditEvent.objects.filter(action="pii.rekey", county_id=cast.county.pk).exists()
-    # every encrypted model is walked (the cast has no grid's or mobile members' rows: the same
-    # generic walk re-encrypts theirs)
+    # every encrypted model is walked (the grid's and the mobile members' rows: the next test)
     assert AuditEvent.objects.get(action="pii.rekey.done").after == {
         **{spec.model._meta.label: 0 for spec in ENCRYPTED},
         "orgs.Member": Member.objects.count(),
         "ledger.Claim": Claim.objects.exclude(reporter_contact_enc="").count(),
         "ledger.Objection": 1,
     }
+
+
+def grid_and_mobile_in_clear() -> dict[str, Any]:
+    return {
+        label: sorted(
+            (row.pk, *(pii.decrypt(getattr(row, name)) for name in spec.fields))
+            for row in spec.model._default_manager.all()
+        )
+        for spec in ENCRYPTED
+        if (label := spec.model._meta.label).split(".")[0] in ("grid", "mobility")
+    }
+
+
+def test_rekey_moves_the_grid_and_the_mobile_members_rows(under_key_a: Cast) -> None:
+    """One row of each of the grid's and mobility's encrypted models, written under key A by
+    their own services, reads the same under key B alone after the rekey."""
+    cast = under_key_a
+    with override_settings(DATA_KEYS=[A], LOOKUP_KEY=LOOKUP_1):
+        centre = grid.post_create(actor=SYSTEM, org=cast.town_a, tier="centre", name="中心")
+        station = grid.post_create(
+            actor=SYSTEM, org=cast.village_a1, tier="station", name="站", parent=centre
+        )
+        g1 = grid.grid_create(actor=SYSTEM, post=station, org=cast.village_a1, code="G1", name="一")
+        grid.grid_person_add(
+            actor=SYSTEM, grid=g1, duty="worker", name="刘网格员", phone="13900000002"
+        )
+        home = grid.household_add(actor=SYSTEM, grid=g1, address="甲一村一组 8 号")
+        grid.resident_add(
+            actor=SYSTEM, household=home, name="李大爷", relation="head", phone="13812345678"
+        )
+        grid.need_raise(
+            actor=as_(None), household=home, category="living", urgency="normal",
+            text="家里水管漏水", raised_by="李大爷", contact="13812345670",
+        )  # fmt: skip
+        mobile = member_set_status(actor=SYSTEM, member=cast.member_a1, status="mobile", on=TODAY)
+        issued, _ = registration_code_issue(actor=as_(cast.carol), member=mobile)
+        whereabouts_report(actor=as_(None), org=cast.branch_a1, **report_fields(mobile, issued))
+        inflow_org_create(
+            actor=as_(cast.alice), county_id=cast.county.pk, name="驻呼和浩特流动党员党支部",
+            kind="chamber", city="呼和浩特市", contact_name="李书记", contact_phone="13800001111",
+        )  # fmt: skip
+        before = grid_and_mobile_in_clear()
+    assert set(before) == {
+        "grid.GridPerson", "grid.Resident", "grid.Need", "mobility.Whereabouts", "mobility.InflowOrg"
+    }  # fmt: skip
+    assert all(before.values()), before  # a row of each
+
+    with override_settings(DATA_KEYS=[B, A], LOOKUP_KEY=LOOKUP_2):
+        rekey()
+    with override_settings(DATA_KEYS=[B], LOOKUP_KEY=LOOKUP_2):
+        assert grid_and_mobile_in_clear() == before
+    done = AuditEvent.objects.get(action="pii.rekey.done").after
+    assert done is not None
+    assert all(done[label] == len(rows) for label, rows in before.items()), done
 
 
 def test_a_second_run_changes_nothing(under_key_a: Cast) -> None:
