@@ -3,7 +3,8 @@ stands in a quarter, which half-year a report covers, and how a mobile member's 
 marked in the three ledgers (new, moved, returned, lost).
 
 结对帮带、密切联络，流入地和流出地基层党组织班子成员采取“一对一”“一对多”的方式与流动党员结对，
-每季度开展一次电话随访、视频约访、上门走访，流出地基层党委每半年专门听取一次联络情况汇报 (article 002)
+每季度开展一次电话随访、视频约访、上门走访，流出地基层党委每半年专门听取一次联络情况汇报
+(article 002)
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """结对帮带、密切联络，流入地和流出地基层党组织班子成员采取“一对一”“一对多”的方式与流动党员结对，
-每季度开展一次电话随访、视频约访、上门走访，流出地基层党委每半年专门听取一次联络情况汇报 (article 002)
+每季度开展一次电话随访、视频约访、上门走访，流出地基层党委每半年专门听取一次联络情况汇报
+(article 002)
 
 cathy (A1B's committee) is paired with 王甲 (gone to 呼和浩特) and with a second mobile member of
 A1B: one-to-many. carol, the secretary, sets the pairings up; dave (township B) sits on no
@@ -242,8 +243,8 @@ def test_who_is_overdue_is_listed_for_the_branch_and_the_township(
 def test_the_half_years_report_is_generated_from_the_log(
     cast: Cast, mobile: Member, second: Member
 ) -> None:
-    """流出地基层党委每半年专门听取一次联络情况汇报: each pairing's contacts per quarter, the last one,
-    the quarters missed (孙丙, paired in April, missed Q2; Q1 it did not run)."""
+    """流出地基层党委每半年专门听取一次联络情况汇报: each pairing's contacts per quarter, the last
+    one, the quarters missed (孙丙, paired in April, missed Q2; Q1 it did not run)."""
     pair(cast, mobile)
     pair(cast, second)
     contact_log(
