@@ -11,6 +11,7 @@ committee member ivan) pairs on the inflow side under its agreement with A1B.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -138,7 +139,7 @@ def test_the_inflow_side_pairs_under_an_agreement(cast: Cast, mobile: Member) ->
         contact_name="刘书记",
         contact_phone="13800002222",
     )
-    args = {"member": mobile, "pairer": ivan, "side": "inflow", "since": APRIL}
+    args: dict[str, Any] = {"member": mobile, "pairer": ivan, "side": "inflow", "since": APRIL}
     with pytest.raises(ServiceError, match="尚未签订共管协议"):
         pairing_create(actor=as_(cast.carol), inflow=inflow, **args)
     with pytest.raises(ServiceError, match="不在系统中"):
