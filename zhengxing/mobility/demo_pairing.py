@@ -23,7 +23,7 @@ from .services import contact_log, contact_report_sign, pairing_create
 SINCE = dt.date(2026, 1, 8)
 # a contact's day in each quarter, and what was said
 CONTACTS = (
-    (dt.date(2026, 2, 12), "phone", "春节前电话随访：务工稳定，提醒按时交纳党费、参加流入地组织生活"),
+    (dt.date(2026, 2, 12), "phone", "春节前电话随访：务工稳定，提醒按时交党费、参加流入地组织生活"),
     (dt.date(2026, 5, 20), "video", "视频约访：介绍近期工作，学了“菜单式”点学课程，家中老人安好"),
     (dt.date(2026, 8, 18), "visit", "上门走访家属，转达支部关心，了解其返乡创业的想法"),
     (dt.date(2026, 10, 22), "phone", "电话随访：已参加流入地党支部主题党日，近期暂无返乡计划"),
