@@ -8,8 +8,11 @@ computes every figure."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from openpyxl import Workbook
 
+from zhengxing.core.sheets import text_cell
 from zhengxing.ledger.excel import Col, filing_row, filing_sheet, workbook_bytes
 
 from .duty import MARK_WORDS, Mark
@@ -46,6 +49,11 @@ def _summary_columns(level: str) -> tuple[Col, ...]:
     )
 
 
+def plain_row(ws: Any, values: list[Any]) -> None:
+    """A row of unstyled cells, text kept text (`text_cell`: never a formula)."""
+    ws.append([text_cell(v) if isinstance(v, str) else v for v in values])
+
+
 def _date(value: object) -> str:
     return f"{value:%Y-%m-%d}" if value else ""
 
@@ -62,10 +70,11 @@ def ledger_bytes(ledger: Ledger) -> bytes:
         unpaired = sum(g.unpaired for g in ledger.groups)
         filing_row(ws, columns, ["合计", len(ledger.rows), *totals, unpaired], bold=True)
     ws = filing_sheet(wb, "流动党员台账", ledger.title, ROW_COLUMNS)
+    # the members' rows as plain cells: a border on each of the county's 170,000 cells would
+    # triple the time (openpyxl hashes every cell's style); the header and widths lay it out
     for n, r in enumerate(ledger.rows, start=1):
-        filing_row(
+        plain_row(
             ws,
-            ROW_COLUMNS,
             [
                 n,
                 r.name,
