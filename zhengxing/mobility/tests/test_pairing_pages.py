@@ -57,7 +57,8 @@ def test_someone_not_paired_cannot_log_a_contact(county: Cast, on_30_june: None)
 
 
 def test_the_branch_pairs_and_sees_who_is_overdue(county: Cast, on_30_june: None) -> None:
-    """carol pairs herself with 孙丙; on 1 July, Q2's list shows him overdue."""
+    """carol pairs herself with 孙丙 from 21 June: on 30 June, Q2's list has him not yet
+    contacted."""
     sun = Member.objects.get(name="孙丙")
     url = reverse("mobility:duty", args=[county.branch_a1.pk])
     client = client_for(county.carol)
