@@ -41,7 +41,7 @@ class ContactForm(Form):
     )
     on = forms.DateField(label=gettext_lazy("Date"), widget=DateInput())
     said = forms.CharField(
-        label=gettext_lazy("What was said"),
+        label=gettext_lazy("What was said in the contact"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
