@@ -14,6 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -32,7 +33,7 @@ from . import ledgers, pairings, services
 from .duty import Half, Side, Way
 from .ledger_excel import contact_report_bytes
 from .models import InflowOrg, Whereabouts
-from .views_ledgers import XLSX, chosen_quarter, quarter_choices, today
+from .views_ledgers import PAGE_SIZE, XLSX, chosen_quarter, quarter_choices, today
 
 
 class ContactForm(Form):
@@ -131,8 +132,9 @@ def duty(request: HttpRequest, pk: int) -> HttpResponse:
     first (overdue once the quarter has ended); the form pairing a committee member."""
     org = ledgers.ledger_org_for_user(request.user, pk)
     quarter = chosen_quarter(request)
-    form = PairingForm(request.POST or None, org=org)
-    if request.method == "POST" and form.is_valid():
+    # pairing is the branch's and the township's work: the county reads the list
+    form = PairingForm(request.POST or None, org=org) if org.parent_id is not None else None
+    if request.method == "POST" and form is not None and form.is_valid():
         data = form.cleaned_data
         try:
             services.pairing_create(actor=Actor.from_request(request), **data)
@@ -150,7 +152,7 @@ def duty(request: HttpRequest, pk: int) -> HttpResponse:
             "org": org,
             "quarter": quarter,
             "quarters": quarter_choices(quarter),
-            "rows": rows,
+            "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
             "late": sum(1 for r in rows if r.standing != "done"),
             "form": form,
             "half": half,

@@ -147,3 +147,13 @@ def test_a_ledger_outside_the_scope_is_not_found(county: Cast) -> None:
             .status_code
             == 404
         )
+
+
+def test_the_county_reads_the_duty_list_without_the_pairing_form(
+    county: Cast, on_30_june: None
+) -> None:
+    """Pairing is the branch's and the township's work; the county reads who is overdue."""
+    page = client_for(county.alice).get(reverse("mobility:duty", args=[county.root.pk]))
+    assert "王甲" in page.content.decode() and 'name="pairer"' not in page.content.decode()
+    bob = client_for(county.bob).get(reverse("mobility:duty", args=[county.town_a.pk]))
+    assert 'name="pairer"' in bob.content.decode()
