@@ -199,3 +199,10 @@ def reconciliation_close(
         inflow_signer=payload.inflow_signer,
     )
     return _reconciliation_out(selectors.reconciliation_for_user(request.user, recon_id))
+
+
+# --- the "3" and the pairing of the "4": their own module, on this router ---------------------
+
+from .api_pairing import router as pairing_router  # noqa: E402
+
+router.add_router("", pairing_router)

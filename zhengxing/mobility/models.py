@@ -294,3 +294,10 @@ class ReconciliationClose(models.Model):
 
     def __str__(self) -> str:
         return f"closed {self.reconciliation_id}"
+
+
+# --- "4": pairing and contact (its own module, registered with the app's models here) ------
+
+from .models_pairing import Contact, ContactReport, Pairing  # noqa: E402
+
+__all__ = ["Contact", "ContactReport", "Pairing"]

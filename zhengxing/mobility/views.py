@@ -31,6 +31,7 @@ from zhengxing.orgs.selectors import member_for_user, org_for_user, scope_for
 
 from . import selectors, services
 from .forms import WhereaboutsForm
+from .ledgers import ledger_home_org
 from .sheets import inflow_rows
 
 PAGE_SIZE = 100
@@ -50,6 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "page": page,
             "qr_orgs": selectors.qr_orgs_visible_to(request.user)[:PAGE_SIZE],
             "agreements": selectors.agreements_visible_to(request.user)[:PAGE_SIZE],
+            "ledger_org": ledger_home_org(request.user),
         },
     )
 

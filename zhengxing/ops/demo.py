@@ -2,7 +2,8 @@
 points ledgers (`ledger/demo_year.py`), of star ratings (`stars/demo_year.py`), of
 organisation life (`orglife/demo_year.py`: meetings and lessons; `orglife/demo_*.py`: the points
 supermarkets, 三亮 commitments and chances to serve), its mobile members' whereabouts and
-reconciled quarter (`mobility/demo.py`) and its grids (`grid/demo.py`), in one transaction.
+reconciled quarter (`mobility/demo.py`), pairings and a year of contacts
+(`mobility/demo_pairing.py`) and its grids (`grid/demo.py`), in one transaction.
 `demo_build` writes nothing when the county already exists; the same seed gives the same county."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db import transaction
 from zhengxing.grid.demo import DemoGridResult, demo_grid
 from zhengxing.ledger.demo_year import DemoYearResult, demo_year
 from zhengxing.mobility.demo import demo_mobility
+from zhengxing.mobility.demo_pairing import demo_pairing
 from zhengxing.orglife.demo_chances import demo_chances
 from zhengxing.orglife.demo_commitments import demo_commitments
 from zhengxing.orglife.demo_shop import DemoShopResult, demo_shop
@@ -56,6 +58,7 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         points = demo_year(tree.county, seed=seed, progress=progress)  # on the tree
         stars = demo_stars(tree.county, seed=seed, progress=progress)  # on both
         demo_mobility(tree.county, seed=seed, progress=progress)  # on the roster
+        demo_pairing(tree.county, seed=seed, progress=progress)  # on the mobile members
         grid = demo_grid(tree.county, seed=seed, progress=progress)  # on the tree
         life = demo_life(tree.county, seed=seed, progress=progress)  # on all three
         shop = demo_shop(tree.county, seed=seed, progress=progress)  # on the points

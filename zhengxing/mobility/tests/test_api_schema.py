@@ -16,6 +16,15 @@ PATHS = {
     "/api/v1/mobile/reconciliations/{recon_id}": {"get"},
     "/api/v1/mobile/reconciliations/{recon_id}/close": {"post"},
     "/api/v1/mobile/differences/{difference_id}/resolve": {"post"},
+    # the pairing and the three ledgers (api_pairing.py)
+    "/api/v1/mobile/pairings": {"get", "post"},
+    "/api/v1/mobile/pairings/{pairing_id}/end": {"post"},
+    "/api/v1/mobile/pairings/{pairing_id}/contacts": {"get"},
+    "/api/v1/mobile/contacts": {"post"},
+    "/api/v1/mobile/duty/{org_id}": {"get"},
+    "/api/v1/mobile/contact-reports/{org_id}/{year}/{half}": {"get"},
+    "/api/v1/mobile/contact-reports/{org_id}/{year}/{half}/sign": {"post"},
+    "/api/v1/mobile/ledgers/{org_id}": {"get"},
 }
 
 

@@ -22,3 +22,29 @@ def test_the_demo_builds_a_closed_and_an_open_quarter(cast: Cast) -> None:
     assert hasattr(closed, "close") and not hasattr(still_open, "close")
     assert not Difference.objects.filter(reconciliation=closed, resolved_at__isnull=True).exists()
     assert Difference.objects.filter(reconciliation=still_open, resolved_at__isnull=True).exists()
+
+
+def test_the_demo_pairs_every_mobile_member_and_logs_a_year_of_contacts(cast: Cast) -> None:
+    """结对 … 每季度开展一次 … 每半年专门听取一次联络情况汇报 (article 002): A1B's committee
+    (carol, cathy) take its mobile members one-to-many, 赵乙's township (dave) his; a contact most
+    quarters, some missed; township A's first half-year heard and signed."""
+    from zhengxing.ledger.rules import Quarter
+    from zhengxing.mobility.demo_pairing import demo_pairing
+    from zhengxing.mobility.models import Contact, ContactReport, Pairing
+    from zhengxing.mobility.pairings import overdue_rows
+
+    for n in range(8):
+        member = add_member(cast.county, "A1B", name=f"流动{n}")
+        member_set_status(actor=SYSTEM, member=member, status="mobile", on=TODAY)
+    member_set_status(actor=SYSTEM, member=cast.member_b1, status="mobile", on=TODAY)
+    result = demo_pairing(cast.county, seed=2026)
+    assert result.pairings == Pairing.objects.count() == 9
+    assert set(Pairing.objects.values_list("pairer__username", flat=True)) == {
+        "carol",
+        "cathy",
+        "dave",
+    }
+    assert Contact.objects.count() == result.contacts < 4 * 9
+    late = overdue_rows(org=cast.root, quarter=Quarter(2026, 3), today=TODAY.replace(month=12))
+    assert late and all(r.standing == "overdue" for r in late)
+    assert ContactReport.objects.get().org == cast.town_a
