@@ -254,6 +254,8 @@ def percent(part: int, whole: int) -> int:
 
 def coverage_of(user: AnyUser, campaign: Campaign, org: Org | None = None) -> Coverage:
     grids = list(coverage(user, campaign, org))
+    for g in grids:
+        g.n_left = g.n_households - g.n_reached  # type: ignore[attr-defined]
     return Coverage(
         grids=grids,
         households=sum(g.n_households for g in grids),  # type: ignore[attr-defined]
