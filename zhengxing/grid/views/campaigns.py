@@ -96,7 +96,7 @@ def campaign_round(request: HttpRequest, pk: int, grid_pk: int) -> HttpResponse:
     if not campaign.grids.filter(pk=grid.pk).exists():
         raise Http404
     households = list(selectors.campaign_households(campaign, grid))
-    reached = sum(1 for h in households if h.reached)  # type: ignore[attr-defined]
+    reached = len([h for h in households if h.reached])  # type: ignore[attr-defined]
     return TemplateResponse(
         request,
         "grid/campaign_round.html",
