@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhengxing.core.forms import DateInput, Form
+from zhengxing.ledger.forms import EvidenceField
 
 from .rules import Category, Outcome, Relation, Source, Urgency
 from .services.campaigns import ASKED_MAX, NOTE_MAX, PURPOSE_MAX
@@ -50,6 +51,8 @@ class NeedForm(Form):
     )
     raised_by = forms.CharField(label=_("Your name (optional)"), max_length=50, required=False)
     contact = forms.CharField(label=_("Your phone (optional)"), max_length=20, required=False)
+    # the ledger's photo field: a JPEG, PNG or WebP of up to 10 MB, checked by its first bytes
+    photo = EvidenceField(label=_("A photo (optional)"))
 
 
 class RecordNeedForm(NeedForm):

@@ -28,6 +28,7 @@ from .. import selectors, services
 from ..forms import HouseholdForm, RecordNeedForm, ResidentForm
 from ..models import Household, Resident
 from ..rules import OPEN_STATES, Duty
+from .needs import photo_discard, photo_stored
 
 
 @login_required
@@ -95,7 +96,9 @@ def household_page(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     action = request.POST.get("action")
     resident_form = ResidentForm(request.POST if action == "resident" else None, members=members)
-    need_form = RecordNeedForm(request.POST if action == "need" else None)
+    need_form = RecordNeedForm(
+        request.POST if action == "need" else None, request.FILES if action == "need" else None
+    )
     if request.method == "POST" and may_work:
         actor = Actor.from_request(request)
         try:
@@ -106,9 +109,14 @@ def household_page(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The resident was registered."))
                 return redirect("grid:household", household.pk)
             if action == "need" and need_form.is_valid():
-                need = services.need_record(
-                    actor=actor, household=household, **need_form.cleaned_data
-                )
+                photo = photo_stored(need_form)
+                try:
+                    need = services.need_record(
+                        actor=actor, household=household, photo=photo, **need_form.cleaned_data
+                    )
+                except ServiceError:
+                    photo_discard(photo)
+                    raise
                 messages.success(request, _("The need was recorded."))
                 return redirect("grid:need", need.pk)
         except ServiceError as e:

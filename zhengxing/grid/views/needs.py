@@ -3,10 +3,13 @@ overdue with their level, unsatisfied), and one need, moved through its states."
 
 from __future__ import annotations
 
+import mimetypes
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -17,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
+from zhengxing.ledger.forms import evidence_discard, evidence_storage, evidence_store
 from zhengxing.ledger.selectors import org_or_default
 from zhengxing.orgs.selectors import scope_for
 
@@ -25,6 +29,19 @@ from ..forms import AnswerForm
 from ..rules import MOVES, OPEN_STATES, Level, State, level_at
 
 PER_PAGE = 50
+
+
+def photo_stored(form: Form) -> str:
+    """The form's checked photo saved where the ledger keeps its evidence: its path, or ""."""
+    upload = form.cleaned_data.pop("photo", None)
+    return evidence_store(upload, today=timezone.localdate()) if upload else ""
+
+
+def photo_discard(path: str) -> None:
+    """The photo of a need that was refused: nothing of it kept."""
+    evidence_discard(path)
+
+
 LISTS = ("open", "overdue", "unsatisfied")
 
 
@@ -103,7 +120,22 @@ def need_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+@require_GET
+def need_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """The need's photo, for those who see its grid (the worker it is routed to among them)."""
+    need = selectors.need_for_user(request.user, pk)
+    storage = evidence_storage()
+    if not need.photo or not storage.exists(need.photo):
+        raise Http404
+    content_type = mimetypes.guess_type(need.photo)[0] or "application/octet-stream"
+    response = FileResponse(storage.open(need.photo, "rb"), content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
 urlpatterns = [
     path("needs/", need_list, name="needs"),
+    path("need/<int:pk>/photo/", need_photo, name="need_photo"),
     path("need/<int:pk>/", need_page, name="need"),
 ]
