@@ -164,9 +164,12 @@ def with_level(needs: QuerySet[Need], now: dt.datetime) -> QuerySet[Need]:
 
 
 def needs_under(user: AnyUser, org: Org) -> QuerySet[Need]:
-    """The needs of the grids under `org` that the user sees."""
+    """The needs of the grids under `org` that the user sees. By the county first: the index
+    (county, state, due_at) then serves the open and overdue lists (bench_grid)."""
     return Need.objects.filter(
-        scope_for(user).org_q("grid__org__"), subtree_q(org.path, "grid__org__")
+        scope_for(user).org_q("grid__org__"),
+        subtree_q(org.path, "grid__org__"),
+        county_id=org.county_id,
     )
 
 
