@@ -3,7 +3,9 @@ overdue with their level, unsatisfied), and one need, moved through its states."
 
 from __future__ import annotations
 
+import datetime as dt
 import mimetypes
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +26,7 @@ from zhengxing.ledger.forms import evidence_discard, evidence_storage, evidence_
 from zhengxing.ledger.selectors import org_or_default
 from zhengxing.orgs.selectors import scope_for
 
-from .. import selectors, services
+from .. import report, selectors, services
 from ..forms import AnswerForm
 from ..rules import MOVES, OPEN_STATES, Level, State, level_at
 
@@ -122,6 +124,35 @@ def need_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@never_cache
+def need_report(request: HttpRequest) -> HttpResponse:
+    """The month's report of needs per grid, station (point) and organisation; `?format=xlsx`
+    for its Excel. The month: `?month=2026-11`, else the last one."""
+    org = org_or_default(user=request.user, raw=request.GET.get("org", ""))
+    last = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    try:
+        year, month = (int(x) for x in request.GET.get("month", "").split("-"))
+        dt.date(year, month, 1)
+    except ValueError:
+        year, month = last.year, last.month
+    found = report.needs_month(user=request.user, org=org, year=year, month=month)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            report.needs_month_xlsx(found),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        name = quote(f"需求月报-{org.name}-{year}年{month}月.xlsx")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+        return response
+    return TemplateResponse(
+        request,
+        "grid/needs_report.html",
+        {"org": org, "report": found, "month": f"{year}-{month:02d}"},
+    )
+
+
+@login_required
+@require_GET
 def need_photo(request: HttpRequest, pk: int) -> FileResponse:
     """The need's photo, for those who see its grid (the worker it is routed to among them)."""
     need = selectors.need_for_user(request.user, pk)
@@ -137,5 +168,6 @@ def need_photo(request: HttpRequest, pk: int) -> FileResponse:
 urlpatterns = [
     path("needs/", need_list, name="needs"),
     path("need/<int:pk>/photo/", need_photo, name="need_photo"),
+    path("needs/report/", need_report, name="needs_report"),
     path("need/<int:pk>/", need_page, name="need"),
 ]
