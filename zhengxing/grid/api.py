@@ -20,6 +20,7 @@ from zhengxing.orgs.models import Member
 from zhengxing.orgs.selectors import org_for_user
 
 from . import selectors, services
+from .api_campaigns import router as campaigns_router
 from .models import Grid, Household, Need
 from .rules import OPEN_STATES, level_at
 from .schemas import (
@@ -267,3 +268,7 @@ def public_need_rate(request: HttpRequest, ref: SlugPath, payload: RateIn) -> di
         satisfied=payload.satisfied,
     )
     return _public(need)
+
+
+# door-to-door campaigns: their own module, under the same prefix
+router.add_router("", campaigns_router)

@@ -2,9 +2,11 @@
 first three villages and in 团结社区 (with a service point per grid branch), two grids per
 village and one per grid branch, each with its grid head, worker and a unit head (两员三长),
 households with their residents and the Party members living there, a shop or two, and needs in
-every state — some overdue at the station or the centre, some rated unsatisfied — so that the
-grid worker's, the station's and the township's pages show something. Built through the real
-services; the same seed gives the same grids.
+every state — some overdue at the station or the centre, some rated unsatisfied — and a
+door-to-door campaign (敲门行动) half done: about half of each grid's households visited, a few
+knocked with nobody at home, one household where someone has gone and someone has come — so
+that the grid worker's, the station's and the township's pages show something. Built through
+the real services; the same seed gives the same grids.
 
 The demo's grid worker (login `grid`, at 乌兰村) is the worker of 乌兰村's first grid, so the
 needs raised there are routed to them.
@@ -55,6 +57,7 @@ class DemoGridResult:
     grids: int
     households: int
     needs: int
+    visits: int = 0
 
 
 def demo_grid(
@@ -130,12 +133,62 @@ def demo_grid(
                 )
             )
     households = needs = 0
+    homes_of: list[list[Household]] = []
     for i, grid in enumerate(grids):
         _people(system, grid, rng, worker_user=worker.user if worker and i == 0 else None)
         homes = _households(system, grid, rng)
+        homes_of.append(homes)
         households += len(homes)
         needs += _needs(grid, homes, rng, now=now)
-    return DemoGridResult(grids=len(grids), households=households, needs=needs)
+    visits = _campaign(town, grids, homes_of, rng, now=now)
+    return DemoGridResult(grids=len(grids), households=households, needs=needs, visits=visits)
+
+
+def _campaign(
+    town: Org,
+    grids: list[Grid],
+    homes_of: list[list[Household]],
+    rng: random.Random,
+    *,
+    now: dt.datetime,
+) -> int:
+    """敲门行动, started five days ago for a fortnight and a half: about half of each grid's
+    households reached, one in six of the knocks found nobody at home; in the first grid's
+    first household the head has moved away and a relative has come."""
+    started = Actor(user=None, label="示范数据", now=now - dt.timedelta(days=5))
+    today = timezone.localdate(now)
+    campaign = services.campaign_create(
+        actor=started,
+        org=town,
+        purpose="敲门行动：入户登记常住和外来人员，宣传医保缴费",
+        starts_on=today - dt.timedelta(days=5),
+        ends_on=today + dt.timedelta(days=10),
+        grids=grids,
+    )
+    visits = 0
+    for g, homes in enumerate(homes_of):
+        for n, home in enumerate(homes[: len(homes) // 2]):
+            knock = Actor(
+                user=None, label="示范数据", now=now - dt.timedelta(hours=rng.randrange(1, 100))
+            )
+            absent = rng.random() < 1 / 6
+            leaving, arriving = [], []
+            if g == 0 and n == 0:
+                leaving = list(home.residents.filter(relation=Relation.HEAD)[:1])
+                arriving = [services.Arrival(_person(rng), Relation.OTHER)]
+                absent = False
+            services.visit_record(
+                actor=knock,
+                campaign=campaign,
+                household=home,
+                outcome="absent" if absent else "met",
+                asked="" if absent else "家中有无外来人员；是否已缴纳医保",
+                note="改日再来" if absent else "",
+                leaving=leaving,
+                arriving=arriving,
+            )
+            visits += 1
+    return visits
 
 
 def _person(rng: random.Random) -> str:

@@ -8,9 +8,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhengxing.core.forms import Form
+from zhengxing.core.forms import DateInput, Form
+from zhengxing.ledger.forms import EvidenceField
 
-from .rules import Category, Relation, Source, Urgency
+from .rules import Category, Outcome, Relation, Source, Urgency
+from .services.campaigns import ASKED_MAX, NOTE_MAX, PURPOSE_MAX
 from .services.needs import ANSWER_MAX, TEXT_MAX
 
 RECORDED_SOURCES = [(v, label) for v, label in Source.choices if v != Source.CARD]
@@ -49,6 +51,8 @@ class NeedForm(Form):
     )
     raised_by = forms.CharField(label=_("Your name (optional)"), max_length=50, required=False)
     contact = forms.CharField(label=_("Your phone (optional)"), max_length=20, required=False)
+    # the ledger's photo field: a JPEG, PNG or WebP of up to 10 MB, checked by its first bytes
+    photo = EvidenceField(label=_("A photo (optional)"))
 
 
 class RecordNeedForm(NeedForm):
@@ -73,3 +77,72 @@ class RateForm(Form):
     satisfied = forms.ChoiceField(
         label=_("Are you satisfied?"), choices=YES_NO, widget=forms.RadioSelect
     )
+
+
+class CampaignForm(Form):
+    """A door-to-door campaign: its purpose, its dates and the grids it covers."""
+
+    purpose = forms.CharField(label=_("Purpose"), max_length=PURPOSE_MAX)
+    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Ends on"), widget=DateInput())
+
+    def __init__(self, *args: Any, grids: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["grids"] = forms.TypedMultipleChoiceField(
+            label=_("Grids"), choices=grids, coerce=int, widget=forms.CheckboxSelectMultiple
+        )
+
+
+# new residents a visit can register at once (more: record the visit again)
+ARRIVAL_ROWS = 3
+
+
+class VisitForm(Form):
+    """A knock on the door: nobody home, or who was met, who has gone and who has come."""
+
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect, initial=Outcome.MET
+    )
+    asked = forms.CharField(
+        label=_("What was asked"),
+        max_length=ASKED_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=NOTE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, residents: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["leaving"] = forms.TypedMultipleChoiceField(
+            label=_("No longer living here"),
+            choices=residents,
+            coerce=int,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        for n in range(1, ARRIVAL_ROWS + 1):
+            self.fields[f"name{n}"] = forms.CharField(
+                label=_("New resident's name"), max_length=50, required=False
+            )
+            self.fields[f"relation{n}"] = forms.ChoiceField(
+                label=_("Relation to the head"),
+                choices=[("", "—"), *Relation.choices],
+                required=False,
+            )
+            self.fields[f"phone{n}"] = forms.CharField(
+                label=_("Phone"), max_length=20, required=False
+            )
+
+    def arrivals(self) -> list[tuple[str, str, str]]:
+        """The new residents' rows that have a name: (name, relation, phone)."""
+        d = self.cleaned_data
+        return [
+            (d[f"name{n}"], d[f"relation{n}"], d[f"phone{n}"])
+            for n in range(1, ARRIVAL_ROWS + 1)
+            if d[f"name{n}"].strip()
+        ]

@@ -160,3 +160,21 @@ CATEGORY_WORDS: dict[str, str] = {
     Category.POLICY: "政策咨询",
     Category.OTHER: "其他",
 }
+
+
+class Outcome(models.TextChoices):
+    """What a knock on the door came to: someone met and registered, or nobody at home (the
+    household is not reached yet: "不漏一户" wants it visited again)."""
+
+    MET = "met", _("Met and registered")
+    ABSENT = "absent", _("Nobody at home")
+
+
+OUTCOME_WORDS: dict[str, str] = {Outcome.MET: "已入户登记", Outcome.ABSENT: "无人在家"}
+RELATION_WORDS: dict[str, str] = {
+    Relation.HEAD: "户主",
+    Relation.SPOUSE: "配偶",
+    Relation.CHILD: "子女",
+    Relation.PARENT: "父母",
+    Relation.OTHER: "其他",
+}

@@ -132,3 +132,68 @@ class PublicNeedOut(Schema):
 class RateIn(Schema):
     solved: bool
     satisfied: bool
+
+
+class CampaignIn(Schema):
+    org_id: Id = Field(description="The organisation that runs it (its grids are under it)")
+    purpose: Annotated[str, text(200, 1)]
+    starts_on: dt.date
+    ends_on: dt.date
+    grid_ids: list[Id] = Field(max_length=5000)
+
+
+class CampaignOut(Schema):
+    id: int
+    org_id: int
+    purpose: str
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+class CoverageGridOut(Schema):
+    grid_id: int
+    code: str
+    name: str
+    households: int
+    reached: int
+
+
+class CoverageOut(CampaignOut):
+    households: int
+    reached: int
+    percent: int = Field(description="Reached of all, rounded down")
+    grids: list[CoverageGridOut]
+
+
+class CampaignHouseholdOut(Schema):
+    id: int
+    grid_id: int
+    address: str
+    reached: bool
+
+
+class ArrivalIn(Schema):
+    name: Text50 = Field(min_length=1)
+    relation: Choice = Field(description="head, spouse, child, parent, other")
+    phone: Phone = ""
+
+
+class VisitIn(Schema):
+    household_id: Id
+    outcome: Choice = Field(description="met, absent")
+    asked: Annotated[str, text(500)] = ""
+    note: Annotated[str, text(1000)] = ""
+    leaving: list[Id] = Field([], max_length=50, description="Resident ids no longer living there")
+    arriving: list[ArrivalIn] = Field([], max_length=50)
+
+
+class VisitOut(Schema):
+    id: int
+    household_id: int
+    outcome: str
+    visited_at: dt.datetime
+    living: int
+    left: list[str]
+    arrived: list[str]
+    asked: str
+    note: str

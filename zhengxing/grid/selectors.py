@@ -9,14 +9,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from zhengxing.orgs.models import Member, Org, subtree_q
 from zhengxing.orgs.selectors import Scope, scope_for
 
-from .models import Grid, GridPerson, Household, Need, Resident, ServicePost
-from .rules import GRID_WORKERS, OPEN_STATES, Duty, Level, State
+from .models import Campaign, Grid, GridPerson, Household, Need, Resident, ServicePost, Visit
+from .rules import GRID_WORKERS, OPEN_STATES, Duty, Level, Outcome, State
 
 if TYPE_CHECKING:
     from zhengxing.orgs.selectors import AnyUser
@@ -152,9 +164,12 @@ def with_level(needs: QuerySet[Need], now: dt.datetime) -> QuerySet[Need]:
 
 
 def needs_under(user: AnyUser, org: Org) -> QuerySet[Need]:
-    """The needs of the grids under `org` that the user sees."""
+    """The needs of the grids under `org` that the user sees. By the county first: the index
+    (county, state, due_at) then serves the open and overdue lists (bench_grid)."""
     return Need.objects.filter(
-        scope_for(user).org_q("grid__org__"), subtree_q(org.path, "grid__org__")
+        scope_for(user).org_q("grid__org__"),
+        subtree_q(org.path, "grid__org__"),
+        county_id=org.county_id,
     )
 
 
@@ -178,3 +193,98 @@ def unsatisfied_needs(user: AnyUser, org: Org) -> QuerySet[Need]:
 def needs_routed_to(*, user: AnyUser) -> int:
     """How many open needs are routed to the user (a grid worker's to-do on the home page)."""
     return Need.objects.filter(worker_id=user.pk, state__in=OPEN_STATES).count()
+
+
+# --- door-to-door campaigns (敲门行动) ---------------------------------------------------------
+
+
+def campaigns_visible_to(user: AnyUser) -> QuerySet[Campaign]:
+    """The campaigns over at least one grid the user sees, newest first."""
+    through = Campaign.grids.through.objects.filter(
+        campaign_id=OuterRef("pk"), grid__in=grids_visible_to(user)
+    )
+    return Campaign.objects.filter(Exists(through)).select_related("org").order_by("-starts_on")
+
+
+def campaign_for_user(user: AnyUser, pk: int) -> Campaign:
+    found = campaigns_visible_to(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def reached_q(campaign: Campaign) -> Exists:
+    """Whether the household (the outer row) was reached in the campaign: a visit met someone."""
+    return Exists(
+        Visit.objects.filter(household=OuterRef("pk"), campaign=campaign, outcome=Outcome.MET)
+    )
+
+
+def coverage(user: AnyUser, campaign: Campaign, org: Org | None = None) -> QuerySet[Grid]:
+    """The campaign's grids the user sees (under `org` when given), each with its households
+    (`n_households`) and those reached (`n_reached`), in one query: "不漏一户" per grid."""
+    grids = grids_visible_to(user).filter(campaigns=campaign)
+    if org is not None:
+        grids = grids.filter(subtree_q(org.path, "org__"))
+    per_grid = Household.objects.filter(grid=OuterRef("pk")).values("grid")
+    total = per_grid.annotate(n=Count("pk")).values("n")
+    reached = per_grid.filter(reached_q(campaign)).annotate(n=Count("pk")).values("n")
+    return (
+        grids.select_related("post")
+        .annotate(
+            n_households=Coalesce(Subquery(total), 0),
+            n_reached=Coalesce(Subquery(reached), 0),
+        )
+        .order_by("code")
+    )
+
+
+@dataclass(frozen=True)
+class Coverage:
+    grids: Sequence[Grid]
+    households: int
+    reached: int
+
+    @property
+    def percent(self) -> int:
+        return percent(self.reached, self.households)
+
+
+def percent(part: int, whole: int) -> int:
+    """A share as a whole percentage, rounded down (99.9% reached is not all reached)."""
+    return part * 100 // whole if whole else 0
+
+
+def coverage_of(user: AnyUser, campaign: Campaign, org: Org | None = None) -> Coverage:
+    grids = list(coverage(user, campaign, org))
+    for g in grids:
+        g.n_left = g.n_households - g.n_reached  # type: ignore[attr-defined]
+    return Coverage(
+        grids=grids,
+        households=sum(g.n_households for g in grids),  # type: ignore[attr-defined]
+        reached=sum(g.n_reached for g in grids),  # type: ignore[attr-defined]
+    )
+
+
+def campaign_households(campaign: Campaign, grid: Grid) -> QuerySet[Household]:
+    """The grid's households for the worker's round, the ones not yet reached first, each with
+    `reached` and its campaign's last visit time (`last_visit`), in one query."""
+    last = (
+        Visit.objects.filter(household=OuterRef("pk"), campaign=campaign)
+        .order_by("-visited_at")
+        .values("visited_at")[:1]
+    )
+    return grid.households.annotate(
+        reached=reached_q(campaign), last_visit=Subquery(last)
+    ).order_by("reached", "address")
+
+
+def not_reached(user: AnyUser, campaign: Campaign) -> QuerySet[Household]:
+    """The households of the campaign's grids the user sees that no visit has reached yet."""
+    grids = grids_visible_to(user).filter(campaigns=campaign)
+    return (
+        Household.objects.filter(grid__in=grids)
+        .exclude(reached_q(campaign))
+        .select_related("grid")
+        .order_by("grid__code", "address")
+    )

@@ -1,4 +1,4 @@
-from .views import grids, needs
+from .views import campaigns, grids, needs, sheets
 
 app_name = "grid"
-urlpatterns = grids.urlpatterns + needs.urlpatterns
+urlpatterns = grids.urlpatterns + needs.urlpatterns + campaigns.urlpatterns + sheets.urlpatterns

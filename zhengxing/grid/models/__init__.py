@@ -1,7 +1,18 @@
 """Grid governance's rows, one module per subject: the structure (service posts, grids, their
-people, households, residents, units) and residents' needs."""
+people, households, residents, units), residents' needs, and door-to-door campaigns."""
 
+from .campaigns import Campaign, Visit
 from .needs import Need
 from .structure import Grid, GridPerson, GridUnit, Household, Resident, ServicePost
 
-__all__ = ["Grid", "GridPerson", "GridUnit", "Household", "Need", "Resident", "ServicePost"]
+__all__ = [
+    "Campaign",
+    "Grid",
+    "GridPerson",
+    "GridUnit",
+    "Household",
+    "Need",
+    "Resident",
+    "ServicePost",
+    "Visit",
+]

@@ -31,6 +31,8 @@ class Need(models.Model):
     text = models.TextField(_("what is needed"))
     raised_by = models.CharField(_("raised by"), max_length=50, blank=True)
     contact_enc = models.TextField(blank=True, editable=False)
+    # a photo of it (the ledger's evidence storage, under MEDIA_ROOT): the path, or empty
+    photo = models.CharField(max_length=300, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices)
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

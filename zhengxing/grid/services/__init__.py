@@ -1,7 +1,9 @@
-"""Writes of grid governance, split by subject: the structure (`structure.py`) and residents'
-needs (`needs.py`). Each checks the actor's scope, refuses bad input in Chinese before writing
-anything, and writes its audit row in the same transaction."""
+"""Writes of grid governance, split by subject: the structure (`structure.py`), residents'
+needs (`needs.py`) and door-to-door campaigns (`campaigns.py`). Each checks the actor's scope,
+refuses bad input in Chinese before writing anything, and writes its audit row in the same
+transaction."""
 
+from .campaigns import Arrival, campaign_create, visit_record
 from .needs import need_move, need_raise, need_rate, need_record
 from .structure import (
     cards_print,
@@ -11,10 +13,13 @@ from .structure import (
     household_move,
     post_create,
     resident_add,
+    resident_leave,
     unit_add,
 )
 
 __all__ = [
+    "Arrival",
+    "campaign_create",
     "cards_print",
     "grid_create",
     "grid_person_add",
@@ -26,5 +31,7 @@ __all__ = [
     "need_record",
     "post_create",
     "resident_add",
+    "resident_leave",
     "unit_add",
+    "visit_record",
 ]

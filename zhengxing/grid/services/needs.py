@@ -55,6 +55,7 @@ def _create(
     source: str,
     raised_by: str,
     contact: str,
+    photo: str,
 ) -> Need:
     if category not in Category.values:
         raise ServiceError("请选择需求类别")
@@ -74,6 +75,7 @@ def _create(
         text=text,
         raised_by=raised_by,
         contact_enc=pii.encrypt(contact),
+        photo=photo,
         state=State.RECEIVED,
         worker_id=_routed_to(household),
         received_at=actor.now,
@@ -87,7 +89,7 @@ def _create(
         object_id=need.pk,
         county_id=need.county_id,
         summary=f"{household.address} {CATEGORY_WORDS[category]}",
-        after={"category": category, "urgency": urgency, "source": source},
+        after={"category": category, "urgency": urgency, "source": source, "photo": bool(photo)},
     )
     return need
 
@@ -102,9 +104,12 @@ def need_raise(
     text: str,
     raised_by: str = "",
     contact: str = "",
+    photo: str = "",
 ) -> Need:
     """A resident raises a need from the household's contact card (the card's QR code names the
-    household by its random reference; no login). The answer comes back by the need's link."""
+    household by its random reference; no login), with a photo if they took one (`photo`: the
+    path `ledger.forms.evidence_store` kept it at, checked by `EvidenceField`). The answer comes
+    back by the need's link."""
     return _create(
         actor=actor,
         household=household,
@@ -114,6 +119,7 @@ def need_raise(
         source=Source.CARD,
         raised_by=raised_by,
         contact=contact,
+        photo=photo,
     )
 
 
@@ -128,6 +134,7 @@ def need_record(
     source: str,
     raised_by: str = "",
     contact: str = "",
+    photo: str = "",
 ) -> Need:
     """A worker records a need taken by phone, WeChat or in person
     (网格员通过微信、电话了解需求)."""
@@ -143,6 +150,7 @@ def need_record(
         source=source,
         raised_by=raised_by,
         contact=contact,
+        photo=photo,
     )
 
 

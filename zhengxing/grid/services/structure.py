@@ -294,3 +294,28 @@ def cards_print(*, actor: Actor, grid: Grid) -> list[GridPerson]:
         summary=f"{grid.name}联系卡",
     )
     return people
+
+
+@transaction.atomic
+def resident_leave(*, actor: Actor, resident: Resident, reason: str = "") -> None:
+    """Someone no longer living in the household (moved away, passed away): their row goes,
+    what it held kept in the audit row ("不落一人": the register says who lives there now)."""
+    resident = Resident.objects.select_related("household__grid__org").get(pk=resident.pk)
+    require(may_work(scope_for_actor(actor), resident.household.grid.org))
+    reason = clean_text(reason, label="离开原因", limit=100, required=False)
+    audit_record(
+        actor=actor,
+        action="grid.resident.leave",
+        object_type="resident",
+        object_id=resident.pk,
+        county_id=resident.county_id,
+        summary=f"{resident.household.address} {resident.name}",
+        before={
+            "household_id": resident.household_id,
+            "name": resident.name,
+            "relation": resident.relation,
+            "member_id": resident.member_id,
+        },
+        after={"reason": reason} if reason else None,
+    )
+    resident.delete()

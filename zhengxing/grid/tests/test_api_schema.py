@@ -17,6 +17,10 @@ PATHS = {
     "/api/v1/grid/public/households/{ref}/needs": {"post"},
     "/api/v1/grid/public/needs/{ref}": {"get"},
     "/api/v1/grid/public/needs/{ref}/rating": {"post"},
+    "/api/v1/grid/campaigns": {"get", "post"},
+    "/api/v1/grid/campaigns/{campaign_id}/coverage": {"get"},
+    "/api/v1/grid/campaigns/{campaign_id}/grids/{grid_id}/households": {"get"},
+    "/api/v1/grid/campaigns/{campaign_id}/visits": {"post"},
 }
 
 

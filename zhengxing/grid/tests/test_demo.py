@@ -44,3 +44,28 @@ def test_the_demo_grid_worker_opens_every_grid_page_they_are_shown(demo: Any, db
         assert gina.get(url).status_code == 200, url
     overdue = gina.get(reverse("grid:needs") + "?list=overdue").text
     assert "服务站" in overdue and "服务中心" in overdue
+
+
+def test_the_demo_campaign_is_half_done_and_its_pages_open(demo: Any, db: None) -> None:
+    """敲门行动 half done: about half the households reached, the rest listed (不漏一户)."""
+    from zhengxing.grid import selectors
+    from zhengxing.grid.models import Campaign, Visit
+
+    campaign = Campaign.objects.get(county=demo.county)
+    assert demo.grid.visits == Visit.objects.filter(campaign=campaign).count() > 0
+    township = User.objects.filter(username="township1").get()
+    cov = selectors.coverage_of(township, campaign)
+    assert 0 < cov.reached < cov.households / 2 + 1
+    assert Visit.objects.filter(campaign=campaign).exclude(left=[]).exists()
+    gina = client_for(User.objects.get(username="grid"))
+    grid = Grid.objects.filter(county=demo.county).order_by("pk").first()
+    assert grid is not None
+    listed = gina.get(reverse("grid:campaigns"))
+    assert campaign.purpose in listed.text
+    for url in (
+        reverse("grid:campaign", args=[campaign.pk]),
+        reverse("grid:campaign_round", args=[campaign.pk, grid.pk]),
+        reverse("grid:visit", args=[campaign.pk, grid.households.order_by("pk").first().pk]),  # type: ignore[union-attr]
+        reverse("grid:households_io"),
+    ):
+        assert gina.get(url).status_code == 200, url

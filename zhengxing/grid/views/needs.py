@@ -3,10 +3,15 @@ overdue with their level, unsatisfied), and one need, moved through its states."
 
 from __future__ import annotations
 
+import datetime as dt
+import mimetypes
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -17,14 +22,28 @@ from django.views.decorators.http import require_GET
 
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
+from zhengxing.ledger.forms import evidence_discard, evidence_storage, evidence_store
 from zhengxing.ledger.selectors import org_or_default
 from zhengxing.orgs.selectors import scope_for
 
-from .. import selectors, services
+from .. import report, selectors, services
 from ..forms import AnswerForm
 from ..rules import MOVES, OPEN_STATES, Level, State, level_at
 
 PER_PAGE = 50
+
+
+def photo_stored(form: Form) -> str:
+    """The form's checked photo saved where the ledger keeps its evidence: its path, or ""."""
+    upload = form.cleaned_data.pop("photo", None)
+    return evidence_store(upload, today=timezone.localdate()) if upload else ""
+
+
+def photo_discard(path: str) -> None:
+    """The photo of a need that was refused: nothing of it kept."""
+    evidence_discard(path)
+
+
 LISTS = ("open", "overdue", "unsatisfied")
 
 
@@ -103,7 +122,52 @@ def need_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+@require_GET
+@never_cache
+def need_report(request: HttpRequest) -> HttpResponse:
+    """The month's report of needs per grid, station (point) and organisation; `?format=xlsx`
+    for its Excel. The month: `?month=2026-11`, else the last one."""
+    org = org_or_default(user=request.user, raw=request.GET.get("org", ""))
+    last = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    try:
+        year, month = (int(x) for x in request.GET.get("month", "").split("-"))
+        dt.date(year, month, 1)
+    except ValueError:
+        year, month = last.year, last.month
+    found = report.needs_month(user=request.user, org=org, year=year, month=month)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            report.needs_month_xlsx(found),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        name = quote(f"需求月报-{org.name}-{year}年{month}月.xlsx")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+        return response
+    return TemplateResponse(
+        request,
+        "grid/needs_report.html",
+        {"org": org, "report": found, "month": f"{year}-{month:02d}"},
+    )
+
+
+@login_required
+@require_GET
+def need_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """The need's photo, for those who see its grid (the worker it is routed to among them)."""
+    need = selectors.need_for_user(request.user, pk)
+    storage = evidence_storage()
+    if not need.photo or not storage.exists(need.photo):
+        raise Http404
+    content_type = mimetypes.guess_type(need.photo)[0] or "application/octet-stream"
+    response = FileResponse(storage.open(need.photo, "rb"), content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
 urlpatterns = [
     path("needs/", need_list, name="needs"),
+    path("need/<int:pk>/photo/", need_photo, name="need_photo"),
+    path("needs/report/", need_report, name="needs_report"),
     path("need/<int:pk>/", need_page, name="need"),
 ]

@@ -19,19 +19,25 @@ from zhengxing.core.errors import ServiceError
 from .. import selectors, services
 from ..forms import NeedForm, RateForm
 from ..rules import State
+from .needs import photo_discard, photo_stored
 
 
 @never_cache
 @public_write_throttled
 def household_request(request: HttpRequest, ref: str) -> HttpResponse:
     household = selectors.household_public(ref=ref)
-    form = NeedForm(request.POST or None, initial={"urgency": "normal"})
+    form = NeedForm(request.POST or None, request.FILES or None, initial={"urgency": "normal"})
     if request.method == "POST" and form.is_valid():
+        photo = photo_stored(form)
         try:
             need = services.need_raise(
-                actor=Actor.from_request(request), household=household, **form.cleaned_data
+                actor=Actor.from_request(request),
+                household=household,
+                photo=photo,
+                **form.cleaned_data,
             )
         except ServiceError as e:
+            photo_discard(photo)
             form.add_error(None, str(e))
         else:
             return redirect("public_grid:need", need.ref)
