@@ -158,3 +158,8 @@ def matter_public(*, ref: str) -> Matter:
     if found is None:
         raise Http404
     return found
+
+
+def heads_any(user: AnyUser) -> bool:
+    """Whether the user is a group head with a login (their home page links their group)."""
+    return user.is_authenticated and GroupMember.objects.filter(user_id=user.pk).exists()

@@ -105,3 +105,17 @@ def three_rounds(five: Five, user: User, matter: Matter | None = None) -> None:
             minutes=f"第{n + 1}轮：讨论承包价格",
             votes=all_for(five),
         )
+
+
+def fresh_matter(five: Five, user: User) -> Matter:
+    """A matter put forward now (the wall clock): its notice's window is open today."""
+    from django.utils import timezone
+
+    return services.matter_propose(
+        actor=as_(user, timezone.now()),
+        group=five.group,
+        kind="project",
+        title="修建田间生产路",
+        description="从组东头到灌溉渠修一条生产路",
+        proposer="王有文",
+    )
