@@ -60,9 +60,9 @@ class Step(models.TextChoices):
     DECISION = "decision", _("Decision")
 
 
-SEAT_WORDS = {Seat.HEAD: "村民小组长", Seat.ELECTED: "推选成员"}
-LEVEL_WORDS = {Level.VILLAGE: "村党组织", Level.TOWNSHIP: "乡镇党委"}
-VOTE_WORDS = {Vote.FOR: "赞成", Vote.AGAINST: "反对", Vote.ABSTAIN: "弃权"}
+SEAT_WORDS: dict[str, str] = {Seat.HEAD: "村民小组长", Seat.ELECTED: "推选成员"}
+LEVEL_WORDS: dict[str, str] = {Level.VILLAGE: "村党组织", Level.TOWNSHIP: "乡镇党委"}
+VOTE_WORDS: dict[str, str] = {Vote.FOR: "赞成", Vote.AGAINST: "反对", Vote.ABSTAIN: "弃权"}
 
 
 def round_refusal(stage: str, rounds_done: int) -> str | None:

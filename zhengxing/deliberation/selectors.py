@@ -23,7 +23,10 @@ if TYPE_CHECKING:
     from zhengxing.orgs.selectors import AnyUser
 
 KEEPERS = frozenset({Role.SECRETARY, Role.COMMITTEE})
-DECIDERS = {Level.VILLAGE: frozenset({Role.SECRETARY}), Level.TOWNSHIP: frozenset({Role.TOWNSHIP})}
+DECIDERS: dict[str, frozenset[str]] = {
+    Level.VILLAGE: frozenset({Role.SECRETARY}),
+    Level.TOWNSHIP: frozenset({Role.TOWNSHIP}),
+}
 
 
 def _covers(scope: Scope, org: Org, roles: frozenset[str]) -> bool:
