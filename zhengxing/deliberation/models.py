@@ -144,6 +144,7 @@ class Round(models.Model):
 class RoundVote(models.Model):
     """A participant's vote in a round: for, against, or abstaining."""
 
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="votes")
     person = models.ForeignKey(GroupMember, on_delete=models.PROTECT, related_name="+")
     vote = models.CharField(_("vote"), max_length=8, choices=Vote.choices)

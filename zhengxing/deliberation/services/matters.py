@@ -125,7 +125,8 @@ def round_record(
     except IntegrityError:
         raise ServiceError("这一轮议事已经记录，请刷新后查看", code="conflict") from None
     RoundVote.objects.bulk_create(
-        RoundVote(round=made, person_id=pk, vote=vote) for pk, vote in sorted(votes.items())
+        RoundVote(county_id=matter.county_id, round=made, person_id=pk, vote=vote)
+        for pk, vote in sorted(votes.items())
     )
     if made.number == ROUNDS:
         matter.stage = Stage.VILLAGE
