@@ -10,10 +10,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from zhengxing.deliberation import services
 from zhengxing.deliberation.models import Objection, Round
 from zhengxing.testing import Cast, client_for
 
-from .conftest import Five, fresh_matter, three_rounds
+from .conftest import DAY, Five, all_for, as_, fresh_matter, three_rounds
 
 
 def test_the_head_records_a_round_on_the_phone(cast: Cast, five: Five) -> None:
@@ -91,3 +92,39 @@ def test_the_villagers_read_every_step_and_object_without_a_login(cast: Cast, fi
     carol = client_for(cast.carol)
     inside = carol.get(reverse("deliberation:matter", args=[matter.pk])).text
     assert "发包价格应先公示" in inside
+
+
+def test_a_matter_page_costs_the_same_queries_for_two_steps_and_for_six(
+    cast: Cast, five: Five
+) -> None:
+    """Each step's round, votes and voters are loaded for the page at once, never per step."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    public = Client()
+    url = reverse("public_deliberation:matter", args=[five.matter.ref])
+    inside = client_for(cast.bob)
+    inside_url = reverse("deliberation:matter", args=[five.matter.pk])
+
+    def cost() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as outside_q:
+            assert public.get(url).status_code == 200
+        with CaptureQueriesContext(connection) as inside_q:
+            assert inside.get(inside_url).status_code == 200
+        return len(outside_q), len(inside_q)
+
+    services.round_record(
+        actor=as_(cast.carol), matter=five.matter, held_on=DAY, minutes="一", votes=all_for(five)
+    )
+    before = cost()
+    for n in (2, 3):
+        services.round_record(
+            actor=as_(cast.carol),
+            matter=five.matter,
+            held_on=DAY,
+            minutes=str(n),
+            votes=all_for(five),
+        )
+    services.matter_decide(actor=as_(cast.carol), matter=five.matter, level="village", approve=True)
+    after = cost()
+    assert after[0] == before[0] and after[1] <= before[1] + 1  # + the decision's form
