@@ -33,6 +33,7 @@ from zhengxing.accounts.auth import api_auth
 from zhengxing.accounts.reauth import REAUTH_NEEDED
 from zhengxing.core.errors import ErrorCode, ServiceError
 from zhengxing.core.validation import errors_in_chinese
+from zhengxing.deliberation.api import router as deliberation_router
 from zhengxing.grid.api import router as grid_router
 from zhengxing.jobs.api import router as jobs_router
 from zhengxing.ledger.api import router as ledger_router
@@ -85,6 +86,7 @@ api.add_router("/stars", stars_rectify_router)
 api.add_router("/life", orglife_router)
 api.add_router("/mobile", mobility_router)
 api.add_router("/grid", grid_router)
+api.add_router("/deliberation", deliberation_router)
 api.add_router("/life", orglife_meetings_router)
 api.add_router("/life", orglife_learning_router)
 api.add_router("/life", orglife_commitments_router)

@@ -3,7 +3,8 @@ points ledgers (`ledger/demo_year.py`), of star ratings (`stars/demo_year.py`), 
 organisation life (`orglife/demo_year.py`: meetings and lessons; `orglife/demo_*.py`: the points
 supermarkets, 三亮 commitments and chances to serve), its mobile members' whereabouts and
 reconciled quarter (`mobility/demo.py`), pairings and a year of contacts
-(`mobility/demo_pairing.py`) and its grids (`grid/demo.py`), in one transaction.
+(`mobility/demo_pairing.py`), its grids (`grid/demo.py`) and a five-person group with two
+matters (`deliberation/demo.py`), in one transaction.
 `demo_build` writes nothing when the county already exists; the same seed gives the same county."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from zhengxing.deliberation.demo import DemoDeliberationResult, demo_deliberation
 from zhengxing.grid.demo import DemoGridResult, demo_grid
 from zhengxing.ledger.demo_year import DemoYearResult, demo_year
 from zhengxing.mobility.demo import demo_mobility
@@ -36,6 +38,7 @@ class DemoResult:
     points: DemoYearResult | None = None  # for a county built just now
     stars: DemoStarsResult | None = None  # likewise
     grid: DemoGridResult | None = None  # likewise
+    deliberation: DemoDeliberationResult | None = None  # likewise
     life: DemoLifeResult | None = None  # likewise
     shop: DemoShopResult | None = None  # likewise
     commitments: int | None = None  # likewise
@@ -60,6 +63,7 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         demo_mobility(tree.county, seed=seed, progress=progress)  # on the roster
         demo_pairing(tree.county, seed=seed, progress=progress)  # on the mobile members
         grid = demo_grid(tree.county, seed=seed, progress=progress)  # on the tree
+        deliberation = demo_deliberation(tree.county, seed=seed, progress=progress)
         life = demo_life(tree.county, seed=seed, progress=progress)  # on all three
         shop = demo_shop(tree.county, seed=seed, progress=progress)  # on the points
         commitments = demo_commitments(tree.county, seed=seed, progress=progress)
@@ -73,6 +77,7 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         points=points,
         stars=stars,
         grid=grid,
+        deliberation=deliberation,
         life=life,
         shop=shop,
         commitments=commitments,

@@ -16,6 +16,7 @@ from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from zhengxing.audit.models import AuditEvent
+from zhengxing.deliberation.models import GroupMember, Matter, VillageGroup
 from zhengxing.grid.models import Grid, Household, ServicePost
 from zhengxing.ledger.models import RuleCatalogue
 from zhengxing.orgs.models import County, Member, Org
@@ -35,6 +36,12 @@ ACTION_LABELS = {
     "auth.password_ok": _("Password accepted"),
     "auth.reauth": _("Password entered again"),
     "county.create": _("County created"),
+    "deliberation.group_member.add": _("Five-person group member elected"),
+    "deliberation.matter.decide": _("Matter of a five-person group decided"),
+    "deliberation.matter.propose": _("Matter put to a five-person group"),
+    "deliberation.matter.round": _("Round of deliberation recorded"),
+    "deliberation.objection.submit": _("Objection to a step of deliberation"),
+    "deliberation.village_group.create": _("Village group set up"),
     "grid.grid.create": _("Grid set up"),
     "grid.grid.print_cards": _("Contact cards printed"),
     "grid.grid_person.add": _("Grid head, worker or unit head assigned"),
@@ -115,6 +122,9 @@ OBJECT_LABELS = {
     "evaluation_round": _("evaluation round"),
     "evidence": _("evidence"),
     "grid": _("grid"),
+    "group_member": _("five-person group member"),
+    "matter": _("matter of a five-person group"),
+    "village_group": _("village group"),
     "grid_person": _("grid staff"),
     "grid_unit": _("unit in a grid"),
     "household": _("household"),
@@ -153,6 +163,9 @@ NAMED: dict[str, tuple[type[Model], str]] = {
     "star_plan": (StarPlan, "org__name"),
     "rule_catalogue": (RuleCatalogue, "name"),
     "grid": (Grid, "name"),
+    "village_group": (VillageGroup, "name"),
+    "matter": (Matter, "title"),
+    "group_member": (GroupMember, "name"),
     "household": (Household, "address"),
     "service_post": (ServicePost, "name"),
     "user": (User, "username"),

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhengxing.deliberation import selectors as deliberation_selectors
 from zhengxing.grid import selectors as grid_selectors
 from zhengxing.ledger import selectors as ledger_selectors
 from zhengxing.orglife import selectors as orglife_selectors
@@ -68,6 +69,7 @@ def home(request: HttpRequest) -> HttpResponse:
             today=timezone.localdate(),
         ),
         "grid_worker": Role.GRID_WORKER in roles,
+        "group_head": not manages and deliberation_selectors.heads_any(user),
         "grid_members": (
             selectors.member_search(user, selectors.MemberFilter())[:GRID_PREVIEW]
             if Role.GRID_WORKER in roles and not manages
@@ -106,6 +108,7 @@ class Waiting:
 
 BRANCH_DUTIES = frozenset({Role.SECRETARY, Role.COMMITTEE})
 TASK_OWNERS = frozenset({Role.SECRETARY, Role.TOWNSHIP, Role.COUNTY})
+DECIDERS = frozenset({Role.SECRETARY, Role.TOWNSHIP})
 RATERS = frozenset({Role.SECRETARY, Role.COMMITTEE, Role.TOWNSHIP, Role.COUNTY})
 
 
@@ -164,6 +167,14 @@ def waiting_for(
                 stars_selectors.plans_to_review(user=user),
                 _("star plans to approve"),
                 reverse("stars:plans"),
+            )
+        )
+    if roles & DECIDERS:
+        found.append(
+            Waiting(
+                deliberation_selectors.waiting_count(user),
+                _("matters of five-person groups to decide"),
+                reverse("deliberation:index"),
             )
         )
     if Role.GRID_WORKER in roles:

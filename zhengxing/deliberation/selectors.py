@@ -1,0 +1,168 @@
+"""Reads of the five-person group, always scoped: a user sees the groups of the branches their
+roles cover, and a group head with a login sees their own group. Who may keep a group's record
+(its branch's secretary and committee, or its head's login) and who decides at each level (the
+branch's secretary, the township) is asked here, by pages, API and services alike. The public
+reads a group and a matter by their random references."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from zhengxing.orgs.models import Org, subtree_q
+from zhengxing.orgs.rules import ROLE_MANAGES, Role
+from zhengxing.orgs.selectors import Scope, scope_for
+
+from .models import GroupMember, Matter, Notice, Objection, VillageGroup
+from .rules import Level, Seat, Stage
+
+if TYPE_CHECKING:
+    from zhengxing.orgs.selectors import AnyUser
+
+KEEPERS = frozenset({Role.SECRETARY, Role.COMMITTEE})
+DECIDERS: dict[str, frozenset[str]] = {
+    Level.VILLAGE: frozenset({Role.SECRETARY}),
+    Level.TOWNSHIP: frozenset({Role.TOWNSHIP}),
+}
+
+
+def _covers(scope: Scope, org: Org, roles: frozenset[str]) -> bool:
+    return scope.everything or any(
+        org.path.startswith(g.path) for g in scope.grants if g.role in roles
+    )
+
+
+def may_set_up(scope: Scope, branch: Org) -> bool:
+    """Whether the scope sets up the branch's groups and records their elections: a managing
+    role over the branch (its secretary or committee, the township, the county)."""
+    return _covers(scope, branch, ROLE_MANAGES)
+
+
+def heads_group(user: AnyUser | None, group: VillageGroup) -> bool:
+    """Whether the user is the group's head (by the head's login)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return GroupMember.objects.filter(group=group, seat=Seat.HEAD, user_id=user.pk).exists()
+
+
+def may_keep(scope: Scope, user: AnyUser | None, group: VillageGroup) -> bool:
+    """Whether the user records the group's matters and rounds: the branch's secretary or a
+    committee member, or the group head on their own phone."""
+    return _covers(scope, group.branch, KEEPERS) or heads_group(user, group)
+
+
+def may_decide(scope: Scope, level: str, group: VillageGroup) -> bool:
+    """Whether the scope decides at `level`: the village's branch secretary, the township."""
+    return _covers(scope, group.branch, DECIDERS.get(level, frozenset()))
+
+
+def groups_visible_to(user: AnyUser) -> QuerySet[VillageGroup]:
+    q = scope_for(user).org_q("branch__")
+    if user.is_authenticated:
+        q |= Q(pk__in=GroupMember.objects.filter(user_id=user.pk).values("group_id"))
+    return VillageGroup.objects.filter(q)
+
+
+def group_rows(user: AnyUser) -> QuerySet[VillageGroup]:
+    """The groups the user sees, with their matters counted, by branch and name."""
+    return (
+        groups_visible_to(user)
+        .select_related("branch")
+        .annotate(
+            n_matters=Count("matters", distinct=True),
+            n_approved=Count("matters", filter=Q(matters__stage=Stage.APPROVED), distinct=True),
+        )
+        .order_by("branch__path", "name")
+    )
+
+
+def group_for_user(user: AnyUser, pk: int) -> VillageGroup:
+    found = groups_visible_to(user).select_related("branch").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def matter_for_user(user: AnyUser, pk: int) -> Matter:
+    visible = groups_visible_to(user).values("pk")
+    found = (
+        Matter.objects.filter(group_id__in=visible, pk=pk)
+        .select_related("group", "group__branch")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def people_of(group: VillageGroup, *, on: dt.date | None = None) -> list[GroupMember]:
+    """The group's people, the head first; only those whose term covers `on` when given."""
+    found = group.people.all()
+    if on is not None:
+        found = found.filter(term_from__lte=on, term_until__gte=on)
+    return sorted(found, key=lambda p: (p.seat != Seat.HEAD, p.pk))
+
+
+def matters_of(group: VillageGroup) -> QuerySet[Matter]:
+    return group.matters.annotate(n_objections=Count("objections")).order_by("-created_at")
+
+
+def matters_waiting(user: AnyUser, level: str) -> QuerySet[Matter]:
+    """The matters waiting for the user's decision at `level` (the village's branch secretary's,
+    the township's), oldest first, with their objections counted."""
+    scope = scope_for(user)
+    roles = DECIDERS.get(level, frozenset())
+    if scope.everything:
+        q = Q()
+    else:
+        q = Q(pk__in=[])
+        for g in scope.grants:
+            if g.role in roles:
+                q |= subtree_q(g.path, "group__branch__")
+    return (
+        Matter.objects.filter(q, stage=level)
+        .select_related("group", "group__branch")
+        .annotate(n_objections=Count("objections"))
+        .order_by("created_at")
+    )
+
+
+def waiting_count(user: AnyUser) -> int:
+    """How many matters wait for the user's decision, at either level (the home page)."""
+    return sum(matters_waiting(user, level).count() for level in Level.values)
+
+
+def steps_of(matter: Matter) -> list[Notice]:
+    """The matter's posted steps in order, each with its round (and votes) or decision."""
+    return list(
+        matter.notices.select_related("round", "decision")
+        .prefetch_related("round__votes__person")
+        .annotate(n_objections=Count("objections"))
+        .order_by("posted_at", "pk")
+    )
+
+
+def objections_of(matter: Matter) -> QuerySet[Objection]:
+    return matter.objections.select_related("notice").order_by("-submitted_at")
+
+
+def group_public(*, ref: str) -> VillageGroup:
+    found = VillageGroup.objects.select_related("branch").filter(public_ref=ref).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def matter_public(*, ref: str) -> Matter:
+    found = Matter.objects.select_related("group").filter(ref=ref).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def heads_any(user: AnyUser) -> bool:
+    """Whether the user is a group head with a login (their home page links their group)."""
+    return user.is_authenticated and GroupMember.objects.filter(user_id=user.pk).exists()

@@ -1,0 +1,4 @@
+from .views import pages
+
+app_name = "deliberation"
+urlpatterns = pages.urlpatterns
