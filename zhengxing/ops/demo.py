@@ -54,12 +54,13 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
     with transaction.atomic():
         tree = demo_tree_build(seed=seed, progress=progress)
         points = demo_year(tree.county, seed=seed, progress=progress)  # on the tree
+        # on the roster; before the stars, whose 341 branch weighs the commitments' review
+        commitments = demo_commitments(tree.county, seed=seed, progress=progress)
         stars = demo_stars(tree.county, seed=seed, progress=progress)  # on both
         demo_mobility(tree.county, seed=seed, progress=progress)  # on the roster
         grid = demo_grid(tree.county, seed=seed, progress=progress)  # on the tree
         life = demo_life(tree.county, seed=seed, progress=progress)  # on all three
         shop = demo_shop(tree.county, seed=seed, progress=progress)  # on the points
-        commitments = demo_commitments(tree.county, seed=seed, progress=progress)
         chances = demo_chances(tree.county, seed=seed, progress=progress)
     return DemoResult(
         county=tree.county,

@@ -264,6 +264,9 @@ def test_the_demo_has_stars_from_its_evaluations(demo: DemoResult, db: None) -> 
     # a half-year of Gaotai in 团结村: the four evaluations in order, red stars set and posted
     assert half.count() == active.filter(branch=gaotai).count() > 0
     assert not half.filter(finalised_at__isnull=True).exists()
+    # 003: "党支部定期通报党员履诺践诺的情况，并对其作出评价": every member's reviewed commitments
+    # weigh in the half-year's score
+    assert not half.filter(commitment_review__isnull=True).exists()
     assert half.filter(set_reason__gt="").count() == 1
     assert Ballot.objects.filter(county=county, kind="self", round__org=gaotai).exclude(text="")
     assert CriteriaAward.objects.filter(county=county, met=True).exists()
