@@ -31,6 +31,7 @@ PATHS = {
     "/api/v1/life/commitments/{commitment_id}/decide": {"post"},
     "/api/v1/life/commitments/{commitment_id}/progress": {"post"},
     "/api/v1/life/commitments/{commitment_id}/review": {"post"},
+    "/api/v1/life/public/commitments/{ref}": {"get"},
     "/api/v1/life/branches/{branch_id}/chances": {"get", "post"},
     "/api/v1/life/chances/{chance_id}": {"get"},
     "/api/v1/life/chances/{chance_id}/sign-up": {"post"},
