@@ -2,6 +2,7 @@
 `zhengxing.orglife.selectors`."""
 
 from .appraisal import (
+    appraisal_county,
     appraisal_follow_ups,
     appraisal_of,
     appraisal_policy,
@@ -66,6 +67,7 @@ __all__ = [
     "KindRecord",
     "MonthReport",
     "RollRow",
+    "appraisal_county",
     "appraisal_follow_ups",
     "appraisal_of",
     "appraisal_policy",

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.http import Http404
 
-from zhengxing.orgs.models import Org, subtree_q
-from zhengxing.orgs.selectors import scope_for
+from zhengxing.orgs.models import County, Org, subtree_q
+from zhengxing.orgs.rules import Role
+from zhengxing.orgs.selectors import county_for_roles, scope_for
 
 from ..models import AppraisalPolicy, AppraisalResult, AppraisalRound, FollowUpStep
 from .shop import branch_open_to
@@ -34,6 +35,12 @@ def appraisal_results(*, appraisal: AppraisalRound) -> QuerySet[AppraisalResult]
 def appraisal_voters(*, appraisal: AppraisalRound) -> int:
     """How many members have cast their ballot."""
     return appraisal.ballots.values("voter_id").distinct().count()
+
+
+def appraisal_county(*, user: AnyUser) -> County:
+    """The county whose policy the user reads (anyone holding a role in it; the service lets
+    only its organisation department set it); PermissionDenied without a role."""
+    return county_for_roles(user, frozenset(Role.values))
 
 
 def appraisal_policy(*, county_id: int) -> AppraisalPolicy:
