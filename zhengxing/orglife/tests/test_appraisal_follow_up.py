@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from zhengxing.audit.models import AuditEvent
+from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
 from zhengxing.ledger.tests.conftest import NOW, as_
 from zhengxing.orglife.models import AppraisalPolicy, AppraisalResult, FollowUpStep
@@ -46,7 +47,7 @@ def unqualified(cast: Cast) -> AppraisalResult:
     return AppraisalResult.objects.get(member=wang)
 
 
-def later(cast: Cast, days: int) -> object:
+def later(cast: Cast, days: int) -> Actor:
     return as_(cast.carol, NOW + dt.timedelta(days=days))
 
 
