@@ -1,8 +1,9 @@
 """The demo county 示范旗, whole: its tree, members and logins (`orgs/demo.py`), then its year of
 points ledgers (`ledger/demo_year.py`), of star ratings (`stars/demo_year.py`), of
 organisation life (`orglife/demo_year.py`: meetings and lessons; `orglife/demo_*.py`: the points
-supermarkets, 三亮 commitments and chances to serve), its mobile members' whereabouts and
-reconciled quarter (`mobility/demo.py`) and its grids (`grid/demo.py`), in one transaction.
+supermarkets, 三亮 commitments, chances to serve and a branch's democratic appraisal), its
+mobile members' whereabouts and reconciled quarter (`mobility/demo.py`) and its grids
+(`grid/demo.py`), in one transaction.
 `demo_build` writes nothing when the county already exists; the same seed gives the same county."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db import transaction
 from zhengxing.grid.demo import DemoGridResult, demo_grid
 from zhengxing.ledger.demo_year import DemoYearResult, demo_year
 from zhengxing.mobility.demo import demo_mobility
+from zhengxing.orglife.demo_appraisal import demo_appraisal
 from zhengxing.orglife.demo_chances import demo_chances
 from zhengxing.orglife.demo_commitments import demo_commitments
 from zhengxing.orglife.demo_shop import DemoShopResult, demo_shop
@@ -38,6 +40,7 @@ class DemoResult:
     shop: DemoShopResult | None = None  # likewise
     commitments: int | None = None  # likewise
     chances: int | None = None  # likewise
+    appraisal: int | None = None  # likewise: members appraised in the demo branch
 
 
 def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = None) -> DemoResult:
@@ -62,6 +65,7 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         life = demo_life(tree.county, seed=seed, progress=progress)  # on all three
         shop = demo_shop(tree.county, seed=seed, progress=progress)  # on the points
         chances = demo_chances(tree.county, seed=seed, progress=progress)
+        appraisal = demo_appraisal(tree.county, seed=seed, progress=progress)
     return DemoResult(
         county=tree.county,
         created=True,
@@ -75,4 +79,5 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         shop=shop,
         commitments=commitments,
         chances=chances,
+        appraisal=appraisal,
     )

@@ -151,3 +151,25 @@ def test_the_township_sees_the_steps_past_their_deadline(cast: Cast) -> None:
         follow_ups_overdue(user=cast.dave, org=cast.town_a, today=due)
     follow_up_record(actor=later(cast, 95), step=step, outcome="corrected")
     assert not follow_ups_overdue(user=cast.bob, org=cast.town_a, today=due + dt.timedelta(9))
+
+
+def test_the_demo_posts_a_branchs_appraisal_with_a_basic_and_an_open_follow_up(
+    cast: Cast,
+) -> None:
+    """The demo: the member login's branch, every ballot counted, 优秀 within the default 20%,
+    one 基本合格 and one 不合格 whose 限期改正 is open and not yet due; never the login's own."""
+    from collections import Counter
+
+    from zhengxing.orglife.demo_appraisal import demo_appraisal
+    from zhengxing.testing import add_member
+
+    for n in range(8):
+        add_member(cast.county, "A1B", name=f"党员{n}")
+    assert demo_appraisal(cast.county, seed=3) == 10
+    grades = Counter(AppraisalResult.objects.values_list("grade", flat=True))
+    assert grades["basic"] == 1 and grades["unqualified"] == 1
+    assert 1 <= grades["excellent"] <= 2  # 20% of 10
+    flagged = AppraisalResult.objects.exclude(grade__in=("excellent", "qualified"))
+    assert cast.erin_member.pk not in {r.member_id for r in flagged}
+    (step,) = FollowUpStep.objects.all()
+    assert (step.name, step.recorded_on, step.due_on) == ("限期改正", None, dt.date(2027, 3, 3))
