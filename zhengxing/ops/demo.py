@@ -1,10 +1,10 @@
 """The demo county 示范旗, whole: its tree, members and logins (`orgs/demo.py`), then its year of
 points ledgers (`ledger/demo_year.py`), of star ratings (`stars/demo_year.py`), of
 organisation life (`orglife/demo_year.py`: meetings and lessons; `orglife/demo_*.py`: the points
-supermarkets, 三亮 commitments and chances to serve), its mobile members' whereabouts and
-reconciled quarter (`mobility/demo.py`), pairings and a year of contacts
-(`mobility/demo_pairing.py`), its grids (`grid/demo.py`) and a five-person group with two
-matters (`deliberation/demo.py`), in one transaction.
+supermarkets, 三亮 commitments, chances to serve and a branch's democratic appraisal), its
+mobile members' whereabouts and reconciled quarter (`mobility/demo.py`), pairings and a year of
+contacts (`mobility/demo_pairing.py`), its grids (`grid/demo.py`) and a five-person group with
+two matters (`deliberation/demo.py`), in one transaction.
 `demo_build` writes nothing when the county already exists; the same seed gives the same county."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from zhengxing.grid.demo import DemoGridResult, demo_grid
 from zhengxing.ledger.demo_year import DemoYearResult, demo_year
 from zhengxing.mobility.demo import demo_mobility
 from zhengxing.mobility.demo_pairing import demo_pairing
+from zhengxing.orglife.demo_appraisal import demo_appraisal
 from zhengxing.orglife.demo_chances import demo_chances
 from zhengxing.orglife.demo_commitments import demo_commitments
 from zhengxing.orglife.demo_shop import DemoShopResult, demo_shop
@@ -43,6 +44,7 @@ class DemoResult:
     shop: DemoShopResult | None = None  # likewise
     commitments: int | None = None  # likewise
     chances: int | None = None  # likewise
+    appraisal: int | None = None  # likewise: members appraised in the demo branch
 
 
 def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = None) -> DemoResult:
@@ -59,6 +61,8 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
     with transaction.atomic():
         tree = demo_tree_build(seed=seed, progress=progress)
         points = demo_year(tree.county, seed=seed, progress=progress)  # on the tree
+        # on the roster; before the stars, whose 341 branch weighs the commitments' review
+        commitments = demo_commitments(tree.county, seed=seed, progress=progress)
         stars = demo_stars(tree.county, seed=seed, progress=progress)  # on both
         demo_mobility(tree.county, seed=seed, progress=progress)  # on the roster
         demo_pairing(tree.county, seed=seed, progress=progress)  # on the mobile members
@@ -66,8 +70,8 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         deliberation = demo_deliberation(tree.county, seed=seed, progress=progress)
         life = demo_life(tree.county, seed=seed, progress=progress)  # on all three
         shop = demo_shop(tree.county, seed=seed, progress=progress)  # on the points
-        commitments = demo_commitments(tree.county, seed=seed, progress=progress)
         chances = demo_chances(tree.county, seed=seed, progress=progress)
+        appraisal = demo_appraisal(tree.county, seed=seed, progress=progress)
     return DemoResult(
         county=tree.county,
         created=True,
@@ -82,4 +86,5 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         shop=shop,
         commitments=commitments,
         chances=chances,
+        appraisal=appraisal,
     )

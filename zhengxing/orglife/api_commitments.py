@@ -14,13 +14,13 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from zhengxing.core.actor import Actor
-from zhengxing.core.schemas import Id, ObjectId, responses
+from zhengxing.core.schemas import Id, ObjectId, SlugPath, responses
 from zhengxing.ledger import selectors as ledger_selectors
-from zhengxing.ledger.schemas import Year
+from zhengxing.ledger.schemas import Year, public_responses
 from zhengxing.orgs.selectors import member_for_user, own_member
 
 from . import selectors, services
-from .models import Commitment
+from .models import Commitment, CommitmentField
 
 router = Router(tags=["organisation life: commitments"])
 
@@ -92,6 +92,27 @@ class CommitmentOut(Schema):
     @staticmethod
     def resolve_reviews(obj: Commitment) -> Any:
         return obj.reviews.all()
+
+
+class PublicProgressOut(Schema):
+    reported_on: dt.date
+    text: str
+
+
+class PublicCommitmentOut(Schema):
+    member: str
+    field: str
+    field_label: str
+    promise: str
+    measure: str
+    progress: list[PublicProgressOut]
+    reviews: list[ReviewOut]
+
+
+class PublicBoardOut(Schema):
+    branch: str
+    year: int
+    commitments: list[PublicCommitmentOut]
 
 
 def _year(query: YearIn) -> int:
@@ -183,3 +204,29 @@ def commitment_review(request: HttpRequest, commitment_id: ObjectId, payload: Re
         score=payload.score,
         comment=payload.comment,
     )
+
+
+@router.get("/public/commitments/{ref}", auth=None, response=public_responses(PublicBoardOut, 404))
+def public_board(request: HttpRequest, ref: SlugPath, query: Query[YearIn]) -> dict[str, Any]:
+    """The branch's public board (党务公开栏), no login: "承诺内容经党支部审定、党员大会公开后，在
+    党务公开栏向党员群众公示，广泛接受监督" (003). The approved commitments of the year with the
+    member's name, the promise, how it is checked, the progress and the branch's reviews;
+    nothing else of the member, and the branch by its public reference, never its id."""
+    branch = selectors.public_branch(ref)
+    year = _year(query)
+    return {
+        "branch": branch.name,
+        "year": year,
+        "commitments": [
+            {
+                "member": c.member.name,
+                "field": c.field,
+                "field_label": CommitmentField(c.field).label,
+                "promise": c.promise,
+                "measure": c.measure,
+                "progress": list(c.progress.all()),
+                "reviews": list(c.reviews.all()),
+            }
+            for c in selectors.public_commitments(branch=branch, year=year)
+        ],
+    }

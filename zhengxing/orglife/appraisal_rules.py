@@ -4,7 +4,8 @@ ballots, and the county's cap on 优秀's share. No database here."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 EXCELLENT, QUALIFIED, BASIC, UNQUALIFIED = "excellent", "qualified", "basic", "unqualified"
 GRADES = (EXCELLENT, QUALIFIED, BASIC, UNQUALIFIED)
@@ -51,3 +52,38 @@ def outcome(
     for pk in excellent[excellent_allowed(len(members), cap_percent) :]:
         grades[pk] = QUALIFIED
     return grades
+
+
+# What follows a 不合格, step by step, when the county has set nothing: the Party's own rule (党章
+# 第九条): "党员如果没有革命意志，不履行党员义务，不符合党员条件，党的支部应当对他进行教育，要求
+# 他限期改正；经教育仍无转变的，应当劝他退党。……如被劝告退党的党员坚持不退，应当提交支部党员大会
+# 讨论，决定把他除名". Each step: its name and the days the branch has to record it; the county
+# edits the list (its own names, its own days).
+DEFAULT_STEPS: tuple[tuple[str, int], ...] = (("限期改正", 90), ("劝其退党", 30), ("除名", 30))
+MAX_STEPS = 6
+# how a step ends: the member corrected (the follow-up ends), not (the next step opens), or the
+# step carried out as the rules say (the follow-up ends: left the Party, struck off)
+CORRECTED, ESCALATE, CONCLUDED = "corrected", "escalate", "concluded"
+OUTCOME_LABELS = {
+    CORRECTED: "已改正，后续处理结束",
+    ESCALATE: "未改正，转入下一步",
+    CONCLUDED: "已按规定处理完毕",
+}
+
+
+def steps_problems(steps: Sequence[Any]) -> list[str]:
+    """Every reason a county's list of follow-up steps cannot be used, in Chinese."""
+    problems = []
+    if not 1 <= len(steps) <= MAX_STEPS:
+        problems.append(f"不合格的后续处理须有1到{MAX_STEPS}步")
+    for n, step in enumerate(steps, start=1):
+        try:
+            name, days = step
+        except (TypeError, ValueError):
+            problems.append(f"第{n}步须写明名称和期限天数")
+            continue
+        if not isinstance(name, str) or not 1 <= len(name.strip()) <= 30:
+            problems.append(f"第{n}步的名称须为1到30个字")
+        if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 365:
+            problems.append(f"第{n}步的期限须为1到365天")
+    return problems

@@ -9,6 +9,9 @@ class OrglifeConfig(AppConfig):
 
     def ready(self) -> None:
         from zhengxing.ledger import origins
+        from zhengxing.stars import sources
+
+        from .selectors.commitments import REVIEW_SCORES_SQL, commitments_board_url
 
         # the member's points page links an entry to what earned it: a meeting, a lesson, a
         # chance to serve (`services.chances.chance_record`)
@@ -27,3 +30,7 @@ class OrglifeConfig(AppConfig):
             label=_("Chance to serve"),
             url=lambda pk: reverse("orglife:chance", args=[pk]),
         )
+        # the star schemes weigh the branch's half-yearly review of a member's commitments
+        # (003: "党支部定期通报党员履诺践诺的情况，并对其作出评价"): one SELECT inside the
+        # recompute's statement; the star page links it to the branch's public board
+        sources.register("commitment_review", sql=REVIEW_SCORES_SQL, url=commitments_board_url)

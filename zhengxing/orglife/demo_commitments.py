@@ -2,6 +2,9 @@
 branch's members promise something in one of the article's fields (handed in on paper and typed
 in by the committee, the demo member on their phone); the branch approves most and returns a few
 with a reason; progress is reported over the year and the first half-year is reviewed in July.
+团结村, the branch that runs Gaotai's "341" (`stars/demo_year.py`), has every member promise and
+reviewed ("亮承诺" is every member's), since its half-year's red stars weigh the review; it runs
+before the stars' demo year.
 Built only through the services; deterministic from the seed."""
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from django.contrib.auth.models import User
 from zhengxing.core.actor import Actor
 from zhengxing.orgs.models import County, Member, Org, RoleAssignment
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus, Role
+from zhengxing.stars.demo_year import GAOTAI_BRANCH
 
 from . import services
 from .models import Commitment
@@ -55,6 +59,7 @@ def demo_commitments(
     branches = Org.objects.filter(county=county, kind__in=MEMBER_HOLDING_KINDS).order_by("path")
     for branch in branches:
         secretary = secretaries.get(branch.pk)
+        everyone = branch.code == GAOTAI_BRANCH
         members = (
             Member.objects.filter(branch=branch)
             .exclude(status__in=(MemberStatus.TRANSFERRED_OUT, MemberStatus.DECEASED))
@@ -62,7 +67,7 @@ def demo_commitments(
             .order_by("pk")
         )
         for member in members:
-            if member.user is None and rng.random() > 0.33:
+            if member.user is None and rng.random() > 0.33 and not everyone:
                 continue
             field = rng.choice(sorted(PROMISES))
             promise, measure = PROMISES[field]
@@ -75,7 +80,7 @@ def demo_commitments(
                 measure=measure,
             )
             decided = day + dt.timedelta(days=rng.randint(3, 10))
-            if rng.random() < 0.1:
+            if rng.random() < 0.1 and not everyone:
                 services.commitment_decide(
                     actor=actor(secretary, decided),
                     commitment=c,

@@ -17,6 +17,7 @@ from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus
 
 from .models import RoundKind, Subject
 from .rules import MISSING_BITS
+from .sources import EXTERNAL, PERIOD_HALVES, source
 
 # the kinds of organisation whose members are rated, as an SQL list
 HOLDING = ", ".join(f"'{k}'" for k in sorted(MEMBER_HOLDING_KINDS))
@@ -177,6 +178,30 @@ def _component(name: str) -> str:
     return f"c_{name}"
 
 
+def _external(plan: ComputePlan, member: bool) -> tuple[str, str, str]:
+    """(CTEs, LEFT JOINs, columns) of the components an app above the stars feeds (`sources`):
+    each weighed one with a registered source is that source's SELECT, joined by member, its
+    average in tenths and its count; any other is NULL and 0 (missing, and nothing read)."""
+    ctes, joins, columns = "", "", []
+    for n, name in enumerate(EXTERNAL):
+        found = source(name) if member and name in plan.weights else None
+        if found is None:
+            columns.append(f"CAST(NULL AS BIGINT) AS {name}10, 0 AS {name}_n")
+            continue
+        ctes += f"""
+    x_{name} AS (
+        {found.sql.strip()}
+    ),"""
+        joins += (
+            f"\n                        LEFT JOIN x_{name} x{n} ON x{n}.subject_id = m.subject_id"
+        )
+        average = _half_up_div(f"x{n}.s10", f"x{n}.n")
+        columns.append(
+            f"CASE WHEN x{n}.n > 0 THEN {average} END AS {name}10, COALESCE(x{n}.n, 0) AS {name}_n"
+        )
+    return ctes, joins, ",\n            ".join(columns)
+
+
 def _missing_sql(plan: ComputePlan) -> str:
     """The rating's `missing` mask: a bit per weighed component with nothing behind it."""
     terms = [
@@ -208,8 +233,8 @@ KEY_COLUMNS = ("county_id", "scheme_id", "year", "period", "subject", "member_id
 FIGURES = (
     "points", "points_entries", "points_score", "member_eval", "member_eval_n", "public_eval",
     "public_eval_n", "committee_eval", "committee_eval_n", "general_eval", "general_eval_n",
-    "self_eval", "self_eval_n", "criteria_met", "missing", "score", "stars", "red_stars",
-    "flags", "tier", "computed_at",
+    "self_eval", "self_eval_n", "commitment_review", "commitment_review_n", "criteria_met",
+    "missing", "score", "stars", "red_stars", "flags", "tier", "computed_at",
 )  # fmt: skip
 COLUMNS = ", ".join((*KEY_COLUMNS, *FIGURES))
 # what a recompute may change in a stored rating: the figures, the scheme version and the
@@ -365,6 +390,7 @@ def _sql(
         points_value = points_score
         points_n = f"COALESCE(e.{RoundKind.ASSESSMENT}_n, 0)"
     kinds = used_kinds(plan)
+    external, external_joins, external_columns = _external(plan, member)
     evals = ",\n            ".join(
         f"{_avg10(kind)} AS {kind}10, COALESCE(e.{kind}_n, 0) AS {kind}_n"
         if kind in kinds
@@ -373,6 +399,7 @@ def _sql(
     )
     sources = {name: f"{source}10" for name, source in EVAL_SOURCES.items()}
     sources["points"] = "points_score10"
+    sources.update({name: f"{name}10" for name in EXTERNAL})
     aliases = ",\n            ".join(
         f"{sources[name]} AS {_component(name)}" for name in plan.weights
     )
@@ -395,14 +422,15 @@ def _sql(
     once, in_order = _once_in_order()
     sql = f"""
 WITH {subjects}
-    {_evaluations_cte(ratee, kinds).strip()},
+    {_evaluations_cte(ratee, kinds).strip()},{external}
     components AS (
         SELECT m.subject_id, m.branch_id,
             {points_value} AS points10, {points_n} AS points_n,
             {points_score} AS points_score10,
-            {evals}
+            {evals},
+            {external_columns}
         FROM subjects m LEFT JOIN points p ON p.subject_id = m.subject_id
-                        LEFT JOIN evaluations e ON e.ratee_id = m.subject_id
+                        LEFT JOIN evaluations e ON e.ratee_id = m.subject_id{external_joins}
     ),
     named AS (
         SELECT c.*{"," if aliases else ""} {aliases}
@@ -432,6 +460,8 @@ WITH {subjects}
             f.{RoundKind.GENERAL}10 / 10.0 AS general_eval,
             f.{RoundKind.GENERAL}_n AS general_eval_n,
             f.{RoundKind.SELF}10 / 10.0 AS self_eval, f.{RoundKind.SELF}_n AS self_eval_n,
+            f.commitment_review10 / 10.0 AS commitment_review,
+            f.commitment_review_n AS commitment_review_n,
             0 AS criteria_met, f.missing, f.score10 / 10.0 AS score, f.stars, f.red_stars,
             {flags} AS flags, f.tier, %(moment)s AS computed_at
         FROM starred f {join_previous}
@@ -474,7 +504,9 @@ def period_computation(
     sql, shaped = _sql(plan, period=period, previous=previous, reach=reach)
     quarters, quarter_params = sql_list("quarter", PERIOD_QUARTERS[period])
     rounds, round_params = sql_list("round", PERIOD_ROUNDS[period])
+    halves = ", ".join(str(int(h)) for h in PERIOD_HALVES[period])
     sql = sql.replace("{quarters}", quarters).replace("{rounds}", rounds)
+    sql = sql.replace("{halves}", halves)
     params: dict[str, Any] = {
         **shaped,
         **quarter_params,

@@ -17,7 +17,9 @@ marked as the county's own ("本县自定") or left out.
 - `gaotai-341` (members; Gaotai, 003): the red stars of each half-year come from 商评, "村“两委”
   班子根据党员互评情况和党员履行义务及参加组织生活、支持村级公益事业等情况对党员进行商议量化打分,
   分层次对党员每半年的表现给予星级评价。得分在90分以上得三颗红星,70-89分得两颗红星,60-69分得
-  一颗红星,59分及以下不得红星,两颗红星得一面红旗".
+  一颗红星,59分及以下不得红星,两颗红星得一面红旗"; the score weighs the branch's half-yearly
+  review of the member's 三亮 commitments beside the committee's (80/20, 本县自定): "党支部定期
+  通报党员履诺践诺的情况，并对其作出评价，将评价结果运用于民主评议党员当中".
 - `sanmenxia-5star` (branches; Sanmenxia, 004): "围绕班子堡垒星、队伍先锋星、和谐发展星、机制保障
   星、群众满意星“五个星”目标": five named stars, each met or not, assessed by the township.
 
@@ -182,7 +184,11 @@ GAOTAI_341 = Scheme(
     name="高台“三亮四评一争创”：半年商评得分定红星，两颗红星一面红旗",
     subject="member",
     periods=("H1", "H2"),
-    weights={"committee_eval": D(100)},
+    # 商评 "根据党员互评情况和党员履行义务……等情况对党员进行商议量化打分", and the commitments'
+    # review "运用于民主评议党员当中": the branch's half-year review of the member's 三亮
+    # commitments weighs beside the committee's score (the 80/20 split is the county's own,
+    # 本县自定: the article gives none); a member with no reviewed commitment is incomplete
+    weights={"committee_eval": D(80), "commitment_review": D(20)},
     red_bands=(Band(D(0), 0), Band(D(60), 1), Band(D(70), 2), Band(D(90), 3)),
     flag_every=2,
     missing="incomplete",

@@ -21,15 +21,6 @@ from .rules import (
     period_name,
 )
 
-SOURCE_COLUMNS = {
-    "points": ("points_score", "points_entries", "条积分记录"),
-    "member_eval": ("member_eval", "member_eval_n", "张党员评议票"),
-    "public_eval": ("public_eval", "public_eval_n", "张群众评议票"),
-    "committee_eval": ("committee_eval", "committee_eval_n", "张支委会评议票"),
-    "general_eval": ("general_eval", "general_eval_n", "张总评票"),
-    "self_eval": ("self_eval", "self_eval_n", "张自评票"),
-}
-
 
 def plan_public(*, slug: str) -> StarPlan:
     plan = (

@@ -53,6 +53,9 @@ COMPONENTS = {
     "committee_eval": "支委会评议",
     "general_eval": "总评",
     "self_eval": "自评",
+    # the branch's half-yearly review of the member's 三亮 commitments (003: "党支部定期通报党员
+    # 履诺践诺的情况，并对其作出评价"), fed by organisation life (`sources.py`)
+    "commitment_review": "履诺评价",
 }
 # each component's bit in a rating's `missing` mask (the recompute's SQL writes the same)
 MISSING_BITS = {name: 1 << n for n, name in enumerate(COMPONENTS)}

@@ -47,6 +47,7 @@ from .rules import (
     missing_names,
 )
 from .scheme_spec import scheme_from_dict
+from .sources import EXTERNAL, component_url
 
 SOURCE_COLUMNS = {
     "points": ("points_score", "points_entries", "条积分记录"),
@@ -55,6 +56,7 @@ SOURCE_COLUMNS = {
     "committee_eval": ("committee_eval", "committee_eval_n", "张支委会评议票"),
     "general_eval": ("general_eval", "general_eval_n", "张总评票"),
     "self_eval": ("self_eval", "self_eval_n", "张自评票"),
+    "commitment_review": ("commitment_review", "commitment_review_n", "次履诺评价"),
 }
 
 
@@ -67,6 +69,7 @@ class ComponentLine:
     contribution: Decimal | None
     count: int
     count_label: str
+    url: str | None = None  # the page behind it (a component fed by an app above, `sources`)
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,9 @@ def member_ratings(*, user: Any, member: Member) -> QuerySet[Rating]:
     if not scope_for(user).can_see_member(member):
         raise Http404
     return (
-        Rating.objects.filter(member=member).select_related("scheme").order_by("-year", "-period")
+        Rating.objects.filter(member=member)
+        .select_related("scheme", "branch")
+        .order_by("-year", "-period")
     )
 
 
@@ -114,6 +119,7 @@ def explain(rating: Rating) -> Explanation:
                 contribution=None if name in missing or not part else part["contribution"],
                 count=getattr(rating, count_column),
                 count_label=count_label,
+                url=component_url(name, rating) if name in EXTERNAL else None,
             )
         )
     bands = scheme.bands or scheme.red_bands

@@ -264,6 +264,9 @@ def test_the_demo_has_stars_from_its_evaluations(demo: DemoResult, db: None) -> 
     # a half-year of Gaotai in 团结村: the four evaluations in order, red stars set and posted
     assert half.count() == active.filter(branch=gaotai).count() > 0
     assert not half.filter(finalised_at__isnull=True).exists()
+    # 003: "党支部定期通报党员履诺践诺的情况，并对其作出评价": every member's reviewed commitments
+    # weigh in the half-year's score
+    assert not half.filter(commitment_review__isnull=True).exists()
     assert half.filter(set_reason__gt="").count() == 1
     assert Ballot.objects.filter(county=county, kind="self", round__org=gaotai).exclude(text="")
     assert CriteriaAward.objects.filter(county=county, met=True).exists()
@@ -303,3 +306,27 @@ def test_the_demo_has_a_weak_organisation_under_rectification(demo: DemoResult, 
         client.force_login(User.objects.get(username=login))
         page = client.get(reverse("stars:rectify", args=[task.pk]))
         assert page.status_code == 200 and "村务公开不及时" in page.content.decode()
+
+
+def test_the_demo_branch_has_posted_its_democratic_appraisal(demo: DemoResult, db: None) -> None:
+    """003: "通过年终民主评议党员大会…以此作为党员奖惩的重要依据": the member login's branch posted
+    its appraisal, one 基本合格 and one 不合格 whose 限期改正 is open; the member sees the result,
+    the secretary the follow-up."""
+    from zhengxing.orglife.models import AppraisalResult, FollowUpStep
+
+    results = AppraisalResult.objects.filter(county=demo.county)
+    assert demo.appraisal == results.count() > 2
+    grades = list(results.values_list("grade", flat=True))
+    assert grades.count("basic") == 1 and grades.count("unqualified") == 1
+    assert FollowUpStep.objects.get(county=demo.county).recorded_on is None
+    pages = {"member": reverse("orglife:my_appraisal")}
+    branch = results.first().round.branch_id  # type: ignore[union-attr]
+    pages["secretary"] = reverse("orglife:branch_appraisal", args=[branch])
+    for login, url in pages.items():
+        client = Client()
+        client.force_login(User.objects.get(username=login))
+        page = client.get(url)
+        assert page.status_code == 200 and "基本合格" in page.content.decode()
+    secretary = Client()
+    secretary.force_login(User.objects.get(username="secretary"))
+    assert "限期改正" in secretary.get(pages["secretary"]).content.decode()

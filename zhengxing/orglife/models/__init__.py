@@ -1,7 +1,13 @@
 """Organisation life's rows, one module per subject: meetings and sign-in, learning,
 commitments (三亮), democratic appraisal, the board of chances to serve, the points supermarket."""
 
-from .appraisal import AppraisalBallot, AppraisalPolicy, AppraisalResult, AppraisalRound
+from .appraisal import (
+    AppraisalBallot,
+    AppraisalPolicy,
+    AppraisalResult,
+    AppraisalRound,
+    FollowUpStep,
+)
 from .chances import Chance, ChanceKind, ChanceSignup
 from .commitments import (
     Commitment,
@@ -32,6 +38,7 @@ __all__ = [
     "Course",
     "CourseKind",
     "Excuse",
+    "FollowUpStep",
     "Lesson",
     "LessonState",
     "LifeRule",

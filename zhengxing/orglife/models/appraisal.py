@@ -11,9 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengxing.orgs.models import County, Member, Org
 
-from ..appraisal_rules import DEFAULT_EXCELLENT_CAP, GRADE_LABELS
+from ..appraisal_rules import DEFAULT_EXCELLENT_CAP, DEFAULT_STEPS, GRADE_LABELS, OUTCOME_LABELS
 
 GRADE_CHOICES = list(GRADE_LABELS.items())
+
+
+def default_steps() -> list[list[object]]:
+    """The follow-up of a 不合格 when the county has set none (`appraisal_rules.DEFAULT_STEPS`)."""
+    return [[name, days] for name, days in DEFAULT_STEPS]
 
 
 class AppraisalPolicy(models.Model):
@@ -23,6 +28,8 @@ class AppraisalPolicy(models.Model):
     county = models.OneToOneField(County, on_delete=models.PROTECT, related_name="+")
     excellent_cap = models.PositiveSmallIntegerField(default=DEFAULT_EXCELLENT_CAP)
     follow_up = models.CharField(max_length=300, default="限期改正：支部谈话提醒，制定整改措施")
+    # the follow-up's steps in order, each [name, days to record it] (`appraisal_rules`)
+    steps = models.JSONField(default=default_steps)
     updated_at = models.DateTimeField()
 
     class Meta:
@@ -42,6 +49,7 @@ class AppraisalRound(models.Model):
     year = models.PositiveSmallIntegerField()
     excellent_cap = models.PositiveSmallIntegerField()  # the county's, when the round opened
     follow_up = models.CharField(max_length=300)
+    steps = models.JSONField(default=default_steps)  # the county's, when the round opened
     opened_at = models.DateTimeField()
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -97,3 +105,44 @@ class AppraisalResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id} {self.member_id} {self.grade}"
+
+
+class FollowUpStep(models.Model):
+    """One step of a 不合格's follow-up as the county defined it when the round opened (限期改正,
+    then 劝其退党, then 除名 …): opened with a deadline, recorded by the branch with the date, who
+    and the outcome; an outcome of "escalate" opens the next step."""
+
+    result = models.ForeignKey(AppraisalResult, on_delete=models.CASCADE, related_name="steps")
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    branch = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveSmallIntegerField()  # 1, 2, … in the round's steps
+    name = models.CharField(max_length=30)
+    opened_on = models.DateField()
+    due_on = models.DateField()
+    recorded_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(max_length=16, choices=list(OUTCOME_LABELS.items()), blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["result", "order"], name="follow_up_step_once"),
+            models.CheckConstraint(
+                condition=Q(recorded_on__isnull=True, outcome="")
+                | Q(recorded_on__isnull=False) & ~Q(outcome=""),
+                name="follow_up_step_recorded_has_outcome",
+            ),
+        ]
+        indexes = [
+            # the township's overdue list: a county's open steps by deadline
+            models.Index(
+                fields=["county", "due_on"],
+                condition=Q(recorded_on__isnull=True),
+                name="follow_up_step_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.result_id} {self.order} {self.name}"

@@ -90,7 +90,7 @@ class CommitmentProgress(models.Model):
 class CommitmentReview(models.Model):
     """The branch's half-yearly evaluation of a commitment ("定期通报…履诺践诺的情况，并对其作出
     评价"): a score of 0-100 with a word of comment, one per commitment and half. It is what a
-    star scheme's component would weigh (`selectors.commitments.review_scores`)."""
+    star schemes' component `commitment_review` weighs (`selectors.commitments`)."""
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="reviews")
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")

@@ -1,7 +1,16 @@
 """Organisation life's reads, always scoped, one module per subject; import them from
 `zhengxing.orglife.selectors`."""
 
-from .appraisal import appraisal_of, appraisal_results, appraisal_voters
+from .appraisal import (
+    appraisal_county,
+    appraisal_follow_ups,
+    appraisal_of,
+    appraisal_policy,
+    appraisal_results,
+    appraisal_voters,
+    follow_up_for_manager,
+    follow_ups_overdue,
+)
 from .chances import branch_chances, chance_for_user, chance_signups
 from .commitments import (
     branch_commitments,
@@ -58,7 +67,10 @@ __all__ = [
     "KindRecord",
     "MonthReport",
     "RollRow",
+    "appraisal_county",
+    "appraisal_follow_ups",
     "appraisal_of",
+    "appraisal_policy",
     "appraisal_results",
     "appraisal_voters",
     "branch_chances",
@@ -71,6 +83,8 @@ __all__ = [
     "commitment_for_user",
     "course_for_user",
     "courses_for",
+    "follow_up_for_manager",
+    "follow_ups_overdue",
     "has_signed_in",
     "lesson_for_user",
     "lessons_to_confirm",

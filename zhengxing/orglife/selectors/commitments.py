@@ -4,10 +4,11 @@ scheme's component would weigh."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Avg, Prefetch, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
@@ -69,8 +70,9 @@ def public_commitments(*, branch: Org, year: int) -> QuerySet[Commitment]:
 
 def review_scores(*, county_id: int, year: int, half: int | None = None) -> dict[int, float]:
     """Each member's average review score (0-100) over their approved commitments of the year
-    (or of one half): what a star scheme's component would weigh ("将评价结果运用于民主评议
-    党员当中"). One query. Not yet a component of the stars' compute (see README)."""
+    (or of one half): what the stars' component `commitment_review` weighs
+    ("将评价结果运用于民主评议党员当中"), which the recompute reads in SQL (REVIEW_SCORES_SQL).
+    One query."""
     reviews = CommitmentReview.objects.filter(
         county_id=county_id, commitment__year=year, commitment__status=CommitmentStatus.APPROVED
     )
@@ -78,3 +80,24 @@ def review_scores(*, county_id: int, year: int, half: int | None = None) -> dict
         reviews = reviews.filter(half=half)
     rows = reviews.values("commitment__member_id").annotate(avg=Avg("score")).order_by()
     return {row["commitment__member_id"]: float(row["avg"]) for row in rows}
+
+
+# The stars' component `commitment_review` (`stars/sources.py`), per member in one SELECT inside
+# the recompute's statement: the sum of the branch's reviews of the member's approved commitments
+# of the year (in tenths) and how many, in the period's half-years, given by the recompute's
+# moment. Its average is `review_scores`'s, rounded half-up to one decimal.
+REVIEW_SCORES_SQL = f"""
+        SELECT c.member_id AS subject_id, CAST(SUM(v.score) * 10 AS BIGINT) AS s10,
+               COUNT(*) AS n
+        FROM orglife_commitmentreview v JOIN orglife_commitment c ON c.id = v.commitment_id
+        WHERE v.county_id = %(county)s AND c.year = %(year)s
+          AND c.status = '{CommitmentStatus.APPROVED.value}' AND v.half IN ({{halves}})
+          AND v.reviewed_at <= %(moment)s
+        GROUP BY c.member_id"""
+
+
+def commitments_board_url(rating: Any) -> str:
+    """Where a rating's commitment review comes from: the branch's public board of the year,
+    every commitment with its reviews (open to whoever sees the rating, no login)."""
+    board = reverse("public_life:commitments", args=[rating.branch.public_ref])
+    return f"{board}?year={rating.year}"

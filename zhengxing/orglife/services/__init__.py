@@ -9,6 +9,7 @@ from .commitments import (
     commitment_propose,
     commitment_review,
 )
+from .follow_up import follow_up_record
 from .learning import (
     course_create,
     course_pick,
@@ -49,6 +50,7 @@ __all__ = [
     "commitment_review",
     "course_create",
     "course_pick",
+    "follow_up_record",
     "lesson_report",
     "lessons_confirm",
     "lessons_deliver",

@@ -8,7 +8,7 @@ evaluation feeds it ("将评价结果运用于民主评议党员当中")."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from django.db import IntegrityError, transaction
 
@@ -21,8 +21,16 @@ from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus
 from zhengxing.orgs.selectors import scope_for_actor
 from zhengxing.orgs.services import county_root
 
-from ..appraisal_rules import GRADE_LABELS, GRADES, UNQUALIFIED, excellent_allowed, outcome
+from ..appraisal_rules import (
+    GRADE_LABELS,
+    GRADES,
+    UNQUALIFIED,
+    excellent_allowed,
+    outcome,
+    steps_problems,
+)
 from ..models import AppraisalBallot, AppraisalPolicy, AppraisalResult, AppraisalRound
+from .follow_up import follow_ups_open
 
 GONE = (MemberStatus.TRANSFERRED_OUT, MemberStatus.DECEASED)
 
@@ -35,26 +43,47 @@ def appraised_members(branch: Org) -> dict[int, str]:
 
 @transaction.atomic
 def appraisal_policy_set(
-    *, actor: Actor, county: County, excellent_cap: int, follow_up: str
+    *,
+    actor: Actor,
+    county: County,
+    excellent_cap: int,
+    follow_up: str,
+    steps: Sequence[tuple[str, int]] | None = None,
 ) -> AppraisalPolicy:
-    """The county's organisation department sets the cap on 优秀's share (0-100 %) and the
-    follow-up of a 不合格; rounds opened afterwards take them."""
+    """The county's organisation department sets the cap on 优秀's share (0-100 %), what a
+    不合格 means for the member (`follow_up`, a sentence) and its steps in order, each with the
+    days the branch has to record it (限期改正, then 劝其退党, then 除名 by default: 党章第九条);
+    `steps` left out keeps the county's. Rounds opened afterwards take them."""
     require(scope_for_actor(actor).can_manage_tree(county_root(county)))
     if not isinstance(excellent_cap, int) or not 0 <= excellent_cap <= 100:
         raise ServiceError("优秀比例上限须在0到100之间")
     follow_up = clean_text(follow_up, label="不合格的后续处理", limit=300)
-    policy, _created = AppraisalPolicy.objects.update_or_create(
-        county=county,
-        defaults={"excellent_cap": excellent_cap, "follow_up": follow_up, "updated_at": actor.now},
-    )
+    if steps is not None:
+        problems = steps_problems(steps)
+        if problems:
+            raise ServiceError("；".join(problems))
+    existing = AppraisalPolicy.objects.select_for_update().filter(county=county).first()
+    before = (
+        {"excellent_cap": existing.excellent_cap, "follow_up": existing.follow_up,
+         "steps": existing.steps}
+        if existing else None
+    )  # fmt: skip
+    defaults: dict[str, object] = {
+        "excellent_cap": excellent_cap, "follow_up": follow_up, "updated_at": actor.now
+    }  # fmt: skip
+    if steps is not None:
+        defaults["steps"] = [[name.strip(), days] for name, days in steps]
+    policy, _created = AppraisalPolicy.objects.update_or_create(county=county, defaults=defaults)
+    named = "、".join(f"{name}（{days}天）" for name, days in policy.steps)
     audit_record(
         actor=actor,
         action="orglife.appraisal.policy",
         object_type="county",
         object_id=county.pk,
         county_id=county.pk,
-        summary=f"民主评议：优秀比例不超过{excellent_cap}%；不合格：{follow_up}",
-        after={"excellent_cap": excellent_cap, "follow_up": follow_up},
+        summary=f"民主评议：优秀比例不超过{excellent_cap}%；不合格：{follow_up}；步骤：{named}",
+        before=before,
+        after={"excellent_cap": excellent_cap, "follow_up": follow_up, "steps": policy.steps},
     )
     return policy
 
@@ -75,6 +104,7 @@ def appraisal_open(*, actor: Actor, branch: Org, year: int) -> AppraisalRound:
                 year=year,
                 excellent_cap=(policy or defaults).excellent_cap,
                 follow_up=(policy or defaults).follow_up,
+                steps=(policy or defaults).steps,
                 opened_at=actor.now,
                 opened_by=actor.user,
             )
@@ -97,8 +127,10 @@ def appraisal_vote(
 ) -> int:
     """A member's ballot: a grade for every other member of the branch (all of them, so no one
     is left out by a hurried tap). Cast again before the result is posted, it replaces the
-    first. Returns how many grades were cast."""
-    require(voter.pk == scope_for_actor(actor).member_id)
+    first. Returns how many grades were cast. Only the member casts their own, but for a
+    command run on the server (the demo; the paper ballots counted at the meeting, typed in).
+    """
+    require(voter.pk == scope_for_actor(actor).member_id or actor.is_system)
     locked = AppraisalRound.objects.select_for_update().get(pk=appraisal.pk)
     if locked.posted_at is not None:
         raise ServiceError("民主评议结果已公布，不能再投票", code="round_closed")
@@ -165,6 +197,9 @@ def appraisal_post(*, actor: Actor, appraisal: AppraisalRound) -> list[Appraisal
     )
     locked.posted_at = actor.now
     locked.save(update_fields=["posted_at"])
+    follow_ups_open(
+        appraisal=locked, results=[r for r in results if r.grade == UNQUALIFIED], now=actor.now
+    )
     counts = Counter(grades.values())
     audit_record(
         actor=actor,

@@ -66,3 +66,63 @@ def test_bad_ballots_are_refused_in_chinese_and_other_townships_see_nothing(
     assert post(dave, url, {"year": 2027}).status_code == 404
     assert AppraisalRound.objects.count() == 1
     assert not AppraisalBallot.objects.exists() and not AppraisalResult.objects.exists()
+
+
+POLICY = {
+    "excellent_cap": 30,
+    "follow_up": "限期改正，仍无转变的劝其退党",
+    "steps": [{"name": "限期改正", "days": 60}, {"name": "劝其退党", "days": 30}],
+}
+
+
+def test_the_countys_policy_through_the_api_only_its_department_sets_it(
+    cast: Cast, api_clock: list
+) -> None:
+    """The county sets the cap on 优秀 and the steps of a 不合格's follow-up; everyone in the
+    county reads them; the defaults are the Party's (党章第九条) until it does."""
+    from zhengxing.audit.models import AuditEvent
+
+    alice, bob = client_for(cast.alice), client_for(cast.bob)
+    shown = client_for(cast.erin).get("/api/v1/life/appraisal-policy").json()
+    assert [s["name"] for s in shown["steps"]] == ["限期改正", "劝其退党", "除名"]
+    url = "/api/v1/life/appraisal-policy"
+    assert bob.put(url, POLICY, content_type=JSON).status_code == 403  # a township may not
+    bad = alice.put(url, {**POLICY, "steps": [{"name": " ", "days": 60}]}, content_type=JSON)
+    assert bad.status_code == 400 and "第1步的名称须为1到30个字" in bad.json()["detail"]
+    done = alice.put(url, POLICY, content_type=JSON)
+    assert done.status_code == 200, done.content
+    assert done.json() == POLICY == bob.get(url).json()
+    assert AuditEvent.objects.filter(action="orglife.appraisal.policy").count() == 1
+
+
+def test_a_follow_up_recorded_and_the_overdue_ones_through_the_api(
+    cast: Cast, api_clock: list
+) -> None:
+    from zhengxing.orglife.models import FollowUpStep
+
+    carol, erin = client_for(cast.carol), client_for(cast.erin)
+    url = f"/api/v1/life/branches/{cast.branch_a1.pk}/appraisal"
+    post(carol, url, {"year": 2026})
+    wang = cast.member_a1.pk
+    post(erin, f"{url}/vote", {"year": 2026, "grades": {str(wang): "unqualified"}})
+    post(carol, f"{url}/post", {"year": 2026})
+    (step,) = carol.get(f"{url}/follow-ups", {"year": 2026}).json()
+    assert (step["member"], step["name"], step["recorded_on"]) == ("王甲", "限期改正", None)
+    assert erin.get(f"{url}/follow-ups", {"year": 2026}).status_code == 404
+    # overdue for the township once its deadline has passed
+    FollowUpStep.objects.filter(pk=step["id"]).update(due_on="2026-06-01")
+    overdue = client_for(cast.bob).get(f"/api/v1/life/orgs/{cast.town_a.pk}/follow-ups/overdue")
+    assert [s["id"] for s in overdue.json()] == [step["id"]]
+    other = client_for(cast.dave).get(f"/api/v1/life/orgs/{cast.town_a.pk}/follow-ups/overdue")
+    assert other.status_code == 404
+    record = f"/api/v1/life/follow-ups/{step['id']}/record"
+    assert post(erin, record, {"outcome": "corrected"}).status_code == 404
+    refused = post(carol, record, {"outcome": "escalate"})
+    assert refused.status_code == 400 and "情况说明" in refused.json()["detail"]
+    done = post(carol, record, {"outcome": "escalate", "note": "谈话两次仍未改正"})
+    assert done.status_code == 200, done.content
+    assert (done.json()["outcome"], done.json()["recorded_on"]) == ("escalate", "2026-06-30")
+    steps = carol.get(f"{url}/follow-ups", {"year": 2026}).json()
+    assert [(s["name"], s["due_on"]) for s in steps] == [
+        ("限期改正", "2026-06-01"), ("劝其退党", "2026-07-30")
+    ]  # fmt: skip

@@ -84,3 +84,34 @@ def test_a_return_needs_a_reason_and_another_townships_office_sees_nothing(
     assert not_yet.json()["detail"] == "承诺经支部审定后才能报告进展"
     assert Commitment.objects.get().status == "proposed"
     assert not CommitmentProgress.objects.exists() and not CommitmentReview.objects.exists()
+
+
+def test_the_public_board_through_the_api_needs_no_login_and_shows_only_whats_posted(
+    cast: Cast, api_clock: list
+) -> None:
+    """003: "承诺内容经党支部审定、党员大会公开后，在党务公开栏向党员群众公示，广泛接受监督": an
+    approved commitment with its progress and reviews, by the branch's public reference; one
+    still waiting is not there; nothing of the member but the name."""
+    from django.test import Client
+
+    erin, cathy = client_for(cast.erin), client_for(cast.cathy)
+    shown = post(erin, "/api/v1/life/commitments", PROMISE).json()
+    waiting = post(erin, "/api/v1/life/commitments", {**PROMISE, "field": "study"}).json()
+    post(cathy, f"/api/v1/life/commitments/{shown['id']}/decide", {"approve": True})
+    post(cathy, f"/api/v1/life/commitments/{shown['id']}/review", {"half": 1, "score": 88})
+    url = f"/api/v1/life/public/commitments/{cast.branch_a1.public_ref}"
+    board = Client().get(url, {"year": 2026})
+    assert board.status_code == 200, board.content
+    body = board.json()
+    assert body["branch"] == cast.branch_a1.name and body["year"] == 2026
+    (only,) = body["commitments"]
+    assert (only["member"], only["field_label"], only["promise"]) == (
+        "李二妮", "帮贫助困", PROMISE["promise"]
+    )  # fmt: skip
+    assert only["reviews"] == [{"half": 1, "score": 88, "comment": ""}]
+    assert set(only) == {"member", "field", "field_label", "promise", "measure", "progress",
+                         "reviews"}  # fmt: skip
+    assert waiting["status"] == "proposed"
+    assert Client().get("/api/v1/life/public/commitments/nosuchref").status_code == 404
+    # a branch's database id is not its public reference
+    assert Client().get(f"/api/v1/life/public/commitments/{cast.branch_a1.pk}").status_code == 404

@@ -1,9 +1,11 @@
 """Democratic appraisal's pages: the member's ballot on a phone (a grade for every other member)
 and the posted result; the branch's page (open the round, see how many voted, post the result
-behind a second look, the follow-ups of 不合格)."""
+behind a second look, record each step of a 不合格's follow-up); the county's policy (the cap on
+优秀, the follow-up's steps); the steps past their deadline for the township."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -12,16 +14,18 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
-from zhengxing.core.forms import NOT_CONFIRMED, confirmed
+from zhengxing.core.forms import NOT_CONFIRMED, DateInput, Form, confirmed
 from zhengxing.ledger import selectors as ledger_selectors
 from zhengxing.orgs import selectors as org_selectors
+from zhengxing.orgs.services import county_root
 
 from .. import selectors, services
-from ..appraisal_rules import GRADE_LABELS
+from ..appraisal_rules import GRADE_LABELS, MAX_STEPS, OUTCOME_LABELS
 from ..services.appraisal import appraised_members
 
 
@@ -63,17 +67,77 @@ def my_appraisal(request: HttpRequest) -> HttpResponse:
     )
 
 
+class FollowUpForm(Form):
+    step = forms.IntegerField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(
+        label=pgettext_lazy("a follow-up step", "Outcome"), choices=list(OUTCOME_LABELS.items())
+    )
+    on = forms.DateField(label=gettext_lazy("Date"), widget=DateInput(), required=False)
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=300, required=False)
+
+
+class PolicyForm(Form):
+    excellent_cap = forms.IntegerField(
+        label=gettext_lazy("优秀 at most (percent of the members)"), min_value=0, max_value=100
+    )
+    follow_up = forms.CharField(label=gettext_lazy("What 不合格 means"), max_length=300)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for n in range(MAX_STEPS):
+            self.fields[f"name_{n}"] = forms.CharField(
+                label=gettext_lazy("Step"), max_length=30, required=False
+            )
+            self.fields[f"days_{n}"] = forms.IntegerField(
+                label=gettext_lazy("Days"), min_value=1, max_value=365, required=False
+            )
+
+    def steps(self) -> list[tuple[str, int]]:
+        """The rows filled in, in order (a name without days counts 0 days, which the rules
+        refuse)."""
+        data = self.cleaned_data
+        return [
+            (data[f"name_{n}"], data[f"days_{n}"] or 0)
+            for n in range(MAX_STEPS)
+            if data.get(f"name_{n}")
+        ]
+
+    def step_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"name_{n}"], self[f"days_{n}"]) for n in range(MAX_STEPS)]
+
+
+def _record(request: HttpRequest) -> None:
+    """A follow-up step recorded from the branch's page."""
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+        return
+    data = form.cleaned_data
+    step = selectors.follow_up_for_manager(user=request.user, pk=data["step"])
+    services.follow_up_record(
+        actor=Actor.from_request(request),
+        step=step,
+        outcome=data["outcome"],
+        note=data["note"],
+        on=data["on"],
+    )
+    messages.success(request, _("The step was recorded."))
+
+
 @login_required
 @never_cache
 def branch_appraisal(request: HttpRequest, branch_id: int) -> HttpResponse:
-    """The branch's appraisal of the year: open it, post the result."""
+    """The branch's appraisal of the year: open it, post the result, record the follow-ups."""
     branch = ledger_selectors.branch_for_manager(user=request.user, pk=branch_id)
     year = timezone.localdate().year
     found = selectors.appraisal_of(user=request.user, branch=branch, year=year)
     if request.method == "POST":
         actor = Actor.from_request(request)
         try:
-            if found is None:
+            if request.POST.get("action") == "record":
+                _record(request)
+            elif found is None:
                 services.appraisal_open(actor=actor, branch=branch, year=year)
                 messages.success(request, _("The appraisal is open: members can vote."))
             elif not confirmed(request.POST):
@@ -96,11 +160,77 @@ def branch_appraisal(request: HttpRequest, branch_id: int) -> HttpResponse:
             "results": selectors.appraisal_results(appraisal=found)
             if found and found.posted_at
             else None,
+            "follow_ups": selectors.appraisal_follow_ups(appraisal=found) if found else [],
+            "outcomes": list(OUTCOME_LABELS.items()),
+        },
+    )
+
+
+@login_required
+@never_cache
+def appraisal_policy(request: HttpRequest) -> HttpResponse:
+    """The county's policy: anyone in the county reads it; its organisation department edits."""
+    county = selectors.appraisal_county(user=request.user)
+    policy = selectors.appraisal_policy(county_id=county.pk)
+    if request.method == "POST":
+        form = PolicyForm(request.POST)
+        if form.is_valid():
+            try:
+                services.appraisal_policy_set(
+                    actor=Actor.from_request(request),
+                    county=county,
+                    excellent_cap=form.cleaned_data["excellent_cap"],
+                    follow_up=form.cleaned_data["follow_up"],
+                    steps=form.steps(),
+                )
+            except ServiceError as e:
+                messages.error(request, str(e))
+            else:
+                messages.success(request, _("The policy was saved."))
+                return redirect("orglife:appraisal_policy")
+    else:
+        initial: dict[str, object] = {
+            "excellent_cap": policy.excellent_cap, "follow_up": policy.follow_up
+        }  # fmt: skip
+        for n, (name, days) in enumerate(policy.steps):
+            initial[f"name_{n}"], initial[f"days_{n}"] = name, days
+        form = PolicyForm(initial=initial)
+    root = ledger_selectors.default_org_for(user=request.user)
+    return TemplateResponse(
+        request,
+        "orglife/appraisal/policy.html",
+        {
+            "county": county,
+            "policy": policy,
+            "form": form,
+            "may_edit": org_selectors.scope_for(request.user).can_manage_tree(county_root(county)),
+            "sees_overdue": root is not None,
+        },
+    )
+
+
+@login_required
+@never_cache
+def follow_ups_overdue(request: HttpRequest) -> HttpResponse:
+    """The 不合格 follow-up steps past their deadline under the user's organisation (a
+    township's, the county's), the longest overdue first, each linked to its branch's page."""
+    org = ledger_selectors.org_or_default(user=request.user, raw=request.GET.get("org", ""))
+    today = timezone.localdate()
+    steps = selectors.follow_ups_overdue(user=request.user, org=org, today=today)[:200]
+    return TemplateResponse(
+        request,
+        "orglife/appraisal/overdue.html",
+        {
+            "org": org,
+            "rows": [(s, (today - s.due_on).days) for s in steps],
+            "today": today,
         },
     )
 
 
 urlpatterns = [
+    path("appraisal/policy/", appraisal_policy, name="appraisal_policy"),
+    path("appraisal/overdue/", follow_ups_overdue, name="appraisal_overdue"),
     path("appraisal/", my_appraisal, name="my_appraisal"),
     path("appraisal/<int:branch_id>/", branch_appraisal, name="branch_appraisal"),
 ]

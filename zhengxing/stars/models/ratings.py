@@ -82,6 +82,9 @@ class Rating(models.Model):
     general_eval_n = models.IntegerField(default=0)
     self_eval = models.DecimalField(max_digits=4, decimal_places=1, null=True)
     self_eval_n = models.IntegerField(default=0)
+    # the average of the branch's reviews of the member's commitments, and how many (`sources`)
+    commitment_review = models.DecimalField(max_digits=4, decimal_places=1, null=True)
+    commitment_review_n = models.IntegerField(default=0)
     criteria_met = models.SmallIntegerField(default=0)
     # the weighed components with nothing behind them, a bit each (`rules.MISSING_BITS`); under
     # the "incomplete" rule such a rating has no score and no stars yet, and is not finalised

@@ -72,7 +72,7 @@ def test_the_gaotai_preset_recomputes_both_half_years_without_crashing(scored: C
         recompute(county_id=scored.county.pk, year=2026, period=period, now=at(12, 30))
     rows = Rating.objects.filter(period__in=("H1", "H2"))
     assert rows.count() == 6 and all(r.incomplete for r in rows)
-    assert {tuple(r.missing_labels) for r in rows} == {("支委会评议",)}
+    assert {tuple(r.missing_labels) for r in rows} == {("支委会评议", "履诺评价")}
 
 
 def test_a_second_run_changes_nothing_and_a_finalised_rating_is_kept(scored: Cast) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from zhengxing.ledger.models import QuarterPoints
+from zhengxing.orglife.models import Commitment, CommitmentReview, CommitmentStatus
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
 from zhengxing.stars.compute import recompute
@@ -47,6 +48,7 @@ COMPONENT_KIND = {
     "general_eval": RoundKind.GENERAL,
     "self_eval": RoundKind.SELF,
 }
+HALVES = {"Y": {1, 2}, "H1": {1}, "H2": {2}}
 NOW = at(12, 30)  # the day of the recompute
 EDGES = ["59.9", "60", "69.9", "70", "84.9", "85", "89.9", "90", "94.9", "95", "100", "0"]
 
@@ -112,7 +114,49 @@ def county_year(cast: Cast) -> Cast:
     for kind in (RoundKind.PEER, RoundKind.PUBLIC):
         _ballots(_round(cast, cast.root, "Y", kind, at(12, 20)), villages, rng, 4)
     tallies_rebuild(county_id=cast.county.pk, year=2026)
+    _commitment_reviews(members, rng)
     return cast
+
+
+def _commitment_reviews(members: list[Member], rng: random.Random) -> None:
+    """The branch's half-yearly reviews of the members' commitments (gaotai-341 weighs them):
+    most members have one or two approved commitments reviewed in some halves; not counted, a
+    returned commitment's review and one given after the recompute's day."""
+    for member in members:
+        if rng.random() < 0.2:
+            continue  # no commitment reviewed
+        for field in rng.sample(["study", "industry", "poverty"], rng.randint(1, 2)):
+            status = CommitmentStatus.RETURNED if rng.random() < 0.1 else CommitmentStatus.APPROVED
+            c = Commitment.objects.create(
+                county_id=member.county_id, branch_id=member.branch_id, member=member, year=2026,
+                field=field, promise="今年调解邻里纠纷至少3起", measure="调解记录", status=status,
+                return_reason="请写具体" if status == CommitmentStatus.RETURNED else "",
+                proposed_at=at(2, 1),
+            )  # fmt: skip
+            for half in (1, 2):
+                if rng.random() < 0.25:
+                    continue
+                late = rng.random() < 0.1
+                CommitmentReview.objects.create(
+                    commitment=c, county_id=member.county_id, half=half,
+                    score=rng.choice([0, 59, 60, 69, 70, 85, 89, 90, 95, 100, rng.randint(0, 100)]),
+                    reviewed_at=at(12, 31) if late else at(7 if half == 1 else 12, 10),
+                )  # fmt: skip
+
+
+def _commitment_review(member: Member, period: str) -> Decimal | None:
+    """The oracle's reading: the average of the counted reviews of the member's approved
+    commitments in the period's half-years, one decimal, half up."""
+    scores = [
+        Decimal(v.score)
+        for v in CommitmentReview.objects.filter(commitment__member=member).select_related(
+            "commitment"
+        )
+        if v.commitment.status == CommitmentStatus.APPROVED
+        and v.half in HALVES[period]
+        and v.reviewed_at <= NOW
+    ]
+    return _average(scores)
 
 
 def _average(totals: list[Decimal]) -> Decimal | None:
@@ -153,6 +197,8 @@ def _oracle(
                 )
             elif name == "points":
                 components[name] = _average(by[("org", subject.pk, RoundKind.ASSESSMENT)])
+            elif name == "commitment_review":
+                components[name] = _commitment_review(subject, period)
             else:
                 kind = COMPONENT_KIND[name]
                 components[name] = _average(by[(scheme.subject, subject.pk, kind)])

@@ -34,24 +34,38 @@ def test_every_preset_is_valid_and_round_trips(key: str) -> None:
 )
 def test_gaotai_half_year_scores_give_red_stars(score: str, red: int) -> None:
     """003: "得分在90分以上得三颗红星,70-89分得两颗红星,60-69分得一颗红星,59分及以下不得红星"."""
-    result = evaluate(GAOTAI_341, {"committee_eval": score})
+    result = evaluate(GAOTAI_341, {"committee_eval": score, "commitment_review": score})
     assert (result.red_stars, result.stars) == (red, red)
+
+
+@pytest.mark.parametrize(("review", "red"), [("100", 3), ("40", 2)])
+def test_gaotai_weighs_the_branchs_review_of_the_commitments(review: str, red: int) -> None:
+    """003: "党支部定期通报党员履诺践诺的情况，并对其作出评价，将评价结果运用于民主评议党员当中":
+    the same 商评 with a good review of the commitments and a poor one (80/20, the county's own)."""
+    result = evaluate(GAOTAI_341, {"committee_eval": "88", "commitment_review": review})
+    assert result.red_stars == red  # 88 × 0.8 + 100 × 0.2 = 90.4; 88 × 0.8 + 40 × 0.2 = 78.4
 
 
 def test_gaotai_red_stars_come_from_the_committees_score_not_the_general_one() -> None:
     """003, in the 商评 paragraph: "村“两委”班子根据党员互评情况……对党员进行商议量化打分,分层次
     对党员每半年的表现给予星级评价"; 总评 confirms, it does not set the half-year's stars."""
-    assert set(GAOTAI_341.weights) == {"committee_eval"}
-    result = evaluate(GAOTAI_341, {"general_eval": "95", "committee_eval": "65"})
+    assert set(GAOTAI_341.weights) == {"committee_eval", "commitment_review"}
+    result = evaluate(
+        GAOTAI_341, {"general_eval": "95", "committee_eval": "65", "commitment_review": "65"}
+    )
     assert result.red_stars == 1
 
 
 def test_every_two_red_stars_in_the_year_make_a_flag() -> None:
     """003: "两颗红星得一面红旗"."""
-    first = evaluate(GAOTAI_341, {"committee_eval": "92"})
-    second = evaluate(GAOTAI_341, {"committee_eval": "75"}, earlier_red_stars=first.red_stars)
+
+    def half(score: str) -> dict[str, str]:
+        return {"committee_eval": score, "commitment_review": score}
+
+    first = evaluate(GAOTAI_341, half("92"))
+    second = evaluate(GAOTAI_341, half("75"), earlier_red_stars=first.red_stars)
     assert (first.flags, second.flags) == (1, 2)  # 3 red stars, then 5: one flag, then two
-    assert evaluate(GAOTAI_341, {"committee_eval": "65"}, earlier_red_stars=0).flags == 0
+    assert evaluate(GAOTAI_341, half("65"), earlier_red_stars=0).flags == 0
 
 
 def test_bayannur_weighs_points_60_and_evaluations_20_each() -> None:
@@ -105,7 +119,7 @@ def test_a_missing_evaluation_leaves_the_presets_incomplete_not_zero() -> None:
     result = evaluate(BAYANNUR_532, {"points": "100", "public_eval": "95"})
     assert (result.score, result.stars, result.tier) == (None, 0, None)
     assert result.missing == ("member_eval",) and result.incomplete
-    assert evaluate(GAOTAI_341, {}).missing == ("committee_eval",)
+    assert evaluate(GAOTAI_341, {}).missing == ("committee_eval", "commitment_review")
 
 
 def test_a_scheme_may_scale_the_others_up_or_count_a_missing_one_as_zero() -> None:
