@@ -320,6 +320,27 @@ class LifeRuleOut(Schema):
     per_year: int | None
 
 
+class LifeRuleRowOut(Schema):
+    activity: str
+    label: str
+    attend_codes: list[str] = Field(description="the first in a branch's catalogue applies")
+    absence_codes: list[str]
+    per_year: int | None = Field(description="null: no count required (learning)")
+    default_per_year: int | None
+    set_by_county: bool
+
+
+@router.get("/rules", response=responses(list[LifeRuleRowOut], 404))
+def life_rules(request: HttpRequest) -> Any:
+    """The rules of organisation life in the user's county: what each kind of meeting (and
+    learning) earns and how many a branch must hold a year."""
+    root = selectors.rules_root_for(user=request.user)
+    return [
+        {**r.__dict__, "label": str(r.label)}
+        for r in selectors.life_rules(county_id=root.county_id)
+    ]
+
+
 @router.put("/rules/{activity}", response=responses(LifeRuleOut, 400, 403))
 def life_rule_set(request: HttpRequest, activity: SlugPath, payload: LifeRuleIn) -> Any:
     """The county sets what a kind of meeting (or "lesson") earns and how many a year."""

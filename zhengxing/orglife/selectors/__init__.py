@@ -21,6 +21,7 @@ from .learning import (
     member_hours,
     own_lessons,
 )
+from .life_rules import LifeRuleRow, life_rules, rules_root_for
 from .meetings import (
     UPCOMING,
     BranchRecord,
@@ -58,6 +59,7 @@ __all__ = [
     "BranchRecord",
     "Hours",
     "KindRecord",
+    "LifeRuleRow",
     "MonthReport",
     "RollRow",
     "appraisal_of",
@@ -76,6 +78,7 @@ __all__ = [
     "has_signed_in",
     "lesson_for_user",
     "lessons_to_confirm",
+    "life_rules",
     "meeting_for_user",
     "meeting_photos",
     "meeting_records",
@@ -91,6 +94,7 @@ __all__ = [
     "public_branch",
     "public_commitments",
     "review_scores",
+    "rules_root_for",
     "shop_balance",
     "shop_branch_for_user",
     "shop_chain_problem",
