@@ -35,7 +35,7 @@ def test_everyone_in_the_county_sees_the_defaults_and_only_the_department_may_ch
         page = client_for(user).get(RULES)
         html = page.content.decode()
         assert page.status_code == 200
-        assert "每月主题党日" in html or "主题党日" in html
+        assert "主题党日" in html and "组织生活规则" in html
         assert "BF-Z02" in html  # the theme day's default item
         editable = f'action="{reverse("orglife:rule_set", args=["theme_day"])}"' in html
         assert editable == (user == cast.alice), user
@@ -58,7 +58,7 @@ def test_the_department_sets_a_rule_audited_and_the_record_counts_against_it(
     assert lecture.set_by_county and lecture.attend_codes == ("BF-X01",)
     assert lecture.absence_codes == ()  # no deduction now
     html = alice.get(RULES).content.decode()
-    assert "县级设置" in html or "Set by the county" in html
+    assert "由旗县区设置" in html
 
 
 def test_a_bad_count_is_refused_on_the_page_and_nothing_is_written(cast: Cast) -> None:
