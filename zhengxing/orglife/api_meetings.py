@@ -1,26 +1,30 @@
 """REST endpoints of meetings (三会一课, 主题党日), under /api/v1/life: plan, the roll, the
-code of this minute, sign-in by a scanned code, ticks, leave, closing the minutes, and the
-record for the year. The same services and selectors as the pages; a meeting outside the
-user's scope is a 404, a visible one the role may not run a 403."""
+code of this minute, sign-in by a scanned code, ticks, leave, photos with the minutes, closing
+the minutes, the record for the year and the county's rules of organisation life. The same
+services and selectors as the pages; a meeting outside the user's scope is a 404, a visible one
+the role may not run a 403."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
+from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema
+from ninja.files import UploadedFile
 
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError, require
 from zhengxing.core.schemas import Id, ObjectId, SlugPath, responses
 from zhengxing.ledger import selectors as ledger_selectors
+from zhengxing.ledger.forms import evidence_storage
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.selectors import org_for_user
 
 from . import selectors, services
-from .models import Meeting
+from .models import Meeting, MeetingPhoto
 
 router = Router(tags=["organisation life: meetings"])
 
@@ -57,8 +61,23 @@ class RollRowOut(Schema):
     at: dt.datetime | None
 
 
+PHOTO_CONTENT = {
+    kind: {"schema": {"type": "string", "format": "binary"}}
+    for kind in ("image/jpeg", "image/png", "image/webp")
+}
+
+
+class PhotoOut(Schema):
+    id: int
+    url: str = Field(description="The photo itself (GET, with the same authorisation)")
+    content_type: str
+    size: int
+    added_at: dt.datetime
+
+
 class MeetingDetailOut(MeetingOut):
     roll: list[RollRowOut]
+    photos: list[PhotoOut]
 
 
 class CodeOut(Schema):
@@ -121,10 +140,21 @@ def _meeting(request: HttpRequest, pk: int) -> Meeting:
     return selectors.meeting_for_user(user=request.user, pk=pk)
 
 
+def _photo(photo: MeetingPhoto) -> dict[str, Any]:
+    return {
+        "id": photo.pk,
+        "url": reverse("api-1:life_meeting_photo", args=[photo.meeting_id, photo.pk]),
+        "content_type": photo.file.content_type,
+        "size": photo.file.size,
+        "added_at": photo.added_at,
+    }
+
+
 def _detail(meeting: Meeting) -> dict[str, Any]:
     return {
         **MeetingOut.model_validate(meeting).model_dump(),
         "roll": [r.__dict__ for r in selectors.meeting_roll(meeting=meeting)],
+        "photos": [_photo(p) for p in selectors.meeting_photos(meeting=meeting)],
     }
 
 
@@ -203,6 +233,43 @@ def meeting_excuse(request: HttpRequest, meeting_id: ObjectId, payload: ExcuseIn
     )
 
 
+@router.post(
+    "/meetings/{meeting_id}/photos", response=responses(PhotoOut, 400, 403, 404, status=201)
+)
+def meeting_photo_add(request: HttpRequest, meeting_id: ObjectId, file: File[UploadedFile]) -> Any:
+    """Attach a photo to the minutes (multipart/form-data, field `file`: JPEG, PNG or WebP, at
+    most ZHENGXING_MAX_UPLOAD_MB) while they are open."""
+    photo = services.meeting_photo_add(
+        actor=Actor.from_request(request), meeting=_meeting(request, meeting_id), upload=file
+    )
+    return 201, _photo(photo)
+
+
+@router.get(
+    "/meetings/{meeting_id}/photos/{photo_id}",
+    response=responses(None, 404),
+    url_name="life_meeting_photo",
+    openapi_extra={"responses": {"200": {"description": "The photo", "content": PHOTO_CONTENT}}},
+)
+def meeting_photo(request: HttpRequest, meeting_id: ObjectId, photo_id: ObjectId) -> Any:
+    """The photo's file, for those who may see the meeting."""
+    photo = selectors.photo_for_user(user=request.user, meeting_pk=meeting_id, pk=photo_id)
+    storage = evidence_storage()
+    if not storage.exists(photo.file.path):
+        raise Http404
+    return FileResponse(storage.open(photo.file.path, "rb"), content_type=photo.file.content_type)
+
+
+@router.delete(
+    "/meetings/{meeting_id}/photos/{photo_id}", response=responses(None, 400, 403, 404, status=204)
+)
+def meeting_photo_remove(request: HttpRequest, meeting_id: ObjectId, photo_id: ObjectId) -> Any:
+    """Take a photo off the minutes while they are open."""
+    photo = selectors.photo_for_user(user=request.user, meeting_pk=meeting_id, pk=photo_id)
+    services.meeting_photo_remove(actor=Actor.from_request(request), photo=photo)
+    return 204, None
+
+
 @router.post("/meetings/{meeting_id}/close", response=responses(ClosedOut, 400, 403, 404))
 def meeting_close(request: HttpRequest, meeting_id: ObjectId, payload: CloseIn) -> Any:
     """Close the minutes: the points of those present and the deduction of the absent follow."""
@@ -251,6 +318,27 @@ class LifeRuleOut(Schema):
     attend_code: str
     absence_code: str
     per_year: int | None
+
+
+class LifeRuleRowOut(Schema):
+    activity: str
+    label: str
+    attend_codes: list[str] = Field(description="the first in a branch's catalogue applies")
+    absence_codes: list[str]
+    per_year: int | None = Field(description="null: no count required (learning)")
+    default_per_year: int | None
+    set_by_county: bool
+
+
+@router.get("/rules", response=responses(list[LifeRuleRowOut], 404))
+def life_rules(request: HttpRequest) -> Any:
+    """The rules of organisation life in the user's county: what each kind of meeting (and
+    learning) earns and how many a branch must hold a year."""
+    root = selectors.rules_root_for(user=request.user)
+    return [
+        {**r.__dict__, "label": str(r.label)}
+        for r in selectors.life_rules(county_id=root.county_id)
+    ]
 
 
 @router.put("/rules/{activity}", response=responses(LifeRuleOut, 400, 403))

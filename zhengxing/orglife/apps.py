@@ -8,10 +8,14 @@ class OrglifeConfig(AppConfig):
     verbose_name = "组织生活 Organisation life"
 
     def ready(self) -> None:
-        from zhengxing.ledger import origins
+        from zhengxing.ledger import chain_checks, origins
         from zhengxing.stars import sources
 
         from .selectors.commitments import REVIEW_SCORES_SQL, commitments_board_url
+        from .selectors.shop import shop_chains_problems
+
+        # `zhengxing verify-ledger` walks the points supermarket's chain beside the points'
+        chain_checks.register("shop", label="积分超市", check=shop_chains_problems)
 
         # the member's points page links an entry to what earned it: a meeting, a lesson, a
         # chance to serve (`services.chances.chance_record`)

@@ -57,7 +57,12 @@ from .rankings import (
     org_or_default,
     ranking_org,
 )
-from .verification import PointsProblem, ledger_chain_problems, quarter_points_problems
+from .verification import (
+    PointsProblem,
+    chains_problems,
+    ledger_chain_problems,
+    quarter_points_problems,
+)
 from .workflow import (
     branch_for_manager,
     branches_managed,
@@ -101,6 +106,7 @@ __all__ = [
     "branches_managed",
     "catalogue_applying",
     "catalogue_items",
+    "chains_problems",
     "claim_for_manager",
     "claim_for_user",
     "claims_pending",

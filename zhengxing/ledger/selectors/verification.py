@@ -3,7 +3,7 @@ checked, and every signed quarter's kept points checked against its entries."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -16,14 +16,13 @@ from ._common import _normal, _part_sums
 from .entries import counted_entries
 
 
-def _rows_by_branch(county_id: int | None) -> Iterator[tuple[int, list[dict[str, Any]]]]:
-    qs = LedgerEntry.objects.all()
-    if county_id is not None:
-        qs = qs.filter(county_id=county_id)
-    rows = qs.order_by("branch_id", "seq").values("id", "prev_hash", "hash", *CONTENT_FIELDS)
+def _rows_by_branch(
+    rows: Iterable[dict[str, Any]],
+) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+    """Rows ordered by branch and seq, a branch's at a time."""
     current: int | None = None
     batch: list[dict[str, Any]] = []
-    for row in rows.iterator(chunk_size=5000):
+    for row in rows:
         if row["branch_id"] != current:
             if current is not None:
                 yield current, batch
@@ -33,35 +32,56 @@ def _rows_by_branch(county_id: int | None) -> Iterator[tuple[int, list[dict[str,
         yield current, batch
 
 
+def chains_problems(
+    entries: QuerySet[Any],
+    heads: dict[int, tuple[int, str]],
+    *,
+    fields: Sequence[str] = CONTENT_FIELDS,
+    anchors: dict[int, dict[int, str]] | None = None,
+) -> tuple[int, list[ChainProblem]]:
+    """Every branch's chain of a hash-chained table walked (`chain.verify_chain`): `entries`
+    the table's rows to check, `heads` each branch's (seq, hash) head, `anchors` the hashes
+    signed off at some seqs. The number of chains and the first problem of each broken one;
+    a branch whose every entry was deleted still has its head (and perhaps its anchors)."""
+    anchors = anchors or {}
+    rows = entries.order_by("branch_id", "seq").values("id", "prev_hash", "hash", *fields)
+    problems: list[ChainProblem] = []
+    seen: set[int] = set()
+    for branch_id, batch in _rows_by_branch(rows.iterator(chunk_size=5000)):
+        seen.add(branch_id)
+        problem = verify_chain(
+            branch_id,
+            batch,
+            head=heads.get(branch_id),
+            anchors=anchors.get(branch_id),
+            fields=fields,
+        )
+        if problem is not None:
+            problems.append(problem)
+    for branch_id in sorted((set(heads) | set(anchors)) - seen):
+        problem = verify_chain(
+            branch_id, [], head=heads.get(branch_id), anchors=anchors.get(branch_id), fields=fields
+        )
+        if problem is not None:
+            problems.append(problem)
+    return len(seen | set(heads)), problems
+
+
 def ledger_chain_problems(*, county_id: int | None = None) -> tuple[int, list[ChainProblem]]:
     """Every branch chain checked (a system read for `zhengxing verify-ledger`, not scoped to a
     user): the number of chains and the first problem of each broken one."""
+    entries = LedgerEntry.objects.all()
     heads_qs = BranchChainHead.objects.all()
     closes_qs = QuarterClose.objects.filter(head_seq__gt=0)
     if county_id is not None:
+        entries = entries.filter(county_id=county_id)
         heads_qs = heads_qs.filter(county_id=county_id)
         closes_qs = closes_qs.filter(county_id=county_id)
     heads = {b: (s, h) for b, s, h in heads_qs.values_list("branch_id", "seq", "hash")}
     anchors: dict[int, dict[int, str]] = {}
     for branch_id, seq, digest in closes_qs.values_list("branch_id", "head_seq", "head_hash"):
         anchors.setdefault(branch_id, {})[seq] = digest
-    problems: list[ChainProblem] = []
-    seen: set[int] = set()
-    for branch_id, rows in _rows_by_branch(county_id):
-        seen.add(branch_id)
-        problem = verify_chain(
-            branch_id, rows, head=heads.get(branch_id), anchors=anchors.get(branch_id)
-        )
-        if problem is not None:
-            problems.append(problem)
-    # a branch whose every entry was deleted still has its head (and perhaps its anchors)
-    for branch_id in sorted((set(heads) | set(anchors)) - seen):
-        problem = verify_chain(
-            branch_id, [], head=heads.get(branch_id), anchors=anchors.get(branch_id)
-        )
-        if problem is not None:
-            problems.append(problem)
-    return len(seen | set(heads)), problems
+    return chains_problems(entries, heads, anchors=anchors)
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,11 @@ def rehash(entry_id: int, prev_hash: str) -> str:
 def test_an_untouched_ledger_verifies(chain: list[LedgerEntry]) -> None:
     assert [e.seq for e in chain] == [1, 2, 3, 4]
     assert [e.prev_hash for e in chain[1:]] == [e.hash for e in chain[:-1]]
-    assert verify() == (0, "积分台账校验通过：2条链完整，季度积分汇总与台账一致\n", "")
+    assert verify() == (
+        0,
+        "积分台账校验通过：2条链完整，季度积分汇总与台账一致\n积分超市台账校验通过：0条链完整\n",
+        "",
+    )
 
 
 def test_the_application_cannot_change_or_remove_an_entry(chain: list[LedgerEntry]) -> None:

@@ -17,7 +17,16 @@ from .commitments import (
     CommitmentStatus,
 )
 from .learning import DELIVERED_KINDS, Course, CourseKind, Lesson, LessonState
-from .meetings import Attendee, Excuse, LifeRule, Meeting, MeetingKind, SignIn, SignInWay
+from .meetings import (
+    Attendee,
+    Excuse,
+    LifeRule,
+    Meeting,
+    MeetingKind,
+    MeetingPhoto,
+    SignIn,
+    SignInWay,
+)
 from .shop import ShopChainHead, ShopEntry, ShopItem, ShopKind
 
 __all__ = [
@@ -44,6 +53,7 @@ __all__ = [
     "LifeRule",
     "Meeting",
     "MeetingKind",
+    "MeetingPhoto",
     "ShopChainHead",
     "ShopEntry",
     "ShopItem",

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zhengxing.ledger.models import EvidenceFile
 from zhengxing.orgs.models import County, Member, Org
 
 
@@ -146,3 +147,25 @@ class LifeRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county_id}:{self.activity}"
+
+
+class MeetingPhoto(models.Model):
+    """A photo kept with a meeting's minutes (the secretary's phone camera), stored as the
+    ledger's evidence files are (`ledger.EvidenceFile`: checked by content, under MEDIA_ROOT with
+    a name of our own) and shown only to those who may see the meeting."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="photos")
+    file = models.OneToOneField(EvidenceFile, on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("meeting photo")
+        verbose_name_plural = _("meeting photos")
+        ordering = ["added_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"photo {self.pk}@{self.meeting_id}"

@@ -30,6 +30,7 @@ from .learning import (
     member_hours,
     own_lessons,
 )
+from .life_rules import LifeRuleRow, life_rules, rules_root_for
 from .meetings import (
     UPCOMING,
     BranchRecord,
@@ -39,11 +40,13 @@ from .meetings import (
     branch_meetings,
     has_signed_in,
     meeting_for_user,
+    meeting_photos,
     meeting_records,
     meeting_roll,
     member_for_meeting,
     own_attendee,
     per_year_for,
+    photo_for_user,
     upcoming_for_member,
 )
 from .shop import (
@@ -65,6 +68,7 @@ __all__ = [
     "BranchRecord",
     "Hours",
     "KindRecord",
+    "LifeRuleRow",
     "MonthReport",
     "RollRow",
     "appraisal_county",
@@ -88,7 +92,9 @@ __all__ = [
     "has_signed_in",
     "lesson_for_user",
     "lessons_to_confirm",
+    "life_rules",
     "meeting_for_user",
+    "meeting_photos",
     "meeting_records",
     "meeting_roll",
     "member_commitments",
@@ -98,9 +104,11 @@ __all__ = [
     "own_attendee",
     "own_lessons",
     "per_year_for",
+    "photo_for_user",
     "public_branch",
     "public_commitments",
     "review_scores",
+    "rules_root_for",
     "shop_balance",
     "shop_branch_for_user",
     "shop_chain_problem",

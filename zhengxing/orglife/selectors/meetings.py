@@ -16,7 +16,7 @@ from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
 from zhengxing.orgs.selectors import orgs_visible_to, scope_for
 
 from .. import meeting_rules
-from ..models import Attendee, LifeRule, Meeting, MeetingKind, SignIn
+from ..models import Attendee, LifeRule, Meeting, MeetingKind, MeetingPhoto, SignIn
 
 if TYPE_CHECKING:
     from zhengxing.orgs.selectors import AnyUser
@@ -198,3 +198,18 @@ def member_for_meeting(*, meeting: Meeting, member_id: int) -> Member:
     if member is None:
         raise Http404
     return member
+
+
+def meeting_photos(*, meeting: Meeting) -> list[MeetingPhoto]:
+    """The photos with a meeting's minutes, oldest first, with their files (one query)."""
+    return list(MeetingPhoto.objects.filter(meeting=meeting).select_related("file"))
+
+
+def photo_for_user(*, user: AnyUser, meeting_pk: int, pk: int) -> MeetingPhoto:
+    """A photo of a meeting the user may see (`meeting_for_user`); 404 otherwise."""
+    meeting = meeting_for_user(user=user, pk=meeting_pk)
+    photo = MeetingPhoto.objects.select_related("file").filter(pk=pk, meeting=meeting).first()
+    if photo is None:
+        raise Http404
+    photo.meeting = meeting
+    return photo

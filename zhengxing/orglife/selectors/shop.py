@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from zhengxing.ledger.chain import ChainProblem, verify_chain
 from zhengxing.ledger.rules import Part
-from zhengxing.ledger.selectors import counted_entries
+from zhengxing.ledger.selectors import chains_problems, counted_entries
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.selectors import scope_for
 
@@ -196,3 +196,18 @@ def shop_chain_problem(*, branch: Org) -> ChainProblem | None:
         .values("id", "prev_hash", "hash", *SHOP_CONTENT_FIELDS)
     )
     return verify_chain(branch.pk, rows.iterator(), head=head, fields=SHOP_CONTENT_FIELDS)
+
+
+def shop_chains_problems(county_id: int | None = None) -> tuple[int, list[ChainProblem]]:
+    """Every branch's shop chain walked (a system read for `zhengxing verify-ledger`, not
+    scoped to a user; registered in `apps.OrglifeConfig.ready`): how many chains, and the
+    first problem of each broken one."""
+    entries = ShopEntry.objects.all()
+    heads_qs = ShopChainHead.objects.all()
+    if county_id is not None:
+        entries, heads_qs = (
+            entries.filter(county_id=county_id),
+            heads_qs.filter(county_id=county_id),
+        )
+    heads = {b: (s, h) for b, s, h in heads_qs.values_list("branch_id", "seq", "hash")}
+    return chains_problems(entries, heads, fields=SHOP_CONTENT_FIELDS)

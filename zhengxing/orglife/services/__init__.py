@@ -18,6 +18,7 @@ from .learning import (
     lessons_deliver,
     may_keep_courses,
 )
+from .meeting_photos import meeting_photo_add, meeting_photo_remove
 from .meetings import (
     Closed,
     LifeItems,
@@ -60,6 +61,8 @@ __all__ = [
     "may_run_meeting",
     "meeting_close",
     "meeting_live_code",
+    "meeting_photo_add",
+    "meeting_photo_remove",
     "meeting_plan",
     "meeting_sign_in",
     "meeting_tick",

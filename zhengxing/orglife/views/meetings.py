@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -31,6 +31,7 @@ from zhengxing.core.errors import ServiceError
 from zhengxing.core.forms import DateInput, Form
 from zhengxing.core.htmx import for_htmx
 from zhengxing.ledger import selectors as ledger_selectors
+from zhengxing.ledger.forms import EvidenceField, evidence_storage
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
 from zhengxing.orgs.selectors import org_for_user, scope_for
@@ -89,6 +90,10 @@ class CloseForm(Form):
     minutes = forms.CharField(
         label=gettext_lazy("Minutes"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6})
     )
+
+
+class PhotoForm(Form):
+    photo = EvidenceField(label=gettext_lazy("Photo"), required=True)
 
 
 # --- organisation life's start: a member's meetings, the way to a branch's or the record -----
@@ -183,6 +188,8 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "items": items,
         "excuses": Excuse.choices,
         "close_form": CloseForm(initial={"minutes": meeting.minutes}) if may_run else None,
+        "photos": selectors.meeting_photos(meeting=meeting),
+        "photo_form": PhotoForm() if may_run and not meeting.is_closed else None,
         "today": timezone.localdate(),
     }
 
@@ -270,6 +277,58 @@ def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
             },
         )
     return redirect("orglife:meeting", meeting.pk)
+
+
+# --- photos with the minutes ------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def meeting_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """The secretary attaches a photo taken on the phone to the minutes."""
+    meeting = selectors.meeting_for_user(user=request.user, pk=pk)
+    form = PhotoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors.get("photo", []):
+            messages.error(request, str(error))
+        return redirect(reverse("orglife:meeting", args=[meeting.pk]) + "#photos")
+    try:
+        services.meeting_photo_add(
+            actor=Actor.from_request(request), meeting=meeting, upload=form.cleaned_data["photo"]
+        )
+    except ServiceError as e:
+        _flash(request, e)
+    else:
+        messages.success(request, _("The photo was added to the minutes."))
+    return redirect(reverse("orglife:meeting", args=[meeting.pk]) + "#photos")
+
+
+@login_required
+@require_POST
+def meeting_photo_remove(request: HttpRequest, pk: int, photo: int) -> HttpResponse:
+    found = selectors.photo_for_user(user=request.user, meeting_pk=pk, pk=photo)
+    try:
+        services.meeting_photo_remove(actor=Actor.from_request(request), photo=found)
+    except ServiceError as e:
+        _flash(request, e)
+    else:
+        messages.success(request, _("The photo was removed."))
+    return redirect(reverse("orglife:meeting", args=[pk]) + "#photos")
+
+
+@login_required
+@require_GET
+def meeting_photo(request: HttpRequest, pk: int, photo: int) -> FileResponse:
+    """A photo of the minutes, for those who may see the meeting."""
+    found = selectors.photo_for_user(user=request.user, meeting_pk=pk, pk=photo)
+    storage = evidence_storage()
+    if not storage.exists(found.file.path):
+        raise Http404
+    response = FileResponse(
+        storage.open(found.file.path, "rb"), content_type=found.file.content_type
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 # --- sign-in: the secretary's phone, the printed sheet, the page a scan opens ---------------
@@ -383,6 +442,13 @@ urlpatterns: list[URLPattern] = [
     path("meetings/<int:pk>/tick/", meeting_tick, name="meeting_tick"),
     path("meetings/<int:pk>/excuse/", meeting_excuse, name="meeting_excuse"),
     path("meetings/<int:pk>/close/", meeting_close, name="meeting_close"),
+    path("meetings/<int:pk>/photos/", meeting_photo_add, name="meeting_photo_add"),
+    path("meetings/<int:pk>/photos/<int:photo>/", meeting_photo, name="meeting_photo"),
+    path(
+        "meetings/<int:pk>/photos/<int:photo>/remove/",
+        meeting_photo_remove,
+        name="meeting_photo_remove",
+    ),
     path("meetings/<int:pk>/qr/", meeting_qr, name="meeting_qr"),
     path("meetings/<int:pk>/sheet/", meeting_sheet, name="meeting_sheet"),
     path("s/<str:code>/", sign_in, name="sign_in"),

@@ -2,13 +2,17 @@
 
 Names the first entry of each chain that was edited, deleted, inserted or reordered behind the
 application's back, and every member's counted points of a signed quarter (kept for the reports)
-that no longer add up to the quarter's entries; exits 1 when anything is wrong (0 when all hold).
+that no longer add up to the quarter's entries; then walks the other chains kept like the points
+(`ledger.chain_checks`: the points supermarket's) and names theirs the same way; exits 1 when
+anything is wrong (0 when all hold).
 """
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from zhengxing.ledger import chain_checks
+from zhengxing.ledger.chain import ChainProblem
 from zhengxing.ledger.rules import Quarter
 from zhengxing.ledger.selectors import ledger_chain_problems, quarter_points_problems
 from zhengxing.orgs.commands import county_named
@@ -27,12 +31,7 @@ class Command(BaseCommand):
             county = county_named(options["county"])
             county_id = county.pk
         chains, problems = ledger_chain_problems(county_id=county_id)
-        names = dict(
-            Org.objects.filter(pk__in=[p.branch_id for p in problems]).values_list("pk", "name")
-        )
-        for p in problems:
-            branch = names.get(p.branch_id, f"支部 {p.branch_id}")
-            self.stderr.write(f"{branch}（id {p.branch_id}）[{p.kind}] {p.message}")
+        self._name(problems, prefix="")
         points = quarter_points_problems(county_id=county_id)
         for x in points[:50]:
             kept = "无记录" if x.kept is None else f"{x.kept}分"
@@ -41,10 +40,27 @@ class Command(BaseCommand):
                 f"支部 {x.branch_id} 党员 {x.member_id} {Quarter(x.year, x.quarter).label}："
                 f"汇总表为{kept}，台账条目合计{summed}"
             )
-        if problems or points:
+        others = [(c.label, *c.check(county_id)) for c in chain_checks.registered()]
+        for label, _n, found in others:
+            self._name(found, prefix=f"{label}：")
+        if problems or points or any(found for _label, _n, found in others):
+            broken = "".join(
+                f"；{label}{n}条链中有{len(found)}条被改动" for label, n, found in others
+            )
             raise CommandError(
                 f"积分台账校验失败：{chains}条链中有{len(problems)}条被改动，"
-                f"{len(points)}处季度积分汇总与台账不符",
+                f"{len(points)}处季度积分汇总与台账不符{broken}",
                 returncode=1,
             )
         self.stdout.write(f"积分台账校验通过：{chains}条链完整，季度积分汇总与台账一致")
+        for label, n, _found in others:
+            self.stdout.write(f"{label}台账校验通过：{n}条链完整")
+
+    def _name(self, problems: list[ChainProblem], *, prefix: str) -> None:
+        """Each broken chain's first problem, the branch by its name."""
+        names = dict(
+            Org.objects.filter(pk__in=[p.branch_id for p in problems]).values_list("pk", "name")
+        )
+        for p in problems:
+            branch = names.get(p.branch_id, f"支部 {p.branch_id}")
+            self.stderr.write(f"{prefix}{branch}（id {p.branch_id}）[{p.kind}] {p.message}")
