@@ -14,7 +14,7 @@ from zhengxing.core import pii
 from zhengxing.core.periods import period_label
 from zhengxing.orgs.models import County, Member
 
-from .rules import ADDRESS_MAX, CITY_MAX, EMPLOYER_MAX, Reason
+from ..rules import ADDRESS_MAX, CITY_MAX, EMPLOYER_MAX, Reason
 
 
 class RegistrationCode(models.Model):
@@ -159,6 +159,8 @@ class Agreement(models.Model):
     outflow_signer = models.CharField(_("signed for the outflow side"), max_length=50)
     inflow_signer = models.CharField(_("signed for the inflow side"), max_length=50)
     signed_at = models.DateTimeField()
+    # the day the inflow side (an external party) signed, as the outflow secretary records it
+    inflow_signed_on = models.DateField(_("inflow side signed on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("co-management agreement")
@@ -294,3 +296,28 @@ class ReconciliationClose(models.Model):
 
     def __str__(self) -> str:
         return f"closed {self.reconciliation_id}"
+
+
+# --- "5" and "6": organisation life elsewhere, lost contact, transfers (their own modules) ---
+
+from .elsewhere import ElsewhereAttendance  # noqa: E402
+from .lost import LostCase, LostOutcome, LostReason, SearchStep, SearchWay  # noqa: E402
+from .transfers import Transfer  # noqa: E402
+
+__all__ = [
+    "Agreement",
+    "Difference",
+    "ElsewhereAttendance",
+    "InflowOrg",
+    "InflowRow",
+    "LostCase",
+    "LostOutcome",
+    "LostReason",
+    "Reconciliation",
+    "ReconciliationClose",
+    "RegistrationCode",
+    "SearchStep",
+    "SearchWay",
+    "Transfer",
+    "Whereabouts",
+]

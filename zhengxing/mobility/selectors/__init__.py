@@ -13,7 +13,7 @@ from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import MemberStatus
 from zhengxing.orgs.selectors import members_visible_to, scope_for
 
-from .models import Agreement, Difference, InflowOrg, Reconciliation, RegistrationCode, Whereabouts
+from ..models import Agreement, Difference, InflowOrg, Reconciliation, RegistrationCode, Whereabouts
 
 if TYPE_CHECKING:
     from zhengxing.orgs.selectors import AnyUser
