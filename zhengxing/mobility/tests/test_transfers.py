@@ -85,7 +85,7 @@ def test_a_transfer_to_an_organisation_that_does_not_exist_is_refused_nothing_wr
     cast: Cast, other: Org
 ) -> None:
     for county, code in (("T2", "NOPE"), ("T9", "C1B"), ("", "")):
-        with pytest.raises(ServiceError, match="接收党组织.*不存在"):
+        with pytest.raises(ServiceError, match=r"接收党组织.*不存在"):
             transfer_out(
                 actor=as_(cast.carol),
                 member=cast.member_a1,
