@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import F, OuterRef, QuerySet, Subquery, Sum, Value, Window
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
 from django.db.models.functions import Coalesce, Rank
 
 from zhengxing.ledger.selectors import counted_entries
@@ -18,7 +18,7 @@ from zhengxing.orgs.models import Member, Org, subtree_q
 from zhengxing.orgs.rules import MemberStatus
 from zhengxing.orgs.selectors import scope_for
 
-from ..models import ElsewhereAttendance
+from ..models import Agreement, ElsewhereAttendance
 
 if TYPE_CHECKING:
     from zhengxing.orgs.selectors import AnyUser
@@ -81,3 +81,15 @@ def mobile_members_managed(user: AnyUser) -> list[Member]:
         .order_by("branch__path", "name", "pk")[:500]
     )
     return [m for m in found if scope.can_manage_member(m)]
+
+
+def guests_of(*, inflow_meeting: Meeting) -> QuerySet[Member]:
+    """The mobile members an inflow organisation in the system may record at its own meeting:
+    those of the outflow organisations that signed a co-management agreement with it."""
+    paths = Agreement.objects.filter(inflow__org_id=inflow_meeting.branch_id).values_list(
+        "outflow__path", flat=True
+    )
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= subtree_q(path, "branch__")
+    return Member.objects.filter(q, status=MemberStatus.MOBILE)

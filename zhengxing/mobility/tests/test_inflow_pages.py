@@ -92,6 +92,4 @@ def test_another_county_does_not_see_the_inflow_organisation(cast: Cast) -> None
     from django.contrib.auth.models import User
 
     stranger = User.objects.create_user(username="nobody", password="x-Long-Password-1")
-    assert (
-        client_for(stranger).get(reverse("mobility:inflow", args=[inflow.pk])).status_code == 404
-    )
+    assert client_for(stranger).get(reverse("mobility:inflow", args=[inflow.pk])).status_code == 404
