@@ -67,8 +67,10 @@ def test_the_period_is_the_setting(settings: pytest.FixtureRequest) -> None:
 
 
 def test_a_member_silent_for_six_months_is_due(cast: Cast, away: Member) -> None:
-    due = list(lost_due(user=cast.carol, org=cast.branch_a1, today=NOW.date()))
-    assert [m["pk"] if isinstance(m, dict) else m.pk for m in due] == [away.pk]
+    due = lost_due(user=cast.carol, org=cast.branch_a1, today=NOW.date())
+    assert [m.pk for m in due] == [away.pk]
+    # dave's township sees nobody of A1B
+    assert not lost_due(user=cast.dave, org=cast.branch_a1, today=NOW.date()).exists()
 
 
 def test_a_report_within_the_period_is_contact(cast: Cast, away: Member) -> None:
@@ -135,3 +137,15 @@ def test_bad_input_is_refused_in_chinese_nothing_written(cast: Cast, away: Membe
         search_step_record(actor=as_(cast.carol), case=case, on=NOW.date(), way="x", what="x")
     assert not SearchStep.objects.exists()
     assert LostCase.objects.get().reason == ""
+
+
+def test_a_meeting_attended_within_the_period_is_organisation_life(
+    cast: Cast, away: Member
+) -> None:
+    """No organisation life for six months (§0): a meeting of the branch he attended counts."""
+    from zhengxing.orglife.services import meeting_tick
+    from zhengxing.orglife.tests.conftest import plan
+
+    meeting = plan(cast, on=dt.date(2026, 3, 10))
+    meeting_tick(actor=as_(cast.carol), meeting=meeting, members=[away])
+    assert not lost_due(user=cast.carol, org=cast.branch_a1, today=NOW.date()).exists()
