@@ -40,6 +40,7 @@ from zhengxing.ledger.api import router as ledger_router
 from zhengxing.ledger.api_public import router as ledger_public_router
 from zhengxing.ledger.api_reports import router as ledger_reports_router
 from zhengxing.mobility.api import router as mobility_router
+from zhengxing.mobility.api_life import router as mobility_life_router
 from zhengxing.orglife.api import router as orglife_router
 from zhengxing.orglife.api_appraisal import router as orglife_appraisal_router
 from zhengxing.orglife.api_chances import router as orglife_chances_router
@@ -85,6 +86,7 @@ api.add_router("/stars", stars_standards_router)
 api.add_router("/stars", stars_rectify_router)
 api.add_router("/life", orglife_router)
 api.add_router("/mobile", mobility_router)
+api.add_router("/mobile", mobility_life_router)
 api.add_router("/grid", grid_router)
 api.add_router("/deliberation", deliberation_router)
 api.add_router("/life", orglife_meetings_router)

@@ -340,6 +340,8 @@ ZHENGXING_LOW_POINTS_QUARTERS = envint("ZHENGXING_LOW_POINTS_QUARTERS", "2", low
 ZHENGXING_OBJECTION_DAYS = envint("ZHENGXING_OBJECTION_DAYS", "7", low=1)
 # How many days a mobile member's one-time registration code (报备码) stays valid.
 ZHENGXING_MOBILE_CODE_DAYS = envint("ZHENGXING_MOBILE_CODE_DAYS", "14", low=1, high=90)
+# After how many months without organisation life or any contact a member is lost (失联, §0).
+ZHENGXING_LOST_CONTACT_MONTHS = envint("ZHENGXING_LOST_CONTACT_MONTHS", "6", low=1, high=36)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -133,6 +133,7 @@ def agreement_sign(request: HttpRequest, payload: AgreementIn) -> tuple[int, Agr
         starts_on=payload.starts_on,
         outflow_signer=payload.outflow_signer,
         inflow_signer=payload.inflow_signer,
+        inflow_signed_on=payload.inflow_signed_on,
     )
     return 201, found
 

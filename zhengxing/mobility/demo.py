@@ -3,7 +3,8 @@ are with a code from their branch (spread over five cities, some twice, the firs
 two inflow organisations under co-management agreements with the county — a chamber of
 commerce's mobile members' branch in 呼和浩特 and an industrial park's joint branch in 包头 — and
 2026 Q3 reconciled with each: the first with its differences resolved, closed and signed, the
-second still open."""
+second with one difference still open; then one member lost and found, one moved to the
+neighbouring county (`demo_lost.py`)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from zhengxing.ledger.rules import Quarter
 from zhengxing.orgs.models import County, Member, Org
 from zhengxing.orgs.rules import MemberStatus
 
+from .demo_lost import demo_lost_and_moved
 from .models import Difference, Reconciliation
 from .services import (
     agreement_sign,
@@ -151,4 +153,8 @@ def demo_mobility(
         outflow_signer="旗委组织部",
         inflow_signer="王会长",
     )
-    return DemoMobilityResult(reports=reports, reconciliations=len(recons))
+    # the second quarter's differences resolved but one, still open
+    for difference in Difference.objects.filter(reconciliation=recons[1]).order_by("pk")[1:]:
+        difference_resolve(actor=resolver, difference=difference, outcome="已与流入地核实")
+    moved = demo_lost_and_moved(county)  # the member found reports where he is: one more report
+    return DemoMobilityResult(reports=reports + moved.found, reconciliations=len(recons))

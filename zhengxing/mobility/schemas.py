@@ -107,6 +107,8 @@ class AgreementIn(Schema):
     starts_on: dt.date
     outflow_signer: Text50
     inflow_signer: Text50
+    # the day the inflow side (an external party) signed; today unless given
+    inflow_signed_on: dt.date | None = None
 
 
 class AgreementOut(Schema):
@@ -117,6 +119,7 @@ class AgreementOut(Schema):
     starts_on: dt.date
     outflow_signer: str
     inflow_signer: str
+    inflow_signed_on: dt.date | None
 
 
 class InflowLineIn(Schema):

@@ -1,8 +1,16 @@
 """The mobile members' pages at /mobile/, for the branch, the township and the county."""
 
-from . import views, views_ledgers, views_pairing
-
-urlpatterns = views.urlpatterns + views_ledgers.urlpatterns + views_pairing.urlpatterns
+from . import views_ledgers, views_pairing
+from .views import inflow, life, lost
+from .views import urlpatterns as first
 
 app_name = "mobility"
+urlpatterns = [
+    *first,
+    *inflow.urlpatterns,
+    *life.urlpatterns,
+    *lost.urlpatterns,
+    *views_ledgers.urlpatterns,
+    *views_pairing.urlpatterns,
+]
 __all__ = ["app_name", "urlpatterns"]

@@ -94,11 +94,15 @@ def demo_shop(
             .order_by("pk")
         )
         earned = spendable_earned(m.pk for m in members)
+        # by day and hour only: two visits at one hour keep their order (members never compared)
         visits = sorted(
-            (FIRST + dt.timedelta(days=rng.randrange(days + 1)), rng.randrange(8, 18), member)
-            for member in members
-            if earned.get(member.pk, 0) >= 2 and rng.random() < 0.35
-            for _ in range(rng.randint(1, 2))
+            [
+                (FIRST + dt.timedelta(days=rng.randrange(days + 1)), rng.randrange(8, 18), member)
+                for member in members
+                if earned.get(member.pk, 0) >= 2 and rng.random() < 0.35
+                for _ in range(rng.randint(1, 2))
+            ],
+            key=lambda visit: visit[:2],
         )  # fmt: skip
         for day, hour, member in visits:
             own = member.user if member.user is not None and rng.random() < 0.6 else None

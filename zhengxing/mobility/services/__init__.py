@@ -15,6 +15,9 @@ from .reconcile import (
 )
 from .registration import registration_code_issue, whereabouts_report
 
+# "5" and "6": their own modules, imported by name (`services.lost`, `services.transfers`,
+# `services.elsewhere`)
+
 __all__ = [
     "agreement_sign",
     "contact_log",

@@ -105,9 +105,12 @@ def agreement_sign(
     starts_on: dt.date,
     outflow_signer: str,
     inflow_signer: str,
+    inflow_signed_on: dt.date | None = None,
 ) -> Agreement:
     """The co-management agreement of the outflow organisation (where membership is held) and
-    the inflow organisation: who does what, from when, signed by both.
+    the inflow organisation: who does what, from when, signed by both. The inflow side is an
+    external party without a login: the outflow secretary records its signer's name and the
+    day they signed (`inflow_signed_on`, today unless given; never a future day).
 
     流出地党组织与流入地党组织签署共管协议 (article 002)"""
     require(scope_for_actor(actor).can_manage_org(outflow))
@@ -116,6 +119,10 @@ def agreement_sign(
     duties = clean_text(duties, label="双方职责", limit=2000)
     outflow_signer = clean_text(outflow_signer, label="流出地签字人", limit=50)
     inflow_signer = clean_text(inflow_signer, label="流入地签字人", limit=50)
+    today = timezone.localdate(actor.now)
+    inflow_signed_on = inflow_signed_on or today
+    if inflow_signed_on > today:
+        raise ServiceError("流入地签字日期不能晚于今天")
     try:
         with transaction.atomic():
             found = Agreement.objects.create(
@@ -127,6 +134,7 @@ def agreement_sign(
                 outflow_signer=outflow_signer,
                 inflow_signer=inflow_signer,
                 signed_at=actor.now,
+                inflow_signed_on=inflow_signed_on,
             )
     except IntegrityError:
         raise ServiceError("双方自该日起的共管协议已经签订", code="duplicate") from None

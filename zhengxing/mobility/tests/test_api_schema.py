@@ -10,7 +10,7 @@ PATHS = {
     "/api/v1/mobile/members": {"get"},
     "/api/v1/mobile/members/{member_id}/reports": {"get"},
     "/api/v1/mobile/members/{member_id}/codes": {"post"},
-    "/api/v1/mobile/inflow-orgs": {"post"},
+    "/api/v1/mobile/inflow-orgs": {"get", "post"},
     "/api/v1/mobile/agreements": {"get", "post"},
     "/api/v1/mobile/agreements/{agreement_id}/reconciliations": {"post"},
     "/api/v1/mobile/reconciliations/{recon_id}": {"get"},
@@ -25,6 +25,20 @@ PATHS = {
     "/api/v1/mobile/contact-reports/{org_id}/{year}/{half}": {"get"},
     "/api/v1/mobile/contact-reports/{org_id}/{year}/{half}/sign": {"post"},
     "/api/v1/mobile/ledgers/{org_id}": {"get"},
+    # "5" and "6" (api_life.py)
+    "/api/v1/mobile/inflow-orgs/{inflow_id}": {"put"},
+    "/api/v1/mobile/elsewhere": {"post"},
+    "/api/v1/mobile/meetings/{meeting_id}/guests": {"post"},
+    "/api/v1/mobile/airing": {"get"},
+    "/api/v1/mobile/lost/due": {"get"},
+    "/api/v1/mobile/lost/flag": {"post"},
+    "/api/v1/mobile/lost": {"get"},
+    "/api/v1/mobile/lost/{case_id}/steps": {"post"},
+    "/api/v1/mobile/lost/{case_id}/reason": {"post"},
+    "/api/v1/mobile/lost/{case_id}/close": {"post"},
+    "/api/v1/mobile/members/{member_id}/transfer": {"post"},
+    "/api/v1/mobile/transfers": {"get"},
+    "/api/v1/mobile/transfers/{transfer_id}/receive": {"post"},
 }
 
 

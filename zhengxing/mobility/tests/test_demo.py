@@ -5,7 +5,7 @@ reconciled with both — one closed and signed with every difference resolved, o
 from __future__ import annotations
 
 from zhengxing.mobility.demo import demo_mobility
-from zhengxing.mobility.models import Difference, Reconciliation, Whereabouts
+from zhengxing.mobility.models import Difference, LostCase, Reconciliation, Transfer, Whereabouts
 from zhengxing.orgs.services import member_set_status
 from zhengxing.testing import SYSTEM, TODAY, Cast, add_member
 
@@ -15,8 +15,9 @@ def test_the_demo_builds_a_closed_and_an_open_quarter(cast: Cast) -> None:
         member = add_member(cast.county, "A1B", name=f"流动{n}")
         member_set_status(actor=SYSTEM, member=member, status="mobile", on=TODAY)
     result = demo_mobility(cast.county, seed=2026)
-    assert result.reports == Whereabouts.objects.count() == 15
-    assert Whereabouts.objects.filter(current=True).count() == 12
+    # 12 mobile members, 3 of them twice, and the member lost and found (demo_lost.py)
+    assert result.reports == Whereabouts.objects.count() == 16
+    assert Whereabouts.objects.filter(current=True).count() == 13
     assert len(set(Whereabouts.objects.values_list("city", flat=True))) == 5
     closed, still_open = Reconciliation.objects.order_by("pk")
     assert hasattr(closed, "close") and not hasattr(still_open, "close")
@@ -48,3 +49,22 @@ def test_the_demo_pairs_every_mobile_member_and_logs_a_year_of_contacts(cast: Ca
     late = overdue_rows(org=cast.root, quarter=Quarter(2026, 3), today=TODAY.replace(month=12))
     assert late and all(r.standing == "overdue" for r in late)
     assert ContactReport.objects.get().org == cast.town_a
+
+
+def test_the_demo_has_one_difference_open_a_member_lost_and_found_and_one_moved(
+    cast: Cast,
+) -> None:
+    for n in range(6):
+        member = add_member(cast.county, "A1B", name=f"流动{n}")
+        member_set_status(actor=SYSTEM, member=member, status="mobile", on=TODAY)
+    demo_mobility(cast.county, seed=2026)
+    still_open = Reconciliation.objects.order_by("pk").last()
+    assert (
+        Difference.objects.filter(reconciliation=still_open, resolved_at__isnull=True).count() == 1
+    )
+    case = LostCase.objects.get()
+    assert (case.outcome, case.reason, case.steps.count()) == ("found", "work", 2)
+    transfer = Transfer.objects.get()
+    assert transfer.member.status == "transferred_out"
+    assert transfer.received_member is not None
+    assert transfer.received_member.county_id != cast.county.pk

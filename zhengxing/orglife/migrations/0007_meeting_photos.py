@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('ledger', '0007_claim_origin'),
-        ('orglife', '0005_appraisal'),
+        ('orglife', '0006_appraisal_follow_up'),
         ('orgs', '0007_apitoken_to_accounts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -325,6 +325,43 @@ def meeting_tick(*, actor: Actor, meeting: Meeting, members: Sequence[Member]) -
     return fresh
 
 
+def meeting_count_elsewhere(
+    *, actor: Actor, meeting: Meeting, member: Member, where: str
+) -> SignIn:
+    """A member on the meeting's roll took part in organisation life elsewhere — a mobile
+    member at the inflow organisation's meeting (一方隶属、参加多重组织生活, 002) — and it counts as
+    present here: ticked, the excuse cleared, so the close enters the attending points. Who may
+    say so is the caller's rule (mobility's `elsewhere_attend`, which checks the outflow
+    secretary or the inflow organisation through the agreement); this holds the meeting's."""
+    meeting = Meeting.objects.select_for_update().select_related("branch").get(pk=meeting.pk)
+    if meeting.is_closed:
+        raise ServiceError("会议记录已经结束，不能再登记到会", code="conflict")
+    if not Attendee.objects.filter(meeting=meeting, member=member).exists():
+        raise ServiceError(f"“{member.name}”不在本次会议的参会名单中")
+    found = SignIn.objects.filter(meeting=meeting, member=member).first()
+    if found is not None:
+        return found
+    sign_in = SignIn.objects.create(
+        county_id=meeting.county_id,
+        meeting=meeting,
+        member=member,
+        way=SignInWay.TICKED,
+        at=actor.now,
+        by=actor.user,
+    )
+    Attendee.objects.filter(meeting=meeting, member=member).update(excuse="", reason="")
+    audit_record(
+        actor=actor,
+        action="orglife.meeting.elsewhere",
+        object_type="meeting",
+        object_id=meeting.pk,
+        county_id=meeting.county_id,
+        summary=f"{member.name}在{where}参加组织生活，计入本次会议"[:300],
+        after={"member_id": member.pk, "where": where},
+    )
+    return sign_in
+
+
 @dataclass(frozen=True)
 class LifeItems:
     """What a kind of organisation life earns in a branch's year: the item of taking part and

@@ -29,10 +29,10 @@ from zhengxing.ledger.rules import Quarter
 from zhengxing.ledger.views.public import qr_svg
 from zhengxing.orgs.selectors import member_for_user, org_for_user, scope_for
 
-from . import selectors, services
-from .forms import WhereaboutsForm
-from .ledgers import ledger_home_org
-from .sheets import inflow_rows
+from .. import selectors, services
+from ..forms import WhereaboutsForm
+from ..ledgers import ledger_home_org
+from ..sheets import inflow_rows
 
 PAGE_SIZE = 100
 

@@ -14,7 +14,7 @@ from zhengxing.core import pii
 from zhengxing.core.periods import period_label
 from zhengxing.orgs.models import County, Member
 
-from .rules import ADDRESS_MAX, CITY_MAX, EMPLOYER_MAX, Reason
+from ..rules import ADDRESS_MAX, CITY_MAX, EMPLOYER_MAX, Reason
 
 
 class RegistrationCode(models.Model):
@@ -159,6 +159,8 @@ class Agreement(models.Model):
     outflow_signer = models.CharField(_("signed for the outflow side"), max_length=50)
     inflow_signer = models.CharField(_("signed for the inflow side"), max_length=50)
     signed_at = models.DateTimeField()
+    # the day the inflow side (an external party) signed, as the outflow secretary records it
+    inflow_signed_on = models.DateField(_("inflow side signed on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("co-management agreement")
@@ -296,8 +298,33 @@ class ReconciliationClose(models.Model):
         return f"closed {self.reconciliation_id}"
 
 
+# --- "5" and "6": organisation life elsewhere, lost contact, transfers (their own modules) ---
+
+from .elsewhere import ElsewhereAttendance  # noqa: E402
+from .lost import LostCase, LostOutcome, LostReason, SearchStep, SearchWay  # noqa: E402
+from .transfers import Transfer  # noqa: E402
+
 # --- "4": pairing and contact (its own module, registered with the app's models here) ------
 
-from .models_pairing import Contact, ContactReport, Pairing  # noqa: E402
+from ..models_pairing import Contact, ContactReport, Pairing  # noqa: E402
 
-__all__ = ["Contact", "ContactReport", "Pairing"]
+__all__ = [
+    "Agreement",
+    "Contact",
+    "ContactReport",
+    "Difference",
+    "ElsewhereAttendance",
+    "InflowOrg",
+    "InflowRow",
+    "LostCase",
+    "LostOutcome",
+    "LostReason",
+    "Pairing",
+    "Reconciliation",
+    "ReconciliationClose",
+    "RegistrationCode",
+    "SearchStep",
+    "SearchWay",
+    "Transfer",
+    "Whereabouts",
+]

@@ -13,7 +13,7 @@ from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import MemberStatus
 from zhengxing.orgs.selectors import members_visible_to, scope_for
 
-from .models import Agreement, Difference, InflowOrg, Reconciliation, RegistrationCode, Whereabouts
+from ..models import Agreement, Difference, InflowOrg, Reconciliation, RegistrationCode, Whereabouts
 
 if TYPE_CHECKING:
     from zhengxing.orgs.selectors import AnyUser
@@ -148,3 +148,20 @@ def difference_for_user(user: AnyUser, pk: int) -> Difference:
     if found is None:
         raise Http404
     return found
+
+
+# The organisations that may sign a co-management agreement as the outflow side.
+OUTFLOW_KINDS = frozenset(
+    {"county", "township", "street_committee", "village", "general_branch", "branch", "grid_branch"}
+)
+
+
+def outflow_orgs_managed(user: AnyUser, *, county_id: int) -> list[Org]:
+    """The organisations of a county the user manages that may sign a co-management agreement
+    as the outflow side: the county's root, townships, villages, branches (not groups); at
+    most 200, in tree order."""
+    scope = scope_for(user)
+    found = Org.objects.filter(
+        scope.org_q(), county_id=county_id, is_active=True, kind__in=OUTFLOW_KINDS
+    ).order_by("path")[:200]
+    return [o for o in found if scope.can_manage_org(o)]

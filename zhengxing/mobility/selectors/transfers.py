@@ -1,0 +1,46 @@
+"""Reads of membership transfers between counties (组织关系转接), always scoped: those sent
+from the user's scope, those waiting for the user's organisations to receive them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import F, QuerySet
+from django.http import Http404
+
+from zhengxing.orgs.selectors import scope_for
+
+from ..models import Transfer
+
+if TYPE_CHECKING:
+    from zhengxing.orgs.selectors import AnyUser
+
+
+def transfers_out_visible_to(user: AnyUser) -> QuerySet[Transfer]:
+    """Transfers sent from branches in the user's scope, newest first."""
+    return (
+        Transfer.objects.filter(scope_for(user).org_q("from_branch__"))
+        .select_related("member", "from_branch", "to_org", "to_county")
+        .order_by("-sent_on", "-pk")
+    )
+
+
+def transfers_in_visible_to(user: AnyUser) -> QuerySet[Transfer]:
+    """Transfers to organisations in the user's scope (another county's members coming in),
+    those still waiting first."""
+    return (
+        Transfer.objects.filter(scope_for(user).org_q("to_org__"))
+        .select_related("member", "from_branch", "to_org", "county", "received_member")
+        .order_by(F("received_on").desc(nulls_first=True), "sent_on", "pk")
+    )
+
+
+def transfer_for_user(user: AnyUser, pk: int) -> Transfer:
+    """A transfer the user sees from either side."""
+    found = (
+        transfers_out_visible_to(user).filter(pk=pk).first()
+        or transfers_in_visible_to(user).filter(pk=pk).first()
+    )
+    if found is None:
+        raise Http404
+    return found
