@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "zhengxing.orglife",
     "zhengxing.mobility",
     "zhengxing.grid",
+    "zhengxing.contests",
     "zhengxing.ops",
     "zhengxing.web",
 ]
