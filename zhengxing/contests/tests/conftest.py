@@ -22,8 +22,7 @@ __all__ = ["NOW", "api_clock", "as_", "on_30_june"]
 
 MAY = dt.datetime(2026, 5, 20, 10, 0, tzinfo=SHANGHAI)
 JUDGING = dt.datetime(2026, 7, 15, 10, 0, tzinfo=SHANGHAI)
-AFTER_MAY = dt.datetime(2026, 5, 20, 10, 0, tzinfo=SHANGHAI)
-JUDGING = dt.datetime(2026, 8, 2, 10, 0, tzinfo=SHANGHAI)
+AFTER_JUDGING = dt.datetime(2026, 8, 2, 10, 0, tzinfo=SHANGHAI)
 RUBRIC = [
     {"name": "思路举措", "max": 40},
     {"name": "工作成效", "max": 40},
