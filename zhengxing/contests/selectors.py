@@ -16,6 +16,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from zhengxing.ledger.models import QuarterPoints
+from zhengxing.orgs.models import PATH_SEGMENT
+from zhengxing.orgs.rules import Role
 from zhengxing.orgs.selectors import scope_for
 
 from .models import Contest, Entry, Judge, Result, Score, Vote
@@ -25,10 +27,18 @@ AnyUser = User | AnonymousUser
 
 
 def contests_visible_to(user: AnyUser) -> QuerySet[Contest]:
-    """Contests organised in the user's subtrees, those their organisations entered, those
-    they judge; newest first."""
+    """Contests organised in the user's subtrees or above their organisations (which they may
+    enter), those their organisations entered, those they judge; newest first."""
     scope = scope_for(user)
     q = scope.org_q("organiser__")
+    above = {
+        g.path[:end]
+        for g in scope.grants
+        if g.role != Role.MEMBER
+        for end in range(PATH_SEGMENT, len(g.path), PATH_SEGMENT)
+    }
+    if above:
+        q |= Q(organiser__path__in=above)
     if user.is_authenticated:
         q |= Q(pk__in=Judge.objects.filter(user=user).values("contest_id"))
         q |= Q(pk__in=Entry.objects.filter(scope.org_q("org__")).values("contest_id"))
