@@ -31,6 +31,7 @@ from ninja.types import DictStrAny
 from zhengxing.accounts.api import router as auth_router
 from zhengxing.accounts.auth import api_auth
 from zhengxing.accounts.reauth import REAUTH_NEEDED
+from zhengxing.contests.api import router as contests_router
 from zhengxing.core.errors import ErrorCode, ServiceError
 from zhengxing.core.validation import errors_in_chinese
 from zhengxing.deliberation.api import router as deliberation_router
@@ -89,6 +90,7 @@ api.add_router("/mobile", mobility_router)
 api.add_router("/mobile", mobility_life_router)
 api.add_router("/grid", grid_router)
 api.add_router("/deliberation", deliberation_router)
+api.add_router("/contests", contests_router)
 api.add_router("/life", orglife_meetings_router)
 api.add_router("/life", orglife_learning_router)
 api.add_router("/life", orglife_commitments_router)

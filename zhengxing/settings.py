@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "zhengxing.mobility",
     "zhengxing.grid",
     "zhengxing.deliberation",
+    "zhengxing.contests",
     "zhengxing.ops",
     "zhengxing.web",
 ]
@@ -269,6 +270,10 @@ AXES_CLIENT_IP_CALLABLE = "zhengxing.core.addresses.client_ip"
 # The public's writes (reports, objections, ballots; pages and API alike) per address.
 ZHENGXING_PUBLIC_PER_MINUTE = envint("ZHENGXING_PUBLIC_PER_MINUTE", "20")
 ZHENGXING_PUBLIC_PER_DAY = envint("ZHENGXING_PUBLIC_PER_DAY", "500")
+# A contest's public votes (pages and API alike): per address (a village's shared connection
+# votes through it, so higher than the public's other writes) and per voter code, a minute each.
+ZHENGXING_CONTEST_VOTES_PER_ADDRESS = envint("ZHENGXING_CONTEST_VOTES_PER_ADDRESS", "120", low=1)
+ZHENGXING_CONTEST_VOTES_PER_CODE = envint("ZHENGXING_CONTEST_VOTES_PER_CODE", "20", low=1)
 AXES_VERBOSE = False
 # Idle sessions end after 30 minutes (IdleTimeoutMiddleware); the session itself expires with
 # the same idle time, and when the browser closes.

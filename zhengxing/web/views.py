@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhengxing.contests import selectors as contests_selectors
 from zhengxing.deliberation import selectors as deliberation_selectors
 from zhengxing.grid import selectors as grid_selectors
 from zhengxing.ledger import selectors as ledger_selectors
@@ -47,6 +48,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "roles": [(Role(role).label, org) for role, org in held],
         "everything": scope.everything,
         "manages": manages,
+        # the contests: every manager's, and a judge's or an entrant's when they have one
+        "contests": manages or contests_selectors.contests_visible_to(user).exists(),
         "manages_tree": scope.everything or bool(roles & ROLE_MANAGES_TREE),
         "audits": scope.everything or Role.COUNTY in roles,
         "may_export": scope.everything or bool(roles & ROLE_REVEALS_PII),
