@@ -300,13 +300,11 @@ class ReconciliationClose(models.Model):
 
 # --- "5" and "6": organisation life elsewhere, lost contact, transfers (their own modules) ---
 
+# --- "4": pairing and contact (its own module, registered with the app's models here) ------
+from ..models_pairing import Contact, ContactReport, Pairing  # noqa: E402
 from .elsewhere import ElsewhereAttendance  # noqa: E402
 from .lost import LostCase, LostOutcome, LostReason, SearchStep, SearchWay  # noqa: E402
 from .transfers import Transfer  # noqa: E402
-
-# --- "4": pairing and contact (its own module, registered with the app's models here) ------
-
-from ..models_pairing import Contact, ContactReport, Pairing  # noqa: E402
 
 __all__ = [
     "Agreement",
