@@ -51,10 +51,10 @@ def test_gaotai_red_stars_and_flags_accumulate_over_the_year(tmp_path: Path) -> 
     source = write(
         tmp_path / "in.csv",
         [
-            ["member", "period", "committee_eval"],
-            ["王甲", "H1", "92"],
-            ["王甲", "H2", "75"],
-            ["赵乙", "H1", "59"],
+            ["member", "period", "committee_eval", "commitment_review"],
+            ["王甲", "H1", "92", "92"],
+            ["王甲", "H2", "75", "75"],
+            ["赵乙", "H1", "59", "59"],
         ],
     )
     out = tmp_path / "out.csv"
