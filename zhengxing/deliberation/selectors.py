@@ -110,20 +110,25 @@ def matters_of(group: VillageGroup) -> QuerySet[Matter]:
     return group.matters.annotate(n_objections=Count("objections")).order_by("-created_at")
 
 
+def _waiting_q(user: AnyUser, levels: list[str]) -> Q:
+    """Matters at one of `levels` under the grants that decide there."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Q(stage__in=levels)
+    q = Q(pk__in=[])
+    for g in scope.grants:
+        for level in levels:
+            if g.role in DECIDERS[level]:
+                q |= Q(stage=level) & subtree_q(g.path, "group__branch__")
+    return q
+
+
 def matters_waiting(user: AnyUser, level: str) -> QuerySet[Matter]:
     """The matters waiting for the user's decision at `level` (the village's branch secretary's,
     the township's), oldest first, with their objections counted."""
-    scope = scope_for(user)
-    roles = DECIDERS.get(level, frozenset())
-    if scope.everything:
-        q = Q()
-    else:
-        q = Q(pk__in=[])
-        for g in scope.grants:
-            if g.role in roles:
-                q |= subtree_q(g.path, "group__branch__")
+    levels = [level] if level in DECIDERS else []
     return (
-        Matter.objects.filter(q, stage=level)
+        Matter.objects.filter(_waiting_q(user, levels))
         .select_related("group", "group__branch")
         .annotate(n_objections=Count("objections"))
         .order_by("created_at")
@@ -131,8 +136,9 @@ def matters_waiting(user: AnyUser, level: str) -> QuerySet[Matter]:
 
 
 def waiting_count(user: AnyUser) -> int:
-    """How many matters wait for the user's decision, at either level (the home page)."""
-    return sum(matters_waiting(user, level).count() for level in Level.values)
+    """How many matters wait for the user's decision, at either level (the home page): one
+    query."""
+    return Matter.objects.filter(_waiting_q(user, list(Level.values))).count()
 
 
 def steps_of(matter: Matter) -> list[Notice]:
