@@ -1,5 +1,6 @@
 """Writing a checked import, inside its one transaction: new and changed organisations first,
-then the members in batches, each with its history and its audit row. Every row goes through
+then the import's one audit row, then the members in batches, each with its history row (and a
+changed member with an audit row of their own). Every row goes through
 `rows_write` (`core.bulk.bulk_insert` and the ORM's `bulk_update`), so each field's value is
 converted the way the ORM converts it, whatever its type — once per column, not per value."""
 
