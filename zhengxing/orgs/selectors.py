@@ -323,7 +323,7 @@ def member_history(member: Member) -> QuerySet[MemberEvent]:
     )
 
 
-def member_change_audits(member_id: int) -> QuerySet[MemberEvent]:
+def member_change_audits(member_id: int) -> QuerySet[MemberEvent, Any]:
     """The ids of the audit rows that wrote a member's history without being the member's own
     (a roster import's), for the audit search; the search scopes them to the viewer's counties."""
     return MemberEvent.objects.filter(member_id=member_id, audit__isnull=False).values("audit_id")
