@@ -1,9 +1,9 @@
 """Roster import against reading the file: a county of ZHENGXING_BENCH_MEMBERS members (100,000
 by default) in one workbook. The target: the whole import (reading, checking every row,
-encrypting, writing members, their history and audit rows) in at most four times the time
-python-calamine alone takes to read every cell of the same file, in the same run (issue 19), and
-the process's peak memory (its maximum resident set, which includes calamine's own, outside
-Python's heap) under 500 MB by the end of the import.
+encrypting, writing members, their history and the import's audit row) in at most four times
+the time python-calamine alone takes to read every cell of the same file, in the same run
+(issue 19), and the process's peak memory (its maximum resident set, which includes calamine's
+own, outside Python's heap) under 500 MB by the end of the import.
 
 Run by bench/run.py, which points DATABASE_URL at a fresh SQLite file, sets up Django and
 migrates before calling `run()`. On its own: `python bench/bench_import.py` does the same.

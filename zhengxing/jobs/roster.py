@@ -83,6 +83,7 @@ def import_run(job: Job, actor: Actor, report: Reporter) -> Outcome:
             today=today,
             progress=bar.rows,
             parsing=bar.parsing,
+            job_id=str(job.pk),
         )
     except imports.ImportFailed as failed:
         problems = [

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from zhengxing.audit.models import AuditEvent
 from zhengxing.core import pii
 
 from .rules import (
@@ -231,6 +232,17 @@ class MemberEvent(models.Model):
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_at = models.DateTimeField()
+    # The audit row of the change that wrote this event, where that row is not the member's own:
+    # a roster import writes one audit row for the whole import (who, when, which file), and
+    # each member's history row points to it. Read from the event only (no index needed).
+    audit = models.ForeignKey(
+        AuditEvent,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         ordering = ["on", "id"]

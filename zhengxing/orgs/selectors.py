@@ -313,12 +313,20 @@ def roles_held(user: AnyUser) -> list[tuple[str, Org]]:
 
 
 def member_history(member: Member) -> QuerySet[MemberEvent]:
-    """A member's dated history (pass a member from `member_for_user`), branches preloaded."""
+    """A member's dated history (pass a member from `member_for_user`), branches preloaded, and
+    the audit row of the change that wrote an event where it is not the member's own (a roster
+    import's one row: who imported which file, when)."""
     return (
         MemberEvent.objects.filter(member=member)
-        .select_related("branch_from", "branch_to")
+        .select_related("branch_from", "branch_to", "audit")
         .order_by("on", "id")
     )
+
+
+def member_change_audits(member_id: int) -> QuerySet[MemberEvent, Any]:
+    """The ids of the audit rows that wrote a member's history without being the member's own
+    (a roster import's), for the audit search; the search scopes them to the viewer's counties."""
+    return MemberEvent.objects.filter(member_id=member_id, audit__isnull=False).values("audit_id")
 
 
 def member_reveals(user: AnyUser, member: Member) -> QuerySet[AuditEvent]:

@@ -23,7 +23,7 @@ from zhengxing.audit.models import AuditEvent
 from zhengxing.audit.selectors import audit_events_search
 from zhengxing.core.forms import DateInput, Form
 from zhengxing.orgs.rules import Role
-from zhengxing.orgs.selectors import scope_for
+from zhengxing.orgs.selectors import member_change_audits, scope_for
 
 from .audit_words import ACTION_LABELS, events_in_words
 
@@ -63,7 +63,11 @@ def audit_search(*, user: Any, data: dict[str, Any]) -> QuerySet[AuditEvent]:
     counties = counties_audited_by(user)
     if counties is not None and not counties:
         raise Http404
-    return audit_events_search(counties=counties, data=data)
+    also = None
+    if data.get("object_type") == "member" and str(data.get("object_id") or "").isdigit():
+        # a member registered or changed by a roster import: the import's one audit row
+        also = member_change_audits(int(data["object_id"]))
+    return audit_events_search(counties=counties, data=data, also_on_object=also)
 
 
 @login_required

@@ -14,10 +14,14 @@ updates, it never deletes.
 `roster_export` (`export`) writes what the user may see in the same layout, full ID numbers
 included (so it re-imports), and is therefore for roles entitled to reveal them, and logged.
 
+The import writes one audit row (who, when, the file's name and SHA-256, the job, the counts);
+each member's history row points to it (`MemberEvent.audit`), and a changed member also gets
+their own audit row with before and after.
+
 Cost, nothing per row: one query for the county's tree, existing members looked up by blind
-index in chunks, then per batch of rows one bulk insert (or update) each for members, their
-history and their audit rows. How long a 100,000-member roster takes against openpyxl reading
-it: bench/README.md.
+index in chunks, then per batch of rows one bulk insert (or update) each for members and their
+history, and the changed members' audit rows. How long a 100,000-member roster takes against
+python-calamine reading it: bench/README.md.
 """
 
 from ._common import ImportErrorRow, ImportFailed, ImportResult

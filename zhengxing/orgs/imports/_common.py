@@ -42,6 +42,16 @@ class ImportFailed(Exception):
 
 
 @dataclass(frozen=True)
+class ImportSource:
+    """What the import's audit row says of where its rows came from: the file's name, its
+    SHA-256 (which file exactly, without keeping it) and the background job that ran it."""
+
+    file_name: str
+    sha256: str
+    job_id: str | None = None
+
+
+@dataclass(frozen=True)
 class ImportResult:
     created: int
     updated: int

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import IO
 
@@ -19,7 +21,7 @@ from zhengxing.core.sheets import Parsing, SheetUnreadable
 from .. import excel
 from ..models import County
 from ..services import NUMBER_REFUSED
-from ._common import ImportErrorRow, ImportFailed, ImportResult, Progress
+from ._common import ImportErrorRow, ImportFailed, ImportResult, ImportSource, Progress
 from .validation import _Import
 from .writing import import_write
 
@@ -32,20 +34,50 @@ def roster_import(
     today: dt.date,
     progress: Progress | None = None,
     parsing: Parsing | None = None,
+    job_id: str | None = None,
 ) -> ImportResult:
     """Import a roster workbook into `county`: every row valid, or nothing written.
+
+    The import writes one audit row (who, the file's name and SHA-256, `job_id` when a
+    background job runs it, the counts); each member's history row points to it.
 
     `progress(done, total)` is called as rows are read and checked, then as they are written:
     each row counts once in each pass, so `total` is twice the number of rows. Before the
     first row, `parsing(share)` is told how far the workbook's parse has probably got, a few
     times a second (`core.sheets.read_tables`)."""
+    source = _source(file, job_id)
     try:
         return _roster_import(
-            actor=actor, county=county, file=file, today=today, progress=progress, parsing=parsing
+            actor=actor,
+            county=county,
+            file=file,
+            source=source,
+            today=today,
+            progress=progress,
+            parsing=parsing,
         )
     except ImportFailed as failed:
-        _audit_failure(actor, county, failed.errors)
+        _audit_failure(actor, county, source, failed.errors)
         raise
+
+
+def _source(file: IO[bytes] | str | Path, job_id: str | None) -> ImportSource:
+    """The file's name and SHA-256 (read in chunks; an open file is rewound after)."""
+    digest = hashlib.sha256()
+    if isinstance(file, str | Path):
+        name = Path(file).name
+        with open(file, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                digest.update(chunk)
+    else:
+        name = Path(str(getattr(file, "name", "") or "")).name
+        if hasattr(file, "seek"):
+            file.seek(0)
+        for chunk in iter(lambda: file.read(1 << 20), b""):
+            digest.update(chunk)
+        if hasattr(file, "seek"):
+            file.seek(0)
+    return ImportSource(file_name=name, sha256=digest.hexdigest(), job_id=job_id)
 
 
 def _roster_import(
@@ -53,11 +85,12 @@ def _roster_import(
     actor: Actor,
     county: County,
     file: IO[bytes] | str | Path,
+    source: ImportSource,
     today: dt.date,
     progress: Progress | None,
     parsing: Parsing | None,
 ) -> ImportResult:
-    job = _Import(actor=actor, county=county, today=today, progress=progress)
+    job = _Import(actor=actor, county=county, today=today, progress=progress, source=source)
     try:
         with _bulk_work(), excel.RosterBook(file, parsing=parsing) as book:
             job.read(book)
@@ -84,7 +117,9 @@ def _roster_import(
 AUDITED_PROBLEMS = 50
 
 
-def _audit_failure(actor: Actor, county: County, errors: list[ImportErrorRow]) -> None:
+def _audit_failure(
+    actor: Actor, county: County, source: ImportSource, errors: list[ImportErrorRow]
+) -> None:
     """A failed import is audited too, in a transaction of its own: who tried, how many
     problems, where they were, and how many rows named an ID number that was refused. The
     messages are left out (they may quote what was typed: a phone, a number)."""
@@ -102,6 +137,7 @@ def _audit_failure(actor: Actor, county: County, errors: list[ImportErrorRow]) -
                 "errors": len(errors),
                 "numbers_refused": refused,
                 "where": [[e.sheet, e.row, e.column] for e in errors[:AUDITED_PROBLEMS]],
+                **asdict(source),
             },
         )
 

@@ -21,6 +21,7 @@ from ._common import (
     NO_DATA,
     ORG_HEADER,
     ImportErrorRow,
+    ImportSource,
     Progress,
     _MemberRow,
     _OrgRow,
@@ -35,9 +36,16 @@ class _Import:
     """One import: `read` validates and plans; `writing.import_write` carries the plan out."""
 
     def __init__(
-        self, *, actor: Actor, county: County, today: dt.date, progress: Progress | None
+        self,
+        *,
+        actor: Actor,
+        county: County,
+        today: dt.date,
+        progress: Progress | None,
+        source: ImportSource,
     ) -> None:
         self.actor = actor
+        self.source = source  # the file, for the import's audit row
         self.county = county
         self.today = today
         self.progress = progress

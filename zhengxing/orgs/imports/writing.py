@@ -1,12 +1,13 @@
 """Writing a checked import, inside its one transaction: new and changed organisations first,
-then the members in batches, each with its history and its audit row. Every row goes through
+then the import's one audit row, then the members in batches, each with its history row (and a
+changed member with an audit row of their own). Every row goes through
 `rows_write` (`core.bulk.bulk_insert` and the ORM's `bulk_update`), so each field's value is
 converted the way the ORM converts it, whatever its type — once per column, not per value."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -46,29 +47,34 @@ def rows_write(
 
 
 def import_write(job: _Import) -> ImportResult:
-    """Carry out a checked import's plan, with its summary audit row."""
+    """Carry out a checked import's plan. The import's one audit row (who, when, which file,
+    how many created, updated, unchanged) is written before the members, so each member's
+    history row can point to it."""
     _orgs_write(job)
-    created, updated, unchanged = _members_write(job)
+    source = job.source
+    plan = _members_plan(job)
     result = ImportResult(
-        created=created,
-        updated=updated,
-        unchanged=unchanged,
+        created=len(plan.new),
+        updated=len(plan.changed),
+        unchanged=plan.unchanged,
         orgs_created=len(job.new_orgs),
         orgs_updated=len(job.changed_orgs),
         orgs_unchanged=job.orgs_unchanged,
     )
-    audit_record(
+    summary = audit_record(
         actor=job.actor,
         action="roster.import",
         object_type="county",
         object_id=job.county.pk,
         county_id=job.county.pk,
         summary=(
-            f"导入花名册：新增党员{created}人，更新{updated}人，未变{unchanged}人；"
+            f"导入花名册“{source.file_name}”：新增党员{result.created}人，"
+            f"更新{result.updated}人，未变{result.unchanged}人；"
             f"新增组织{result.orgs_created}个，更新{result.orgs_updated}个"
         ),
-        after=asdict(result),
+        after={**asdict(result), **asdict(source)},
     )
+    _members_write(job, plan, summary)
     return result
 
 
@@ -106,110 +112,147 @@ def _org_event(job: _Import, action: str, org: Org, before: dict[str, Any] | Non
     )
 
 
-# members are written, with their history and audit rows, 500 at a time: each batch moves the
-# import job's progress bar, which must not stand still for 2 s on a loaded server (issue 19);
-# the statements themselves still carry up to BATCH rows
+# members are written, with their history rows, 500 at a time: each batch moves the import
+# job's progress bar, which must not stand still for 2 s on a loaded server (issue 19)
 MEMBER_BATCH = 500
 
 
-def _members_write(job: _Import) -> tuple[int, int, int]:
-    """Members in batches: new ones inserted, changed ones updated (only the columns that
-    changed in the batch), each with its history (registered, transferred, status changed)
-    and its audit row with before and after."""
-    created = updated = unchanged = 0
+@dataclass
+class _Change:
+    """A registered member the import changes: their snapshot before, their branch and status
+    before, and the columns that change."""
+
+    member: Member
+    before: dict[str, Any]
+    old_branch_id: int
+    old_status: str
+    columns: set[str]
+
+
+@dataclass
+class _MembersPlan:
+    new: list[_MemberRow] = field(default_factory=list)
+    changed: list[_Change] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def _members_plan(job: _Import) -> _MembersPlan:
+    """Which rows register a new member, which change a registered one (applied to it here, in
+    memory) and how many leave theirs as they are: decided before anything is written, so the
+    import's audit row carries the counts. A re-import's unchanged rows are its whole work, so
+    they move the progress bar (each row counts as written once decided or written)."""
+    plan = _MembersPlan()
+    sealer, today, progress = job.sealer, job.today, job.progress
+    for i, r in enumerate(job.rows, start=1):
+        if progress is not None and i % MEMBER_BATCH == 0:
+            progress(len(job.rows) + plan.unchanged, job.total)
+        member = job.existing.get(r.hash)
+        if member is None:
+            plan.new.append(r)
+            continue
+        if _unchanged(member, r, sealer):
+            plan.unchanged += 1
+            continue
+        data = r.data
+        before = member_snapshot(member)
+        phone_before = member.phone_enc
+        old_branch_id, old_status = member.branch_id, member.status
+        apply_member_data(member, data, r.branch, r.group, sealer=sealer)
+        columns = {"updated_at"}
+        if data.status != old_status:
+            member.status, member.status_since = data.status, today
+            columns.add("status_since")
+        after = member_snapshot(member)
+        if member.phone_enc == phone_before and after == before:
+            plan.unchanged += 1
+            continue
+        if member.phone_enc != phone_before:
+            columns.add("phone_enc")
+        # the snapshot's keys are the members' fields (the ID number's by its blind index)
+        columns.update(k for k, v in after.items() if before[k] != v)
+        if "id_card_hash" in columns:
+            columns.add("id_card_enc")
+        member.updated_at = job.actor.now
+        plan.changed.append(_Change(member, before, old_branch_id, old_status, columns))
+    return plan
+
+
+def _members_write(job: _Import, plan: _MembersPlan, summary: AuditEvent) -> None:
+    """New members inserted, each with their history row (registered); changed ones updated
+    (only the columns that changed in the batch), each with their history rows (transferred,
+    status changed) and their own audit row with before and after. Every history row points to
+    the import's audit row (`summary`): who imported which file, and when."""
     actor, today, county_id = job.actor, job.today, job.county.pk
     # blank rows, copied by the fast positional constructor (as `from_db` does)
     members = Blanks(Member, county_id=county_id, status_since=today, created_at=actor.now)
     events = Blanks(
-        MemberEvent, county_id=county_id, on=today, note="花名册导入", recorded_at=actor.now
+        MemberEvent,
+        county_id=county_id,
+        on=today,
+        note="花名册导入",
+        recorded_at=actor.now,
+        audit_id=summary.pk,
     )
-    sealer = job.sealer
-    for start in range(0, len(job.rows), MEMBER_BATCH):
-        batch = job.rows[start : start + MEMBER_BATCH]
-        new: list[Member] = []
-        changed: list[tuple[Member, dict[str, Any], int, str]] = []
-        columns = {"updated_at"}
-        for r in batch:
-            data = r.data
-            member = job.existing.get(r.hash)
-            if member is None:
-                # what `apply_member_data` sets, given at once (its blind index already known)
-                member = members.make(
-                    **dict(zip(MEMBER_DATA_FIELDS, _data_values(data), strict=True)),
-                    branch_id=r.branch.pk,
-                    group_id=r.group.pk if r.group is not None else None,
-                    id_card_enc=sealer.encrypt(data.id_card),
-                    id_card_hash=r.hash,
-                    phone_enc=sealer.encrypt(data.phone),
-                    status=data.status,
-                    updated_at=actor.now,
-                )
-                new.append(member)
-                continue
-            if _unchanged(member, r, sealer):
-                unchanged += 1
-                continue
-            before = member_snapshot(member)
-            phone_before = member.phone_enc
-            old_branch_id, old_status = member.branch_id, member.status
-            apply_member_data(member, data, r.branch, r.group, sealer=sealer)
-            if data.status != old_status:
-                member.status, member.status_since = data.status, today
-                columns.add("status_since")
-            after = member_snapshot(member)
-            if member.phone_enc == phone_before and after == before:
-                unchanged += 1
-                continue
-            if member.phone_enc != phone_before:
-                columns.add("phone_enc")
-            # the snapshot's keys are the members' fields (the ID number's by its blind index)
-            columns.update(k for k, v in after.items() if before[k] != v)
-            if "id_card_hash" in columns:
-                columns.add("id_card_enc")
-            member.updated_at = actor.now
-            changed.append((member, before, old_branch_id, old_status))
-
-        rows_write(Member, new=new, changed=[m for m, *_ in changed], fields=columns)
-
-        history: list[MemberEvent] = []
-        logged: list[AuditEvent] = []
-        for member in new:
-            history.append(
-                events.make(
-                    member_id=member.pk,
-                    kind=MemberEvent.Kind.REGISTERED,
-                    status_to=member.status,
-                    branch_to_id=member.branch_id,
-                )
+    sealer, done = job.sealer, len(job.rows) + plan.unchanged
+    for start in range(0, len(plan.new), MEMBER_BATCH):
+        new = [
+            # what `apply_member_data` sets, given at once (its blind index already known)
+            members.make(
+                **dict(zip(MEMBER_DATA_FIELDS, _data_values(r.data), strict=True)),
+                branch_id=r.branch.pk,
+                group_id=r.group.pk if r.group is not None else None,
+                id_card_enc=sealer.encrypt(r.data.id_card),
+                id_card_hash=r.hash,
+                phone_enc=sealer.encrypt(r.data.phone),
+                status=r.data.status,
+                updated_at=actor.now,
             )
-            logged.append(_member_event(job, "member.create", member, None))
-        for member, before, old_branch_id, old_status in changed:
-            if member.branch_id != old_branch_id:
+            for r in plan.new[start : start + MEMBER_BATCH]
+        ]
+        rows_write(Member, new=new)
+        history = [
+            events.make(
+                member_id=member.pk,
+                kind=MemberEvent.Kind.REGISTERED,
+                status_to=member.status,
+                branch_to_id=member.branch_id,
+            )
+            for member in new
+        ]
+        rows_write(MemberEvent, new=history)
+        done += len(new)
+        if job.progress is not None:
+            job.progress(done, job.total)
+    for start in range(0, len(plan.changed), MEMBER_BATCH):
+        batch = plan.changed[start : start + MEMBER_BATCH]
+        columns = set().union(*(c.columns for c in batch))
+        rows_write(Member, changed=[c.member for c in batch], fields=columns)
+        history = []
+        for c in batch:
+            member = c.member
+            if member.branch_id != c.old_branch_id:
                 history.append(
                     events.make(
                         member_id=member.pk,
                         kind=MemberEvent.Kind.TRANSFER,
-                        branch_from_id=old_branch_id,
+                        branch_from_id=c.old_branch_id,
                         branch_to_id=member.branch_id,
                     )
                 )
-            if member.status != old_status:
+            if member.status != c.old_status:
                 history.append(
                     events.make(
                         member_id=member.pk,
                         kind=MemberEvent.Kind.STATUS,
-                        status_from=old_status,
+                        status_from=c.old_status,
                         status_to=member.status,
                     )
                 )
-            logged.append(_member_event(job, "member.update", member, before))
         rows_write(MemberEvent, new=history)
-        audit_record_many(logged)
-        created += len(new)
-        updated += len(changed)
+        audit_record_many(_member_event(job, c.member, c.before) for c in batch)
+        done += len(batch)
         if job.progress is not None:
-            job.progress(len(job.rows) + start + len(batch), job.total)
-    return created, updated, unchanged
+            job.progress(done, job.total)
 
 
 _data_values = attrgetter(*MEMBER_DATA_FIELDS)
@@ -230,12 +273,10 @@ def _unchanged(member: Member, r: _MemberRow, sealer: pii.Sealer) -> bool:
     )
 
 
-def _member_event(
-    job: _Import, action: str, member: Member, before: dict[str, Any] | None
-) -> AuditEvent:
+def _member_event(job: _Import, member: Member, before: dict[str, Any]) -> AuditEvent:
     return audit_event(
         actor=job.actor,
-        action=action,
+        action="member.update",
         object_type="member",
         object_id=member.pk,
         county_id=job.county.pk,

@@ -10,6 +10,7 @@ A1; erin is a member of A1B (李二妮). 王甲 belongs to A1B, 赵乙 to B1B.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
 from zhengxing.audit.models import AuditEvent
@@ -28,7 +31,7 @@ from zhengxing.orgs import excel, idcard
 from zhengxing.orgs.imports import ImportErrorRow, ImportFailed, ImportResult, roster_import
 from zhengxing.orgs.models import Member, MemberEvent, Org, path_segment
 from zhengxing.orgs.services import NUMBER_REFUSED
-from zhengxing.testing import SYSTEM, TODAY, Cast, member_data
+from zhengxing.testing import SYSTEM, TODAY, Cast, client_for, member_data
 
 
 def member(branch_code: str = "A1B", **overrides: Any) -> dict[str, Any]:
@@ -92,8 +95,11 @@ def as_user(user: Any) -> Actor:
 def test_a_valid_roster_registers_every_member_with_history_and_audit(cast: Cast) -> None:
     rows = [member("A1B"), member("A1B", group_code="A1B-G1"), member("B1B", status="mobile")]
     before = Member.objects.count()
+    file = workbook(rows)
+    file.name = "花名册.xlsx"
+    sha256 = hashlib.sha256(file.getvalue()).hexdigest()
 
-    result = run(cast, workbook(rows))
+    result = run(cast, file)
 
     assert result == ImportResult(created=3, updated=0, unchanged=0)
     assert Member.objects.count() == before + 3
@@ -103,13 +109,10 @@ def test_a_valid_roster_registers_every_member_with_history_and_audit(cast: Cast
     second = Member.objects.get(name=rows[1]["name"])
     assert (second.branch, second.group) == (cast.branch_a1, cast.group_a1)
     assert Member.objects.get(name=rows[2]["name"]).status == "mobile"
-    events = MemberEvent.objects.filter(member__in=imported)
-    assert sorted(e.kind for e in events) == ["registered"] * 3
-    assert all(e.on == TODAY and e.branch_to_id == e.member.branch_id for e in events)
-    created = AuditEvent.objects.filter(action="member.create", object_id__in=_ids(imported))
-    assert created.count() == 3
-    assert all(e.after and e.after["id_card_hash"] for e in created)
+    # one audit row for the whole import: who, which file (its name and SHA-256), the counts
     summary = AuditEvent.objects.get(action="roster.import")
+    assert (summary.actor_label, summary.county_id) == (SYSTEM.label, cast.county.pk)
+    assert "花名册.xlsx" in summary.summary
     assert summary.after == {
         "created": 3,
         "updated": 0,
@@ -117,7 +120,16 @@ def test_a_valid_roster_registers_every_member_with_history_and_audit(cast: Cast
         "orgs_created": 0,
         "orgs_updated": 0,
         "orgs_unchanged": 0,
+        "file_name": "花名册.xlsx",
+        "sha256": sha256,
+        "job_id": None,
     }
+    assert not AuditEvent.objects.filter(action="member.create", object_id__in=_ids(imported))
+    # each member's history row says they were registered by that import
+    events = MemberEvent.objects.filter(member__in=imported)
+    assert sorted(e.kind for e in events) == ["registered"] * 3
+    assert all(e.on == TODAY and e.branch_to_id == e.member.branch_id for e in events)
+    assert {e.audit_id for e in events} == {summary.pk}
 
 
 def _stored(rows: list[dict[str, Any]]) -> list[Member]:
@@ -174,6 +186,40 @@ def test_a_member_already_registered_is_updated_not_duplicated(cast: Cast) -> No
         cast.branch_b1.pk,
     )
     assert (audit.before["post"], audit.after["post"]) == ("", "村医")
+
+
+def test_a_members_page_and_the_audit_search_say_which_import_by_whom_and_when(
+    cast: Cast,
+) -> None:
+    """The import writes one audit row, not one a member; each member's history row points to
+    it, so the member's page and the audit search for the member still show who imported them,
+    from which file and when, and so do they for a member the import changed (transferred)."""
+    wang = cast.member_a1
+    new = member("A1B")
+    file = workbook([new, member("B1B", **_record(wang))])
+    file.name = "二季度花名册.xlsx"
+    roster_import(actor=as_user(cast.alice), county=cast.county, file=file, today=TODAY)
+    summary = AuditEvent.objects.get(action="roster.import")
+    alice = client_for(cast.alice)
+    for someone in (Member.objects.get(name=new["name"]), wang):
+        page = alice.get(reverse("orgs:member_detail", args=[someone.pk]))
+        text = page.content.decode()
+        assert "二季度花名册.xlsx" in text and cast.alice.username in text
+        assert f"{timezone.localtime(summary.at):%Y-%m-%d %H:%M}" in text
+        found = alice.get(
+            reverse("audit:search"), {"object_type": "member", "object_id": someone.pk}
+        )
+        assert summary in found.context["page"].object_list
+    # the member's own changes still have their own rows; the import's row is one
+    changed = alice.get(reverse("audit:search"), {"object_type": "member", "object_id": wang.pk})
+    assert {e.action for e in changed.context["page"].object_list} >= {
+        "roster.import",
+        "member.update",
+    }
+    other = alice.get(
+        reverse("audit:search"), {"object_type": "member", "object_id": cast.member_b1.pk}
+    )
+    assert summary not in other.context["page"].object_list
 
 
 def test_a_changed_phone_alone_counts_as_an_update(cast: Cast) -> None:
