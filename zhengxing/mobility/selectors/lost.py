@@ -2,7 +2,9 @@
 however many members), the cases of a scope, one case with its steps. PRACTICES §0: "'Lost
 contact' (失联) means no organisation life and no dues for six months or more"; the system keeps
 no dues, so any sign of the member stands for contact: a report of where they are, a meeting of
-their branch attended (here, or at the inflow organisation and counted here), a lesson done."""
+their branch attended (here, or at the inflow organisation and counted here), a lesson done, a
+contact logged by the committee member paired with them (电话随访、视频约访、上门走访, article
+002: reached by phone is not lost)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from zhengxing.orgs.models import Member, Org, subtree_q
 from zhengxing.orgs.rules import MemberStatus
 from zhengxing.orgs.selectors import members_visible_to, scope_for
 
-from ..models import LostCase, LostOutcome, Whereabouts
+from ..models import Contact, LostCase, LostOutcome, Whereabouts
 from ..rules_lost import lost_cutoff
 
 if TYPE_CHECKING:
@@ -32,10 +34,10 @@ def _start(day: dt.date) -> dt.datetime:
 def members_lost(*, members: QuerySet[Member], today: dt.date) -> QuerySet[Any]:
     """The mobile members among `members` not heard from since the cutoff (`lost_cutoff`): no
     report of where they are, no meeting of their branch signed in (or counted from the inflow
-    organisation's), no lesson done since then, and mobile on the roster since before it — each
-    an EXISTS on its index, one query. Annotated with `last_report` (when they last reported)
-    and `last_life` (the day of the last meeting they attended), and `open_case` (whether a
-    case is already open)."""
+    organisation's), no lesson done, no contact logged by their pairer since then, and mobile
+    on the roster since before it — each an EXISTS on its index, one query. Annotated with
+    `last_report` (when they last reported) and `last_life` (the day of the last meeting they
+    attended), and `open_case` (whether a case is already open)."""
     cutoff = lost_cutoff(today)
     since = _start(cutoff)
     reports = Whereabouts.objects.filter(member=OuterRef("pk")).order_by("-reported_at")
@@ -44,6 +46,7 @@ def members_lost(*, members: QuerySet[Member], today: dt.date) -> QuerySet[Any]:
         members.filter(status=MemberStatus.MOBILE, status_since__lt=cutoff)
         .exclude(Exists(reports.filter(reported_at__gte=since)))
         .exclude(Exists(sign_ins.filter(meeting__held_on__gte=cutoff)))
+        .exclude(Exists(Contact.objects.filter(member=OuterRef("pk"), on__gte=cutoff)))
         .exclude(
             Exists(
                 Lesson.objects.filter(

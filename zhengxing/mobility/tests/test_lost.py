@@ -149,3 +149,21 @@ def test_a_meeting_attended_within_the_period_is_organisation_life(
     meeting = plan(cast, on=dt.date(2026, 3, 10))
     meeting_tick(actor=as_(cast.carol), meeting=meeting, members=[away])
     assert not lost_due(user=cast.carol, org=cast.branch_a1, today=NOW.date()).exists()
+
+
+def test_a_contact_by_the_pairer_within_the_period_is_contact(cast: Cast, away: Member) -> None:
+    """每季度开展一次电话随访、视频约访、上门走访 (article 002): a member the branch reached by
+    phone in the period has not lost contact; a contact before the period does not count."""
+    from zhengxing.mobility.services.pairing import contact_log, pairing_create
+
+    pairing_create(
+        actor=as_(cast.carol), member=away, pairer=cast.carol, side="outflow", since=WENT
+    )
+    contact_log(
+        actor=as_(cast.carol), member=away, way="phone", on=dt.date(2025, 12, 1), said="近况"
+    )
+    assert lost_due(user=cast.carol, org=cast.branch_a1, today=NOW.date()).exists()
+    contact_log(
+        actor=as_(cast.carol), member=away, way="phone", on=dt.date(2026, 3, 1), said="近况"
+    )
+    assert not lost_due(user=cast.carol, org=cast.branch_a1, today=NOW.date()).exists()
