@@ -177,7 +177,7 @@ def codes_issue(
     return 201, {"batch_id": batch.pk, "codes": codes}
 
 
-@router.post("/{contest_id}/flag", response=responses(dict[str, int], 403, 404))
+@router.post("/{contest_id}/flag", response=responses(dict[str, int], 400, 403, 404))
 def votes_flag(request: HttpRequest, contest_id: ObjectId) -> dict[str, int]:
     """Hold the votes that look made (bursts, batches, inhuman intervals) for review."""
     found = selectors.contest_for_user(request.user, contest_id)

@@ -97,6 +97,15 @@ def issue_code(request: HttpRequest, member_id: ObjectId) -> tuple[int, dict[str
 # --- "2": inflow organisations, agreements, reconciliations ---------------------------------
 
 
+# beside the POST: one path's methods live in one router (a second router's same path is never
+# reached)
+@router.get("/inflow-orgs", response=responses(list[InflowOrgOut]))
+@paginate(LimitOffset)
+def inflow_orgs(request: HttpRequest) -> Any:
+    """The inflow organisations registered in the caller's counties."""
+    return selectors.inflow_orgs_visible_to(request.user)
+
+
 @router.post("/inflow-orgs", response=responses(InflowOrgOut, 400, 403, 404, status=201))
 def inflow_org_create(request: HttpRequest, payload: InflowOrgIn) -> tuple[int, InflowOrg]:
     """An inflow organisation: an external party with a contact (never a login), or the tree's

@@ -49,13 +49,6 @@ class InflowOrgUpdateIn(Schema):
     contact_phone: Annotated[str, text(24)] = ""
 
 
-@router.get("/inflow-orgs", response=responses(list[InflowOrgOut]))
-@paginate(LimitOffset)
-def inflow_orgs(request: HttpRequest) -> Any:
-    """The inflow organisations registered in the caller's counties."""
-    return selectors.inflow_orgs_visible_to(request.user)
-
-
 @router.put("/inflow-orgs/{inflow_id}", response=responses(InflowOrgOut, 400, 403, 404))
 def inflow_org_edit(
     request: HttpRequest, inflow_id: ObjectId, payload: InflowOrgUpdateIn

@@ -63,8 +63,9 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         points = demo_year(tree.county, seed=seed, progress=progress)  # on the tree
         # on the roster; before the stars, whose 341 branch weighs the commitments' review
         commitments = demo_commitments(tree.county, seed=seed, progress=progress)
+        # on the roster; before the stars: its member moved to another county is not rated here
+        demo_mobility(tree.county, seed=seed, progress=progress)
         stars = demo_stars(tree.county, seed=seed, progress=progress)  # on both
-        demo_mobility(tree.county, seed=seed, progress=progress)  # on the roster
         demo_pairing(tree.county, seed=seed, progress=progress)  # on the mobile members
         grid = demo_grid(tree.county, seed=seed, progress=progress)  # on the tree
         deliberation = demo_deliberation(tree.county, seed=seed, progress=progress)

@@ -178,8 +178,11 @@ def votes_flag(*, actor: Actor, contest: Contest, anomaly: Anomaly | None = None
     address, from one /24 network, from codes issued together; and a code voting again at an
     inhuman interval. Set-based: a few grouped queries and UPDATEs, none per vote. Held votes
     count only if the organiser lets them stand (`votes_review`); the others are never
-    touched. Returns how many were held for each reason."""
+    touched. Returns how many were held for each reason. Once the results are published the
+    votes behind them stay as they were counted: refused."""
     require(may_organise(actor, contest))
+    if contest.published_at is not None:
+        raise ServiceError("结果已经公布，投票不能再检查或扣留", code="conflict")
     a = anomaly or Anomaly()
     out = {
         Flag.ADDRESS: _hold(contest, "ip", _groups(contest, "ip", a.per_address), Flag.ADDRESS),

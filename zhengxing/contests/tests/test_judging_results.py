@@ -120,6 +120,10 @@ def test_results_blend_the_three_parts_and_are_published(arena: Arena) -> None:
         services.results_publish(
             actor=as_(arena.contest.created_by, JUDGING), contest=arena.contest
         )
+    # the votes behind published results stay as counted: none held afterwards
+    published = Contest.objects.get(pk=arena.contest.pk)
+    with pytest.raises(ServiceError, match="结果已经公布"):
+        services.votes_flag(actor=as_(published.created_by, JUDGING), contest=published)
 
 
 def test_held_votes_wait_for_review_before_results(arena: Arena) -> None:
