@@ -2,7 +2,7 @@
 points ledgers (`ledger/demo_year.py`), of star ratings (`stars/demo_year.py`), of
 organisation life (`orglife/demo_year.py`: meetings and lessons; `orglife/demo_*.py`: the points
 supermarkets, 三亮 commitments and chances to serve), its mobile members' whereabouts and
-reconciled quarter (`mobility/demo.py`) and its grids (`grid/demo.py`), in one transaction.
+reconciled quarter (`mobility/demo.py`) and its grids (`grid/demo.py`), its contests (`contests/demo.py`), in one transaction.
 `demo_build` writes nothing when the county already exists; the same seed gives the same county."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from zhengxing.contests.demo import demo_contests
 from zhengxing.grid.demo import DemoGridResult, demo_grid
 from zhengxing.ledger.demo_year import DemoYearResult, demo_year
 from zhengxing.mobility.demo import demo_mobility
@@ -38,6 +39,7 @@ class DemoResult:
     shop: DemoShopResult | None = None  # likewise
     commitments: int | None = None  # likewise
     chances: int | None = None  # likewise
+    contest_votes: int | None = None  # likewise
 
 
 def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = None) -> DemoResult:
@@ -61,6 +63,7 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         shop = demo_shop(tree.county, seed=seed, progress=progress)  # on the points
         commitments = demo_commitments(tree.county, seed=seed, progress=progress)
         chances = demo_chances(tree.county, seed=seed, progress=progress)
+        votes = demo_contests(tree.county, seed=seed, progress=progress)  # on the branches
     return DemoResult(
         county=tree.county,
         created=True,
@@ -74,4 +77,5 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         shop=shop,
         commitments=commitments,
         chances=chances,
+        contest_votes=votes,
     )
