@@ -45,6 +45,10 @@ def _at(day: dt.date, hour: int = 10) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone())
 
 
+def _short(branch: Org) -> str:
+    return branch.name.removeprefix("中共").removesuffix("支部委员会")
+
+
 def demo_contests(
     county: County, *, seed: int, progress: Callable[[str], None] | None = None
 ) -> int:
@@ -90,14 +94,14 @@ def demo_contests(
             actor=actor(start),
             contest=done,
             org=b,
-            title=f"{b.name.removeprefix('中共').removesuffix('支部委员会')}：{WORDS[n % len(WORDS)][:12]}",
+            title=f"{_short(b)}：{WORDS[n % len(WORDS)][:12]}",
             text=WORDS[n % len(WORDS)],
             video_url=f"https://video.example.cn/shuangshai/{n + 1}",
         )
         for n, b in enumerate(branches[:8])
     ]
-    for j in judges:
-        judge_add(actor=actor(start), contest=done, user=j)
+    for judge in judges:
+        judge_add(actor=actor(start), contest=done, user=judge)
     _batch, codes = voter_codes_issue(
         actor=actor(start), contest=done, count=60, label="各村网格员发放"
     )
@@ -153,14 +157,14 @@ def demo_contests(
             actor=actor(start),
             contest=live,
             org=b,
-            title=f"{b.name.removeprefix('中共').removesuffix('支部委员会')}书记晒党建",
+            title=f"{_short(b)}书记晒党建",
             text=WORDS[(n + 1) % len(WORDS)],
             video_url=f"https://video.example.cn/live/{n + 1}",
         )
         for n, b in enumerate(branches[6:12])
     ]
-    for j in judges:
-        judge_add(actor=actor(start), contest=live, user=j)
+    for judge in judges:
+        judge_add(actor=actor(start), contest=live, user=judge)
     _batch, codes = voter_codes_issue(
         actor=actor(start), contest=live, count=40, label="纸条（乡镇党委发放）"
     )

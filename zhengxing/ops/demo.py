@@ -2,7 +2,8 @@
 points ledgers (`ledger/demo_year.py`), of star ratings (`stars/demo_year.py`), of
 organisation life (`orglife/demo_year.py`: meetings and lessons; `orglife/demo_*.py`: the points
 supermarkets, 三亮 commitments and chances to serve), its mobile members' whereabouts and
-reconciled quarter (`mobility/demo.py`) and its grids (`grid/demo.py`), its contests (`contests/demo.py`), in one transaction.
+reconciled quarter (`mobility/demo.py`), its grids (`grid/demo.py`) and its contests
+(`contests/demo.py`), in one transaction.
 `demo_build` writes nothing when the county already exists; the same seed gives the same county."""
 
 from __future__ import annotations
