@@ -3,8 +3,8 @@ points ledgers (`ledger/demo_year.py`), of star ratings (`stars/demo_year.py`), 
 organisation life (`orglife/demo_year.py`: meetings and lessons; `orglife/demo_*.py`: the points
 supermarkets, 三亮 commitments, chances to serve and a branch's democratic appraisal), its
 mobile members' whereabouts and reconciled quarter (`mobility/demo.py`), pairings and a year of
-contacts (`mobility/demo_pairing.py`), its grids (`grid/demo.py`) and a five-person group with
-two matters (`deliberation/demo.py`), in one transaction.
+contacts (`mobility/demo_pairing.py`), its grids (`grid/demo.py`), a five-person group with two
+matters (`deliberation/demo.py`) and its contests (`contests/demo.py`), in one transaction.
 `demo_build` writes nothing when the county already exists; the same seed gives the same county."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from zhengxing.contests.demo import demo_contests
 from zhengxing.deliberation.demo import DemoDeliberationResult, demo_deliberation
 from zhengxing.grid.demo import DemoGridResult, demo_grid
 from zhengxing.ledger.demo_year import DemoYearResult, demo_year
@@ -45,6 +46,7 @@ class DemoResult:
     commitments: int | None = None  # likewise
     chances: int | None = None  # likewise
     appraisal: int | None = None  # likewise: members appraised in the demo branch
+    contest_votes: int | None = None  # likewise
 
 
 def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = None) -> DemoResult:
@@ -73,6 +75,7 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         shop = demo_shop(tree.county, seed=seed, progress=progress)  # on the points
         chances = demo_chances(tree.county, seed=seed, progress=progress)
         appraisal = demo_appraisal(tree.county, seed=seed, progress=progress)
+        votes = demo_contests(tree.county, seed=seed, progress=progress)  # on the branches
     return DemoResult(
         county=tree.county,
         created=True,
@@ -88,4 +91,5 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         commitments=commitments,
         chances=chances,
         appraisal=appraisal,
+        contest_votes=votes,
     )
