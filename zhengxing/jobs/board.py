@@ -72,6 +72,16 @@ class Reporter:
         self.done = 0
         self.total = 0
         self._side: Any = None
+        # set by the runner: marks the job done with its outcome, in the caller's transaction
+        self.finish: Callable[[Any], None] | None = None
+        self.finished = False
+
+    def done_with(self, outcome: Any) -> None:
+        """The work is written: mark the job done now, inside the work's own transaction, so
+        that both commit or neither does (a kind whose work is one transaction calls this)."""
+        if self.finish is not None:
+            self.finish(outcome)
+            self.finished = True
 
     def __call__(self, done: int, total: int) -> None:
         self.done, self.total = done, max(total, done)

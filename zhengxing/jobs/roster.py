@@ -84,6 +84,8 @@ def import_run(job: Job, actor: Actor, report: Reporter) -> Outcome:
             progress=bar.rows,
             parsing=bar.parsing,
             job_id=str(job.pk),
+            # done in the import's own transaction: imported and done, or neither
+            written=lambda result: report.done_with(_outcome(result)),
         )
     except imports.ImportFailed as failed:
         problems = [
@@ -94,6 +96,10 @@ def import_run(job: Job, actor: Actor, report: Reporter) -> Outcome:
             f"花名册未导入：共{len(failed.errors)}处错误，未写入任何数据",
             {"problems": problems, "problem_count": len(failed.errors)},
         ) from None
+    return _outcome(result)
+
+
+def _outcome(result: imports.ImportResult) -> Outcome:
     return Outcome(
         summary=(
             f"新增党员{result.created}人，更新{result.updated}人，未变{result.unchanged}人；"

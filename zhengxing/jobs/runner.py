@@ -44,6 +44,9 @@ def job_execute(*, job_id: Any) -> None:
     job = Job.objects.select_related("county", "org", "started_by").get(pk=job_id)
     actor = _actor(job.started_by, job.params)
     reporter = Reporter(job.pk)
+    reporter.finish = lambda outcome: _finish(
+        job, actor, JobState.DONE, outcome=outcome, done=max(reporter.total, 1)
+    )
     try:
         kind = KINDS[job.kind]
         kind.authorize(actor, job.county, job.org, job.params)
@@ -60,7 +63,8 @@ def job_execute(*, job_id: Any) -> None:
         logger.exception("job %s (%s) failed", job.pk, job.kind)
         _finish(job, actor, JobState.FAILED, error=BROKEN)
     else:
-        _finish(job, actor, JobState.DONE, outcome=outcome, done=max(reporter.total, 1))
+        if not reporter.finished:  # a kind that marked itself done in its work's transaction
+            _finish(job, actor, JobState.DONE, outcome=outcome, done=max(reporter.total, 1))
     finally:
         reporter.close()
         if job.upload:

@@ -18,6 +18,8 @@ from django.db import models, transaction
 from zhengxing.audit.services import audit_event, audit_record, audit_record_many
 from zhengxing.core import pii
 from zhengxing.core.actor import Actor
+from zhengxing.deliberation.models import GroupMember
+from zhengxing.deliberation.models import Objection as MatterObjection
 from zhengxing.grid.models import GridPerson, Need, Resident
 from zhengxing.ledger.models import Claim, Objection
 from zhengxing.mobility.models import InflowOrg, Whereabouts
@@ -45,6 +47,8 @@ ENCRYPTED = (
     Encrypted(Need, ("contact_enc",)),
     Encrypted(Whereabouts, ("phone_enc",)),
     Encrypted(InflowOrg, ("contact_phone_enc",)),
+    Encrypted(GroupMember, ("phone_enc",)),
+    Encrypted(MatterObjection, ("contact_enc",)),
 )
 
 

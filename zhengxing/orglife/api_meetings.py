@@ -249,7 +249,7 @@ def meeting_photo_add(request: HttpRequest, meeting_id: ObjectId, file: File[Upl
     "/meetings/{meeting_id}/photos/{photo_id}",
     response=responses(None, 404),
     url_name="life_meeting_photo",
-    openapi_extra={"responses": {"200": {"description": "The photo", "content": PHOTO_CONTENT}}},
+    openapi_extra={"responses": {200: {"description": "The photo", "content": PHOTO_CONTENT}}},
 )
 def meeting_photo(request: HttpRequest, meeting_id: ObjectId, photo_id: ObjectId) -> Any:
     """The photo's file, for those who may see the meeting."""

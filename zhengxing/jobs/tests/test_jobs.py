@@ -280,3 +280,25 @@ def test_a_page_polling_its_job_does_not_keep_the_session_alive(cast: Cast) -> N
     assert client.session["zx_seen"] == earlier
     client.get(url)
     assert client.session["zx_seen"] > earlier
+
+
+def test_an_import_job_is_marked_done_in_the_imports_own_transaction(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Imported and done, or neither: the job's "done" is written inside the import's
+    transaction, so a worker that dies while marking it done leaves nothing imported (and, when
+    it is SIGKILLed, a job still "running" for the next worker to mark interrupted: test_kills)
+    rather than members written under a job that says it was interrupted."""
+    from zhengxing.jobs import runner
+
+    finish = runner._finish
+
+    def dies_marking_done(job: Job, actor: Actor, state: str, **kw: Any) -> None:
+        if state == JobState.DONE:
+            raise RuntimeError("the worker died here")
+        finish(job, actor, state, **kw)
+
+    monkeypatch.setattr(runner, "_finish", dies_marking_done)
+    client_for(cast.bob).post(reverse("jobs:roster_import"), {"file": roster_upload(GOOD_ROW)})
+    assert Job.objects.get().state == JobState.FAILED
+    assert not Member.objects.filter(name="孟秀兰").exists()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
@@ -35,8 +35,14 @@ def roster_import(
     progress: Progress | None = None,
     parsing: Parsing | None = None,
     job_id: str | None = None,
+    written: Callable[[ImportResult], None] | None = None,
 ) -> ImportResult:
     """Import a roster workbook into `county`: every row valid, or nothing written.
+
+    `written(result)` is called inside the import's transaction once everything is written, so
+    what it writes commits with the import or not at all (a background job marks itself done
+    there: a worker killed after the import's commit would otherwise leave it written and the
+    job running).
 
     The import writes one audit row (who, the file's name and SHA-256, `job_id` when a
     background job runs it, the counts); each member's history row points to it.
@@ -55,6 +61,7 @@ def roster_import(
             today=today,
             progress=progress,
             parsing=parsing,
+            written=written,
         )
     except ImportFailed as failed:
         _audit_failure(actor, county, source, failed.errors)
@@ -89,6 +96,7 @@ def _roster_import(
     today: dt.date,
     progress: Progress | None,
     parsing: Parsing | None,
+    written: Callable[[ImportResult], None] | None = None,
 ) -> ImportResult:
     job = _Import(actor=actor, county=county, today=today, progress=progress, source=source)
     try:
@@ -105,7 +113,10 @@ def _roster_import(
             transaction.atomic(),
             _sqlite_pragma("cache_size", -SQLITE_CACHE_KIB),
         ):
-            return import_write(job)
+            result = import_write(job)
+            if written is not None:
+                written(result)
+            return result
     except IntegrityError:
         # Someone registered one of these numbers (or used an org code) while we validated.
         raise ImportFailed(

@@ -3,6 +3,7 @@ can give, so a schema-driven fuzzer (schemathesis) finds nothing undocumented.""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -127,3 +128,20 @@ def test_every_error_documents_its_stable_code(schema: dict[str, Any]) -> None:
     assert set(error["properties"]["code"]["enum"]) == set(ERROR_CODES)
     assert {"quarter_closed", "out_of_scope", "invalid"} <= set(ERROR_CODES)
     assert "code" in components["ValidationErrorOut"]["required"]
+
+
+def test_the_document_has_no_key_twice(db: None) -> None:
+    """Swagger UI (`/api/v1/docs`) refuses a document with a key twice ("duplicated mapping
+    key"), which Python's json reads silently: a response code given as the number 200 by the
+    router and as the text "200" by an operation's `openapi_extra` was one such."""
+    from django.test import Client
+
+    twice: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [key for key, _ in items]
+        twice.extend(key for key in set(keys) if keys.count(key) > 1)
+        return dict(items)
+
+    json.loads(Client().get("/api/v1/openapi.json").content, object_pairs_hook=pairs)
+    assert twice == []

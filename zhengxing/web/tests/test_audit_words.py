@@ -43,3 +43,26 @@ def test_the_action_filter_offers_the_words_and_filters_by_code(cast: Cast) -> N
     html = page.content.decode()
     assert '<option value="role.grant" selected>授予角色</option>' in html
     assert "新建党组织" not in html.split("</select>", 1)[1]  # only role grants listed
+
+
+def test_every_action_and_object_the_code_writes_has_words() -> None:
+    """Each `action="…"` and `object_type="…"` an audit row is written with, anywhere in the
+    code, has its words: a new app's actions would otherwise show as English codes on the
+    county's audit page."""
+    import re
+    from pathlib import Path
+
+    from zhengxing.web.audit_words import OBJECT_LABELS
+
+    root = Path(__file__).resolve().parents[2]
+    actions: set[str] = set()
+    objects: set[str] = set()
+    for path in root.rglob("*.py"):
+        if "tests" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        actions |= set(re.findall(r'action="([a-z_]+(?:\.[a-z_]+)+)"', text))
+        objects |= set(re.findall(r'object_type="([a-z_]+)"', text))
+    assert len(actions) > 100 and len(objects) > 30  # the pattern still finds them
+    assert sorted(actions - set(ACTION_LABELS)) == []
+    assert sorted(objects - set(OBJECT_LABELS)) == []
