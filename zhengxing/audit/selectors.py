@@ -14,7 +14,7 @@ def audit_events_search(
     *,
     counties: Collection[int] | None,
     data: dict[str, Any],
-    also_on_object: QuerySet[Any] | None = None,
+    also_on_object: Collection[int] | None = None,
 ) -> QuerySet[AuditEvent]:
     """The events of these counties (None: of every county and of none, for a superuser),
     newest first, filtered by person, action, object, text and dates (each optional).

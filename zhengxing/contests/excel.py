@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
 from openpyxl import Workbook
 
 from zhengxing.core.sheets import text_cell
+from zhengxing.ledger.excel import workbook_bytes
 
 from .models import Contest, Result
 from .rules import TIE_RULE, Award
@@ -54,6 +53,4 @@ def results_workbook(contest: Contest, results: list[Result]) -> bytes:
                 "是" if r.reassign else "",
             ]
         )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

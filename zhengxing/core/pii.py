@@ -211,3 +211,19 @@ class Sealer:
         mac = self._index.copy()
         mac.update(value.upper().encode())
         return mac.hexdigest()
+
+
+class EncryptedPhone:
+    """For a model keeping a phone number encrypted in `phone_enc`: the number in full
+    (`phone`, for whoever may see it: a printed contact card, the member's own record) and
+    masked (`phone_masked`, for lists)."""
+
+    phone_enc: Any
+
+    @property
+    def phone(self) -> str:
+        return decrypt(self.phone_enc)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)

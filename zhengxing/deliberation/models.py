@@ -46,7 +46,7 @@ class VillageGroup(models.Model):
         return self.name
 
 
-class GroupMember(models.Model):
+class GroupMember(pii.EncryptedPhone, models.Model):
     """One of the five: the group head or an elected villager (有威望、有文化、有能力、有觉悟),
     with the election (date, votes of voters) and the term."""
 
@@ -78,14 +78,6 @@ class GroupMember(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def phone(self) -> str:
-        return pii.decrypt(self.phone_enc)
-
-    @property
-    def phone_masked(self) -> str:
-        return pii.mask_phone(self.phone)
 
 
 class Matter(models.Model):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -19,6 +18,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from zhengxing.core.sheets import text_cell
+from zhengxing.ledger.excel import workbook_bytes
 from zhengxing.orgs.models import Org, subtree_q
 
 from .rules import OPEN_STATES
@@ -104,6 +104,4 @@ def needs_month_xlsx(report: MonthReport) -> bytes:
     for post in report.posts:
         ws.append([text_cell(post.name), "小计", *post.figures.values()])
     ws.append([text_cell(report.org.name), "合计", *report.total.figures.values()])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

@@ -10,7 +10,6 @@ Re-importing the export changes nothing: known households and residents are kept
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,9 @@ from zhengxing.audit.services import audit_record
 from zhengxing.core import pii
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError, require
-from zhengxing.core.sheets import read_tables, text_cell, text_uncell
+from zhengxing.core.sheets import read_tables, text_cell
+from zhengxing.ledger.excel import workbook_bytes
+from zhengxing.orgs.excel import cell_text
 from zhengxing.orgs.models import County, Org, subtree_q
 from zhengxing.orgs.rules import name_problem
 from zhengxing.orgs.selectors import Scope, scope_for_actor
@@ -72,18 +73,10 @@ class _Home:
     people: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return text_uncell(str(value).strip())
-
-
 def _header(rows: Iterable[list[Any]]) -> tuple[dict[str, int], int] | None:
     """The header's columns and how many rows came before the data, within the first ten rows."""
     for n, row in enumerate(rows):
-        cells = [_text(c) for c in row]
+        cells = [cell_text(c) for c in row]
         if "住址" in cells and "网格编号" in cells:
             return {c: i for i, c in enumerate(cells) if c in HEADERS}, n + 1
         if n >= 9:
@@ -133,10 +126,10 @@ def _check(
     keys: dict[str, str] = {}  # address key → its row's address, to look up those registered
     for n, row in enumerate(rows):
         line = first + n
-        if not any(_text(c) for c in row):
+        if not any(cell_text(c) for c in row):
             continue
-        code, address = _text(cell(row, "网格编号")), _text(cell(row, "住址"))
-        name, relation = _text(cell(row, "姓名")), _text(cell(row, "与户主关系"))
+        code, address = cell_text(cell(row, "网格编号")), cell_text(cell(row, "住址"))
+        name, relation = cell_text(cell(row, "姓名")), cell_text(cell(row, "与户主关系"))
         raw_phone = cell(row, "联系电话")
         before = len(problems)
         grid = grids.get(code)
@@ -164,10 +157,10 @@ def _check(
                 )
             else:
                 try:
-                    phone = phone_value(_text(raw_phone))
+                    phone = phone_value(cell_text(raw_phone))
                 except ServiceError as e:
                     problems.append(Problem(line, "联系电话", str(e)))
-        elif relation or _text(raw_phone):
+        elif relation or cell_text(raw_phone):
             problems.append(Problem(line, "姓名", "填写了关系或电话，请填写居民姓名"))
         if len(problems) > before or grid is None:
             continue
@@ -289,6 +282,4 @@ def households_export(*, actor: Actor, org: Org) -> bytes:
         county_id=org.county_id,
         summary=f"{org.name}住户表（{count}户）",
     )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

@@ -63,8 +63,8 @@ def job_execute(*, job_id: Any) -> None:
         logger.exception("job %s (%s) failed", job.pk, job.kind)
         _finish(job, actor, JobState.FAILED, error=BROKEN)
     else:
-        if not reporter.finished:  # a kind that marked itself done in its work's transaction
-            _finish(job, actor, JobState.DONE, outcome=outcome, done=max(reporter.total, 1))
+        if not reporter.finished:  # else the kind marked itself done in its work's transaction
+            reporter.done_with(outcome)
     finally:
         reporter.close()
         if job.upload:

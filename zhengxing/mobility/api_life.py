@@ -20,8 +20,8 @@ from ninja.pagination import paginate
 from zhengxing.core.actor import Actor
 from zhengxing.core.schemas import Id, LimitOffset, ObjectId, Text50, responses, text
 from zhengxing.ledger import selectors as ledger_selectors
-from zhengxing.orglife.models import Meeting
-from zhengxing.orgs.selectors import member_for_user, scope_for
+from zhengxing.orglife.selectors import meeting_for_user
+from zhengxing.orgs.selectors import member_for_user
 
 from . import selectors
 from .models import ElsewhereAttendance, InflowOrg, LostCase, SearchStep, Transfer
@@ -86,19 +86,13 @@ class ElsewhereOut(Schema):
     source: str
 
 
-def _meeting_for(request: HttpRequest, pk: int) -> Meeting:
-    return get_object_or_404(
-        Meeting.objects.filter(scope_for(request.user).org_q("branch__")), pk=pk
-    )
-
-
 @router.post("/elsewhere", response=responses(ElsewhereOut, 400, 403, 404, status=201))
 def elsewhere(request: HttpRequest, payload: ElsewhereIn) -> tuple[int, ElsewhereAttendance]:
     """The outflow secretary records, from the inflow side's list, a mobile member's
     organisation life at the inflow organisation: it counts for the branch's meeting."""
     found = elsewhere_attend_from_list(
         actor=Actor.from_request(request),
-        meeting=_meeting_for(request, payload.meeting_id),
+        meeting=meeting_for_user(user=request.user, pk=payload.meeting_id),
         member=member_for_user(request.user, payload.member_id),
         inflow=selectors.inflow_org_for_user(request.user, payload.inflow_id),
         held_on=payload.held_on,
@@ -116,7 +110,7 @@ def guest(
     """The inflow organisation, in the system, records at its own meeting a mobile member of a
     branch it has an agreement with: it counts for that branch's meeting that month. The member
     is named by id among the members of the outflow organisations under its agreements."""
-    meeting = _meeting_for(request, meeting_id)
+    meeting = meeting_for_user(user=request.user, pk=meeting_id)
     found = elsewhere_attend_at_inflow(
         actor=Actor.from_request(request),
         inflow_meeting=meeting,

@@ -3,12 +3,12 @@ text through `core.sheets.text_cell` (so "=…" stays text)."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
 from openpyxl import Workbook
 
 from zhengxing.core.sheets import text_cell
+from zhengxing.ledger.excel import workbook_bytes
 from zhengxing.orgs.models import Org
 
 from .selectors import BranchRecord
@@ -35,6 +35,4 @@ def meeting_record_xlsx(*, org: Org, year: int, records: Sequence[BranchRecord])
                     kind.missing,
                 ]
             )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

@@ -120,7 +120,7 @@ class Org(models.Model):
         return self.kind in MEMBER_HOLDING_KINDS
 
 
-class Member(models.Model):
+class Member(pii.EncryptedPhone, models.Model):
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
     branch = models.ForeignKey(
         Org, on_delete=models.PROTECT, related_name="members", verbose_name=_("branch")
@@ -200,14 +200,6 @@ class Member(models.Model):
     @property
     def id_card_masked(self) -> str:
         return pii.mask_id_card(self.id_card)
-
-    @property
-    def phone(self) -> str:
-        return pii.decrypt(self.phone_enc)
-
-    @property
-    def phone_masked(self) -> str:
-        return pii.mask_phone(self.phone)
 
 
 class MemberEvent(models.Model):

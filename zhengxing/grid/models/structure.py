@@ -71,7 +71,7 @@ class Grid(models.Model):
         return self.name
 
 
-class GridPerson(models.Model):
+class GridPerson(pii.EncryptedPhone, models.Model):
     """One of the grid's 两员三长: its head, a worker, a unit head; with a login when they have
     one (a grid worker's own needs are routed to it)."""
 
@@ -94,15 +94,6 @@ class GridPerson(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def phone(self) -> str:
-        """In full: only on the printed contact cards (services.cards_print, logged)."""
-        return pii.decrypt(self.phone_enc)
-
-    @property
-    def phone_masked(self) -> str:
-        return pii.mask_phone(self.phone)
 
 
 class Household(models.Model):
@@ -129,7 +120,7 @@ class Household(models.Model):
         return self.address
 
 
-class Resident(models.Model):
+class Resident(pii.EncryptedPhone, models.Model):
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="residents")
     name = models.CharField(_("name"), max_length=50)
@@ -151,14 +142,6 @@ class Resident(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def phone(self) -> str:
-        return pii.decrypt(self.phone_enc)
-
-    @property
-    def phone_masked(self) -> str:
-        return pii.mask_phone(self.phone)
 
 
 class GridUnit(models.Model):

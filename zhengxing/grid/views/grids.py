@@ -5,7 +5,6 @@ the service's Chinese message on the form."""
 
 from __future__ import annotations
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -20,7 +19,9 @@ from django.views.decorators.http import require_GET
 
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
+from zhengxing.ledger.forms import evidence_discard
 from zhengxing.ledger.selectors import org_or_default
+from zhengxing.ledger.views.public import qr_svg
 from zhengxing.orgs.models import Member, subtree_q
 from zhengxing.orgs.selectors import scope_for
 
@@ -28,14 +29,7 @@ from .. import selectors, services
 from ..forms import HouseholdForm, RecordNeedForm, ResidentForm
 from ..models import Household, Resident
 from ..rules import OPEN_STATES, Duty
-from .needs import photo_discard, photo_stored
-
-
-def card_qr(url: str) -> str:
-    """The card's QR code as inline SVG (segno), with its mask pattern fixed: segno otherwise
-    draws all eight masks to keep the one a scanner likes best, four fifths of the time a code
-    takes; any mask is valid and a phone reads them all. 500 cards: 2 s, not 9 (bench_grid)."""
-    return str(segno.make(url, error="m", mask=0).svg_inline(scale=3, border=2, title=url))
+from .needs import photo_stored
 
 
 @login_required
@@ -122,7 +116,7 @@ def household_page(request: HttpRequest, pk: int) -> HttpResponse:
                         actor=actor, household=household, photo=photo, **need_form.cleaned_data
                     )
                 except ServiceError:
-                    photo_discard(photo)
+                    evidence_discard(photo)
                     raise
                 messages.success(request, _("The need was recorded."))
                 return redirect("grid:need", need.pk)
@@ -161,7 +155,7 @@ def cards(request: HttpRequest, pk: int) -> HttpResponse:
     people = services.cards_print(actor=Actor.from_request(request), grid=grid)
     base = request.build_absolute_uri("/")[:-1]
     sheet = [
-        (h, mark_safe(card_qr(base + reverse("public_grid:household", args=[h.public_ref]))))
+        (h, mark_safe(qr_svg(base + reverse("public_grid:household", args=[h.public_ref]))))
         for h in households
     ]
     return TemplateResponse(

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
-from zhengxing.ledger.forms import evidence_discard, evidence_storage, evidence_store
+from zhengxing.ledger.forms import evidence_storage, evidence_store
 from zhengxing.ledger.selectors import org_or_default
 from zhengxing.orgs.selectors import scope_for
 
@@ -37,11 +37,6 @@ def photo_stored(form: Form) -> str:
     """The form's checked photo saved where the ledger keeps its evidence: its path, or ""."""
     upload = form.cleaned_data.pop("photo", None)
     return evidence_store(upload, today=timezone.localdate()) if upload else ""
-
-
-def photo_discard(path: str) -> None:
-    """The photo of a need that was refused: nothing of it kept."""
-    evidence_discard(path)
 
 
 LISTS = ("open", "overdue", "unsatisfied")

@@ -15,11 +15,12 @@ from django.views.decorators.cache import never_cache
 from zhengxing.audit.throttles import public_write_throttled
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
+from zhengxing.ledger.forms import evidence_discard
 
 from .. import selectors, services
 from ..forms import NeedForm, RateForm
 from ..rules import State
-from .needs import photo_discard, photo_stored
+from .needs import photo_stored
 
 
 @never_cache
@@ -37,7 +38,7 @@ def household_request(request: HttpRequest, ref: str) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ServiceError as e:
-            photo_discard(photo)
+            evidence_discard(photo)
             form.add_error(None, str(e))
         else:
             return redirect("public_grid:need", need.ref)

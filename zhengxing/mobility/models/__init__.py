@@ -49,7 +49,7 @@ class RegistrationCode(models.Model):
         return f"code {self.pk} member {self.member_id}"
 
 
-class Whereabouts(models.Model):
+class Whereabouts(pii.EncryptedPhone, models.Model):
     """Where a mobile member is, as reported on a given day: city and address, employer or
     trade, phone, since when, for how long, why. Never edited: a new report is a new row, and
     the member's latest one (`current`) is the roster's destination."""
@@ -100,10 +100,6 @@ class Whereabouts(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} @ {self.city}"
-
-    @property
-    def phone_masked(self) -> str:
-        return pii.mask_phone(pii.decrypt(self.phone_enc))
 
 
 # --- "2": two sides, one file ---------------------------------------------------------------

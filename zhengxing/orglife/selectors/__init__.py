@@ -18,7 +18,6 @@ from .commitments import (
     member_commitments,
     public_branch,
     public_commitments,
-    review_scores,
 )
 from .learning import (
     Hours,
@@ -107,7 +106,6 @@ __all__ = [
     "photo_for_user",
     "public_branch",
     "public_commitments",
-    "review_scores",
     "rules_root_for",
     "shop_balance",
     "shop_branch_for_user",

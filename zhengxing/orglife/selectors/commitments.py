@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Avg, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
@@ -68,24 +68,10 @@ def public_commitments(*, branch: Org, year: int) -> QuerySet[Commitment]:
     ).order_by("member__name", "field")
 
 
-def review_scores(*, county_id: int, year: int, half: int | None = None) -> dict[int, float]:
-    """Each member's average review score (0-100) over their approved commitments of the year
-    (or of one half): what the stars' component `commitment_review` weighs
-    ("将评价结果运用于民主评议党员当中"), which the recompute reads in SQL (REVIEW_SCORES_SQL).
-    One query."""
-    reviews = CommitmentReview.objects.filter(
-        county_id=county_id, commitment__year=year, commitment__status=CommitmentStatus.APPROVED
-    )
-    if half is not None:
-        reviews = reviews.filter(half=half)
-    rows = reviews.values("commitment__member_id").annotate(avg=Avg("score")).order_by()
-    return {row["commitment__member_id"]: float(row["avg"]) for row in rows}
-
-
 # The stars' component `commitment_review` (`stars/sources.py`), per member in one SELECT inside
 # the recompute's statement: the sum of the branch's reviews of the member's approved commitments
 # of the year (in tenths) and how many, in the period's half-years, given by the recompute's
-# moment. Its average is `review_scores`'s, rounded half-up to one decimal.
+# moment: each member's average review is s10 / n / 10.
 REVIEW_SCORES_SQL = f"""
         SELECT c.member_id AS subject_id, CAST(SUM(v.score) * 10 AS BIGINT) AS s10,
                COUNT(*) AS n

@@ -9,12 +9,13 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db.models import Avg
 
 from zhengxing.audit.models import AuditEvent
 from zhengxing.core.errors import ServiceError
 from zhengxing.ledger.tests.conftest import NOW, as_
-from zhengxing.orglife.models import Commitment, CommitmentStatus
-from zhengxing.orglife.selectors import public_commitments, review_scores
+from zhengxing.orglife.models import Commitment, CommitmentReview, CommitmentStatus
+from zhengxing.orglife.selectors import public_commitments
 from zhengxing.orglife.services import (
     commitment_decide,
     commitment_progress_report,
@@ -37,6 +38,19 @@ def proposed(cast: Cast) -> Commitment:
         promise=PROMISE,
         measure="年底由受助户签字确认",
     )
+
+
+def review_scores(*, county_id: int, year: int, half: int | None = None) -> dict[int, float]:
+    """Each member's average review score (0-100) over their approved commitments of the year
+    (or of one half), read plainly: what the stars' component `commitment_review` weighs, which
+    the recompute reads in SQL (REVIEW_SCORES_SQL; tested in test_commitment_component.py)."""
+    reviews = CommitmentReview.objects.filter(
+        county_id=county_id, commitment__year=year, commitment__status=CommitmentStatus.APPROVED
+    )
+    if half is not None:
+        reviews = reviews.filter(half=half)
+    rows = reviews.values("commitment__member_id").annotate(avg=Avg("score")).order_by()
+    return {row["commitment__member_id"]: float(row["avg"]) for row in rows}
 
 
 def test_a_member_proposes_and_the_branch_approves_it_onto_the_public_board(
