@@ -17,6 +17,7 @@ from django.urls import reverse
 from zhengxing.audit.models import AuditEvent
 from zhengxing.core import pii
 from zhengxing.core.errors import ServiceError
+from zhengxing.core.forms import NOT_CONFIRMED
 from zhengxing.ledger.models import Objection, Posting, RuleCatalogue
 from zhengxing.ledger.rules import Quarter
 from zhengxing.ledger.services import objection_answer, objection_submit, quarter_sign_off
@@ -160,6 +161,16 @@ def test_the_answer_appears_on_the_public_notice(cast: Cast, posting: Posting) -
     response = signed_in.post(
         reverse("ledger:objection_answer", args=[o.pk]),
         {f"o{o.pk}-answer": "经核实，公示无误。"},
+        HTTP_HX_REQUEST="true",
+    )
+    # Posted for good: the panel's second button (confirm=yes) is required.
+    assert NOT_CONFIRMED in response.content.decode()
+    o.refresh_from_db()
+    assert o.status == Objection.Status.OPEN and not o.answer
+    assert "经核实，公示无误。" not in Client().get(notice(posting)).content.decode()
+    response = signed_in.post(
+        reverse("ledger:objection_answer", args=[o.pk]),
+        {f"o{o.pk}-answer": "经核实，公示无误。", "confirm": "yes"},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200

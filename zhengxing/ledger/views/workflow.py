@@ -529,7 +529,10 @@ def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
     """The committee's answer, posted beside the objection on the notice."""
     objection: Objection = selectors.objection_for_manager(user=request.user, pk=pk)
     form = AnswerForm(request.POST, prefix=f"o{objection.pk}")
-    if form.is_valid():
+    if not confirmed(request.POST):  # posted for the public, and never changed
+        form.is_valid()
+        form.add_error(None, NOT_CONFIRMED)
+    elif form.is_valid():
         try:
             objection = services.objection_answer(
                 actor=Actor.from_request(request),
