@@ -18,38 +18,75 @@ DATABASE_FIXTURES = frozenset(
 
 
 # The modules whose tests take minutes (processes killed and raced, a server of four workers,
-# the demo county built twice, the demo crawled by every role in the browser): collected first,
-# so that with workers (`pytest -n 2`, pytest-xdist) they start at once, side by side, instead
-# of leaving one worker to finish them alone.
+# the demo crawled by every role in the browser): collected first, after the tests of the shared
+# demo county, so that with workers (`pytest -n 2`, pytest-xdist) they start at once, side by
+# side, instead of leaving one worker to finish them alone.
 LONG = (
     "zhengxing/ops/tests/test_kills.py",
     "zhengxing/ops/tests/test_process_races.py",
     "zhengxing/ops/tests/test_shared_limits.py",
-    "zhengxing/ops/tests/test_demo.py",
-    "zhengxing/web/tests/test_chinese_pages.py",
     "zhengxing/web/tests/test_crawl.py",
 )
 
 
+class _SharedDemo:
+    """The demo county (`zhengxing.ops.demo.demo_build`), built once for every test that asks
+    for it in a row, inside a transaction rolled back before the next test that does not. The
+    modules that use it mark themselves `pytest.mark.xdist_group("demo")`, so that one worker
+    runs them one after another (pytest-xdist, `--dist loadgroup`), and they are collected side
+    by side (pytest_collection_modifyitems): four modules, one build a pass. Each of their tests
+    also takes `db` (or is marked django_db), so what a test writes is undone after it."""
+
+    def __init__(self) -> None:
+        self.atomic: Any = None
+        self.result: Any = None
+        self.blocker: Any = None  # pytest-django's django_db_blocker
+
+    def get(self, blocker: Any) -> Any:
+        self.blocker = blocker
+        if self.atomic is None:
+            from django.db import transaction
+            from django.test import override_settings
+
+            from zhengxing.ops.demo import demo_build
+
+            hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+            with blocker.unblock(), override_settings(PASSWORD_HASHERS=hashers):
+                self.atomic = transaction.atomic()
+                self.atomic.__enter__()
+                try:
+                    self.result = demo_build()
+                except BaseException:
+                    self.release()
+                    raise
+        return self.result
+
+    def release(self) -> None:
+        if self.atomic is not None:
+            from django.db import transaction
+
+            with self.blocker.unblock():
+                transaction.set_rollback(True)
+                self.atomic.__exit__(None, None, None)
+            self.atomic = self.result = None
+
+
+_shared_demo = _SharedDemo()
+
+
 @pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Any]:
-    """The demo county (`zhengxing.ops.demo.demo_build`), built once for a module's tests with
-    fast password hashing, rolled back after them. Such a module marks itself
-    `pytest.mark.xdist_group("demo")`, so that one worker builds it."""
-    from django.db import transaction
-    from django.test import override_settings
+def demo(django_db_setup: None, django_db_blocker: Any) -> Any:
+    """The demo county, shared by the tests that ask for it in a row (_SharedDemo)."""
+    return _shared_demo.get(django_db_blocker)
 
-    from zhengxing.ops.demo import demo_build
 
-    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=hashers):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield demo_build()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """After the last of a row of tests that use the demo county, its transaction is rolled
+    back, so that the next test starts from an empty database."""
+    yield
+    if _shared_demo.atomic is not None and (nextitem is None or not _uses_demo(nextitem)):
+        _shared_demo.release()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -73,7 +110,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 )
         if (browser or neutral) and item.get_closest_marker("postgres"):
             raise pytest.UsageError(f"{item.nodeid}: marked both engine_neutral and postgres")
-    items.sort(key=lambda item: not item.nodeid.startswith(LONG))  # stable: order kept within
+        if _uses_demo(item) and not (
+            {"db"} & set(item.fixturenames) or item.get_closest_marker("django_db")  # type: ignore[attr-defined]
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid} uses the demo county without `db`: what it writes would stay "
+                "for the next test (_SharedDemo)"
+            )
+    # The demo county's tests side by side (one build), then the long ones; stable: the order
+    # is kept within each
+    items.sort(key=lambda item: 0 if _uses_demo(item) else 1 if item.nodeid.startswith(LONG) else 2)
+
+
+def _uses_demo(item: pytest.Item) -> bool:
+    return "demo" in getattr(item, "fixturenames", ())
 
 
 @pytest.fixture(autouse=True)
