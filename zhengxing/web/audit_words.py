@@ -106,6 +106,7 @@ ACTION_LABELS = {
     "mobility.elsewhere.attend": _("Organisation life elsewhere counted"),
     "mobility.inflow.create": _("Inflow organisation registered"),
     "mobility.inflow.update": _("Inflow organisation changed"),
+    "mobility.ledger.reveal": _("Mobile members' ledger exported with full phone numbers"),
     "mobility.lost.close": _("Lost-contact case closed"),
     "mobility.lost.flag": _("Members flagged as lost contact"),
     "mobility.lost.reason": _("Reason for lost contact recorded"),
