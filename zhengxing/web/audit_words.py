@@ -98,6 +98,8 @@ ACTION_LABELS = {
     "member.status": _("Member status changed"),
     "member.transfer": _("Member transferred"),
     "member.update": _("Member record changed"),
+    "mobility.agreement.amend": _("Co-management agreement changed and signed again"),
+    "mobility.arrival.record": _("Member arrived from a county outside the system"),
     "mobility.agreement.sign": _("Co-management agreement signed"),
     "mobility.code.issue": _("Registration code issued"),
     "mobility.contact.log": _("Contact with a mobile member logged"),

@@ -271,6 +271,8 @@ def _checked(
 ) -> list[dict[str, Any]]:
     """One agreement's quarter and inflow list checked, before anything is written."""
     require(scope.can_manage_org(agreement.outflow))
+    if agreement.superseded_at is not None:
+        raise ServiceError("该共管协议已被新版本取代，请在新版本下对账")
     if quarter.last_day < agreement.starts_on:
         raise ServiceError("该季度早于共管协议的生效日期")
     if quarter.first_day > actor.now.date():

@@ -18,7 +18,6 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from zhengxing.audit.models import AuditEvent
-
 from zhengxing.ledger.rules import Quarter
 from zhengxing.mobility.ledger_excel import ledger_bytes
 from zhengxing.mobility.ledgers import Level, mobile_ledger
@@ -154,7 +153,7 @@ def test_the_workbook_is_laid_out_for_filing(county: Cast) -> None:
     assert "'=1+1" in by_name and "=1+1" not in by_name
 
 
-def _phones(response: object) -> dict[str, str]:
+def _phones(response: object) -> dict[object, object]:
     book = load_workbook(io.BytesIO(response.content))  # type: ignore[attr-defined]
     rows = list(book["流动党员台账"].iter_rows(min_row=3, values_only=True))
     return {r[1]: r[8] for r in rows}
