@@ -109,14 +109,14 @@ def _covering_agreements(member: Member) -> Q:
 
 
 def member_file_for_user(user: AnyUser, pk: int) -> Member:
-    """The member whose joint file the user may read: one in their scope (the branch, the
-    township, the county, the member themself), or a mobile member of a branch an agreement
+    """The member whose joint file the user may read: one their committee role covers (the
+    branch's secretary and committee, the township, the county), the member themself, or a mobile member of a branch an agreement
     covers whose inflow organisation, in the system, is in the user's scope; else not found."""
     found = Member.objects.select_related("branch", "county").filter(pk=pk).first()
     if found is None:
         raise Http404
     scope = scope_for(user)
-    if scope.can_see_member(found):
+    if found.pk == scope.member_id or scope.can_manage_member(found):
         return found
     inflow_side = (
         found.status == MemberStatus.MOBILE
@@ -135,7 +135,7 @@ def _day(moment: dt.datetime) -> dt.date:
 
 def member_file(*, member: Member) -> list[FileEntry]:
     """The member's records from both sides, oldest first (the caller has checked the scope).
-    Eleven queries, one per kind of record, however many records there are."""
+    Twelve queries, one per kind of record, however many records there are."""
     entries: list[FileEntry] = []
     reports = list(
         Whereabouts.objects.filter(member=member).order_by("reported_at", "pk").values_list(
