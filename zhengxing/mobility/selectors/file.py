@@ -110,8 +110,9 @@ def _covering_agreements(member: Member) -> Q:
 
 def member_file_for_user(user: AnyUser, pk: int) -> Member:
     """The member whose joint file the user may read: one their committee role covers (the
-    branch's secretary and committee, the township, the county), the member themself, or a mobile member of a branch an agreement
-    covers whose inflow organisation, in the system, is in the user's scope; else not found."""
+    branch's secretary and committee, the township, the county), the member themself, or a
+    mobile member of a branch an agreement covers whose inflow organisation, in the system, is
+    in the user's scope; else not found."""
     found = Member.objects.select_related("branch", "county").filter(pk=pk).first()
     if found is None:
         raise Http404

@@ -64,6 +64,7 @@ def test_a_change_is_a_new_version_signed_again_the_first_kept(
     assert first.inflow_signer == "李书记" and first.superseded_at is not None
     assert first.reconciliations.count() == 1
     event = AuditEvent.objects.get(action="mobility.agreement.amend")
+    assert event.before is not None and event.after is not None
     assert event.before["duties"] == first.duties and event.before["version"] == 1
     assert event.after["duties"] == NEW_DUTIES and event.after["starts_on"] == "2026-07-01"
 
