@@ -65,7 +65,7 @@ class LedgerRow:
     employer: str
     since: dt.date | None
     reason: str
-    phone: str  # masked: the full number is revealed on the member's page, logged
+    phone: str  # masked, unless asked for in full (`full_phones`: the logged export)
     inflow: str
     pairing: str
     last_contact: dt.date | None
@@ -126,8 +126,16 @@ def _reason_word(code: str, roster: str) -> str:
     return ROSTER_REASON.get(Reason(code), roster) if code in Reason.values else roster
 
 
-def mobile_ledger(*, org: Org, quarter: Quarter, today: dt.date) -> Ledger:
-    """The ledger of `org`'s subtree for the quarter (the caller has checked the scope)."""
+def _phone(enc: str, *, full: bool) -> str:
+    plain = pii.decrypt(enc)
+    return plain if full or not plain else pii.mask_phone(plain)
+
+
+def mobile_ledger(
+    *, org: Org, quarter: Quarter, today: dt.date, full_phones: bool = False
+) -> Ledger:
+    """The ledger of `org`'s subtree for the quarter (the caller has checked the scope); the
+    phones masked unless `full_phones` (only `services.ledgers.ledger_reveal` asks, logged)."""
     start, end = _bounds(quarter)
     under = subtree_q(org.path, "branch__")
     reports = Whereabouts.objects.filter(member=OuterRef("pk")).order_by("-reported_at", "-pk")
@@ -232,7 +240,7 @@ def mobile_ledger(*, org: Org, quarter: Quarter, today: dt.date) -> Ledger:
                 employer=employer,
                 since=since,
                 reason=_reason_word(reason, roster_reason),
-                phone=pii.mask_phone(pii.decrypt(phone_enc)) if phone_enc else "",
+                phone=_phone(phone_enc, full=full_phones),
                 inflow=inflow,
                 pairing="、".join(paired.get(pk, ())),
                 last_contact=contact_on,

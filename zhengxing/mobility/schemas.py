@@ -120,6 +120,9 @@ class AgreementOut(Schema):
     outflow_signer: str
     inflow_signer: str
     inflow_signed_on: dt.date | None
+    version: int = Field(description="1 when first signed; each change a new version")
+    supersedes_id: int | None = Field(description="The version this one replaced")
+    superseded_at: dt.datetime | None = Field(description="When a newer version replaced it")
 
 
 class InflowLineIn(Schema):

@@ -14,12 +14,17 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from zhengxing.accounts.reauth import is_recent, reauth_redirect
+from zhengxing.core.actor import Actor
 from zhengxing.ledger.rules import Quarter
+from zhengxing.orgs.selectors import scope_for
 
 from . import ledgers
 from .ledger_excel import ledger_bytes
+from .services.ledgers import ledger_reveal
 
 PAGE_SIZE = 100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -73,19 +78,30 @@ def ledger(request: HttpRequest, pk: int) -> HttpResponse:
             "quarter": quarter,
             "quarters": quarter_choices(quarter),
             "page": page,
+            "may_reveal": scope_for(request.user).can_reveal_org(org),
         },
     )
 
 
 @login_required
 @require_GET
+@never_cache
 def ledger_export(request: HttpRequest, pk: int) -> HttpResponse:
-    """The ledger as the workbook an organisation department files."""
+    """The ledger as the workbook an organisation department files, the phones masked; with
+    `?full=1` in full, as the roster's export: for a role that may reveal the numbers, with the
+    password entered in the last few minutes (else to re-authentication and back), logged."""
     org = ledgers.ledger_org_for_user(request.user, pk)
     quarter = chosen_quarter(request)
-    found = ledgers.mobile_ledger(org=org, quarter=quarter, today=today())
+    full = request.GET.get("full") == "1"
+    if full and not is_recent(request):
+        return reauth_redirect(request, request.get_full_path())
+    found = (
+        ledger_reveal(actor=Actor.from_request(request), org=org, quarter=quarter, today=today())
+        if full
+        else ledgers.mobile_ledger(org=org, quarter=quarter, today=today())
+    )
     response = HttpResponse(ledger_bytes(found), content_type=XLSX)
-    name = f"流动党员台账-{org.name}-{quarter}.xlsx"
+    name = f"流动党员台账-{org.name}-{quarter}{'-完整电话' if full else ''}.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
 

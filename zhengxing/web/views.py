@@ -20,12 +20,13 @@ from zhengxing.grid import selectors as grid_selectors
 from zhengxing.ledger import selectors as ledger_selectors
 from zhengxing.orglife import selectors as orglife_selectors
 from zhengxing.orgs import selectors
-from zhengxing.orgs.models import Org
+from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import (
     MEMBER_HOLDING_KINDS,
     ROLE_MANAGES,
     ROLE_MANAGES_TREE,
     ROLE_REVEALS_PII,
+    MemberStatus,
     Role,
 )
 from zhengxing.stars import selectors as stars_selectors
@@ -54,6 +55,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "audits": scope.everything or Role.COUNTY in roles,
         "may_export": scope.everything or bool(roles & ROLE_REVEALS_PII),
         "own_member_id": scope.member_id,
+        # a mobile member reads their joint file (流动党员档案) from here
+        "own_mobile": scope.member_id is not None
+        and Member.objects.filter(pk=scope.member_id, status=MemberStatus.MOBILE).exists(),
         # the member's coming meetings (三会一课, 主题党日): one query on their roll rows
         "upcoming": (
             orglife_selectors.upcoming_for_member(

@@ -157,18 +157,32 @@ class Agreement(models.Model):
     signed_at = models.DateTimeField()
     # the day the inflow side (an external party) signed, as the outflow secretary records it
     inflow_signed_on = models.DateField(_("inflow side signed on"), null=True, blank=True)
+    # an edit is a new version signed by both again (`services.agreements.agreement_amend`):
+    # the version it replaces, kept as signed and marked superseded at that moment
+    version = models.PositiveSmallIntegerField(default=1)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    superseded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("co-management agreement")
         verbose_name_plural = _("co-management agreements")
         constraints = [
+            # one agreement in force per pair of sides and first day; earlier versions kept
             models.UniqueConstraint(
-                fields=["outflow", "inflow", "starts_on"], name="mobility_agreement_unique"
+                fields=["outflow", "inflow", "starts_on"],
+                condition=Q(superseded_at__isnull=True),
+                name="mobility_agreement_current",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.outflow_id} ↔ {self.inflow_id}"
+        return f"{self.outflow_id} ↔ {self.inflow_id} v{self.version}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None
 
 
 class Reconciliation(models.Model):
@@ -298,12 +312,14 @@ class ReconciliationClose(models.Model):
 
 # --- "4": pairing and contact (its own module, registered with the app's models here) ------
 from ..models_pairing import Contact, ContactReport, Pairing  # noqa: E402
+from .arrivals import Arrival  # noqa: E402
 from .elsewhere import ElsewhereAttendance  # noqa: E402
 from .lost import LostCase, LostOutcome, LostReason, SearchStep, SearchWay  # noqa: E402
 from .transfers import Transfer  # noqa: E402
 
 __all__ = [
     "Agreement",
+    "Arrival",
     "Contact",
     "ContactReport",
     "Difference",

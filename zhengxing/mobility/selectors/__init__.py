@@ -86,6 +86,13 @@ def agreement_for_user(user: AnyUser, pk: int) -> Agreement:
     return found
 
 
+def agreement_newer(*, agreement: Agreement) -> Agreement | None:
+    """The version that replaced a superseded agreement (none for the version in force)."""
+    if agreement.superseded_at is None:
+        return None
+    return Agreement.objects.filter(supersedes=agreement).first()
+
+
 def inflow_orgs_visible_to(user: AnyUser) -> QuerySet[InflowOrg]:
     """The inflow organisations registered in the user's counties."""
     scope = scope_for(user)

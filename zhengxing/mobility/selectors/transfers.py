@@ -10,7 +10,7 @@ from django.http import Http404
 
 from zhengxing.orgs.selectors import scope_for
 
-from ..models import Transfer
+from ..models import Arrival, Transfer
 
 if TYPE_CHECKING:
     from zhengxing.orgs.selectors import AnyUser
@@ -44,3 +44,13 @@ def transfer_for_user(user: AnyUser, pk: int) -> Transfer:
     if found is None:
         raise Http404
     return found
+
+
+def arrivals_visible_to(user: AnyUser) -> QuerySet[Arrival]:
+    """Members received from counties outside the system into branches in the user's scope,
+    newest first."""
+    return (
+        Arrival.objects.filter(scope_for(user).org_q("branch__"))
+        .select_related("member", "branch")
+        .order_by("-arrived_on", "-pk")
+    )

@@ -40,6 +40,7 @@ from ..models import (
 from ..rules import ADDRESS_MAX, CITY_MAX, EMPLOYER_MAX, check_phone
 
 MAX_ROWS = 20000
+SUPERSEDED = "该共管协议已被新版本取代，请在新版本下对账"
 OUTCOME_MAX = 300
 
 
@@ -271,6 +272,8 @@ def _checked(
 ) -> list[dict[str, Any]]:
     """One agreement's quarter and inflow list checked, before anything is written."""
     require(scope.can_manage_org(agreement.outflow))
+    if agreement.superseded_at is not None:
+        raise ServiceError(SUPERSEDED)
     if quarter.last_day < agreement.starts_on:
         raise ServiceError("该季度早于共管协议的生效日期")
     if quarter.first_day > actor.now.date():
@@ -289,7 +292,11 @@ def _open(
 ) -> list[Reconciliation]:
     """The checked lists' reconciliations written together: one insert of the reconciliations,
     one of all the inflow rows, the differences computed in the database, one insert of them
-    and one of the audit rows."""
+    and one of the audit rows. The agreements are locked first, and one replaced by a newer
+    version meanwhile (`agreement_amend`, which locks it too) refuses them all."""
+    locked = Agreement.objects.select_for_update().filter(pk__in=[a.pk for a, _v in lists])
+    if any(at is not None for at in locked.values_list("superseded_at", flat=True)):
+        raise ServiceError(SUPERSEDED)
     recons = [
         Reconciliation(
             county_id=agreement.county_id,

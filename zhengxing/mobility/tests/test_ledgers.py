@@ -14,8 +14,10 @@ import datetime as dt
 import io
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 
+from zhengxing.audit.models import AuditEvent
 from zhengxing.ledger.rules import Quarter
 from zhengxing.mobility.ledger_excel import ledger_bytes
 from zhengxing.mobility.ledgers import Level, mobile_ledger
@@ -29,7 +31,7 @@ from zhengxing.mobility.services import (
 )
 from zhengxing.orgs.models import Member
 from zhengxing.orgs.services import member_set_status
-from zhengxing.testing import SYSTEM, TODAY, Cast, add_member
+from zhengxing.testing import SYSTEM, TODAY, Cast, add_member, client_for
 
 from .conftest import NOW, as_, report_fields
 
@@ -149,3 +151,44 @@ def test_the_workbook_is_laid_out_for_filing(county: Cast) -> None:
                                  "流动地变更")  # fmt: skip
     assert by_name["赵乙"][12] == "已返乡"
     assert "'=1+1" in by_name and "=1+1" not in by_name
+
+
+def _phones(response: object) -> dict[object, object]:
+    book = load_workbook(io.BytesIO(response.content))  # type: ignore[attr-defined]
+    rows = list(book["流动党员台账"].iter_rows(min_row=3, values_only=True))
+    return {r[1]: r[8] for r in rows}
+
+
+def test_the_ledgers_workbook_carries_full_phones_after_the_password_logged(
+    county: Cast, on_30_june: None
+) -> None:
+    """支部一张表 … 定期维护完善: the branch calls its members from the table, so the secretary's
+    workbook may carry the phones in full — as the roster's export: the password again first,
+    then the download, logged; without `full` they stay masked."""
+    url = reverse("mobility:ledger_export", args=[county.branch_a1.pk])
+    stale = client_for(county.carol, password_minutes_ago=10).get(f"{url}?quarter=2026Q2&full=1")
+    assert stale.status_code == 302 and reverse("reauth") in stale["Location"]
+    assert not AuditEvent.objects.filter(action="mobility.ledger.reveal").exists()
+    carol = client_for(county.carol, password_minutes_ago=1)
+    assert _phones(carol.get(f"{url}?quarter=2026Q2"))["王甲"] == "139******78"
+    assert not AuditEvent.objects.filter(action="mobility.ledger.reveal").exists()
+    full = carol.get(f"{url}?quarter=2026Q2&full=1")
+    assert full.status_code == 200
+    assert _phones(full)["王甲"] == "13912345678"
+    event = AuditEvent.objects.get(action="mobility.ledger.reveal")
+    assert event.actor_id == county.carol.pk and event.object_id == str(county.branch_a1.pk)
+    assert "完整联系电话1个" in event.summary
+
+
+def test_full_phones_are_refused_to_a_committee_member_who_may_read_the_ledger(
+    county: Cast, on_30_june: None
+) -> None:
+    """cathy (committee) reads the branch's table, masked; she may not reveal numbers."""
+    cathy = client_for(county.cathy, password_minutes_ago=1)
+    page = cathy.get(reverse("mobility:ledger", args=[county.branch_a1.pk]))
+    assert page.status_code == 200 and b"full=1" not in page.content
+    url = reverse("mobility:ledger_export", args=[county.branch_a1.pk])
+    assert cathy.get(f"{url}?full=1").status_code == 403
+    assert not AuditEvent.objects.filter(action="mobility.ledger.reveal").exists()
+    shown = client_for(county.carol).get(reverse("mobility:ledger", args=[county.branch_a1.pk]))
+    assert b"full=1" in shown.content

@@ -168,6 +168,7 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
         "mobility/agreement.html",
         {
             "agreement": found,
+            "newer": selectors.agreement_newer(agreement=found),
             "reconciliations": selectors.reconciliations_of(agreement=found),
             "form": form,
             "may_write": scope_for(request.user).can_manage_org(found.outflow),

@@ -30,6 +30,7 @@ from ..models import LostOutcome, LostReason, SearchWay
 from ..rules_lost import lost_months
 from ..selectors.lost import lost_case_for_user, lost_cases_visible_to, lost_due
 from ..selectors.transfers import (
+    arrivals_visible_to,
     transfer_for_user,
     transfers_in_visible_to,
     transfers_out_visible_to,
@@ -152,6 +153,7 @@ def transfers(request: HttpRequest) -> HttpResponse:
             "form": form if member is not None else None,
             "sent": transfers_out_visible_to(request.user)[:PAGE_SIZE],
             "incoming": transfers_in_visible_to(request.user)[:PAGE_SIZE],
+            "arrivals": arrivals_visible_to(request.user)[:PAGE_SIZE],
         },
     )
 
