@@ -175,7 +175,7 @@ def growth_scores(years: Mapping[int, tuple[Decimal, Decimal]]) -> dict[int, Dec
         return {}
     low, high = min(growth.values()), max(growth.values())
     if high == low:
-        return dict.fromkeys(growth, HUNDRED)
+        return dict.fromkeys(growth, HUNDRED.quantize(TWO_PLACES))
     return {
         k: ((g - low) * HUNDRED / (high - low)).quantize(TWO_PLACES, ROUND_HALF_UP)
         for k, g in growth.items()
