@@ -56,7 +56,7 @@ def contest_for_user(user: AnyUser, pk: int) -> Contest:
 def entry_for_user(user: AnyUser, pk: int) -> Entry:
     found = (
         Entry.objects.filter(pk=pk, contest__in=contests_visible_to(user))
-        .select_related("contest", "contest__organiser", "org", "member")
+        .select_related("contest", "contest__organiser", "org", "member", "came_from__contest")
         .first()
     )
     if found is None:
@@ -75,7 +75,7 @@ def contest_public(ref: str) -> Contest:
 def entries_of(contest: Contest) -> QuerySet[Entry]:
     return (
         Entry.objects.filter(contest=contest)
-        .select_related("org", "member")
+        .select_related("org", "member", "came_from__contest")
         .prefetch_related("photos")
         .order_by("pk")
     )
@@ -209,6 +209,53 @@ def figures_chosen(contest: Contest) -> list[FigureChoice]:
                 )
             )
     return out
+
+
+@dataclass(frozen=True)
+class GrowthLine:
+    """One figure of one entrant's work performance, as the results page explains it."""
+
+    label: str
+    unit: str
+    weight: int
+    this: Decimal
+    last: Decimal
+    score: Decimal
+
+    @property
+    def change(self) -> Decimal:
+        return self.this - self.last
+
+
+def growth_explained(contest: Contest, results: list[Result]) -> list[Result]:
+    """Each result with `growth_lines`: its figures (labels, weights) this year and last, the
+    change and the score the change earned among the entrants."""
+    chosen = figures_chosen(contest)
+    for r in results:
+        r.growth_lines = [  # type: ignore[attr-defined]
+            GrowthLine(
+                f.label,
+                f.unit,
+                f.weight,
+                Decimal(r.growth[f.name]["this"]),
+                Decimal(r.growth[f.name]["last"]),
+                Decimal(r.growth[f.name]["score"]),
+            )
+            for f in chosen
+            if f.name in r.growth
+        ]
+    return results
+
+
+def went_up(contest: Contest) -> dict[int, Entry]:
+    """The entries of the contest one level up that came from this contest's, by the entry
+    they came from."""
+    if contest.next_level_id is None:
+        return {}
+    return {
+        e.came_from_id: e
+        for e in Entry.objects.filter(contest_id=contest.next_level_id, came_from__contest=contest)
+    }
 
 
 def results_of(contest: Contest) -> QuerySet[Result]:
