@@ -17,7 +17,7 @@ from .rules import TEXT_MAX, TITLE_MAX, URL_MAX, EntrantKind, Level
 
 
 class ContestForm(Form):
-    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
+    title = forms.CharField(label=_("Name of the contest"), max_length=TITLE_MAX)
     series = forms.CharField(
         label=_("Series (the same contest year by year)"), max_length=TITLE_MAX
     )
@@ -55,7 +55,7 @@ class ContestForm(Form):
         empty_value=None,
     )
     advance = forms.IntegerField(
-        label=_("How many winners go up"), initial=2, min_value=1, max_value=20
+        label=_("How many winners go up"), initial=2, min_value=1, max_value=20, required=False
     )
 
     def __init__(
@@ -98,7 +98,7 @@ class ContestForm(Form):
 
 
 class EntryForm(Form):
-    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
+    title = forms.CharField(label=_("Title of the entry"), max_length=TITLE_MAX)
     text = forms.CharField(
         label=_("What we did and what came of it"), max_length=TEXT_MAX, widget=forms.Textarea
     )

@@ -40,7 +40,7 @@ from .forms import (
     score_form,
 )
 from .models import Entry, EntryPhoto
-from .rules import TIE_RULE, Dates, Level, Phase
+from .rules import TIE_RULE, WINNERS_BEST, Dates, Level, Phase
 from .services.contests import ORGANISERS
 from .throttles import DEVICE_COOKIE, DEVICE_SALT, device_of, vote_wait
 
@@ -111,7 +111,7 @@ def contest_new(request: HttpRequest) -> HttpResponse:
                 device_daily_limit=d["device_daily_limit"],
                 sources=form.sources() or None,  # none weighed: the points alone
                 next_level=next((c for c in higher if c.pk == d["next_level"]), None),
-                advance=d["advance"],
+                advance=d["advance"] or WINNERS_BEST,
             )
         except ServiceError as e:
             form.add_error(None, str(e))
