@@ -252,10 +252,8 @@ def went_up(contest: Contest) -> dict[int, Entry]:
     they came from."""
     if contest.next_level_id is None:
         return {}
-    return {
-        e.came_from_id: e
-        for e in Entry.objects.filter(contest_id=contest.next_level_id, came_from__contest=contest)
-    }
+    found = Entry.objects.filter(contest_id=contest.next_level_id, came_from__contest=contest)
+    return {e.came_from_id: e for e in found if e.came_from_id is not None}
 
 
 def results_of(contest: Contest) -> QuerySet[Result]:

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.utils.functional import Promise
+
 from .models import PATH_SEGMENT
 
 Row = tuple[str, int, Any, Any]
@@ -53,8 +55,8 @@ class Span:
 @dataclass(frozen=True)
 class Figure:
     name: str
-    label: str  # Chinese, or a lazy translation
-    unit: str
+    label: str | Promise  # a lazy translation
+    unit: str | Promise
     rows: Callable[[Span], Iterable[Row]]
     scale: int = 1  # 100 for a share in per cent
 
@@ -63,7 +65,12 @@ _FIGURES: dict[str, Figure] = {}
 
 
 def register(
-    name: str, *, label: str, unit: str, rows: Callable[[Span], Iterable[Row]], scale: int = 1
+    name: str,
+    *,
+    label: str | Promise,
+    unit: str | Promise,
+    rows: Callable[[Span], Iterable[Row]],
+    scale: int = 1,
 ) -> None:
     """Called from an app's `ready()`."""
     _FIGURES[name] = Figure(name=name, label=label, unit=unit, rows=rows, scale=scale)

@@ -59,7 +59,10 @@ def test_the_organiser_edits_and_photos_come_and_go(cast: Cast, arena: Arena) ->
     )
     services.entry_photo_remove(actor=as_(cast.carol, SHOWCASE), photo=photo)
     assert not EntryPhoto.objects.filter(entry=arena.a1).exists()
-    assert AuditEvent.objects.get(action="contests.entry.photo_remove").before["path"] == "e/1.jpg"
+    assert AuditEvent.objects.get(action="contests.entry.photo_remove").before == {
+        "photo_id": photo.pk,
+        "path": "e/1.jpg",
+    }
     assert Entry.objects.get(pk=arena.b1.pk).title == "五人小组议事会"
 
 

@@ -93,7 +93,9 @@ def test_the_street_winners_become_entrants_of_the_banner_contest(cast: Cast) ->
     ]
     assert up.public_ref != first.public_ref
     event = AuditEvent.objects.get(action="contests.winners.advance")
-    assert event.object_id == str(higher.pk) and event.after["from_contest_id"] == contest.pk
+    assert (
+        event.object_id == str(higher.pk) and (event.after or {})["from_contest_id"] == contest.pk
+    )
     # idempotent: asked again, nothing more goes up and nothing more is written
     published = Contest.objects.get(pk=contest.pk)
     assert services.winners_advance(actor=as_(cast.bob, AFTER_JUDGING), contest=published) == []
