@@ -18,6 +18,7 @@ from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
 from zhengxing.core.schemas import ObjectId, SlugPath, responses
 from zhengxing.ledger.schemas import public_responses
+from zhengxing.orgs import yearly
 from zhengxing.orgs.selectors import member_for_user, org_for_user
 
 from . import selectors, services
@@ -28,8 +29,10 @@ from .schemas import (
     CodesOut,
     ContestIn,
     ContestOut,
+    EntryEditIn,
     EntryIn,
     EntryOut,
+    FigureOut,
     HeldOut,
     JudgeIn,
     PublicContestOut,
@@ -68,6 +71,7 @@ def _entry_out(e: Entry, votes: dict[int, int] | None) -> dict[str, Any]:
         "text": e.text,
         "video_url": e.video_url,
         "votes": None if votes is None else votes.get(e.pk, 0),
+        "came_from_id": e.came_from_id,
     }
 
 
@@ -86,7 +90,15 @@ def _result_out(r: Result) -> dict[str, Any]:
         "award": r.award,
         "talk": r.talk,
         "reassign": r.reassign,
+        "growth": r.growth,
     }
+
+
+@router.get("/figures", response=responses(list[FigureOut]))
+def figures(request: HttpRequest) -> list[dict[str, Any]]:
+    """What the system holds that 工作表现 may weigh (日常考核): name these in a contest's
+    `sources`."""
+    return [{"name": f.name, "label": str(f.label), "unit": str(f.unit)} for f in yearly.figures()]
 
 
 @router.get("", response=responses(list[ContestOut]))
@@ -101,6 +113,11 @@ def contests(request: HttpRequest) -> list[dict[str, Any]]:
 def contest_create(request: HttpRequest, payload: ContestIn) -> tuple[int, dict[str, Any]]:
     """A contest: its phases' dates, weights (summing to 100), rubric and voting limits."""
     organiser = org_for_user(request.user, payload.organiser_id)
+    higher = (
+        selectors.contest_for_user(request.user, payload.next_level_id)
+        if payload.next_level_id
+        else None
+    )
     found = services.contest_create(
         actor=Actor.from_request(request),
         organiser=organiser,
@@ -118,6 +135,9 @@ def contest_create(request: HttpRequest, payload: ContestIn) -> tuple[int, dict[
         drop_extremes=payload.drop_extremes,
         vote_period=payload.vote_period,
         device_daily_limit=payload.device_daily_limit,
+        sources=None if payload.sources is None else [s.dict() for s in payload.sources],
+        next_level=higher,
+        advance=payload.advance,
     )
     return 201, _contest_out(found, _today(request))
 
@@ -151,6 +171,30 @@ def entry_submit(
         member=member,
     )
     return 201, _entry_out(entry, None)
+
+
+@router.patch("/entries/{entry_id}", response=responses(EntryOut, 400, 403, 404))
+def entry_edit(request: HttpRequest, entry_id: ObjectId, payload: EntryEditIn) -> dict[str, Any]:
+    """The entrant or the organiser mends an entry's words and video link during the
+    showcase."""
+    entry = selectors.entry_for_user(request.user, entry_id)
+    services.entry_edit(
+        actor=Actor.from_request(request),
+        entry=entry,
+        title=payload.title,
+        text=payload.text,
+        video_url=payload.video_url,
+    )
+    return _entry_out(entry, None)
+
+
+@router.post("/{contest_id}/advance", response=responses(list[EntryOut], 400, 403, 404, status=201))
+def winners_advance(request: HttpRequest, contest_id: ObjectId) -> tuple[int, list[dict[str, Any]]]:
+    """The published contest's winners entered in the contest one level up (what publishing
+    does by itself while that contest takes entries); those already there are left."""
+    found = selectors.contest_for_user(request.user, contest_id)
+    new = services.winners_advance(actor=Actor.from_request(request), contest=found)
+    return 201, [_entry_out(e, None) for e in new]
 
 
 @router.post("/{contest_id}/judges", response=responses(VotedOut, 400, 403, 404, status=201))

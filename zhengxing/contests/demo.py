@@ -1,7 +1,10 @@
 """The demo county's contests (issue 23): 乡村振兴大比武 finished — eight branches entered, the
 public voted with printed codes, three judges scored, the results published with 优胜 and 获胜
 and the last two listed for a talk — and 双晒 in its public voting now, its counts hidden.
-Dates are set around the day the demo is built, so the second one is open when it is served."""
+Dates are set around the day the demo is built, so the second one is open when it is served.
+And 比武争星 level by level: the first township's street contest, published, its two 优胜 gone up
+to the banner's, whose showcase is open now (their secretaries may still mend their entries);
+work performance there weighs points, meetings held and needs answered in time."""
 
 from __future__ import annotations
 
@@ -177,4 +180,91 @@ def demo_contests(
             code=code,
         )
         votes += 1
+    _level_by_level(county, actor, judges, today)
     return votes
+
+
+def _level_by_level(
+    county: County, actor: Callable[..., Actor], judges: list[User], today: dt.date
+) -> None:
+    """比武争星: "在街道比、旗区推" (article 002)."""
+    root = Org.objects.get(county=county, parent=None)
+    town = Org.objects.filter(county=county, kind=OrgKind.TOWNSHIP).order_by("path").first()
+    if town is None:
+        return
+    branches = list(
+        Org.objects.filter(county=county, kind=OrgKind.BRANCH, path__startswith=town.path).order_by(
+            "path"
+        )[:4]
+    )
+    banner = contest_create(
+        actor=actor(today - dt.timedelta(days=50)),
+        organiser=root,
+        title=f"{today.year}年全旗党组织书记比武争星",
+        series="比武争星（旗区）",
+        year=today.year,
+        level="banner",
+        entrant_kind="branch",
+        dates=Dates(
+            today - dt.timedelta(days=10),
+            today + dt.timedelta(days=10),
+            today + dt.timedelta(days=25),
+            today + dt.timedelta(days=40),
+        ),
+        weights=(30, 40, 30),
+        rubric=RUBRIC,
+        sources=[
+            {"name": "points", "weight": 40},
+            {"name": "meetings_held", "weight": 30},
+            {"name": "needs_in_time", "weight": 30},
+        ],
+        description="各街道（乡镇）比武的优胜者晋级参加。",
+    )
+    start = today - dt.timedelta(days=45)
+    street = contest_create(
+        actor=actor(start - dt.timedelta(days=1)),
+        organiser=town,
+        title=f"{today.year}年{town.name.removesuffix('党委')}党组织书记比武争星",
+        series=f"比武争星（{town.name}）",
+        year=today.year,
+        level="street",
+        entrant_kind="branch",
+        dates=Dates(
+            start,
+            start + dt.timedelta(days=10),
+            start + dt.timedelta(days=20),
+            today - dt.timedelta(days=8),
+        ),
+        weights=(0, 40, 60),
+        rubric=RUBRIC,
+        sources=[
+            {"name": "points", "weight": 50},
+            {"name": "meetings_held", "weight": 25},
+            {"name": "needs_in_time", "weight": 25},
+        ],
+        next_level=banner,
+        description="街道比、旗区推：前两名晋级全旗比武争星。",
+    )
+    entries = [
+        entry_submit(
+            actor=actor(start),
+            contest=street,
+            org=b,
+            title=f"{_short(b)}书记比武争星",
+            text=WORDS[n % len(WORDS)],
+            video_url=f"https://video.example.cn/bwzx/{n + 1}",
+        )
+        for n, b in enumerate(branches)
+    ]
+    for judge in judges:
+        judge_add(actor=actor(start), contest=street, user=judge)
+    judging = start + dt.timedelta(days=25)
+    for j, judge in enumerate(judges):
+        for k, e in enumerate(entries):
+            score_submit(
+                actor=actor(judging, judge),
+                entry=e,
+                marks={"思路举措": 28 - k * 3, "工作成效": 45 - k * 5 - j, "现场讲述": 18 - k},
+            )
+    # published six days ago: the two 优胜 went up to the banner's contest, then in its showcase
+    results_publish(actor=actor(today - dt.timedelta(days=6)), contest=street)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -9,13 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengxing.core.forms import DateInput, Form
 from zhengxing.ledger.forms import EvidenceField
+from zhengxing.orgs.yearly import Figure
 
 from .models import Contest
 from .rules import TEXT_MAX, TITLE_MAX, URL_MAX, EntrantKind, Level
 
 
 class ContestForm(Form):
-    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
+    title = forms.CharField(label=_("Name of the contest"), max_length=TITLE_MAX)
     series = forms.CharField(
         label=_("Series (the same contest year by year)"), max_length=TITLE_MAX
     )
@@ -46,6 +48,45 @@ class ContestForm(Form):
     device_daily_limit = forms.IntegerField(
         label=_("Votes per device per day"), initial=20, min_value=1, max_value=1000
     )
+    next_level = forms.TypedChoiceField(
+        label=_("Winners go up to (the contest one level up)"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    advance = forms.IntegerField(
+        label=_("How many winners go up"), initial=2, min_value=1, max_value=20, required=False
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        higher: Sequence[Contest] = (),
+        figures: Sequence[Figure] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["next_level"].choices = [("", _("None"))] + [  # type: ignore[attr-defined]
+            (c.pk, f"{c.title}（{c.get_level_display()}）") for c in higher
+        ]
+        # 工作表现's figures (日常考核): one weight each, the chosen ones summing to 100
+        for f in figures:
+            self.fields[f"figure_{f.name}"] = forms.IntegerField(
+                label=_("Work performance: %(figure)s, weight") % {"figure": f.label},
+                initial=100 if f.name == "points" else 0,
+                min_value=0,
+                max_value=100,
+                required=False,
+            )
+        self.figure_names = [f.name for f in figures]
+
+    def sources(self) -> list[dict[str, Any]]:
+        """The figures given a weight, with their weights."""
+        return [
+            {"name": n, "weight": self.cleaned_data.get(f"figure_{n}")}
+            for n in self.figure_names
+            if self.cleaned_data.get(f"figure_{n}")
+        ]
 
     def rubric_items(self) -> list[dict[str, Any]]:
         items = []
@@ -57,7 +98,7 @@ class ContestForm(Form):
 
 
 class EntryForm(Form):
-    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
+    title = forms.CharField(label=_("Title of the entry"), max_length=TITLE_MAX)
     text = forms.CharField(
         label=_("What we did and what came of it"), max_length=TEXT_MAX, widget=forms.Textarea
     )
@@ -65,6 +106,10 @@ class EntryForm(Form):
         label=_("Video link"), max_length=URL_MAX, required=False, assume_scheme="https"
     )
     photo = EvidenceField(label=_("Photo"))
+
+
+class EntryEditForm(EntryForm):
+    photo = EvidenceField(label=_("Add a photo"))
 
 
 class CodesForm(Form):

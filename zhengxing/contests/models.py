@@ -24,6 +24,7 @@ from .rules import (
     Flag,
     Level,
     RubricItem,
+    default_sources,
     phase_on,
 )
 
@@ -55,10 +56,13 @@ class Contest(models.Model):
     drop_extremes = models.PositiveSmallIntegerField(default=1)  # highest and lowest dropped
     vote_period = models.CharField(max_length=8, choices=Period.choices, default=Period.DAY)
     device_daily_limit = models.PositiveSmallIntegerField(default=20)
-    # the contest one level up, where the winners go
+    # 工作表现's figures (`orgs.yearly`) and their weights: [{"name": …, "weight": …}]
+    sources = models.JSONField(default=default_sources)  # `rules.check_sources`
+    # the contest one level up, where the winners go, and how many of them go
     next_level = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="lower_levels"
     )
+    advance = models.PositiveSmallIntegerField(_("winners who go up a level"), default=2)
     public_ref = models.CharField(max_length=16, unique=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -122,6 +126,10 @@ class Entry(models.Model):
     video_url = models.URLField(_("video link"), max_length=URL_MAX, blank=True)
     public_ref = models.CharField(max_length=16, unique=True)
     created_at = models.DateTimeField()
+    # the entry of the contest one level down this one went up from (`services.winners_advance`)
+    came_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="went_up"
+    )
 
     class Meta:
         verbose_name = _("entry")
@@ -266,6 +274,8 @@ class Result(models.Model):
     award = models.CharField(max_length=8, choices=Award.choices, blank=True)
     talk = models.BooleanField(default=False)
     reassign = models.BooleanField(default=False)
+    # work performance explained: per figure, {"this": …, "last": …, "score": …}
+    growth = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["rank"]

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -37,6 +37,16 @@ class Level(models.TextChoices):
     STREET = "street", _("Street / township")
     BANNER = "banner", _("Banner / county")
     LEAGUE = "league", _("League / city")
+
+
+LEVELS_UP = (Level.STREET, Level.BANNER, Level.LEAGUE)
+
+
+def check_next_level(level: str, next_level: str) -> None:
+    """Winners go up: "在街道比、旗区推；在全盟赛中" (article 002) — a street contest's winners to
+    the banner's, the banner's to the league's; never sideways or down."""
+    if LEVELS_UP.index(Level(next_level)) <= LEVELS_UP.index(Level(level)):
+        raise ServiceError("晋级的比武须高于本次比武一级（街道→旗区→全盟）")
 
 
 class EntrantKind(models.TextChoices):
@@ -165,11 +175,80 @@ def growth_scores(years: Mapping[int, tuple[Decimal, Decimal]]) -> dict[int, Dec
         return {}
     low, high = min(growth.values()), max(growth.values())
     if high == low:
-        return dict.fromkeys(growth, HUNDRED)
+        return dict.fromkeys(growth, HUNDRED.quantize(TWO_PLACES))
     return {
         k: ((g - low) * HUNDRED / (high - low)).quantize(TWO_PLACES, ROUND_HALF_UP)
         for k, g in growth.items()
     }
+
+
+def default_sources() -> list[dict[str, object]]:
+    """工作表现 before the organiser chooses: the points' growth alone."""
+    return [{"name": "points", "weight": 100}]
+
+
+def check_sources(
+    items: Sequence[Mapping[str, object]], known: Collection[str]
+) -> list[tuple[str, int]]:
+    """The organiser's choice of what 工作表现 weighs (日常考核, article 001): one to six of the
+    figures the system holds (`known`), each once, weighted 1–100, the weights summing to 100."""
+    out: list[tuple[str, int]] = []
+    if not 1 <= len(items) <= 6:
+        raise ServiceError("工作表现须选择1至6项日常考核指标")
+    for raw in items:
+        name = str(raw.get("name", ""))
+        try:
+            weight = int(str(raw.get("weight", "")))
+        except ValueError:
+            weight = 0
+        if name not in known:
+            raise ServiceError(f"系统中没有“{name}”这项日常考核指标")
+        if any(n == name for n, _w in out):
+            raise ServiceError(f"日常考核指标“{name}”重复")
+        if not 1 <= weight <= 100:
+            raise ServiceError("每项日常考核指标的权重须在1至100之间")
+        out.append((name, weight))
+    total = sum(w for _n, w in out)
+    if total != 100:
+        raise ServiceError(f"日常考核各项指标的权重之和须为100（现为{total}）")
+    return out
+
+
+@dataclass(frozen=True)
+class Growth:
+    """One figure of one entrant: this year's, last year's, and its growth's score (0–100)."""
+
+    this: Decimal
+    last: Decimal
+    score: Decimal
+
+    @property
+    def change(self) -> Decimal:
+        return self.this - self.last
+
+
+def performance_scores(
+    years: Mapping[str, Mapping[int, tuple[Decimal, Decimal]]], weights: Mapping[str, int]
+) -> tuple[dict[int, Decimal], dict[int, dict[str, Growth]]]:
+    """Work performance (工作表现) from the daily assessment: each figure's growth scored among
+    the entrants (`growth_scores`: the largest 100, the smallest 0), then weighed by the
+    organiser's weights (summing to 100). Returns each entry's score and, per figure, what
+    the score came from — the results page explains it.
+
+    通过“日常考核+擂台比武”的方式……
+    把“不比基础比干劲、不比总量比增量”工作理念贯穿始终 (article 001)"""
+    detail: dict[int, dict[str, Growth]] = {}
+    for name, by_entry in years.items():
+        scores = growth_scores(by_entry)
+        for entry_id, (this, last) in by_entry.items():
+            detail.setdefault(entry_id, {})[name] = Growth(this, last, scores[entry_id])
+    total = {
+        entry_id: (
+            sum((g.score * weights[n] for n, g in parts.items()), Decimal(0)) / HUNDRED
+        ).quantize(TWO_PLACES, ROUND_HALF_UP)
+        for entry_id, parts in detail.items()
+    }
+    return total, detail
 
 
 def public_scores(votes: Mapping[int, int]) -> dict[int, Decimal]:

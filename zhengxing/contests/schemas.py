@@ -20,6 +20,17 @@ class RubricItemIn(Schema):
     max: int = Field(ge=1, le=100)
 
 
+class FigureIn(Schema):
+    name: Annotated[str, text(32, 1)] = Field(description="A figure of GET /contests/figures")
+    weight: int = Field(ge=1, le=100)
+
+
+class FigureOut(Schema):
+    name: str
+    label: str
+    unit: str
+
+
 class ContestIn(Schema):
     organiser_id: Id
     title: Title
@@ -39,6 +50,12 @@ class ContestIn(Schema):
     drop_extremes: int = Field(1, ge=0, le=3)
     vote_period: str = Field("day", pattern=r"^(day|contest)$")
     device_daily_limit: int = Field(20, ge=1, le=1000)
+    sources: list[FigureIn] | None = Field(
+        None,
+        description="工作表现's figures and weights (summing to 100); points alone if left out",
+    )
+    next_level_id: Id | None = Field(None, description="The contest one level up")
+    advance: int = Field(2, ge=1, le=20, description="How many winners go up a level")
 
 
 class ContestOut(Schema):
@@ -62,11 +79,20 @@ class ContestOut(Schema):
     drop_extremes: int
     vote_period: str
     published_at: dt.datetime | None
+    sources: list[FigureIn]
+    next_level_id: int | None
+    advance: int
 
 
 class EntryIn(Schema):
     org_id: Id
     member_id: Id | None = None
+    title: Title
+    text: Annotated[str, text(2000, 1)]
+    video_url: Url = ""
+
+
+class EntryEditIn(Schema):
     title: Title
     text: Annotated[str, text(2000, 1)]
     video_url: Url = ""
@@ -82,6 +108,7 @@ class EntryOut(Schema):
     text: str
     video_url: str
     votes: int | None = Field(description="Counted votes; null until voting closes")
+    came_from_id: int | None = Field(description="The entry one level down it went up from")
 
 
 class JudgeIn(Schema):
@@ -120,6 +147,12 @@ class ScoreOut(Schema):
     total: Decimal
 
 
+class GrowthOut(Schema):
+    this: Decimal = Field(description="This year's figure, 1 January to the cut-off day")
+    last: Decimal = Field(description="Last year's, over the same span")
+    score: Decimal = Field(description="Its growth scored among the entrants, 0-100")
+
+
 class ResultOut(Schema):
     rank: int
     entry_id: int
@@ -134,6 +167,7 @@ class ResultOut(Schema):
     award: str
     talk: bool
     reassign: bool
+    growth: dict[str, GrowthOut] = Field(description="Work performance, figure by figure")
 
 
 class VoteIn(Schema):

@@ -2,7 +2,7 @@
 and the contests their organisation entered or they judge), the public's view by random
 reference, the tally (hidden until voting closes), the held votes for review, the judges'
 scores (each judge's own, the others' only once all have scored), and work performance read
-from the points ledger as this year's change against last year's."""
+from what the system holds (`orgs.yearly`) as this year's change against last year's."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from zhengxing.ledger.models import QuarterPoints
+from zhengxing.orgs import yearly
 from zhengxing.orgs.models import PATH_SEGMENT
 from zhengxing.orgs.rules import Role
 from zhengxing.orgs.selectors import scope_for
+from zhengxing.orgs.yearly import Span
 
 from .models import Contest, Entry, Judge, Result, Score, Vote
 from .rules import Flag, Phase
@@ -55,7 +56,7 @@ def contest_for_user(user: AnyUser, pk: int) -> Contest:
 def entry_for_user(user: AnyUser, pk: int) -> Entry:
     found = (
         Entry.objects.filter(pk=pk, contest__in=contests_visible_to(user))
-        .select_related("contest", "contest__organiser", "org", "member")
+        .select_related("contest", "contest__organiser", "org", "member", "came_from__contest")
         .first()
     )
     if found is None:
@@ -74,7 +75,7 @@ def contest_public(ref: str) -> Contest:
 def entries_of(contest: Contest) -> QuerySet[Entry]:
     return (
         Entry.objects.filter(contest=contest)
-        .select_related("org", "member")
+        .select_related("org", "member", "came_from__contest")
         .prefetch_related("photos")
         .order_by("pk")
     )
@@ -163,30 +164,96 @@ def judging_progress(contest: Contest) -> tuple[int, int]:
     return given, contest.judges.count() * contest.entries.count()
 
 
-def points_years(contest: Contest, entries: list[Entry]) -> dict[int, tuple[Decimal, Decimal]]:
-    """Work performance's figures for each entry: the counted points per member of the
-    organisation entered (its whole subtree), in the contest's year and the year before,
-    from the signed quarters (`ledger.QuarterPoints`). One grouped query for the county."""
-    rows = (
-        QuarterPoints.objects.filter(
-            county_id=contest.county_id, year__in=(contest.year - 1, contest.year)
-        )
-        .values_list("branch__path", "year")
-        .annotate(total=Sum("total"), members=Count("member_id", distinct=True))
-        .order_by()
-    )
-    sums: dict[tuple[int, int], list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
-    for path, year, total, members in rows:
-        for e in entries:
-            if path.startswith(e.org.path):
-                sums[(e.pk, year)][0] += total or 0
-                sums[(e.pk, year)][1] += members
+def span_of(contest: Contest) -> Span:
+    """The span the daily assessment reads: 1 January to the last day of voting (at most the
+    year's end), and the same span last year."""
+    until = min(contest.voting_until, dt.date(contest.year, 12, 31))
+    return Span(county_id=contest.county_id, year=contest.year, until=until)
 
-    def per_member(e: Entry, year: int) -> Decimal:
-        total, members = sums[(e.pk, year)]
-        return (total / members).quantize(Decimal("0.01")) if members else Decimal(0)
 
-    return {e.pk: (per_member(e, contest.year), per_member(e, contest.year - 1)) for e in entries}
+def figures_years(
+    contest: Contest, entries: list[Entry]
+) -> dict[str, dict[int, tuple[Decimal, Decimal]]]:
+    """The daily assessment's figures the organiser chose (`Contest.sources`) for each entry:
+    (this year, last year) of the organisation entered, its whole subtree. One query per
+    figure, whatever the number of entries (`orgs.yearly`)."""
+    span = span_of(contest)
+    paths = [e.org.path for e in entries]
+    out: dict[str, dict[int, tuple[Decimal, Decimal]]] = {}
+    for source in contest.sources:
+        name = str(source["name"])
+        if yearly.figure(name) is None:  # its app is gone: nothing to read
+            continue
+        by_path = yearly.yearly(name, span, paths)
+        out[name] = {e.pk: by_path[e.org.path] for e in entries}
+    return out
+
+
+@dataclass(frozen=True)
+class FigureChoice:
+    name: str
+    label: str
+    unit: str
+    weight: int
+
+
+def figures_chosen(contest: Contest) -> list[FigureChoice]:
+    """The figures 工作表现 weighs in this contest, with their labels and weights."""
+    out = []
+    for source in contest.sources:
+        found = yearly.figure(str(source["name"]))
+        if found is not None:
+            out.append(
+                FigureChoice(
+                    found.name, str(found.label), str(found.unit), int(str(source["weight"]))
+                )
+            )
+    return out
+
+
+@dataclass(frozen=True)
+class GrowthLine:
+    """One figure of one entrant's work performance, as the results page explains it."""
+
+    label: str
+    unit: str
+    weight: int
+    this: Decimal
+    last: Decimal
+    score: Decimal
+
+    @property
+    def change(self) -> Decimal:
+        return self.this - self.last
+
+
+def growth_explained(contest: Contest, results: list[Result]) -> list[Result]:
+    """Each result with `growth_lines`: its figures (labels, weights) this year and last, the
+    change and the score the change earned among the entrants."""
+    chosen = figures_chosen(contest)
+    for r in results:
+        r.growth_lines = [  # type: ignore[attr-defined]
+            GrowthLine(
+                f.label,
+                f.unit,
+                f.weight,
+                Decimal(r.growth[f.name]["this"]),
+                Decimal(r.growth[f.name]["last"]),
+                Decimal(r.growth[f.name]["score"]),
+            )
+            for f in chosen
+            if f.name in r.growth
+        ]
+    return results
+
+
+def went_up(contest: Contest) -> dict[int, Entry]:
+    """The entries of the contest one level up that came from this contest's, by the entry
+    they came from."""
+    if contest.next_level_id is None:
+        return {}
+    found = Entry.objects.filter(contest_id=contest.next_level_id, came_from__contest=contest)
+    return {e.came_from_id: e for e in found if e.came_from_id is not None}
 
 
 def results_of(contest: Contest) -> QuerySet[Result]:

@@ -25,13 +25,22 @@ from django.views.decorators.http import require_GET
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
 from zhengxing.ledger.forms import evidence_discard, evidence_storage, evidence_store
+from zhengxing.orgs import yearly
 from zhengxing.orgs.selectors import orgs_visible_to, scope_for
 
 from . import selectors, services
 from .excel import results_workbook
-from .forms import CodesForm, ContestForm, EntryForm, JudgeForm, VoteForm, score_form
+from .forms import (
+    CodesForm,
+    ContestForm,
+    EntryEditForm,
+    EntryForm,
+    JudgeForm,
+    VoteForm,
+    score_form,
+)
 from .models import Entry, EntryPhoto
-from .rules import TIE_RULE, Dates, Phase
+from .rules import TIE_RULE, WINNERS_BEST, Dates, Level, Phase
 from .services.contests import ORGANISERS
 from .throttles import DEVICE_COOKIE, DEVICE_SALT, device_of, vote_wait
 
@@ -71,7 +80,15 @@ def contest_new(request: HttpRequest) -> HttpResponse:
     organisers = _organisers(request)
     if not organisers:
         raise PermissionDenied
-    form = ContestForm(request.POST or None, initial={"year": timezone.localdate().year})
+    higher = selectors.contests_visible_to(request.user).filter(
+        published_at__isnull=True, level__in=(Level.BANNER, Level.LEAGUE)
+    )[:50]
+    form = ContestForm(
+        request.POST or None,
+        initial={"year": timezone.localdate().year},
+        higher=list(higher),
+        figures=yearly.figures(),
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -92,6 +109,9 @@ def contest_new(request: HttpRequest) -> HttpResponse:
                 drop_extremes=d["drop_extremes"],
                 vote_period=d["vote_period"],
                 device_daily_limit=d["device_daily_limit"],
+                sources=form.sources() or None,  # none weighed: the points alone
+                next_level=next((c for c in higher if c.pk == d["next_level"]), None),
+                advance=d["advance"] or WINNERS_BEST,
             )
         except ServiceError as e:
             form.add_error(None, str(e))
@@ -135,6 +155,9 @@ def _organiser_op(request: HttpRequest, contest, op: str) -> tuple[list[str], ob
         )
     elif op == "publish":
         services.results_publish(actor=actor, contest=contest)
+    elif op == "advance":
+        went = services.winners_advance(actor=actor, contest=contest)
+        messages.success(request, _("%(n)d winners went up a level.") % {"n": len(went)})
     return codes, None
 
 
@@ -163,6 +186,7 @@ def contest(request: HttpRequest, pk: int) -> HttpResponse:
     votes = selectors.votes_visible(found, today)
     entries = _with_votes(list(selectors.entries_of(found)), votes)
     scope = scope_for(request.user)
+    results = selectors.published_public(found)
     return TemplateResponse(
         request,
         "contests/contest.html",
@@ -186,7 +210,14 @@ def contest(request: HttpRequest, pk: int) -> HttpResponse:
             "held": selectors.held_groups(found) if organiser else [],
             "judges": found.judges.select_related("user") if organiser else [],
             "progress": selectors.judging_progress(found),
-            "results": selectors.published_public(found),
+            "results": None
+            if results is None
+            else selectors.growth_explained(found, list(results)),
+            "figures": selectors.figures_chosen(found),
+            "went_up": selectors.went_up(found) if results is not None else {},
+            "may_advance": organiser
+            and results is not None
+            and services.levels.advance_open(found, today),
             "codes": codes,
             "codes_form": CodesForm(),
             "judge_form": JudgeForm(),
@@ -260,7 +291,52 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
             "scored": judge is not None and any(s.judge_id == judge.pk for s in shown),
             "scores": shown,
             "phase": Phase(contest.phase(timezone.localdate())),
+            "may_edit": contest.phase(timezone.localdate()) in (Phase.DRAFT, Phase.SHOWCASE)
+            and services.contests.may_edit_entry(Actor.from_request(request), found),
         },
+    )
+
+
+@login_required
+def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The entrant (or the organiser) mends an entry during the showcase: its words, video
+    link and photos."""
+    found = selectors.entry_for_user(request.user, pk)
+    actor = Actor.from_request(request)
+    if not services.contests.may_edit_entry(actor, found):
+        raise PermissionDenied
+    initial = {"title": found.title, "text": found.text, "video_url": found.video_url}
+    form = EntryEditForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and "remove" in request.POST:
+        photo = EntryPhoto.objects.filter(entry=found, pk=request.POST["remove"][:12]).first()
+        if photo is None:
+            raise Http404
+        try:
+            services.entry_photo_remove(actor=actor, photo=photo)
+        except ServiceError as e:
+            messages.error(request, str(e))
+        return redirect("contests:entry_edit", pk=found.pk)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        photo_path = (
+            evidence_store(d["photo"], today=timezone.localdate()) if d.get("photo") else ""
+        )
+        try:
+            services.entry_edit(
+                actor=actor, entry=found, title=d["title"], text=d["text"], video_url=d["video_url"]
+            )
+            if photo_path:
+                services.entry_photo_add(actor=actor, entry=found, path=photo_path)
+        except ServiceError as e:
+            evidence_discard(photo_path)
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _("The entry is saved."))
+            return redirect("contests:entry", pk=found.pk)
+    return TemplateResponse(
+        request,
+        "contests/entry_edit.html",
+        {"entry": found, "contest": found.contest, "form": form, "photos": found.photos.all()},
     )
 
 
@@ -285,13 +361,14 @@ def results_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def public_contest(request: HttpRequest, ref: str) -> HttpResponse:
     """A contest's public page: its entries (from the showcase on), counts once voting has
-    closed, the results once published."""
+    closed, the results once published, each entrant's growth explained."""
     found = selectors.contest_public(ref)
     today = timezone.localdate()
     phase = Phase(found.phase(today))
     if phase == Phase.DRAFT:
         raise Http404
     votes = selectors.votes_visible(found, today)
+    results = selectors.published_public(found)
     return TemplateResponse(
         request,
         "contests/public/contest.html",
@@ -300,7 +377,10 @@ def public_contest(request: HttpRequest, ref: str) -> HttpResponse:
             "phase": phase,
             "entries": _with_votes(list(selectors.entries_of(found)), votes),
             "votes": votes,
-            "results": selectors.published_public(found),
+            "results": None
+            if results is None
+            else selectors.growth_explained(found, list(results)),
+            "figures": selectors.figures_chosen(found),
             "tie_rule": TIE_RULE,
         },
     )
@@ -395,6 +475,7 @@ urlpatterns = [
     path("<int:pk>/enter/<int:org>/", entry_new, name="entry_new"),
     path("<int:pk>/results.xlsx", results_xlsx, name="results_xlsx"),
     path("entries/<int:pk>/", entry, name="entry"),
+    path("entries/<int:pk>/edit/", entry_edit, name="entry_edit"),
 ]
 public_urlpatterns = [
     # by the contest's and the entry's random public references, never an id

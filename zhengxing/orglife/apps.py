@@ -9,10 +9,12 @@ class OrglifeConfig(AppConfig):
 
     def ready(self) -> None:
         from zhengxing.ledger import chain_checks, origins
+        from zhengxing.orgs import yearly as figures
         from zhengxing.stars import sources
 
         from .selectors.commitments import REVIEW_SCORES_SQL, commitments_board_url
         from .selectors.shop import shop_chains_problems
+        from .selectors.yearly import meetings_attended_rows, meetings_held_rows
 
         # `zhengxing verify-ledger` walks the points supermarket's chain beside the points'
         chain_checks.register("shop", label="积分超市", check=shop_chains_problems)
@@ -38,3 +40,14 @@ class OrglifeConfig(AppConfig):
         # (003: "党支部定期通报党员履诺践诺的情况，并对其作出评价"): one SELECT inside the
         # recompute's statement; the star page links it to the branch's public board
         sources.register("commitment_review", sql=REVIEW_SCORES_SQL, url=commitments_board_url)
+        # a contest's daily assessment weighs the growth of organisation life (`orgs.yearly`)
+        figures.register(
+            "meetings_held", label=_("Meetings held"), unit=_("meetings"), rows=meetings_held_rows
+        )
+        figures.register(
+            "meetings_attended",
+            label=_("Members expected at meetings who came"),
+            unit="%",
+            rows=meetings_attended_rows,
+            scale=100,
+        )

@@ -18,6 +18,7 @@ from zhengxing.audit.services import audit_record
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError, require
 from zhengxing.core.text import clean_text
+from zhengxing.orgs import yearly
 from zhengxing.orgs.models import Member, Org, RoleAssignment
 from zhengxing.orgs.rules import OrgKind
 from zhengxing.orgs.selectors import scope_for_actor
@@ -27,13 +28,17 @@ from ..rules import (
     TEXT_MAX,
     TITLE_MAX,
     URL_MAX,
+    WINNERS_BEST,
     Dates,
     EntrantKind,
     Level,
     Phase,
     check_dates,
+    check_next_level,
     check_rubric,
+    check_sources,
     check_weights,
+    default_sources,
 )
 
 ORGANISERS = (OrgKind.COUNTY, OrgKind.TOWNSHIP, OrgKind.STREET_COMMITTEE)
@@ -65,10 +70,14 @@ def contest_create(
     vote_period: str = Contest.Period.DAY,
     device_daily_limit: int = 20,
     next_level: Contest | None = None,
+    advance: int = WINNERS_BEST,
+    sources: Sequence[Mapping[str, object]] | None = None,
 ) -> Contest:
     """A contest the county's (or a league's, a street's) organisation department sets up:
     its phases' dates, the weights of 民意测评+工作表现+综合评价 (summing to 100), the judges'
-    rubric, how many of the highest and lowest scores are dropped, the voting limits.
+    rubric, how many of the highest and lowest scores are dropped, the voting limits; which
+    figures the system holds 工作表现 weighs (`sources`, weights summing to 100: the daily
+    assessment, 日常考核); the contest one level up its `advance` winners go to.
 
     在全盟54个社区同步组织开展社区党组织书记“比武争星”活动，让社区党组织书记们在街道比、旗区推
     (article 002)
@@ -94,8 +103,14 @@ def contest_create(
         raise ServiceError("去掉的最高分、最低分个数须在0至3之间")
     if not 1 <= device_daily_limit <= 1000:
         raise ServiceError("每台设备每天的投票上限须在1至1000之间")
-    if next_level is not None and next_level.county_id != organiser.county_id:
-        raise ServiceError("上一级比武不在本旗县区")
+    chosen = check_sources(
+        sources if sources is not None else default_sources(),
+        [f.name for f in yearly.figures()],
+    )
+    if not 1 <= advance <= 20:
+        raise ServiceError("晋级人数须在1至20之间")
+    if next_level is not None:
+        _check_next_level(organiser, level, next_level, dates)
     contest = Contest.objects.create(
         county_id=organiser.county_id,
         organiser=organiser,
@@ -117,6 +132,8 @@ def contest_create(
         vote_period=vote_period,
         device_daily_limit=device_daily_limit,
         next_level=next_level,
+        advance=advance,
+        sources=[{"name": n, "weight": w} for n, w in chosen],
         public_ref=new_ref(),
         created_by=actor.user,
     )
@@ -127,9 +144,29 @@ def contest_create(
         object_id=contest.pk,
         county_id=contest.county_id,
         summary=f"设立比武：{title}",
-        after={"weights": list(weights), "rubric": contest.rubric, "level": level},
+        after={
+            "weights": list(weights),
+            "rubric": contest.rubric,
+            "level": level,
+            "sources": contest.sources,
+            "next_level_id": contest.next_level_id,
+        },
     )
     return contest
+
+
+def _check_next_level(organiser: Org, level: str, higher: Contest, dates: Dates) -> None:
+    """The contest one level up: a level higher, run by this organiser or one above it (so
+    the winners fall within it), still taking entries when this one's judging ends."""
+    if higher.county_id != organiser.county_id or not organiser.path.startswith(
+        higher.organiser.path
+    ):
+        raise ServiceError("上一级比武须由本组织或上级组织举办")
+    check_next_level(level, higher.level)
+    if higher.voting_from <= dates.judging_until:
+        raise ServiceError(
+            f"上一级比武“{higher.title}”的投票在本次比武评审结束前就开始了，优胜者来不及晋级"
+        )
 
 
 def _today(actor: Actor) -> dt.date:
@@ -158,12 +195,7 @@ def entry_submit(
         raise ServiceError("该组织不在本次比武的范围内")
     if contest.phase(_today(actor)) not in (Phase.DRAFT, Phase.SHOWCASE):
         raise ServiceError("投票已经开始，不能再报名", code="conflict")
-    title = clean_text(title, label="作品标题", limit=TITLE_MAX)
-    text = clean_text(text, label="工作思路与成效", limit=TEXT_MAX)
-    video_url = (video_url or "").strip()
-    wrong = video_url and not video_url.startswith(("https://", "http://"))
-    if wrong or len(video_url) > URL_MAX:
-        raise ServiceError("视频链接须以 https:// 或 http:// 开头，且不超过300个字符")
+    title, text, video_url = _entry_words(title, text, video_url)
     if contest.entrant_kind == EntrantKind.SECRETARY and member is None:
         raise ServiceError("请选择参赛的党组织书记")
     if member is not None and not member.branch.path.startswith(org.path):
@@ -197,10 +229,83 @@ def entry_submit(
     return entry
 
 
+def _entry_words(title: str, text: str, video_url: str) -> tuple[str, str, str]:
+    title = clean_text(title, label="作品标题", limit=TITLE_MAX)
+    text = clean_text(text, label="工作思路与成效", limit=TEXT_MAX)
+    video_url = (video_url or "").strip()
+    wrong = video_url and not video_url.startswith(("https://", "http://"))
+    if wrong or len(video_url) > URL_MAX:
+        raise ServiceError("视频链接须以 https:// 或 http:// 开头，且不超过300个字符")
+    return title, text, video_url
+
+
+def may_edit_entry(actor: Actor, entry: Entry) -> bool:
+    """The entrant (its secretary's login, or who manages the organisation entered) or the
+    organiser."""
+    if actor.user is not None and entry.entrant_user_id == actor.user.pk:
+        return True
+    return scope_for_actor(actor).can_manage_org(entry.org) or may_organise(actor, entry.contest)
+
+
+def _check_showcase(actor: Actor, entry: Entry) -> None:
+    if entry.contest.phase(_today(actor)) not in (Phase.DRAFT, Phase.SHOWCASE):
+        raise ServiceError("展示阶段已经结束，参赛作品不能再修改", code="conflict")
+
+
+@transaction.atomic
+def entry_edit(*, actor: Actor, entry: Entry, title: str, text: str, video_url: str = "") -> Entry:
+    """The entrant (or the organiser) mends an entry while the showcase lasts: its title, its
+    words, its video link. Refused once voting has begun (the public votes for what they
+    saw); the audit row keeps what it said before and after.
+
+    把基层党组织书记抓基层党建的工作思路、方法举措、特色亮点……录制成视频 (article 001)"""
+    require(may_edit_entry(actor, entry))
+    _check_showcase(actor, entry)
+    title, text, video_url = _entry_words(title, text, video_url)
+    before = {"title": entry.title, "text": entry.text, "video_url": entry.video_url}
+    after = {"title": title, "text": text, "video_url": video_url}
+    if before == after:
+        return entry
+    Entry.objects.filter(pk=entry.pk).update(**after)
+    entry.title, entry.text, entry.video_url = title, text, video_url
+    audit_record(
+        actor=actor,
+        action="contests.entry.edit",
+        object_type="entry",
+        object_id=entry.pk,
+        county_id=entry.county_id,
+        summary=f"修改参赛作品：{title}",
+        before={k: v for k, v in before.items() if v != after[k]},
+        after={k: v for k, v in after.items() if v != before[k]},
+    )
+    return entry
+
+
+@transaction.atomic
+def entry_photo_remove(*, actor: Actor, photo: EntryPhoto) -> None:
+    """A photo taken off an entry while the showcase lasts (the file stays: an entry gone up
+    a level may show it too)."""
+    entry = photo.entry
+    require(may_edit_entry(actor, entry))
+    _check_showcase(actor, entry)
+    photo.delete()
+    audit_record(
+        actor=actor,
+        action="contests.entry.photo_remove",
+        object_type="entry",
+        object_id=entry.pk,
+        county_id=entry.county_id,
+        summary=f"{entry.title}：删除照片",
+        before={"photo_id": photo.pk, "path": photo.path},
+    )
+
+
 @transaction.atomic
 def entry_photo_add(*, actor: Actor, entry: Entry, path: str) -> EntryPhoto:
-    """A photo of an entry, already checked and stored (`ledger.forms.evidence_store`)."""
-    require(scope_for_actor(actor).can_manage_org(entry.org) or may_organise(actor, entry.contest))
+    """A photo of an entry, already checked and stored (`ledger.forms.evidence_store`), while
+    the showcase lasts."""
+    require(may_edit_entry(actor, entry))
+    _check_showcase(actor, entry)
     if entry.photos.count() >= 9:
         raise ServiceError("每个作品最多9张照片")
     photo = EntryPhoto.objects.create(county_id=entry.county_id, entry=entry, path=path)

@@ -24,12 +24,13 @@ from ..rules import (
     TWO_PLACES,
     Phase,
     Standing,
-    growth_scores,
+    performance_scores,
     public_scores,
     ranked,
     trimmed_mean,
 )
 from .contests import may_organise
+from .levels import advance_open, winners_advance
 
 
 def _overall(contest: Contest) -> dict[int, Decimal]:
@@ -63,8 +64,10 @@ def _talked_last_year(contest: Contest) -> set[int]:
 def results_publish(*, actor: Actor, contest: Contest) -> list[Result]:
     """Blend, rank and publish, once voting has closed and either every judge has scored
     every entry they may or judging has ended, and no held vote waits for review. Public
-    opinion is the counted votes against the most-voted; work performance the growth of
-    points per member on last year (不比总量比增量); overall the judges' trimmed mean. Ties by
+    opinion is the counted votes against the most-voted; work performance the growth, this
+    year against last, of the figures the organiser chose from what the system holds (points,
+    stars, meetings, needs answered: `orgs.yearly`), weighed as they set (不比总量比增量); overall
+    the judges' trimmed mean. Ties by
     `rules.TIE_RULE`. The top 2 优胜, the next 3 获胜; the last 2 listed for a talk, flagged for
     reassignment when last year's contest of the series listed them too.
 
@@ -89,7 +92,8 @@ def results_publish(*, actor: Actor, contest: Contest) -> list[Result]:
     votes = selectors.tally(contest)
     votes_all = {e.pk: votes.get(e.pk, 0) for e in entries}
     public = public_scores(votes_all)
-    performance = growth_scores(selectors.points_years(contest, entries))
+    weights = {str(s["name"]): int(str(s["weight"])) for s in contest.sources}
+    performance, growth = performance_scores(selectors.figures_years(contest, entries), weights)
     overall = _overall(contest)
     standings = ranked(
         [
@@ -122,6 +126,10 @@ def results_publish(*, actor: Actor, contest: Contest) -> list[Result]:
             award=s.award,
             talk=s.talk,
             reassign=s.talk and org_of[s.entry_id] in talked,
+            growth={
+                name: {"this": str(g.this), "last": str(g.last), "score": str(g.score)}
+                for name, g in growth.get(s.entry_id, {}).items()
+            },
         )
         for s in standings
     )
@@ -136,4 +144,6 @@ def results_publish(*, actor: Actor, contest: Contest) -> list[Result]:
         summary=f"{contest.title}：公布结果（{len(rows)}个参赛作品）",
         after={"ranking": [s.entry_id for s in standings], "votes": sum(votes_all.values())},
     )
+    if contest.next_level_id is not None and advance_open(contest, today):
+        winners_advance(actor=actor, contest=contest)
     return rows

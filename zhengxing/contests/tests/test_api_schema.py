@@ -8,6 +8,9 @@ from typing import Any
 
 PATHS = {
     "/api/v1/contests": {"get", "post"},
+    "/api/v1/contests/figures": {"get"},
+    "/api/v1/contests/{contest_id}/advance": {"post"},
+    "/api/v1/contests/entries/{entry_id}": {"patch"},
     "/api/v1/contests/{contest_id}": {"get"},
     "/api/v1/contests/{contest_id}/entries": {"get", "post"},
     "/api/v1/contests/{contest_id}/judges": {"post"},

@@ -214,7 +214,7 @@ def test_growth_read_from_the_points_ledger(cast: Cast, arena: Arena) -> None:
     qp(cast.branch_a1, cast.member_a1, 2026, 110)  # a strong base, +10
     qp(cast.branch_b1, cast.member_b1, 2025, 40)
     qp(cast.branch_b1, cast.member_b1, 2026, 70)  # a weak base, +30
-    years = selectors.points_years(arena.contest, [arena.a1, arena.b1])
+    years = selectors.figures_years(arena.contest, [arena.a1, arena.b1])["points"]
     assert years == {arena.a1.pk: (D(110), D(100)), arena.b1.pk: (D(70), D(40))}
     services.votes_flag(actor=as_(arena.contest.created_by), contest=arena.contest)
     rows = services.results_publish(
