@@ -18,9 +18,9 @@ LOOKUP_CHUNK = 900
 # What the import reads of a registered member its rows name, as a plain row (`Found`), to
 # decide whether a row changes them: building 100,000 `Member` instances to compare was a third
 # of a re-import's time. The fields after `FOUND_DATA` are `MEMBER_DATA_FIELDS`, in order.
-FOUND_FIELDS = ("id", "branch_id", "group_id", "status", "id_card_enc", "phone_enc")
-FOUND_DATA = len(FOUND_FIELDS)
-FOUND_FIELDS += MEMBER_DATA_FIELDS
+_FOUND_FIRST = ("id", "branch_id", "group_id", "status", "id_card_enc", "phone_enc")
+FOUND_DATA = len(_FOUND_FIRST)
+FOUND_FIELDS: tuple[str, ...] = _FOUND_FIRST + MEMBER_DATA_FIELDS
 Found = tuple[Any, ...]
 
 NO_DATA = "文件中没有数据行（请在表头下面逐行填写，每行一名党员）"
