@@ -121,9 +121,17 @@ class Org(models.Model):
 
 
 class Member(pii.EncryptedPhone, models.Model):
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    # No index of their own for the county and the branch: each leads a composite index below
+    # (the county: the ID number's unique constraint, `member_county_branch_name`, `member_roll`;
+    # the branch: `member_branch_name`), which serves every look-up by it, and a roster import
+    # of 100,000 members would otherwise keep two more B-trees (bench/README.md).
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", db_index=False)
     branch = models.ForeignKey(
-        Org, on_delete=models.PROTECT, related_name="members", verbose_name=_("branch")
+        Org,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("branch"),
+        db_index=False,
     )
     group = models.ForeignKey(
         Org,
@@ -211,7 +219,10 @@ class MemberEvent(models.Model):
         TRANSFER = "transfer", _("Transferred")
 
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="events")
+    # indexed by `member_event_member_on`, which it leads
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     kind = models.CharField(max_length=16, choices=Kind.choices)
     on = models.DateField(_("date"))
     status_from = models.CharField(max_length=16, choices=MemberStatus.choices, blank=True)

@@ -121,7 +121,12 @@ class Scope:
 
     def can_reveal_member(self, member: Member) -> bool:
         """May see the full ID number and phone (each view is logged)."""
-        return member.pk == self.member_id or self._covering(member.branch.path, ROLE_REVEALS_PII)
+        return member.pk == self.member_id or self.can_reveal_org(member.branch)
+
+    def can_reveal_org(self, org: Org) -> bool:
+        """May see the full numbers of the members this org holds (`can_reveal_member` for
+        every member of it, whoever they are)."""
+        return self._covering(org.path, ROLE_REVEALS_PII)
 
 
 def scope_for(user: AnyUser) -> Scope:

@@ -17,9 +17,11 @@ from ..rules import GROUP_KINDS, MEMBER_HOLDING_KINDS, OrgCategory, kind_may_sit
 from ..selectors import Scope, scope_for_actor
 from ..services import NUMBER_REFUSED, ORG_NAME_FIELDS, org_snapshot
 from ._common import (
+    FOUND_FIELDS,
     LOOKUP_CHUNK,
     NO_DATA,
     ORG_HEADER,
+    Found,
     ImportErrorRow,
     ImportSource,
     Progress,
@@ -59,7 +61,7 @@ class _Import:
         self.orgs_unchanged = 0
         self.failed_org_codes: set[str] = set()
         self.rows: list[_MemberRow] = []
-        self.existing: dict[str, Member] = {}
+        self.existing: dict[str, Found] = {}  # the county's members the rows name, by hash
         self.total = 0
         # Fernet's tokens and the blind index for every row, made faster (`pii.Sealer`)
         self.sealer = pii.Sealer()
@@ -334,29 +336,38 @@ class _Import:
 
     def match_existing(self, rows: list[_MemberRow]) -> None:
         """The county's members with the ID numbers of `rows`, by blind index, one query for at
-        most `LOOKUP_CHUNK` rows; a number held by a member outside the importer's scope is an
-        error. Called as the rows are read, a chunk at a time, so a re-import's lookups (a
-        second or more per 10,000 members) go with the rows' progress, not after it."""
+        most `LOOKUP_CHUNK` rows, as plain rows (`Found`: what deciding "unchanged" compares; a
+        `Member` is built only for a member the import changes); a number held by a member
+        outside the importer's scope is an error. Called as the rows are read, a chunk at a
+        time, so a re-import's lookups go with the rows' progress, not after it."""
         if not rows:
             return
+        found: dict[str, Found] = {}
         for i in range(0, len(rows), LOOKUP_CHUNK):
             chunk = [r.hash for r in rows[i : i + LOOKUP_CHUNK]]
-            # the timestamps are left out: the import compares the rest and sets updated_at
-            found_members = Member.objects.filter(county=self.county, id_card_hash__in=chunk).defer(
-                "created_at", "updated_at"
-            )
-            for found in found_members:
-                self.existing[found.id_card_hash] = found
-        if self.scope.everything or not self.existing:
+            lookup = Member.objects.filter(county=self.county, id_card_hash__in=chunk)
+            for values in lookup.values_list("id_card_hash", *FOUND_FIELDS):
+                found[values[0]] = values[1:]
+        self.existing.update(found)
+        if self.scope.everything or not found:
             return
+        # A member is updated only by an importer who may change their numbers (a role that
+        # may reveal them). Anyone else is told the same neutral words whether the number is
+        # in their branch or elsewhere in the county, so an import tells no one who exists
+        # where; the failed import is audited with the count of numbers refused.
+        scope, rights = self.scope, dict[int, tuple[bool, bool]]()
         for r in rows:
-            member = self.existing.get(r.hash)
+            member = found.get(r.hash)
             if member is None:
                 continue
-            member.branch = self.orgs_by_id[member.branch_id]  # no query: the tree is loaded
-            # A member is updated only by an importer who may change their numbers (a role that
-            # may reveal them). Anyone else is told the same neutral words whether the number is
-            # in their branch or elsewhere in the county, so an import tells no one who exists
-            # where; the failed import is audited with the count of numbers refused.
-            if not (self.scope.can_manage_member(member) and self.scope.can_reveal_member(member)):
+            pk, branch_id = member[0], member[1]
+            right = rights.get(branch_id)
+            if right is None:
+                branch = self.orgs_by_id[branch_id]  # no query: the tree is loaded
+                right = rights[branch_id] = (
+                    scope.can_manage_org(branch),  # as `can_manage_member`
+                    scope.can_reveal_org(branch),  # as `can_reveal_member`, but for their own
+                )
+            manages, reveals = right
+            if not (manages and (reveals or pk == scope.member_id)):
                 self.error(r.row, "id_card", NUMBER_REFUSED)

@@ -21,7 +21,7 @@ from zhengxing.core.bulk import Blanks, bulk_insert
 from ..models import Member, MemberEvent, Org, path_segment
 from ..roster import MEMBER_DATA_FIELDS
 from ..services import apply_member_data, member_snapshot, org_snapshot
-from ._common import BATCH, ORG_DESCRIPTIVE, ImportResult
+from ._common import BATCH, FOUND_DATA, LOOKUP_CHUNK, ORG_DESCRIPTIVE, Found, ImportResult
 
 if TYPE_CHECKING:
     from ._common import _MemberRow
@@ -140,41 +140,54 @@ def _members_plan(job: _Import) -> _MembersPlan:
     """Which rows register a new member, which change a registered one (applied to it here, in
     memory) and how many leave theirs as they are: decided before anything is written, so the
     import's audit row carries the counts. A re-import's unchanged rows are its whole work, so
-    they move the progress bar (each row counts as written once decided or written)."""
+    they move the progress bar (each row counts as written once decided or written). Only the
+    members a row may change are loaded as `Member`s, a chunk at a time."""
     plan = _MembersPlan()
-    sealer, today, progress = job.sealer, job.today, job.progress
+    sealer, progress = job.sealer, job.progress
+    differing: list[tuple[int, _MemberRow]] = []  # (the member's id, the row)
     for i, r in enumerate(job.rows, start=1):
         if progress is not None and i % MEMBER_BATCH == 0:
             progress(len(job.rows) + plan.unchanged, job.total)
-        member = job.existing.get(r.hash)
-        if member is None:
+        found = job.existing.get(r.hash)
+        if found is None:
             plan.new.append(r)
-            continue
-        if _unchanged(member, r, sealer):
+        elif _unchanged(found, r, sealer):
             plan.unchanged += 1
-            continue
-        data = r.data
-        before = member_snapshot(member)
-        phone_before = member.phone_enc
-        old_branch_id, old_status = member.branch_id, member.status
-        apply_member_data(member, data, r.branch, r.group, sealer=sealer)
-        columns = {"updated_at"}
-        if data.status != old_status:
-            member.status, member.status_since = data.status, today
-            columns.add("status_since")
-        after = member_snapshot(member)
-        if member.phone_enc == phone_before and after == before:
-            plan.unchanged += 1
-            continue
-        if member.phone_enc != phone_before:
-            columns.add("phone_enc")
-        # the snapshot's keys are the members' fields (the ID number's by its blind index)
-        columns.update(k for k, v in after.items() if before[k] != v)
-        if "id_card_hash" in columns:
-            columns.add("id_card_enc")
-        member.updated_at = job.actor.now
-        plan.changed.append(_Change(member, before, old_branch_id, old_status, columns))
+        else:
+            differing.append((found[0], r))
+    for start in range(0, len(differing), LOOKUP_CHUNK):
+        chunk = differing[start : start + LOOKUP_CHUNK]
+        # the timestamps are left out: the import compares the rest and sets updated_at
+        members = Member.objects.defer("created_at", "updated_at").in_bulk([pk for pk, _ in chunk])
+        for pk, r in chunk:
+            _plan_change(job, plan, members[pk], r)
     return plan
+
+
+def _plan_change(job: _Import, plan: _MembersPlan, member: Member, r: _MemberRow) -> None:
+    """The row applied to a registered member it may change: planned as a change with the
+    columns that change, or counted unchanged if applying it changes nothing after all."""
+    data = r.data
+    before = member_snapshot(member)
+    phone_before = member.phone_enc
+    old_branch_id, old_status = member.branch_id, member.status
+    apply_member_data(member, data, r.branch, r.group, sealer=job.sealer)
+    columns = {"updated_at"}
+    if data.status != old_status:
+        member.status, member.status_since = data.status, job.today
+        columns.add("status_since")
+    after = member_snapshot(member)
+    if member.phone_enc == phone_before and after == before:
+        plan.unchanged += 1
+        return
+    if member.phone_enc != phone_before:
+        columns.add("phone_enc")
+    # the snapshot's keys are the members' fields (the ID number's by its blind index)
+    columns.update(k for k, v in after.items() if before[k] != v)
+    if "id_card_hash" in columns:
+        columns.add("id_card_enc")
+    member.updated_at = job.actor.now
+    plan.changed.append(_Change(member, before, old_branch_id, old_status, columns))
 
 
 def _members_write(job: _Import, plan: _MembersPlan, summary: AuditEvent) -> None:
@@ -258,18 +271,19 @@ def _members_write(job: _Import, plan: _MembersPlan, summary: AuditEvent) -> Non
 _data_values = attrgetter(*MEMBER_DATA_FIELDS)
 
 
-def _unchanged(member: Member, r: _MemberRow, sealer: pii.Sealer) -> bool:
-    """Whether the row would leave this member as they are (`apply_member_data` changing
-    nothing and the status the same), found without changing the member: most rows of a
-    re-import. The phone is compared in the clear, decrypted."""
+def _unchanged(found: Found, r: _MemberRow, sealer: pii.Sealer) -> bool:
+    """Whether the row would leave this registered member (`Found`, a plain row) as they are
+    (`apply_member_data` changing nothing and the status the same), found without a `Member`:
+    most rows of a re-import. The phone is compared in the clear, decrypted."""
     data = r.data
+    _, branch_id, group_id, status, id_card_enc, phone_enc = found[:FOUND_DATA]
     return (
-        member.branch_id == r.branch.pk
-        and member.group_id == (r.group.pk if r.group is not None else None)
-        and member.status == data.status
-        and bool(member.id_card_enc)
-        and _data_values(member) == _data_values(data)
-        and (sealer.decrypt(member.phone_enc) if member.phone_enc else "") == data.phone
+        branch_id == r.branch.pk
+        and group_id == (r.group.pk if r.group is not None else None)
+        and status == data.status
+        and bool(id_card_enc)
+        and found[FOUND_DATA:] == _data_values(data)
+        and (sealer.decrypt(phone_enc) if phone_enc else "") == data.phone
     )
 
 
