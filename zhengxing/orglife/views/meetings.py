@@ -70,6 +70,11 @@ class PlanForm(Form):
         queryset=Org.objects.none(),
         required=False,
     )
+    off_day_reason = forms.CharField(
+        label=gettext_lazy("Why another date (a theme day off the county's fixed day)"),
+        max_length=200,
+        required=False,
+    )
 
     def __init__(self, *args: Any, branch: Org, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -131,8 +136,16 @@ def _branch_page(request: HttpRequest, branch: Org, form: PlanForm | None = None
     year = _year(request)
     actor = Actor.from_request(request)
     may_run = services.may_run_meeting(actor=actor, branch=branch)
+    today = timezone.localdate()
+    # the county's fixed theme day, proposed to the secretary planning one (003: "“固定日”集中学")
+    theme_day = (
+        selectors.theme_day_proposal(county_id=branch.county_id, today=today) if may_run else None
+    )
     if may_run and form is None:
-        form = PlanForm(branch=branch, initial={"held_on": timezone.localdate()})
+        initial: dict[str, Any] = {"held_on": today}
+        if request.GET.get("kind") == MeetingKind.THEME_DAY:
+            initial = {"kind": MeetingKind.THEME_DAY, "held_on": theme_day or today}
+        form = PlanForm(branch=branch, initial=initial)
     return TemplateResponse(
         request,
         "orglife/meetings/branch.html",
@@ -142,6 +155,7 @@ def _branch_page(request: HttpRequest, branch: Org, form: PlanForm | None = None
             "meetings": selectors.branch_meetings(branch=branch, year=year),
             "form": form if may_run else None,
             "years": [year - 1, year, year + 1],
+            "theme_day": theme_day,
         },
     )
 
@@ -409,7 +423,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
             "year": year,
             "records": records,
             "kinds": MeetingKind.choices,
-            "behind": sum(1 for r in records if r.missing),
+            "behind": sum(1 for r in records if r.behind),
         },
     )
 
