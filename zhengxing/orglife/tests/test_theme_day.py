@@ -71,7 +71,8 @@ def test_the_department_fixes_the_day_on_the_rules_page_audited(cast: Cast) -> N
     assert response.status_code == 302
     assert LifeRule.objects.get(county=cast.county, activity="theme_day").theme_day == 10
     event = AuditEvent.objects.get(action="orglife.rule.set")
-    assert event.after["theme_day"] == 10 and "每月10日" in event.summary
+    assert event.after is not None and event.after["theme_day"] == 10
+    assert "每月10日" in event.summary
     html = client_for(cast.carol).get("/life/rules/").content.decode()
     assert "每月10日" in html
     # only the theme day's form has the field; a 29th is refused (not every month has one)
@@ -195,9 +196,11 @@ def test_the_township_sees_each_month_without_a_theme_day(cast: Cast) -> None:
     assert api[0]["months_without_theme_day"] == [3] and api[0]["behind"] is True
     assert api[0]["moved_theme_days"] == [{"held_on": "2026-05-20", "reason": "补开4月的学习"}]
     sheet = bob.get(reverse("orglife:record_xlsx", args=[cast.town_a.pk]) + "?year=2026")
-    rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
-    theme_row = next(r for r in rows if r[1] == "主题党日")
-    assert "3月未开展主题党日" in theme_row[6] and "补开4月的学习" in theme_row[6]
+    book = load_workbook(io.BytesIO(sheet.content)).active
+    assert book is not None
+    theme_row = next(r for r in book.iter_rows(values_only=True) if r[1] == "主题党日")
+    note = str(theme_row[6])
+    assert "3月未开展主题党日" in note and "补开4月的学习" in note
     # March held (late, on the 31st, with its reason): nothing flagged
     held(cast, dt.date(2026, 3, 31), reason="3月10日停电")
     [record] = meeting_records(user=cast.bob, org=cast.town_a, year=2026, today=JUNE_30)

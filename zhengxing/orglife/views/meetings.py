@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -31,7 +32,7 @@ from zhengxing.core.errors import ServiceError
 from zhengxing.core.forms import DateInput, Form
 from zhengxing.core.htmx import for_htmx
 from zhengxing.ledger import selectors as ledger_selectors
-from zhengxing.ledger.forms import EvidenceField, evidence_storage
+from zhengxing.ledger.forms import evidence_storage
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
 from zhengxing.orgs.selectors import org_for_user, scope_for
@@ -98,7 +99,19 @@ class CloseForm(Form):
 
 
 class PhotoForm(Form):
-    photo = EvidenceField(label=gettext_lazy("Photo"), required=True)
+    """Only parses the upload: what a photo must be is checked once, by the service
+    (`meeting_photos.photo_problem`), for this page and the API alike."""
+
+    photo = forms.FileField(
+        label=gettext_lazy("Photo"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["photo"].help_text = _("A JPEG, PNG or WebP photo of up to %(mb)d MB.") % {
+            "mb": settings.ZHENGXING_MAX_UPLOAD_MB
+        }
 
 
 # --- organisation life's start: a member's meetings, the way to a branch's or the record -----
