@@ -195,7 +195,9 @@ if DATABASE_URL.startswith("sqlite"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept (CONN_MAX_AGE above) on SQLite too: a new connection parses the whole
+    # schema (some 600 tables and indexes) at its first statement: 10 ms measured here at a load
+    # of 12, per request, the most of what a sign-in cost (bench/README.md, "Meetings").
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers and one writer work at once; IMMEDIATE makes a writing transaction
         # take the write lock at BEGIN, so two writers queue instead of failing mid-transaction.

@@ -38,6 +38,11 @@ class MeetingIn(Schema):
     place: str = Field(max_length=200)
     agenda: str = Field(max_length=2000)
     group_id: Id | None = None
+    off_day_reason: str = Field(
+        "",
+        max_length=200,
+        description="A theme day off the county's fixed day of the month needs the reason",
+    )
 
 
 class MeetingOut(Schema):
@@ -49,6 +54,7 @@ class MeetingOut(Schema):
     place: str
     agenda: str
     minutes: str
+    off_day_reason: str = Field(description="Why a theme day is off the county's fixed day")
     closed_at: dt.datetime | None
 
 
@@ -125,11 +131,24 @@ class KindRecordOut(Schema):
     missing: int
 
 
+class MovedThemeDayOut(Schema):
+    held_on: dt.date
+    reason: str
+
+
 class BranchRecordOut(Schema):
     branch_id: int
     branch: str
     missing: int
+    behind: bool = Field(description="A kind short of its count, or a month without a theme day")
+    months_without_theme_day: list[int] = Field(description="Months ended without one, 1-12")
+    moved_theme_days: list[MovedThemeDayOut]
     kinds: list[KindRecordOut]
+
+
+class ThemeDayOut(Schema):
+    theme_day: int | None = Field(description="The county's fixed day of the month, or null")
+    proposed: dt.date | None = Field(description="The next fixed theme day from today")
 
 
 class YearIn(Schema):
@@ -178,8 +197,19 @@ def meeting_plan(request: HttpRequest, payload: MeetingIn) -> Any:
         place=payload.place,
         agenda=payload.agenda,
         group=group,
+        off_day_reason=payload.off_day_reason,
     )
     return 201, _detail(meeting)
+
+
+@router.get("/branches/{branch_id}/theme-day", response=responses(ThemeDayOut, 404))
+def theme_day(request: HttpRequest, branch_id: ObjectId) -> Any:
+    """The date to plan the branch's next theme day on: the county's fixed day of the month,
+    this month's or the next (null where the county fixes none)."""
+    branch = selectors.branch_for_meetings(user=request.user, pk=branch_id)
+    today = timezone.localdate(Actor.from_request(request).now)
+    proposed = selectors.theme_day_proposal(county_id=branch.county_id, today=today)
+    return {"theme_day": proposed.day if proposed else None, "proposed": proposed}
 
 
 @router.get("/meetings/{meeting_id}", response=responses(MeetingDetailOut, 404))
@@ -301,6 +331,9 @@ def meeting_record(request: HttpRequest, org_id: ObjectId, filters: Query[YearIn
             "branch_id": r.branch.pk,
             "branch": r.branch.name,
             "missing": r.missing,
+            "behind": r.behind,
+            "months_without_theme_day": r.months_without_theme_day,
+            "moved_theme_days": [{"held_on": d, "reason": why} for d, why in r.moved_theme_days],
             "kinds": [{**k.__dict__, "missing": k.missing} for k in r.kinds],
         }
         for r in records
@@ -311,6 +344,9 @@ class LifeRuleIn(Schema):
     attend_code: str = Field("", max_length=32, description='the item of taking part; "" none')
     absence_code: str = Field("", max_length=32, description='the item of absence; "" none')
     per_year: int | None = Field(None, ge=0, le=366, description="null: the default count")
+    theme_day: int | None = Field(
+        None, ge=1, le=28, description='"theme_day" only: its fixed day of the month; null none'
+    )
 
 
 class LifeRuleOut(Schema):
@@ -318,6 +354,7 @@ class LifeRuleOut(Schema):
     attend_code: str
     absence_code: str
     per_year: int | None
+    theme_day: int | None
 
 
 class LifeRuleRowOut(Schema):
@@ -328,6 +365,7 @@ class LifeRuleRowOut(Schema):
     per_year: int | None = Field(description="null: no count required (learning)")
     default_per_year: int | None
     set_by_county: bool
+    theme_day: int | None = Field(description="The theme day's fixed day of the month, or null")
 
 
 @router.get("/rules", response=responses(list[LifeRuleRowOut], 404))

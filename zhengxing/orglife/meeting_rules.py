@@ -60,6 +60,29 @@ def due_by(per_year: int, *, year: int, today: dt.date) -> int:
     return math.floor(per_year * months_ended / 12)
 
 
+# The theme day's fixed day of the month a county may set: 1-28, a day every month has.
+THEME_DAYS = range(1, 29)
+
+
+def theme_day_next(theme_day: int, *, today: dt.date) -> dt.date:
+    """The fixed theme day to propose from `today`: this month's if it is not past, else next
+    month's ("坚持每月党员活动一次", 000; "“固定日”集中学", 003)."""
+    this_month = today.replace(day=theme_day)
+    if this_month >= today:
+        return this_month
+    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    return dt.date(year, month, theme_day)
+
+
+def months_ended(year: int, *, today: dt.date) -> range:
+    """The months of `year` that have ended by `today` (1-12): those a monthly duty was due in."""
+    if year < today.year:
+        return range(1, 13)
+    if year > today.year:
+        return range(1, 1)
+    return range(1, today.month)
+
+
 def first_code(codes: Sequence[str], available: set[str]) -> str | None:
     return next((c for c in codes if c in available), None)
 

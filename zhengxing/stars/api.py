@@ -83,6 +83,7 @@ def _rating(x: selectors.Explanation) -> dict[str, Any]:
                 "weight": c.weight,
                 "contribution": c.contribution,
                 "count": c.count,
+                "url": c.url,
             }
             for c in x.lines
         ],

@@ -22,6 +22,10 @@ class ComponentOut(Schema):
     weight: Decimal = Field(description="Percent")
     contribution: Decimal | None
     count: int = Field(description="How many entries or ballots fed it")
+    url: str | None = Field(
+        description="The page it came from (the star page links the same): the points, the "
+        "member's points ledger; the commitments' review, the branch's public board"
+    )
 
 
 class RatingOut(Schema):

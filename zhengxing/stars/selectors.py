@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
+from django.urls import reverse
 
 from zhengxing.orgs.models import PATH_SEGMENT, Member, Org, subtree_q
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, ROLE_MANAGES_TREE, MemberStatus, Role
@@ -95,6 +96,18 @@ def member_ratings(*, user: Any, member: Member) -> QuerySet[Rating]:
     )
 
 
+def component_link(name: str, rating: Rating) -> str | None:
+    """Where a member's component came from, the page the star page links it to and the API
+    gives as its `url` (one function behind both): the points, the member's points ledger of
+    the year (each entry there links to the meeting, lesson or service that earned it); a
+    component fed by an app above (`sources`), the page that app registered; None otherwise."""
+    if name in EXTERNAL:
+        return component_url(name, rating)
+    if name == "points" and rating.member_id is not None:
+        return f"{reverse('ledger:member_points', args=[rating.member_id])}?year={rating.year}"
+    return None
+
+
 def explain(rating: Rating) -> Explanation:
     """Why the rating has its stars (or why it has none yet), from its columns and its scheme
     version."""
@@ -119,7 +132,7 @@ def explain(rating: Rating) -> Explanation:
                 contribution=None if name in missing or not part else part["contribution"],
                 count=getattr(rating, count_column),
                 count_label=count_label,
-                url=component_url(name, rating) if name in EXTERNAL else None,
+                url=component_link(name, rating),
             )
         )
     bands = scheme.bands or scheme.red_bands

@@ -55,6 +55,8 @@ class Meeting(models.Model):
     place = models.CharField(_("place"), max_length=200)
     agenda = models.TextField(_("agenda"), max_length=2000)
     minutes = models.TextField(_("minutes"), max_length=20000, blank=True)
+    # a theme day planned off the county's fixed day (`LifeRule.theme_day`): why
+    off_day_reason = models.CharField(_("reason for another date"), max_length=200, blank=True)
     sheet_code = models.CharField(max_length=16, unique=True, default=new_sheet_code)
     planned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -136,12 +138,20 @@ class LifeRule(models.Model):
     attend_code = models.CharField(max_length=32, blank=True)
     absence_code = models.CharField(max_length=32, blank=True)
     per_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    # the theme day's fixed day of the month, 1-28 (every month has it): "“固定日”集中学" (003),
+    # "坚持每月党员活动一次" (000); None: the county fixes none. Only the theme day's row has one.
+    theme_day = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["county", "activity"], name="life_rule_once"),
             models.CheckConstraint(
                 condition=Q(per_year__isnull=True) | Q(per_year__lte=366), name="life_rule_count"
+            ),
+            models.CheckConstraint(
+                condition=Q(theme_day__isnull=True)
+                | Q(activity="theme_day", theme_day__gte=1, theme_day__lte=28),
+                name="life_rule_theme_day",
             ),
         ]
 

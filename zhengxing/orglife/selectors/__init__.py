@@ -46,6 +46,7 @@ from .meetings import (
     own_attendee,
     per_year_for,
     photo_for_user,
+    theme_day_proposal,
     upcoming_for_member,
 )
 from .shop import (
@@ -114,5 +115,6 @@ __all__ = [
     "shop_items",
     "shop_month_report",
     "spendable_earned",
+    "theme_day_proposal",
     "upcoming_for_member",
 ]

@@ -36,6 +36,7 @@ class LifeRuleRow:
     per_year: int | None  # None: no count required (learning)
     default_per_year: int | None
     set_by_county: bool
+    theme_day: int | None = None  # the theme day's fixed day of the month, if the county set one
 
 
 def _defaults(activity: str) -> tuple[tuple[str, ...], tuple[str, ...], int | None]:
@@ -72,6 +73,7 @@ def life_rules(*, county_id: int) -> list[LifeRuleRow]:
                 else per_year,
                 default_per_year=per_year,
                 set_by_county=rule is not None,
+                theme_day=rule.theme_day if rule is not None else None,
             )
         )
     return rows
@@ -88,3 +90,12 @@ def rules_root_for(*, user: AnyUser) -> Org:
     if root is None:
         raise Http404
     return root
+
+
+def theme_day_of(*, county_id: int) -> int | None:
+    """The county's fixed day of the month for the theme day (1-28), or None."""
+    return (
+        LifeRule.objects.filter(county_id=county_id, activity=MeetingKind.THEME_DAY)
+        .values_list("theme_day", flat=True)
+        .first()
+    )

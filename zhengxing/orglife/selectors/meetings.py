@@ -17,6 +17,7 @@ from zhengxing.orgs.selectors import orgs_visible_to, scope_for
 
 from .. import meeting_rules
 from ..models import Attendee, LifeRule, Meeting, MeetingKind, MeetingPhoto, SignIn
+from .life_rules import theme_day_of
 
 if TYPE_CHECKING:
     from zhengxing.orgs.selectors import AnyUser
@@ -148,10 +149,19 @@ class KindRecord:
 class BranchRecord:
     branch: Org
     kinds: list[KindRecord] = field(default_factory=list)
+    # the months ended without a theme day ("坚持每月党员活动一次", 000), 1-12
+    months_without_theme_day: list[int] = field(default_factory=list)
+    # theme days held off the county's fixed day, with the reason given: (date, reason)
+    moved_theme_days: list[tuple[dt.date, str]] = field(default_factory=list)
 
     @property
     def missing(self) -> int:
         return sum(k.missing for k in self.kinds)
+
+    @property
+    def behind(self) -> bool:
+        """Flagged to the township: a kind short of its count, or a month without a theme day."""
+        return bool(self.missing or self.months_without_theme_day)
 
 
 def meeting_records(*, user: AnyUser, org: Org, year: int, today: dt.date) -> list[BranchRecord]:
@@ -174,9 +184,28 @@ def meeting_records(*, user: AnyUser, org: Org, year: int, today: dt.date) -> li
         .annotate(n=Count("pk"))
     }
     per_year = per_year_for(county_id=org.county_id)
+    # the theme days of the year, by month (one query): a month ended without one is flagged
+    theme_days: dict[int, set[int]] = {}
+    moved: dict[int, list[tuple[dt.date, str]]] = {}
+    for b, day, reason in (
+        Meeting.objects.filter(
+            branch__in=[b.pk for b in branches],
+            held_on__year=year,
+            kind=MeetingKind.THEME_DAY,
+            closed_at__isnull=False,
+        )
+        .values_list("branch_id", "held_on", "off_day_reason")
+        .order_by("held_on")
+    ):
+        theme_days.setdefault(b, set()).add(day.month)
+        if reason:
+            moved.setdefault(b, []).append((day, reason))
+    due_months = meeting_rules.months_ended(year, today=today)
     return [
         BranchRecord(
             branch=b,
+            months_without_theme_day=[m for m in due_months if m not in theme_days.get(b.pk, ())],
+            moved_theme_days=moved.get(b.pk, []),
             kinds=[
                 KindRecord(
                     kind=kind.value,
@@ -190,6 +219,13 @@ def meeting_records(*, user: AnyUser, org: Org, year: int, today: dt.date) -> li
         )
         for b in branches
     ]
+
+
+def theme_day_proposal(*, county_id: int, today: dt.date) -> dt.date | None:
+    """The date a secretary planning a theme day is offered: the county's fixed day, this
+    month's or next ("“固定日”集中学", 003); None where the county fixes none."""
+    fixed = theme_day_of(county_id=county_id)
+    return None if fixed is None else meeting_rules.theme_day_next(fixed, today=today)
 
 
 def member_for_meeting(*, meeting: Meeting, member_id: int) -> Member:

@@ -18,13 +18,13 @@ from .learning import (
     lessons_deliver,
     may_keep_courses,
 )
+from .life_rules import life_rule_set
 from .meeting_photos import meeting_photo_add, meeting_photo_remove
 from .meetings import (
     Closed,
     LifeItems,
     attendee_excuse,
     life_items,
-    life_rule_set,
     may_run_meeting,
     meeting_close,
     meeting_count_elsewhere,

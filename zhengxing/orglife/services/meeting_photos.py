@@ -9,6 +9,7 @@ its photos together."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
@@ -25,17 +26,22 @@ from .meetings import may_run_meeting
 # How many photos one meeting's minutes keep: enough for the room, the blackboard and the sheet.
 MAX_PHOTOS = 20
 CLOSED = "会议记录已经结束，不能再添加或删除照片"
+PHOTO_KINDS = "会议照片须为JPEG、PNG或WebP格式的照片"
 
 
 def photo_problem(upload: UploadedFile) -> str | None:
-    """Why this upload is not a photo the minutes can keep, in Chinese; None when it is: a
-    JPEG, PNG or WebP image by its first bytes, within the ledger's size limit, its declared
-    type (if any) the same."""
+    """Why this upload is not a photo the minutes can keep, in Chinese; None when it is: within
+    ZHENGXING_MAX_UPLOAD_MB, a JPEG, PNG or WebP image by its first bytes (a renamed .exe is
+    not), its declared type (if any) the same. The one check: the page and the API both reach
+    it through `meeting_photo_add`."""
+    limit = settings.ZHENGXING_MAX_UPLOAD_MB
+    if upload.size is None or upload.size > evidence.max_bytes():
+        return f"照片不能超过{limit}MB"
     upload.seek(0)
     head = upload.read(12)
     upload.seek(0)
     if image_kind(head) is None:
-        return "会议照片须为JPEG、PNG或WebP格式的照片"
+        return PHOTO_KINDS
     return evidence.upload_problem(upload)
 
 

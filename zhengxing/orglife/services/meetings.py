@@ -30,6 +30,7 @@ from zhengxing.orgs.selectors import scope_for_actor
 
 from .. import meeting_rules
 from ..models import Attendee, Excuse, LifeRule, Meeting, MeetingKind, SignIn, SignInWay
+from ..selectors.life_rules import theme_day_of
 
 ON_ROLL = (MemberStatus.ACTIVE, MemberStatus.MOBILE)
 # How far from today a meeting may be planned (or a past one recorded from paper).
@@ -56,11 +57,18 @@ def meeting_plan(
     place: str,
     agenda: str,
     group: Org | None = None,
+    off_day_reason: str = "",
 ) -> Meeting:
     """Plan a meeting: every member on the branch's roll (active or mobile) must attend, a
     group meeting the group's, a committee meeting the secretary's and committee's; a mobile
     member may later be marked as attending the inflow organisation's meeting instead
-    (`attendee_excuse`)."""
+    (`attendee_excuse`).
+
+    A theme day goes on the county's fixed day of the month (`LifeRule.theme_day`: "“固定日”
+    集中学", 003); on another date it needs the reason (`off_day_reason`), kept with the meeting
+    and shown to the township. Not refused: the duty is the month's theme day ("坚持每月党员活动
+    一次", 000), and a branch whose fixed day falls on the harvest or a holiday holds it another
+    day of the month rather than not at all."""
     require(may_run_meeting(actor=actor, branch=branch))
     if branch.kind not in MEMBER_HOLDING_KINDS:
         raise ServiceError(f"“{branch.name}”不是党支部，不能召开支部会议")
@@ -76,6 +84,7 @@ def meeting_plan(
         raise ServiceError("会议日期应在前后一年之内")
     place = clean_text(place, label="会议地点", limit=200)
     agenda = clean_text(agenda, label="会议议程", limit=2000)
+    off_day_reason = _off_day_reason(branch, kind, held_on, off_day_reason)
     meeting = Meeting.objects.create(
         county_id=branch.county_id,
         branch=branch,
@@ -84,6 +93,7 @@ def meeting_plan(
         held_on=held_on,
         place=place,
         agenda=agenda,
+        off_day_reason=off_day_reason,
         planned_by=actor.user,
         planned_at=actor.now,
     )
@@ -106,9 +116,29 @@ def meeting_plan(
         object_id=meeting.pk,
         county_id=meeting.county_id,
         summary=f"{branch.name}：{meeting.get_kind_display()}（{held_on.isoformat()}，{place}）",
-        after={"branch_id": branch.pk, "kind": kind, "held_on": held_on.isoformat()},
+        after={
+            "branch_id": branch.pk,
+            "kind": kind,
+            "held_on": held_on.isoformat(),
+            **({"off_day_reason": off_day_reason} if off_day_reason else {}),
+        },
     )
     return meeting
+
+
+def _off_day_reason(branch: Org, kind: str, held_on: dt.date, reason: str) -> str:
+    """The reason a theme day is planned off the county's fixed day (required then), "" for a
+    theme day on it and for other kinds."""
+    if kind != MeetingKind.THEME_DAY:
+        return ""
+    fixed = theme_day_of(county_id=branch.county_id)
+    if fixed is None or held_on.day == fixed:
+        return ""
+    if not (reason or "").strip():
+        raise ServiceError(
+            f"本县主题党日固定在每月{fixed}日，改在{held_on.month}月{held_on.day}日召开请说明事由"
+        )
+    return clean_text(reason, label="改期事由", limit=200)
 
 
 @transaction.atomic
@@ -454,40 +484,3 @@ def meeting_close(*, actor: Actor, meeting: Meeting, minutes: str) -> Closed:
 
 
 ACTIVITIES = frozenset({*MeetingKind.values, "lesson"})
-
-
-@transaction.atomic
-def life_rule_set(
-    *,
-    actor: Actor,
-    county_root: Org,
-    activity: str,
-    attend_code: str,
-    absence_code: str,
-    per_year: int | None,
-) -> LifeRule:
-    """The county sets what a kind of organisation life earns (the catalogue items' codes; ""
-    for none) and how many a branch must hold a year (None: the default of `meeting_rules`)."""
-    require(county_root.parent_id is None and scope_for_actor(actor).can_manage_tree(county_root))
-    if activity not in ACTIVITIES:
-        raise ServiceError("请选择会议类型或学习")
-    if per_year is not None and not 0 <= per_year <= 366:
-        raise ServiceError("每年应开次数应在0到366之间")
-    attend_code = clean_text(attend_code, label="参加的积分项目编号", limit=32, required=False)
-    absence_code = clean_text(absence_code, label="缺席的积分项目编号", limit=32, required=False)
-    rule, _created = LifeRule.objects.update_or_create(
-        county_id=county_root.county_id,
-        activity=activity,
-        defaults={"attend_code": attend_code, "absence_code": absence_code, "per_year": per_year},
-    )
-    audit_record(
-        actor=actor,
-        action="orglife.rule.set",
-        object_type="life_rule",
-        object_id=rule.pk,
-        county_id=rule.county_id,
-        summary=f"{activity}：参加{attend_code or '不计分'}，缺席{absence_code or '不扣分'}，"
-        f"每年{per_year if per_year is not None else '默认'}次",
-        after={"attend": attend_code, "absence": absence_code, "per_year": per_year},
-    )
-    return rule

@@ -7,6 +7,7 @@ from typing import Any
 
 PATHS = {
     "/api/v1/life/branches/{branch_id}/meetings": {"get"},
+    "/api/v1/life/branches/{branch_id}/theme-day": {"get"},
     "/api/v1/life/meetings": {"post"},
     "/api/v1/life/meetings/{meeting_id}": {"get"},
     "/api/v1/life/meetings/{meeting_id}/code": {"get"},

@@ -120,3 +120,26 @@ def test_the_component_needs_no_member_on_the_other_floor(gaotai: Cast) -> None:
     assert sources.source("points") is None
     with pytest.raises(ValueError, match="not a component a source may feed"):
         sources.register("points", sql="SELECT 1", url=lambda rating: None)
+
+
+@pytest.mark.parametrize(("preset", "period"), [("gaotai-341", "H1"), ("bayannur-532", "Y")])
+def test_the_api_links_each_component_where_the_page_does_and_every_link_opens(
+    cast: Cast, preset: str, period: str
+) -> None:
+    """The API's explanation gives each component the page it came from — the same function
+    (`stars.selectors.component_link`) as the star page's links — and every one of them opens
+    for the member and for her secretary."""
+    scheme_from_preset(actor=SYSTEM, county=cast.county, owner=None, year=2026, preset=preset)
+    reviewed(cast, cast.erin_member, 90)
+    recompute(county_id=cast.county.pk, year=2026, period=period, now=JULY)
+    api = client_for(cast.erin).get(f"/api/v1/stars/members/{cast.erin_member.pk}/ratings")
+    assert api.status_code == 200
+    [rating] = [r for r in api.json() if r["period"] == period]
+    links = {c["name"]: c["url"] for c in rating["components"] if c["url"]}
+    expected = {"gaotai-341": {"commitment_review"}, "bayannur-532": {"points"}}[preset]
+    assert set(links) == expected
+    page = client_for(cast.erin).get(reverse("stars:member_stars", args=[cast.erin_member.pk]))
+    for url in links.values():
+        assert f'<a href="{url}">' in page.content.decode()
+        for user in (cast.erin, cast.carol):
+            assert client_for(user).get(url).status_code == 200, (url, user)

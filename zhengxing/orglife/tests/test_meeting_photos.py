@@ -154,7 +154,7 @@ def test_the_page_refuses_a_file_that_is_not_a_photo(cast: Cast, meeting: Meetin
     carol.post(add, {"photo": photo(PDF, "application/pdf")})
     assert not MeetingPhoto.objects.exists()
     html = carol.get(reverse("orglife:meeting", args=[meeting.pk])).content.decode()
-    assert "证明材料须为照片" in html
+    assert "会议照片须为JPEG、PNG或WebP格式的照片" in html
 
 
 def test_the_api_attaches_lists_serves_and_removes_photos(cast: Cast, meeting: Meeting) -> None:
@@ -179,3 +179,34 @@ def test_the_api_attaches_lists_serves_and_removes_photos(cast: Cast, meeting: M
     refused = carol.post(f"{base}/photos", {"file": photo()})
     assert refused.status_code == 400 and refused.json()["code"] == "conflict"
     assert "不能再添加或删除照片" in refused.json()["detail"]
+
+
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "kind", "words"),
+    [
+        ("big.jpg", JPEG + b"\x00" * (1024 * 1024), "image/jpeg", "照片不能超过1MB"),
+        ("notes.txt", b"minutes typed in a text file", "text/plain", meeting_photos.PHOTO_KINDS),
+        ("IMG_0002.jpg", EXE, "image/jpeg", meeting_photos.PHOTO_KINDS),  # a renamed .exe
+        ("IMG_0003.jpg", PNG, "image/jpeg", "文件内容与声明的类型（image/jpeg）不符"),
+    ],
+)
+def test_the_page_and_the_api_refuse_the_same_file_in_the_same_words(
+    cast: Cast, meeting: Meeting, settings: Any, name: str, content: bytes, kind: str, words: str
+) -> None:
+    settings.ZHENGXING_MAX_UPLOAD_MB = 1
+    carol = client_for(cast.carol)
+    base = f"/api/v1/life/meetings/{meeting.pk}"
+    refused = carol.post(
+        f"{base}/photos", {"file": SimpleUploadedFile(name, content, content_type=kind)}
+    )
+    assert refused.status_code == 400 and refused.json()["detail"] == words
+    add = reverse("orglife:meeting_photo_add", args=[meeting.pk])
+    carol.post(add, {"photo": SimpleUploadedFile(name, content, content_type=kind)})
+    page = carol.get(reverse("orglife:meeting", args=[meeting.pk]))
+    assert [str(m) for m in page.context["messages"]] == [words]
+    assert not MeetingPhoto.objects.exists() and not stored(settings)
+    # the page's form says the same limit the service holds
+    assert "1 MB" in page.content.decode() or "1MB" in page.content.decode()

@@ -27,6 +27,7 @@ from zhengxing.orgs.models import Org
 from zhengxing.orgs.selectors import scope_for
 
 from .. import selectors, services
+from ..models import MeetingKind
 from ..services.meetings import ACTIVITIES
 
 
@@ -44,6 +45,20 @@ class RuleForm(Form):
         required=False,
         help_text=gettext_lazy("Leave empty for the default count."),
     )
+    theme_day = forms.IntegerField(
+        label=gettext_lazy("Fixed day of the month"),
+        min_value=1,
+        max_value=28,
+        required=False,
+        help_text=gettext_lazy(
+            "The theme day is held on this day each month (1-28); leave empty for no fixed day."
+        ),
+    )
+
+    def __init__(self, *args: Any, activity: str, **kwargs: Any) -> None:
+        super().__init__(*args, prefix=activity, **kwargs)
+        if activity != MeetingKind.THEME_DAY:
+            del self.fields["theme_day"]
 
 
 def _initial(row: selectors.LifeRuleRow) -> dict[str, Any]:
@@ -52,6 +67,7 @@ def _initial(row: selectors.LifeRuleRow) -> dict[str, Any]:
         "attend_code": row.attend_codes[0] if row.attend_codes else "",
         "absence_code": row.absence_codes[0] if row.absence_codes else "",
         "per_year": row.per_year if row.set_by_county else None,
+        "theme_day": row.theme_day,
     }
 
 
@@ -71,10 +87,7 @@ def _page(request: HttpRequest, root: Org, errors: dict[str, Any] | None = None)
                 (
                     r,
                     (errors or {}).get(r.activity)
-                    or RuleForm(
-                        prefix=r.activity,
-                        initial=_initial(r),
-                    )
+                    or RuleForm(activity=r.activity, initial=_initial(r))
                     if may_edit
                     else None,
                 )
@@ -101,7 +114,7 @@ def rule_set(request: HttpRequest, activity: str) -> HttpResponse:
     root = selectors.rules_root_for(user=request.user)
     if activity not in ACTIVITIES:
         raise Http404
-    form = RuleForm(request.POST, prefix=activity)
+    form = RuleForm(request.POST, activity=activity)
     if form.is_valid():
         try:
             services.life_rule_set(

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -31,7 +32,7 @@ from zhengxing.core.errors import ServiceError
 from zhengxing.core.forms import DateInput, Form
 from zhengxing.core.htmx import for_htmx
 from zhengxing.ledger import selectors as ledger_selectors
-from zhengxing.ledger.forms import EvidenceField, evidence_storage
+from zhengxing.ledger.forms import evidence_storage
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
 from zhengxing.orgs.selectors import org_for_user, scope_for
@@ -70,6 +71,11 @@ class PlanForm(Form):
         queryset=Org.objects.none(),
         required=False,
     )
+    off_day_reason = forms.CharField(
+        label=gettext_lazy("Why another date (a theme day off the county's fixed day)"),
+        max_length=200,
+        required=False,
+    )
 
     def __init__(self, *args: Any, branch: Org, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -93,7 +99,19 @@ class CloseForm(Form):
 
 
 class PhotoForm(Form):
-    photo = EvidenceField(label=gettext_lazy("Photo"), required=True)
+    """Only parses the upload: what a photo must be is checked once, by the service
+    (`meeting_photos.photo_problem`), for this page and the API alike."""
+
+    photo = forms.FileField(
+        label=gettext_lazy("Photo"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["photo"].help_text = _("A JPEG, PNG or WebP photo of up to %(mb)d MB.") % {
+            "mb": settings.ZHENGXING_MAX_UPLOAD_MB
+        }
 
 
 # --- organisation life's start: a member's meetings, the way to a branch's or the record -----
@@ -131,8 +149,16 @@ def _branch_page(request: HttpRequest, branch: Org, form: PlanForm | None = None
     year = _year(request)
     actor = Actor.from_request(request)
     may_run = services.may_run_meeting(actor=actor, branch=branch)
+    today = timezone.localdate()
+    # the county's fixed theme day, proposed to the secretary planning one (003: "“固定日”集中学")
+    theme_day = (
+        selectors.theme_day_proposal(county_id=branch.county_id, today=today) if may_run else None
+    )
     if may_run and form is None:
-        form = PlanForm(branch=branch, initial={"held_on": timezone.localdate()})
+        initial: dict[str, Any] = {"held_on": today}
+        if request.GET.get("kind") == MeetingKind.THEME_DAY:
+            initial = {"kind": MeetingKind.THEME_DAY, "held_on": theme_day or today}
+        form = PlanForm(branch=branch, initial=initial)
     return TemplateResponse(
         request,
         "orglife/meetings/branch.html",
@@ -142,6 +168,7 @@ def _branch_page(request: HttpRequest, branch: Org, form: PlanForm | None = None
             "meetings": selectors.branch_meetings(branch=branch, year=year),
             "form": form if may_run else None,
             "years": [year - 1, year, year + 1],
+            "theme_day": theme_day,
         },
     )
 
@@ -409,7 +436,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
             "year": year,
             "records": records,
             "kinds": MeetingKind.choices,
-            "behind": sum(1 for r in records if r.missing),
+            "behind": sum(1 for r in records if r.behind),
         },
     )
 
