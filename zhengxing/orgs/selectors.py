@@ -115,10 +115,6 @@ class Scope:
     def can_manage_member(self, member: Member) -> bool:
         return self._covering(member.branch.path, ROLE_MANAGES)
 
-    def can_reveal_org(self, org: Org) -> bool:
-        """May see the full numbers of every member under `org` (an export of them is logged)."""
-        return self._covering(org.path, ROLE_REVEALS_PII)
-
     def can_reveal_member(self, member: Member) -> bool:
         """May see the full ID number and phone (each view is logged)."""
         return member.pk == self.member_id or self.can_reveal_org(member.branch)
