@@ -91,6 +91,25 @@ _ENTRY_AND_CODE = (
     "WHERE e.contest_id = %s AND e.public_ref = %s"
 )
 
+_VOTE_COLUMNS = (
+    "contest_id",
+    "entry_id",
+    "code_id",
+    "batch_id_copy",
+    "day",
+    "at_ms",
+    "slot",
+    "ip",
+    "network",
+    "device",
+    "status",
+    "flag",
+)
+_INSERT_VOTE = (
+    f"INSERT INTO {Vote._meta.db_table} ({', '.join(_VOTE_COLUMNS)}) "
+    f"VALUES ({', '.join(['%s'] * len(_VOTE_COLUMNS))}) RETURNING id"
+)
+
 
 def vote_cast(
     *, actor: Actor, contest: Contest, entry_ref: str, code: str, device: str = ""
@@ -101,7 +120,8 @@ def vote_cast(
     database, whatever the pages checked: one vote by the UNIQUE constraint on (code, entry,
     day), the device's by its day's count row raised only while below the limit
     (`quotas.device_take`), in the vote's own transaction. Three statements on the way: the
-    entry and the code read together, then the count and the vote in one transaction. The
+    entry and the code read together, then the count and the vote in one transaction (both
+    in SQL: the ORM's compiling costs more than the statements). The
     vote is its own record (when, from which address, network and device); the organiser's
     holding and reviewing of votes is what the audit log records.
 
@@ -134,8 +154,8 @@ def vote_cast(
                 limit=contest.device_daily_limit,
             ):
                 raise ServiceError("这台设备今天的投票次数已达上限，请明天再来", code="throttled")
-            return Vote.objects.create(
-                contest=contest,
+            vote = Vote(
+                contest_id=contest.pk,
                 entry_id=entry_id,
                 code_id=code_id,
                 batch_id_copy=batch_id,
@@ -145,7 +165,13 @@ def vote_cast(
                 ip=(actor.ip or "")[:45],
                 network=network_of(actor.ip),
                 device=device,
+                status=Vote.Status.COUNTED,
+                flag="",
             )
+            with connection.cursor() as cursor:  # the ORM's save costs more than the insert
+                cursor.execute(_INSERT_VOTE, [getattr(vote, f) for f in _VOTE_COLUMNS])
+                vote.pk = cursor.fetchone()[0]
+            return vote
     except IntegrityError:
         again = "今天已经" if contest.vote_period == Contest.Period.DAY else "已经"
         raise ServiceError(f"该投票码{again}为这个作品投过票了", code="duplicate") from None
