@@ -302,8 +302,8 @@ def public_contest(request: HttpRequest, ref: SlugPath) -> dict[str, Any]:
 def vote(request: HttpRequest, ref: SlugPath, payload: VoteIn) -> Any:
     """A vote with the code from a slip: one per code, entry and day; throttled per address and
     per code (429 with Retry-After)."""
-    found = selectors.contest_public(ref)
-    wait = vote_wait(request, payload.code)
+    found = selectors.contest_for_vote(ref)
+    wait = vote_wait(request, found, payload.code)
     if wait is not None:
         from django.http import JsonResponse
 

@@ -250,12 +250,44 @@ class Vote(models.Model):
             models.Index(fields=["contest", "ip", "slot"], name="contest_vote_ip"),
             models.Index(fields=["contest", "network", "slot"], name="contest_vote_net"),
             models.Index(fields=["contest", "batch_id_copy", "slot"], name="contest_vote_batch"),
-            # a device's votes today (the per-device limit)
-            models.Index(fields=["contest", "device", "day"], name="contest_vote_device"),
         ]
 
     def __str__(self) -> str:
         return f"vote {self.pk}"
+
+
+class VoteQuota(models.Model):
+    """A running count the database serialises, for the voting's limits: a device's votes on a
+    day (`period` the day's ordinal), an address's and a code's attempts in a minute (`period`
+    the minute since the epoch). Each is taken by one INSERT … ON CONFLICT DO UPDATE on the
+    UNIQUE (contest, kind, key, period) — the row locked while it is raised, a device's only
+    while below its limit — so two workers can never both see room for one more
+    (`contests.quotas`)."""
+
+    class Kind(models.TextChoices):
+        DEVICE = "device", _("Device's votes in a day")
+        ADDRESS = "address", _("Address's attempts in a minute")
+        CODE = "code", _("Code's attempts in a minute")
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="+", db_index=False)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    key = models.CharField(max_length=64)
+    period = models.IntegerField()
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contest", "kind", "key", "period"], name="contest_quota_once"
+            ),
+        ]
+        indexes = [
+            # the minutes' counts past their minute are pruned by kind and period
+            models.Index(fields=["kind", "period"], name="contest_quota_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} @{self.period}: {self.n}"
 
 
 class Result(models.Model):

@@ -417,7 +417,7 @@ def public_entry(request: HttpRequest, ref: str, entry_ref: str) -> HttpResponse
     status = 200
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
-        wait = vote_wait(request, code)
+        wait = vote_wait(request, found, code)
         if wait is not None:
             form.add_error(None, f"投票太频繁，请{max(1, int(wait))}秒后再试")
             status = 429

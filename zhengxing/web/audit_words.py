@@ -44,7 +44,6 @@ ACTION_LABELS = {
     "contests.judge.add": _("Judge added to a contest"),
     "contests.results.publish": _("Contest results published"),
     "contests.score.submit": _("Judge's score submitted"),
-    "contests.vote.cast": _("Public vote cast"),
     "contests.votes.flag": _("Suspicious votes held for review"),
     "contests.votes.review": _("Held votes reviewed"),
     "contests.winners.advance": _("Contest winners went up a level"),

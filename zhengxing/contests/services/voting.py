@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from zhengxing.core.errors import ServiceError, require
 from zhengxing.core.text import clean_text
 
 from ..models import Contest, Entry, Vote, VoterBatch, VoterCode
+from ..quotas import device_take
 from ..rules import (
     MAX_CODES_PER_BATCH,
     TITLE_MAX,
@@ -81,14 +82,48 @@ def vote_day(contest: Contest, today: dt.date) -> dt.date:
     return today if contest.vote_period == Contest.Period.DAY else contest.voting_from
 
 
-@transaction.atomic
+# The entry and the code in one round trip (the vote is the app's hottest write: issue 23's
+# "1,000 votes a second"): the entry of this contest by its public reference, beside the code
+# by its hash, whichever contest it was issued for.
+_ENTRY_AND_CODE = (
+    f"SELECT e.id, c.id, c.contest_id, c.batch_id FROM {Entry._meta.db_table} e "
+    f"LEFT JOIN {VoterCode._meta.db_table} c ON c.code_hash = %s "
+    "WHERE e.contest_id = %s AND e.public_ref = %s"
+)
+
+_VOTE_COLUMNS = (
+    "contest_id",
+    "entry_id",
+    "code_id",
+    "batch_id_copy",
+    "day",
+    "at_ms",
+    "slot",
+    "ip",
+    "network",
+    "device",
+    "status",
+    "flag",
+)
+_INSERT_VOTE = (
+    f"INSERT INTO {Vote._meta.db_table} ({', '.join(_VOTE_COLUMNS)}) "
+    f"VALUES ({', '.join(['%s'] * len(_VOTE_COLUMNS))}) RETURNING id"
+)
+
+
 def vote_cast(
     *, actor: Actor, contest: Contest, entry_ref: str, code: str, device: str = ""
 ) -> Vote:
     """One vote of a voter code for an entry. Outside the voting window, a code unknown or of
     another contest, a device past its daily limit, a second vote of the code for the entry
-    that day: refused in Chinese, nothing written. The limit of one holds under concurrency by
-    the UNIQUE constraint on (code, entry, day), whatever the pages checked.
+    that day: refused in Chinese, nothing written. Both limits hold under concurrency in the
+    database, whatever the pages checked: one vote by the UNIQUE constraint on (code, entry,
+    day), the device's by its day's count row raised only while below the limit
+    (`quotas.device_take`), in the vote's own transaction. Three statements on the way: the
+    entry and the code read together, then the count and the vote in one transaction (both
+    in SQL: the ORM's compiling costs more than the statements). The
+    vote is its own record (when, from which address, network and device); the organiser's
+    holding and reviewing of votes is what the audit log records.
 
     同步发动广大党员、群众开展“线上投票” (article 001)"""
     today = timezone.localdate(actor.now)
@@ -98,53 +133,48 @@ def vote_cast(
             f"{contest.voting_until:%Y年%m月%d日}）",
             code="conflict",
         )
-    entry = Entry.objects.filter(contest=contest, public_ref=entry_ref).first()
-    if entry is None:
-        raise ServiceError("本次比武没有这个参赛作品")
-    found = (
-        VoterCode.objects.filter(code_hash=code_hash(code))
-        .values_list("pk", "contest_id", "batch_id")
-        .first()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_ENTRY_AND_CODE, [code_hash(code), contest.pk, entry_ref[:16]])
+        found = cursor.fetchone()
     if found is None:
+        raise ServiceError("本次比武没有这个参赛作品")
+    entry_id, code_id, contest_id, batch_id = found
+    if code_id is None:
         raise ServiceError(CODE_REFUSED)
-    code_id, contest_id, batch_id = found
     if contest_id != contest.pk:
         raise ServiceError("该投票码不属于本次比武，请使用本次比武发放的投票码")
-    day = vote_day(contest, today)
     device = (device or "")[:32]
-    if device:
-        used = Vote.objects.filter(contest=contest, device=device, day=today).count()
-        if used >= contest.device_daily_limit:
-            raise ServiceError("这台设备今天的投票次数已达上限，请明天再来", code="throttled")
     at_ms = int(actor.now.timestamp() * 1000)
     try:
         with transaction.atomic():
-            vote = Vote.objects.create(
-                contest=contest,
-                entry=entry,
+            if device and not device_take(
+                contest_id=contest.pk,
+                device=device,
+                day_ordinal=today.toordinal(),
+                limit=contest.device_daily_limit,
+            ):
+                raise ServiceError("这台设备今天的投票次数已达上限，请明天再来", code="throttled")
+            vote = Vote(
+                contest_id=contest.pk,
+                entry_id=entry_id,
                 code_id=code_id,
                 batch_id_copy=batch_id,
-                day=day,
+                day=vote_day(contest, today),
                 at_ms=at_ms,
                 slot=at_ms // (WINDOW_SECONDS * 1000),
                 ip=(actor.ip or "")[:45],
                 network=network_of(actor.ip),
                 device=device,
+                status=Vote.Status.COUNTED,
+                flag="",
             )
+            with connection.cursor() as cursor:  # the ORM's save costs more than the insert
+                cursor.execute(_INSERT_VOTE, [getattr(vote, f) for f in _VOTE_COLUMNS])
+                vote.pk = cursor.fetchone()[0]
+            return vote
     except IntegrityError:
         again = "今天已经" if contest.vote_period == Contest.Period.DAY else "已经"
         raise ServiceError(f"该投票码{again}为这个作品投过票了", code="duplicate") from None
-    audit_record(
-        actor=actor,
-        action="contests.vote.cast",
-        object_type="entry",
-        object_id=entry.pk,
-        county_id=contest.county_id,
-        summary=f"{contest.title}：为“{entry.title}”投票",
-        after={"vote_id": vote.pk, "code_id": code_id, "device": device},
-    )
-    return vote
 
 
 def _groups(contest: Contest, field: str, limit: int) -> list[tuple[object, int]]:

@@ -128,7 +128,7 @@ def test_a_code_voting_too_fast_is_throttled(
     settings.ZHENGXING_CONTEST_VOTES_PER_CODE = 1  # type: ignore[attr-defined]
     pages_at(monkeypatch, NOW)
     # the throttle's clock mid-minute, so the two votes fall in one window
-    monkeypatch.setattr("zhengxing.audit.throttles._now", lambda: 60.0 * 29_000_000 + 20)
+    monkeypatch.setattr("zhengxing.contests.throttles._now", lambda: 60.0 * 29_000_000 + 20)
     phone = Client(REMOTE_ADDR="203.0.113.6")
     base = f"/p/contests/{arena.contest.public_ref}/e/"
     assert phone.post(f"{base}{arena.a1.public_ref}/", {"code": arena.codes[1]}).status_code == 302

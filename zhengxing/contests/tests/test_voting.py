@@ -13,7 +13,7 @@ import pytest
 
 from zhengxing.audit.models import AuditEvent
 from zhengxing.contests import selectors, services
-from zhengxing.contests.models import Vote, VoterCode
+from zhengxing.contests.models import Vote, VoteQuota, VoterCode
 from zhengxing.contests.rules import WINDOW_SECONDS, code_hash, network_of
 from zhengxing.core.errors import ServiceError
 from zhengxing.testing import Cast
@@ -144,6 +144,64 @@ def test_a_device_past_its_daily_limit_refused(arena: Arena) -> None:
         code=arena.codes[3],
         device="phone-2",
     )
+
+
+def test_a_refused_vote_takes_nothing_of_the_devices_limit(arena: Arena) -> None:
+    """A second vote of a code, refused, leaves the device's day as it was: the count is
+    raised in the vote's own transaction and rolled back with it."""
+    arena.contest.device_daily_limit = 2
+    arena.contest.save()
+
+    def cast(code: str) -> None:
+        services.vote_cast(
+            actor=voter(),
+            contest=arena.contest,
+            entry_ref=arena.a1.public_ref,
+            code=code,
+            device="phone-1",
+        )
+
+    cast(arena.codes[0])
+    for _ in range(3):
+        with pytest.raises(ServiceError, match="今天已经为这个作品投过票"):
+            cast(arena.codes[0])
+    cast(arena.codes[1])  # the device's second vote of the day
+    before = (Vote.objects.count(), VoteQuota.objects.get(kind="device").n)
+    with pytest.raises(ServiceError, match="设备今天的投票次数已达上限") as refused:
+        cast(arena.codes[2])
+    assert refused.value.code == "throttled"
+    assert (Vote.objects.count(), VoteQuota.objects.get(kind="device").n) == before == (2, 2)
+
+
+def test_the_device_limit_is_a_day_when_a_code_votes_once_in_the_contest(cast: Cast) -> None:
+    """Where each code votes once in the contest (every vote's day is the first voting day),
+    the device's limit still counts the votes of the calendar day it votes on."""
+    contest = make_contest(cast, title="一次性投票", vote_period="contest")
+    contest.device_daily_limit = 1
+    contest.save()
+    entry = services.entry_submit(
+        actor=as_(cast.alice, dt.datetime(2026, 6, 5, tzinfo=SHANGHAI)),
+        contest=contest,
+        org=cast.branch_a1,
+        title="作品",
+        text="内容",
+    )
+    _b, codes = services.voter_codes_issue(
+        actor=as_(cast.alice), contest=contest, count=3, label="纸条"
+    )
+
+    def cast_on(now: dt.datetime, code: str) -> None:
+        services.vote_cast(
+            actor=voter(now), contest=contest, entry_ref=entry.public_ref, code=code, device="p"
+        )
+
+    cast_on(NOW, codes[0])
+    with pytest.raises(ServiceError, match="设备今天的投票次数已达上限"):
+        cast_on(NOW + dt.timedelta(hours=1), codes[1])
+    cast_on(NOW + dt.timedelta(days=1), codes[1])  # the next day: the device votes again
+    assert set(Vote.objects.filter(contest=contest).values_list("day", flat=True)) == {
+        contest.voting_from
+    }
 
 
 def test_counts_hidden_until_voting_closes(arena: Arena) -> None:

@@ -1,0 +1,67 @@
+"""The voting's limits as rows the database serialises (`models.VoteQuota`), each taken in one
+statement, so a limit holds however many workers vote at once — never a count before the
+insert, which two workers can both pass:
+
+- a device's votes in a day: `device_take`, an INSERT … ON CONFLICT DO UPDATE that raises the
+  count only while it is below the limit, in the vote's own transaction (a vote refused after
+  it, a second vote of a code, rolls the count back with it);
+- an address's and a code's attempts in a minute: `attempts_count`, both counted in one
+  statement, committed whatever the vote's fate (a code guessed wrong is an attempt too).
+
+One round trip each: the public's vote is the hottest write of the app (issue 23: "1,000 votes
+a second"), so these are written in SQL that PostgreSQL and SQLite (3.35+, RETURNING) share.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from django.db import connection
+
+from .models import VoteQuota
+
+TABLE = VoteQuota._meta.db_table
+CONFLICT = f"ON CONFLICT (contest_id, kind, key, period) DO UPDATE SET n = {TABLE}.n + 1"
+PRUNE_EVERY = 1000  # attempts a worker counts between two prunings of past minutes' rows
+_counted = itertools.count(1)
+
+
+def device_take(*, contest_id: int, device: str, day_ordinal: int, limit: int) -> bool:
+    """Take one of the device's `limit` votes of the day: False, nothing raised, when none is
+    left. Inside the vote's transaction; the row stays locked until it ends."""
+    if limit < 1:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {TABLE} (contest_id, kind, key, period, n) VALUES (%s, %s, %s, %s, 1) "
+            f"{CONFLICT} WHERE {TABLE}.n < %s RETURNING n",
+            [contest_id, VoteQuota.Kind.DEVICE, device, day_ordinal, limit],
+        )
+        return cursor.fetchone() is not None
+
+
+def attempts_count(*, contest_id: int, address: str, code_key: str, minute: int) -> dict[str, int]:
+    """Count one attempt of this address and this code in this minute, both in one statement
+    (autocommit: it stands whatever the vote's fate); each one's count so far."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {TABLE} (contest_id, kind, key, period, n) "
+            f"VALUES (%s, %s, %s, %s, 1), (%s, %s, %s, %s, 1) {CONFLICT} RETURNING kind, n",
+            [
+                *(contest_id, VoteQuota.Kind.ADDRESS, address, minute),
+                *(contest_id, VoteQuota.Kind.CODE, code_key, minute),
+            ],
+        )
+        counts = {str(kind): int(n) for kind, n in cursor.fetchall()}
+    if next(_counted) % PRUNE_EVERY == 0:
+        attempts_prune(before=minute - 1)
+    return counts
+
+
+def attempts_prune(*, before: int) -> int:
+    """Forget the minutes' counts before the minute `before` (every PRUNE_EVERY attempts a
+    worker counts: the table keeps the last two minutes' and the devices' days)."""
+    deleted, _ = VoteQuota.objects.filter(
+        kind__in=(VoteQuota.Kind.ADDRESS, VoteQuota.Kind.CODE), period__lt=before
+    ).delete()
+    return deleted

@@ -1,0 +1,44 @@
+"""What one public vote costs the database (issue 23, "Numbers": 1,000 votes a second behind
+gunicorn on two cores): the contest by its public reference; the address's and the code's
+attempts counted in one statement; the entry and the code read in one; then, in the vote's
+own transaction, the device's day raised below its limit and the vote — five statements, none
+of them a session's (an anonymous voter has none) or an audit row's (a vote is its own record).
+bench/bench_vote_load.py measures it against the real server.
+
+同步发动广大党员、群众开展“线上投票” (article 001)"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from zhengxing.contests.models import Vote
+
+from .conftest import Arena
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_vote_costs_five_statements(arena: Arena, api_clock: list[dt.datetime]) -> None:
+    phone = Client(REMOTE_ADDR="203.0.113.9")
+    url = f"/api/v1/contests/public/{arena.contest.public_ref}/votes"
+    body = {"entry": arena.a1.public_ref, "code": arena.codes[0], "device": "phone-9"}
+    with CaptureQueriesContext(connection) as ctx:
+        voted = phone.post(url, body, content_type="application/json")
+    assert voted.status_code == 201, voted.content
+    # the test's own transaction turns the vote's into a savepoint: those are left out
+    sql = [
+        q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
+    ]
+    assert len(sql) == 5, "\n".join(sql)
+    assert sql[0].startswith("SELECT id, showcase_from") and "JOIN" not in sql[0]
+    assert sql[1].startswith("INSERT INTO contests_votequota") and "RETURNING kind, n" in sql[1]
+    assert sql[2].startswith("SELECT e.id, c.id") and "LEFT JOIN contests_votercode" in sql[2]
+    assert sql[3].startswith("INSERT INTO contests_votequota") and "n < " in sql[3]
+    assert sql[4].startswith("INSERT INTO contests_vote ")
+    assert Vote.objects.get().device == "phone-9"
+    assert not voted.cookies.get("sessionid")
