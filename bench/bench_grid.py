@@ -197,6 +197,8 @@ def _city(members: int, grids: int, households: int, needs: int, card_grid: int)
                 if rng.random() < 0.75
             ),
         )
+        # the households reached per grid, as visit_record keeps them, from the loaded visits
+        services.reach_recount(actor=system, campaign=campaign)
     return {
         "county": county,
         "towns": towns,
