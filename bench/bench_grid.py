@@ -197,6 +197,8 @@ def _city(members: int, grids: int, households: int, needs: int, card_grid: int)
                 if rng.random() < 0.75
             ),
         )
+        # the households reached per grid, as visit_record keeps them, from the loaded visits
+        services.reach_recount(actor=system, campaign=campaign)
     return {
         "county": county,
         "towns": towns,
@@ -295,6 +297,12 @@ def run() -> list[dict[str, Any]]:
         r = as_county.post(f"/grid/{card_grid.pk}/cards/")
         assert r.status_code == 200 and r.content.count(b'class="contact-card"') == cards
 
+    from django.core.cache import cache
+
+    cache.clear()  # the first printing draws every code (grid.views.grids.card_qrs)
+    start = time.perf_counter()
+    sheet()
+    first_s = time.perf_counter() - start
     cards_s = _median_ms(sheet, 3) / 1000
     return [
         {
@@ -327,7 +335,16 @@ def run() -> list[dict[str, Any]]:
             "ok": True,
         },
         {
-            "figure": f"a sheet of {cards} contact cards with QR codes, printable page",
+            "figure": f"a sheet of {cards} contact cards, first printing (every QR code drawn)",
+            "value": round(first_s, 2),
+            "unit": "s",
+            "reference": None,
+            "reference_value": None,
+            "target": f"< {CARDS_S:g} s",
+            "ok": first_s < CARDS_S,
+        },
+        {
+            "figure": f"a sheet of {cards} contact cards reprinted (codes kept), printable page",
             "value": round(cards_s, 2),
             "unit": "s",
             "reference": None,

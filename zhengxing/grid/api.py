@@ -194,14 +194,7 @@ def need_list(request: HttpRequest, filters: Query[NeedsQuery]) -> list[dict[str
     org = org_for_user(user, filters.org) if filters.org else default_org_for(user=user)
     if org is None:
         raise Http404
-    now = timezone.now()
-    if filters.list == "overdue":
-        found = selectors.overdue_needs(user, org, now=now)
-    elif filters.list == "unsatisfied":
-        found = selectors.with_level(selectors.unsatisfied_needs(user, org), now)
-    else:
-        open_ = selectors.needs_under(user, org).filter(state__in=OPEN_STATES)
-        found = selectors.with_level(open_.order_by("due_at"), now)
+    found = selectors.needs_listed(user, org, filters.list, now=timezone.now())
     return [_need(n) for n in found[: filters.limit]]
 
 

@@ -90,8 +90,8 @@ def campaign_coverage(request: HttpRequest, campaign_id: ObjectId) -> dict[str, 
                 "grid_id": g.pk,
                 "code": g.code,
                 "name": g.name,
-                "households": g.n_households,  # type: ignore[attr-defined]
-                "reached": g.n_reached,  # type: ignore[attr-defined]
+                "households": g.households,
+                "reached": g.reached,
             }
             for g in cov.grids
         ],

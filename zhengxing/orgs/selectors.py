@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from zhengxing.audit.models import AuditEvent
+from zhengxing.core.paging import KeyPages
 
 from .models import PATH_SEGMENT, County, Member, MemberEvent, Org, RoleAssignment, subtree_q
 from .rules import ROLE_MANAGES, ROLE_MANAGES_TREE, ROLE_REVEALS_PII, Role
@@ -262,31 +263,12 @@ def member_search(user: AnyUser, f: MemberFilter) -> QuerySet[Member]:
     return qs.select_related("branch", "group").order_by("branch_id", "name", "pk")
 
 
-class MemberPages:
-    """A member search that Django's Paginator can page cheaply at any depth.
-
-    OFFSET over the full rows (joined to their branch and group) makes the last page of a
-    100,000-member county fetch every row before it. Instead the page's primary keys are found
-    in a subquery (an index-only walk), and only those rows are joined: two queries, the count
-    and the page, whatever the page size or depth.
-    """
+class MemberPages(KeyPages[Member]):
+    """A member search that Django's Paginator can page cheaply at any depth (core.paging):
+    the page's members found by their keys, then joined to their branch and group."""
 
     def __init__(self, members: QuerySet[Member]) -> None:
-        self.members = members
-
-    def count(self) -> int:
-        return self.members.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, window: slice) -> list[Member]:
-        page_ids = self.members.values("pk")[window]
-        return list(
-            Member.objects.filter(pk__in=page_ids)
-            .select_related("branch", "group")
-            .order_by(*self.members.query.order_by)
-        )
+        super().__init__(members, Member.objects.select_related("branch", "group"))
 
 
 def org_children(user: AnyUser, org: Org | None) -> QuerySet[Org]:

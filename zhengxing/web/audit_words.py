@@ -66,6 +66,7 @@ ACTION_LABELS = {
     "grid.need.move": _("Resident's need moved on"),
     "grid.need.raise": _("Resident's need received"),
     "grid.need.rate": _("Resident rated the answer"),
+    "grid.reach.recount": _("Households reached recounted from the visits"),
     "grid.resident.add": _("Resident registered"),
     "grid.resident.leave": _("Resident moved out"),
     "grid.service_post.create": _("Service centre, station or point set up"),

@@ -1,7 +1,7 @@
 """Grid governance's rows, one module per subject: the structure (service posts, grids, their
 people, households, residents, units), residents' needs, and door-to-door campaigns."""
 
-from .campaigns import Campaign, Visit
+from .campaigns import Campaign, Reach, Visit
 from .needs import Need
 from .structure import Grid, GridPerson, GridUnit, Household, Resident, ServicePost
 
@@ -12,6 +12,7 @@ __all__ = [
     "GridUnit",
     "Household",
     "Need",
+    "Reach",
     "Resident",
     "ServicePost",
     "Visit",

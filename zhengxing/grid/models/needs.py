@@ -62,9 +62,11 @@ class Need(models.Model):
             ),
         ]
         indexes = [
-            # the overdue lists: a county's open needs by due time
+            # the overdue lists of the whole county (a scope of everything): open needs by due
             models.Index(fields=["county", "state", "due_at"], name="grid_need_open_due"),
-            models.Index(fields=["grid", "state"], name="grid_need_grid_state"),
+            # the lists of a township, village or grid: its grids' open (and overdue) needs by
+            # due time, counted from the index alone (bench_grid: the count 35 → 8 ms)
+            models.Index(fields=["grid", "state", "due_at"], name="grid_need_grid_due"),
         ]
 
     def __str__(self) -> str:

@@ -3,7 +3,7 @@ needs (`needs.py`) and door-to-door campaigns (`campaigns.py`). Each checks the 
 refuses bad input in Chinese before writing anything, and writes its audit row in the same
 transaction."""
 
-from .campaigns import Arrival, campaign_create, visit_record
+from .campaigns import Arrival, campaign_create, reach_recount, visit_record
 from .needs import need_move, need_raise, need_rate, need_record
 from .structure import (
     cards_print,
@@ -30,6 +30,7 @@ __all__ = [
     "need_rate",
     "need_record",
     "post_create",
+    "reach_recount",
     "resident_add",
     "resident_leave",
     "unit_add",

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from zhengxing.audit.services import audit_record
@@ -22,9 +23,9 @@ from zhengxing.core.text import clean_text
 from zhengxing.orgs.models import Org
 from zhengxing.orgs.selectors import scope_for_actor
 
-from ..models import Campaign, Grid, Household, Resident, Visit
+from ..models import Campaign, Grid, Household, Reach, Resident, Visit
 from ..rules import OUTCOME_WORDS, Outcome, Relation
-from ..selectors import may_work
+from ..selectors import may_work, reach_counted
 from .structure import person_name, phone_value, resident_add, resident_leave
 
 PURPOSE_MAX, ASKED_MAX, NOTE_MAX = 200, 500, 1000
@@ -74,6 +75,9 @@ def campaign_create(
         created_at=actor.now,
     )
     campaign.grids.set(grids)
+    Reach.objects.bulk_create(
+        [Reach(county_id=campaign.county_id, campaign=campaign, grid=g) for g in grids]
+    )
     audit_record(
         actor=actor,
         action="grid.campaign.create",
@@ -115,7 +119,13 @@ def visit_record(
     (the household is reached) or nobody at home (it must be visited again: 不漏一户); who has
     gone and who has come are written to the household's residents (不落一人), what was asked
     and a free note kept on the visit."""
-    household = Household.objects.select_related("grid__org").get(pk=household.pk)
+    # locked: two meetings of the same household at once count it once, and a move to
+    # another grid waits (the grid's count of households reached is kept here)
+    household = (
+        Household.objects.select_for_update(of=("self",))
+        .select_related("grid__org")
+        .get(pk=household.pk)
+    )
     require(may_work(scope_for_actor(actor), household.grid.org))
     if not campaign.grids.filter(pk=household.grid_id).exists():
         raise ServiceError(f"“{household.address}”所在网格不在敲门行动“{campaign.purpose}”之内")
@@ -136,6 +146,12 @@ def visit_record(
         if r.household_id != household.pk:
             raise ServiceError(f"{r.name}不是“{household.address}”的居民")
     arrivals = [_arrival(a) for a in arriving]
+    first_met = (
+        outcome == Outcome.MET
+        and not Visit.objects.filter(
+            household=household, campaign=campaign, outcome=Outcome.MET
+        ).exists()
+    )
     visit = Visit.objects.create(
         county_id=household.county_id,
         campaign=campaign,
@@ -148,6 +164,10 @@ def visit_record(
         left=[r.name for r in leaving],
         arrived=[a.name for a in arrivals],
     )
+    if first_met:
+        Reach.objects.filter(campaign=campaign, grid_id=household.grid_id).update(
+            reached=F("reached") + 1
+        )
     for r in leaving:
         resident_leave(actor=actor, resident=r, reason="敲门行动走访登记：已不在此居住")
     for a in arrivals:
@@ -179,3 +199,32 @@ def visit_record(
         },
     )
     return visit
+
+
+@transaction.atomic
+def reach_recount(*, actor: Actor, campaign: Campaign) -> int:
+    """The campaign's households reached per grid set again from its visits (after visits
+    were loaded set-based, or when `zhengxing verify-grid` finds a count that drifted): how
+    many grids' counts changed, each named in one audit row. The campaign's organisation's
+    managers only."""
+    require(scope_for_actor(actor).can_manage_tree(campaign.org))
+    counted = reach_counted(campaign)
+    kept = list(Reach.objects.select_for_update().filter(campaign=campaign).order_by("grid_id"))
+    changed = [r for r in kept if r.reached != counted.get(r.grid_id, 0)]
+    if not changed:
+        return 0
+    before = {str(r.grid_id): r.reached for r in changed}
+    for r in changed:
+        r.reached = counted.get(r.grid_id, 0)
+    Reach.objects.bulk_update(changed, ["reached"], batch_size=500)
+    audit_record(
+        actor=actor,
+        action="grid.reach.recount",
+        object_type="campaign",
+        object_id=campaign.pk,
+        county_id=campaign.county_id,
+        summary=f"{campaign.purpose}：按走访记录重算{len(changed)}个网格的已走访户数",
+        before={"reached": before},
+        after={"reached": {str(r.grid_id): r.reached for r in changed}},
+    )
+    return len(changed)

@@ -10,6 +10,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from zhengxing.audit.services import audit_record
 from zhengxing.core import pii
@@ -21,8 +22,8 @@ from zhengxing.orgs.roster import phone_ok
 from zhengxing.orgs.rules import name_problem
 from zhengxing.orgs.selectors import scope_for_actor
 
-from ..models import Grid, GridPerson, GridUnit, Household, Resident, ServicePost
-from ..rules import DUTY_WORDS, TIER_PARENT, TIER_WORDS, Duty, Relation, Tier, UnitKind
+from ..models import Grid, GridPerson, GridUnit, Household, Reach, Resident, ServicePost, Visit
+from ..rules import DUTY_WORDS, TIER_PARENT, TIER_WORDS, Duty, Outcome, Relation, Tier, UnitKind
 from ..selectors import may_work
 
 if TYPE_CHECKING:
@@ -202,6 +203,11 @@ def household_move(*, actor: Actor, household: Household, grid: Grid) -> Househo
     household.grid = grid
     household.save(update_fields=["grid"])
     household.needs.filter(grid_id=before).update(grid=grid)
+    if before != grid.pk:
+        # the campaigns that reached it count it in its new grid now (when it is theirs)
+        met = Visit.objects.filter(household=household, outcome=Outcome.MET).values("campaign")
+        Reach.objects.filter(campaign__in=met, grid_id=before).update(reached=F("reached") - 1)
+        Reach.objects.filter(campaign__in=met, grid_id=grid.pk).update(reached=F("reached") + 1)
     audit_record(
         actor=actor,
         action="grid.household.move",

@@ -172,7 +172,7 @@ def test_coverage_per_grid_counts_households_reached_of_all_in_one_query(
     with CaptureQueriesContext(connection) as queries:
         cov = selectors.coverage_of(cast.bob, c)
     assert len(queries) == 1
-    rows = {g.code: (g.n_reached, g.n_households) for g in cov.grids}  # type: ignore[attr-defined]
+    rows = {g.code: (g.reached, g.households) for g in cov.grids}
     assert rows == {"G1": (0, 1), "G2": (1, 3)}
     assert (cov.reached, cov.households, cov.percent) == (1, 4, 25)
     # another township sees none of it

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.urls import reverse
 
 from zhengxing.audit.models import AuditEvent
+from zhengxing.grid import services
 from zhengxing.grid.models import Household, Need
-from zhengxing.testing import Cast, client_for
+from zhengxing.testing import SYSTEM, Cast, client_for
 
 from .conftest import Place
 
@@ -125,3 +127,33 @@ def test_the_contact_cards_print_the_grid_people_and_a_qr_code(cast: Cast, place
     assert "张网格长 13900000001" in page.text and "刘网格员 13900000002" in page.text
     assert page.text.count('class="segno"') == 1
     assert "甲一村一组 8 号" in page.text
+
+
+def test_a_reprinted_sheet_draws_no_qr_code_again(
+    cast: Cast, place: Place, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A household's link never changes: its code is drawn once and kept (a sheet of 500 cards
+    is reprinted whenever the grid's people change)."""
+    from zhengxing.grid.views import grids
+
+    services.household_add(actor=SYSTEM, grid=place.g1, address="甲一村一组 9 号")
+    drawn: list[str] = []
+    draw = grids.qr_svg
+
+    def counted(url: str) -> str:
+        drawn.append(url)
+        return draw(url)
+
+    monkeypatch.setattr(grids, "qr_svg", counted)
+    gina = client_for(cast.gina)
+    url = reverse("grid:cards", args=[place.g1.pk])
+    first = gina.post(url)
+    assert len(drawn) == 2 and any(place.home.public_ref in u for u in drawn)
+    services.grid_person_add(
+        actor=SYSTEM, grid=place.g1, duty="worker", name="王网格员", phone="13900000003"
+    )
+    again = gina.post(url)
+    assert len(drawn) == 2  # nothing drawn the second time
+    assert again.text.count('class="segno"') == first.text.count('class="segno"') == 2
+    assert "王网格员" in again.text
+    assert again.text.count(draw(drawn[0])) == first.text.count(draw(drawn[0])) == 1

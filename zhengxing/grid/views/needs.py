@@ -28,6 +28,7 @@ from zhengxing.orgs.selectors import scope_for
 
 from .. import report, selectors, services
 from ..forms import AnswerForm
+from ..models import Need
 from ..rules import MOVES, OPEN_STATES, Level, State, level_at
 
 PER_PAGE = 50
@@ -39,9 +40,6 @@ def photo_stored(form: Form) -> str:
     return evidence_store(upload, today=timezone.localdate()) if upload else ""
 
 
-LISTS = ("open", "overdue", "unsatisfied")
-
-
 @login_required
 @require_GET
 @never_cache
@@ -50,29 +48,21 @@ def need_list(request: HttpRequest) -> HttpResponse:
     where they have escalated to (the station, the centre), the unsatisfied ones."""
     org = org_or_default(user=request.user, raw=request.GET.get("org", ""))
     which = request.GET.get("list", "open")
-    which = which if which in LISTS else "open"
-    now = timezone.now()
-    if which == "overdue":
-        found = selectors.overdue_needs(request.user, org, now=now)
-    elif which == "unsatisfied":
-        found = selectors.with_level(selectors.unsatisfied_needs(request.user, org), now)
-    else:
-        found = selectors.with_level(
-            selectors.needs_under(request.user, org)
-            .filter(state__in=OPEN_STATES)
-            .select_related("grid", "household")
-            .order_by("due_at"),
-            now,
-        )
+    which = which if which in selectors.NEED_LISTS else "open"
+    found = selectors.needs_listed(request.user, org, which, now=timezone.now())
+    # KeyPages is sliced only, which is all Paginator does; the stubs want int indexing too.
+    pages: Paginator[Need] = Paginator(found, PER_PAGE)  # type: ignore[arg-type]
+    page = pages.get_page(request.GET.get("page"))
+    levels = {value: str(label) for value, label in Level.choices}
     return TemplateResponse(
         request,
         "grid/needs.html",
         {
             "org": org,
             "which": which,
-            "lists": LISTS,
-            "page": Paginator(found, PER_PAGE).get_page(request.GET.get("page")),
-            "levels": dict(Level.choices),
+            "lists": selectors.NEED_LISTS,
+            "page": page,
+            "rows": [(n, levels[n.level]) for n in page],  # type: ignore[attr-defined]
         },
     )
 
