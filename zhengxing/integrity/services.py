@@ -18,6 +18,8 @@ from zhengxing.core.errors import ServiceError, require
 from zhengxing.ledger.models import QuarterClose
 from zhengxing.ledger.rules import Quarter
 from zhengxing.ledger.services import may_sign_off
+from zhengxing.orgs.models import County
+from zhengxing.orgs.selectors import scope_for_actor
 
 from . import keys, merkle
 from .leaves import QuarterLeaf, head_message
@@ -57,33 +59,30 @@ def _locked_log(county_id: int) -> Log:
     return log
 
 
-@transaction.atomic
-def quarter_anchor(*, actor: Actor, close: QuarterClose) -> TreeHead:
-    """Append the branch's signed quarter to its county's tree and sign the tree's new head
-    (the county's sign-offs join one after another: each locks the county's `Log`). Called by
-    `quarter_sign_off` inside its transaction, by whoever may sign the branch's quarters: a
-    failure here undoes the sign-off whole. The quarter's one leaf is settled by the unique
-    `close` under the county's lock."""
-    branch = close.branch
-    require(may_sign_off(actor=actor, branch=branch))
-    log = _locked_log(close.county_id)
+def _append(*, actor: Actor, log: Log, closes: list[QuarterClose]) -> TreeHead:
+    """The signed quarters appended to the locked county tree in this order, and the tree's
+    new head signed (one head for the batch)."""
     county = log.county
-    if Leaf.objects.filter(close=close).exists():
-        raise ServiceError(f"{branch.name} {Quarter(close.year, close.quarter).label}已记入核验树",
-                           code="duplicate")  # fmt: skip
-    content = quarter_leaf(close, county_code=county.code, branch_ref=branch.public_ref).content()
-    leaf_hash = merkle.leaf_hash(content)
-    frontier = merkle.frontier_append([bytes.fromhex(h) for h in log.frontier], log.size, leaf_hash)
-    size, root = log.size + 1, merkle.frontier_root(frontier).hex()
-    moment = timestamp_ms(actor.now)
-    Leaf.objects.create(
-        county=county,
-        index=log.size,
-        close=close,
-        content=content.decode(),
-        leaf_hash=leaf_hash.hex(),
-        appended_at=actor.now,
-    )
+    frontier, size = [bytes.fromhex(h) for h in log.frontier], log.size
+    leaves = []
+    for close in closes:
+        leaf = quarter_leaf(close, county_code=county.code, branch_ref=close.branch.public_ref)
+        content = leaf.content()
+        leaf_hash = merkle.leaf_hash(content)
+        frontier = merkle.frontier_append(frontier, size, leaf_hash)
+        leaves.append(
+            Leaf(
+                county=county,
+                index=size,
+                close=close,
+                content=content.decode(),
+                leaf_hash=leaf_hash.hex(),
+                appended_at=actor.now,
+            )
+        )
+        size += 1
+    Leaf.objects.bulk_create(leaves)
+    root, moment = merkle.frontier_root(frontier).hex(), timestamp_ms(actor.now)
     head = TreeHead.objects.create(
         county=county,
         size=size,
@@ -96,13 +95,64 @@ def quarter_anchor(*, actor: Actor, close: QuarterClose) -> TreeHead:
     )
     log.size, log.frontier = size, [h.hex() for h in frontier]
     log.save(update_fields=["size", "frontier"])
+    return head
+
+
+@transaction.atomic
+def quarter_anchor(*, actor: Actor, close: QuarterClose) -> TreeHead:
+    """Append the branch's signed quarter to its county's tree and sign the tree's new head
+    (the county's sign-offs join one after another: each locks the county's `Log`). Called by
+    `quarter_sign_off` inside its transaction, by whoever may sign the branch's quarters: a
+    failure here undoes the sign-off whole. The quarter's one leaf is settled by the unique
+    `close` under the county's lock."""
+    branch = close.branch
+    require(may_sign_off(actor=actor, branch=branch))
+    quarter = Quarter(close.year, close.quarter)
+    log = _locked_log(close.county_id)
+    if Leaf.objects.filter(close=close).exists():
+        raise ServiceError(f"{branch.name} {quarter.label}已记入核验树", code="duplicate")
+    head = _append(actor=actor, log=log, closes=[close])
     audit_record(
         actor=actor,
         action="integrity.quarter.anchor",
         object_type="tree_head",
         object_id=head.pk,
+        county_id=close.county_id,
+        summary=f"{branch.name} {quarter.label}记入核验树（共{head.size}项）",
+        after={
+            "close_id": close.pk,
+            "index": head.size - 1,
+            "size": head.size,
+            "root": head.root_hash,
+        },
+    )
+    return head
+
+
+@transaction.atomic
+def county_anchor_backlog(*, actor: Actor, county: County) -> TreeHead | None:
+    """Append every signed quarter of the county that is not in its tree yet — signed before
+    the tree existed, or written in bulk by `zhengxing synth` — in the order they were signed,
+    under one new signed head; None when there were none. A server command's (or the whole
+    installation's administrator's) work: `zhengxing anchor-backlog`."""
+    require(scope_for_actor(actor).everything)
+    log = _locked_log(county.pk)
+    closes = list(
+        QuarterClose.objects.filter(county=county)
+        .exclude(pk__in=Leaf.objects.filter(county=county).values("close_id"))
+        .select_related("branch")
+        .order_by("signed_at", "pk")
+    )
+    if not closes:
+        return None
+    head = _append(actor=actor, log=log, closes=closes)
+    audit_record(
+        actor=actor,
+        action="integrity.backlog.anchor",
+        object_type="tree_head",
+        object_id=head.pk,
         county_id=county.pk,
-        summary=f"{branch.name} {Quarter(close.year, close.quarter).label}记入核验树（共{size}项）",
-        after={"close_id": close.pk, "index": size - 1, "size": size, "root": root},
+        summary=f"{len(closes)}个已签字季度补记入核验树（共{head.size}项）",
+        after={"appended": len(closes), "size": head.size, "root": head.root_hash},
     )
     return head

@@ -68,6 +68,7 @@ ACTION_LABELS = {
     "grid.resident.leave": _("Resident moved out"),
     "grid.service_post.create": _("Service centre, station or point set up"),
     "grid.visit.record": _("Household visit recorded"),
+    "integrity.backlog.anchor": _("Earlier signed quarters recorded in the verification tree"),
     "integrity.quarter.anchor": _("Signed quarter recorded in the county's verification tree"),
     "job.cancel": _("Background job cancelled"),
     "job.interrupted": _("Background job interrupted"),
