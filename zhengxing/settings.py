@@ -95,6 +95,14 @@ def new_data_key() -> str:
     return Fernet.generate_key().decode()
 
 
+def new_anchor_key() -> str:
+    """An Ed25519 private key's 32 raw bytes, urlsafe base64: the key that signs the counties'
+    tree heads (`zhengxing/integrity/keys.py`)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return base64.urlsafe_b64encode(Ed25519PrivateKey.generate().private_bytes_raw()).decode()
+
+
 def lookup_key_of(data_key: str) -> str:
     """The lookup key a deployment used before it had its own: derived from its oldest data key,
     so the ID numbers' lookup hashes it already holds keep matching (32 bytes, urlsafe base64)."""
@@ -113,6 +121,9 @@ DATA_KEYS = [
 # data key can be retired. Created on first run from the oldest data key: the hashes an existing
 # deployment holds keep matching. `zhengxing rekey` recomputes them after it changes.
 LOOKUP_KEY = envsecret("ZHENGXING_LOOKUP_KEY", "lookup_key", lambda: lookup_key_of(DATA_KEYS[-1]))
+# The Ed25519 key that signs each county's tree of signed quarters (integrity): kept outside the
+# database like the data key, so that whoever rewrites the database cannot sign a new head.
+ANCHOR_KEY = envsecret("ZHENGXING_ANCHOR_KEY", "anchor_key", new_anchor_key)
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
@@ -146,6 +157,7 @@ INSTALLED_APPS = [
     "zhengxing.grid",
     "zhengxing.deliberation",
     "zhengxing.contests",
+    "zhengxing.integrity",
     "zhengxing.ops",
     "zhengxing.web",
 ]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import io
 import itertools
 import re
 import threading
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
-from django.db import connections
+from django.db import connection, connections
 
 from zhengxing.core.actor import Actor
 from zhengxing.orgs import idcard
@@ -263,6 +264,26 @@ def page_weight(html: bytes) -> tuple[int, int, int]:
     raw = len(html) + sum(len(f) for f in files)
     zipped = len(gzip.compress(html)) + sum(len(gzip.compress(f)) for f in files)
     return raw, zipped, len(files)
+
+
+def verify_ledger(*args: str) -> tuple[int, str, str]:
+    """`zhengxing verify-ledger` run as an operator runs it: its exit code, what it printed and
+    what it complained of (the failure's own line last)."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("verify-ledger", *args, stdout=out, stderr=err)
+    except CommandError as failed:
+        return failed.returncode, out.getvalue(), err.getvalue() + str(failed)
+    return 0, out.getvalue(), err.getvalue()
+
+
+def run_sql(statement: str, params: list[Any] | tuple[Any, ...] = ()) -> None:
+    """A statement behind the application's back, as a forger with the database would run it."""
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
 
 
 def race(*calls: Callable[[], Any]) -> list[Any]:

@@ -16,6 +16,7 @@ from zhengxing.orgs.models import Org
 from zhengxing.orgs.rules import Role
 from zhengxing.orgs.selectors import Scope, scope_for_actor
 
+from .. import sign_off_hooks
 from ..models import Claim, LedgerEntry, QuarterClose, QuarterPoints
 from ..rules import ZERO, ClaimStatus, Part, Quarter, points_text, quarter_closed, sign_off_problem
 from ..selectors import closed_quarters
@@ -95,6 +96,8 @@ def quarter_sign_off(*, actor: Actor, branch: Org, quarter: Quarter) -> QuarterC
     )
     QuarterPoints.objects.bulk_create(counted)
     _posting_create(actor=actor, branch=branch, close=close)
+    # the apps above: the county's tree of signed quarters appends this one (integrity)
+    sign_off_hooks.run(actor=actor, close=close)
     return close
 
 

@@ -3,18 +3,19 @@ application's back with SQL: it names the first edited, deleted, inserted or reo
 each chain and exits 1."""
 
 import datetime as dt
-import io
 
 import pytest
 from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from zhengxing.ledger.chain import CONTENT_FIELDS, entry_hash
 from zhengxing.ledger.models import LedgerEntry, QuarterPoints, RuleCatalogue
 from zhengxing.ledger.rules import Quarter
 from zhengxing.ledger.services import claim_record_many, claim_review_many, quarter_sign_off
 from zhengxing.testing import Cast
+from zhengxing.testing import run_sql as sql
+from zhengxing.testing import verify_ledger as verify
 
 from .conftest import after, as_, item, key
 
@@ -54,20 +55,6 @@ def chain(cast: Cast, rules: RuleCatalogue) -> list[LedgerEntry]:
     return list(LedgerEntry.objects.filter(branch=cast.branch_a1).order_by("seq"))
 
 
-def verify() -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("verify-ledger", stdout=out, stderr=err)
-    except CommandError as failed:
-        return failed.returncode, out.getvalue(), err.getvalue() + str(failed)
-    return 0, out.getvalue(), err.getvalue()
-
-
-def sql(statement: str, params: list | tuple = ()) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-
-
 def rehash(entry_id: int, prev_hash: str) -> str:
     """What a forger who has read chain.py does: recompute an entry's hash after changing it."""
     row = LedgerEntry.objects.filter(pk=entry_id).values("id", *CONTENT_FIELDS).get()
@@ -83,7 +70,8 @@ def test_an_untouched_ledger_verifies(chain: list[LedgerEntry]) -> None:
     assert [e.prev_hash for e in chain[1:]] == [e.hash for e in chain[:-1]]
     assert verify() == (
         0,
-        "积分台账校验通过：2条链完整，季度积分汇总与台账一致\n积分超市台账校验通过：0条链完整\n",
+        "积分台账校验通过：2条链完整，季度积分汇总与台账一致\n积分超市台账校验通过：0条链完整\n"
+        "核验树台账校验通过：0条链完整\n",
         "",
     )
 

@@ -4,18 +4,15 @@ row the same way, exiting 1."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
-from django.db import connection
 
 from zhengxing.ledger.tests.conftest import as_
 from zhengxing.orglife.models import ShopEntry, ShopItem
 from zhengxing.orglife.selectors.shop import shop_chains_problems
 from zhengxing.orglife.services import shop_item_create, shop_item_restock, shop_redeem
 from zhengxing.testing import Cast
+from zhengxing.testing import run_sql as sql
+from zhengxing.testing import verify_ledger as verify
 
 pytestmark = pytest.mark.django_db
 
@@ -29,20 +26,6 @@ def shop(signed_q2: Cast) -> ShopItem:
     shop_item_restock(actor=as_(signed_q2.cathy), item=soap, quantity=10, note="镇里捐赠")
     shop_redeem(actor=as_(signed_q2.erin), item=soap, member=signed_q2.erin_member)
     return soap
-
-
-def verify(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("verify-ledger", *args, stdout=out, stderr=err)
-    except CommandError as failed:
-        return failed.returncode, out.getvalue(), err.getvalue() + str(failed)
-    return 0, out.getvalue(), err.getvalue()
-
-
-def sql(statement: str, params: list) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
 
 
 def test_an_untouched_shop_verifies(shop: ShopItem) -> None:

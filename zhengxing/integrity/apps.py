@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class IntegrityConfig(AppConfig):
+    name = "zhengxing.integrity"
+    verbose_name = "核验 Integrity"
+
+    def ready(self) -> None:
+        from zhengxing.ledger import chain_checks, sign_off_hooks
+
+        from .checks import tree_problems
+        from .services import quarter_anchor
+
+        # every quarter a branch secretary signs joins the county's signed tree, in the
+        # sign-off's transaction (003: "弄虚作假、评选过程不公正和结果不及时公开")
+        sign_off_hooks.register(
+            "anchor", lambda actor, close: quarter_anchor(actor=actor, close=close)
+        )
+        # `zhengxing verify-ledger` checks each county's tree against the signed quarters and
+        # each head's signature, beside the chains
+        chain_checks.register("tree", label="核验树", check=tree_problems)

@@ -1,0 +1,78 @@
+"""Each county's tree of signed quarters (RFC 9162 style, `merkle.py`): its leaves in the order
+they were appended, a signed head per append, and the tree's right edge, the row an append locks.
+
+Every row is derived from the signed quarters (`ledger.QuarterClose`) and the key outside the
+database; nothing here is edited after it is written."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from zhengxing.ledger.models import QuarterClose
+from zhengxing.orgs.models import County
+
+
+class Log(models.Model):
+    """A county's tree as it grows: its size and the roots of its perfect subtrees, largest
+    first (`merkle.frontier_append`), so that an append hashes O(log n) nodes. Each append locks
+    this row: the county's sign-offs join the tree one after another."""
+
+    county = models.OneToOneField(County, on_delete=models.PROTECT, related_name="+")
+    size = models.PositiveBigIntegerField(default=0)
+    frontier = models.JSONField(default=list)  # hex
+
+    class Meta:
+        verbose_name = _("verification tree")
+        verbose_name_plural = _("verification trees")
+
+    def __str__(self) -> str:
+        return f"{self.county_id}: {self.size}"
+
+
+class Leaf(models.Model):
+    """One branch's signed quarter in its county's tree, at `index` (0, 1, 2 … in the order the
+    quarters were signed). `content` is the canonical JSON hashed (`leaves.QuarterLeaf`)."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    index = models.PositiveBigIntegerField()
+    close = models.OneToOneField(QuarterClose, on_delete=models.PROTECT, related_name="+")
+    content = models.TextField()
+    leaf_hash = models.CharField(max_length=64)
+    appended_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("anchored quarter")
+        verbose_name_plural = _("anchored quarters")
+        constraints = [
+            # one leaf per place: two sign-offs racing for the same place, one wins (the
+            # proofs read a county's leaves in this order, through this index)
+            models.UniqueConstraint(fields=["county", "index"], name="integrity_leaf_place_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county_id}#{self.index}"
+
+
+class TreeHead(models.Model):
+    """The county's tree at one size, signed (RFC 9162's signed tree head): what a township or
+    the county keeps outside the database, and what a proof is checked against."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    size = models.PositiveBigIntegerField()
+    root_hash = models.CharField(max_length=64)
+    timestamp = models.PositiveBigIntegerField()  # milliseconds since 1970, UTC, as signed
+    public_key = models.CharField(max_length=44)  # urlsafe base64 of the 32 raw bytes
+    signature = models.CharField(max_length=88)  # urlsafe base64 of the 64 raw bytes
+
+    class Meta:
+        verbose_name = _("signed tree head")
+        verbose_name_plural = _("signed tree heads")
+        constraints = [
+            models.UniqueConstraint(fields=["county", "size"], name="integrity_head_size_once"),
+            models.CheckConstraint(condition=Q(size__gte=1), name="integrity_head_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county_id}@{self.size}"

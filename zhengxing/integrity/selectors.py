@@ -1,0 +1,57 @@
+"""Reads of the county's signed tree: its latest head, a signed quarter's inclusion proof and a
+consistency proof between two heads. What they return is public by design (a head is published
+for anyone to keep; a proof is the posted notice's, which anyone may read): no user's scope
+narrows them, and they carry no id of a person, only the branch's public reference inside the
+leaf. The proofs cost one query for the county's leaf hashes and O(n) hashing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import merkle
+from .models import Leaf, TreeHead
+
+
+def latest_head(*, county_id: int) -> TreeHead | None:
+    return TreeHead.objects.filter(county_id=county_id).order_by("-size").first()
+
+
+def _leaf_hashes(county_id: int, size: int) -> list[bytes]:
+    hashes = Leaf.objects.filter(county_id=county_id, index__lt=size).order_by("index")
+    return [bytes.fromhex(h) for h in hashes.values_list("leaf_hash", flat=True)]
+
+
+@dataclass(frozen=True)
+class QuarterProof:
+    """A signed quarter's leaf, its place, and the path from it to the root of `head`."""
+
+    leaf: Leaf
+    path: list[str]  # hex, nearest the leaf first (RFC 9162 §2.1.3.1)
+    head: TreeHead
+
+
+def quarter_proof(*, close_id: int, size: int | None = None) -> QuarterProof | None:
+    """The proof that a signed quarter is in its county's tree of `size` leaves (the latest
+    head when None); None when the quarter was never appended or the tree is not that large."""
+    leaf = Leaf.objects.filter(close_id=close_id).first()
+    if leaf is None:
+        return None
+    heads = TreeHead.objects.filter(county_id=leaf.county_id, size__gt=leaf.index)
+    head = (heads.filter(size=size) if size is not None else heads.order_by("-size")).first()
+    if head is None:
+        return None
+    path = merkle.inclusion_proof(leaf.index, _leaf_hashes(leaf.county_id, head.size))
+    return QuarterProof(leaf=leaf, path=[p.hex() for p in path], head=head)
+
+
+def heads_consistency(*, county_id: int, first: int, second: int) -> list[str] | None:
+    """The proof (hex) that the county's tree of `second` leaves extends, unchanged, its tree of
+    `first`; None when the county has no head of either size."""
+    sizes = set(
+        TreeHead.objects.filter(county_id=county_id, size__in=[first, second]).values_list(
+            "size", flat=True
+        )
+    )
+    if not 0 < first <= second or sizes != {first, second}:
+        return None
+    return [p.hex() for p in merkle.consistency_proof(first, _leaf_hashes(county_id, second))]
