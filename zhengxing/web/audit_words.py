@@ -50,6 +50,7 @@ ACTION_LABELS = {
     "deliberation.matter.decide": _("Matter of a five-person group decided"),
     "deliberation.matter.propose": _("Matter put to a five-person group"),
     "deliberation.matter.round": _("Round of deliberation recorded"),
+    "deliberation.objection.answer": _("Objection to a step of deliberation answered"),
     "deliberation.objection.submit": _("Objection to a step of deliberation"),
     "deliberation.village_group.create": _("Village group set up"),
     "grid.campaign.create": _("Door-to-door campaign started"),
