@@ -63,6 +63,8 @@ ACTION_LABELS = {
     "grid.households.export": _("Households exported"),
     "grid.households.import": _("Households imported"),
     "grid.need.move": _("Resident's need moved on"),
+    "grid.need.photo_add": _("Photo added to a resident's need"),
+    "grid.need.photo_remove": _("Photo taken off a resident's need"),
     "grid.need.raise": _("Resident's need received"),
     "grid.need.rate": _("Resident rated the answer"),
     "grid.resident.add": _("Resident registered"),

@@ -28,6 +28,7 @@ from zhengxing.orgs.selectors import scope_for
 
 from .. import report, selectors, services
 from ..forms import AnswerForm
+from ..models import Need
 from ..rules import MOVES, OPEN_STATES, Level, State, level_at
 
 PER_PAGE = 50
@@ -150,13 +151,17 @@ def need_report(request: HttpRequest) -> HttpResponse:
 @require_GET
 def need_photo(request: HttpRequest, pk: int) -> FileResponse:
     """The need's photo, for those who see its grid (the worker it is routed to among them)."""
-    need = selectors.need_for_user(request.user, pk)
+    return photo_response(selectors.need_for_user(request.user, pk))
+
+
+def photo_response(need: Need) -> FileResponse:
+    """The need's photo as a response (the page's and the API's); 404 when it has none."""
     storage = evidence_storage()
     if not need.photo or not storage.exists(need.photo):
         raise Http404
     content_type = mimetypes.guess_type(need.photo)[0] or "application/octet-stream"
     response = FileResponse(storage.open(need.photo, "rb"), content_type=content_type)
-    response["Cache-Control"] = "private, max-age=3600"
+    response["Cache-Control"] = "private, no-cache"
     return response
 
 
