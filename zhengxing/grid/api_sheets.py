@@ -1,6 +1,6 @@
-"""REST endpoints of the households' Excel, under /api/v1/grid/sheets/households: the download in the
-import's layout (phones in full: the password again first, logged) and the import, started as a
-background job like the roster's — the same services and checks as the page."""
+"""REST endpoints of the households' Excel, under /api/v1/grid/sheets/households: the download
+in the import's layout (phones in full: the password again first, logged) and the import,
+started as a background job like the roster's — the same services and checks as the page."""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 again and is logged, as the page's; the import starts the same job as the page) and a need's
 photo (attached, fetched, taken off — the same checks as the pages).
 
-兴安盟: "做好入户登记……不漏一户、不落一人"; "接到村民反映需求，网格员第一时间帮助解决，确保群众满意"。
+兴安盟: "做好入户登记……不漏一户、不落一人";
+"接到村民反映需求，网格员第一时间帮助解决，确保群众满意"。
 
 bob is township A's committee over 甲一村, where gina works grid G1; dave is township B's.
 """
