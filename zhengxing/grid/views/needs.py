@@ -169,7 +169,9 @@ def need_photo_change(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             form = PhotoForm(request.POST, request.FILES)
             if not form.is_valid():
-                raise ServiceError("；".join(e for errors in form.errors.values() for e in errors))
+                raise ServiceError(
+                    "；".join(str(e) for errors in form.errors.values() for e in errors)
+                )
             services.need_photo_set(actor=actor, need=need, upload=form.cleaned_data["photo"])
             messages.success(request, _("The photo was attached."))
     except ServiceError as e:
