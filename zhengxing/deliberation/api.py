@@ -1,7 +1,8 @@
 """REST endpoints of the five-person group, under /api/v1/deliberation: groups, their people,
 matters with their rounds and decisions, the matters waiting for a level, with the same
 services, selectors and scoping as the pages (outside the scope: 404); and the villagers' own
-(no login, throttled, by random references, never ids): a matter's posted steps, an objection."""
+(no login, throttled, by random references, never ids): a matter's posted steps, an objection.
+The village Party organisation or the township answers an objection."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ from zhengxing.ledger.schemas import public_responses
 from zhengxing.orgs.selectors import org_for_user
 
 from . import selectors, services
-from .models import GroupMember, Matter, Notice, VillageGroup
+from .models import GroupMember, Matter, Notice, Objection, VillageGroup
 from .schemas import (
+    AnswerIn,
     DecisionIn,
     GroupDetailOut,
     GroupIn,
@@ -29,6 +31,7 @@ from .schemas import (
     MatterOut,
     ObjectionDoneOut,
     ObjectionIn,
+    ObjectionOut,
     PersonIn,
     PersonOut,
     PublicMatterOut,
@@ -116,14 +119,23 @@ def _matter_detail(matter: Matter) -> dict[str, Any]:
         "proposer": matter.proposer,
         "steps": _steps(steps),
         "objections_list": [
-            {
-                "step": place[o.notice_id],
-                "text": o.text,
-                "contact_name": o.contact_name,
-                "submitted_at": o.submitted_at,
-            }
-            for o in selectors.objections_of(matter)
+            _objection(o, place[o.notice_id]) for o in selectors.objections_of(matter)
         ],
+    }
+
+
+def _answer(o: Objection) -> dict[str, Any]:
+    return {"answer": o.answer, "answered_as": o.answered_as, "answered_at": o.answered_at}
+
+
+def _objection(o: Objection, step: int) -> dict[str, Any]:
+    return {
+        "id": o.pk,
+        "step": step,
+        "text": o.text,
+        "contact_name": o.contact_name,
+        "submitted_at": o.submitted_at,
+        **_answer(o),
     }
 
 
@@ -229,6 +241,24 @@ def matter_decide(request: HttpRequest, matter_id: ObjectId, payload: DecisionIn
     return _matter_detail(selectors.matter_for_user(request.user, matter_id))
 
 
+@router.post("/objections/{objection_id}/answer", response=responses(ObjectionOut, 400, 403, 404))
+def objection_answer(request: HttpRequest, objection_id: ObjectId, payload: AnswerIn) -> Any:
+    """The village Party organisation's (its secretary or committee) or the township's answer
+    to a villager's objection, posted beside it on the public page; once, never changed
+    (again: 400, code `conflict`). Until every objection is answered no level approves the
+    matter."""
+    objection = selectors.objection_for_answerer(request.user, objection_id)
+    answered = services.objection_answer(
+        actor=Actor.from_request(request), objection=objection, answer=payload.answer
+    )
+    step = next(
+        n
+        for n, s in enumerate(selectors.steps_of(answered.matter), 1)
+        if s.pk == answered.notice_id
+    )
+    return _objection(answered, step)
+
+
 # --- the villagers', no login -------------------------------------------------------------
 
 
@@ -236,6 +266,8 @@ def matter_decide(request: HttpRequest, matter_id: ObjectId, payload: DecisionIn
 def public_matter(request: HttpRequest, ref: SlugPath) -> dict[str, Any]:
     """A matter's posted steps, as the public page shows them."""
     matter = selectors.matter_public(ref=ref)
+    steps = selectors.steps_of(matter)
+    place = {s.pk: n for n, s in enumerate(steps, 1)}
     return {
         "ref": matter.ref,
         "group": matter.group.name,
@@ -244,7 +276,16 @@ def public_matter(request: HttpRequest, ref: SlugPath) -> dict[str, Any]:
         "description": matter.description,
         "proposer": matter.proposer,
         "stage": matter.stage,
-        "steps": _steps(selectors.steps_of(matter)),
+        "steps": _steps(steps),
+        "objections": [
+            {
+                "step": place[o.notice_id],
+                "text": o.text,
+                "submitted_at": o.submitted_at,
+                **_answer(o),
+            }
+            for o in selectors.objections_public(matter)
+        ],
     }
 
 

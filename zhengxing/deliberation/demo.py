@@ -2,8 +2,10 @@
 第一村民小组 with its head and four elected villagers, and two matters through three rounds
 each: one approved by the branch and then the township, one approved by the branch and
 returned by the township with its reasons, back in deliberation — so that the secretary's, the
-township's and the villagers' pages show every step. Built through the real services; the same
-seed gives the same group.
+township's and the villagers' pages show every step; a villager's objection to the first
+matter's third round, answered by the secretary before the branch approves (each level approves
+once the step before it has been open to objection for its window). Built through the real
+services; the same seed gives the same group.
 
 临河区: "通过 三轮议事、两级审定、全程公开 的运行程序，对组内重大事项进行民主协商议定"。
 """
@@ -25,6 +27,7 @@ from zhengxing.orgs.rules import Role
 from . import services
 from .models import GroupMember, Matter
 from .rules import Level, MatterKind, Seat, Vote
+from .services._common import objection_days
 
 MATTERS = (
     (
@@ -42,6 +45,8 @@ MATTERS = (
 )
 MINUTES = ("听取情况，征集意见", "修改方案，逐条讨论", "形成决议，表决通过")
 RETURN_REASON = "筹资方案未征求全组农户意见，请补充议事后再报"
+OBJECTION = ("发包底价是否比周边组低了？请说明定价依据。", "本组农户")
+ANSWER = "底价参照镇农经站公布的周边三个村民小组近两年发包均价确定，测算表已张贴在组公示栏。"
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,26 @@ def _as(user_of: RoleAssignment | None, now: dt.datetime) -> Actor:
     if user_of is None:
         return Actor(user=None, label="demo", now=now)
     return Actor(user=user_of.user, label=user_of.user.get_username(), now=now)
+
+
+def _objection_answered(matter: Matter, secretary: RoleAssignment, at: dt.datetime) -> None:
+    """A villager objects to the third round the day after it, the secretary answers the day
+    after that."""
+    text, name = OBJECTION
+    notice = matter.notices.order_by("-posted_at", "-pk").first()
+    assert notice is not None
+    objection = services.objection_submit(
+        actor=Actor(user=None, label="anonymous", now=at + dt.timedelta(days=1), anonymous=True),
+        matter=matter,
+        notice=notice,
+        text=text,
+        contact_name=name,
+        contact="13800000000",
+        idempotency_key=f"demo-{matter.pk}-objection",
+    )
+    services.objection_answer(
+        actor=_as(secretary, at + dt.timedelta(days=2)), objection=objection, answer=ANSWER
+    )
 
 
 def demo_deliberation(
@@ -79,7 +104,8 @@ def demo_deliberation(
     town = next((t for t in township if branch.path.startswith(t.org.path)), None)
     if progress:
         progress("五人小组")
-    start = now - dt.timedelta(days=60)
+    window = dt.timedelta(days=objection_days() + 1)  # a level approves once a step's closed
+    start = now - dt.timedelta(days=40) - 2 * window
     group = services.group_create(actor=_as(None, start), branch=branch, name="第一村民小组")
     people: list[GroupMember] = []
     for i in range(5):
@@ -122,11 +148,13 @@ def demo_deliberation(
                 minutes=f"第{r + 1}轮议事：{MINUTES[r]}。",
                 votes=votes,
             )
-        at += dt.timedelta(days=2)
+        if n == 0:
+            _objection_answered(matter, secretary, at)
+        at += window
         services.matter_decide(
             actor=_as(secretary, at), matter=matter, level=Level.VILLAGE, approve=True
         )
-        at += dt.timedelta(days=3)
+        at += window
         services.matter_decide(
             actor=_as(town, at),
             matter=matter,

@@ -14,6 +14,7 @@ from zhengxing.ledger.forms import KeyedForm
 from .models import GroupMember
 from .rules import MatterKind, Seat, Vote
 from .services.matters import MINUTES_MAX, REASON_MAX, TEXT_MAX, TITLE_MAX
+from .services.objections import ANSWER_MAX
 
 ABSENT = ""
 
@@ -114,3 +115,14 @@ class ObjectionForm(KeyedForm):
     )
     contact_name = forms.CharField(label=_("Your name"), max_length=50)
     contact = forms.CharField(label=_("How to reach you (not posted)"), max_length=100)
+
+
+class AnswerForm(Form):
+    """The village Party organisation's or the township's answer to a villager's objection."""
+
+    answer = forms.CharField(
+        label=_("Answer"),
+        max_length=ANSWER_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Posted beside the objection on the public page; it cannot be changed."),
+    )

@@ -210,7 +210,9 @@ class Notice(models.Model):
 
 class Objection(models.Model):
     """A villager's objection to a posted step, with a contact kept encrypted, never posted;
-    the township sees it beside the matter."""
+    the township sees it beside the matter. The village Party organisation or the township
+    answers it once (`answer`, who, when, as which level), posted beside it on the public page;
+    an unanswered objection holds the matter's approval (`rules.approval_hold`)."""
 
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
     notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="objections")
@@ -220,11 +222,25 @@ class Objection(models.Model):
     contact_enc = models.TextField(editable=False)
     submitted_at = models.DateTimeField()
     idempotency_key = models.CharField(max_length=64)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_as = models.CharField(
+        _("answered by"), max_length=12, choices=Level.choices, blank=True
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["notice", "idempotency_key"], name="delib_objection_idempotent"
+            ),
+            # answered: the answer, its level and its time together, or none of them
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True, answer="", answered_as="")
+                | (Q(answered_at__isnull=False) & ~Q(answer="") & ~Q(answered_as="")),
+                name="delib_objection_answered_whole",
             ),
         ]
 

@@ -9,6 +9,8 @@ may follow.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -104,3 +106,20 @@ def after_decision(level: str, approve: bool) -> str:
 def quorum(current_members: int) -> int:
     """How many of the group must take part in a round: more than half of its members."""
     return current_members // 2 + 1
+
+
+def approval_hold(*, today: dt.date, window_until: dt.date | None, unanswered: int) -> str | None:
+    """Why a level may not approve the matter yet, in Chinese; None when it may.
+
+    "全程公开": each step is posted for the villagers and open to their objections for a window,
+    as the points notices are (`ledger.services.postings`); a level that approved while the
+    step before it is still open to objection, or over an objection nobody answered, would make
+    the posting a formality. So an approval waits until the window of the matter's latest
+    posted step (the third round's for the village, the village's decision for the township)
+    has closed, and until every objection to the matter has its answer. Returning the matter
+    for deliberation is never held: it is what an objection may well ask for."""
+    if window_until is not None and today <= window_until:
+        return f"公示期未满：该步骤公示至{window_until:%Y-%m-%d}，期满后才能审定通过"
+    if unanswered:
+        return f"有未答复的异议（{unanswered}条）：请先答复异议，再审定通过"
+    return None

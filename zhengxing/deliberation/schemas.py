@@ -10,6 +10,7 @@ from ninja import Field, Schema
 from zhengxing.core.schemas import Id, Text50, Text100, Text200, text
 
 from .services.matters import MINUTES_MAX, REASON_MAX, TEXT_MAX, TITLE_MAX
+from .services.objections import ANSWER_MAX
 
 # a value of one of the rules' choices: anything else is the service's Chinese 400
 Choice = Annotated[str, text(16, 1)]
@@ -125,11 +126,32 @@ class StepOut(Schema):
     decision: DecisionOut | None
 
 
-class ObjectionOut(Schema):
+class AnswerOut(Schema):
+    """The answer to an objection, once posted (null fields until then)."""
+
+    answer: str = Field(description="Posted beside the objection; empty while unanswered")
+    answered_as: str = Field(description="village or township; empty while unanswered")
+    answered_at: dt.datetime | None
+
+
+class ObjectionOut(AnswerOut):
+    id: int
     step: int
     text: str
     contact_name: str
     submitted_at: dt.datetime
+
+
+class PublicObjectionOut(AnswerOut):
+    """An objection as the public page shows it: never who raised it nor their contact."""
+
+    step: int
+    text: str
+    submitted_at: dt.datetime
+
+
+class AnswerIn(Schema):
+    answer: Annotated[str, text(ANSWER_MAX, 1)]
 
 
 class MatterDetailOut(MatterOut):
@@ -148,6 +170,7 @@ class PublicMatterOut(Schema):
     proposer: str
     stage: str
     steps: list[StepOut]
+    objections: list[PublicObjectionOut] = Field(description="With their answers, oldest first")
 
 
 class ObjectionIn(Schema):

@@ -17,12 +17,18 @@ from zhengxing.orgs.rules import ROLE_MANAGES, Role
 from zhengxing.orgs.selectors import Scope, scope_for
 
 from .models import GroupMember, Matter, Notice, Objection, VillageGroup
-from .rules import Level, Seat, Stage
+from .rules import Level, Seat, Stage, approval_hold
 
 if TYPE_CHECKING:
     from zhengxing.orgs.selectors import AnyUser
 
 KEEPERS = frozenset({Role.SECRETARY, Role.COMMITTEE})
+# who answers the villagers' objections, as which level: the village Party organisation (its
+# secretary and committee), the township's committee
+ANSWERERS: dict[str, frozenset[str]] = {
+    Level.VILLAGE: frozenset({Role.SECRETARY, Role.COMMITTEE}),
+    Level.TOWNSHIP: frozenset({Role.TOWNSHIP}),
+}
 DECIDERS: dict[str, frozenset[str]] = {
     Level.VILLAGE: frozenset({Role.SECRETARY}),
     Level.TOWNSHIP: frozenset({Role.TOWNSHIP}),
@@ -57,6 +63,15 @@ def may_keep(scope: Scope, user: AnyUser | None, group: VillageGroup) -> bool:
 def may_decide(scope: Scope, level: str, group: VillageGroup) -> bool:
     """Whether the scope decides at `level`: the village's branch secretary, the township."""
     return _covers(scope, group.branch, DECIDERS.get(level, frozenset()))
+
+
+def answers_as(scope: Scope, group: VillageGroup) -> str | None:
+    """The level as which the scope answers objections to the group's matters (the village's
+    own first), or None when it does not."""
+    for level in (Level.VILLAGE, Level.TOWNSHIP):
+        if _covers(scope, group.branch, ANSWERERS[level]):
+            return level
+    return None
 
 
 def groups_visible_to(user: AnyUser) -> QuerySet[VillageGroup]:
@@ -152,7 +167,39 @@ def steps_of(matter: Matter) -> list[Notice]:
 
 
 def objections_of(matter: Matter) -> QuerySet[Objection]:
-    return matter.objections.select_related("notice").order_by("-submitted_at")
+    return matter.objections.select_related("notice", "answered_by").order_by("-submitted_at")
+
+
+def objections_public(matter: Matter) -> QuerySet[Objection]:
+    """The objections to a matter with their answers, oldest first, for the public page: the
+    text, the step, the answer, the level and the dates — never the objector's name or contact."""
+    return matter.objections.only(
+        "pk", "notice_id", "text", "submitted_at", "answer", "answered_as", "answered_at"
+    ).order_by("submitted_at", "pk")
+
+
+def objection_for_answerer(user: AnyUser, pk: int) -> Objection:
+    """An objection the user answers (the village's secretary or committee, the township over
+    its branch); 404 otherwise."""
+    found = (
+        Objection.objects.select_related("matter__group__branch", "notice", "answered_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None or answers_as(scope_for(user), found.matter.group) is None:
+        raise Http404
+    return found
+
+
+def hold_of(matter: Matter, *, today: dt.date) -> str | None:
+    """Why the matter's approval waits today (`rules.approval_hold`), or None: two queries."""
+    latest = matter.notices.order_by("-posted_at", "-pk").only("objections_until").first()
+    unanswered = matter.objections.filter(answered_at__isnull=True).count()
+    return approval_hold(
+        today=today,
+        window_until=latest.objections_until if latest is not None else None,
+        unanswered=unanswered,
+    )
 
 
 def group_public(*, ref: str) -> VillageGroup:

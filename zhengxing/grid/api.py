@@ -21,6 +21,9 @@ from zhengxing.orgs.selectors import org_for_user
 
 from . import selectors, services
 from .api_campaigns import router as campaigns_router
+from .api_photos import photo_url
+from .api_photos import router as photos_router
+from .api_sheets import router as sheets_router
 from .models import Grid, Household, Need
 from .rules import OPEN_STATES, level_at
 from .schemas import (
@@ -79,6 +82,7 @@ def _need(n: Need) -> dict[str, Any]:
         "level": level,
         "solved": n.solved,
         "satisfied": n.satisfied,
+        "photo": photo_url(n.pk) if n.photo else None,
     }
 
 
@@ -265,3 +269,5 @@ def public_need_rate(request: HttpRequest, ref: SlugPath, payload: RateIn) -> di
 
 # door-to-door campaigns: their own module, under the same prefix
 router.add_router("", campaigns_router)
+router.add_router("", photos_router)
+router.add_router("", sheets_router)

@@ -10,6 +10,7 @@ class GridConfig(AppConfig):
 
         from zhengxing.orgs import yearly as figures
 
+        from . import jobs
         from .yearly import needs_in_time_rows
 
         # a contest's daily assessment weighs the growth of needs answered in time
@@ -20,3 +21,4 @@ class GridConfig(AppConfig):
             rows=needs_in_time_rows,
             scale=100,
         )
+        jobs.register()  # the households' import, a background job

@@ -61,6 +61,12 @@ class RecordNeedForm(NeedForm):
     source = forms.ChoiceField(label=_("Taken by"), choices=RECORDED_SOURCES)
 
 
+class PhotoForm(Form):
+    """A photo the worker attaches to a need after it was raised (replacing the one it had)."""
+
+    photo = EvidenceField(label=_("A photo"), required=True)
+
+
 class AnswerForm(Form):
     answer = forms.CharField(
         label=_("What was done"),

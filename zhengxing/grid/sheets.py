@@ -10,7 +10,7 @@ Re-importing the export changes nothing: known households and residents are kept
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -84,9 +84,27 @@ def _header(rows: Iterable[list[Any]]) -> tuple[dict[str, int], int] | None:
     return None
 
 
-def households_import(*, actor: Actor, county: County, file: IO[bytes] | Path) -> ImportResult:
+Progress = Callable[[int, int], None]
+
+
+def _quiet(done: int, total: int) -> None:
+    pass
+
+
+def households_import(
+    *,
+    actor: Actor,
+    county: County,
+    file: IO[bytes] | Path,
+    progress: Progress = _quiet,
+    written: Callable[[ImportResult], None] | None = None,
+) -> ImportResult:
     """Check every row, then write every new household and resident in one transaction with
-    one audit row; `HouseholdsImportFailed` (nothing written) when any row is bad."""
+    one audit row; `HouseholdsImportFailed` (nothing written) when any row is bad.
+
+    Run as a job (`grid.jobs`): `progress(done, total)` as it goes, each row counted once when
+    checked and once when written (`total`: twice the rows), and `written(result)` called inside
+    the write's transaction, so the job is marked done with the households or not at all."""
     scope = scope_for_actor(actor)
     tables = read_tables(file)
     table = next((t for t in tables if t.title == SHEET), tables[0])
@@ -101,12 +119,25 @@ def households_import(*, actor: Actor, county: County, file: IO[bytes] | Path) -
     if missing:
         raise HouseholdsImportFailed([Problem(0, h, f"缺少“{h}”列") for h in missing])
     grids = {g.code: g for g in Grid.objects.filter(county=county).select_related("org")}
-    homes, problems = _check(rows[skip:], table.first_row + skip, columns, grids, scope, county)
+    data = rows[skip:]
+    half = len(data)
+    homes, problems = _check(
+        data, table.first_row + skip, columns, grids, scope, county, lambda n: progress(n, 2 * half)
+    )
     if not homes and not problems:
         problems.append(Problem(0, "", NO_DATA))
     if problems:
         raise HouseholdsImportFailed(problems)
-    return _write(actor, county, list(homes.values()))
+    with transaction.atomic():
+        result = _write(
+            actor,
+            county,
+            list(homes.values()),
+            lambda share: progress(half + int(half * share), 2 * half),
+        )
+        if written is not None:
+            written(result)
+    return result
 
 
 def _check(
@@ -116,6 +147,7 @@ def _check(
     grids: dict[str, Grid],
     scope: Scope,
     county: County,
+    checked: Callable[[int], None],
 ) -> tuple[dict[str, _Home], list[Problem]]:
     def cell(row: list[Any], header: str) -> Any:
         i = columns[header]
@@ -125,6 +157,7 @@ def _check(
     homes: dict[str, _Home] = {}
     keys: dict[str, str] = {}  # address key → its row's address, to look up those registered
     for n, row in enumerate(rows):
+        checked(n + 1)
         line = first + n
         if not any(cell_text(c) for c in row):
             continue
@@ -197,8 +230,15 @@ def _check(
     return homes, problems
 
 
-@transaction.atomic
-def _write(actor: Actor, county: County, homes: list[_Home]) -> ImportResult:
+# rows written between two reports of progress
+BATCH = 1000
+
+
+def _write(
+    actor: Actor, county: County, homes: list[_Home], wrote: Callable[[float], None]
+) -> ImportResult:
+    """Write the checked households and residents (the caller's transaction); `wrote(share)`
+    says how much of it is written, from 0 to 1."""
     new = [h for h in homes if h.existing is None]
     created = Household.objects.bulk_create(
         [
@@ -238,7 +278,11 @@ def _write(actor: Actor, county: County, homes: list[_Home]) -> ImportResult:
                     phone_enc=sealer(phone),
                 )
             )
-    Resident.objects.bulk_create(residents)
+    wrote(0.5)  # the households; the residents make the other half
+    for start in range(0, len(residents), BATCH):
+        Resident.objects.bulk_create(residents[start : start + BATCH])
+        wrote(0.5 + min(start + BATCH, len(residents)) / (2 * len(residents)))
+    wrote(1.0)
     result = ImportResult(households=len(created), residents=len(residents), unchanged=unchanged)
     audit_record(
         actor=actor,

@@ -58,7 +58,7 @@ class JobOut(Schema):
     file: str | None = Field(description="Where its file downloads from (its starter only)")
 
 
-def _out(job: Job) -> JobOut:
+def job_out(job: Job) -> JobOut:
     done, total = live_progress(job)
     return JobOut(
         id=job.pk,
@@ -101,7 +101,7 @@ def job_list(request: HttpRequest, where: Query[CountyIn]) -> list[JobOut]:
     """The jobs the user sees (those they started, their county's or township's), newest
     first, the last 100."""
     jobs = selectors.jobs_of_county(request.user, county_id=where.county_id)[:100]
-    return [_out(j) for j in jobs]
+    return [job_out(j) for j in jobs]
 
 
 @router.post("/jobs/roster-import", response=responses(JobOut, 400, 403, 404, status=202))
@@ -124,20 +124,20 @@ def roster_import(
         params={"today": timezone.localdate().isoformat(), "ip": actor.ip},
         upload=file,
     )
-    return 202, _out(job)
+    return 202, job_out(job)
 
 
 @router.get("/jobs/{job_id}", response=responses(JobOut, 404))
 def job_detail(request: HttpRequest, job_id: uuid.UUID) -> JobOut:
     """A job's state and progress: poll it until `state` is no longer queued or running."""
-    return _out(selectors.job_for_user(request.user, job_id))
+    return job_out(selectors.job_for_user(request.user, job_id))
 
 
 @router.post("/jobs/{job_id}/cancel", response=responses(JobOut, 400, 403, 404))
 def job_cancel(request: HttpRequest, job_id: uuid.UUID) -> JobOut:
     """Cancel a queued job, or ask a running one to stop: nothing of it is written."""
     job = selectors.job_for_user(request.user, job_id)
-    return _out(services.job_cancel(actor=Actor.from_request(request), job=job))
+    return job_out(services.job_cancel(actor=Actor.from_request(request), job=job))
 
 
 @router.get("/jobs/{job_id}/file", response=responses(None, 403, 404))
@@ -174,7 +174,7 @@ def job_start(request: HttpRequest, payload: StartIn) -> tuple[int, JobOut]:
     if payload.kind == JobKind.ROSTER_EXPORT:
         county = _county(request, payload.county_id)
         job = services.job_start(actor=actor, county=county, kind=payload.kind)
-        return 202, _out(job)
+        return 202, job_out(job)
     if payload.org_id is None or payload.year is None:
         raise ServiceError("请给出组织（org_id）和年份（year）")
     org = org_selectors.org_for_user(request.user, payload.org_id)
@@ -184,4 +184,4 @@ def job_start(request: HttpRequest, payload: StartIn) -> tuple[int, JobOut]:
     job = services.job_start(
         actor=actor, county=org.county, kind=payload.kind, org=org, params=params
     )
-    return 202, _out(job)
+    return 202, job_out(job)

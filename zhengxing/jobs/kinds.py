@@ -47,6 +47,8 @@ class Kind:
     lane: str = ""
     # whether the file it leaves needs the password entered again to download (personal data)
     sensitive_file: bool = False
+    # where the job's page leads on: (label, url) of the page it was started from, if any
+    follow: Callable[[Job], tuple[str, str]] | None = None
 
 
 KINDS: dict[str, Kind] = {}

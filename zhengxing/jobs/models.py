@@ -25,6 +25,7 @@ class JobKind(models.TextChoices):
     RECOMPUTE = "recompute", _("Star recompute")
     BOOK_EXPORT = "book_export", _("Township book export")
     RANKING_EXPORT = "ranking_export", _("Ranking export")
+    HOUSEHOLD_IMPORT = "household_import", _("Household import")
 
 
 # the kinds' names in the audit log, whatever language the page or the worker runs in
@@ -34,6 +35,7 @@ KIND_NAMES = {
     JobKind.RECOMPUTE: "星级计算",
     JobKind.BOOK_EXPORT: "积分册导出",
     JobKind.RANKING_EXPORT: "积分排名导出",
+    JobKind.HOUSEHOLD_IMPORT: "住户导入",
 }
 
 

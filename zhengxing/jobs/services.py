@@ -24,6 +24,7 @@ from .models import ACTIVE, Job, JobKind, JobState
 LANE_BUSY: dict[str, str] = {
     JobKind.ROSTER_IMPORT: "本旗县区已有一个花名册导入正在进行，请等它完成后再导入",
     JobKind.RECOMPUTE: "本旗县区已有一次星级计算正在进行，请等它完成后再计算",
+    JobKind.HOUSEHOLD_IMPORT: "本旗县区已有一个住户导入正在进行，请等它完成后再导入",
 }
 INTERRUPTED = "任务执行中断（工作进程被停止），未写入任何数据，请重新开始"
 

@@ -47,7 +47,9 @@ def job_context(job: Job, user: Any) -> dict[str, Any]:
     if job.state == "done":
         done = total = max(total, 1)
     percent = min(100, done * 100 // total) if total else 0
+    kind = KINDS.get(job.kind)
     return {
+        "follow": kind.follow(job) if kind is not None and kind.follow is not None else None,
         "job": job,
         "done": done,
         "total": total,

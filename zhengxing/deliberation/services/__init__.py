@@ -5,13 +5,14 @@ anything, and writes its audit row in the same transaction."""
 
 from .groups import group_create, group_member_add
 from .matters import matter_decide, matter_propose, round_record
-from .objections import objection_submit
+from .objections import objection_answer, objection_submit
 
 __all__ = [
     "group_create",
     "group_member_add",
     "matter_decide",
     "matter_propose",
+    "objection_answer",
     "objection_submit",
     "round_record",
 ]

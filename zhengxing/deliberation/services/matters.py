@@ -31,7 +31,7 @@ from ..rules import (
     quorum,
     round_refusal,
 )
-from ..selectors import may_decide, may_keep, people_of
+from ..selectors import hold_of, may_decide, may_keep, people_of
 from ._common import person_name, post_step, record, today_of
 
 TITLE_MAX, TEXT_MAX, MINUTES_MAX, REASON_MAX = 100, 2000, 5000, 1000
@@ -155,7 +155,9 @@ def matter_decide(
     """The village Party organisation's decision, then the township's: approved, or returned
     with its reasons back to deliberation (three rounds anew). Never before the three rounds,
     never the township before the village, each level once per deliberation (under the
-    matter's row lock, and a unique constraint besides)."""
+    matter's row lock, and a unique constraint besides). An approval waits while the latest
+    posted step is open to objection or an objection is unanswered ("全程公开":
+    `rules.approval_hold`)."""
     matter = _locked(matter)
     if level not in Level.values:
         raise ServiceError("请选择审定层级：村党组织或乡镇党委")
@@ -166,6 +168,8 @@ def matter_decide(
     reason = clean_text(reason, label="理由", limit=REASON_MAX, required=False)
     if not approve and not reason:
         raise ServiceError("退回请说明理由")
+    if approve and (held := hold_of(matter, today=today_of(actor))) is not None:
+        raise ServiceError(held, code="conflict")
     try:
         with transaction.atomic():
             decision = Decision.objects.create(

@@ -119,3 +119,27 @@ def fresh_matter(five: Five, user: User) -> Matter:
         description="从组东头到灌溉渠修一条生产路",
         proposer="王有文",
     )
+
+
+def after_window(matter: Matter) -> dt.datetime:
+    """A moment once the matter's latest posted step is no longer open to objection: when a
+    level may approve it ("全程公开", `rules.approval_hold`)."""
+    latest = matter.notices.order_by("-posted_at", "-pk").first()
+    assert latest is not None
+    day = latest.objections_until + dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(10), tzinfo=SHANGHAI)
+
+
+def windows_closed(matter: Matter) -> None:
+    """The windows of the matter's posted steps have all closed (for pages and the API, which
+    act at the wall clock)."""
+    from zhengxing.deliberation.models import Notice
+
+    Notice.objects.filter(matter=matter).update(objections_until=dt.date(2000, 1, 1))
+
+
+def approve(user: User, matter: Matter, level: str) -> None:
+    """`user` approves the matter at `level` once its latest step's window has closed."""
+    services.matter_decide(
+        actor=as_(user, after_window(matter)), matter=matter, level=level, approve=True
+    )

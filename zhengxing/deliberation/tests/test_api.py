@@ -12,10 +12,10 @@ from typing import Any
 
 from django.test import Client
 
-from zhengxing.deliberation.models import GroupMember, Objection, Round
+from zhengxing.deliberation.models import GroupMember, Matter, Objection, Round
 from zhengxing.testing import Cast, client_for
 
-from .conftest import DAY, Five, fresh_matter
+from .conftest import DAY, Five, fresh_matter, windows_closed
 
 
 def post(client: Client, url: str, body: dict[str, Any]) -> Any:
@@ -72,11 +72,15 @@ def test_a_matter_through_the_api(cast: Cast, five: Five) -> None:
     bob = client_for(cast.bob)
     first = post(bob, f"{url}/decision", {"level": "township", "approve": True})
     assert first.status_code == 400 and "村党组织审定通过后" in first.json()["detail"]
+    held = post(carol, f"{url}/decision", {"level": "village", "approve": True})
+    assert held.status_code == 400 and held.json()["detail"].startswith("公示期未满")
+    windows_closed(Matter.objects.get(pk=mid))  # the third round's week has passed
     assert post(carol, f"{url}/decision", {"level": "village", "approve": True}).status_code == 200
     assert [m["id"] for m in bob.get("/api/v1/deliberation/matters?waiting=township").json()] == [
         mid
     ]
     assert client_for(cast.dave).get(url).status_code == 404
+    windows_closed(Matter.objects.get(pk=mid))
     done = post(bob, f"{url}/decision", {"level": "township", "approve": True})
     assert done.status_code == 200 and done.json()["stage"] == "approved"
     assert Round.objects.filter(matter_id=mid).count() == 3

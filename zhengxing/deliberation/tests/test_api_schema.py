@@ -15,6 +15,7 @@ PATHS = {
     "/api/v1/deliberation/matters/{matter_id}": {"get"},
     "/api/v1/deliberation/matters/{matter_id}/rounds": {"post"},
     "/api/v1/deliberation/matters/{matter_id}/decision": {"post"},
+    "/api/v1/deliberation/objections/{objection_id}/answer": {"post"},
     "/api/v1/deliberation/public/matters/{ref}": {"get"},
     "/api/v1/deliberation/public/matters/{ref}/objections": {"post"},
 }

@@ -16,7 +16,7 @@ from zhengxing.deliberation import services
 from zhengxing.deliberation.models import Decision, Notice, Round, RoundVote
 from zhengxing.testing import Cast
 
-from .conftest import DAY, Five, all_for, as_, three_rounds
+from .conftest import DAY, Five, all_for, approve, as_, three_rounds
 
 
 def _counts() -> tuple[int, int, int, int, int]:
@@ -38,8 +38,8 @@ def test_three_rounds_then_the_village_then_the_township(cast: Cast, five: Five)
     rounds = list(Round.objects.filter(matter=five.matter))
     assert [r.number for r in rounds] == [1, 2, 3]
     assert {v.vote for v in rounds[0].votes.all()} == {"for"} and rounds[0].votes.count() == 5
-    services.matter_decide(actor=as_(cast.carol), matter=five.matter, level="village", approve=True)
-    services.matter_decide(actor=as_(cast.bob), matter=five.matter, level="township", approve=True)
+    approve(cast.carol, five.matter, "village")
+    approve(cast.bob, five.matter, "township")
     five.matter.refresh_from_db()
     assert five.matter.stage == "approved"
     steps = list(Notice.objects.filter(matter=five.matter).values_list("step", flat=True))
@@ -80,7 +80,7 @@ def test_the_township_before_the_village_is_refused(cast: Cast, five: Five) -> N
 
 def test_approving_twice_is_refused(cast: Cast, five: Five) -> None:
     three_rounds(five, cast.carol)
-    services.matter_decide(actor=as_(cast.carol), matter=five.matter, level="village", approve=True)
+    approve(cast.carol, five.matter, "village")
     before = _counts()
     with pytest.raises(ServiceError, match="不能重复审定") as refused:
         services.matter_decide(
@@ -95,7 +95,7 @@ def test_the_database_refuses_a_level_deciding_a_deliberation_twice(cast: Cast, 
     from django.db import IntegrityError, transaction
 
     three_rounds(five, cast.carol)
-    services.matter_decide(actor=as_(cast.carol), matter=five.matter, level="village", approve=True)
+    approve(cast.carol, five.matter, "village")
     with pytest.raises(IntegrityError), transaction.atomic():
         Decision.objects.create(
             county_id=five.matter.county_id,
@@ -162,7 +162,7 @@ def test_a_returned_matter_goes_back_to_three_rounds_anew(cast: Cast, five: Five
         services.matter_decide(
             actor=as_(cast.carol), matter=five.matter, level="village", approve=False
         )
-    services.matter_decide(actor=as_(cast.carol), matter=five.matter, level="village", approve=True)
+    approve(cast.carol, five.matter, "village")
     services.matter_decide(
         actor=as_(cast.bob),
         matter=five.matter,
@@ -177,7 +177,7 @@ def test_a_returned_matter_goes_back_to_three_rounds_anew(cast: Cast, five: Five
             actor=as_(cast.carol), matter=five.matter, level="village", approve=True
         )
     three_rounds(five, cast.carol)
-    services.matter_decide(actor=as_(cast.carol), matter=five.matter, level="village", approve=True)
+    approve(cast.carol, five.matter, "village")
     five.matter.refresh_from_db()
     assert five.matter.stage == "township"
 
@@ -197,7 +197,7 @@ def test_who_records_and_who_decides(cast: Cast, five: Five) -> None:
     for user, level in ((cast.cathy, "village"), (cast.bob, "village"), (five.hank, "village")):
         with pytest.raises(PermissionDenied):
             services.matter_decide(actor=as_(user), matter=five.matter, level=level, approve=True)
-    services.matter_decide(actor=as_(cast.carol), matter=five.matter, level="village", approve=True)
+    approve(cast.carol, five.matter, "village")
     for user in (cast.carol, cast.dave):
         with pytest.raises(PermissionDenied):
             services.matter_decide(

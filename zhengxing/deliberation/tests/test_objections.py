@@ -15,7 +15,7 @@ from zhengxing.deliberation import selectors, services
 from zhengxing.deliberation.models import Notice, Objection
 from zhengxing.testing import Cast
 
-from .conftest import NOW, Five, as_, three_rounds
+from .conftest import NOW, Five, approve, as_, three_rounds
 
 
 def test_a_villager_objects_within_the_window_once(cast: Cast, five: Five) -> None:
@@ -46,7 +46,7 @@ def test_a_villager_objects_within_the_window_once(cast: Cast, five: Five) -> No
 
 def test_the_township_sees_the_objections_beside_the_matter_waiting(cast: Cast, five: Five) -> None:
     three_rounds(five, cast.carol)
-    services.matter_decide(actor=as_(cast.carol), matter=five.matter, level="village", approve=True)
+    approve(cast.carol, five.matter, "village")
     notice = Notice.objects.filter(matter=five.matter, step="decision").get()
     services.objection_submit(
         actor=as_(None),

@@ -14,7 +14,16 @@ from zhengxing.deliberation import services
 from zhengxing.deliberation.models import Objection, Round
 from zhengxing.testing import Cast, client_for
 
-from .conftest import DAY, Five, all_for, as_, fresh_matter, three_rounds
+from .conftest import (
+    DAY,
+    Five,
+    all_for,
+    approve,
+    as_,
+    fresh_matter,
+    three_rounds,
+    windows_closed,
+)
 
 
 def test_the_head_records_a_round_on_the_phone(cast: Cast, five: Five) -> None:
@@ -48,6 +57,11 @@ def test_the_township_sees_what_waits_and_decides(cast: Cast, five: Five) -> Non
     assert index.status_code == 200 and five.matter.title in index.text
     returned = bob.post(url, {"action": "decide", "approve": "no", "reason": ""})
     assert returned.status_code == 400 and "退回请说明理由" in returned.text
+    # the village's decision is posted today: its window holds the township's approval
+    assert "公示期未满" in bob.get(url).text
+    held = bob.post(url, {"action": "decide", "approve": "yes"})
+    assert held.status_code == 400 and "公示期未满" in held.text
+    windows_closed(five.matter)
     assert bob.post(url, {"action": "decide", "approve": "yes"}).status_code == 302
     five.matter.refresh_from_db()
     assert five.matter.stage == "approved"
@@ -125,6 +139,7 @@ def test_a_matter_page_costs_the_same_queries_for_two_steps_and_for_six(
             minutes=str(n),
             votes=all_for(five),
         )
-    services.matter_decide(actor=as_(cast.carol), matter=five.matter, level="village", approve=True)
+    approve(cast.carol, five.matter, "village")
     after = cost()
-    assert after[0] == before[0] and after[1] <= before[1] + 1  # + the decision's form
+    # + the decision's form and its hold (the latest window, the unanswered objections)
+    assert after[0] == before[0] and after[1] <= before[1] + 3

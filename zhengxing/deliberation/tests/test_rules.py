@@ -5,12 +5,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from zhengxing.deliberation.rules import (
     Level,
     Stage,
     after_decision,
+    approval_hold,
     decision_refusal,
     quorum,
     round_refusal,
@@ -47,3 +50,25 @@ def test_a_return_goes_back_to_deliberation() -> None:
 
 def test_more_than_half_take_part() -> None:
     assert [quorum(n) for n in (5, 4, 3)] == [3, 3, 2]
+
+
+@pytest.mark.parametrize(
+    ("today", "until", "unanswered", "refusal"),
+    [
+        # the latest step's window still open, to its last day
+        (dt.date(2026, 9, 8), dt.date(2026, 9, 8), 0, "公示期未满：该步骤公示至2026-09-08"),
+        (dt.date(2026, 9, 1), dt.date(2026, 9, 8), 2, "公示期未满"),
+        # closed, but an objection waits for its answer
+        (dt.date(2026, 9, 9), dt.date(2026, 9, 8), 1, "有未答复的异议（1条）"),
+        # closed and everything answered
+        (dt.date(2026, 9, 9), dt.date(2026, 9, 8), 0, None),
+        (dt.date(2026, 9, 9), None, 0, None),
+    ],
+)
+def test_an_approval_waits_for_the_window_and_the_answers(
+    today: dt.date, until: dt.date | None, unanswered: int, refusal: str | None
+) -> None:
+    """ "全程公开": a step is open to the villagers' objections for its window, and their
+    objections are answered, before a level approves."""
+    found = approval_hold(today=today, window_until=until, unanswered=unanswered)
+    assert found == refusal if refusal is None else found is not None and found.startswith(refusal)

@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
@@ -21,8 +22,8 @@ from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, OrgKind
 from zhengxing.orgs.selectors import scope_for
 
 from .. import selectors, services
-from ..forms import DecisionForm, GroupForm, MatterForm, PersonForm, RoundForm
-from ..models import VillageGroup
+from ..forms import AnswerForm, DecisionForm, GroupForm, MatterForm, PersonForm, RoundForm
+from ..models import Objection, VillageGroup
 from ..rules import ROUNDS, Level, Stage
 
 BRANCHES_SHOWN = 300
@@ -163,6 +164,7 @@ def matter_page(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("deliberation:matter", matter.pk)
         except ServiceError as e:
             (round_form if action == "round" else decision_form).add_error(None, str(e))  # type: ignore[union-attr]
+    answerer = selectors.answers_as(scope_for(request.user), group) is not None
     return TemplateResponse(
         request,
         "deliberation/matter.html",
@@ -170,7 +172,11 @@ def matter_page(request: HttpRequest, pk: int) -> HttpResponse:
             "matter": matter,
             "group": group,
             "steps": selectors.steps_of(matter),
-            "objections": selectors.objections_of(matter),
+            "objections": [
+                (o, AnswerForm(prefix=f"o{o.pk}") if answerer and o.answered_at is None else None)
+                for o in selectors.objections_of(matter)
+            ],
+            "hold": selectors.hold_of(matter, today=today) if level else None,
             "round_form": round_form,
             "next_round": done + 1,
             "decision_form": decision_form,
@@ -181,8 +187,39 @@ def matter_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+@require_POST
+def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The village Party organisation's or the township's answer to an objection (the page asks
+    to confirm first: it is posted for good); HTMX swaps the objection in place."""
+    objection: Objection = selectors.objection_for_answerer(request.user, pk)
+    form = AnswerForm(request.POST, prefix=f"o{objection.pk}")
+    if form.is_valid():
+        try:
+            objection = services.objection_answer(
+                actor=Actor.from_request(request),
+                objection=objection,
+                answer=form.cleaned_data["answer"],
+            )
+        except ServiceError as e:
+            form.add_error(None, str(e))
+    if not request.htmx:  # type: ignore[attr-defined]
+        if objection.answered_at is not None and not form.errors:
+            messages.success(request, _("The answer was posted on the matter's public page."))
+        else:
+            for error in form.non_field_errors() or [_("The answer was not recorded.")]:
+                messages.error(request, str(error))
+        return redirect("deliberation:matter", objection.matter_id)
+    return TemplateResponse(
+        request,
+        "deliberation/_objection.html",
+        {"o": objection, "form": None if objection.answered_at else form},
+    )
+
+
 urlpatterns = [
     path("", index, name="index"),
     path("groups/<int:pk>/", group_page, name="group"),
     path("matters/<int:pk>/", matter_page, name="matter"),
+    path("objections/<int:pk>/answer/", objection_answer, name="objection_answer"),
 ]

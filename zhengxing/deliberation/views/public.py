@@ -83,6 +83,7 @@ def matter_public(request: HttpRequest, ref: str) -> HttpResponse:
         else:
             messages.success(request, _("Your objection was received and passed on."))
             return redirect("public_deliberation:matter", ref)
+    labels = {s.pk: step_label(s) for s in steps}
     return TemplateResponse(
         request,
         "deliberation/public/matter.html",
@@ -90,6 +91,9 @@ def matter_public(request: HttpRequest, ref: str) -> HttpResponse:
             "matter": matter,
             "group": matter.group,
             "steps": steps,
+            "objections": [
+                (o, labels.get(o.notice_id, "")) for o in selectors.objections_public(matter)
+            ],
             "open_steps": open_steps,
             "form": form if open_steps else None,
         },

@@ -1,9 +1,10 @@
 """Writes of grid governance, split by subject: the structure (`structure.py`), residents'
-needs (`needs.py`) and door-to-door campaigns (`campaigns.py`). Each checks the actor's scope,
-refuses bad input in Chinese before writing anything, and writes its audit row in the same
-transaction."""
+needs (`needs.py`, their photos `need_photos.py`) and door-to-door campaigns
+(`campaigns.py`). Each checks the actor's scope, refuses bad input in Chinese before writing
+anything, and writes its audit row in the same transaction."""
 
 from .campaigns import Arrival, campaign_create, reach_recount, visit_record
+from .need_photos import need_photo_remove, need_photo_set
 from .needs import need_move, need_raise, need_rate, need_record
 from .structure import (
     cards_print,
@@ -26,6 +27,8 @@ __all__ = [
     "household_add",
     "household_move",
     "need_move",
+    "need_photo_remove",
+    "need_photo_set",
     "need_raise",
     "need_rate",
     "need_record",

@@ -92,3 +92,37 @@ def test_the_worker_may_attach_a_photo_to_a_need_taken_by_phone(cast: Cast, plac
     )
     assert posted.status_code == 302
     assert Need.objects.get().photo.endswith(".png")
+
+
+def test_the_worker_attaches_and_takes_off_a_photo_on_the_need_page(
+    cast: Cast, place: Place, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The same services as the API's (`need_photo_set`, `need_photo_remove`)."""
+    from zhengxing.grid import services
+    from zhengxing.testing import SYSTEM
+
+    need = services.need_record(
+        actor=SYSTEM,
+        household=place.home,
+        category="living",
+        urgency="normal",
+        text="帮忙买菜",
+        source="phone",
+    )
+    gina = client_for(cast.gina)
+    page = reverse("grid:need", args=[need.pk])
+    change = reverse("grid:need_photo_change", args=[need.pk])
+    assert change in gina.get(page).text
+    png = SimpleUploadedFile("a.png", PNG, content_type="image/png")
+    assert gina.post(change, {"action": "set", "photo": png}).status_code == 302
+    need.refresh_from_db()
+    assert need.photo.endswith(".png")
+    assert reverse("grid:need_photo", args=[need.pk]) in gina.get(page).text
+    refused = gina.post(change, {"action": "set"}, follow=True)
+    assert "这个字段是必填项" in refused.text and need.photo.endswith(".png")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert gina.post(change, {"action": "remove"}).status_code == 302
+    need.refresh_from_db()
+    assert need.photo == ""
+    # another township's committee does not see the need
+    assert client_for(cast.dave).post(change, {"action": "remove"}).status_code == 404

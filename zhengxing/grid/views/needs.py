@@ -18,7 +18,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
@@ -27,7 +27,7 @@ from zhengxing.ledger.selectors import org_or_default
 from zhengxing.orgs.selectors import scope_for
 
 from .. import report, selectors, services
-from ..forms import AnswerForm
+from ..forms import AnswerForm, PhotoForm
 from ..models import Need
 from ..rules import MOVES, OPEN_STATES, Level, State, level_at
 
@@ -102,6 +102,7 @@ def need_page(request: HttpRequest, pk: int) -> HttpResponse:
             if may_work
             else [],
             "form": form,
+            "photo_form": PhotoForm() if may_work and need.state != State.CLOSED else None,
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -140,19 +141,48 @@ def need_report(request: HttpRequest) -> HttpResponse:
 @require_GET
 def need_photo(request: HttpRequest, pk: int) -> FileResponse:
     """The need's photo, for those who see its grid (the worker it is routed to among them)."""
+    return photo_response(selectors.need_for_user(request.user, pk))
+
+
+@login_required
+@require_POST
+def need_photo_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """The worker attaches a photo to the need (replacing the one it had) or takes it off: the
+    same services as the API's."""
     need = selectors.need_for_user(request.user, pk)
+    actor = Actor.from_request(request)
+    try:
+        if request.POST.get("action") == "remove":
+            services.need_photo_remove(actor=actor, need=need)
+            messages.success(request, _("The photo was taken off."))
+        else:
+            form = PhotoForm(request.POST, request.FILES)
+            if not form.is_valid():
+                raise ServiceError(
+                    "；".join(str(e) for errors in form.errors.values() for e in errors)
+                )
+            services.need_photo_set(actor=actor, need=need, upload=form.cleaned_data["photo"])
+            messages.success(request, _("The photo was attached."))
+    except ServiceError as e:
+        messages.error(request, str(e))
+    return redirect("grid:need", need.pk)
+
+
+def photo_response(need: Need) -> FileResponse:
+    """The need's photo as a response (the page's and the API's); 404 when it has none."""
     storage = evidence_storage()
     if not need.photo or not storage.exists(need.photo):
         raise Http404
     content_type = mimetypes.guess_type(need.photo)[0] or "application/octet-stream"
     response = FileResponse(storage.open(need.photo, "rb"), content_type=content_type)
-    response["Cache-Control"] = "private, max-age=3600"
+    response["Cache-Control"] = "private, no-cache"
     return response
 
 
 urlpatterns = [
     path("needs/", need_list, name="needs"),
     path("need/<int:pk>/photo/", need_photo, name="need_photo"),
+    path("need/<int:pk>/photo/change/", need_photo_change, name="need_photo_change"),
     path("needs/report/", need_report, name="needs_report"),
     path("need/<int:pk>/", need_page, name="need"),
 ]

@@ -1,20 +1,18 @@
-"""Households and residents by Excel: the page to import a workbook (every row checked first;
-the problems listed per row, nothing written) and to download the grids' households in the same
-layout (phones in full: the password asked again, the download logged)."""
+"""Households and residents by Excel: the page to import a workbook — uploaded, then imported by
+a background job whose page shows its progress and, when a row is bad, the problems per row
+(nothing written) — and to download the grids' households in the same layout (phones in full:
+the password asked again, the download logged)."""
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
 from django import forms
-from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -23,11 +21,14 @@ from zhengxing.accounts.reauth import is_recent, reauth_redirect
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
 from zhengxing.core.forms import Form
+from zhengxing.jobs.models import JobKind
+from zhengxing.jobs.selectors import jobs_of_county
 from zhengxing.ledger.selectors import org_or_default
 from zhengxing.orgs.selectors import scope_for
 
 from .. import selectors
-from ..sheets import HouseholdsImportFailed, households_export, households_import
+from ..jobs import households_import_start
+from ..sheets import households_export
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -43,27 +44,18 @@ def households_io(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     may_import = selectors.may_work(scope, org)
     form = ImportForm(request.POST or None, request.FILES or None)
-    problems = None
     if request.method == "POST" and may_import and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            if upload.size > settings.ZHENGXING_MAX_UPLOAD_MB * 1024 * 1024:
-                raise ServiceError(f"文件不能超过{settings.ZHENGXING_MAX_UPLOAD_MB}MB")
-            result = households_import(
-                actor=Actor.from_request(request), county=org.county, file=upload
+            job = households_import_start(
+                actor=Actor.from_request(request), org=org, upload=form.cleaned_data["file"]
             )
-        except HouseholdsImportFailed as failed:
-            form.add_error(None, str(failed))
-            problems = failed.problems[:1000]
         except ServiceError as e:
             form.add_error(None, str(e))
         else:
-            messages.success(
-                request,
-                _("Imported %(h)s households and %(r)s residents; %(u)s already registered.")
-                % {"h": result.households, "r": result.residents, "u": result.unchanged},
-            )
-            return redirect(f"{request.path}?org={org.pk}")
+            return redirect("jobs:detail", pk=job.pk)
+    recent = jobs_of_county(request.user, county_id=org.county_id).filter(
+        kind=JobKind.HOUSEHOLD_IMPORT
+    )[:5]
     return TemplateResponse(
         request,
         "grid/households_io.html",
@@ -71,7 +63,7 @@ def households_io(request: HttpRequest) -> HttpResponse:
             "org": org,
             "form": form if may_import else None,
             "may_export": scope.can_manage_tree(org),
-            "problems": problems,
+            "recent": recent,
         },
         status=400 if request.method == "POST" else 200,
     )
