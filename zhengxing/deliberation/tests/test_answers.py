@@ -25,6 +25,7 @@ from django.urls import reverse
 from zhengxing.audit.models import AuditEvent
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
+from zhengxing.core.forms import NOT_CONFIRMED
 from zhengxing.deliberation import services
 from zhengxing.deliberation.models import Decision, Matter, Notice, Objection
 from zhengxing.testing import Cast, client_for
@@ -160,17 +161,22 @@ def test_the_page_asks_to_confirm_and_the_public_page_shows_the_answer(
     carol = client_for(cast.carol)
     page = carol.get(reverse("deliberation:matter", args=[five.matter.pk])).text
     answer_url = reverse("deliberation:objection_answer", args=[objection.pk])
-    assert answer_url in page and "hx-confirm=" in page
+    assert answer_url in page and f'id="confirm-answer-{objection.pk}"' in page
     # not the matter's village nor its township: no form, and the answer refused
     dave = client_for(cast.dave)
-    assert dave.post(answer_url, {f"o{objection.pk}-answer": "答复"}).status_code == 404
-    swapped = carol.post(
-        answer_url, {f"o{objection.pk}-answer": "底价参照周边组均价确定"}, HTTP_HX_REQUEST="true"
-    )
+    body = {f"o{objection.pk}-answer": "答复", "confirm": "yes"}
+    assert dave.post(answer_url, body).status_code == 404
+    # posted for good: the panel's second button (confirm=yes) is required
+    text = {f"o{objection.pk}-answer": "底价参照周边组均价确定"}
+    unconfirmed = carol.post(answer_url, text, HTTP_HX_REQUEST="true")
+    assert NOT_CONFIRMED in unconfirmed.text
+    objection.refresh_from_db()
+    assert objection.answered_at is None
+    swapped = carol.post(answer_url, {**text, "confirm": "yes"}, HTTP_HX_REQUEST="true")
     assert swapped.status_code == 200
     assert swapped.text.lstrip().startswith(f'<li class="objection" id="objection-{objection.pk}"')
-    assert "底价参照周边组均价确定" in swapped.text and "hx-confirm" not in swapped.text
-    again = carol.post(answer_url, {f"o{objection.pk}-answer": "改一下"})
+    assert "底价参照周边组均价确定" in swapped.text and "confirm-answer" not in swapped.text
+    again = carol.post(answer_url, {f"o{objection.pk}-answer": "改一下", "confirm": "yes"})
     assert again.status_code == 302
     assert "不能修改答复" in carol.get(again["Location"]).text
     public = Client().get(reverse("public_deliberation:matter", args=[five.matter.ref])).text

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
+from zhengxing.core.forms import NOT_CONFIRMED, confirmed
 from zhengxing.orgs.models import Org
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, OrgKind
 from zhengxing.orgs.selectors import scope_for
@@ -190,11 +191,14 @@ def matter_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    """The village Party organisation's or the township's answer to an objection (the page asks
-    to confirm first: it is posted for good); HTMX swaps the objection in place."""
+    """The village Party organisation's or the township's answer to an objection, once confirmed
+    (it is posted for good); HTMX swaps the objection in place."""
     objection: Objection = selectors.objection_for_answerer(request.user, pk)
     form = AnswerForm(request.POST, prefix=f"o{objection.pk}")
-    if form.is_valid():
+    if not confirmed(request.POST):  # posted for the public, and never changed
+        form.is_valid()
+        form.add_error(None, NOT_CONFIRMED)
+    elif form.is_valid():
         try:
             objection = services.objection_answer(
                 actor=Actor.from_request(request),
