@@ -213,8 +213,10 @@ def reconciliation_close(
 
 # --- the "3" and the pairing of the "4": their own module, on this router ---------------------
 
+from .api_arrivals import router as arrivals_router  # noqa: E402
 from .api_file import router as file_router  # noqa: E402
 from .api_pairing import router as pairing_router  # noqa: E402
 
 router.add_router("", pairing_router)
 router.add_router("", file_router)
+router.add_router("", arrivals_router)

@@ -3,8 +3,9 @@ are with a code from their branch (spread over five cities, some twice, the firs
 two inflow organisations under co-management agreements with the county — a chamber of
 commerce's mobile members' branch in 呼和浩特 and an industrial park's joint branch in 包头 — and
 2026 Q3 reconciled with each: the first with its differences resolved, closed and signed, the
-second with one difference still open; then one member lost and found, one moved to the
-neighbouring county (`demo_lost.py`)."""
+second with one difference still open, its agreement amended once (version 2, signed again);
+one member received from a county outside the system on its letter (`demo_arrival.py`); then
+one member lost and found, one moved to the neighbouring county (`demo_lost.py`)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from zhengxing.ledger.rules import Quarter
 from zhengxing.orgs.models import County, Member, Org
 from zhengxing.orgs.rules import MemberStatus
 
+from .demo_arrival import demo_amend, demo_arrival
 from .demo_lost import demo_lost_and_moved
 from .models import Difference, Reconciliation
 from .services import (
@@ -119,6 +121,7 @@ def demo_mobility(
                 inflow_signer=contact,
             )
         )
+    signed[1] = demo_amend(signed[1])  # version 2, signed again, before Q3 is reconciled
     day = _at(dt.date(2026, 10, 15))
     recons: list[Reconciliation] = []
     for n, agreement in enumerate(signed):
@@ -156,5 +159,6 @@ def demo_mobility(
     # the second quarter's differences resolved but one, still open
     for difference in Difference.objects.filter(reconciliation=recons[1]).order_by("pk")[1:]:
         difference_resolve(actor=resolver, difference=difference, outcome="已与流入地核实")
+    demo_arrival(county)  # a member received from a county outside the system
     moved = demo_lost_and_moved(county)  # the member found reports where he is: one more report
     return DemoMobilityResult(reports=reports + moved.found, reconciliations=len(recons))

@@ -80,7 +80,7 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         county=tree.county,
         created=True,
         logins=logins(tree.county),
-        members=tree.members,
+        members=Member.objects.filter(county=tree.county).count(),  # with the arrival
         orgs=tree.orgs,
         points=points,
         stars=stars,

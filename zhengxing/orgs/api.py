@@ -112,7 +112,7 @@ def org_children(request: HttpRequest, org_id: ObjectId) -> Any:
 # --- the roster ---------------------------------------------------------------------------
 
 
-def _county_id(request: HttpRequest, requested: int | None) -> int:
+def county_for_new_member(request: HttpRequest, requested: int | None) -> int:
     """The county a new member is registered in: the one where the user holds roles, or the one
     they name when they hold roles in several (a county they cannot see is a 404)."""
     scope = selectors.scope_for(request.user)
@@ -138,7 +138,7 @@ def member_create(request: HttpRequest, payload: MemberCreateIn) -> tuple[int, M
     data = roster.clean_member(payload.raw(), today=today)
     member = services.member_register(
         actor=Actor.from_request(request),
-        county_id=_county_id(request, payload.county_id),
+        county_id=county_for_new_member(request, payload.county_id),
         data=data,
         on=today,
     )

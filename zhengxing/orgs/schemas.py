@@ -212,7 +212,7 @@ class MemberOut(MemberListOut):
         return selectors.member_history(obj)
 
 
-class _MemberFields(Schema):
+class MemberFields(Schema):
     """The roster's columns, as codes (`roster.COLUMNS`)."""
 
     name: Annotated[str, text(50)]
@@ -232,7 +232,7 @@ class _MemberFields(Schema):
     mobile_reason: Text200 = ""
 
 
-class MemberCreateIn(_MemberFields):
+class MemberCreateIn(MemberFields):
     id_card: Annotated[str, text(32)] = Field(description="18 characters, checked")
     phone: Text30 = ""
     status: MemberStatus = MemberStatus.ACTIVE
@@ -245,7 +245,7 @@ class MemberCreateIn(_MemberFields):
         return self.model_dump(mode="json", exclude={"county_id"})
 
 
-class MemberUpdateIn(_MemberFields):
+class MemberUpdateIn(MemberFields):
     """The whole record. Leave out id_card, phone or status to keep them as they are (a client
     never sees the full numbers); a changed status or branch is recorded in the history."""
 

@@ -42,6 +42,8 @@ PATHS = {
     # the joint file and the agreement's new version (api_file.py)
     "/api/v1/mobile/members/{member_id}/file": {"get"},
     "/api/v1/mobile/agreements/{agreement_id}": {"put", "patch"},
+    # members arriving from counties outside the system (api_arrivals.py)
+    "/api/v1/mobile/arrivals": {"get", "post"},
 }
 
 

@@ -68,3 +68,30 @@ def test_the_demo_has_one_difference_open_a_member_lost_and_found_and_one_moved(
     assert transfer.member.status == "transferred_out"
     assert transfer.received_member is not None
     assert transfer.received_member.county_id != cast.county.pk
+
+
+def test_the_demo_receives_a_member_from_outside_and_amends_an_agreement_once(
+    cast: Cast,
+) -> None:
+    """明确流动党员组织关系一方隶属 … 签署共管协议 (article 002): 周新 arrives from 成都市武侯区 on
+    its letter and is on the roster from that day; the park's agreement is at version 2, signed
+    again by both sides, version 1 kept superseded, and Q3 reconciled against version 2."""
+    from zhengxing.mobility.models import Agreement, Arrival
+    from zhengxing.mobility.selectors.file import Kind, member_file
+
+    for n in range(6):
+        member = add_member(cast.county, "A1B", name=f"流动{n}")
+        member_set_status(actor=SYSTEM, member=member, status="mobile", on=TODAY)
+    demo_mobility(cast.county, seed=2026)
+    arrival = Arrival.objects.select_related("member").get()
+    assert (arrival.member.name, arrival.member.status) == ("周新", "active")
+    assert arrival.member.status_since == arrival.arrived_on
+    assert arrival.letter_no and arrival.letter_on < arrival.arrived_on
+    assert member_file(member=arrival.member)[0].kind == Kind.ARRIVAL
+    second = Agreement.objects.get(version=2)
+    first = second.supersedes
+    assert first is not None and first.superseded_at is not None
+    assert second.superseded_at is None and second.duties != first.duties
+    assert second.outflow_signer and second.inflow_signer and second.inflow_signed_on
+    reconciled = Reconciliation.objects.order_by("pk").last()
+    assert reconciled is not None and reconciled.agreement_id == second.pk

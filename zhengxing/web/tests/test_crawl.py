@@ -176,3 +176,32 @@ def test_every_link_a_role_is_shown_works_fits_and_speaks_chinese(
     assert not found.problems, "\n".join(str(p) for p in found.problems)
     # the role's main pages, at both widths, for a reviewer to look at
     assert list(screens.glob(f"{role}-*-375.png")) and list(screens.glob(f"{role}-*-1280.png"))
+
+
+@pytest.mark.parametrize(
+    ("role", "start", "reached"),
+    [
+        # the branch's transfers: the member received from outside and their joint file
+        ("secretary", "/mobile/transfers/", ("/mobile/transfers/arrive/", "/file/")),
+    ],
+)
+def test_the_arrival_and_the_amended_agreement_are_reached_and_work(
+    role: str, start: str, reached: tuple[str, ...], site: Site, browser: Browser
+) -> None:
+    """The demo's member received on a letter (issue 21): the arrival page and the member's
+    joint file are shown to the branch that received them, and pass as every page does. (The
+    county, which amends agreements, logs in once only here: its second factor is set up on
+    its first login, in the test above.)"""
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    try:
+        log_in(page, site.base, role)
+        found = crawl(
+            page, base=site.base, role=role, starts=[start], limit=12, names=set(ROLES),
+            allowed=ALLOWED,
+        )  # fmt: skip
+    finally:
+        context.close()
+    assert not found.problems, "\n".join(str(p) for p in found.problems)
+    for part in reached:
+        assert any(part in url for url in found.visited), (part, found.visited)
