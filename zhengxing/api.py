@@ -36,6 +36,7 @@ from zhengxing.core.errors import ErrorCode, ServiceError
 from zhengxing.core.validation import errors_in_chinese
 from zhengxing.deliberation.api import router as deliberation_router
 from zhengxing.grid.api import router as grid_router
+from zhengxing.integrity.api import router as integrity_router
 from zhengxing.jobs.api import router as jobs_router
 from zhengxing.ledger.api import router as ledger_router
 from zhengxing.ledger.api_public import router as ledger_public_router
@@ -91,6 +92,7 @@ api.add_router("/mobile", mobility_life_router)
 api.add_router("/grid", grid_router)
 api.add_router("/deliberation", deliberation_router)
 api.add_router("/contests", contests_router)
+api.add_router("/integrity", integrity_router)
 api.add_router("/life", orglife_meetings_router)
 api.add_router("/life", orglife_learning_router)
 api.add_router("/life", orglife_commitments_router)

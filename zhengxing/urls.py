@@ -15,6 +15,7 @@ urlpatterns = [
     path("p/mobile/", include("zhengxing.mobility.public_urls")),
     path("p/life/", include("zhengxing.orglife.public_urls")),
     path("p/contests/", include("zhengxing.contests.public_urls")),
+    path("p/integrity/", include("zhengxing.integrity.public_urls")),
     path("p/", include("zhengxing.ledger.public_urls")),
     path("stars/", include("zhengxing.stars.urls")),
     path("life/", include("zhengxing.orglife.urls")),

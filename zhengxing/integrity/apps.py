@@ -9,6 +9,7 @@ class IntegrityConfig(AppConfig):
         from zhengxing.ledger import chain_checks, sign_off_hooks
 
         from .checks import tree_problems
+        from .kept import kept_problems
         from .services import quarter_anchor
 
         # every quarter a branch secretary signs joins the county's signed tree, in the
@@ -19,3 +20,5 @@ class IntegrityConfig(AppConfig):
         # `zhengxing verify-ledger` checks each county's tree against the signed quarters and
         # each head's signature, beside the chains
         chain_checks.register("tree", label="核验树", check=tree_problems)
+        # `zhengxing verify-ledger --against FILE`: the database against heads kept outside it
+        chain_checks.register_against(kept_problems)

@@ -8,8 +8,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.http import Http404
+
+from zhengxing.orgs.models import County
+
 from . import merkle
 from .models import Leaf, TreeHead
+
+
+def county_public(*, code: str) -> County:
+    """A county by its code (public: it is in every leaf and head), for anyone; 404 if none."""
+    county = County.objects.filter(code=code).first()
+    if county is None:
+        raise Http404
+    return county
+
+
+def county_heads(*, county_id: int, latest: bool = False) -> list[TreeHead]:
+    """The county's signed heads, smallest first (only the latest when `latest`)."""
+    heads = TreeHead.objects.filter(county_id=county_id).order_by("-size")
+    return list(heads[:1]) if latest else list(reversed(heads))
 
 
 def latest_head(*, county_id: int) -> TreeHead | None:

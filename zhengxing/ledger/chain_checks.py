@@ -29,3 +29,19 @@ def register(key: str, *, label: str, check: Check) -> None:
 
 def registered() -> list[ChainCheck]:
     return [_checks[k] for k in sorted(_checks)]
+
+
+# `verify-ledger --against FILE`: the check of a file of heads kept outside the database, by the
+# app that signs them (`integrity`, in its AppConfig.ready): given the file's bytes, the county's
+# code, the number of leaves and heads checked and the problems found; a ServiceError when the
+# file is refused.
+Against = Callable[[bytes], tuple[str, int, list[ChainProblem]]]
+_against: list[Against] = []
+
+
+def register_against(check: Against) -> None:
+    _against[:] = [check]
+
+
+def against() -> Against | None:
+    return _against[0] if _against else None

@@ -295,7 +295,7 @@ def org_children(user: AnyUser, org: Org | None) -> QuerySet[Org]:
 def roles_held(user: AnyUser) -> list[tuple[str, Org]]:
     """The user's role assignments with their organisations, in one query, for the home page."""
     grants = scope_for(user).grants
-    orgs = Org.objects.in_bulk([g.org_id for g in grants])
+    orgs = Org.objects.select_related("county").in_bulk([g.org_id for g in grants])
     return [(g.role, orgs[g.org_id]) for g in grants if g.org_id in orgs]
 
 

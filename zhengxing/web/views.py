@@ -47,6 +47,8 @@ def home(request: HttpRequest) -> HttpResponse:
     held = selectors.roles_held(user)
     context = {
         "roles": [(Role(role).label, org) for role, org in held],
+        # each county's signed tree heads, for the township and the county to keep (issue 24)
+        "counties": list({org.county_id: org.county for _role, org in held}.values()),
         "everything": scope.everything,
         "manages": manages,
         # the contests: every manager's, and a judge's or an entrant's when they have one

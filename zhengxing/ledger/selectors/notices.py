@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 def posting_public(*, slug: str) -> Posting:
     """A posted notice by its public slug, for anyone (no login): 404 when there is none."""
     posting = (
-        Posting.objects.select_related("branch", "branch__parent", "close", "close__signed_by")
+        Posting.objects.select_related(
+            "county", "branch", "branch__parent", "close", "close__signed_by"
+        )
         .filter(slug=slug)
         .first()
     )
