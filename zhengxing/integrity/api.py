@@ -1,4 +1,4 @@
-"""REST endpoint of the county's signed tree, under /api/v1/integrity, public (no login): the
+"""REST endpoint of the county's signed tree, under /api/v1/integrity/public (no login): the
 kept heads file (`kept.py`), the same the county's public page hands out, for a township's
 script to fetch and keep after every quarter. The county is named by its code."""
 
@@ -30,10 +30,10 @@ class HeadsFileOut(Schema):
     leaves: list[str]  # hex, the tree's leaf hashes up to its largest head
 
 
-@router.get("/{county}/heads", auth=None, response=public_responses(HeadsFileOut, 404))
+@router.get("/public/{county}/heads", auth=None, response=public_responses(HeadsFileOut, 404))
 def county_heads(
     request: HttpRequest,
-    county: PathEx[str, P(max_length=32)],
+    county: PathEx[str, P(max_length=32, pattern=r"^[^/\x00]+$")],
     latest: bool = False,
 ) -> dict[str, Any]:
     """The county's signed tree heads (every one, or the latest with `latest=true`), its public

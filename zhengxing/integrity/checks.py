@@ -38,13 +38,25 @@ def tree_problems(county_id: int | None) -> tuple[int, list[ChainProblem]]:
     codes: dict[int, str] = {}
     last_branch: dict[int, int] = {}
     for county, index, close_id, content, leaf_hash, code in rows:
-        close = closes[close_id]
-        codes[county], last_branch[county] = code, close.branch_id
+        codes[county] = code
         county_roots = roots.setdefault(county, [merkle.EMPTY_ROOT])
         size = len(county_roots) - 1  # a leaf deleted leaves a gap: the heads after it fail
         frontier = merkle.frontier_append(frontiers.get(county, []), size, bytes.fromhex(leaf_hash))
         frontiers[county] = frontier
         county_roots.append(merkle.frontier_root(frontier))
+        close = closes.get(close_id)
+        if close is None:  # the signed quarter deleted behind the application's back
+            problems.append(
+                ChainProblem(
+                    last_branch.get(county, 0),
+                    index,
+                    None,
+                    "anchor",
+                    f"核验树第{index}项所记的季度签字记录已不在数据库中（被删除）",
+                )
+            )
+            continue
+        last_branch[county] = close.branch_id
         rebuilt = quarter_leaf(close, county_code=code, branch_ref=branch_refs[close_id]).content()
         if rebuilt != content.encode() or merkle.leaf_hash(rebuilt).hex() != leaf_hash:
             label = Quarter(close.year, close.quarter).label

@@ -22,7 +22,7 @@ from zhengxing.deliberation.models import GroupMember
 from zhengxing.deliberation.models import Objection as MatterObjection
 from zhengxing.grid.models import GridPerson, Need, Resident
 from zhengxing.ledger.models import Claim, Objection
-from zhengxing.mobility.models import InflowOrg, Whereabouts
+from zhengxing.mobility.models import Arrival, InflowOrg, Whereabouts
 from zhengxing.orgs.models import Member
 
 BATCH = 1000
@@ -47,6 +47,7 @@ ENCRYPTED = (
     Encrypted(Need, ("contact_enc",)),
     Encrypted(Whereabouts, ("phone_enc",)),
     Encrypted(InflowOrg, ("contact_phone_enc",)),
+    Encrypted(Arrival, ("phone_enc",)),
     Encrypted(GroupMember, ("phone_enc",)),
     Encrypted(MatterObjection, ("contact_enc",)),
 )

@@ -1,6 +1,6 @@
 """The county's signed tree heads published for anyone to keep (issue 24): the public page at
 /p/integrity/<county code>/, its download of the kept heads file, the same file in the API at
-/api/v1/integrity/{county}/heads, and the links to it from the notices and the county's home.
+/api/v1/integrity/public/{county}/heads, and the links to it from the notices and the county's home.
 
 003: "上级党委要组织专人定期开展督导检查，对工作落实不力、弄虚作假、评选过程不公正和结果不及时公开的
 情况给予通报" — a head kept outside the database is what a rewrite with the key cannot match."""
@@ -39,7 +39,7 @@ def test_a_county_without_heads_says_so_and_an_unknown_code_is_404(cast: Cast) -
     page = Client().get("/p/integrity/T1/")
     assert page.status_code == 200 and "heads-all.json" not in page.content.decode()
     assert Client().get("/p/integrity/NOPE/").status_code == 404
-    assert Client().get("/api/v1/integrity/NOPE/heads").status_code == 404
+    assert Client().get("/api/v1/integrity/public/NOPE/heads").status_code == 404
 
 
 def test_the_downloaded_file_holds_every_signed_head_each_verifying(
@@ -70,9 +70,9 @@ def test_the_downloaded_file_holds_every_signed_head_each_verifying(
 
 def test_the_api_gives_the_same_file_without_login(signed_q2: Cast) -> None:
     page = json.loads(Client().get("/p/integrity/T1/heads-all.json").content)
-    api = Client().get("/api/v1/integrity/T1/heads")
+    api = Client().get("/api/v1/integrity/public/T1/heads")
     assert api.status_code == 200 and api.json() == page
-    latest = Client().get("/api/v1/integrity/T1/heads", {"latest": "true"}).json()
+    latest = Client().get("/api/v1/integrity/public/T1/heads", {"latest": "true"}).json()
     assert [h["size"] for h in latest["heads"]] == [4]
 
 

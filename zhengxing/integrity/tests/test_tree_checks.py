@@ -61,3 +61,20 @@ def test_a_tree_rebuilt_over_the_rewrite_is_not_signed(signed_q2: Cast) -> None:
     assert [(p.seq, p.message) for p in problems] == [
         (1, "核验树共1项时的签名树头与树中各项或其签名不符（被改写）")
     ]  # the first bad head named; the later ones follow from it
+
+
+def test_a_signed_quarter_deleted_is_named_not_a_traceback(signed_q2: Cast) -> None:
+    """A forger who deletes a signed quarter's row (its leaf left pointing at nothing): named,
+    and the command still ends with its verdict."""
+    close = QuarterClose.objects.get(branch=signed_q2.branch_a1, year=2026, quarter=1)
+    index = Leaf.objects.get(close=close).index
+    sql("DELETE FROM ledger_posting WHERE close_id = %s", [close.pk])
+    sql("DELETE FROM ledger_quarterclose WHERE id = %s", [close.pk])
+    _, problems = tree_problems(signed_q2.county.pk)
+    assert f"核验树第{index}项所记的季度签字记录已不在数据库中（被删除）" in [
+        p.message for p in problems
+    ]
+    code, _, err = verify()
+    assert code == 1 and "被删除" in err
+    # the test database checks its foreign keys at the end: the dangling leaf goes too
+    sql("DELETE FROM integrity_leaf WHERE close_id = %s", [close.pk])

@@ -227,7 +227,10 @@ def test_killed_sign_offs_sign_each_branch_whole_or_not_at_all(scratch: dict[str
     count = f"SELECT COUNT(*) FROM ledger_quarterclose WHERE {this_quarter}"
 
     def unsign() -> None:
-        """Take the quarter's sign-offs back for the next kill (as a restore would)."""
+        """Take the quarter's sign-offs back for the next kill (as a restore would): the
+        county's tree too, whose every leaf is one of them (synth signs without leaves)."""
+        for table in ("integrity_treehead", "integrity_leaf", "integrity_log"):
+            sql(scratch, f"DELETE FROM {table}")
         sql(scratch, f"DELETE FROM ledger_posting WHERE close_id IN "
                      f"(SELECT id FROM ledger_quarterclose WHERE {this_quarter})")  # fmt: skip
         sql(scratch, f"DELETE FROM ledger_quarterpoints WHERE {this_quarter}")
@@ -247,9 +250,10 @@ def test_killed_sign_offs_sign_each_branch_whole_or_not_at_all(scratch: dict[str
 
 
 def _sign_offs_whole(env: dict[str, str], year: int, quarter: int) -> bool:
-    """Each branch's signed quarter has its totals over exactly its entries, its points rows and
-    its notice; no points rows without a signature. (The synthetic county's earlier quarters
-    are signed in bulk, without notices: only this one is looked at.)"""
+    """Each branch's signed quarter has its totals over exactly its entries, its points rows, its
+    notice and its leaf in the county's tree; no points rows without a signature. (The synthetic
+    county's earlier quarters are signed in bulk, without notices or leaves: only this one is
+    looked at.)"""
     rows = query(
         env,
         "SELECT c.entries, "
@@ -257,10 +261,11 @@ def _sign_offs_whole(env: dict[str, str], year: int, quarter: int) -> bool:
         " AND e.year = c.year AND e.quarter = c.quarter AND e.seq <= c.head_seq), "
         "(SELECT COALESCE(SUM(p.entries), 0) FROM ledger_quarterpoints p "
         " WHERE p.branch_id = c.branch_id AND p.year = c.year AND p.quarter = c.quarter), "
-        "(SELECT COUNT(*) FROM ledger_posting s WHERE s.close_id = c.id) "
+        "(SELECT COUNT(*) FROM ledger_posting s WHERE s.close_id = c.id), "
+        "(SELECT COUNT(*) FROM integrity_leaf l WHERE l.close_id = c.id) "
         f"FROM ledger_quarterclose c WHERE c.year = {year} AND c.quarter = {quarter}",
     )
-    whole = all(a == b == c and posted == 1 for a, b, c, posted in rows)
+    whole = all(a == b == c and posted == leaf == 1 for a, b, c, posted, leaf in rows)
     [(orphans,)] = query(
         env,
         "SELECT COUNT(*) FROM ledger_quarterpoints p WHERE NOT EXISTS (SELECT 1 FROM "

@@ -35,13 +35,14 @@ from zhengxing.mobility.services import (
     registration_code_issue,
     whereabouts_report,
 )
+from zhengxing.mobility.services.arrivals import arrival_record
 from zhengxing.mobility.tests.conftest import report_fields
 from zhengxing.ops.rekey import ENCRYPTED
 from zhengxing.orgs.models import Member
 from zhengxing.orgs.selectors import MemberFilter, member_search
 from zhengxing.orgs.services import member_set_status
 from zhengxing.settings import lookup_key_of
-from zhengxing.testing import SYSTEM, TODAY, Cast, build_cast
+from zhengxing.testing import SYSTEM, TODAY, Cast, build_cast, member_data
 
 A, B = Fernet.generate_key().decode(), Fernet.generate_key().decode()
 LOOKUP_1 = lookup_key_of(A)  # what a deployment made before it had a lookup key of its own
@@ -181,9 +182,16 @@ def test_rekey_moves_the_grid_and_the_mobile_members_rows(under_key_a: Cast) -> 
             actor=as_(cast.alice), county_id=cast.county.pk, name="驻呼和浩特流动党员党支部",
             kind="chamber", city="呼和浩特市", contact_name="李书记", contact_phone="13800001111",
         )  # fmt: skip
+        arrival_record(
+            actor=as_(cast.carol), county_id=cast.county.pk, data=member_data("A1B", name="周新"),
+            from_county="四川省成都市武侯区", from_org="中共某社区委员会", contact_name="刘书记",
+            contact_phone="028-12345678", letter_no="武组转字〔2026〕第018号",
+            letter_on=TODAY - dt.timedelta(days=10), arrived_on=TODAY - dt.timedelta(days=2),
+        )  # fmt: skip
         before = grid_and_mobile_in_clear()
     grid_models = {"grid.GridPerson", "grid.Resident", "grid.Need"}
-    assert set(before) == grid_models | {"mobility.Whereabouts", "mobility.InflowOrg"}
+    mobile_models = {"mobility.Whereabouts", "mobility.InflowOrg", "mobility.Arrival"}
+    assert set(before) == grid_models | mobile_models
     assert all(before.values()), before  # a row of each
 
     with override_settings(DATA_KEYS=[B, A], LOOKUP_KEY=LOOKUP_2):

@@ -28,21 +28,32 @@ PATHS = {
 
 
 # open to anyone (and throttled where they write)
-PUBLIC = ("/api/v1/life/public/", "/api/v1/contests/public/", "/api/v1/deliberation/public/")
+PUBLIC = (
+    "/api/v1/life/public/",
+    "/api/v1/contests/public/",
+    "/api/v1/deliberation/public/",
+    "/api/v1/integrity/public/",
+)
 
 
 def orgs_paths(schema: dict[str, Any]) -> dict[str, Any]:
     """This app's part of the schema; the ledger's (/api/v1/points), the stars'
     (/api/v1/stars), the jobs' (/api/v1/jobs), the mobile members' (/api/v1/mobile) and the
     grid's (/api/v1/grid) are checked in their own tests."""
-    listed_elsewhere = ("/api/v1/life", "/api/v1/contests", "/api/v1/deliberation")
+    listed_elsewhere = (
+        "/api/v1/life",
+        "/api/v1/contests",
+        "/api/v1/deliberation",
+        "/api/v1/integrity",
+    )
     return {p: ops for p, ops in checked_here(schema).items() if not p.startswith(listed_elsewhere)}
 
 
 def checked_here(schema: dict[str, Any]) -> dict[str, Any]:
     """The paths whose errors and parameters the tests below check: this app's and organisation
-    life's (/api/v1/life), the contests' (/api/v1/contests) and the five-person group's
-    (/api/v1/deliberation), their paths listed in their apps' tests/test_api_schema.py."""
+    life's (/api/v1/life), the contests' (/api/v1/contests), the five-person group's
+    (/api/v1/deliberation) and the integrity's (/api/v1/integrity), their paths listed in their
+    apps' tests/test_api_schema.py."""
     others = ("/api/v1/points", "/api/v1/stars", "/api/v1/jobs", "/api/v1/mobile", "/api/v1/grid")
     return {p: ops for p, ops in schema["paths"].items() if not p.startswith(others)}
 

@@ -1,0 +1,16 @@
+"""The integrity's part of the OpenAPI document: every path and method. Its errors and path
+parameters are checked with the rest of the API's in orgs/tests/test_api_schema.py (its one path,
+under `/api/v1/integrity/public/`, open: a township's script fetches the heads to keep)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+PATHS = {
+    "/api/v1/integrity/public/{county}/heads": {"get"},
+}
+
+
+def test_the_schema_lists_every_path_and_method(schema: dict[str, Any]) -> None:
+    paths = schema["paths"]
+    assert {p: set(ops) for p, ops in paths.items() if p.startswith("/api/v1/integrity")} == PATHS
