@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
+
+from .errors import ServiceError
 
 
 class DateInput(forms.DateInput):
@@ -34,3 +37,23 @@ NOT_CONFIRMED = "请先确认：此操作不能撤销"
 def confirmed(data: Any) -> bool:
     """Whether the request's data carries the confirmation of an irreversible action."""
     return bool(data.get(CONFIRM_FIELD) == "yes")
+
+
+T = TypeVar("T")
+
+
+def answer_posted_for_good(data: Any, form: forms.Form, answer: Callable[[str], T]) -> T | None:
+    """An answer to an objection, posted for the public and never changed (the ledger's notices,
+    the five-person group's matters): refused unless the confirmation panel's own button sent
+    it (`confirmed`), then `answer(text)` — the service; any refusal lands on the form."""
+    if not confirmed(data):
+        form.is_valid()
+        form.add_error(None, NOT_CONFIRMED)
+        return None
+    if not form.is_valid():
+        return None
+    try:
+        return answer(form.cleaned_data["answer"])
+    except ServiceError as e:
+        form.add_error(None, str(e))
+        return None

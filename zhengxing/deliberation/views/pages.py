@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
-from zhengxing.core.forms import NOT_CONFIRMED, confirmed
+from zhengxing.core.forms import answer_posted_for_good
 from zhengxing.orgs.models import Org
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, OrgKind
 from zhengxing.orgs.selectors import scope_for
@@ -195,18 +195,13 @@ def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
     (it is posted for good); HTMX swaps the objection in place."""
     objection: Objection = selectors.objection_for_answerer(request.user, pk)
     form = AnswerForm(request.POST, prefix=f"o{objection.pk}")
-    if not confirmed(request.POST):  # posted for the public, and never changed
-        form.is_valid()
-        form.add_error(None, NOT_CONFIRMED)
-    elif form.is_valid():
-        try:
-            objection = services.objection_answer(
-                actor=Actor.from_request(request),
-                objection=objection,
-                answer=form.cleaned_data["answer"],
-            )
-        except ServiceError as e:
-            form.add_error(None, str(e))
+    actor = Actor.from_request(request)
+    answered = answer_posted_for_good(
+        request.POST,
+        form,
+        lambda text: services.objection_answer(actor=actor, objection=objection, answer=text),
+    )
+    objection = answered or objection
     if not request.htmx:  # type: ignore[attr-defined]
         if objection.answered_at is not None and not form.errors:
             messages.success(request, _("The answer was posted on the matter's public page."))

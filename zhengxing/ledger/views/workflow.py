@@ -29,7 +29,7 @@ from zhengxing.accounts.reauth import recent_auth
 from zhengxing.core import pii
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
-from zhengxing.core.forms import NOT_CONFIRMED, confirmed
+from zhengxing.core.forms import NOT_CONFIRMED, answer_posted_for_good, confirmed
 from zhengxing.orgs import selectors as org_selectors
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import MemberStatus
@@ -529,18 +529,13 @@ def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
     """The committee's answer, posted beside the objection on the notice."""
     objection: Objection = selectors.objection_for_manager(user=request.user, pk=pk)
     form = AnswerForm(request.POST, prefix=f"o{objection.pk}")
-    if not confirmed(request.POST):  # posted for the public, and never changed
-        form.is_valid()
-        form.add_error(None, NOT_CONFIRMED)
-    elif form.is_valid():
-        try:
-            objection = services.objection_answer(
-                actor=Actor.from_request(request),
-                objection=objection,
-                answer=form.cleaned_data["answer"],
-            )
-        except ServiceError as e:
-            form.add_error(None, str(e))
+    actor = Actor.from_request(request)
+    answered = answer_posted_for_good(
+        request.POST,
+        form,
+        lambda text: services.objection_answer(actor=actor, objection=objection, answer=text),
+    )
+    objection = answered or objection
     if not request.htmx:  # type: ignore[attr-defined]
         if objection.status == Objection.Status.ANSWERED and not form.errors:
             messages.success(request, _("The answer was posted on the notice."))
