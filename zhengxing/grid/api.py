@@ -58,7 +58,10 @@ def _grid(g: Grid) -> dict[str, Any]:
     }
 
 
-def _need(n: Need) -> dict[str, Any]:
+def _need(n: Need, photo_ids: list[int] | None = None) -> dict[str, Any]:
+    """The need as the API shows it; `photo_ids` its photos when loaded for a whole page."""
+    if photo_ids is None:
+        photo_ids = selectors.photo_ids_of([n.pk])[n.pk]
     level = getattr(n, "level", None)
     if level is None:
         level = level_at(
@@ -82,7 +85,7 @@ def _need(n: Need) -> dict[str, Any]:
         "level": level,
         "solved": n.solved,
         "satisfied": n.satisfied,
-        "photo": photo_url(n.pk) if n.photo else None,
+        "photos": [photo_url(n.pk, pk) for pk in photo_ids],
     }
 
 
@@ -198,8 +201,11 @@ def need_list(request: HttpRequest, filters: Query[NeedsQuery]) -> list[dict[str
     org = org_for_user(user, filters.org) if filters.org else default_org_for(user=user)
     if org is None:
         raise Http404
-    found = selectors.needs_listed(user, org, filters.list, now=timezone.now())
-    return [_need(n) for n in found[: filters.limit]]
+    found = list(
+        selectors.needs_listed(user, org, filters.list, now=timezone.now())[: filters.limit]
+    )
+    photos = selectors.photo_ids_of([n.pk for n in found])
+    return [_need(n, photos[n.pk]) for n in found]
 
 
 @router.post("/needs/{need_id}/move", response=responses(NeedOut, 400, 403, 404))

@@ -1,6 +1,7 @@
-"""REST endpoints of a need's photo, under /api/v1/grid/needs/{id}/photo: attach one (replacing
-the one it had), fetch it, take it off — the same services and checks as the pages (those who
-work the need's grid; not once the need is closed). A need's `photo` in the lists names it."""
+"""REST endpoints of a need's photos, under /api/v1/grid/needs/{id}/photos: add one (after those
+it has, up to MAX_NEED_PHOTOS), fetch one, take one off — the same services and checks as the
+pages (those who work the need's grid, or who uploaded the photo, to take it off; not once the
+need is closed). A need's `photos` in the lists name them, in order."""
 
 from __future__ import annotations
 
@@ -25,37 +26,46 @@ PHOTO_CONTENT = {
 
 
 class NeedPhotoOut(Schema):
+    id: int
     need_id: int
-    photo: str | None
+    position: int
+    url: str
 
 
-def photo_url(need_id: int) -> str:
-    return f"/api/v1/grid/needs/{need_id}/photo"
+def photo_url(need_id: int, photo_id: int) -> str:
+    return f"/api/v1/grid/needs/{need_id}/photos/{photo_id}"
 
 
-@router.post("/needs/{need_id}/photo", response=responses(NeedPhotoOut, 400, 403, 404, status=201))
-def need_photo_set(request: HttpRequest, need_id: ObjectId, file: File[UploadedFile]) -> Any:
-    """Attach a photo to the need (multipart/form-data, field `file`: a JPEG, PNG or WebP of up
-    to 10 MB, known by its first bytes), replacing the one it had; refused once it is closed
-    (400, code `conflict`)."""
+@router.post("/needs/{need_id}/photos", response=responses(NeedPhotoOut, 400, 403, 404, status=201))
+def need_photo_add(request: HttpRequest, need_id: ObjectId, file: File[UploadedFile]) -> Any:
+    """Add a photo to the need (multipart/form-data, field `file`: a JPEG, PNG or WebP within
+    ZHENGXING_MAX_UPLOAD_MB, known by its first bytes), after those it has; refused past
+    MAX_NEED_PHOTOS (400) and once it is closed (400, code `conflict`)."""
     need = selectors.need_for_user(request.user, need_id)
-    services.need_photo_set(actor=Actor.from_request(request), need=need, upload=file)
-    return 201, {"need_id": need.pk, "photo": photo_url(need.pk)}
+    photo = services.need_photo_add(actor=Actor.from_request(request), need=need, upload=file)
+    return 201, {
+        "id": photo.pk,
+        "need_id": need.pk,
+        "position": photo.position,
+        "url": photo_url(need.pk, photo.pk),
+    }
 
 
 @router.get(
-    "/needs/{need_id}/photo",
+    "/needs/{need_id}/photos/{photo_id}",
     response=responses(None, 404),
     openapi_extra={"responses": {200: {"description": "The photo", "content": PHOTO_CONTENT}}},
 )
-def need_photo(request: HttpRequest, need_id: ObjectId) -> Any:
-    """The need's photo, for those who see its grid; 404 when it has none."""
-    return photo_response(selectors.need_for_user(request.user, need_id))
+def need_photo(request: HttpRequest, need_id: ObjectId, photo_id: ObjectId) -> Any:
+    """One of the need's photos, for those who see its grid."""
+    return photo_response(selectors.need_photo_for_user(request.user, need_id, photo_id))
 
 
-@router.delete("/needs/{need_id}/photo", response=responses(None, 400, 403, 404, status=204))
-def need_photo_remove(request: HttpRequest, need_id: ObjectId) -> Any:
-    """Take the need's photo off (400, code `not_found`, when it has none)."""
-    need = selectors.need_for_user(request.user, need_id)
-    services.need_photo_remove(actor=Actor.from_request(request), need=need)
+@router.delete(
+    "/needs/{need_id}/photos/{photo_id}", response=responses(None, 400, 403, 404, status=204)
+)
+def need_photo_remove(request: HttpRequest, need_id: ObjectId, photo_id: ObjectId) -> Any:
+    """Take the photo off (its uploader or those who work the grid, while the need is open)."""
+    photo = selectors.need_photo_for_user(request.user, need_id, photo_id)
+    services.need_photo_remove(actor=Actor.from_request(request), photo=photo)
     return 204, None

@@ -6,14 +6,37 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from zhengxing.core.forms import DateInput, Form
-from zhengxing.ledger.forms import EvidenceField
 
-from .rules import Category, Outcome, Relation, Source, Urgency
+from .rules import MAX_NEED_PHOTOS, Category, Outcome, Relation, Source, Urgency
 from .services.campaigns import ASKED_MAX, NOTE_MAX, PURPOSE_MAX
 from .services.needs import ANSWER_MAX, TEXT_MAX
+
+ACCEPT = "image/jpeg,image/png,image/webp"
+
+
+class PhotosInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos in one file input (a phone offers its album); the list of uploads, empty
+    when none. Each is checked by the service, not here, so the page and the API refuse alike."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", PhotosInput(attrs={"accept": ACCEPT}))
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        one = super().clean
+        if isinstance(data, list | tuple):
+            return [one(d, initial) for d in data if d]
+        return [found] if (found := one(data, initial)) else []
+
 
 RECORDED_SOURCES = [(v, label) for v, label in Source.choices if v != Source.CARD]
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -51,8 +74,11 @@ class NeedForm(Form):
     )
     raised_by = forms.CharField(label=_("Your name (optional)"), max_length=50, required=False)
     contact = forms.CharField(label=_("Your phone (optional)"), max_length=20, required=False)
-    # the ledger's photo field: a JPEG, PNG or WebP of up to 10 MB, checked by its first bytes
-    photo = EvidenceField(label=_("A photo (optional)"))
+    # checked by the service (`ledger.evidence.photo_problem`), all or none
+    photos = PhotosField(
+        label=_("Photos (optional)"),
+        help_text=format_lazy(_("Up to {n}: JPEG, PNG or WebP."), n=MAX_NEED_PHOTOS),
+    )
 
 
 class RecordNeedForm(NeedForm):
@@ -62,9 +88,9 @@ class RecordNeedForm(NeedForm):
 
 
 class PhotoForm(Form):
-    """A photo the worker attaches to a need after it was raised (replacing the one it had)."""
+    """A photo the worker adds to a need after it was raised."""
 
-    photo = EvidenceField(label=_("A photo"), required=True)
+    photo = forms.FileField(label=_("A photo"), widget=forms.FileInput(attrs={"accept": ACCEPT}))
 
 
 class AnswerForm(Form):

@@ -98,6 +98,10 @@ class State(models.TextChoices):
 
 OPEN_STATES = frozenset({State.RECEIVED, State.IN_HAND})
 
+# The photos one need keeps: 9, as many as a WeChat Moments post carries (its 九宫格), which is
+# how residents already send pictures to the grid worker. The number is ours, not the article's.
+MAX_NEED_PHOTOS = 9
+
 # received → in hand → done → closed; received may go straight to done (solved on the phone)
 MOVES: dict[str, frozenset[str]] = {
     State.RECEIVED: frozenset({State.IN_HAND, State.DONE}),

@@ -103,7 +103,7 @@ class NeedOut(Schema):
     level: int = Field(description="0 the grid, 1 escalated to the station, 2 to the centre")
     solved: bool | None
     satisfied: bool | None
-    photo: str | None = Field(description="Where its photo downloads from; null: none")
+    photos: list[str] = Field(description="Where its photos download from, in order")
 
 
 class NeedsQuery(Schema):

@@ -35,6 +35,7 @@ from .models import (
     GridPerson,
     Household,
     Need,
+    NeedPhoto,
     Reach,
     Resident,
     ServicePost,
@@ -89,6 +90,25 @@ def need_for_user(user: AnyUser, pk: int) -> Need:
     )
     if found is None:
         raise Http404
+    return found
+
+
+def need_photo_for_user(user: AnyUser, need_id: int, photo_id: int) -> NeedPhoto:
+    """One of a need's photos, for those who see the need's grid (404 otherwise)."""
+    need = need_for_user(user, need_id)
+    found = NeedPhoto.objects.filter(need=need, pk=photo_id).first()
+    if found is None:
+        raise Http404
+    found.need = need
+    return found
+
+
+def photo_ids_of(need_ids: Sequence[int]) -> dict[int, list[int]]:
+    """The photos of these needs, in order, per need: one query for a page of needs."""
+    found: dict[int, list[int]] = {pk: [] for pk in need_ids}
+    rows = NeedPhoto.objects.filter(need_id__in=need_ids).order_by("need_id", "position")
+    for need_id, pk in rows.values_list("need_id", "pk"):
+        found[need_id].append(pk)
     return found
 
 

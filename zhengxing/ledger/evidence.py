@@ -47,6 +47,22 @@ def upload_problem(upload: UploadedFile) -> str | None:
     return None
 
 
+def photo_problem(upload: UploadedFile, *, label: str = "照片") -> str | None:
+    """Why this upload is not a photo (`label` names it: "会议照片", "需求照片"), in Chinese; None
+    when it is: within ZHENGXING_MAX_UPLOAD_MB, a JPEG, PNG or WebP image by its first bytes (a
+    renamed .exe is not), its declared type (if any) the same. The one check of the photos the
+    later practices keep (a meeting's minutes, a resident's need), page and API alike."""
+    limit = settings.ZHENGXING_MAX_UPLOAD_MB
+    if upload.size is None or upload.size > max_bytes():
+        return f"照片不能超过{limit}MB"
+    upload.seek(0)
+    head = upload.read(12)
+    upload.seek(0)
+    if image_kind(head) is None:
+        return f"{label}须为JPEG、PNG或WebP格式的照片"
+    return upload_problem(upload)
+
+
 def store(upload: UploadedFile, *, today: dt.date) -> tuple[str, str]:
     """Save a checked upload with an unguessable name: (its path, its content type)."""
     upload.seek(0)

@@ -2,7 +2,7 @@
 people, households, residents, units), residents' needs, and door-to-door campaigns."""
 
 from .campaigns import Campaign, Reach, Visit
-from .needs import Need
+from .needs import Need, NeedPhoto
 from .structure import Grid, GridPerson, GridUnit, Household, Resident, ServicePost
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "GridUnit",
     "Household",
     "Need",
+    "NeedPhoto",
     "Reach",
     "Resident",
     "ServicePost",

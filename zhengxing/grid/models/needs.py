@@ -31,8 +31,6 @@ class Need(models.Model):
     text = models.TextField(_("what is needed"))
     raised_by = models.CharField(_("raised by"), max_length=50, blank=True)
     contact_enc = models.TextField(blank=True, editable=False)
-    # a photo of it (the ledger's evidence storage, under MEDIA_ROOT): the path, or empty
-    photo = models.CharField(max_length=300, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices)
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -71,3 +69,35 @@ class Need(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} {self.ref}"
+
+
+class NeedPhoto(models.Model):
+    """A photo with a need (a broken wall, the repair once done): sent by the resident with it,
+    or attached by the worker later; up to `rules.MAX_NEED_PHOTOS` a need, shown in `position`
+    order. The file lies under MEDIA_ROOT at `path`, where the ledger keeps its evidence
+    (`ledger.evidence.store`: a name of our own); `uploaded_by` is empty for a resident, who
+    has no login.
+
+    兴安盟: "接到村民反映需求，网格员第一时间帮助解决，确保群众满意"。"""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    need = models.ForeignKey(Need, on_delete=models.PROTECT, related_name="photos")
+    path = models.CharField(max_length=300)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+    # 1, 2, 3 … in the order they came; a photo taken off leaves its number unused
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["need", "position"]
+        constraints = [
+            # two photos added at once cannot take the same place (the need's lock orders them)
+            models.UniqueConstraint(fields=["need", "position"], name="grid_need_photo_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"photo {self.position}@{self.need_id}"

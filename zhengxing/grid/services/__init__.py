@@ -4,7 +4,7 @@ needs (`needs.py`, their photos `need_photos.py`) and door-to-door campaigns
 anything, and writes its audit row in the same transaction."""
 
 from .campaigns import Arrival, campaign_create, reach_recount, visit_record
-from .need_photos import need_photo_remove, need_photo_set
+from .need_photos import need_photo_add, need_photo_remove
 from .needs import need_move, need_raise, need_rate, need_record
 from .structure import (
     cards_print,
@@ -27,8 +27,8 @@ __all__ = [
     "household_add",
     "household_move",
     "need_move",
+    "need_photo_add",
     "need_photo_remove",
-    "need_photo_set",
     "need_raise",
     "need_rate",
     "need_record",

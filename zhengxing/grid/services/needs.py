@@ -8,6 +8,9 @@ closed, and confirmed and rated by the resident through the need's own link.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from zhengxing.audit.services import audit_record
@@ -30,6 +33,7 @@ from ..rules import (
     due_at,
 )
 from ..selectors import may_work
+from .need_photos import photos_keep, photos_problem
 from .structure import person_name, phone_value
 
 TEXT_MAX, ANSWER_MAX = 1000, 1000
@@ -55,7 +59,7 @@ def _create(
     source: str,
     raised_by: str,
     contact: str,
-    photo: str,
+    photos: Sequence[UploadedFile],
 ) -> Need:
     if category not in Category.values:
         raise ServiceError("请选择需求类别")
@@ -64,6 +68,8 @@ def _create(
     text = clean_text(text, label="需求内容", limit=TEXT_MAX)
     raised_by = person_name(raised_by, "反映人") if raised_by.strip() else ""
     contact = phone_value(contact)
+    if (problem := photos_problem(photos)) is not None:
+        raise ServiceError(problem)
     due = due_at(category, actor.now, urgent=urgency == Urgency.URGENT)
     need = Need.objects.create(
         county_id=household.county_id,
@@ -75,7 +81,6 @@ def _create(
         text=text,
         raised_by=raised_by,
         contact_enc=pii.encrypt(contact),
-        photo=photo,
         state=State.RECEIVED,
         worker_id=_routed_to(household),
         received_at=actor.now,
@@ -89,8 +94,10 @@ def _create(
         object_id=need.pk,
         county_id=need.county_id,
         summary=f"{household.address} {CATEGORY_WORDS[category]}",
-        after={"category": category, "urgency": urgency, "source": source, "photo": bool(photo)},
+        after={"category": category, "urgency": urgency, "source": source, "photos": len(photos)},
     )
+    # last: the files are stored only when nothing else can refuse the need
+    photos_keep(actor=actor, need=need, uploads=photos)
     return need
 
 
@@ -104,12 +111,12 @@ def need_raise(
     text: str,
     raised_by: str = "",
     contact: str = "",
-    photo: str = "",
+    photos: Sequence[UploadedFile] = (),
 ) -> Need:
     """A resident raises a need from the household's contact card (the card's QR code names the
-    household by its random reference; no login), with a photo if they took one (`photo`: the
-    path `ledger.forms.evidence_store` kept it at, checked by `EvidenceField`). The answer comes
-    back by the need's link."""
+    household by its random reference; no login), with the photos they took (up to
+    MAX_NEED_PHOTOS, each checked; one bad and nothing is written). The answer comes back by
+    the need's link."""
     return _create(
         actor=actor,
         household=household,
@@ -119,7 +126,7 @@ def need_raise(
         source=Source.CARD,
         raised_by=raised_by,
         contact=contact,
-        photo=photo,
+        photos=photos,
     )
 
 
@@ -134,7 +141,7 @@ def need_record(
     source: str,
     raised_by: str = "",
     contact: str = "",
-    photo: str = "",
+    photos: Sequence[UploadedFile] = (),
 ) -> Need:
     """A worker records a need taken by phone, WeChat or in person
     (网格员通过微信、电话了解需求)."""
@@ -150,7 +157,7 @@ def need_record(
         source=source,
         raised_by=raised_by,
         contact=contact,
-        photo=photo,
+        photos=photos,
     )
 
 

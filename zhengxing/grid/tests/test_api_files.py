@@ -1,6 +1,6 @@
 """The API's files of grid governance: the households' Excel (the download asks the password
 again and is logged, as the page's; the import starts the same job as the page) and a need's
-photo (attached, fetched, taken off — the same checks as the pages).
+photos (added, listed, fetched, taken off — the same checks as the pages).
 
 兴安盟: "做好入户登记……不漏一户、不落一人";
 "接到村民反映需求，网格员第一时间帮助解决，确保群众满意"。
@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 
 from zhengxing.audit.models import AuditEvent
 from zhengxing.grid import services
-from zhengxing.grid.models import Need, Resident
+from zhengxing.grid.models import Need, NeedPhoto, Resident
 from zhengxing.jobs.models import Job, JobKind
 from zhengxing.testing import SYSTEM, Cast, client_for
 
@@ -81,50 +81,78 @@ def _need(place: Place) -> Need:
     )
 
 
-def test_a_need_photo_is_attached_fetched_replaced_and_taken_off(
+def test_need_photos_are_added_listed_fetched_and_taken_off(
     cast: Cast, place: Place, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     need = _need(place)
     gina = client_for(cast.gina)
-    url = f"/api/v1/grid/needs/{need.pk}/photo"
-    assert gina.get(url).status_code == 404
+    url = f"/api/v1/grid/needs/{need.pk}/photos"
     added = gina.post(url, {"file": SimpleUploadedFile("a.png", PNG, content_type="image/png")})
-    assert added.status_code == 201 and added.json()["photo"] == url
+    assert added.status_code == 201, added.content
+    first = added.json()
+    assert first["position"] == 1 and first["url"] == f"{url}/{first['id']}"
+    second = gina.post(
+        url, {"file": SimpleUploadedFile("b.jpg", JPEG, content_type="image/jpeg")}
+    ).json()
+    assert second["position"] == 2
     listed = gina.get(f"/api/v1/grid/needs?org={cast.village_a1.pk}").json()
-    assert [n["photo"] for n in listed] == [url]
-    fetched = gina.get(url)
-    assert fetched.status_code == 200 and b"".join(fetched.streaming_content) == PNG
-    first = Path(settings.MEDIA_ROOT) / Need.objects.get().photo
+    assert [n["photos"] for n in listed] == [[first["url"], second["url"]]]
+    fetched = gina.get(second["url"])
+    assert fetched.status_code == 200 and fetched["Content-Type"] == "image/jpeg"
+    assert b"".join(fetched.streaming_content) == JPEG
     with django_capture_on_commit_callbacks(execute=True):
-        replaced = gina.post(
-            url, {"file": SimpleUploadedFile("b.jpg", JPEG, content_type="image/jpeg")}
-        )
-    assert replaced.status_code == 201 and not first.exists()  # the old file goes
-    assert b"".join(gina.get(url).streaming_content) == JPEG
+        assert gina.delete(first["url"]).status_code == 204
+    assert gina.get(first["url"]).status_code == 404
+    assert gina.delete(first["url"]).status_code == 404
+    moved = gina.post(f"/api/v1/grid/needs/{need.pk}/move", {"to": "in_hand"}, "application/json")
+    assert moved.json()["photos"] == [second["url"]]
     with django_capture_on_commit_callbacks(execute=True):
-        assert gina.delete(url).status_code == 204
-    assert Need.objects.get().photo == "" and gina.get(url).status_code == 404
-    again = gina.delete(url)
-    assert again.status_code == 400 and again.json()["code"] == "not_found"
+        assert gina.delete(second["url"]).status_code == 204
     assert not any(Path(settings.MEDIA_ROOT).rglob("*.*"))
     actions = list(
         AuditEvent.objects.filter(object_type="need", object_id=need.pk)
         .order_by("pk")
         .values_list("action", flat=True)
     )
-    assert actions[-3:] == ["grid.need.photo_add", "grid.need.photo_add", "grid.need.photo_remove"]
+    assert actions[1:3] == ["grid.need.photo_add", "grid.need.photo_add"]
+    assert actions.count("grid.need.photo_remove") == 2
+
+
+def test_the_list_loads_photos_for_the_page_at_once(
+    cast: Cast, place: Place, django_assert_max_num_queries: Any
+) -> None:
+    for _ in range(3):
+        services.need_raise(
+            actor=SYSTEM,
+            household=place.home,
+            category="living",
+            urgency="normal",
+            text="漏雨",
+            photos=[SimpleUploadedFile("a.png", PNG, content_type="image/png")],
+        )
+    gina = client_for(cast.gina)
+    url = f"/api/v1/grid/needs?org={cast.village_a1.pk}"
+    gina.get(url)
+    with django_assert_max_num_queries(20) as three:
+        assert len(gina.get(url).json()) == 3
+    services.need_raise(
+        actor=SYSTEM, household=place.home, category="living", urgency="normal", text="再漏"
+    )
+    with django_assert_max_num_queries(len(three.captured_queries)):
+        listed = gina.get(url).json()
+    assert sorted(len(n["photos"]) for n in listed) == [0, 1, 1, 1]
 
 
 def test_what_is_no_photo_or_out_of_scope_or_closed_is_refused(
     cast: Cast, place: Place, settings: Any
 ) -> None:
     need = _need(place)
-    url = f"/api/v1/grid/needs/{need.pk}/photo"
+    url = f"/api/v1/grid/needs/{need.pk}/photos"
     gina = client_for(cast.gina)
     fake = gina.post(
         url, {"file": SimpleUploadedFile("x.png", b"MZ" * 40, content_type="image/png")}
     )
-    assert fake.status_code == 400 and "须为照片" in fake.json()["detail"]
+    assert fake.status_code == 400 and "需求照片须为" in fake.json()["detail"]
     png = SimpleUploadedFile("a.png", PNG, content_type="image/png")
     assert client_for(cast.dave).post(url, {"file": png}).status_code == 404
     # a member of 甲一村's branch sees nothing of the grid's needs
@@ -133,5 +161,5 @@ def test_what_is_no_photo_or_out_of_scope_or_closed_is_refused(
         services.need_move(actor=SYSTEM, need=need, to=to, answer="买好了")
     closed = gina.post(url, {"file": SimpleUploadedFile("a.png", PNG, content_type="image/png")})
     assert closed.status_code == 400 and closed.json()["code"] == "conflict"
-    assert Need.objects.get().photo == ""
+    assert not NeedPhoto.objects.exists()
     assert not Path(settings.MEDIA_ROOT).exists() or not any(Path(settings.MEDIA_ROOT).rglob("*.*"))

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET
 
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
-from zhengxing.ledger.forms import evidence_discard
 from zhengxing.ledger.selectors import org_or_default
 from zhengxing.ledger.views.public import qr_svg
 from zhengxing.orgs.models import Member, subtree_q
@@ -32,7 +31,6 @@ from .. import selectors, services
 from ..forms import HouseholdForm, RecordNeedForm, ResidentForm
 from ..models import Household, Resident
 from ..rules import OPEN_STATES, Duty
-from .needs import photo_stored
 
 # a card's QR code kept a month in the cache (card_qrs)
 CARD_QR_SECONDS = 30 * 24 * 3600
@@ -116,14 +114,9 @@ def household_page(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The resident was registered."))
                 return redirect("grid:household", household.pk)
             if action == "need" and need_form.is_valid():
-                photo = photo_stored(need_form)
-                try:
-                    need = services.need_record(
-                        actor=actor, household=household, photo=photo, **need_form.cleaned_data
-                    )
-                except ServiceError:
-                    evidence_discard(photo)
-                    raise
+                need = services.need_record(
+                    actor=actor, household=household, **need_form.cleaned_data
+                )
                 messages.success(request, _("The need was recorded."))
                 return redirect("grid:need", need.pk)
         except ServiceError as e:

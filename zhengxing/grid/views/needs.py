@@ -4,13 +4,11 @@ overdue with their level, unsatisfied), and one need, moved through its states."
 from __future__ import annotations
 
 import datetime as dt
-import mimetypes
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -22,22 +20,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
-from zhengxing.ledger.forms import evidence_storage, evidence_store
+from zhengxing.ledger.forms import evidence_storage
 from zhengxing.ledger.selectors import org_or_default
 from zhengxing.orgs.selectors import scope_for
 
 from .. import report, selectors, services
 from ..forms import AnswerForm, PhotoForm
-from ..models import Need
-from ..rules import MOVES, OPEN_STATES, Level, State, level_at
+from ..models import Need, NeedPhoto
+from ..rules import MAX_NEED_PHOTOS, MOVES, OPEN_STATES, Level, State, level_at
 
 PER_PAGE = 50
-
-
-def photo_stored(form: Form) -> str:
-    """The form's checked photo saved where the ledger keeps its evidence: its path, or ""."""
-    upload = form.cleaned_data.pop("photo", None)
-    return evidence_store(upload, today=timezone.localdate()) if upload else ""
 
 
 @login_required
@@ -102,7 +94,9 @@ def need_page(request: HttpRequest, pk: int) -> HttpResponse:
             if may_work
             else [],
             "form": form,
+            "photos": list(need.photos.all()),
             "photo_form": PhotoForm() if may_work and need.state != State.CLOSED else None,
+            "max_photos": MAX_NEED_PHOTOS,
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -139,50 +133,59 @@ def need_report(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def need_photo(request: HttpRequest, pk: int) -> FileResponse:
-    """The need's photo, for those who see its grid (the worker it is routed to among them)."""
-    return photo_response(selectors.need_for_user(request.user, pk))
+def need_photo(request: HttpRequest, pk: int, photo_id: int) -> FileResponse:
+    """One of the need's photos, for those who see its grid (the worker among them)."""
+    return photo_response(selectors.need_photo_for_user(request.user, pk, photo_id))
 
 
 @login_required
 @require_POST
-def need_photo_change(request: HttpRequest, pk: int) -> HttpResponse:
-    """The worker attaches a photo to the need (replacing the one it had) or takes it off: the
-    same services as the API's."""
+def need_photo_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """The worker adds a photo to the need: the same service as the API's."""
     need = selectors.need_for_user(request.user, pk)
-    actor = Actor.from_request(request)
+    form = PhotoForm(request.POST, request.FILES)
     try:
-        if request.POST.get("action") == "remove":
-            services.need_photo_remove(actor=actor, need=need)
-            messages.success(request, _("The photo was taken off."))
-        else:
-            form = PhotoForm(request.POST, request.FILES)
-            if not form.is_valid():
-                raise ServiceError(
-                    "；".join(str(e) for errors in form.errors.values() for e in errors)
-                )
-            services.need_photo_set(actor=actor, need=need, upload=form.cleaned_data["photo"])
-            messages.success(request, _("The photo was attached."))
+        if not form.is_valid():
+            raise ServiceError("请选择一张照片")
+        services.need_photo_add(
+            actor=Actor.from_request(request), need=need, upload=form.cleaned_data["photo"]
+        )
     except ServiceError as e:
         messages.error(request, str(e))
+    else:
+        messages.success(request, _("The photo was added."))
     return redirect("grid:need", need.pk)
 
 
-def photo_response(need: Need) -> FileResponse:
-    """The need's photo as a response (the page's and the API's); 404 when it has none."""
+@login_required
+@require_POST
+def need_photo_remove(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
+    """The worker (or the photo's uploader) takes a photo off: the same service as the API's."""
+    photo = selectors.need_photo_for_user(request.user, pk, photo_id)
+    try:
+        services.need_photo_remove(actor=Actor.from_request(request), photo=photo)
+    except ServiceError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("The photo was taken off."))
+    return redirect("grid:need", pk)
+
+
+def photo_response(photo: NeedPhoto) -> FileResponse:
+    """A need's photo as a response (the page's and the API's); 404 when its file is gone."""
     storage = evidence_storage()
-    if not need.photo or not storage.exists(need.photo):
+    if not storage.exists(photo.path):
         raise Http404
-    content_type = mimetypes.guess_type(need.photo)[0] or "application/octet-stream"
-    response = FileResponse(storage.open(need.photo, "rb"), content_type=content_type)
+    response = FileResponse(storage.open(photo.path, "rb"), content_type=photo.content_type)
     response["Cache-Control"] = "private, no-cache"
     return response
 
 
 urlpatterns = [
     path("needs/", need_list, name="needs"),
-    path("need/<int:pk>/photo/", need_photo, name="need_photo"),
-    path("need/<int:pk>/photo/change/", need_photo_change, name="need_photo_change"),
+    path("need/<int:pk>/photos/", need_photo_add, name="need_photo_add"),
+    path("need/<int:pk>/photo/<int:photo_id>/", need_photo, name="need_photo"),
+    path("need/<int:pk>/photo/<int:photo_id>/remove/", need_photo_remove, name="need_photo_remove"),
     path("needs/report/", need_report, name="needs_report"),
     path("need/<int:pk>/", need_page, name="need"),
 ]

@@ -15,12 +15,10 @@ from django.views.decorators.cache import never_cache
 from zhengxing.audit.throttles import public_write_throttled
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
-from zhengxing.ledger.forms import evidence_discard
 
 from .. import selectors, services
 from ..forms import NeedForm, RateForm
 from ..rules import State
-from .needs import photo_stored
 
 
 @never_cache
@@ -29,16 +27,11 @@ def household_request(request: HttpRequest, ref: str) -> HttpResponse:
     household = selectors.household_public(ref=ref)
     form = NeedForm(request.POST or None, request.FILES or None, initial={"urgency": "normal"})
     if request.method == "POST" and form.is_valid():
-        photo = photo_stored(form)
         try:
             need = services.need_raise(
-                actor=Actor.from_request(request),
-                household=household,
-                photo=photo,
-                **form.cleaned_data,
+                actor=Actor.from_request(request), household=household, **form.cleaned_data
             )
         except ServiceError as e:
-            evidence_discard(photo)
             form.add_error(None, str(e))
         else:
             return redirect("public_grid:need", need.ref)

@@ -9,7 +9,6 @@ its photos together."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
@@ -17,7 +16,7 @@ from zhengxing.audit.services import audit_record
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError, require
 from zhengxing.ledger import evidence
-from zhengxing.ledger.forms import evidence_storage, image_kind
+from zhengxing.ledger.forms import evidence_storage
 from zhengxing.ledger.services import evidence_upload
 
 from ..models import Meeting, MeetingPhoto
@@ -30,19 +29,9 @@ PHOTO_KINDS = "会议照片须为JPEG、PNG或WebP格式的照片"
 
 
 def photo_problem(upload: UploadedFile) -> str | None:
-    """Why this upload is not a photo the minutes can keep, in Chinese; None when it is: within
-    ZHENGXING_MAX_UPLOAD_MB, a JPEG, PNG or WebP image by its first bytes (a renamed .exe is
-    not), its declared type (if any) the same. The one check: the page and the API both reach
-    it through `meeting_photo_add`."""
-    limit = settings.ZHENGXING_MAX_UPLOAD_MB
-    if upload.size is None or upload.size > evidence.max_bytes():
-        return f"照片不能超过{limit}MB"
-    upload.seek(0)
-    head = upload.read(12)
-    upload.seek(0)
-    if image_kind(head) is None:
-        return PHOTO_KINDS
-    return evidence.upload_problem(upload)
+    """Why this upload is not a photo the minutes can keep (`ledger.evidence.photo_problem`, the
+    one check: the page and the API both reach it through `meeting_photo_add`)."""
+    return evidence.photo_problem(upload, label="会议照片")
 
 
 def _open_meeting(meeting: Meeting) -> Meeting:
