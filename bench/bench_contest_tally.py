@@ -70,7 +70,9 @@ def _contest(votes: int) -> Any:
     codes_needed = votes // len(entries) + 1
     codes = VoterCode.objects.bulk_create(
         (
-            VoterCode(contest=contest, batch=batch, code_hash=f"{n:064d}")
+            VoterCode(
+                county_id=contest.county_id, contest=contest, batch=batch, code_hash=f"{n:064d}"
+            )
             for n in range(codes_needed)
         ),
         batch_size=5000,
@@ -79,6 +81,7 @@ def _contest(votes: int) -> Any:
     statuses = ("counted",) * 18 + ("held", "rejected")
     rows = (
         Vote(
+            county_id=contest.county_id,
             contest=contest,
             entry=entries[n % len(entries)],
             code=codes[n // len(entries)],

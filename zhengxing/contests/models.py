@@ -207,6 +207,7 @@ class VoterBatch(models.Model):
 class VoterCode(models.Model):
     """One voter's code: only its hash is kept, unique across every contest."""
 
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", db_index=False)
     contest = models.ForeignKey(Contest, on_delete=models.PROTECT, related_name="+")
     batch = models.ForeignKey(VoterBatch, on_delete=models.PROTECT, related_name="+")
     code_hash = models.CharField(max_length=64, unique=True)
@@ -226,6 +227,8 @@ class Vote(models.Model):
         HELD = "held", _("Held for review")
         REJECTED = "rejected", _("Rejected")
 
+    # the county's id on every vote (the shard key), not indexed: no query starts from it
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", db_index=False)
     contest = models.ForeignKey(Contest, on_delete=models.PROTECT, related_name="+", db_index=False)
     entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="+", db_index=False)
     code = models.ForeignKey(VoterCode, on_delete=models.PROTECT, related_name="+", db_index=False)
@@ -269,6 +272,7 @@ class VoteQuota(models.Model):
         ADDRESS = "address", _("Address's attempts in a minute")
         CODE = "code", _("Code's attempts in a minute")
 
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", db_index=False)
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="+", db_index=False)
     kind = models.CharField(max_length=8, choices=Kind.choices)
     key = models.CharField(max_length=64)

@@ -26,30 +26,34 @@ PRUNE_EVERY = 1000  # attempts a worker counts between two prunings of past minu
 _counted = itertools.count(1)
 
 
-def device_take(*, contest_id: int, device: str, day_ordinal: int, limit: int) -> bool:
+def device_take(
+    *, county_id: int, contest_id: int, device: str, day_ordinal: int, limit: int
+) -> bool:
     """Take one of the device's `limit` votes of the day: False, nothing raised, when none is
     left. Inside the vote's transaction; the row stays locked until it ends."""
     if limit < 1:
         return False
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {TABLE} (contest_id, kind, key, period, n) VALUES (%s, %s, %s, %s, 1) "
-            f"{CONFLICT} WHERE {TABLE}.n < %s RETURNING n",
-            [contest_id, VoteQuota.Kind.DEVICE, device, day_ordinal, limit],
+            f"INSERT INTO {TABLE} (county_id, contest_id, kind, key, period, n) "
+            f"VALUES (%s, %s, %s, %s, %s, 1) {CONFLICT} WHERE {TABLE}.n < %s RETURNING n",
+            [county_id, contest_id, VoteQuota.Kind.DEVICE, device, day_ordinal, limit],
         )
         return cursor.fetchone() is not None
 
 
-def attempts_count(*, contest_id: int, address: str, code_key: str, minute: int) -> dict[str, int]:
+def attempts_count(
+    *, county_id: int, contest_id: int, address: str, code_key: str, minute: int
+) -> dict[str, int]:
     """Count one attempt of this address and this code in this minute, both in one statement
     (autocommit: it stands whatever the vote's fate); each one's count so far."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {TABLE} (contest_id, kind, key, period, n) "
-            f"VALUES (%s, %s, %s, %s, 1), (%s, %s, %s, %s, 1) {CONFLICT} RETURNING kind, n",
+            f"INSERT INTO {TABLE} (county_id, contest_id, kind, key, period, n) "
+            f"VALUES (%s, %s, %s, %s, %s, 1), (%s, %s, %s, %s, %s, 1) {CONFLICT} RETURNING kind, n",
             [
-                *(contest_id, VoteQuota.Kind.ADDRESS, address, minute),
-                *(contest_id, VoteQuota.Kind.CODE, code_key, minute),
+                *(county_id, contest_id, VoteQuota.Kind.ADDRESS, address, minute),
+                *(county_id, contest_id, VoteQuota.Kind.CODE, code_key, minute),
             ],
         )
         counts = {str(kind): int(n) for kind, n in cursor.fetchall()}

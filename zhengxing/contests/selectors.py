@@ -267,9 +267,11 @@ def published_public(contest: Contest) -> QuerySet[Result] | None:
     return results_of(contest) if contest.published_at is not None else None
 
 
-# What a vote reads of its contest: its dates, whether its results are out, its voting limits.
+# What a vote reads of its contest: its county (on every row it writes), its dates, whether
+# its results are out, its voting limits.
 _FOR_VOTE = (
     "id",
+    "county_id",
     "showcase_from",
     "voting_from",
     "voting_until",

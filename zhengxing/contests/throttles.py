@@ -36,6 +36,7 @@ def vote_wait(request: HttpRequest, contest: Contest, code: str) -> float | None
     now = _now()
     minute = int(now // 60)
     counts = attempts_count(
+        county_id=contest.county_id,
         contest_id=contest.pk,
         address=(client_ip(request) or "unknown")[:64],
         code_key=code_hash(code)[:24],

@@ -116,6 +116,8 @@ class CategoryBase(models.Model):
     """Base points per member category (members of different categories carry different
     duties: 有职党员 敬业争优, 能人党员 示范带动, …)."""
 
+    # the catalogue's county
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", db_index=False)
     catalogue = models.ForeignKey(
         RuleCatalogue, on_delete=models.PROTECT, related_name="category_bases"
     )
@@ -491,8 +493,10 @@ class ReminderTalk(models.Model):
 class EvidenceFile(models.Model):
     """A file uploaded as evidence through the API (POST /api/v1/points/evidence): a claim names
     it by its `ref`, and only the user who uploaded it may. The file lies under MEDIA_ROOT at
-    `path`, as the web form's photos do."""
+    `path`, as the web form's photos do. Its county: the one it was uploaded for (the
+    meeting's, with the minutes' photos), else the uploader's own (`evidence_upload`)."""
 
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", db_index=False)
     ref = models.CharField(max_length=40, unique=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -62,7 +62,8 @@ def voter_codes_issue(
     while len(codes) < count:  # a repeat among 31^10: draw again
         codes = list(set(codes) | {new_code()})
     VoterCode.objects.bulk_create(
-        VoterCode(contest=contest, batch=batch, code_hash=code_hash(c)) for c in codes
+        VoterCode(county_id=contest.county_id, contest=contest, batch=batch, code_hash=code_hash(c))
+        for c in codes
     )
     audit_record(
         actor=actor,
@@ -92,6 +93,7 @@ _ENTRY_AND_CODE = (
 )
 
 _VOTE_COLUMNS = (
+    "county_id",
     "contest_id",
     "entry_id",
     "code_id",
@@ -148,6 +150,7 @@ def vote_cast(
     try:
         with transaction.atomic():
             if device and not device_take(
+                county_id=contest.county_id,
                 contest_id=contest.pk,
                 device=device,
                 day_ordinal=today.toordinal(),
@@ -155,6 +158,7 @@ def vote_cast(
             ):
                 raise ServiceError("这台设备今天的投票次数已达上限，请明天再来", code="throttled")
             vote = Vote(
+                county_id=contest.county_id,
                 contest_id=contest.pk,
                 entry_id=entry_id,
                 code_id=code_id,

@@ -212,10 +212,10 @@ def test_meetings_attended_and_stars(cast: Cast) -> None:
     average, at the latest period both years are rated in by the cut-off (H1 for 10 July)."""
     span = selectors.span_of(make_contest(cast))
     m = meeting(cast, cast.branch_a1, dt.date(2026, 3, 1))
-    Attendee.objects.create(meeting=m, member=cast.member_a1)
-    Attendee.objects.create(meeting=m, member=cast.erin_member)
+    Attendee.objects.create(county_id=m.county_id, meeting=m, member=cast.member_a1)
+    Attendee.objects.create(county_id=m.county_id, meeting=m, member=cast.erin_member)
     on_leave = add_member_b(cast)
-    Attendee.objects.create(meeting=m, member=on_leave, excuse="leave")
+    Attendee.objects.create(county_id=m.county_id, meeting=m, member=on_leave, excuse="leave")
     SignIn.objects.create(
         county=cast.county, meeting=m, member=cast.member_a1, way="ticked", at=m.planned_at
     )

@@ -35,7 +35,7 @@ def test_a_vote_costs_five_statements(arena: Arena, api_clock: list[dt.datetime]
         q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
     ]
     assert len(sql) == 5, "\n".join(sql)
-    assert sql[0].startswith("SELECT id, showcase_from") and "JOIN" not in sql[0]
+    assert sql[0].startswith("SELECT id, county_id, showcase_from") and "JOIN" not in sql[0]
     assert sql[1].startswith("INSERT INTO contests_votequota") and "RETURNING kind, n" in sql[1]
     assert sql[2].startswith("SELECT e.id, c.id") and "LEFT JOIN contests_votercode" in sql[2]
     assert sql[3].startswith("INSERT INTO contests_votequota") and "n < " in sql[3]

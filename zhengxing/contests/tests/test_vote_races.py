@@ -83,7 +83,11 @@ def test_one_phone_voting_many_codes_at_once_keeps_its_daily_limit(arena: Arena)
 def test_attempts_from_one_address_at_once_are_all_counted(arena: Arena) -> None:
     def attempt(n: int) -> dict[str, int]:
         return attempts_count(
-            contest_id=arena.contest.pk, address="192.0.2.9", code_key=f"code-{n}", minute=7
+            county_id=arena.contest.county_id,
+            contest_id=arena.contest.pk,
+            address="192.0.2.9",
+            code_key=f"code-{n}",
+            minute=7,
         )
 
     outcomes = race(*[(lambda n=n: attempt(n)) for n in range(8)])

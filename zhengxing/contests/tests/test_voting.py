@@ -228,6 +228,7 @@ def plant(arena: Arena, *, votes: int, ip: str, start: dt.datetime, step_ms: int
         at = base + n * step_ms
         rows.append(
             Vote(
+                county_id=arena.contest.county_id,
                 contest=arena.contest,
                 entry=entry,
                 code_id=code,
@@ -271,6 +272,7 @@ def test_network_batch_and_interval_flags(arena: Arena) -> None:
     codes = list(VoterCode.objects.filter(contest=arena.contest).values_list("pk", "batch_id"))
     rows = [
         Vote(
+            county_id=arena.contest.county_id,
             contest=arena.contest,
             entry=arena.a1,
             code_id=codes[n][0],

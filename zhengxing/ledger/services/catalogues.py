@@ -82,7 +82,9 @@ def _catalogue_write(
         for position, spec in enumerate(items)
     )
     CategoryBase.objects.bulk_create(
-        CategoryBase(catalogue=catalogue, category=category, points=points)
+        CategoryBase(
+            county_id=catalogue.county_id, catalogue=catalogue, category=category, points=points
+        )
         for category, points in base_points.items()
     )
     audit_record(

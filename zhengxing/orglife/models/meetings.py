@@ -88,6 +88,7 @@ class Attendee(models.Model):
     """One member on a meeting's roll: expected, on leave, or attending elsewhere (a mobile
     member at the inflow organisation's meeting)."""
 
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", db_index=False)
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="roll")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
     excuse = models.CharField(max_length=16, choices=Excuse.choices, blank=True, default="")

@@ -53,7 +53,7 @@ def meeting_photo_add(*, actor: Actor, meeting: Meeting, upload: UploadedFile) -
             raise ServiceError(problem)
         if MeetingPhoto.objects.filter(meeting=meeting).count() >= MAX_PHOTOS:
             raise ServiceError(f"每次会议最多保存{MAX_PHOTOS}张照片")
-        stored = evidence_upload(actor=actor, upload=upload)
+        stored = evidence_upload(actor=actor, upload=upload, county_id=meeting.county_id)
         try:
             photo = MeetingPhoto.objects.create(
                 county_id=meeting.county_id,

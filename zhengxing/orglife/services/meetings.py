@@ -107,7 +107,8 @@ def meeting_plan(
         ).values("user_id")
         members = members.filter(user__in=committee)
     Attendee.objects.bulk_create(
-        Attendee(meeting=meeting, member_id=pk) for pk in members.values_list("pk", flat=True)
+        Attendee(county_id=meeting.county_id, meeting=meeting, member_id=pk)
+        for pk in members.values_list("pk", flat=True)
     )
     audit_record(
         actor=actor,

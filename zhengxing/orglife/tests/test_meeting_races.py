@@ -51,7 +51,7 @@ def test_closing_while_members_scan_counts_each_sign_in_that_stands(
         member = add_member(cast.county, "A1B", name=f"扫码{n}")
         member.user = User.objects.create_user(username=f"scan{attempt}-{n}")
         member.save(update_fields=["user"])
-        Attendee.objects.create(meeting=meeting, member=member)
+        Attendee.objects.create(county_id=meeting.county_id, meeting=meeting, member=member)
         scanners.append(member.user)
     outcomes = race(
         lambda: services.meeting_close(actor=as_(cast.carol), meeting=meeting, minutes="记录"),

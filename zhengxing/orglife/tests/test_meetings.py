@@ -103,7 +103,7 @@ def test_a_member_signs_in_with_the_code_of_this_minute(cast: Cast, meeting: Mee
     wang = add_member(cast.county, "A1B", name="王乙")
     wang.user = cast.gina
     wang.save(update_fields=["user"])
-    Attendee.objects.create(meeting=meeting, member=wang)
+    Attendee.objects.create(county_id=meeting.county_id, meeting=meeting, member=wang)
     earlier = live(cast, meeting, NOW - dt.timedelta(seconds=60))
     assert services.meeting_sign_in(actor=as_(cast.gina), code=earlier).member == wang
 
@@ -160,9 +160,9 @@ def test_closing_enters_points_for_the_present_and_the_deduction_for_the_absent(
     cast: Cast, meeting: Meeting, hundred: RuleCatalogue
 ) -> None:
     mobile = add_member(cast.county, "A1B", name="张流动", status="mobile")
-    Attendee.objects.create(meeting=meeting, member=mobile)
+    Attendee.objects.create(county_id=meeting.county_id, meeting=meeting, member=mobile)
     on_leave = add_member(cast.county, "A1B", name="孙请假")
-    Attendee.objects.create(meeting=meeting, member=on_leave)
+    Attendee.objects.create(county_id=meeting.county_id, meeting=meeting, member=on_leave)
     services.meeting_sign_in(actor=as_(cast.erin), code=live(cast, meeting))
     services.attendee_excuse(
         actor=as_(cast.carol), meeting=meeting, member=on_leave, excuse="leave", reason="住院"
