@@ -181,6 +181,17 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     }
 
 
+@pytest.fixture(scope="session")
+def built_demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The demo county as `make run` builds it, in a directory of its own (its SQLite file and
+    keys), built once a session for the browser tests that serve a copy of it
+    (web/tests/served.py). Their modules share the xdist group "crawl", so one worker builds
+    it once for all of them."""
+    from zhengxing.web.tests.served import demo_build
+
+    return demo_build(tmp_path_factory.mktemp("demo"))
+
+
 @pytest.fixture(scope="module")
 def schema(django_db_blocker: Any) -> dict[str, Any]:
     """The API's OpenAPI document, as a client reads it (/api/v1/openapi.json)."""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.db.models import F, QuerySet
 from django.http import Http404
 
+from zhengxing.orgs.rules import ROLE_MANAGES
 from zhengxing.orgs.selectors import scope_for
 
 from ..models import Arrival, Transfer
@@ -54,3 +55,11 @@ def arrivals_visible_to(user: AnyUser) -> QuerySet[Arrival]:
         .select_related("member", "branch")
         .order_by("-arrived_on", "-pk")
     )
+
+
+def may_receive_arrivals(user: AnyUser) -> bool:
+    """Whether the user receives members from outside the system (a branch's secretary or
+    committee, the township, the county) and so reads the joint files of those who arrived;
+    a grid worker sees who arrived, not their files."""
+    scope = scope_for(user)
+    return bool(scope.everything or scope.roles() & ROLE_MANAGES)

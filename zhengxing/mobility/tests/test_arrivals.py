@@ -138,3 +138,17 @@ def test_the_branch_receives_on_the_page_linked_from_the_transfers(cast: Cast) -
     listed = carol.get(reverse("mobility:transfers")).content.decode()
     assert reverse("mobility:member_file", args=[arrival.member_id]) in listed
     assert client_for(cast.erin).get(url).status_code == 403
+
+
+def test_a_grid_worker_sees_who_arrived_but_no_way_to_receive_or_their_file(cast: Cast) -> None:
+    """gina, A1's grid worker, is listed the arrivals of her village; receiving one (403) and
+    the joint file (404) are not hers, so the transfers' page shows her neither link (found by
+    the phone walk, orglife/tests/test_phone_walk_browser.py)."""
+    arrival = arrive(cast)
+    gina = client_for(cast.gina)
+    page = gina.get(reverse("mobility:transfers")).content.decode()
+    assert "周新" in page
+    assert reverse("mobility:arrival_new") not in page
+    assert reverse("mobility:member_file", args=[arrival.member_id]) not in page
+    assert gina.get(reverse("mobility:arrival_new")).status_code == 403
+    assert gina.get(reverse("mobility:member_file", args=[arrival.member_id])).status_code == 404

@@ -25,9 +25,10 @@ from zhengxing.core.errors import ServiceError
 from zhengxing.core.forms import DateInput
 from zhengxing.orgs.forms import MemberForm
 from zhengxing.orgs.models import Org
-from zhengxing.orgs.rules import GROUP_KINDS, MEMBER_HOLDING_KINDS, ROLE_MANAGES, MemberStatus
-from zhengxing.orgs.selectors import orgs_visible_to, scope_for
+from zhengxing.orgs.rules import GROUP_KINDS, MEMBER_HOLDING_KINDS, MemberStatus
+from zhengxing.orgs.selectors import orgs_visible_to
 
+from ..selectors.transfers import may_receive_arrivals
 from ..services.arrivals import arrival_record
 
 # the roster's fields an arrival does not ask: it is active in its branch from the day it came
@@ -67,8 +68,7 @@ def _visible(request: HttpRequest, kinds: frozenset[str]) -> QuerySet[Org]:
 def arrival_new(request: HttpRequest) -> HttpResponse:
     """The branch (secretary, township, county) receives a member; the service checks it
     manages the branch chosen."""
-    scope = scope_for(request.user)
-    if not (scope.everything or scope.roles() & ROLE_MANAGES):
+    if not may_receive_arrivals(request.user):
         raise PermissionDenied
     today = timezone.localdate()
     form = ArrivalForm(

@@ -31,6 +31,7 @@ from ..rules_lost import lost_months
 from ..selectors.lost import lost_case_for_user, lost_cases_visible_to, lost_due
 from ..selectors.transfers import (
     arrivals_visible_to,
+    may_receive_arrivals,
     transfer_for_user,
     transfers_in_visible_to,
     transfers_out_visible_to,
@@ -154,6 +155,8 @@ def transfers(request: HttpRequest) -> HttpResponse:
             "sent": transfers_out_visible_to(request.user)[:PAGE_SIZE],
             "incoming": transfers_in_visible_to(request.user)[:PAGE_SIZE],
             "arrivals": arrivals_visible_to(request.user)[:PAGE_SIZE],
+            # who receives a member, and reads their joint file (a grid worker sees the list)
+            "may_receive": may_receive_arrivals(request.user),
         },
     )
 

@@ -13,29 +13,18 @@ widths go to var/screens/ for a reviewer to look at.
 
 from __future__ import annotations
 
-import base64
-import os
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from django_otp.oath import totp
-from playwright.sync_api import Browser, Page
-
-from zhengxing.orgs.demo import PASSWORD
+from playwright.sync_api import Browser
 
 from .crawl import crawl
+from .served import ROOT, Site, demo_served, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("crawl")]
 
-ROOT = Path(__file__).resolve().parents[3]
 SCREENS = ROOT / "var" / "screens"
 PAGES = 30  # per role: every kind of page each role reaches (SAME_SHAPE of each), in seconds
 MAIN_PAGES = 4  # photographed per role: the home page and the first it links to
@@ -48,80 +37,14 @@ ROLES = ("member", "grid", "committee", "secretary", "township1", "county")
 ALLOWED: dict[str, str] = {}
 
 
-@dataclass
-class Site:
-    base: str
-    database: Path
-    public_links: set[str] = field(default_factory=set)  # public pages the roles were shown
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def site(built_demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The demo county served on a port of its own, as `make run` serves it (the second factor
     on for the county and the townships, as by default)."""
-    var = tmp_path_factory.mktemp("crawl")
-    database = var / "demo.sqlite3"
-    env = {
-        **os.environ,
-        "ZHENGXING_VAR_DIR": str(var),
-        "DATABASE_URL": f"sqlite:///{database}",
-        "ZHENGXING_HTTPS": "off",
-        "ZHENGXING_DEBUG": "off",
-        "ZHENGXING_OTP_ROLES": "county,township",
-    }
-    zx = [sys.executable, "-m", "zhengxing"]
-    for command in (["migrate", "-v0"], ["demo", "-v0"]):
-        subprocess.run([*zx, *command], env=env, cwd=ROOT, check=True, timeout=600)
-    port = _free_port()
-    log = (var / "server.log").open("w")
-    server = subprocess.Popen(
-        [*zx, "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(f"{base}/accounts/login/", server)
-        yield Site(base, database)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
-
-
-def _wait_for(url: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the server stopped ({server.returncode})")
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"the server did not answer {url}")
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    """The password, then (the county and the townships, on their first login) setting up an
-    authenticator app by typing the key the page shows, as a person would."""
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button.primary").click()
-    page.wait_for_load_state("domcontentloaded")
-    if "/accounts/otp/setup/" in page.url:
-        typed = " ".join(page.locator(".otp-key span").all_inner_texts())
-        code = totp(base64.b32decode(typed.replace(" ", "")))
-        page.fill("input[name=code]", f"{code:06d}")
-        page.locator("form button.primary").click()
-        page.wait_for_load_state("domcontentloaded")
-    assert "/accounts/" not in page.url, f"{username} did not get past {page.url}"
+    with demo_served(
+        built_demo, tmp_path_factory.mktemp("crawl"), otp_roles="county,township"
+    ) as s:
+        yield s
 
 
 def public_starts(site: Site) -> list[str]:
