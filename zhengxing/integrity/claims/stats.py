@@ -118,7 +118,3 @@ def chance_together(
             p *= chance(member, b)
         result.append(p)
     return result
-
-
-def combinations_count(n: int, k: int) -> int:
-    return math.comb(n, k) if n >= k else 0
