@@ -8,6 +8,7 @@ class IntegrityConfig(AppConfig):
     def ready(self) -> None:
         from zhengxing.ledger import chain_checks, sign_off_hooks
 
+        from . import claims, findings
         from .checks import tree_problems
         from .kept import kept_problems
         from .services import quarter_anchor
@@ -22,3 +23,6 @@ class IntegrityConfig(AppConfig):
         chain_checks.register("tree", label="核验树", check=tree_problems)
         # `zhengxing verify-ledger --against FILE`: the database against heads kept outside it
         chain_checks.register_against(kept_problems)
+        # the claim detectors: duplicates, improbable volumes, rings of members, reused photos
+        for kind, label, find in claims.DETECTORS:
+            findings.register(kind, label=label, find=find)
