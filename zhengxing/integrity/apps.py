@@ -8,6 +8,8 @@ class IntegrityConfig(AppConfig):
     def ready(self) -> None:
         from zhengxing.ledger import chain_checks, sign_off_hooks
 
+        # the detectors a scan runs (`findings.register`, on import)
+        from . import ratings  # noqa: F401
         from .checks import tree_problems
         from .kept import kept_problems
         from .services import quarter_anchor
