@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengxing.ledger.models import QuarterClose
 from zhengxing.orgs.models import County, Org
@@ -80,7 +81,7 @@ class TreeHead(models.Model):
 
 
 class FlagStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("of an integrity flag", "Open")
     DISMISSED = "dismissed", _("Dismissed")
     CONFIRMED = "confirmed", _("Confirmed")
 

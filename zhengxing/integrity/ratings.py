@@ -27,6 +27,7 @@ from zhengxing.orgs.models import Member, Org
 from zhengxing.stars.models import Ballot, EvaluationRound, RoundKind
 
 from . import rings
+from .rings import Extreme, Identical, Outlier, Ring
 from .findings import Finding, Window, register
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -40,10 +41,10 @@ KINDS = (RING, OUTLIER, IDENTICAL, EXTREME)
 @dataclass(frozen=True)
 class _Hits:
     round_: EvaluationRound
-    rings: list[rings.Ring]
-    outliers: list[rings.Outlier]
-    identical: list[rings.Identical]
-    extremes: list[rings.Extreme]
+    rings: list[Ring]
+    outliers: list[Outlier]
+    identical: list[Identical]
+    extremes: list[Extreme]
     # (rater, ratee) → total, for the evidence of outliers, identical and extreme raters
     given: dict[str, dict[str, float]]
 

@@ -11,8 +11,8 @@ import random
 
 import pytest
 
-from bench.bench_rings import synthetic_round
 from zhengxing.integrity import rings
+from zhengxing.integrity.rings_synth import synthetic_round
 
 
 @pytest.mark.parametrize(("size", "seed"), [(2, 2), (3, 3), (4, 4), (5, 9)])
