@@ -89,7 +89,9 @@ def _by_kind(found: Iterable[Flag]) -> list[tuple[str, list[dict[str, Any]]]]:
     kinds: dict[str, list[dict[str, Any]]] = {}
     for flag in found:
         kinds.setdefault(flag.kind, []).append(_shown(flag))
-    return [(str(KIND_LABELS.get(kind, kind)), shown) for kind, shown in sorted(kinds.items())]
+    order = list(KIND_LABELS)  # rings first; the kinds of other detectors after, by name
+    ranked = sorted(kinds.items(), key=lambda k: (order.index(k[0]) if k[0] in order else 99, k[0]))
+    return [(str(KIND_LABELS.get(kind, kind)), shown) for kind, shown in ranked]
 
 
 def _county(request: HttpRequest) -> County | None:

@@ -27,8 +27,8 @@ from zhengxing.orgs.models import Member, Org
 from zhengxing.stars.models import Ballot, EvaluationRound, RoundKind
 
 from . import rings
-from .rings import Extreme, Identical, Outlier, Ring
 from .findings import Finding, Window, register
+from .rings import Extreme, Identical, Outlier, Ring
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 RING = "rating_ring"
@@ -144,25 +144,12 @@ def _findings(hits: _Hits, names: dict[str, str]) -> Iterable[Finding]:
             },
         )
     for out in hits.outliers:
-        name = names.get(out.rater, out.rater)
         direction = "高于" if out.mean_deviation > 0 else "低于"
-        yield Finding(
-            kind=OUTLIER,
-            org_id=round_.org_id,
-            subject=f"{where}/rater:{out.rater}",
-            summary=(
-                f"{round_.name}：{name}的打分平均{direction}其他人{abs(out.mean_deviation)}分"
-                f"（z={out.z}）"
-            ),
-            evidence={
-                "round": _round_ref(round_),
-                "rater": _person(out.rater, names),
-                "mean_deviation": out.mean_deviation,
-                "z": out.z,
-                "ratees": out.ratees,
-                "scores": _given(hits, out.rater, names),
-            },
-        )
+        yield _about_rater(
+            hits, OUTLIER, out.rater, names,
+            f"的打分平均{direction}其他人{abs(out.mean_deviation)}分（z={out.z}）",
+            mean_deviation=out.mean_deviation, z=out.z, ratees=out.ratees,
+        )  # fmt: skip
     for same in hits.identical:
         who = "、".join(names.get(r, r) for r in same.raters)
         yield Finding(
@@ -179,20 +166,29 @@ def _findings(hits: _Hits, names: dict[str, str]) -> Iterable[Finding]:
             },
         )
     for ext in hits.extremes:
-        name = names.get(ext.rater, ext.rater)
-        yield Finding(
-            kind=EXTREME,
-            org_id=round_.org_id,
-            subject=f"{where}/rater:{ext.rater}",
-            summary=f"{round_.name}：{name}给全部{ext.ratees}人都打了{ext.score:g}分",
-            evidence={
-                "round": _round_ref(round_),
-                "rater": _person(ext.rater, names),
-                "score": ext.score,
-                "ratees": ext.ratees,
-                "scores": _given(hits, ext.rater, names),
-            },
-        )
+        yield _about_rater(
+            hits, EXTREME, ext.rater, names, f"给全部{ext.ratees}人都打了{ext.score:g}分",
+            score=ext.score, ratees=ext.ratees,
+        )  # fmt: skip
+
+
+def _about_rater(
+    hits: _Hits, kind: str, rater: str, names: dict[str, str], what: str, **figures: Any
+) -> Finding:
+    """A finding about one rater of the round: what they gave everyone, and the figures."""
+    round_ = hits.round_
+    return Finding(
+        kind=kind,
+        org_id=round_.org_id,
+        subject=f"round:{round_.pk}/rater:{rater}",
+        summary=f"{round_.name}：{names.get(rater, rater)}{what}",
+        evidence={
+            "round": _round_ref(round_),
+            "rater": _person(rater, names),
+            **figures,
+            "scores": _given(hits, rater, names),
+        },
+    )
 
 
 def _given(hits: _Hits, rater: str, names: dict[str, str]) -> list[dict[str, Any]]:
