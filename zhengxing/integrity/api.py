@@ -10,9 +10,12 @@ from ninja import P, PathEx, Router, Schema
 from zhengxing.ledger.schemas import public_responses
 
 from . import selectors
+from .api_flags import router as flags_router
 from .kept import heads_document
 
 router = Router(tags=["integrity"])
+# the township's and the county's flags (signed in): /api/v1/integrity/flags
+router.add_router("/flags", flags_router)
 
 
 class SignedHeadOut(Schema):

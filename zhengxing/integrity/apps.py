@@ -8,7 +8,9 @@ class IntegrityConfig(AppConfig):
     def ready(self) -> None:
         from zhengxing.ledger import chain_checks, sign_off_hooks
 
-        from . import claims, findings
+        # the detectors a scan runs: the ratings detector registers on import
+        # (`findings.register`), the claim detectors below
+        from . import claims, findings, ratings  # noqa: F401
         from .checks import tree_problems
         from .kept import kept_problems
         from .services import quarter_anchor

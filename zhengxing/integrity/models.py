@@ -6,12 +6,14 @@ database; nothing here is edited after it is written."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengxing.ledger.models import QuarterClose
-from zhengxing.orgs.models import County
+from zhengxing.orgs.models import County, Org
 
 
 class Log(models.Model):
@@ -76,3 +78,47 @@ class TreeHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.county_id}@{self.size}"
+
+
+class FlagStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("of an integrity flag", "Open")
+    DISMISSED = "dismissed", _("Dismissed")
+    CONFIRMED = "confirmed", _("Confirmed")
+
+
+class Flag(models.Model):
+    """A detector's finding (`findings.Finding`) kept for the township: what was found, in which
+    branch, with its evidence, and what the township made of it. Stored once per county, kind
+    and subject (a database constraint): a re-scan finds it again and leaves it as it is,
+    dismissed or confirmed. Never shown to the public."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", db_index=False)
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=32)
+    subject = models.CharField(max_length=200)
+    summary = models.CharField(max_length=500)
+    evidence = models.JSONField(default=dict)
+    found_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=FlagStatus.choices, default=FlagStatus.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True, default="")
+
+    class Meta:
+        verbose_name = _("integrity flag")
+        verbose_name_plural = _("integrity flags")
+        constraints = [
+            # a re-scan stores a finding once (two scans racing: one insert wins)
+            models.UniqueConstraint(
+                fields=["county", "kind", "subject"], name="integrity_flag_once"
+            ),
+        ]
+        # the integrity page: a county's flags by status, newest first
+        indexes = [
+            models.Index(fields=["county", "status", "found_at"], name="integrity_flag_status")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject}"

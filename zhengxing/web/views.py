@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from zhengxing.contests import selectors as contests_selectors
 from zhengxing.deliberation import selectors as deliberation_selectors
 from zhengxing.grid import selectors as grid_selectors
+from zhengxing.integrity import flag_selectors as integrity_selectors
 from zhengxing.ledger import selectors as ledger_selectors
 from zhengxing.orglife import selectors as orglife_selectors
 from zhengxing.orgs import selectors
@@ -176,6 +177,14 @@ def waiting_for(
                 stars_selectors.plans_to_review(user=user),
                 _("star plans to approve"),
                 reverse("stars:plans"),
+            )
+        )
+        # what the integrity checks found in ballots and claims, for the township to look into
+        found.append(
+            Waiting(
+                integrity_selectors.flags_visible_to(user, status="open").count(),
+                _("integrity flags to look into"),
+                reverse("integrity:flags"),
             )
         )
     if roles & DECIDERS:
