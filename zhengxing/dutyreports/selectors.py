@@ -132,10 +132,12 @@ def report_for_user(user: AnyUser, pk: int) -> Report:
     return report
 
 
-def unit_for_user(user: AnyUser, rnd: ReviewRound, pk: int) -> ReviewUnit:
-    """A unit of the round, for its managers and its own secretary."""
-    unit = ReviewUnit.objects.select_related("org").filter(round=rnd, pk=pk).first()
-    if unit is None or not (may_manage(scope_for(user), rnd) or secretary_of(user, unit.org)):
+def unit_for_user(user: AnyUser, pk: int) -> ReviewUnit:
+    """A unit of a round, for the round's managers and the unit's own secretary."""
+    unit = ReviewUnit.objects.select_related("org", "round__org").filter(pk=pk).first()
+    if unit is None or not (
+        may_manage(scope_for(user), unit.round) or secretary_of(user, unit.org)
+    ):
         raise Http404
     return unit
 
