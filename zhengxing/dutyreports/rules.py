@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengxing.core.errors import ServiceError
 
@@ -30,10 +31,11 @@ class State(models.TextChoices):
 
 
 class Grade(models.TextChoices):
-    GOOD = "good", _("Good")
-    FAIRLY_GOOD = "fairly_good", _("Fairly good")
-    FAIR = "fair", _("Fair")
-    POOR = "poor", _("Poor")
+    # the four grades of a review (好 / 较好 / 一般 / 差), apart from the stars' grades
+    GOOD = "good", pgettext_lazy("duty review", "Good")
+    FAIRLY_GOOD = "fairly_good", pgettext_lazy("duty review", "Fairly good")
+    FAIR = "fair", pgettext_lazy("duty review", "Fair")
+    POOR = "poor", pgettext_lazy("duty review", "Poor")
 
 
 # the grades as the notices and the audit log write them, whatever the page's language

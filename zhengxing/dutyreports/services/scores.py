@@ -62,7 +62,7 @@ def score_submit(
         raise ServiceError(TWICE, code="conflict") from None
     record(
         actor,
-        "score.submit",
+        "report.score",
         locked,
         f"{rnd.title}：评议组成员{panelist.name}为{locked.unit.org.name}的述职评分",
         score_id=score.pk,
