@@ -82,7 +82,7 @@ class ReportForm(Form):
         label=_("Your report on your Party-building duty this year"),
         widget=forms.Textarea(attrs={"rows": 12}),
     )
-    files = MultipleFileField(label=_("Attachments (photos or PDF files)"), required=False)
+    attachments = MultipleFileField(label=_("Attachments (photos or PDF files)"), required=False)
 
 
 class ScoreForm(Form):

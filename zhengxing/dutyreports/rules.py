@@ -39,7 +39,12 @@ class Grade(models.TextChoices):
 
 
 # the grades as the notices and the audit log write them, whatever the page's language
-GRADE_WORDS = {Grade.GOOD: "好", Grade.FAIRLY_GOOD: "较好", Grade.FAIR: "一般", Grade.POOR: "差"}
+GRADE_WORDS: dict[str, str] = {
+    Grade.GOOD: "好",
+    Grade.FAIRLY_GOOD: "较好",
+    Grade.FAIR: "一般",
+    Grade.POOR: "差",
+}
 
 
 # The grade's thresholds when the county sets none: ≥90 好, ≥80 较好, ≥60 一般, below 差. A default

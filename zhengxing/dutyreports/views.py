@@ -216,7 +216,9 @@ def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             actor = Actor.from_request(request)
             try:
-                files = [evidence_upload(actor=actor, upload=f) for f in form.cleaned_data["files"]]
+                files = [
+                    evidence_upload(actor=actor, upload=f) for f in form.cleaned_data["attachments"]
+                ]
                 services.report_submit(
                     actor=actor, unit=unit, text=form.cleaned_data["text"], files=files
                 )
@@ -242,7 +244,7 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = report.round
     panelist = selectors.panelist_of(request.user, rnd)
     mine = Score.objects.filter(report=report, panelist=panelist).first() if panelist else None
-    recuses = panelist is not None and selectors.belongs_to(request.user.pk, report.unit.org)
+    recuses = panelist is not None and selectors.belongs_to(panelist.user_id, report.unit.org)
     form = None
     if panelist and rnd.state == State.MEETING and mine is None and not recuses and rnd.rubric:
         form = ScoreForm(request.POST or None, items=list(rnd.rubric.items.all()))

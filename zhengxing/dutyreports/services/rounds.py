@@ -31,11 +31,12 @@ def _locked(rnd: ReviewRound, state: str | None = State.SETUP) -> ReviewRound:
     unless in `state`."""
     locked = ReviewRound.objects.select_for_update().select_related("org").get(pk=rnd.pk)
     if state is not None and locked.state != state:
+        messages: dict[str, str] = {
+            State.SETUP: "评议会已经开始，不能再更改述职单位和评议组",
+            State.MEETING: "评议会尚未开始或已经结束",
+        }
         raise ServiceError(
-            {
-                State.SETUP: "评议会已经开始，不能再更改述职单位和评议组",
-                State.MEETING: "评议会尚未开始或已经结束",
-            }[state],
+            messages[state],
             code="conflict",
         )
     return locked

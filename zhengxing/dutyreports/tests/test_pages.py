@@ -71,7 +71,7 @@ def test_the_secretary_submits_the_report_with_a_file_on_the_phone(
         url,
         {
             "text": "一年来抓党建的情况",
-            "files": [SimpleUploadedFile("述职.pdf", PDF, "application/pdf")],
+            "attachments": [SimpleUploadedFile("述职.pdf", PDF, "application/pdf")],
         },
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
@@ -18,7 +19,7 @@ from zhengxing.testing import Cast
 from .conftest import Review, as_, marks
 
 
-def panelist(review: Review, user: object) -> PanelMember:
+def panelist(review: Review, user: User) -> PanelMember:
     return PanelMember.objects.get(round=review.round, user=user)
 
 
