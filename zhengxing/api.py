@@ -35,6 +35,7 @@ from zhengxing.contests.api import router as contests_router
 from zhengxing.core.errors import ErrorCode, ServiceError
 from zhengxing.core.validation import errors_in_chinese
 from zhengxing.deliberation.api import router as deliberation_router
+from zhengxing.dutyreports.api import router as dutyreports_router
 from zhengxing.grid.api import router as grid_router
 from zhengxing.integrity.api import router as integrity_router
 from zhengxing.jobs.api import router as jobs_router
@@ -92,6 +93,7 @@ api.add_router("/mobile", mobility_life_router)
 api.add_router("/grid", grid_router)
 api.add_router("/deliberation", deliberation_router)
 api.add_router("/contests", contests_router)
+api.add_router("/dutyreports", dutyreports_router)
 api.add_router("/integrity", integrity_router)
 api.add_router("/life", orglife_meetings_router)
 api.add_router("/life", orglife_learning_router)

@@ -157,6 +157,7 @@ INSTALLED_APPS = [
     "zhengxing.grid",
     "zhengxing.deliberation",
     "zhengxing.contests",
+    "zhengxing.dutyreports",
     "zhengxing.integrity",
     "zhengxing.ops",
     "zhengxing.web",

@@ -4,7 +4,8 @@ organisation life (`orglife/demo_year.py`: meetings and lessons; `orglife/demo_*
 supermarkets, 三亮 commitments, chances to serve and a branch's democratic appraisal), its
 mobile members' whereabouts and reconciled quarter (`mobility/demo.py`), pairings and a year of
 contacts (`mobility/demo_pairing.py`), its grids (`grid/demo.py`), a five-person group with two
-matters (`deliberation/demo.py`) and its contests (`contests/demo.py`), in one transaction.
+matters (`deliberation/demo.py`), its contests (`contests/demo.py`) and a secretaries' annual
+review (`dutyreports/demo.py`), in one transaction.
 `demo_build` writes nothing when the county already exists; the same seed gives the same county."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.db import transaction
 
 from zhengxing.contests.demo import demo_contests
 from zhengxing.deliberation.demo import DemoDeliberationResult, demo_deliberation
+from zhengxing.dutyreports.demo import DemoDutyResult, demo_duty_reviews
 from zhengxing.grid.demo import DemoGridResult, demo_grid
 from zhengxing.ledger.demo_year import DemoYearResult, demo_year
 from zhengxing.mobility.demo import demo_mobility
@@ -47,6 +49,7 @@ class DemoResult:
     chances: int | None = None  # likewise
     appraisal: int | None = None  # likewise: members appraised in the demo branch
     contest_votes: int | None = None  # likewise
+    duty: DemoDutyResult | None = None  # likewise: the secretaries' annual review
 
 
 def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = None) -> DemoResult:
@@ -76,6 +79,7 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         chances = demo_chances(tree.county, seed=seed, progress=progress)
         appraisal = demo_appraisal(tree.county, seed=seed, progress=progress)
         votes = demo_contests(tree.county, seed=seed, progress=progress)  # on the branches
+        duty = demo_duty_reviews(tree.county, seed=seed, progress=progress)  # on the tree
     return DemoResult(
         county=tree.county,
         created=True,
@@ -92,4 +96,5 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         chances=chances,
         appraisal=appraisal,
         contest_votes=votes,
+        duty=duty,
     )

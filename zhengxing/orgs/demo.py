@@ -137,7 +137,8 @@ class DemoTree:
 
 
 def logins(county: County) -> tuple[Login, ...]:
-    """The demo users with their roles, in the order of DEMO_USERS, read from the database."""
+    """The demo users with their roles, in the order of DEMO_USERS, read from the database (the
+    people the apps' demos add beside them, such as a review panel's staff, are not listed)."""
     found: dict[str, Login] = {}
     rows = (
         RoleAssignment.objects.filter(county=county)
@@ -145,7 +146,7 @@ def logins(county: County) -> tuple[Login, ...]:
         .order_by("org__path", "id")
     )
     for a in rows:
-        if a.user.username not in found:
+        if a.user.username not in found and a.user.username in DEMO_USERS:
             found[a.user.username] = Login(
                 a.user.username, str(Role(a.role).label), a.org.name, a.user.first_name
             )

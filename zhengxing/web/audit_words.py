@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengxing.audit.models import AuditEvent
 from zhengxing.deliberation.models import GroupMember, Matter, VillageGroup
+from zhengxing.dutyreports.models import Report, ReviewRound
 from zhengxing.grid.models import Grid, Household, ServicePost
 from zhengxing.ledger.models import RuleCatalogue
 from zhengxing.orgs.models import County, Member, Org
@@ -55,6 +56,15 @@ ACTION_LABELS = {
     "deliberation.objection.answer": _("Objection to a step of deliberation answered"),
     "deliberation.objection.submit": _("Objection to a step of deliberation"),
     "deliberation.village_group.create": _("Village group set up"),
+    "dutyreports.report.result": _("Annual report scored by the whole panel"),
+    "dutyreports.report.score": _("Panel member scored an annual report"),
+    "dutyreports.report.submit": _("Secretary's annual report submitted"),
+    "dutyreports.review_round.close": _("Annual review closed and its results posted"),
+    "dutyreports.review_round.create": _("Annual review of the secretaries set up"),
+    "dutyreports.review_round.open": _("Annual review meeting opened"),
+    "dutyreports.review_round.panel_add": _("Review panel member named"),
+    "dutyreports.review_round.unit_add": _("Unit added to the annual review"),
+    "dutyreports.rubric.set": _("Annual review rubric set"),
     "grid.campaign.create": _("Door-to-door campaign started"),
     "grid.grid.create": _("Grid set up"),
     "grid.grid.print_cards": _("Contact cards printed"),
@@ -233,8 +243,11 @@ OBJECT_LABELS = {
     "quarter_close": _("quarter sign-off"),
     "reconciliation": _("reconciliation"),
     "reminder_talk": _("reminder talk"),
+    "report": _("secretary's annual report"),
     "request": _("request"),
     "resident": _("resident"),
+    "review_round": _("annual review of the secretaries"),
+    "rubric": _("annual review rubric"),
     "rule_catalogue": _("points rules"),
     "service_post": _("service centre, station or point"),
     "shop_entry": _("points supermarket entry"),
@@ -265,6 +278,8 @@ NAMED: dict[str, tuple[type[Model], str]] = {
     "rule_catalogue": (RuleCatalogue, "name"),
     "grid": (Grid, "name"),
     "village_group": (VillageGroup, "name"),
+    "review_round": (ReviewRound, "title"),
+    "report": (Report, "unit__org__name"),
     "matter": (Matter, "title"),
     "group_member": (GroupMember, "name"),
     "household": (Household, "address"),

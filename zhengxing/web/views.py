@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from zhengxing.contests import selectors as contests_selectors
 from zhengxing.deliberation import selectors as deliberation_selectors
+from zhengxing.dutyreports import selectors as dutyreports_selectors
 from zhengxing.grid import selectors as grid_selectors
 from zhengxing.integrity import flag_selectors as integrity_selectors
 from zhengxing.ledger import selectors as ledger_selectors
@@ -55,6 +56,10 @@ def home(request: HttpRequest) -> HttpResponse:
         # the contests: every manager's, and a judge's or an entrant's when they have one
         "contests": manages or contests_selectors.contests_visible_to(user).exists(),
         "manages_tree": scope.everything or bool(roles & ROLE_MANAGES_TREE),
+        # the secretaries' annual review (述职评议): who holds one, who reports, the panel
+        "duty_reviews": scope.everything
+        or bool(roles & DUTY_REVIEWERS)
+        or dutyreports_selectors.rounds_visible_to(user).exists(),
         "audits": scope.everything or Role.COUNTY in roles,
         "may_export": scope.everything or bool(roles & ROLE_REVEALS_PII),
         "own_member_id": scope.member_id,
@@ -120,6 +125,7 @@ BRANCH_DUTIES = frozenset({Role.SECRETARY, Role.COMMITTEE})
 TASK_OWNERS = frozenset({Role.SECRETARY, Role.TOWNSHIP, Role.COUNTY})
 DECIDERS = frozenset({Role.SECRETARY, Role.TOWNSHIP})
 RATERS = frozenset({Role.SECRETARY, Role.COMMITTEE, Role.TOWNSHIP, Role.COUNTY})
+DUTY_REVIEWERS = frozenset({Role.SECRETARY, Role.TOWNSHIP, Role.COUNTY})
 
 
 def waiting_for(
@@ -195,6 +201,13 @@ def waiting_for(
                 reverse("deliberation:index"),
             )
         )
+    found.append(
+        Waiting(
+            dutyreports_selectors.reports_to_score(user),
+            _("annual reports of secretaries to score"),
+            reverse("dutyreports:index"),
+        )
+    )
     if Role.GRID_WORKER in roles:
         found.append(
             Waiting(

@@ -134,6 +134,7 @@ def test_only_declared_public_operations_are_open(db: None) -> None:
         "/api/v1/life/public/",
         "/api/v1/contests/public/",
         "/api/v1/deliberation/public/",
+        "/api/v1/dutyreports/public/",
         "/api/v1/integrity/public/",
     )
     assert all(p == TOKEN or p.startswith(public) for p in open_paths), open_paths

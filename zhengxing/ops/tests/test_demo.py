@@ -28,7 +28,7 @@ from zhengxing.ledger.rules import ClaimSource, ClaimStatus
 from zhengxing.ledger.selectors import ledger_chain_problems, quarter_points_problems
 from zhengxing.ops.demo import DemoResult, demo_build
 from zhengxing.orgs import idcard
-from zhengxing.orgs.demo import COUNTY_CODE, DEMO_USERS, PASSWORD
+from zhengxing.orgs.demo import COUNTY_CODE, PASSWORD
 from zhengxing.orgs.models import County, Member, MemberEvent, Org, RoleAssignment
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
 from zhengxing.orgs.selectors import members_visible_to, scope_for
@@ -182,7 +182,8 @@ def test_the_same_seed_builds_the_same_county(demo: DemoResult, db: None) -> Non
     first = fingerprint()
     # set the built county and its users aside (rolled back after the test) and build again
     County.objects.filter(code=COUNTY_CODE).update(code="DEMO-FIRST")
-    User.objects.filter(username__in=DEMO_USERS).update(username=Concat("username", Value("-1")))
+    built = RoleAssignment.objects.filter(county=demo.county).values("user_id")  # with the apps'
+    User.objects.filter(pk__in=built).update(username=Concat("username", Value("-1")))
     again = demo_build()
     assert again.created and again.county.pk != demo.county.pk
     assert fingerprint() == first

@@ -32,6 +32,7 @@ PUBLIC = (
     "/api/v1/life/public/",
     "/api/v1/contests/public/",
     "/api/v1/deliberation/public/",
+    "/api/v1/dutyreports/public/",
     "/api/v1/integrity/public/",
 )
 
@@ -44,6 +45,7 @@ def orgs_paths(schema: dict[str, Any]) -> dict[str, Any]:
         "/api/v1/life",
         "/api/v1/contests",
         "/api/v1/deliberation",
+        "/api/v1/dutyreports",
         "/api/v1/integrity",
     )
     return {p: ops for p, ops in checked_here(schema).items() if not p.startswith(listed_elsewhere)}
@@ -52,8 +54,8 @@ def orgs_paths(schema: dict[str, Any]) -> dict[str, Any]:
 def checked_here(schema: dict[str, Any]) -> dict[str, Any]:
     """The paths whose errors and parameters the tests below check: this app's and organisation
     life's (/api/v1/life), the contests' (/api/v1/contests), the five-person group's
-    (/api/v1/deliberation) and the integrity's (/api/v1/integrity), their paths listed in their
-    apps' tests/test_api_schema.py."""
+    (/api/v1/deliberation), the secretaries' review's (/api/v1/dutyreports) and the
+    integrity's (/api/v1/integrity), their paths listed in their apps' tests/test_api_schema.py."""
     others = ("/api/v1/points", "/api/v1/stars", "/api/v1/jobs", "/api/v1/mobile", "/api/v1/grid")
     return {p: ops for p, ops in schema["paths"].items() if not p.startswith(others)}
 
