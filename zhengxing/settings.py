@@ -158,6 +158,7 @@ INSTALLED_APPS = [
     "zhengxing.deliberation",
     "zhengxing.contests",
     "zhengxing.integrity",
+    "zhengxing.targets",
     "zhengxing.ops",
     "zhengxing.web",
 ]
