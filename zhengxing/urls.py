@@ -23,6 +23,7 @@ urlpatterns = [
     path("grid/", include("zhengxing.grid.urls")),
     path("deliberation/", include("zhengxing.deliberation.urls")),
     path("contests/", include("zhengxing.contests.urls")),
+    path("targets/", include("zhengxing.targets.urls")),
     path("audit/", include("zhengxing.web.audit")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -4,7 +4,8 @@ organisation life (`orglife/demo_year.py`: meetings and lessons; `orglife/demo_*
 supermarkets, 三亮 commitments, chances to serve and a branch's democratic appraisal), its
 mobile members' whereabouts and reconciled quarter (`mobility/demo.py`), pairings and a year of
 contacts (`mobility/demo_pairing.py`), its grids (`grid/demo.py`), a five-person group with two
-matters (`deliberation/demo.py`) and its contests (`contests/demo.py`), in one transaction.
+matters (`deliberation/demo.py`), its contests (`contests/demo.py`) and its townships' and
+villages' target points (`targets/demo.py`), in one transaction.
 `demo_build` writes nothing when the county already exists; the same seed gives the same county."""
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from zhengxing.orglife.demo_year import DemoLifeResult, demo_life
 from zhengxing.orgs.demo import COUNTY_CODE, SEED, Login, demo_tree_build, logins
 from zhengxing.orgs.models import County, Member, Org
 from zhengxing.stars.demo_year import DemoStarsResult, demo_stars
+from zhengxing.targets.demo import demo_targets
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class DemoResult:
     chances: int | None = None  # likewise
     appraisal: int | None = None  # likewise: members appraised in the demo branch
     contest_votes: int | None = None  # likewise
+    target_entries: int | None = None  # likewise: the townships' and villages' target ledgers
 
 
 def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = None) -> DemoResult:
@@ -76,6 +79,7 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         chances = demo_chances(tree.county, seed=seed, progress=progress)
         appraisal = demo_appraisal(tree.county, seed=seed, progress=progress)
         votes = demo_contests(tree.county, seed=seed, progress=progress)  # on the branches
+        targets = demo_targets(tree.county, seed=seed, progress=progress)  # on the tree
     return DemoResult(
         county=tree.county,
         created=True,
@@ -92,4 +96,5 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         chances=chances,
         appraisal=appraisal,
         contest_votes=votes,
+        target_entries=targets,
     )

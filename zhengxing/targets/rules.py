@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -123,6 +124,22 @@ class TargetSpec:
     kinds: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     description: str = ""
+
+
+def spec_of(t: Any) -> TargetSpec:
+    """A target as a spec, from anything with its fields (a stored target, an API body)."""
+    return TargetSpec(
+        code=t.code,
+        name=t.name,
+        points=t.points,
+        measure=t.measure,
+        goal=t.goal,
+        figure=t.figure,
+        evidence_required=t.evidence_required,
+        kinds=tuple(t.kinds),
+        categories=tuple(t.categories),
+        description=t.description,
+    )
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,14 @@ from zhengxing.orgs.selectors import scope_for_actor
 from zhengxing.orgs.services import county_root
 
 from ..models import KeyTask, Target, TargetCatalogue
-from ..rules import ONSITE_WEIGHT_DEFAULT, OWNER_KINDS, TargetSpec, TaskSpec, catalogue_problems
+from ..rules import (
+    ONSITE_WEIGHT_DEFAULT,
+    OWNER_KINDS,
+    TargetSpec,
+    TaskSpec,
+    catalogue_problems,
+    spec_of,
+)
 
 Status = TargetCatalogue.Status
 
@@ -189,20 +196,7 @@ def catalogue_spec(catalogue: TargetCatalogue) -> list[TaskSpec]:
     """A catalogue version as specs, for the next draft to start from (two queries)."""
     targets: dict[int, list[TargetSpec]] = {}
     for t in catalogue.targets.order_by("position", "pk"):
-        targets.setdefault(t.task_id, []).append(
-            TargetSpec(
-                code=t.code,
-                name=t.name,
-                points=t.points,
-                measure=t.measure,
-                goal=t.goal,
-                figure=t.figure,
-                evidence_required=t.evidence_required,
-                kinds=tuple(t.kinds),
-                categories=tuple(t.categories),
-                description=t.description,
-            )
-        )
+        targets.setdefault(t.task_id, []).append(spec_of(t))
     return [
         TaskSpec(code=task.code, name=task.name, targets=tuple(targets.get(task.pk, [])))
         for task in catalogue.tasks.order_by("position", "pk")
