@@ -159,6 +159,7 @@ INSTALLED_APPS = [
     "zhengxing.contests",
     "zhengxing.dutyreports",
     "zhengxing.integrity",
+    "zhengxing.targets",
     "zhengxing.ops",
     "zhengxing.web",
 ]

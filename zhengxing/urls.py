@@ -26,6 +26,7 @@ urlpatterns = [
     path("contests/", include("zhengxing.contests.urls")),
     path("integrity/", include("zhengxing.integrity.urls")),
     path("dutyreports/", include("zhengxing.dutyreports.urls")),
+    path("targets/", include("zhengxing.targets.urls")),
     path("audit/", include("zhengxing.web.audit")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

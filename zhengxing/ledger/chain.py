@@ -43,7 +43,11 @@ CONTENT_FIELDS = (
 
 
 def _canonical_value(key: str, value: Any) -> Any:
-    if key == "points":
+    """Points (and any decimal column another chain hashes) as text with one decimal place,
+    so 5 and 5.0 hash alike; a column left empty (a target's progress has no points) as null."""
+    if value is None:
+        return None
+    if key == "points" or isinstance(value, Decimal):
         return points_text(Decimal(value))
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

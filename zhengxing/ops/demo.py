@@ -4,8 +4,9 @@ organisation life (`orglife/demo_year.py`: meetings and lessons; `orglife/demo_*
 supermarkets, 三亮 commitments, chances to serve and a branch's democratic appraisal), its
 mobile members' whereabouts and reconciled quarter (`mobility/demo.py`), pairings and a year of
 contacts (`mobility/demo_pairing.py`), its grids (`grid/demo.py`), a five-person group with two
-matters (`deliberation/demo.py`), its contests (`contests/demo.py`) and a secretaries' annual
-review (`dutyreports/demo.py`), in one transaction.
+matters (`deliberation/demo.py`), its contests (`contests/demo.py`), a secretaries' annual
+review (`dutyreports/demo.py`) and its townships' and villages' target points
+(`targets/demo.py`), in one transaction.
 `demo_build` writes nothing when the county already exists; the same seed gives the same county."""
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from zhengxing.orglife.demo_year import DemoLifeResult, demo_life
 from zhengxing.orgs.demo import COUNTY_CODE, SEED, Login, demo_tree_build, logins
 from zhengxing.orgs.models import County, Member, Org
 from zhengxing.stars.demo_year import DemoStarsResult, demo_stars
+from zhengxing.targets.demo import demo_targets
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class DemoResult:
     appraisal: int | None = None  # likewise: members appraised in the demo branch
     contest_votes: int | None = None  # likewise
     duty: DemoDutyResult | None = None  # likewise: the secretaries' annual review
+    target_entries: int | None = None  # likewise: the townships' and villages' target ledgers
 
 
 def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = None) -> DemoResult:
@@ -80,6 +83,7 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         appraisal = demo_appraisal(tree.county, seed=seed, progress=progress)
         votes = demo_contests(tree.county, seed=seed, progress=progress)  # on the branches
         duty = demo_duty_reviews(tree.county, seed=seed, progress=progress)  # on the tree
+        targets = demo_targets(tree.county, seed=seed, progress=progress)  # on the tree
     return DemoResult(
         county=tree.county,
         created=True,
@@ -97,4 +101,5 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         appraisal=appraisal,
         contest_votes=votes,
         duty=duty,
+        target_entries=targets,
     )

@@ -17,16 +17,16 @@ from .entries import counted_entries
 
 
 def _rows_by_branch(
-    rows: Iterable[dict[str, Any]],
+    rows: Iterable[dict[str, Any]], chain: str = "branch_id"
 ) -> Iterator[tuple[int, list[dict[str, Any]]]]:
-    """Rows ordered by branch and seq, a branch's at a time."""
+    """Rows ordered by chain (the branch) and seq, a chain's at a time."""
     current: int | None = None
     batch: list[dict[str, Any]] = []
     for row in rows:
-        if row["branch_id"] != current:
+        if row[chain] != current:
             if current is not None:
                 yield current, batch
-            current, batch = row["branch_id"], []
+            current, batch = row[chain], []
         batch.append(row)
     if current is not None:
         yield current, batch
@@ -38,16 +38,18 @@ def chains_problems(
     *,
     fields: Sequence[str] = CONTENT_FIELDS,
     anchors: dict[int, dict[int, str]] | None = None,
+    chain: str = "branch_id",
 ) -> tuple[int, list[ChainProblem]]:
     """Every branch's chain of a hash-chained table walked (`chain.verify_chain`): `entries`
     the table's rows to check, `heads` each branch's (seq, hash) head, `anchors` the hashes
     signed off at some seqs. The number of chains and the first problem of each broken one;
-    a branch whose every entry was deleted still has its head (and perhaps its anchors)."""
+    a branch whose every entry was deleted still has its head (and perhaps its anchors).
+    `chain`: the column that names a row's chain, among `fields` (a unit's, for the targets)."""
     anchors = anchors or {}
-    rows = entries.order_by("branch_id", "seq").values("id", "prev_hash", "hash", *fields)
+    rows = entries.order_by(chain, "seq").values("id", "prev_hash", "hash", *fields)
     problems: list[ChainProblem] = []
     seen: set[int] = set()
-    for branch_id, batch in _rows_by_branch(rows.iterator(chunk_size=5000)):
+    for branch_id, batch in _rows_by_branch(rows.iterator(chunk_size=5000), chain):
         seen.add(branch_id)
         problem = verify_chain(
             branch_id,

@@ -12,7 +12,7 @@ from django.db.models.functions import Abs
 from zhengxing.core.actor import Actor
 from zhengxing.orgs.models import Org
 
-from ..chain import CONTENT_FIELDS, entry_hash
+from ..chained import chain_append, chain_lock
 from ..models import BranchChainHead, Claim, LedgerEntry, RuleItem
 from ..rules import (
     CapRequest,
@@ -30,10 +30,7 @@ from ._common import refuse
 def _lock_head(branch: Org) -> BranchChainHead:
     """Lock the branch's chain head (creating it on first use). Everything that appends to the
     branch, or reads counted points to cap a claim, holds this lock until commit."""
-    BranchChainHead.objects.bulk_create(
-        [BranchChainHead(branch_id=branch.pk, county_id=branch.county_id)], ignore_conflicts=True
-    )
-    return BranchChainHead.objects.select_for_update().get(branch_id=branch.pk)
+    return chain_lock(BranchChainHead, county_id=branch.county_id, branch_id=branch.pk)
 
 
 class QuarterGuard:
@@ -82,15 +79,9 @@ class QuarterGuard:
 
 def _append(head: BranchChainHead, entries: list[LedgerEntry]) -> list[LedgerEntry]:
     """Chain the entries after the head and insert them: one INSERT per 1,000 entries."""
-    seq, digest = head.seq, head.hash
     for entry in entries:
-        seq += 1
         entry.points = points_normal(entry.points)
-        entry.seq, entry.prev_hash = seq, digest
-        entry.hash = digest = entry_hash(digest, {f: getattr(entry, f) for f in CONTENT_FIELDS})
-    LedgerEntry.objects.bulk_create(entries, batch_size=1000)
-    BranchChainHead.objects.filter(pk=head.pk).update(seq=seq, hash=digest)
-    head.seq, head.hash = seq, digest
+    chain_append(head, entries)
     return entries
 
 

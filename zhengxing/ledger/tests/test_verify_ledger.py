@@ -71,7 +71,7 @@ def test_an_untouched_ledger_verifies(chain: list[LedgerEntry]) -> None:
     assert verify() == (
         0,
         "积分台账校验通过：2条链完整，季度积分汇总与台账一致\n积分超市台账校验通过：0条链完整\n"
-        "核验树台账校验通过：0条链完整\n",
+        "目标工作台账校验通过：0条链完整\n核验树台账校验通过：0条链完整\n",
         "",
     )
 

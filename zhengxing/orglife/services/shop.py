@@ -19,7 +19,7 @@ from zhengxing.audit.services import audit_record
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError, require
 from zhengxing.core.text import clean_text
-from zhengxing.ledger.chain import entry_hash
+from zhengxing.ledger.chained import chain_append, chain_lock
 from zhengxing.ledger.rules import points_normal, points_text
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus
@@ -36,22 +36,13 @@ MAX_RESTOCK = 10000
 
 def _lock_head(branch: Org) -> ShopChainHead:
     """Lock the branch's shop chain (creating its head on first use) until commit."""
-    ShopChainHead.objects.bulk_create(
-        [ShopChainHead(branch_id=branch.pk, county_id=branch.county_id)], ignore_conflicts=True
-    )
-    return ShopChainHead.objects.select_for_update().get(branch_id=branch.pk)
+    return chain_lock(ShopChainHead, county_id=branch.county_id, branch_id=branch.pk)
 
 
 def _append(head: ShopChainHead, entry: ShopEntry) -> ShopEntry:
     """Chain the entry after the (locked) head and insert it."""
     entry.points = points_normal(entry.points)
-    entry.seq, entry.prev_hash = head.seq + 1, head.hash
-    entry.hash = entry_hash(
-        head.hash, {f: getattr(entry, f) for f in SHOP_CONTENT_FIELDS}, SHOP_CONTENT_FIELDS
-    )
-    entry.save()
-    ShopChainHead.objects.filter(pk=head.pk).update(seq=entry.seq, hash=entry.hash)
-    head.seq, head.hash = entry.seq, entry.hash
+    chain_append(head, [entry], fields=SHOP_CONTENT_FIELDS)
     return entry
 
 

@@ -47,6 +47,7 @@ def orgs_paths(schema: dict[str, Any]) -> dict[str, Any]:
         "/api/v1/deliberation",
         "/api/v1/dutyreports",
         "/api/v1/integrity",
+        "/api/v1/targets",
     )
     return {p: ops for p, ops in checked_here(schema).items() if not p.startswith(listed_elsewhere)}
 

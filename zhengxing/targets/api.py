@@ -1,0 +1,315 @@
+"""REST endpoints of the target points, under /api/v1/targets: the catalogues (draft, publish),
+a unit's target ledger and scores, progress with evidence, the assessors' queue, daily and
+on-site assessment, deductions — the same services and scoping as the pages (a unit or a
+catalogue outside the user's scope: 404)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Header, Router
+from ninja.errors import ValidationError
+
+from zhengxing.core.actor import Actor
+from zhengxing.core.schemas import ObjectId, key_from, responses
+from zhengxing.ledger.selectors import evidence_owned
+from zhengxing.orgs.models import County, Org
+from zhengxing.orgs.selectors import org_for_user, scope_for
+
+from . import selectors, services
+from .models import TargetCatalogue, TargetEntry
+from .rules import TaskSpec, spec_of
+from .schemas import (
+    AssessIn,
+    CatalogueDetailOut,
+    CatalogueIn,
+    CatalogueOut,
+    DeductionIn,
+    EntryOut,
+    OnsiteIn,
+    ProgressIn,
+    UnitScoreOut,
+    VisitOut,
+)
+from .scores import UnitScore, target_scores_visible_to, unit_target_scores
+
+router = Router(tags=["targets"])
+
+
+def _catalogue(request: HttpRequest, catalogue_id: int) -> TargetCatalogue:
+    found = selectors.catalogue_for_user(request.user, catalogue_id)
+    if found is None:
+        raise Http404
+    return found
+
+
+def _catalogue_out(c: TargetCatalogue) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "owner_id": c.owner_id,
+        "year": c.year,
+        "version": c.version,
+        "status": c.status,
+        "is_current": c.is_current,
+        "name": c.name,
+        "onsite_weight": c.onsite_weight,
+    }
+
+
+def _detail(c: TargetCatalogue) -> dict[str, Any]:
+    targets = c.targets.select_related("task").order_by("position", "pk")
+    return {
+        **_catalogue_out(c),
+        "tasks": dict(c.tasks.order_by("position").values_list("code", "name")),
+        "targets": [
+            {
+                "id": t.pk,
+                "code": t.code,
+                "name": t.name,
+                "task": t.task.code,
+                "points": t.points,
+                "measure": t.measure,
+                "goal": t.goal,
+                "figure": t.figure,
+                "evidence_required": t.evidence_required,
+                "kinds": t.kinds,
+                "categories": t.categories,
+            }
+            for t in targets
+        ],
+    }
+
+
+def _entry_out(e: TargetEntry) -> dict[str, Any]:
+    return {
+        "id": e.pk,
+        "unit_id": e.unit_id,
+        "seq": e.seq,
+        "kind": e.kind,
+        "code": e.code,
+        "year": e.year,
+        "points": e.points,
+        "value": e.value,
+        "text": e.text,
+        "has_evidence": bool(e.evidence),
+        "submission_id": e.submission_id,
+        "visit_id": e.visit_id,
+        "assessor_id": e.assessor_id,
+        "source": e.source,
+        "recorded_at": e.recorded_at,
+        "hash": e.hash,
+    }
+
+
+def _score_out(s: UnitScore) -> dict[str, Any]:
+    return {
+        "unit_id": s.unit_id,
+        "name": s.name,
+        "rank": s.rank,
+        "total": s.total,
+        "deduction": s.deduction,
+        "tasks": s.tasks,
+        "targets": [
+            {
+                "code": t.code,
+                "task": t.task,
+                "points": t.points,
+                "daily": t.daily,
+                "onsite": t.onsite,
+                "deduction": t.deduction,
+                "score": t.score,
+            }
+            for t in s.targets.values()
+        ],
+    }
+
+
+def specs(tasks: list[Any]) -> list[TaskSpec]:
+    return [
+        TaskSpec(
+            code=task.code,
+            name=task.name,
+            targets=tuple(spec_of(t) for t in task.targets),
+        )
+        for task in tasks
+    ]
+
+
+@router.get("/catalogues", response=responses(list[CatalogueOut]))
+def catalogue_list(request: HttpRequest) -> list[dict[str, Any]]:
+    """The catalogues set by owners the user sees, newest first."""
+    return [_catalogue_out(c) for c in selectors.catalogues_visible_to(request.user)[:200]]
+
+
+@router.post("/catalogues", response=responses(CatalogueDetailOut, 400, 403, 404, status=201))
+def catalogue_draft(request: HttpRequest, payload: CatalogueIn) -> tuple[int, dict[str, Any]]:
+    """Save the owner's draft for the year (the draft in hand rewritten, or the next version)."""
+    scope = scope_for(request.user)
+    if payload.owner_id is not None:
+        owner: Org | None = org_for_user(request.user, payload.owner_id)
+        county = County.objects.get(pk=owner.county_id)  # type: ignore[union-attr]
+    else:
+        owner = None
+        ids = sorted(scope.county_ids())
+        if not ids:
+            raise Http404
+        county = County.objects.get(pk=ids[0])
+    catalogue = services.target_catalogue_draft(
+        actor=Actor.from_request(request),
+        county=county,
+        owner=owner,
+        year=payload.year,
+        name=payload.name,
+        tasks=specs(payload.tasks),
+        onsite_weight=payload.onsite_weight,
+    )
+    return 201, _detail(catalogue)
+
+
+@router.get("/catalogues/{catalogue_id}", response=responses(CatalogueDetailOut, 404))
+def catalogue_detail(request: HttpRequest, catalogue_id: ObjectId) -> dict[str, Any]:
+    return _detail(_catalogue(request, catalogue_id))
+
+
+@router.post("/catalogues/{catalogue_id}/publish", response=responses(CatalogueOut, 400, 403, 404))
+def catalogue_publish(request: HttpRequest, catalogue_id: ObjectId) -> dict[str, Any]:
+    """Publish a draft: it becomes current and is frozen."""
+    catalogue = services.target_catalogue_publish(
+        actor=Actor.from_request(request), catalogue=_catalogue(request, catalogue_id)
+    )
+    return _catalogue_out(catalogue)
+
+
+@router.get("/units/{unit_id}/ledger", response=responses(list[EntryOut], 404))
+def unit_ledger(request: HttpRequest, unit_id: ObjectId, year: int) -> list[dict[str, Any]]:
+    """The unit's target ledger for a year, newest first."""
+    unit = org_for_user(request.user, unit_id)
+    return [_entry_out(e) for e in selectors.entries_of_unit(request.user, unit, year)[:1000]]
+
+
+@router.get("/units/{unit_id}/score", response=responses(UnitScoreOut | None, 404))
+def unit_score(request: HttpRequest, unit_id: ObjectId, year: int) -> dict[str, Any] | None:
+    """The unit's score per target and task (null when no catalogue applies to it)."""
+    found = unit_target_scores(org_for_user(request.user, unit_id), year)
+    return _score_out(found) if found else None
+
+
+@router.post(
+    "/units/{unit_id}/progress",
+    response={**responses(EntryOut, 400, 403, 404, status=201), 200: EntryOut},
+)
+def progress_submit(
+    request: HttpRequest,
+    unit_id: ObjectId,
+    payload: ProgressIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=64),
+) -> tuple[int, dict[str, Any]]:
+    """The unit's Party staff record progress on a target; `evidence` names a file uploaded
+    with POST /api/v1/points/evidence. 200 with the same entry when the key was seen."""
+    unit = org_for_user(request.user, unit_id)
+    evidence = ""
+    if payload.evidence:
+        row = evidence_owned(user=request.user, ref=payload.evidence.strip())
+        if row is None:
+            msg = "证明材料须填写本人通过 POST /api/v1/points/evidence 上传文件所得的编号（ref）"
+            raise ValidationError(
+                [{"loc": ["body", "payload", "evidence"], "msg": msg, "type": "value_error"}]
+            )
+        evidence = row.path
+    key = key_from(idempotency_key, payload.idempotency_key)
+    seen = TargetEntry.objects.filter(unit=unit, idempotency_key=key).exists() if key else False
+    entry = services.target_progress_submit(
+        actor=Actor.from_request(request),
+        unit=unit,
+        code=payload.code,
+        text=payload.text,
+        value=payload.value,
+        evidence=evidence,
+        idempotency_key=key,
+    )
+    return (200 if seen else 201), _entry_out(entry)
+
+
+@router.get("/queue", response=responses(list[EntryOut]))
+def queue(request: HttpRequest, year: int) -> list[dict[str, Any]]:
+    """The assessor's queue: submissions in the units they assess, not yet scored."""
+    return [_entry_out(e) for e in selectors.submissions_to_assess(request.user, year)[:500]]
+
+
+@router.post(
+    "/submissions/{entry_id}/assess", response=responses(EntryOut, 400, 403, 404, status=201)
+)
+def submission_assess(
+    request: HttpRequest, entry_id: ObjectId, payload: AssessIn
+) -> tuple[int, dict[str, Any]]:
+    """Daily assessment (日常考评) of one submission."""
+    submission = TargetEntry.objects.filter(
+        selectors.assessing_q(request.user), pk=entry_id, kind="progress"
+    ).first()
+    if submission is None:
+        raise Http404
+    entry = services.target_submission_assess(
+        actor=Actor.from_request(request), submission=submission, points=payload.points,
+        note=payload.note,
+    )  # fmt: skip
+    return 201, _entry_out(entry)
+
+
+@router.post("/units/{unit_id}/onsite", response=responses(VisitOut, 400, 403, 404, status=201))
+def onsite_record(
+    request: HttpRequest,
+    unit_id: ObjectId,
+    payload: OnsiteIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=64),
+) -> tuple[int, dict[str, Any]]:
+    """On-site assessment (现场考评): the visit's checklist scored by named assessors."""
+    unit = org_for_user(request.user, unit_id)
+    try:
+        scores = {int(a): dict(by_code) for a, by_code in payload.scores.items()}
+    except ValueError:
+        msg = "考评人须以用户编号表示"
+        raise ValidationError(
+            [{"loc": ["body", "payload", "scores"], "msg": msg, "type": "value_error"}]
+        ) from None
+    visit = services.target_onsite_record(
+        actor=Actor.from_request(request),
+        unit=unit,
+        visited_on=payload.visited_on,
+        scores=scores,  # type: ignore[arg-type]
+        note=payload.note,
+        idempotency_key=key_from(idempotency_key, payload.idempotency_key),
+    )
+    return 201, {
+        "id": visit.pk,
+        "unit_id": visit.unit_id,
+        "visited_on": visit.visited_on,
+        "entries": visit.scores.count(),
+    }
+
+
+@router.post("/units/{unit_id}/deductions", response=responses(EntryOut, 400, 403, 404, status=201))
+def deduction_record(
+    request: HttpRequest, unit_id: ObjectId, payload: DeductionIn
+) -> tuple[int, dict[str, Any]]:
+    """A deduction from the unit's year (003 Gaotai), with its source and reason."""
+    entry = services.target_deduction_record(
+        actor=Actor.from_request(request),
+        unit=org_for_user(request.user, unit_id),
+        points=payload.points,
+        source=payload.source,
+        reason=payload.reason,
+        year=payload.year,
+        code=payload.code,
+    )
+    return 201, _entry_out(entry)
+
+
+@router.get("/scores", response=responses(list[UnitScoreOut], 404))
+def scores(request: HttpRequest, year: int) -> list[dict[str, Any]]:
+    """The scores of the units the user sees in their county, ranked as the county ranks."""
+    ids = sorted(scope_for(request.user).county_ids())
+    if not ids:
+        raise Http404
+    found = target_scores_visible_to(request.user, county_id=ids[0], year=year)
+    return [_score_out(s) for s in found]

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+
+
+class TargetsConfig(AppConfig):
+    name = "zhengxing.targets"
+    verbose_name = "目标积分 Target points"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from zhengxing.ledger import chain_checks
+        from zhengxing.orgs import yearly as figures
+
+        from .selectors import target_chains_problems
+        from .yearly import target_score_rows
+
+        # a contest's daily assessment weighs the growth of the units' target scores
+        figures.register(
+            "target_points", label=_("Target points"), unit=_("points"), rows=target_score_rows
+        )
+        # `zhengxing verify-ledger` walks each unit's target chain beside the points'
+        chain_checks.register("targets", label="目标工作", check=target_chains_problems)

@@ -1,0 +1,22 @@
+"""The target points' writes: the catalogues (`catalogues.py`) and the units' target ledgers
+(`ledger.py`)."""
+
+from .catalogues import catalogue_spec, target_catalogue_draft, target_catalogue_publish
+from .ledger import (
+    may_assess,
+    target_deduction_record,
+    target_onsite_record,
+    target_progress_submit,
+    target_submission_assess,
+)
+
+__all__ = [
+    "catalogue_spec",
+    "may_assess",
+    "target_catalogue_draft",
+    "target_catalogue_publish",
+    "target_deduction_record",
+    "target_onsite_record",
+    "target_progress_submit",
+    "target_submission_assess",
+]

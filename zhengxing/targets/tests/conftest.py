@@ -1,0 +1,115 @@
+"""The target points' test cast: the foundation's county T1 (zhengxing.testing), whose county
+sets a 2026 target catalogue for its townships and villages; everyone acts on 30 June 2026.
+
+Who is who: alice (county) assesses the townships and villages; bob (township A) assesses
+甲一村 but not his own township; dave (township B) assesses nothing under township A; vera is
+甲一村's secretary and keeps its target ledger; tom is township A's secretary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+
+from zhengxing.audit.models import AuditEvent
+from zhengxing.core.actor import Actor
+from zhengxing.orgs.services import role_grant
+from zhengxing.targets.models import OnsiteVisit, TargetCatalogue, TargetEntry
+from zhengxing.targets.rules import Measure, TargetSpec, TaskSpec
+from zhengxing.targets.services import target_catalogue_draft, target_catalogue_publish
+from zhengxing.testing import PASSWORD, SYSTEM, Cast
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+NOW = dt.datetime(2026, 6, 30, 10, 0, tzinfo=SHANGHAI)
+_keys = itertools.count(1)
+
+
+def as_(user: User | None, now: dt.datetime = NOW) -> Actor:
+    return Actor(user=user, label=user.get_username() if user else "system", now=now)
+
+
+def key() -> str:
+    return f"form-{next(_keys)}"
+
+
+def D(value: str | int) -> Decimal:
+    return Decimal(value)
+
+
+def snapshot() -> tuple[int, int, int, int]:
+    """Counts of what a refused request must not have written."""
+    return (
+        TargetCatalogue.objects.count(),
+        TargetEntry.objects.count(),
+        OnsiteVisit.objects.count(),
+        AuditEvent.objects.count(),
+    )
+
+
+TASKS = (
+    TaskSpec(
+        code="K1",
+        name="落实组织生活制度",
+        targets=(
+            TargetSpec(
+                code="K1.1",
+                name="按期召开党员大会",
+                points=D(10),
+                measure=Measure.DONE,
+                evidence_required=True,
+                kinds=("township", "village"),
+            ),
+            TargetSpec(
+                code="K1.2",
+                name="全年讲党课",
+                points=D(12),
+                measure=Measure.COUNT,
+                goal=D(12),
+                kinds=("village",),
+            ),
+        ),
+    ),
+    TaskSpec(
+        code="K2",
+        name="抓党建责任落实",
+        targets=(
+            TargetSpec(
+                code="K2.1",
+                name="班子建设",
+                points=D(20),
+                measure=Measure.JUDGED,
+                kinds=("township", "village"),
+            ),
+        ),
+    ),
+)
+
+
+@pytest.fixture
+def people(cast: Cast) -> Cast:
+    """The cast with vera (甲一村's secretary) and tom (township A's secretary)."""
+    for name, org in (("vera", cast.village_a1), ("tom", cast.town_a)):
+        user = User.objects.create_user(username=name, password=PASSWORD, first_name=name)
+        role_grant(actor=SYSTEM, user=user, org=org, role="secretary")
+    return cast
+
+
+def vera() -> User:
+    return User.objects.get(username="vera")
+
+
+def tom() -> User:
+    return User.objects.get(username="tom")
+
+
+@pytest.fixture
+def targets(people: Cast) -> TargetCatalogue:
+    """The county's 2026 catalogue, published: K1 (K1.1 done, 10, evidence; K1.2 count of 12,
+    12 points, villages only) and K2 (K2.1 judged, 20); on-site weighs 40%."""
+    draft = target_catalogue_draft(
+        actor=SYSTEM, county=people.county, year=2026, name="2026年党建目标", tasks=TASKS
+    )
+    return target_catalogue_publish(actor=SYSTEM, catalogue=draft)

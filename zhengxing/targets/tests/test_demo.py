@@ -1,0 +1,34 @@
+"""The demo county's target points: 7 key tasks broken into 20 specific targets (004 Sanmenxia:
+"将7项重点任务逐项分解为20项具体目标"), the townships' and two villages' year with daily
+assessments, an on-site assessment and one deduction under the Gaotai rule (003)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from zhengxing.targets.models import OnsiteVisit, TargetCatalogue, TargetEntry
+from zhengxing.targets.scores import county_target_scores
+from zhengxing.targets.selectors import target_chains_problems
+
+pytestmark = pytest.mark.xdist_group("demo")
+
+
+def test_the_demo_county_has_a_year_of_targets(demo: Any, db: None) -> None:
+    county = demo.county
+    catalogue = TargetCatalogue.objects.get(county=county, year=2026, is_current=True)
+    assert catalogue.tasks.count() == 7 and catalogue.targets.count() == 20
+    assert sum(catalogue.targets.values_list("points", flat=True)) == 100
+    entries = TargetEntry.objects.filter(county=county)
+    assert entries.count() == demo.target_entries
+    assert {"progress", "daily", "onsite", "deduction"} == set(
+        entries.values_list("kind", flat=True)
+    )
+    deduction = entries.get(kind="deduction")
+    assert deduction.source == "faked" and "弄虚作假" in deduction.text
+    assert OnsiteVisit.objects.filter(county=county).count() == 1
+    assert target_chains_problems(county.pk)[1] == []
+    ranked = county_target_scores(county_id=county.pk, year=2026)
+    townships = [u for u in ranked if u.kind == "township"]
+    assert len(townships) == 3 and all(u.total > 0 for u in townships)

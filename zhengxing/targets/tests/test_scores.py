@@ -1,0 +1,173 @@
+"""A unit's score per target, task and year, from its ledger, in one grouped query for the
+whole county: "采取日常考评和现场考评相结合的方式，对目标完成情况进行评审" (004 Sanmenxia); a
+deduction "扣去该党支部本年度党建责任书相应分数" (003 Gaotai); and a target whose score is a
+yearly figure another app registers (述职评议's grade, `duty_review`), here one the test
+registers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from zhengxing.orgs import yearly
+from zhengxing.targets.models import TargetCatalogue, TargetEntry
+from zhengxing.targets.rules import Measure, TargetSpec, TaskSpec, target_score
+from zhengxing.targets.scores import county_target_scores, unit_target_scores
+from zhengxing.targets.services import (
+    target_catalogue_draft,
+    target_catalogue_publish,
+    target_deduction_record,
+    target_onsite_record,
+    target_progress_submit,
+    target_submission_assess,
+)
+from zhengxing.testing import SYSTEM, Cast
+
+from .conftest import TASKS, D, as_, key, tom, vera
+
+
+@pytest.mark.parametrize(
+    ("daily", "onsite", "deduction", "expected"),
+    [
+        (None, None, "0", "0"),  # nothing scored yet
+        ("9", None, "0", "9"),  # daily alone
+        (None, "7.5", "0", "7.5"),  # on-site alone
+        ("9", "7.5", "0", "8.4"),  # 9 × 60% + 7.5 × 40%
+        ("9", "7.5", "-2", "6.4"),
+        ("12", None, "0", "10"),  # never above the target's points
+    ],
+)
+def test_a_targets_score_combines_daily_and_onsite(
+    daily: str | None, onsite: str | None, deduction: str, expected: str
+) -> None:
+    score = target_score(
+        points=D(10),
+        onsite_weight=40,
+        daily=None if daily is None else D(daily),
+        onsite=None if onsite is None else D(onsite),
+        deduction=D(deduction),
+    )
+    assert score == D(expected)
+
+
+def progress(people: Cast, code: str, **more: Any) -> TargetEntry:
+    fields = {"text": "进展", "evidence": "evidence/x.jpg", **more}
+    return target_progress_submit(
+        actor=as_(vera()), unit=people.village_a1, code=code, idempotency_key=key(), **fields
+    )
+
+
+@pytest.fixture
+def year_of_work(targets: TargetCatalogue, people: Cast) -> None:
+    """甲一村: K1.1 scored 6 then 9 by day (the later stands), on site 8 and 7 (7.5): 8.4;
+    K1.2 scored 10 by day: 10; K2.1 on site 16 and 18 at one visit and 14 at another (16), less
+    a 2-point deduction on it: 14; less 3 for a faked evaluation (Gaotai): 29.4 in all, K1 18.4,
+    K2 14. 甲镇: K1.1 scored 5 by day: 5. The other units: 0."""
+    bob, alice = as_(people.bob), as_(people.alice)
+    target_submission_assess(actor=bob, submission=progress(people, "K1.1"), points=6)
+    target_submission_assess(actor=alice, submission=progress(people, "K1.1"), points=9)
+    target_submission_assess(actor=bob, submission=progress(people, "K1.2", value=10), points=10)
+    target_onsite_record(
+        actor=bob, unit=people.village_a1, visited_on=dt.date(2026, 5, 10),
+        scores={people.bob.pk: {"K1.1": 8, "K2.1": 16}, people.alice.pk: {"K1.1": 7, "K2.1": 18}},
+        idempotency_key=key(),
+    )  # fmt: skip
+    target_onsite_record(
+        actor=alice, unit=people.village_a1, visited_on=dt.date(2026, 6, 10),
+        scores={people.alice.pk: {"K2.1": 14}}, idempotency_key=key(),
+    )  # fmt: skip
+    target_deduction_record(
+        actor=bob, unit=people.village_a1, points=2, source="late", reason="台账迟报", code="K2.1"
+    )
+    target_deduction_record(
+        actor=bob, unit=people.village_a1, points=3, source="faked", reason="评议弄虚作假"
+    )
+    town = target_progress_submit(
+        actor=as_(tom()), unit=people.town_a, code="K1.1", text="已召开", evidence="e.jpg",
+        idempotency_key=key(),
+    )  # fmt: skip
+    target_submission_assess(actor=alice, submission=town, points=5)
+
+
+def test_the_county_scores_match_the_hand_computed_year(
+    year_of_work: None, people: Cast, django_assert_num_queries: object
+) -> None:
+    # catalogues, their targets, the county's units, the entries grouped: four queries
+    with django_assert_num_queries(4):  # type: ignore[operator]
+        scores = county_target_scores(county_id=people.county.pk, year=2026)
+    by_unit = {s.unit_id: s for s in scores}
+    village = by_unit[people.village_a1.pk]
+    assert {c: t.score for c, t in village.targets.items()} == {
+        "K1.1": D("8.4"),
+        "K1.2": D(10),
+        "K2.1": D(14),
+    }
+    assert village.targets["K1.1"].daily == D(9)
+    assert village.targets["K1.1"].onsite == D("7.5")
+    assert village.targets["K2.1"].onsite == D(16)
+    assert village.tasks == {"K1": D("18.4"), "K2": D(14)}
+    assert (village.deduction, village.total, village.rank) == (D(-3), D("29.4"), 1)
+    town = by_unit[people.town_a.pk]
+    assert (town.total, town.rank, set(town.targets)) == (D(5), 2, {"K1.1", "K2.1"})
+    assert by_unit[people.town_b.pk].total == D(0)
+    assert by_unit[people.village_b1.pk].total == D(0)
+    assert people.root.pk not in by_unit  # the county sets the targets; nobody assesses it
+    assert people.branch_a1.pk not in by_unit  # no target applies to a branch
+    assert unit_target_scores(people.village_a1, 2026).total == D("29.4")  # type: ignore[union-attr]
+
+
+def test_a_target_can_take_its_score_from_a_registered_yearly_figure(
+    people: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The secretaries' review (述职评议) registers `duty_review` (org path, year, grade 0–100);
+    a target measured "from a figure" takes the grade as its share of its points."""
+
+    def grades(span: yearly.Span) -> list[yearly.Row]:
+        return [
+            (people.village_a1.path, span.year, Decimal(85), None),
+            (people.village_a1.path, span.year - 1, Decimal(40), None),  # last year's: not this
+        ]
+
+    monkeypatch.setitem(
+        yearly._FIGURES, "test_review",
+        yearly.Figure(name="test_review", label="述职评议", unit="分", rows=grades),
+    )  # fmt: skip
+    tasks = (
+        TaskSpec(
+            code="K7",
+            name="落实第一责任人职责",
+            targets=(
+                TargetSpec(
+                    code="K7.1",
+                    name="述职评议",
+                    points=D(10),
+                    measure=Measure.FIGURE,
+                    figure="test_review",
+                    kinds=("village",),
+                ),
+            ),
+        ),
+    )
+    target_catalogue_publish(
+        actor=SYSTEM,
+        catalogue=target_catalogue_draft(
+            actor=SYSTEM, county=people.county, year=2026, name="目标", tasks=tasks
+        ),
+    )
+    scores = {s.unit_id: s for s in county_target_scores(county_id=people.county.pk, year=2026)}
+    assert scores[people.village_a1.pk].targets["K7.1"].score == D("8.5")
+    assert scores[people.village_b1.pk].total == D(0)  # no grade yet
+
+
+def test_the_contests_yearly_figure_is_the_target_score(year_of_work: None, people: Cast) -> None:
+    span = yearly.Span(county_id=people.county.pk, year=2026, until=dt.date(2026, 12, 31))
+    got = yearly.yearly("target_points", span, [people.village_a1.path, people.town_b.path])
+    assert got[people.village_a1.path] == (D("29.40"), D("0.00"))
+    assert got[people.town_b.path] == (D("0.00"), D("0.00"))
+
+
+def test_the_tasks_codes_are_the_catalogues(targets: TargetCatalogue) -> None:
+    assert [t.code for t in TASKS] == list(targets.tasks.values_list("code", flat=True))

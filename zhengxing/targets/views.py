@@ -1,0 +1,236 @@
+"""The target points' pages (mobile-first): the index (the units the user keeps, the assessors'
+queue, the catalogues, the county's overview), a unit's targets with its progress form and
+ledger, the assessor's queue of submissions to score, an on-site checklist, the catalogues with
+their publish button. Each page calls the same services as the API (`api.py`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError
+from zhengxing.ledger.evidence import store, upload_problem
+from zhengxing.orgs.selectors import org_for_user, scope_for
+
+from . import selectors, services
+from .models import TargetEntry
+from .rules import KIND_LABELS, MEASURE_LABELS, SOURCE_LABELS
+from .scores import target_scores_visible_to, unit_target_scores
+
+app_name = "targets"
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        return int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+
+
+@login_required
+@never_cache
+def index(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    scope = scope_for(request.user)
+    counties = sorted(scope.county_ids())
+    overview = (
+        target_scores_visible_to(request.user, county_id=counties[0], year=year)[:200]
+        if counties
+        else []
+    )
+    return TemplateResponse(
+        request,
+        "targets/index.html",
+        {
+            "year": year,
+            "units": list(selectors.units_staffed_by(request.user)),
+            "queue": selectors.submissions_to_assess(request.user, year).count(),
+            "assessable": list(selectors.units_to_assess(request.user)[:300]),
+            "catalogues": list(selectors.catalogues_visible_to(request.user)[:20]),
+            "overview": overview,
+        },
+    )
+
+
+@login_required
+@never_cache
+def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A unit's targets, its score on each, its ledger; its staff report progress here."""
+    unit = org_for_user(request.user, pk)
+    year = _year(request)
+    staff = scope_for(request.user).can_manage_org(unit)
+    if request.method == "POST":
+        if not staff:
+            raise Http404
+        evidence = ""
+        upload = request.FILES.get("evidence")
+        try:
+            if upload is not None:
+                problem = upload_problem(upload)
+                if problem:
+                    raise ServiceError(problem)
+                evidence = store(upload, today=timezone.localdate())[0]
+            services.target_progress_submit(
+                actor=Actor.from_request(request),
+                unit=unit,
+                code=request.POST.get("code", ""),
+                text=request.POST.get("text", ""),
+                value=request.POST.get("value") or None,
+                evidence=evidence,
+                idempotency_key=request.POST.get("idempotency_key", ""),
+            )
+        except ServiceError as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, _("Progress recorded."))
+        return redirect(f"{request.path}?year={year}")
+    catalogue = selectors.catalogue_for_unit(unit, year)
+    targets = selectors.targets_for_unit(unit, catalogue)
+    score = unit_target_scores(unit, year)
+    rows = [(t, score.targets.get(t.code) if score else None) for t in targets]
+    return TemplateResponse(
+        request,
+        "targets/unit.html",
+        {
+            "unit": unit,
+            "year": year,
+            "staff": staff,
+            "catalogue": catalogue,
+            "rows": rows,
+            "score": score,
+            "entries": list(selectors.entries_of_unit(request.user, unit, year)[:200]),
+            "kinds": KIND_LABELS,
+            "measures": MEASURE_LABELS,
+            "sources": SOURCE_LABELS,
+            "key": f"{request.user.pk}-{unit.pk}-{timezone.now().timestamp()}",
+            "chain_problem": selectors.unit_chain_problem(unit=unit),
+        },
+    )
+
+
+@login_required
+@never_cache
+def queue(request: HttpRequest) -> HttpResponse:
+    """The assessor's queue on a phone (日常考评): each submission with a score box."""
+    year = _year(request)
+    if request.method == "POST":
+        found = TargetEntry.objects.filter(
+            selectors.assessing_q(request.user),
+            pk=request.POST.get("submission") or 0,
+            kind="progress",
+        ).first()
+        if found is None:
+            raise Http404
+        try:
+            services.target_submission_assess(
+                actor=Actor.from_request(request),
+                submission=found,
+                points=request.POST.get("points", ""),
+                note=request.POST.get("note", ""),
+            )
+        except ServiceError as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, _("Score recorded."))
+        return redirect(f"{request.path}?year={year}")
+    return TemplateResponse(
+        request,
+        "targets/queue.html",
+        {"year": year, "entries": list(selectors.submissions_to_assess(request.user, year)[:100])},
+    )
+
+
+@login_required
+@never_cache
+def onsite(request: HttpRequest, pk: int) -> HttpResponse:
+    """An on-site checklist (现场考评): the unit's targets, a score each, by the signed-in
+    assessor (others of the panel through the API)."""
+    unit = org_for_user(request.user, pk)
+    today = timezone.localdate()
+    catalogue = selectors.catalogue_for_unit(unit, today.year)
+    targets = [t for t in selectors.targets_for_unit(unit, catalogue) if t.measure != "figure"]
+    if request.method == "POST":
+        scores: dict[str, Any] = {
+            t.code: request.POST[f"t-{t.code}"] for t in targets if request.POST.get(f"t-{t.code}")
+        }
+        try:
+            visited = dt.date.fromisoformat(request.POST.get("visited_on", "") or today.isoformat())
+            services.target_onsite_record(
+                actor=Actor.from_request(request),
+                unit=unit,
+                visited_on=visited,
+                scores={int(request.user.pk or 0): scores},
+                note=request.POST.get("note", ""),
+                idempotency_key=request.POST.get("idempotency_key", ""),
+            )
+        except ValueError as e:
+            messages.error(request, str(e) if isinstance(e, ServiceError) else _("Invalid date."))
+        else:
+            messages.success(request, _("On-site assessment recorded."))
+            return redirect("targets:unit", unit.pk)
+    return TemplateResponse(
+        request,
+        "targets/onsite.html",
+        {
+            "unit": unit,
+            "targets": targets,
+            "today": today,
+            "key": f"{request.user.pk}-{unit.pk}-{timezone.now().timestamp()}",
+            "problem": services.may_assess(scope_for(request.user), unit),
+        },
+    )
+
+
+@login_required
+@never_cache
+def catalogue_page(request: HttpRequest, pk: int) -> HttpResponse:
+    catalogue = selectors.catalogue_for_user(request.user, pk)
+    if catalogue is None:
+        raise Http404
+    return TemplateResponse(
+        request,
+        "targets/catalogue.html",
+        {
+            "catalogue": catalogue,
+            "tasks": list(catalogue.tasks.prefetch_related("targets")),
+            "measures": MEASURE_LABELS,
+            "may_publish": scope_for(request.user).can_manage_tree(catalogue.owner),
+        },
+    )
+
+
+@require_POST
+@login_required
+def catalogue_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    catalogue = selectors.catalogue_for_user(request.user, pk)
+    if catalogue is None:
+        raise Http404
+    try:
+        services.target_catalogue_publish(actor=Actor.from_request(request), catalogue=catalogue)
+    except ServiceError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Targets published."))
+    return redirect("targets:catalogue", catalogue.pk)
+
+
+urlpatterns = [
+    path("", index, name="index"),
+    path("unit/<int:pk>/", unit_page, name="unit"),
+    path("queue/", queue, name="queue"),
+    path("onsite/<int:pk>/", onsite, name="onsite"),
+    path("catalogues/<int:pk>/", catalogue_page, name="catalogue"),
+    path("catalogues/<int:pk>/publish/", catalogue_publish, name="publish"),
+]
