@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -62,11 +63,12 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def site(tmp_path_factory: pytest.TempPathFactory, migrated_database: str) -> Iterator[Site]:
     """The demo county served on a port of its own, as `make run` serves it (the second factor
-    on for the county and the townships, as by default)."""
+    on for the county and the townships, as by default), on a copy of the migrated database."""
     var = tmp_path_factory.mktemp("crawl")
     database = var / "demo.sqlite3"
+    shutil.copyfile(migrated_database.removeprefix("sqlite:///"), database)
     env = {
         **os.environ,
         "ZHENGXING_VAR_DIR": str(var),
@@ -76,7 +78,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         "ZHENGXING_OTP_ROLES": "county,township",
     }
     zx = [sys.executable, "-m", "zhengxing"]
-    for command in (["migrate", "-v0"], ["demo", "-v0"]):
+    for command in (["migrate", "-v0"], ["demo", "-v0"]):  # the migrations: none left to run
         subprocess.run([*zx, *command], env=env, cwd=ROOT, check=True, timeout=600)
     port = _free_port()
     log = (var / "server.log").open("w")
