@@ -1,5 +1,10 @@
 import os
+import sqlite3
+import subprocess
+import sys
+import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -134,16 +139,19 @@ NEEDS_MIGRATED = frozenset({"scratch", "site"})
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings: None) -> None:
-    """The test databases are made from the models as they are (Django's TEST["MIGRATE"] =
-    False: `migrate --run-syncdb`), not by running the migrations: replaying the migrations'
-    states costs ~30 s of CPU a database (a process on each side of each pass, and more for the
+    """On SQLite the test databases are made from the models as they are (Django's
+    TEST["MIGRATE"] = False: `migrate --run-syncdb`), not by running the migrations: replaying
+    the migrations' states costs ~40 s of CPU a database (one a worker, and more for the
     processes' own databases), the tables themselves a second. That the migrations build the
     same schema is a test of its own (ops/tests/test_migrations.py), run once a pass; that they
-    match the models, `makemigrations --check` (make lint)."""
+    match the models, `makemigrations --check` (make lint). The PostgreSQL pass still migrates
+    its test databases: a database made there from the models has not been run through the
+    whole pass yet."""
     from django.db import connections
 
     for alias in connections:
-        connections[alias].settings_dict.setdefault("TEST", {})["MIGRATE"] = False
+        if connections[alias].vendor == "sqlite":
+            connections[alias].settings_dict.setdefault("TEST", {})["MIGRATE"] = False
 
 
 @pytest.fixture(scope="session")
@@ -152,24 +160,26 @@ def django_db_setup(
     django_db_blocker: Any,
     request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[None]:
+) -> None:
     """pytest-django's test database (django_db_modify_db_settings), its migrations recorded as
-    applied, as `migrate` leaves them; then, if this session runs a test that starts processes
-    of its own on a migrated database (NEEDS_MIGRATED), a copy of it taken now, before any test
-    writes, for `migrated_database`."""
+    applied, as `migrate` leaves them; then, on SQLite, if this session runs a test that starts
+    processes of its own on a migrated database (NEEDS_MIGRATED), a copy of it taken now, before
+    any test writes, for `migrated_database`."""
     from django.db import connection
 
     with django_db_blocker.unblock():
         _record_migrations_applied(connection)
-    if not any(NEEDS_MIGRATED & set(getattr(i, "fixturenames", ())) for i in request.session.items):
-        yield
-        return
-    with django_db_blocker.unblock():
-        url = _copy_of_test_database(connection, tmp_path_factory)
-    _migrated_url.append(url)
-    yield
-    if connection.vendor == "postgresql":
-        _drop_database(url)
+    needed = any(
+        NEEDS_MIGRATED & set(getattr(i, "fixturenames", ())) for i in request.session.items
+    )
+    if needed and connection.vendor == "sqlite":
+        path = tmp_path_factory.mktemp("template") / "migrated.sqlite3"
+        with django_db_blocker.unblock():
+            connection.ensure_connection()
+            with sqlite3.connect(path) as target:
+                connection.connection.backup(target)
+            target.close()
+        _migrated_url.append(f"sqlite:///{path}")
 
 
 _migrated_url: list[str] = []
@@ -192,51 +202,36 @@ def _record_migrations_applied(connection: Any) -> None:
     )
 
 
-def _copy_of_test_database(connection: Any, tmp_path_factory: pytest.TempPathFactory) -> str:
-    import sqlite3
-    import uuid
+@pytest.fixture(scope="session")
+def migrated_database(django_db_setup: None) -> Iterator[str]:
+    """The URL of a database with every migration applied and nothing else, for processes the
+    test starts (never written by a test: copy it). On SQLite a copy of the test database taken
+    before any test ran (django_db_setup); on PostgreSQL a fresh database, migrated."""
     from urllib.parse import urlsplit, urlunsplit
 
-    if connection.vendor == "postgresql":
-        import psycopg
+    from django.db import connection
 
-        server = os.environ["DATABASE_URL"]
-        name = f"zx_template_{uuid.uuid4().hex[:8]}"
-        source = connection.settings_dict["NAME"]
-        connection.close()  # a database is copied only while nobody is connected to it
-        admin = urlunsplit(urlsplit(server)._replace(path="/postgres"))
-        with psycopg.connect(admin, autocommit=True) as db:
-            db.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')  # type: ignore[arg-type]
-        return urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
-    path = tmp_path_factory.mktemp("template") / "migrated.sqlite3"
-    connection.ensure_connection()
-    with sqlite3.connect(path) as target:
-        connection.connection.backup(target)
-    target.close()
-    return f"sqlite:///{path}"
-
-
-def _drop_database(url: str) -> None:
-    from urllib.parse import urlsplit, urlunsplit
-
+    if connection.vendor == "sqlite":
+        if not _migrated_url:
+            raise RuntimeError(f"only the fixtures of NEEDS_MIGRATED may use it: {NEEDS_MIGRATED}")
+        yield _migrated_url[0]
+        return
     import psycopg
 
-    name = urlsplit(url).path.lstrip("/")
-    admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    server = os.environ["DATABASE_URL"]
+    admin = urlunsplit(urlsplit(server)._replace(path="/postgres"))
+    name = f"zx_template_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin, autocommit=True) as db:
+        db.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+    url = urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
+    subprocess.run(
+        [sys.executable, "-m", "zhengxing", "migrate", "-v0"],
+        env={**os.environ, "DATABASE_URL": url}, cwd=Path(__file__).resolve().parent.parent,
+        check=True, timeout=900,
+    )  # fmt: skip
+    yield url
     with psycopg.connect(admin, autocommit=True) as db:
         db.execute(f'DROP DATABASE "{name}" WITH (FORCE)')  # type: ignore[arg-type]
-
-
-@pytest.fixture(scope="session")
-def migrated_database(django_db_setup: None) -> str:
-    """The URL of a database with every migration applied and nothing else, for processes the
-    test starts (never written by a test: copy it). A copy of the test database taken before
-    any test ran (django_db_setup)."""
-    if not _migrated_url:
-        raise RuntimeError(
-            f"only fixtures named in NEEDS_MIGRATED ({sorted(NEEDS_MIGRATED)}) may use it"
-        )
-    return _migrated_url[0]
 
 
 @pytest.fixture(autouse=True)

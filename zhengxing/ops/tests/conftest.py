@@ -1,8 +1,8 @@
 """Scratch databases for the tests that run the commands in processes of their own (kills,
 multi-process races): a SQLite file, or a fresh PostgreSQL database in the PostgreSQL pass, each
-migrated already — a copy of the test database as migrated, before any test ran (per xdist
-worker; `migrated_database`, zhengxing/conftest.py): a migration run costs a command's start-up
-and ~30 s of CPU, paid for the test database alone instead of once more a worker or a test."""
+migrated already — a copy of a database migrated once per worker (on SQLite the test database as
+made, before any test ran; `migrated_database`, zhengxing/conftest.py): a migration run costs
+~40 s of CPU, paid once instead of once a test."""
 
 from __future__ import annotations
 
