@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[3]
 
 @pytest.fixture(scope="session")
 def _migrated(migrated_database: str) -> str:
-    """The URL of a database migrated once, that `scratch` copies (never written by a test): a
-    copy of the test database taken before any test ran (zhengxing/conftest.py)."""
+    """The URL of a database migrated once, that `scratch` copies (never written by a test):
+    `migrated_database` (zhengxing/conftest.py)."""
     return migrated_database
 
 
