@@ -5,7 +5,7 @@ one grouped query on the index `contest_vote_tally`). Target: under 1 s.
 
 The reference is the floor: counting every vote of the table, ungrouped.
 
-`ZHENGXING_BENCH_SCALE=small`: 70,000 votes.
+`ZHENGXING_BENCH_SCALE=small`: 10,000 votes.
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def run() -> list[dict[str, Any]]:
     from zhengxing.contests.selectors import tally
 
     small = os.environ.get("ZHENGXING_BENCH_SCALE", "full") == "small"
-    votes = 70_000 if small else 700_000
+    votes = 10_000 if small else 700_000
     contest = _contest(votes)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:

@@ -1,4 +1,4 @@
-"""The member list page (/orgs/members/) on a synthetic county of 100,000 members (5,000 at
+"""The member list page (/orgs/members/) on a synthetic county of 100,000 members (1,000 at
 ZHENGXING_BENCH_SCALE=small), for a county-level and a township-level user.
 
 Figures:
@@ -124,7 +124,7 @@ def run() -> list[dict[str, Any]]:
     from zhengxing.testing import PASSWORD
 
     small = os.environ.get("ZHENGXING_BENCH_SCALE", "full") == "small"
-    n = 5_000 if small else 100_000
+    n = 1_000 if small else 100_000
     actor = Actor.system("bench")
     result = county_synth(actor=actor, members=n, seed=1, today=TODAY, county_code="BENCH")
     root = Org.objects.get(county_id=result.county_id, depth=0)

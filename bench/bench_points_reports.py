@@ -1,5 +1,5 @@
 """The points reports on a synthetic county of 100,000 members and about 3,000,000 ledger entries
-(2024-2026; 5,000 members at ZHENGXING_BENCH_SCALE=small), as a county-level user sees them.
+(2024-2026; 1,000 members at ZHENGXING_BENCH_SCALE=small), as a county-level user sees them.
 
 Figures (median server time of 20 requests through Django's test client, middleware and template
 included):
@@ -101,7 +101,7 @@ def run() -> list[dict[str, Any]]:
     from zhengxing.testing import PASSWORD, signed_in
 
     small = os.environ.get("ZHENGXING_BENCH_SCALE", "full") == "small"
-    n = 5_000 if small else 100_000
+    n = 1_000 if small else 100_000
     actor = Actor.system("bench")
     result = county_synth(actor=actor, members=n, seed=1, today=TODAY, county_code="BENCH")
     county = County.objects.get(pk=result.county_id)

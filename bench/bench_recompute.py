@@ -1,5 +1,5 @@
 """The star recompute (`stars.compute`) on a synthetic county: 100,000 members by default
-(ZHENGXING_BENCH_RECOMPUTE_MEMBERS=1000000 for the issue's million; 5,000 at
+(ZHENGXING_BENCH_RECOMPUTE_MEMBERS=1000000 for the issue's million; 1,000 at
 ZHENGXING_BENCH_SCALE=small), about 30 ledger entries and 10 ballots per member for the year.
 
 Figures:
@@ -12,7 +12,7 @@ Figures:
   that first computation, straight after the bulk load, is reported beside.
 - the same recompute against a per-member ORM loop (each member's counted points and ballot
   averages read through the ORM, the score in Python, the rating saved), timed on a 10,000-member
-  slice (1,000 at the small scale) and scaled: at least 100× faster.
+  slice (200 at the small scale) and scaled: at least 100× faster.
 
 Run by bench/run.py (fresh SQLite database, migrated, DATABASE_URL set before Django starts).
 """
@@ -34,7 +34,7 @@ NOW = dt.datetime(2027, 1, 10, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 PER_MEMBER = 30
 PEERS, PUBLIC = 4, 2  # × two peer rounds + one public round: 10 ballots a member
 SLICE = 10_000
-SMALL_SLICE = 1_000
+SMALL_SLICE = 200
 
 
 def _plan() -> Any:
@@ -215,7 +215,7 @@ def run() -> list[dict[str, Any]]:
     from zhengxing.stars.synth import ballots_synth
 
     small = os.environ.get("ZHENGXING_BENCH_SCALE", "full") == "small"
-    n = 5_000 if small else int(os.environ.get("ZHENGXING_BENCH_RECOMPUTE_MEMBERS", "100000"))
+    n = 1_000 if small else int(os.environ.get("ZHENGXING_BENCH_RECOMPUTE_MEMBERS", "100000"))
     actor = Actor.system("bench")
     result = county_synth(actor=actor, members=n, seed=1, today=TODAY, county_code="BENCH")
     county = County.objects.get(pk=result.county_id)

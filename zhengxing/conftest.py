@@ -1,5 +1,10 @@
 import os
+import sqlite3
+import subprocess
+import sys
+import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,11 +23,12 @@ DATABASE_FIXTURES = frozenset(
 
 
 # The modules whose tests take minutes (processes killed and raced, a server of four workers,
-# the demo crawled by every role in the browser): collected first, after the tests of the shared
-# demo county, so that with workers (`pytest -n 2`, pytest-xdist) they start at once, side by
-# side, instead of leaving one worker to finish them alone.
+# the demo crawled by every role in the browser, the migrations run): collected first, after the
+# tests of the shared demo county, so that with workers (`pytest -n 2`, pytest-xdist) they start
+# at once, side by side, instead of leaving one worker to finish them alone.
 LONG = (
     "zhengxing/ops/tests/test_kills.py",
+    "zhengxing/ops/tests/test_migrations.py",
     "zhengxing/ops/tests/test_process_races.py",
     "zhengxing/ops/tests/test_shared_limits.py",
     "zhengxing/web/tests/test_crawl.py",
@@ -124,6 +130,109 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def _uses_demo(item: pytest.Item) -> bool:
     return "demo" in getattr(item, "fixturenames", ())
+
+
+# The fixtures that need a migrated database of their own, beside the test database: the
+# processes of ops' tests (ops/tests/conftest.py, `scratch`). (The served demo county of the
+# browser walks and the crawl, web/tests/served.py, migrates in a process of its own.)
+NEEDS_MIGRATED = frozenset({"scratch"})
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings: None) -> None:
+    """On SQLite the test databases are made from the models as they are (Django's
+    TEST["MIGRATE"] = False: `migrate --run-syncdb`), not by running the migrations: replaying
+    the migrations' states costs ~40 s of CPU a database (one a worker, and more for the
+    processes' own databases), the tables themselves a second. That the migrations build the
+    same schema is a test of its own (ops/tests/test_migrations.py), run once a pass; that they
+    match the models, `makemigrations --check` (make lint). The PostgreSQL pass still migrates
+    its test databases: a database made there from the models has not been run through the
+    whole pass yet."""
+    from django.db import connections
+
+    for alias in connections:
+        if connections[alias].vendor == "sqlite":
+            connections[alias].settings_dict.setdefault("TEST", {})["MIGRATE"] = False
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    django_db_setup: None,
+    django_db_blocker: Any,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """pytest-django's test database (django_db_modify_db_settings), its migrations recorded as
+    applied, as `migrate` leaves them; then, on SQLite, if this session runs a test that starts
+    processes of its own on a migrated database (NEEDS_MIGRATED), a copy of it taken now, before
+    any test writes, for `migrated_database`."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        _record_migrations_applied(connection)
+    needed = any(
+        NEEDS_MIGRATED & set(getattr(i, "fixturenames", ())) for i in request.session.items
+    )
+    if needed and connection.vendor == "sqlite":
+        path = tmp_path_factory.mktemp("template") / "migrated.sqlite3"
+        with django_db_blocker.unblock():
+            connection.ensure_connection()
+            with sqlite3.connect(path) as target:
+                connection.connection.backup(target)
+            target.close()
+        _migrated_url.append(f"sqlite:///{path}")
+
+
+_migrated_url: list[str] = []
+
+
+def _record_migrations_applied(connection: Any) -> None:
+    """Every migration on disk recorded as applied (django_migrations), as `migrate` would."""
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.recorder import MigrationRecorder
+
+    recorder = MigrationRecorder(connection)
+    recorder.ensure_schema()
+    applied = set(recorder.applied_migrations())
+    graph = MigrationLoader(connection, ignore_no_migrations=True).graph
+    plan = [node for leaf in graph.leaf_nodes() for node in graph.forwards_plan(leaf)]
+    recorder.Migration.objects.bulk_create(
+        recorder.Migration(app=app, name=name)
+        for app, name in dict.fromkeys(plan)
+        if (app, name) not in applied
+    )
+
+
+@pytest.fixture(scope="session")
+def migrated_database(django_db_setup: None) -> Iterator[str]:
+    """The URL of a database with every migration applied and nothing else, for processes the
+    test starts (never written by a test: copy it). On SQLite a copy of the test database taken
+    before any test ran (django_db_setup); on PostgreSQL a fresh database, migrated."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        if not _migrated_url:
+            raise RuntimeError(f"only the fixtures of NEEDS_MIGRATED may use it: {NEEDS_MIGRATED}")
+        yield _migrated_url[0]
+        return
+    import psycopg
+
+    server = os.environ["DATABASE_URL"]
+    admin = urlunsplit(urlsplit(server)._replace(path="/postgres"))
+    name = f"zx_template_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin, autocommit=True) as db:
+        db.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+    url = urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
+    subprocess.run(
+        [sys.executable, "-m", "zhengxing", "migrate", "-v0"],
+        env={**os.environ, "DATABASE_URL": url}, cwd=Path(__file__).resolve().parent.parent,
+        check=True, timeout=900,
+    )  # fmt: skip
+    yield url
+    with psycopg.connect(admin, autocommit=True) as db:
+        db.execute(f'DROP DATABASE "{name}" WITH (FORCE)')  # type: ignore[arg-type]
 
 
 @pytest.fixture(autouse=True)

@@ -382,3 +382,72 @@ def english_words(texts: list[str], *, typed: frozenset[str] = frozenset()) -> l
                 if word not in ENGLISH_ALLOWED and word not in typed and token not in typed:
                     found.append(f"{word} ({text[:60]})")
     return found
+
+
+_CONSTRAINT_KEYS = ("columns", "primary_key", "unique", "foreign_key", "check", "index", "type")
+
+
+def schema_of(db: Any = connection) -> dict[str, Any]:
+    """The database's schema as it reports it (JSON-shaped), for holding two databases to the
+    same schema: each table's columns (type, size, null) and constraints and indexes (columns,
+    kind, target), and the migrations recorded as applied. SQLite's own account (its PRAGMAs and
+    each table's CHECKs) stands in for Django's introspection of its constraints, which fails on
+    some tables' JSON checks; column order is not compared (a field added later comes last)."""
+    import json
+
+    introspection = db.introspection
+    tables: dict[str, Any] = {}
+    with db.cursor() as cursor:
+        names = sorted(t.name for t in introspection.get_table_list(cursor) if t.type == "t")
+        for table in names:
+            if table == "django_migrations":  # its rows' times differ; the rows are compared
+                continue
+            if db.vendor == "sqlite":
+                tables[table] = _sqlite_table(cursor, table)
+                continue
+            columns = {
+                c.name: [c.type_code, c.internal_size, c.precision, c.scale, c.null_ok]
+                for c in introspection.get_table_description(cursor, table)
+            }
+            constraints = {
+                name: {k: found.get(k) for k in _CONSTRAINT_KEYS}
+                for name, found in introspection.get_constraints(cursor, table).items()
+            }
+            tables[table] = {"columns": columns, "constraints": constraints}
+        cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, name")
+        applied = [list(row) for row in cursor.fetchall()]
+    schema: dict[str, Any] = json.loads(json.dumps({"tables": tables, "applied": applied}))
+    return schema
+
+
+def _sqlite_table(cursor: Any, table: str) -> dict[str, Any]:
+    quoted = '"' + table.replace('"', '""') + '"'
+    columns = {row[1]: list(row[2:]) for row in cursor.execute(f"PRAGMA table_xinfo({quoted})")}
+    indexes = {}
+    for row in cursor.execute(f"PRAGMA index_list({quoted})").fetchall():
+        name = row[1]
+        # each column's (position, name, descending, collation, key), not its place in the table
+        info = [[i[0], *i[2:]] for i in cursor.execute(f'PRAGMA index_xinfo("{name}")')]
+        sql = cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [name]).fetchone()
+        indexes[name if not name.startswith("sqlite_autoindex") else f"auto:{info}"] = [
+            list(row[2:]),
+            [list(i) for i in info],
+            sql[0] if sql else None,
+        ]
+    keys = sorted(list(row[2:]) for row in cursor.execute(f"PRAGMA foreign_key_list({quoted})"))
+    sql = cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [table]).fetchone()[0]
+    return {"columns": columns, "indexes": indexes, "foreign_keys": keys, "checks": _checks(sql)}
+
+
+def _checks(sql: str) -> list[str]:
+    """The CHECK (…) clauses of a CREATE TABLE, sorted."""
+    found, at = [], sql.find("CHECK (")
+    while at != -1:
+        depth, end = 0, at + len("CHECK ")
+        for end in range(at + len("CHECK "), len(sql)):
+            depth += {"(": 1, ")": -1}.get(sql[end], 0)
+            if depth == 0:
+                break
+        found.append(sql[at : end + 1])
+        at = sql.find("CHECK (", end)
+    return sorted(found)

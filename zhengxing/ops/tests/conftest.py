@@ -1,7 +1,8 @@
 """Scratch databases for the tests that run the commands in processes of their own (kills,
 multi-process races): a SQLite file, or a fresh PostgreSQL database in the PostgreSQL pass, each
-migrated already — a copy of one database migrated once per test session (per xdist worker): a
-migration run costs a command's start-up and ~8 s of CPU, paid once instead of once a test."""
+migrated already — a copy of a database migrated once per worker (on SQLite the test database as
+made, before any test ran; `migrated_database`, zhengxing/conftest.py): a migration run costs
+~40 s of CPU, paid once instead of once a test."""
 
 from __future__ import annotations
 
@@ -23,27 +24,10 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="session")
-def _migrated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The URL of a database migrated once, that `scratch` copies (never written by a test)."""
-    server = os.environ.get("DATABASE_URL", "")
-    if connection.vendor == "postgresql":
-        import psycopg
-
-        name = f"zx_template_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(_with_database(server, "postgres"), autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        url = _with_database(server, name)
-        zx({**os.environ, "DATABASE_URL": url}, "migrate", "-v0")
-        yield url
-        with psycopg.connect(_with_database(server, "postgres"), autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-    else:
-        path = tmp_path_factory.mktemp("template") / "migrated.sqlite3"
-        url = f"sqlite:///{path}"
-        zx({**os.environ, "DATABASE_URL": url}, "migrate", "-v0")
-        with sqlite3.connect(path) as db:  # everything in the file itself, none in its WAL
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        yield url
+def _migrated(migrated_database: str) -> str:
+    """The URL of a database migrated once, that `scratch` copies (never written by a test):
+    `migrated_database` (zhengxing/conftest.py)."""
+    return migrated_database
 
 
 @pytest.fixture
