@@ -45,6 +45,7 @@ class Rubric(models.Model):
 
 
 class RubricItem(models.Model):
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
     rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField()
     name = models.CharField(_("item"), max_length=50)
@@ -167,6 +168,7 @@ class Report(models.Model):
 class ReportFile(models.Model):
     """A file attached to a report: an evidence file the secretary uploaded (the ledger's)."""
 
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="files")
     evidence = models.ForeignKey(EvidenceFile, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=100, blank=True)

@@ -40,7 +40,7 @@ def rubric_set(*, actor: Actor, county: County, items: Sequence[tuple[str, objec
         created_by=actor.user,
     )
     RubricItem.objects.bulk_create(
-        RubricItem(rubric=rubric, position=n, name=i.name, max_points=i.max_points)
+        RubricItem(county=county, rubric=rubric, position=n, name=i.name, max_points=i.max_points)
         for n, i in enumerate(checked, 1)
     )
     record(

@@ -16,8 +16,9 @@ from zhengxing.testing import Cast
 from .conftest import NOW, Review, as_
 
 
-def evidence(user_id: int, ref: str = "ev_1") -> EvidenceFile:
+def evidence(cast: Cast, user_id: int, ref: str = "ev_1") -> EvidenceFile:
     return EvidenceFile.objects.create(
+        county=cast.county,
         ref=ref,
         uploaded_by_id=user_id,
         path=f"evidence/2026/12/{ref}.pdf",
@@ -31,13 +32,13 @@ def test_the_secretary_submits_and_submits_again_before_the_meeting(
     cast: Cast, review: Review
 ) -> None:
     first = services.report_submit(
-        actor=as_(cast.carol), unit=review.unit_a1, text="初稿", files=[evidence(cast.carol.pk)]
+        actor=as_(cast.carol), unit=review.unit_a1, text="初稿", files=[evidence(cast, cast.carol.pk)]
     )
     again = services.report_submit(
         actor=as_(cast.carol),
         unit=review.unit_a1,
         text="定稿",
-        files=[evidence(cast.carol.pk, "ev_2")],
+        files=[evidence(cast, cast.carol.pk, "ev_2")],
     )
     assert again.pk == first.pk
     report = Report.objects.get(pk=first.pk)
@@ -66,7 +67,7 @@ def test_the_report_is_frozen_once_the_meeting_opens(
 def test_a_file_someone_else_uploaded_is_refused(cast: Cast, review: Review) -> None:
     with pytest.raises(ServiceError, match="附件须是本人上传的文件"):
         services.report_submit(
-            actor=as_(cast.carol), unit=review.unit_a1, text="报告", files=[evidence(cast.bob.pk)]
+            actor=as_(cast.carol), unit=review.unit_a1, text="报告", files=[evidence(cast, cast.bob.pk)]
         )
     assert not Report.objects.exists()
 
