@@ -32,10 +32,10 @@ class PhotosField(forms.FileField):
         super().__init__(**kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        one = super().clean
+        single = super().clean
         if isinstance(data, list | tuple):
-            return [one(d, initial) for d in data if d]
-        return [found] if (found := one(data, initial)) else []
+            return [single(d, initial) for d in data if d]
+        return [found] if (found := single(data, initial)) else []
 
 
 RECORDED_SOURCES = [(v, label) for v, label in Source.choices if v != Source.CARD]
