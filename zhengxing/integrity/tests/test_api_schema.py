@@ -1,5 +1,5 @@
 """The integrity's part of the OpenAPI document: every path and method. Its errors and path
-parameters are checked with the rest of the API's in orgs/tests/test_api_schema.py (its one path,
+parameters are checked with the rest of the API's in orgs/tests/test_api_schema.py (its paths,
 under `/api/v1/integrity/public/`, open: a township's script fetches the heads to keep)."""
 
 from __future__ import annotations
@@ -8,6 +8,8 @@ from typing import Any
 
 PATHS = {
     "/api/v1/integrity/public/{county}/heads": {"get"},
+    "/api/v1/integrity/public/{county}/notices/{slug}/proof": {"get"},
+    "/api/v1/integrity/public/{county}/consistency": {"get"},
 }
 
 
