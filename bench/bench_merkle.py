@@ -9,12 +9,12 @@
    server's cost of one notice's inclusion proof over the same tree (`merkle.inclusion_proof`,
    what the verify page's endpoint computes each time) is reported beside it.
 2. The browser: chromium (Playwright) runs our own static/integrity/verify.js on a page served
-   from memory at http://localhost (a secure context, as WebCrypto asks), and checks one notice's
-   proof in that tree — the leaf hashed, its path (13 to 15 steps) walked to the root, the head's Ed25519
-   signature verified, its figures compared — `performance.now()` around the check inside the
-   page, median of 21 runs after one warm-up: under 50 ms. Reference: in the same page, the same
-   number of `crypto.subtle.digest` calls on the same inputs, one after another (the floor of
-   WebCrypto's asynchronous hashing), median of 21.
+   from memory at http://localhost (a secure context, as WebCrypto asks), and checks one
+   notice's proof in that tree — the leaf hashed, its path (13 to 15 steps) walked to the root,
+   the head's Ed25519 signature verified, its figures compared — `performance.now()` around the
+   check inside the page, median of 21 runs after one warm-up: under 50 ms. Reference: in the
+   same page, the same number of `crypto.subtle.digest` calls on the same inputs, one after
+   another (the floor of WebCrypto's asynchronous hashing), median of 21.
 
 `ZHENGXING_BENCH_SCALE=small`: 2,000 quarters (500 branches × 4).
 """
