@@ -171,8 +171,8 @@ def _pasted(address: str, request: HttpRequest, code: str) -> str:
     segments = [s for s in parts.path.split("/") if s]
     if segments[:2] == ["p", "integrity"] and len(segments) >= 3:
         code = segments[2]
-    elif len(segments) == 2 and segments[0] == "p":
-        query["n"] = segments[1]
+    elif segments[:1] == ["p"] and (len(segments) == 2 or segments[2:] == ["verify"]):
+        query["n"] = segments[1]  # the notice, /p/<slug>/, or its chain's check, …/verify/
     for key in HELD:  # what was typed beside the address, unless the address carries it
         if request.GET.get(key) and key not in query:
             query[key] = request.GET[key]

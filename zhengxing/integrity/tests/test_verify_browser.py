@@ -20,10 +20,12 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Browser, Page, Route, ViewportSize, expect
 
+from zhengxing.integrity import merkle
 from zhengxing.integrity.kept import heads_document
 from zhengxing.integrity.models import TreeHead
 from zhengxing.ledger.models import Posting, QuarterClose
 from zhengxing.ledger.selectors import posting_totals
+from zhengxing.orgs.models import County
 from zhengxing.testing import PHONE, Cast
 from zhengxing.testing import run_sql as sql
 
@@ -214,3 +216,44 @@ def test_a_kept_heads_file_is_checked_for_consistency(
     page.fill("[data-kept] textarea", "{}")
     page.locator("[data-kept] button").click()
     expect(page.locator("[data-kept-findings]")).to_contain_text("这不是留存的树头文件")
+
+
+def test_the_browser_walks_proofs_as_the_server_makes_them_for_every_small_tree(
+    transactional_db: None, live_server: Any, browser: Browser
+) -> None:
+    """verify.js's inclusion and consistency checks (RFC 9162 §2.1.3.2, §2.1.4.2) against
+    merkle.py's proofs, for every place and every pair of sizes up to 17 leaves (every shape of
+    a tree's right edge), and each proof with one hash spoiled, which must fail."""
+    leaves = [merkle.leaf_hash(str(i).encode()) for i in range(17)]
+    cases: list[list[Any]] = []
+    for n in range(1, 18):
+        root = merkle.tree_root(leaves[:n]).hex()
+        for i in range(n):
+            path = [p.hex() for p in merkle.inclusion_proof(i, leaves[:n])]
+            cases.append(["inclusion", i, n, leaves[i].hex(), path, root])
+        for m in range(1, n + 1):
+            proof = [p.hex() for p in merkle.consistency_proof(m, leaves[:n])]
+            cases.append(["consistency", m, n, merkle.tree_root(leaves[:m]).hex(), proof, root])
+    County.objects.create(code="T1", name="示范旗")
+    page = browser.new_page()
+    page.goto(live_server.url + "/p/integrity/T1/verify/")
+    outcomes = page.evaluate(
+        """async (cases) => {
+          const V = window.ZhengxingVerify, h = V.bytesOfHex;
+          const holds = async ([kind, a, n, first, path, root]) => kind === "inclusion"
+            ? V.hexOf(await V.rootFromInclusion(a, n, h(first), path.map(h)) || []) === root
+            : V.consistencyHolds(a, n, h(first), h(root), path.map(h));
+          const spoil = (path) => path.map((p, i) => i === path.length - 1 ? "00".repeat(32) : p);
+          const out = [];
+          for (const c of cases) {
+            const bad = [...c.slice(0, 4), spoil(c[4]), c[5]];
+            const spoiled = c[4].length ? await holds(bad) : false;
+            out.push([await holds(c), spoiled]);
+          }
+          return out;
+        }""",
+        cases,
+    )
+    assert len(outcomes) == len(cases) == 153 + 153
+    assert all(good for good, _ in outcomes)
+    assert not any(spoiled for _, spoiled in outcomes)

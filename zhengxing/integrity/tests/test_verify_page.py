@@ -145,6 +145,8 @@ def test_a_pasted_address_leads_to_its_notice_with_what_it_carries(signed_q2: Ca
     )
     assert own.status_code == 302
     assert parse_qs(urlsplit(own["Location"]).query) == {"n": [posting.slug], "h": ["ab12"]}
+    chain = Client().get("/p/integrity/T1/verify/", {"n": f"/p/{posting.slug}/verify/"})
+    assert parse_qs(urlsplit(chain["Location"]).query) == {"n": [posting.slug]}
     qr = f"https://x.example/p/integrity/T1/verify/?n={posting.slug}&h={posting.head_hash}&a=21.0&d=0.0"
     pasted = Client().get("/p/integrity/T1/verify/", {"n": qr})
     assert pasted.status_code == 302
