@@ -6,14 +6,26 @@ leaf. The proofs cost one query for the county's leaf hashes and O(n) hashing.""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.http import Http404
 
+from zhengxing.ledger.models import Posting
+from zhengxing.ledger.selectors import (
+    PostingCheck,
+    PostingTotals,
+    posting_check,
+    posting_public,
+    posting_totals,
+)
 from zhengxing.orgs.models import County
 
 from . import merkle
 from .models import Leaf, TreeHead
+from .services import quarter_leaf
+
+NOTICE_SLUG = re.compile(r"[A-Za-z0-9_-]{1,32}")  # secrets.token_urlsafe's alphabet
 
 
 def county_public(*, code: str) -> County:
@@ -32,6 +44,22 @@ def county_heads(*, county_id: int, latest: bool = False) -> list[TreeHead]:
 
 def latest_head(*, county_id: int) -> TreeHead | None:
     return TreeHead.objects.filter(county_id=county_id).order_by("-size").first()
+
+
+def county_head(*, county_id: int, size: int) -> TreeHead | None:
+    return TreeHead.objects.filter(county_id=county_id, size=size).first()
+
+
+def county_notice(*, county: County, slug: str) -> Posting | None:
+    """The county's posted notice by its slug (as its QR code carries it), or None."""
+    if not NOTICE_SLUG.fullmatch(slug):
+        return None
+    return Posting.objects.select_related("branch").filter(county=county, slug=slug).first()
+
+
+def notice_anchored(*, posting: Posting) -> bool:
+    """Whether the notice's signed quarter is in its county's tree (so it can be verified)."""
+    return Leaf.objects.filter(close_id=posting.close_id).exists()
 
 
 def _leaf_hashes(county_id: int, size: int) -> list[bytes]:
@@ -73,3 +101,40 @@ def heads_consistency(*, county_id: int, first: int, second: int) -> list[str] |
     if not 0 < first <= second or sizes != {first, second}:
         return None
     return [p.hex() for p in merkle.consistency_proof(first, _leaf_hashes(county_id, second))]
+
+
+@dataclass(frozen=True)
+class NoticeProof:
+    """What anyone needs to check a posted notice in the browser (the verify page, issue 24):
+    the notice's own figures, its signed quarter's leaf rebuilt from the ledger as it stands now
+    (`leaf`) beside the one appended at sign-off (`proof.leaf.content`), the path from that
+    place to the county's latest signed head, and the branch's chain walked here up to the
+    notice's head (`check`). Only what the notice already shows, and hashes."""
+
+    posting: Posting
+    totals: PostingTotals
+    leaf: str
+    proof: QuarterProof
+    check: PostingCheck
+
+
+def notice_proof(*, county: County, slug: str) -> NoticeProof | None:
+    """The proof of the county's notice `slug` (404 for no such notice in this county); None
+    when its quarter is not in the county's signed tree (signed before the tree existed and the
+    backlog not yet appended)."""
+    posting = posting_public(slug=slug)
+    if posting.county_id != county.pk:
+        raise Http404
+    proof = quarter_proof(close_id=posting.close_id)
+    if proof is None:
+        return None
+    leaf = quarter_leaf(
+        posting.close, county_code=county.code, branch_ref=posting.branch.public_ref
+    )
+    return NoticeProof(
+        posting=posting,
+        totals=posting_totals(posting=posting),
+        leaf=leaf.content().decode(),
+        proof=proof,
+        check=posting_check(posting=posting),
+    )

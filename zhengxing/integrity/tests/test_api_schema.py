@@ -1,6 +1,7 @@
 """The integrity's part of the OpenAPI document: every path and method. Its errors and path
 parameters are checked with the rest of the API's in orgs/tests/test_api_schema.py (the heads,
-under `/api/v1/integrity/public/`, open: a township's script fetches them to keep; the flags,
+under `/api/v1/integrity/public/`, open: a township's script fetches them to keep, and the
+verify page the proofs; the flags,
 signed in, the township's and the county's only)."""
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ PATHS = {
     "/api/v1/integrity/public/{county}/heads": {"get"},
     "/api/v1/integrity/flags": {"get"},
     "/api/v1/integrity/flags/{flag_id}/status": {"post"},
+    "/api/v1/integrity/public/{county}/notices/{slug}/proof": {"get"},
+    "/api/v1/integrity/public/{county}/consistency": {"get"},
 }
 
 

@@ -39,10 +39,12 @@ from .entries import (
 from .members import member_claims_pending, member_entries, member_quarter_totals, member_talks
 from .notices import (
     PostingCheck,
+    PostingTotals,
     posting_check,
     posting_objections_public,
     posting_of,
     posting_public,
+    posting_totals,
 )
 from .public import branch_members_by_ref, branch_members_public, branch_public, member_public_ref
 from .rankings import (
@@ -94,6 +96,7 @@ __all__ = [
     "PartTotals",
     "PointsProblem",
     "PostingCheck",
+    "PostingTotals",
     "Tally",
     "ancestor_paths",
     "branch_for_manager",
@@ -138,6 +141,7 @@ __all__ = [
     "posting_objections_public",
     "posting_of",
     "posting_public",
+    "posting_totals",
     "public_reports_pending",
     "quarter_points_problems",
     "quarters_to_sign",

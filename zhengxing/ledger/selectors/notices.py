@@ -4,6 +4,7 @@ ledger still matches a notice."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
@@ -13,7 +14,7 @@ from zhengxing.orgs.models import Org
 
 from ..chain import CONTENT_FIELDS, verify_chain
 from ..models import BranchChainHead, LedgerEntry, Objection, Posting, QuarterClose
-from ..rules import Quarter
+from ..rules import ZERO, Quarter, points_text
 from ._common import _branch_visible
 
 if TYPE_CHECKING:
@@ -48,6 +49,28 @@ def posting_objections_public(*, posting: Posting) -> QuerySet[Objection]:
 def posting_of(*, user: AnyUser, branch: Org, quarter: Quarter) -> Posting | None:
     _branch_visible(user, branch)
     return Posting.objects.filter(branch=branch, year=quarter.year, quarter=quarter.number).first()
+
+
+@dataclass(frozen=True)
+class PostingTotals:
+    """The notice's sums, as its 合计 row shows them (text, as the lines carry points): the
+    quarter's additions (base and bonus), its deductions (negative) and their total. They are
+    the signed quarter's own figures: the lines count every member with an entry in it."""
+
+    additions: str
+    deductions: str
+    total: str
+
+
+def posting_totals(*, posting: Posting) -> PostingTotals:
+    """The sums of the notice's frozen lines (nothing is read: the lines are on the row)."""
+    additions = sum((Decimal(line["additions"]) for line in posting.lines), start=ZERO)
+    deductions = sum((Decimal(line["deductions"]) for line in posting.lines), start=ZERO)
+    return PostingTotals(
+        additions=points_text(additions),
+        deductions=points_text(deductions),
+        total=points_text(additions + deductions),
+    )
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ POST counts towards its address's limit (`public_write_throttled`, shared with t
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
@@ -33,12 +34,31 @@ from ..models import Posting
 from ..rules import Quarter
 
 
-def qr_svg(url: str) -> str:
+def qr_svg(url: str, *, title: str = "") -> str:
     """An inline SVG QR code of `url`, drawn here (segno): no external service sees it. Its
     mask pattern is fixed: segno otherwise draws all eight masks to keep the one a scanner likes
     best, four fifths of the time a code takes; any mask is valid and a phone reads them all
-    (a sheet of 500 contact cards: 2 s, not 9, bench_grid)."""
-    return str(segno.make(url, error="m", mask=0).svg_inline(scale=3, border=2, title=url))
+    (a sheet of 500 contact cards: 2 s, not 9, bench_grid). Its title is `title`, or the url."""
+    return str(segno.make(url, error="m", mask=0).svg_inline(scale=3, border=2, title=title or url))
+
+
+def notice_check_url(request: HttpRequest, posting: Posting) -> str:
+    """What the notice's QR code carries: the county's verify page (integrity, issue 24) for
+    this notice, with the figures it was posted with — its chain head's hash and its sums. On
+    paper they stay as printed whatever the database later says; the page checks the signed
+    tree against them in the visitor's browser, and links back to the notice."""
+    totals = selectors.posting_totals(posting=posting)
+    query = urlencode(
+        {"n": posting.slug, "h": posting.head_hash, "a": totals.additions, "d": totals.deductions}
+    )
+    page = reverse("public_integrity:verify", args=[posting.county.code])
+    return request.build_absolute_uri(f"{page}?{query}")
+
+
+def printed_code(head_hash: str) -> str:
+    """The notice's check code as printed under its QR code: the first 16 hex digits of its
+    chain head's hash in groups of four, short enough to copy by hand into the verify page."""
+    return " ".join(head_hash[i : i + 4] for i in range(0, 16, 4))
 
 
 def _notice_context(request: HttpRequest, posting: Posting, form: ObjectionForm) -> dict[str, Any]:
@@ -57,7 +77,9 @@ def _notice_context(request: HttpRequest, posting: Posting, form: ObjectionForm)
         "window_open": timezone.localdate() <= posting.objections_until,
         "form": form,
         "url": url,
-        "qr": mark_safe(qr_svg(url)),
+        "totals": selectors.posting_totals(posting=posting),
+        "code": printed_code(posting.head_hash),
+        "qr": mark_safe(qr_svg(notice_check_url(request, posting), title=url)),
     }
 
 
