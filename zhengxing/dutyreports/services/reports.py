@@ -64,7 +64,12 @@ def report_submit(
         report.save(update_fields=["text", "submitted_by", "submitted_at", "revision"])
     ReportFile.objects.bulk_create(
         [
-            ReportFile(county_id=report.county_id, report=report, evidence=f, name=f.path.rsplit("/", 1)[-1][:100])
+            ReportFile(
+                county_id=report.county_id,
+                report=report,
+                evidence=f,
+                name=f.path.rsplit("/", 1)[-1][:100],
+            )
             for f in files
         ],
         ignore_conflicts=True,

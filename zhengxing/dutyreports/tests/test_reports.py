@@ -32,7 +32,10 @@ def test_the_secretary_submits_and_submits_again_before_the_meeting(
     cast: Cast, review: Review
 ) -> None:
     first = services.report_submit(
-        actor=as_(cast.carol), unit=review.unit_a1, text="初稿", files=[evidence(cast, cast.carol.pk)]
+        actor=as_(cast.carol),
+        unit=review.unit_a1,
+        text="初稿",
+        files=[evidence(cast, cast.carol.pk)],
     )
     again = services.report_submit(
         actor=as_(cast.carol),
@@ -67,7 +70,10 @@ def test_the_report_is_frozen_once_the_meeting_opens(
 def test_a_file_someone_else_uploaded_is_refused(cast: Cast, review: Review) -> None:
     with pytest.raises(ServiceError, match="附件须是本人上传的文件"):
         services.report_submit(
-            actor=as_(cast.carol), unit=review.unit_a1, text="报告", files=[evidence(cast, cast.bob.pk)]
+            actor=as_(cast.carol),
+            unit=review.unit_a1,
+            text="报告",
+            files=[evidence(cast, cast.bob.pk)],
         )
     assert not Report.objects.exists()
 

@@ -1,8 +1,7 @@
 """The integrity's part of the OpenAPI document: every path and method. Its errors and path
 parameters are checked with the rest of the API's in orgs/tests/test_api_schema.py (the heads,
 under `/api/v1/integrity/public/`, open: a township's script fetches them to keep, and the
-verify page the proofs; the flags,
-signed in, the township's and the county's only)."""
+verify page the proofs; the flags, signed in, the township's and the county's only)."""
 
 from __future__ import annotations
 
