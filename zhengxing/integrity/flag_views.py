@@ -31,7 +31,7 @@ from zhengxing.core.forms import DateInput, Form
 from zhengxing.orgs.models import County
 from zhengxing.orgs.selectors import scope_for
 
-from . import flag_selectors, flags, ratings
+from . import findings, flag_selectors, flags, ratings
 from .models import Flag, FlagStatus
 
 FLAGS_SHOWN = 200
@@ -91,7 +91,16 @@ def _by_kind(found: Iterable[Flag]) -> list[tuple[str, list[dict[str, Any]]]]:
         kinds.setdefault(flag.kind, []).append(_shown(flag))
     order = list(KIND_LABELS)  # rings first; the kinds of other detectors after, by name
     ranked = sorted(kinds.items(), key=lambda k: (order.index(k[0]) if k[0] in order else 99, k[0]))
-    return [(str(KIND_LABELS.get(kind, kind)), shown) for kind, shown in ranked]
+    return [(str(_kind_label(kind)), shown) for kind, shown in ranked]
+
+
+def _kind_label(kind: str) -> object:
+    """The page's own words for the ratings' kinds; another detector's label as it registered
+    it (the claims' detectors register one per kind); the kind's code as a last resort."""
+    if kind in KIND_LABELS:
+        return KIND_LABELS[kind]
+    found = findings.detector(kind)
+    return found.label if found else kind
 
 
 def _county(request: HttpRequest) -> County | None:

@@ -135,3 +135,20 @@ def test_the_api_lists_and_decides(flagged) -> None:  # type: ignore[no-untyped-
         content_type="application/json",
     )
     assert other.status_code == 404
+
+
+def test_a_claims_flag_is_named_in_the_words_its_detector_registered(flagged) -> None:  # type: ignore[no-untyped-def]
+    cast = flagged[0]
+    ring = Flag.objects.get(kind=ratings.RING)
+    Flag.objects.create(
+        county=cast.county,
+        org=ring.org,
+        kind="claim_duplicate",
+        subject="claims:1,2",
+        summary="同一事项申报两次",
+        evidence={"claims": [1, 2]},
+        found_at=ring.found_at,
+    )
+    html = client_for(cast.bob).get("/integrity/").content.decode()
+    assert "claim_duplicate" not in html
+    assert "重复" in html
