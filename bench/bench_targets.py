@@ -48,7 +48,8 @@ def _build(units_wanted: int, weeks: int) -> tuple[Any, list[Any]]:
     from zhengxing.targets.services import target_catalogue_draft, target_catalogue_publish
 
     system = Actor(user=None, label="bench", now=NOW - dt.timedelta(days=340))
-    result = county_synth(actor=system, members=2000, seed=25, today=NOW.date())
+    members = 2000 if units_wanted <= 40 else 6000  # ~1 village per 45 members
+    result = county_synth(actor=system, members=members, seed=25, today=NOW.date())
     county = County.objects.get(pk=result.county_id)
     tasks = tuple(
         TaskSpec(
@@ -77,6 +78,7 @@ def _build(units_wanted: int, weeks: int) -> tuple[Any, list[Any]]:
             county=county, kind__in=("township", "village"), is_active=True
         ).order_by("path")[:units_wanted]
     )
+    assert len(units) == units_wanted, len(units)
     Org.objects.filter(county=county, kind__in=("township", "village")).exclude(
         pk__in=[u.pk for u in units]
     ).update(is_active=False)  # exactly the assessed units

@@ -1,5 +1,5 @@
 """The live public results page (/p/targets/<county code>/) and the year-end ranking:
-"采取日常考评和现场考评相结合的方式，对目标完成情况进行评审，结果实时公示并有效运用" (004 Sanmenxia);
+"采取日常考评和现场考评相结合的方式，对目标完成情况进行评审，结果实时公示并有效运用" (004);
 "苏木乡镇党委每半年对嘎查村工作完成情况进行动态考评，平均分作为年度积分" (000 Bayannur)."""
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ def test_the_page_shows_a_score_once_it_is_assessed_and_not_before(
     targets: TargetCatalogue, people: Cast
 ) -> None:
     submission = target_progress_submit(
-        actor=as_(vera()), unit=people.village_a1, code="K1.1", text="已召开党员大会，联系人13800001111",
-        evidence="evidence/meeting.jpg", idempotency_key=key(),
+        actor=as_(vera()), unit=people.village_a1, code="K1.1",
+        text="已召开党员大会，联系人13800001111", evidence="evidence/meeting.jpg",
+        idempotency_key=key(),
     )  # fmt: skip
     before = page(people)
     assert people.village_a1.name in before
