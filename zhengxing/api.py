@@ -58,6 +58,7 @@ from zhengxing.stars.api_rectify import router as stars_rectify_router
 from zhengxing.stars.api_rounds import router as stars_rounds_router
 from zhengxing.stars.api_standards import router as stars_standards_router
 from zhengxing.targets.api import router as targets_router
+from zhengxing.targets.sheets import router as targets_sheets_router
 
 
 class ObjectParser(Parser):
@@ -103,6 +104,7 @@ api.add_router("/life", orglife_chances_router)
 api.add_router("/life", orglife_appraisal_router)
 api.add_router("/life/shop", orglife_shop_router)
 api.add_router("/targets", targets_router)
+api.add_router("/targets", targets_sheets_router)
 
 
 @api.exception_handler(HttpError)

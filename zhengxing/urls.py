@@ -17,6 +17,7 @@ urlpatterns = [
     path("p/contests/", include("zhengxing.contests.public_urls")),
     path("p/integrity/", include("zhengxing.integrity.public_urls")),
     path("p/dutyreports/", include("zhengxing.dutyreports.public_urls")),
+    path("p/targets/", include("zhengxing.targets.public_urls")),
     path("p/", include("zhengxing.ledger.public_urls")),
     path("stars/", include("zhengxing.stars.urls")),
     path("life/", include("zhengxing.orglife.urls")),

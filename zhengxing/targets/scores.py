@@ -27,6 +27,7 @@ from zhengxing.orgs.models import Org
 from zhengxing.orgs.selectors import scope_for
 
 from .models import Target, TargetCatalogue, TargetEntry
+from .ranking import ranked
 from .rules import ZERO, EntryKind, Measure, applies_to, target_score
 
 if TYPE_CHECKING:
@@ -217,10 +218,7 @@ def county_target_scores(
             unit.tasks[target.task] += target.score
             total += target.score
         unit.total = (total + unit.deduction).quantize(POINT)
-    ranked = sorted(scored.values(), key=lambda u: (-u.total, u.path))
-    for place, unit in enumerate(ranked, start=1):
-        unit.rank = place
-    return ranked
+    return ranked(list(scored.values()))  # ties share a place (ranking.py)
 
 
 def target_scores_visible_to(user: AnyUser, *, county_id: int, year: int) -> list[UnitScore]:

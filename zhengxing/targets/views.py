@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
 from zhengxing.ledger.evidence import store, upload_problem
+from zhengxing.orgs.models import County
 from zhengxing.orgs.selectors import org_for_user, scope_for
 
 from . import selectors, services
@@ -60,6 +61,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "assessable": list(selectors.units_to_assess(request.user)[:300]),
             "catalogues": list(selectors.catalogues_visible_to(request.user)[:20]),
             "overview": overview,
+            "county_code": County.objects.get(pk=counties[0]).code if counties else "",
         },
     )
 

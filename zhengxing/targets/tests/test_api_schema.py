@@ -17,6 +17,8 @@ PATHS = {
     "/api/v1/targets/queue": {"get"},
     "/api/v1/targets/submissions/{entry_id}/assess": {"post"},
     "/api/v1/targets/scores": {"get"},
+    "/api/v1/targets/units/{unit_id}/ledger.xlsx": {"get"},
+    "/api/v1/targets/results.xlsx": {"get"},
 }
 
 

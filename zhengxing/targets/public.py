@@ -1,0 +1,126 @@
+"""The live public results page of a county's target points, no login, at
+/p/targets/<county code>/: each assessed unit's place, total, key tasks and targets, with the
+head of its target chain (seq and hash, as the members' notices show theirs) so anyone can
+hold the county to what it published. Units are named by `public_ref`, never a database id; no
+person, text or evidence is shown, only scores.
+
+"采取日常考评和现场考评相结合的方式，对目标完成情况进行评审，结果实时公示并有效运用" (004 Sanmenxia)
+
+The page changes only when an assessment, a deduction or a catalogue is recorded: the rendered
+page is cached (the DB cache table) under the county's chain heads (how many, the sum of their
+seqs — each append raises it) and its current catalogues, so the next assessment shows at once.
+Figures taken from other apps are refreshed at most `REFRESH` seconds late."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET
+
+from zhengxing.orgs.models import County
+
+from .models import KeyTask, TargetCatalogue, TargetChainHead
+from .ranking import tied
+from .scores import UnitScore, county_target_scores
+
+REFRESH = 300
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("year", "")
+    if not raw:
+        return timezone.localdate().year
+    if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
+        raise Http404
+    return int(raw)
+
+
+def results_version(county_id: int, year: int) -> str:
+    """What the page depends on: the chain heads and the current catalogues (two queries)."""
+    heads = TargetChainHead.objects.filter(county_id=county_id).aggregate(
+        n=Count("pk"), seqs=Sum("seq")
+    )
+    catalogues = sorted(
+        TargetCatalogue.objects.filter(county_id=county_id, year=year, is_current=True).values_list(
+            "pk", flat=True
+        )
+    )
+    return f"{heads['n']}-{heads['seqs'] or 0}-{'.'.join(map(str, catalogues))}"
+
+
+def results_context(county: County, year: int) -> dict[str, Any]:
+    units = county_target_scores(county_id=county.pk, year=year)
+    heads = {
+        unit_id: (seq, hash_)
+        for unit_id, seq, hash_ in TargetChainHead.objects.filter(county_id=county.pk).values_list(
+            "unit_id", "seq", "hash"
+        )
+    }
+    task_names = dict(
+        KeyTask.objects.filter(catalogue_id__in={u.catalogue_id for u in units}).values_list(
+            "code", "name"
+        )
+    )
+    rows = [_row(u, heads, task_names) for u in units]
+    return {"county": county, "year": year, "rows": rows, "tied": tied(units)}
+
+
+def _row(
+    unit: UnitScore, heads: dict[int, tuple[int, str]], task_names: dict[str, str]
+) -> dict[str, Any]:
+    tasks = [
+        {
+            "code": code,
+            "name": task_names.get(code, code),
+            "score": score,
+            "targets": [t for t in unit.targets.values() if t.task == code],
+        }
+        for code, score in unit.tasks.items()
+    ]
+    return {
+        "ref": unit.public_ref,
+        "name": unit.name,
+        "rank": unit.rank,
+        "total": unit.total,
+        "deduction": unit.deduction,
+        "tasks": tasks,
+        "seq": heads.get(unit.unit_id, (0, ""))[0],
+        "head": heads.get(unit.unit_id, (0, ""))[1],
+    }
+
+
+@require_GET
+def results(request: HttpRequest, code: str) -> HttpResponse:
+    """The county's results as they stand, ranked; cached under the chain heads."""
+    county = get_object_or_404(County, code=code)
+    year = _year(request)
+    version = results_version(county.pk, year)
+    key = (
+        "targets-public:"
+        + hashlib.sha256(
+            f"{county.pk}:{year}:{translation.get_language()}:{version}".encode()
+        ).hexdigest()
+    )
+    body = cache.get(key)
+    if body is None:  # only the results are cached, never the page around them (who is signed in)
+        body = render_to_string("targets/public/_results.html", results_context(county, year))
+        cache.set(key, body, REFRESH)
+    return TemplateResponse(
+        request,
+        "targets/public/results.html",
+        {"county": county, "year": year, "body": mark_safe(body)},
+    )
+
+
+app_name = "targets_public"
+urlpatterns = [path("<str:code>/", results, name="results")]
