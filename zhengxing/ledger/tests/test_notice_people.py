@@ -33,9 +33,11 @@ def test_the_notice_names_the_secretary_and_hides_the_hash_behind_verify(
     page = Client().get(reverse("public:notice", args=[posting.slug])).content.decode()
     assert "丁春生" in page and f"（{cast.carol.username}）" not in page
     assert posting.head_hash not in page
-    verify = reverse("public:verify", args=[posting.slug])
-    assert f'href="{verify}"' in page and "核验本公示" in page
-    check = Client().get(verify).content.decode()
+    # "核验本公示" leads to the county's verify page (the proof checked in the browser,
+    # integrity), which links the server's own walk of the chain, where the hash is named
+    verify = reverse("public_integrity:verify", args=[posting.county.code])
+    assert f'href="{verify}?n={posting.slug}"' in page and "核验本公示" in page
+    check = Client().get(reverse("public:verify", args=[posting.slug])).content.decode()
     assert posting.head_hash in check and "指纹" in check  # what the hash is, in plain words
 
 

@@ -65,8 +65,9 @@ def test_the_home_page_costs_a_fixed_number_of_queries(
     alice = client_for(cast.alice)
     # 1 session, 2 user, 3-4 scope, 5 the organisations of her roles, 6 count of
     # organisations, 7 count of members; what is waiting for her: 8 evaluations her county
-    # assesses in, 9 follow-up tasks, 10 star plans to approve, 11 integrity flags open.
-    with django_assert_num_queries(11):
+    # assesses in, 9 follow-up tasks, 10 star plans to approve, 11 integrity flags open,
+    # 12 the secretaries' annual reports waiting for her score.
+    with django_assert_num_queries(12):
         alice.get(HOME)
 
 

@@ -132,11 +132,12 @@ def test_the_waiting_list_costs_the_same_queries_for_one_claim_or_many(
     # 1 session, 2 user, 3-4 scope, 5 roles' organisations, 6-7 counts of organisations and
     # members, 8 claims to review by branch, 9-10 quarters to sign (branches, signatures),
     # 11 objections, 12 evaluations her committee rates in (she is no member), 13 tasks,
-    # 14 the five-person groups' matters waiting for her branch's decision
-    with django_assert_num_queries(14):
+    # 14 the five-person groups' matters waiting for her branch's decision, 15 the
+    # secretaries' annual reports waiting for her score
+    with django_assert_num_queries(15):
         client.get(HOME)
     for code in ("SMX-G02", "SMX-G03", "SMX-G04"):
         submit(cast, rules, code, evidence=PHOTO)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         html = client.get(HOME).content.decode()
     assert waiting(html)["待审核的申报"][0] == 4
