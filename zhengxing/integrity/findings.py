@@ -54,13 +54,31 @@ class Detector:
 
 
 _DETECTORS: dict[str, Detector] = {}
+_KIND_LABELS: dict[str, str | Promise] = {}  # the findings' kinds, in the order registered
 
 
 def register(
-    kind: str, *, label: str | Promise, find: Callable[[Window], Iterable[Finding]]
+    kind: str,
+    *,
+    label: str | Promise,
+    find: Callable[[Window], Iterable[Finding]],
+    kinds: dict[str, str | Promise] | None = None,
 ) -> None:
-    """Called when a detector module is imported (from the app's `ready()`)."""
+    """Called when a detector module is imported (from the app's `ready()`). `kinds`: the
+    words for each kind of finding the detector returns, when they are not the detector's own
+    kind (a ratings detector finds rings, outlier raters …)."""
     _DETECTORS[kind] = Detector(kind=kind, label=label, find=find)
+    _KIND_LABELS.update(kinds or {kind: label})
+
+
+def kind_label(kind: str) -> str | Promise:
+    """The words for a kind of finding; its code if no detector registered it."""
+    return _KIND_LABELS.get(kind, kind)
+
+
+def kind_order() -> list[str]:
+    """The kinds of findings in the order their detectors registered them."""
+    return list(_KIND_LABELS)
 
 
 def detectors() -> list[Detector]:

@@ -35,12 +35,6 @@ from . import findings, flag_selectors, flags, ratings
 from .models import Flag, FlagStatus
 
 FLAGS_SHOWN = 200
-KIND_LABELS = {
-    ratings.RING: gettext_lazy("Rating rings: members scoring each other far above the rest"),
-    ratings.OUTLIER: gettext_lazy("Raters far from everyone else"),
-    ratings.IDENTICAL: gettext_lazy("Identical ballots"),
-    ratings.EXTREME: gettext_lazy("Raters giving everyone 100 or everyone 0"),
-}
 EVIDENCE = {
     ratings.RING: "integrity/flags/_ring.html",
     ratings.OUTLIER: "integrity/flags/_rater.html",
@@ -89,18 +83,10 @@ def _by_kind(found: Iterable[Flag]) -> list[tuple[str, list[dict[str, Any]]]]:
     kinds: dict[str, list[dict[str, Any]]] = {}
     for flag in found:
         kinds.setdefault(flag.kind, []).append(_shown(flag))
-    order = list(KIND_LABELS)  # rings first; the kinds of other detectors after, by name
+    # in the order the detectors registered them (the ratings' first); unknown kinds last
+    order = findings.kind_order()
     ranked = sorted(kinds.items(), key=lambda k: (order.index(k[0]) if k[0] in order else 99, k[0]))
-    return [(str(_kind_label(kind)), shown) for kind, shown in ranked]
-
-
-def _kind_label(kind: str) -> object:
-    """The page's own words for the ratings' kinds; another detector's label as it registered
-    it (the claims' detectors register one per kind); the kind's code as a last resort."""
-    if kind in KIND_LABELS:
-        return KIND_LABELS[kind]
-    found = findings.detector(kind)
-    return found.label if found else kind
+    return [(str(findings.kind_label(kind)), shown) for kind, shown in ranked]
 
 
 def _county(request: HttpRequest) -> County | None:

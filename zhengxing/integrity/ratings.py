@@ -219,4 +219,14 @@ def ratings_find(window: Window) -> list[Finding]:
     return [finding for hits in found for finding in _findings(hits, names)]
 
 
-register("ratings", label=_("Ratings: rings, outlier raters, identical ballots"), find=ratings_find)
+register(
+    "ratings",
+    label=_("Ratings: rings, outlier raters, identical ballots"),
+    find=ratings_find,
+    kinds={
+        RING: _("Rating rings: members scoring each other far above the rest"),
+        OUTLIER: _("Raters far from everyone else"),
+        IDENTICAL: _("Identical ballots"),
+        EXTREME: _("Raters giving everyone 100 or everyone 0"),
+    },
+)
