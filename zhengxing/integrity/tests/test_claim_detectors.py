@@ -1,6 +1,6 @@
 """The claim detectors together (integrity/claims/): registered for the scan, set-based (the
 same few queries for 5 claims as for 500), clean on the demo county, and printed by
-`zhengxing integrity-claims`."""
+`zhengxing integrity-scan --dry-run`."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from zhengxing.integrity import findings
 from zhengxing.integrity.claims import DETECTORS, duplicates, photos, rings, volumes
 from zhengxing.integrity.findings import Window
+from zhengxing.integrity.models import Flag
 from zhengxing.ledger.models import RuleCatalogue
 from zhengxing.ledger.rules import Quarter
 from zhengxing.orgs.models import County
@@ -69,16 +70,17 @@ def test_the_command_prints_each_finding_with_its_evidence(
     plant(cast, rules, "SMX-G04", [cast.member_a1], dt.date(2026, 5, 12), description="调解纠纷")
     plant(cast, rules, "SMX-G04", [cast.member_a1], dt.date(2026, 5, 12), description="调解纠纷")
     out = io.StringIO()
-    call_command("integrity-claims", "--county", "T1", "--since", "2026-04-01",
-                 "--until", "2026-06-30", stdout=out)  # fmt: skip
+    call_command("integrity-scan", "--county", "T1", "--since", "2026-04-01",
+                 "--until", "2026-06-30", "--dry-run", stdout=out)  # fmt: skip
     lines = out.getvalue().splitlines()
-    assert lines[0] == "示范旗 2026-04-01至2026-06-30：1条可疑申报线索"
+    assert lines[0] == "示范旗 2026-04-01至2026-06-30：1条线索（未保存）"
     assert lines[1].startswith("[")
     assert (
         "中共甲一村支部委员会：王甲：2026-05-12在“村委会”的“调解邻里纠纷（每次）”申报了2次"
         in lines[1]
     )
     assert '"claims": [' in lines[2]
+    assert not Flag.objects.exists()  # a dry run stores nothing
 
 
 @pytest.mark.django_db
@@ -86,8 +88,8 @@ def test_the_command_refuses_a_window_backwards(cast: Cast) -> None:
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="不能晚于"):
-        call_command("integrity-claims", "--county", "T1", "--since", "2026-07-01",
-                     "--until", "2026-06-30")  # fmt: skip
+        call_command("integrity-scan", "--county", "T1", "--since", "2026-07-01",
+                     "--until", "2026-06-30", "--dry-run")  # fmt: skip
 
 
 @pytest.mark.django_db
