@@ -1,14 +1,14 @@
 """REST endpoints of the target points, under /api/v1/targets: the catalogues (draft, publish),
 a unit's target ledger and scores, progress with evidence, the assessors' queue, daily and
-on-site assessment, deductions — the same services and scoping as the pages (a unit or a
-catalogue outside the user's scope: 404)."""
+on-site assessment, deductions, the year closed with its ranking kept — the same services and
+scoping as the pages (a unit or a catalogue outside the user's scope: 404)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Header, Router
+from ninja import Header, P, PathEx, Router
 from ninja.errors import ValidationError
 
 from zhengxing.core.actor import Actor
@@ -16,6 +16,7 @@ from zhengxing.core.schemas import ObjectId, key_from, responses
 from zhengxing.ledger.selectors import evidence_owned
 from zhengxing.orgs.models import County, Org
 from zhengxing.orgs.selectors import org_for_user, scope_for
+from zhengxing.orgs.services import county_root
 
 from . import selectors, services
 from .models import TargetCatalogue, TargetEntry
@@ -31,10 +32,24 @@ from .schemas import (
     ProgressIn,
     UnitScoreOut,
     VisitOut,
+    YearRankingOut,
 )
-from .scores import UnitScore, target_scores_visible_to, unit_target_scores
+from .scores import (
+    UnitScore,
+    standing_visible_to,
+    target_scores_visible_to,
+    unit_target_scores,
+)
 
 router = Router(tags=["targets"])
+YearPath = PathEx[int, P(ge=2000, le=2100)]
+
+
+def _county(request: HttpRequest) -> County:
+    ids = sorted(scope_for(request.user).county_ids())
+    if not ids:
+        raise Http404
+    return County.objects.get(pk=ids[0])
 
 
 def _catalogue(request: HttpRequest, catalogue_id: int) -> TargetCatalogue:
@@ -308,8 +323,39 @@ def deduction_record(
 @router.get("/scores", response=responses(list[UnitScoreOut], 404))
 def scores(request: HttpRequest, year: int) -> list[dict[str, Any]]:
     """The scores of the units the user sees in their county, ranked as the county ranks."""
-    ids = sorted(scope_for(request.user).county_ids())
-    if not ids:
-        raise Http404
-    found = target_scores_visible_to(request.user, county_id=ids[0], year=year)
+    found = target_scores_visible_to(request.user, county_id=_county(request).pk, year=year)
     return [_score_out(s) for s in found]
+
+
+@router.post("/years/{year}/close", response=responses(YearRankingOut, 400, 403, 404, status=201))
+def year_close(
+    request: HttpRequest, year: YearPath, owner_id: int | None = None
+) -> tuple[int, dict[str, Any]]:
+    """Close the year (年终评定) for the units of the owner's catalogue (`owner_id`: the county,
+    by default, or a working committee that sets its own): their scores and places are kept
+    and no entry of that year is recorded afterwards. 400 before the year has ended or when
+    it is closed already."""
+    owner = (
+        org_for_user(request.user, owner_id)
+        if owner_id is not None
+        else county_root(_county(request))
+    )
+    close = services.target_year_close(actor=Actor.from_request(request), owner=owner, year=year)
+    kept = target_scores_visible_to(request.user, county_id=owner.county_id, year=year)
+    mine = {r.unit_id for r in close.results.all()}
+    units = [_score_out(u) for u in kept if u.unit_id in mine]
+    return 201, {"year": year, "closed_at": close.closed_at, "units": units}
+
+
+@router.get("/years/{year}/ranking", response=responses(YearRankingOut, 404))
+def year_ranking(request: HttpRequest, year: YearPath) -> dict[str, Any]:
+    """The closed year's kept ranking of the units the user sees in their county (404 while
+    the year is open: GET /scores has its live scores)."""
+    standing = standing_visible_to(request.user, county_id=_county(request).pk, year=year)
+    if standing.closed_at is None:
+        raise Http404
+    return {
+        "year": year,
+        "closed_at": standing.closed_at,
+        "units": [_score_out(u) for u in standing.units],
+    }

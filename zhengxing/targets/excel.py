@@ -7,10 +7,12 @@ share a place, `ranking.py`).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from django.utils import timezone
 from openpyxl import Workbook
 
 from zhengxing.core.sheets import text_cell
@@ -92,13 +94,24 @@ def ledger_workbook(
     return workbook_bytes(book)
 
 
-def results_workbook(title: str, units: Sequence[UnitScore]) -> bytes:
-    """Units × key tasks and targets, in the ranking's order."""
+def closed_words(closed_at: dt.datetime) -> str:
+    """ "已于2027年1月5日年终评定": a closed year's stamp (the workbook, the errors)."""
+    day = timezone.localtime(closed_at)
+    return f"已于{day.year}年{day.month}月{day.day}日年终评定"
+
+
+def results_workbook(
+    title: str, units: Sequence[UnitScore], *, closed_at: dt.datetime | None = None
+) -> bytes:
+    """Units × key tasks and targets, in the ranking's order; a closed year's kept results
+    say when it was closed."""
     tasks = sorted({code for u in units for code in u.tasks}, key=_natural)
     targets = sorted({code for u in units for code in u.targets}, key=_natural)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("考评结果")
     sheet.append([text_cell(title)])
+    if closed_at is not None:
+        sheet.append([f"{closed_words(closed_at)}，以下为评定时保存的得分和名次。"])
     sheet.append([TIES])
     sheet.append(["名次", "单位", "总分", "未对应目标的扣分", *tasks, *targets])
     for u in units:

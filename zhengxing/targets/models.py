@@ -252,11 +252,71 @@ class TargetEntry(AppendOnly):
             models.CheckConstraint(condition=Q(seq__gte=1), name="target_entry_seq_positive"),
         ]
         indexes = [
-            # scores: a county's year, unit by unit and target by target
-            models.Index(fields=["county", "year", "unit", "code"], name="target_entry_scores"),
+            # scores: a county's year, unit by unit and target by target; covering (kind, seq,
+            # points): `scores.score_rows` reads nothing else
+            models.Index(
+                fields=["county", "year", "unit", "code", "kind", "seq", "points"],
+                name="target_entry_scores",
+            ),
             # the assessors' queue: submissions not yet scored, by unit
             models.Index(fields=["unit", "year", "kind"], name="target_entry_unit_kind"),
         ]
 
     def __str__(self) -> str:
         return f"{self.unit_id}#{self.seq} {self.kind} {self.code}"
+
+
+class TargetYearClose(models.Model):
+    """A year of target points closed by its assessing body (年终评定): the owner of the
+    catalogue (the county, or a city's organs' working committee) closes the year for the units
+    its catalogue applies to; their scores and places are kept in `TargetYearResult` rows and
+    no entry of that year is written to their ledgers afterwards."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    owner = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    closed_at = models.DateTimeField(_("closed at"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("closed target year")
+        verbose_name_plural = _("closed target years")
+        constraints = [
+            # two closes of one year at once: one
+            models.UniqueConstraint(fields=["owner", "year"], name="target_year_close_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.year}"
+
+
+class TargetYearResult(models.Model):
+    """One unit's kept year-end result: its place, total, scores by key task and by target
+    (`targets`: code → name, task, points, measure, daily, onsite, deduction, figure, score, as
+    strings) and the head of its target chain they were computed at."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    close = models.ForeignKey(TargetYearClose, on_delete=models.PROTECT, related_name="results")
+    unit = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    catalogue = models.ForeignKey(TargetCatalogue, on_delete=models.PROTECT, related_name="+")
+    rank = models.PositiveIntegerField(_("place"))
+    total = models.DecimalField(_("total"), max_digits=7, decimal_places=1)
+    deduction = models.DecimalField(max_digits=7, decimal_places=1)
+    tasks = models.JSONField(default=dict)
+    targets = models.JSONField(default=dict)
+    head_seq = models.PositiveBigIntegerField()
+    head_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("kept year-end result")
+        verbose_name_plural = _("kept year-end results")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="target_year_result_once"),
+        ]
+        indexes = [models.Index(fields=["county", "year"], name="target_year_result_county")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year} #{self.rank}"

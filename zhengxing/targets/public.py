@@ -6,9 +6,13 @@ person, text or evidence is shown, only scores.
 
 "采取日常考评和现场考评相结合的方式，对目标完成情况进行评审，结果实时公示并有效运用" (004 Sanmenxia)
 
-The page changes only when an assessment, a deduction or a catalogue is recorded: the rendered
-page is cached (the DB cache table) under the county's chain heads (how many, the sum of their
-seqs — each append raises it) and its current catalogues, so the next assessment shows at once.
+Once the assessing body has closed the year (年终评定, `services.closing`) the page shows the kept
+results and says so ("已于…年终评定"); an open year keeps the live scores.
+
+The page changes only when an assessment, a deduction, a catalogue or a close is recorded: the
+rendered page is cached (the DB cache table) under the county's chain heads (how many, the sum of
+their seqs — each append raises it), its current catalogues and its closes, so the next
+assessment shows at once.
 Figures taken from other apps are refreshed at most `REFRESH` seconds late."""
 
 from __future__ import annotations
@@ -29,9 +33,9 @@ from django.views.decorators.http import require_GET
 
 from zhengxing.orgs.models import County
 
-from .models import KeyTask, TargetCatalogue, TargetChainHead
+from .models import KeyTask, TargetCatalogue, TargetChainHead, TargetYearClose
 from .ranking import tied
-from .scores import UnitScore, county_target_scores
+from .scores import UnitScore, target_standing
 
 REFRESH = 300
 
@@ -46,7 +50,8 @@ def _year(request: HttpRequest) -> int:
 
 
 def results_version(county_id: int, year: int) -> str:
-    """What the page depends on: the chain heads and the current catalogues (two queries)."""
+    """What the page depends on: the chain heads, the current catalogues and the year's closes
+    (three queries)."""
     heads = TargetChainHead.objects.filter(county_id=county_id).aggregate(
         n=Count("pk"), seqs=Sum("seq")
     )
@@ -55,11 +60,14 @@ def results_version(county_id: int, year: int) -> str:
             "pk", flat=True
         )
     )
-    return f"{heads['n']}-{heads['seqs'] or 0}-{'.'.join(map(str, catalogues))}"
+    closes = TargetYearClose.objects.filter(county_id=county_id, year=year).count()
+    return f"{heads['n']}-{heads['seqs'] or 0}-{'.'.join(map(str, catalogues))}-{closes}"
 
 
 def results_context(county: County, year: int) -> dict[str, Any]:
-    units = county_target_scores(county_id=county.pk, year=year)
+    """The ranking and each unit's scores; a closed year's kept results (年终评定), stamped."""
+    standing = target_standing(county_id=county.pk, year=year)
+    units = standing.units
     heads = {
         unit_id: (seq, hash_)
         for unit_id, seq, hash_ in TargetChainHead.objects.filter(county_id=county.pk).values_list(
@@ -72,7 +80,13 @@ def results_context(county: County, year: int) -> dict[str, Any]:
         )
     )
     rows = [_row(u, heads, task_names) for u in units]
-    return {"county": county, "year": year, "rows": rows, "tied": tied(units)}
+    return {
+        "county": county,
+        "year": year,
+        "rows": rows,
+        "tied": tied(units),
+        "closed_at": standing.closed_at,
+    }
 
 
 def _row(

@@ -148,3 +148,12 @@ class UnitScoreOut(Schema):
     deduction: Decimal
     tasks: dict[str, Decimal]
     targets: list[TargetScoreOut]
+
+
+class YearRankingOut(Schema):
+    """A closed year's kept ranking (年终评定): when it was closed, each unit's place and scores
+    as they stood then."""
+
+    year: int
+    closed_at: dt.datetime
+    units: list[UnitScoreOut]

@@ -3,8 +3,11 @@ ONE grouped query over the entries (nothing per unit), plus one each for the cat
 targets and the units, and one per yearly figure a target takes its score from.
 
 Per unit and target code, the query returns
-- daily: the points of the latest daily assessment (日常考评; a later one replaces it, found by
-  NOT EXISTS a later one, `target_entry_scores` index),
+- daily: the points of the latest daily assessment (日常考评; a later one replaces it): in the
+  same single pass, as the largest of seq × 10,000 + points × 10 (`LATEST_PACK`) — the greatest
+  seq wins and its points ride in the low digits (a daily score is 0–100 with one decimal, so at
+  most 1,000) — no correlated subquery per entry; the covering `target_entry_scores` index
+  answers the whole query without reading the table,
 - onsite: the average of the on-site assessors' scores (现场考评),
 - deduction: the sum of the deductions (negative) against that target, or the unit's total
   when the code is empty (003 Gaotai),
@@ -20,13 +23,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Avg, Exists, OuterRef, Q, Sum
+from django.db.models import Avg, BigIntegerField, F, Max, Q, Sum
+from django.db.models.functions import Cast, Round
 
 from zhengxing.orgs import yearly
 from zhengxing.orgs.models import Org
 from zhengxing.orgs.selectors import scope_for
 
-from .models import Target, TargetCatalogue, TargetEntry
+from .models import Target, TargetCatalogue, TargetEntry, TargetYearResult
 from .ranking import ranked
 from .rules import ZERO, EntryKind, Measure, applies_to, target_score
 
@@ -34,6 +38,8 @@ if TYPE_CHECKING:
     from zhengxing.orgs.selectors import AnyUser
 
 POINT = Decimal("0.1")
+# seq × LATEST_PACK + points × 10: a daily score's tenths (0–1,000) fit below it.
+LATEST_PACK = 10_000
 
 
 @dataclass
@@ -73,27 +79,25 @@ def _decimal(value: object) -> Decimal | None:
 def score_rows(county_id: int, year: int, unit_ids: Iterable[int] | None = None) -> list[dict]:
     """The one grouped query: per (unit, code) the latest daily points, the on-site average
     and the deductions' sum."""
-    later_daily = TargetEntry.objects.filter(
-        unit_id=OuterRef("unit_id"),
-        code=OuterRef("code"),
-        year=year,
-        kind=EntryKind.DAILY,
-        seq__gt=OuterRef("seq"),
-    )
     entries = TargetEntry.objects.filter(county_id=county_id, year=year).exclude(
         kind=EntryKind.PROGRESS
     )
     if unit_ids is not None:
         entries = entries.filter(unit_id__in=list(unit_ids))
-    return list(
+    tenths = Cast(Round(F("points") * 10), BigIntegerField())
+    rows = list(
         entries.values("unit_id", "code")
         .annotate(
-            daily=Sum("points", filter=Q(Q(kind=EntryKind.DAILY), ~Exists(later_daily))),
+            latest=Max(F("seq") * LATEST_PACK + tenths, filter=Q(kind=EntryKind.DAILY)),
             onsite=Avg("points", filter=Q(kind=EntryKind.ONSITE)),
             deduction=Sum("points", filter=Q(kind=EntryKind.DEDUCTION)),
         )
         .order_by()
     )
+    for row in rows:
+        latest = row.pop("latest")
+        row["daily"] = None if latest is None else Decimal(int(latest) % LATEST_PACK) / 10
+    return rows
 
 
 def _figure_values(county_id: int, year: int, names: set[str]) -> dict[tuple[str, str], Decimal]:
@@ -221,17 +225,119 @@ def county_target_scores(
     return ranked(list(scored.values()))  # ties share a place (ranking.py)
 
 
-def target_scores_visible_to(user: AnyUser, *, county_id: int, year: int) -> list[UnitScore]:
-    """The county's scores, the units the user sees only (ranks stay the county's)."""
-    scope = scope_for(user)
-    return [
-        u
-        for u in county_target_scores(county_id=county_id, year=year)
-        if scope.everything or scope.can_see_org(Org(path=u.path))
+# --- a closed year's kept results (年终评定) ---------------------------------------------------
+
+
+def _kept_decimal(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def kept_targets(unit: UnitScore) -> dict[str, dict[str, str | None]]:
+    """A unit's scores by target as `TargetYearResult.targets` keeps them (decimals as text)."""
+    return {
+        code: {
+            "name": t.name,
+            "task": t.task,
+            "points": str(t.points),
+            "measure": t.measure,
+            "daily": None if t.daily is None else str(t.daily),
+            "onsite": None if t.onsite is None else str(t.onsite),
+            "deduction": str(t.deduction),
+            "figure": None if t.figure is None else str(t.figure),
+            "score": str(t.score),
+        }
+        for code, t in unit.targets.items()
+    }
+
+
+def _kept_unit(row: TargetYearResult) -> UnitScore:
+    unit = row.unit
+    return UnitScore(
+        unit_id=unit.pk,
+        name=unit.name,
+        path=unit.path,
+        public_ref=unit.public_ref,
+        kind=unit.kind,
+        catalogue_id=row.catalogue_id,
+        onsite_weight=0,
+        total=row.total,
+        deduction=row.deduction,
+        tasks={code: Decimal(v) for code, v in row.tasks.items()},
+        targets={
+            code: TargetScore(
+                code=code,
+                name=str(t["name"]),
+                task=str(t["task"]),
+                points=Decimal(str(t["points"])),
+                measure=str(t["measure"]),
+                daily=_kept_decimal(t["daily"]),
+                onsite=_kept_decimal(t["onsite"]),
+                deduction=Decimal(str(t["deduction"])),
+                figure=_kept_decimal(t["figure"]),
+                score=Decimal(str(t["score"])),
+            )
+            for code, t in row.targets.items()
+        },
+        rank=row.rank,
+    )
+
+
+@dataclass
+class Standing:
+    """A county's year as it stands: the units ranked, and when the year was closed (None
+    while any of its assessed units is still scored live)."""
+
+    units: list[UnitScore]
+    closed_at: dt.datetime | None = None
+
+
+def target_standing(*, county_id: int, year: int) -> Standing:
+    """The county's year: the kept results of the units whose year was closed
+    (`TargetYearResult`), the live scores of the others. Closed wholly by one assessing body:
+    its kept places; otherwise the kept and live totals ranked together."""
+    rows = list(
+        TargetYearResult.objects.filter(county_id=county_id, year=year)
+        .select_related("unit", "close")
+        .order_by("rank", "unit__path")
+    )
+    if not rows:
+        return Standing(county_target_scores(county_id=county_id, year=year))
+    kept = [_kept_unit(r) for r in rows]
+    closes = {r.close_id: r.close for r in rows}
+    owners = {c.owner_id for c in closes.values()}
+    open_owners = TargetCatalogue.objects.filter(
+        county_id=county_id, year=year, is_current=True
+    ).exclude(owner_id__in=owners)
+    if not open_owners.exists():
+        closed_at = max(c.closed_at for c in closes.values())
+        return Standing(kept if len(closes) == 1 else ranked(kept), closed_at)
+    done = {u.unit_id for u in kept}
+    live = [
+        u for u in county_target_scores(county_id=county_id, year=year) if u.unit_id not in done
     ]
+    return Standing(ranked(kept + live))
+
+
+def standing_visible_to(user: AnyUser, *, county_id: int, year: int) -> Standing:
+    """The county's year (kept once closed), the units the user sees only (ranks stay the
+    county's)."""
+    scope = scope_for(user)
+    standing = target_standing(county_id=county_id, year=year)
+    standing.units = [
+        u for u in standing.units if scope.everything or scope.can_see_org(Org(path=u.path))
+    ]
+    return standing
+
+
+def target_scores_visible_to(user: AnyUser, *, county_id: int, year: int) -> list[UnitScore]:
+    return standing_visible_to(user, county_id=county_id, year=year).units
 
 
 def unit_target_scores(unit: Org, year: int) -> UnitScore | None:
-    """One unit's scores (the query limited to its entries)."""
+    """One unit's scores (its kept result once its year is closed; else the query limited to
+    its entries)."""
+    row = TargetYearResult.objects.filter(unit=unit, year=year).select_related("unit").first()
+    if row is not None:
+        return _kept_unit(row)
     found = county_target_scores(county_id=unit.county_id, year=year, units=[unit])
     return found[0] if found else None

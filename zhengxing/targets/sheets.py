@@ -19,7 +19,7 @@ from zhengxing.orgs.selectors import org_for_user, scope_for
 
 from . import selectors
 from .excel import XLSX, ledger_workbook, results_workbook
-from .scores import target_scores_visible_to, unit_target_scores
+from .scores import standing_visible_to, unit_target_scores
 
 
 def _download(data: bytes, name: str) -> HttpResponse:
@@ -41,8 +41,10 @@ def results_download(user: Any, year: int) -> HttpResponse:
     if not ids:
         raise Http404
     county = County.objects.get(pk=ids[0])
-    units = target_scores_visible_to(user, county_id=county.pk, year=year)
-    data = results_workbook(f"{county.name} {year}年目标考评结果", units)
+    standing = standing_visible_to(user, county_id=county.pk, year=year)
+    data = results_workbook(
+        f"{county.name} {year}年目标考评结果", standing.units, closed_at=standing.closed_at
+    )
     return _download(data, f"目标考评结果-{county.name}-{year}.xlsx")
 
 

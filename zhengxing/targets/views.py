@@ -1,7 +1,8 @@
 """The target points' pages (mobile-first): the index (the units the user keeps, the assessors'
 queue, the catalogues, the county's overview), a unit's targets with its progress form and
 ledger, the assessor's queue of submissions to score, an on-site checklist, the catalogues with
-their publish button. Each page calls the same services as the API (`api.py`)."""
+their publish button, the county's button closing a year (年终评定). Each page calls the same
+services as the API (`api.py`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -21,14 +22,16 @@ from django.views.decorators.http import require_POST
 
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
+from zhengxing.core.forms import NOT_CONFIRMED, confirmed
 from zhengxing.ledger.evidence import store, upload_problem
 from zhengxing.orgs.models import County
 from zhengxing.orgs.selectors import org_for_user, scope_for
+from zhengxing.orgs.services import county_root
 
 from . import selectors, services
 from .models import TargetEntry
 from .rules import KIND_LABELS, MEASURE_LABELS, SOURCE_LABELS
-from .scores import target_scores_visible_to, unit_target_scores
+from .scores import standing_visible_to, unit_target_scores
 
 app_name = "targets"
 
@@ -46,11 +49,10 @@ def index(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     scope = scope_for(request.user)
     counties = sorted(scope.county_ids())
-    overview = (
-        target_scores_visible_to(request.user, county_id=counties[0], year=year)[:200]
-        if counties
-        else []
+    standing = (
+        standing_visible_to(request.user, county_id=counties[0], year=year) if counties else None
     )
+    root = county_root(County.objects.get(pk=counties[0])) if counties else None
     return TemplateResponse(
         request,
         "targets/index.html",
@@ -60,8 +62,11 @@ def index(request: HttpRequest) -> HttpResponse:
             "queue": selectors.submissions_to_assess(request.user, year).count(),
             "assessable": list(selectors.units_to_assess(request.user)[:300]),
             "catalogues": list(selectors.catalogues_visible_to(request.user)[:20]),
-            "overview": overview,
-            "county_code": County.objects.get(pk=counties[0]).code if counties else "",
+            "overview": standing.units[:200] if standing else [],
+            "closed_at": standing.closed_at if standing else None,
+            "may_close": root is not None and scope.can_manage_tree(root),
+            "close_not_yet": year >= timezone.localdate().year,
+            "county_code": root.county.code if root else "",
         },
     )
 
@@ -228,6 +233,26 @@ def catalogue_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("targets:catalogue", catalogue.pk)
 
 
+@require_POST
+@login_required
+def year_close(request: HttpRequest, year: int) -> HttpResponse:
+    """The county closes the year (年终评定): its units' scores and places kept, their ledgers of
+    that year shut; behind a confirmation, the year having ended."""
+    counties = sorted(scope_for(request.user).county_ids())
+    if not counties:
+        raise Http404
+    owner = county_root(County.objects.get(pk=counties[0]))
+    try:
+        if not confirmed(request.POST):  # the year's results are kept for good
+            raise ServiceError(NOT_CONFIRMED)
+        services.target_year_close(actor=Actor.from_request(request), owner=owner, year=year)
+    except ServiceError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("The year was closed and its ranking kept."))
+    return redirect(f"{reverse('targets:index')}?year={year}")
+
+
 urlpatterns = [
     path("", index, name="index"),
     path("unit/<int:pk>/", unit_page, name="unit"),
@@ -235,4 +260,5 @@ urlpatterns = [
     path("onsite/<int:pk>/", onsite, name="onsite"),
     path("catalogues/<int:pk>/", catalogue_page, name="catalogue"),
     path("catalogues/<int:pk>/publish/", catalogue_publish, name="publish"),
+    path("years/<int:year>/close/", year_close, name="year_close"),
 ]

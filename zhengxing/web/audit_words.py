@@ -205,6 +205,7 @@ ACTION_LABELS = {
     "targets.deduction.record": _("Deduction from a unit's target points recorded"),
     "targets.onsite.record": _("On-site assessment of a unit recorded"),
     "targets.progress.submit": _("Progress on a target submitted"),
+    "targets.year.close": _("Year of target points closed, its ranking kept"),
     "token.issue": _("API token issued"),
     "token.revoke": _("API token revoked"),
     "token.revoke_all": _("All API tokens revoked"),

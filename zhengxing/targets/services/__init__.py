@@ -1,7 +1,8 @@
 """The target points' writes: the catalogues (`catalogues.py`) and the units' target ledgers
-(`ledger.py`)."""
+(`ledger.py`), the year closed with its ranking kept (`closing.py`)."""
 
 from .catalogues import catalogue_spec, target_catalogue_draft, target_catalogue_publish
+from .closing import target_year_close
 from .ledger import (
     may_assess,
     target_deduction_record,
@@ -19,4 +20,5 @@ __all__ = [
     "target_onsite_record",
     "target_progress_submit",
     "target_submission_assess",
+    "target_year_close",
 ]

@@ -6,7 +6,8 @@ deduction (003 Gaotai: "扣去该党支部本年度党建责任书相应分数",
 faked) is an entry of the same ledger with its source and reason.
 
 Every write checks the actor, refuses bad input in Chinese before writing, locks the unit's chain
-head (`ledger.chained`), appends its hashed entries and writes its audit row in one transaction.
+head (`ledger.chained`), refuses an entry of a year closed (年终评定, `closing.py`), appends its
+hashed entries and writes its audit row in one transaction.
 A second daily assessment of a submission, a second score of one assessor for one target at a
 visit: refused, and held by partial unique constraints when two requests race."""
 
@@ -43,6 +44,7 @@ from ..rules import (
     plain,
 )
 from ..selectors import catalogue_for_unit
+from .closing import year_closed_check
 
 ZERO = Decimal(0)
 
@@ -140,12 +142,15 @@ def _entry(actor: Actor, unit: Org, year: int, **fields: Any) -> TargetEntry:
     return TargetEntry(**base)
 
 
-def _lock(unit: Org) -> TargetChainHead:
-    return chain_lock(TargetChainHead, county_id=unit.county_id, unit_id=unit.pk)
+def _lock(unit: Org, year: int) -> TargetChainHead:
+    """Lock the unit's chain head; then refuse an entry of a year closed (`closing.py`)."""
+    head = chain_lock(TargetChainHead, county_id=unit.county_id, unit_id=unit.pk)
+    year_closed_check(unit, year)
+    return head
 
 
 def _append(unit: Org, entries: Sequence[TargetEntry]) -> None:
-    chain_append(_lock(unit), entries, fields=TARGET_CONTENT_FIELDS)
+    chain_append(_lock(unit, entries[0].year), entries, fields=TARGET_CONTENT_FIELDS)
 
 
 def _value(target: Target, value: Decimal | str | int | float | None) -> Decimal | None:
@@ -235,7 +240,7 @@ def target_submission_assess(
     target = Target.objects.get(pk=submission.target_id)
     score = _score(points, target)
     note = clean_text(note, label="考评意见", limit=1000, required=False)
-    head = _lock(unit)  # under the lock: two assessors of one submission go one at a time
+    head = _lock(unit, submission.year)  # two assessors of one submission: one at a time
     if TargetEntry.objects.filter(submission=submission, kind=EntryKind.DAILY).exists():
         raise ServiceError("这条进展已经考评过了", code="conflict")
     entry = _entry(
@@ -320,7 +325,7 @@ def target_onsite_record(
             if target.measure == Measure.FIGURE:
                 raise ServiceError(f"“{target.name}”取自年度指标，不在现场考评")
             rows.append((assessor_id, target, _score(points, target)))
-    head = _lock(unit)
+    head = _lock(unit, year)
     visit = OnsiteVisit.objects.create(
         county_id=unit.county_id,
         unit=unit,

@@ -8,25 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
 from zhengxing.orgs import yearly
-from zhengxing.targets.models import TargetCatalogue, TargetEntry
+from zhengxing.targets.models import TargetCatalogue
 from zhengxing.targets.rules import Measure, TargetSpec, TaskSpec, target_score
 from zhengxing.targets.scores import county_target_scores, unit_target_scores
 from zhengxing.targets.services import (
     target_catalogue_draft,
     target_catalogue_publish,
-    target_deduction_record,
-    target_onsite_record,
-    target_progress_submit,
-    target_submission_assess,
 )
 from zhengxing.testing import SYSTEM, Cast
 
-from .conftest import TASKS, D, as_, key, tom, vera
+from .conftest import TASKS, D
 
 
 @pytest.mark.parametrize(
@@ -51,45 +46,6 @@ def test_a_targets_score_combines_daily_and_onsite(
         deduction=D(deduction),
     )
     assert score == D(expected)
-
-
-def progress(people: Cast, code: str, **more: Any) -> TargetEntry:
-    fields = {"text": "进展", "evidence": "evidence/x.jpg", **more}
-    return target_progress_submit(
-        actor=as_(vera()), unit=people.village_a1, code=code, idempotency_key=key(), **fields
-    )
-
-
-@pytest.fixture
-def year_of_work(targets: TargetCatalogue, people: Cast) -> None:
-    """甲一村: K1.1 scored 6 then 9 by day (the later stands), on site 8 and 7 (7.5): 8.4;
-    K1.2 scored 10 by day: 10; K2.1 on site 16 and 18 at one visit and 14 at another (16), less
-    a 2-point deduction on it: 14; less 3 for a faked evaluation (Gaotai): 29.4 in all, K1 18.4,
-    K2 14. 甲镇: K1.1 scored 5 by day: 5. The other units: 0."""
-    bob, alice = as_(people.bob), as_(people.alice)
-    target_submission_assess(actor=bob, submission=progress(people, "K1.1"), points=6)
-    target_submission_assess(actor=alice, submission=progress(people, "K1.1"), points=9)
-    target_submission_assess(actor=bob, submission=progress(people, "K1.2", value=10), points=10)
-    target_onsite_record(
-        actor=bob, unit=people.village_a1, visited_on=dt.date(2026, 5, 10),
-        scores={people.bob.pk: {"K1.1": 8, "K2.1": 16}, people.alice.pk: {"K1.1": 7, "K2.1": 18}},
-        idempotency_key=key(),
-    )  # fmt: skip
-    target_onsite_record(
-        actor=alice, unit=people.village_a1, visited_on=dt.date(2026, 6, 10),
-        scores={people.alice.pk: {"K2.1": 14}}, idempotency_key=key(),
-    )  # fmt: skip
-    target_deduction_record(
-        actor=bob, unit=people.village_a1, points=2, source="late", reason="台账迟报", code="K2.1"
-    )
-    target_deduction_record(
-        actor=bob, unit=people.village_a1, points=3, source="faked", reason="评议弄虚作假"
-    )
-    town = target_progress_submit(
-        actor=as_(tom()), unit=people.town_a, code="K1.1", text="已召开", evidence="e.jpg",
-        idempotency_key=key(),
-    )  # fmt: skip
-    target_submission_assess(actor=alice, submission=town, points=5)
 
 
 def test_the_county_scores_match_the_hand_computed_year(
