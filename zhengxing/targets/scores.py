@@ -241,7 +241,7 @@ def kept_targets(unit: UnitScore) -> dict[str, dict[str, str | None]]:
             "points": str(t.points),
             "measure": t.measure,
             "daily": None if t.daily is None else str(t.daily),
-            "onsite": None if t.onsite is None else str(t.onsite),
+            "onsite": None if t.onsite is None else f"{t.onsite.normalize():f}",  # an average
             "deduction": str(t.deduction),
             "figure": None if t.figure is None else str(t.figure),
             "score": str(t.score),

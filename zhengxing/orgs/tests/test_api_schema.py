@@ -111,8 +111,9 @@ def test_every_path_parameter_is_declared_and_bounded(schema: dict[str, Any]) ->
         assert set(declared) == set(re.findall(r"\{(\w+)\}", path)), (method, path)
         for parameter in declared.values():
             bounds = parameter["schema"]
-            if bounds["type"] == "integer":  # an id
-                assert bounds["minimum"] == 1 and bounds["maximum"] <= 2**63 - 1, (method, path)
+            if bounds["type"] == "integer":  # an id (from 1), or a year (2000–2100)
+                assert bounds["minimum"] in (1, 2000), (method, path)
+                assert bounds["maximum"] <= 2**63 - 1, (method, path)
             else:  # a slug or a kind
                 assert bounds["maxLength"] <= 64 and bounds["pattern"], (method, path)
 

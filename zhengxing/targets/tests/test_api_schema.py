@@ -19,6 +19,8 @@ PATHS = {
     "/api/v1/targets/scores": {"get"},
     "/api/v1/targets/units/{unit_id}/ledger.xlsx": {"get"},
     "/api/v1/targets/results.xlsx": {"get"},
+    "/api/v1/targets/years/{year}/close": {"post"},
+    "/api/v1/targets/years/{year}/ranking": {"get"},
 }
 
 
