@@ -135,8 +135,8 @@ class SupervisionKind(models.TextChoices):
 
 
 class SupervisionStatus(models.TextChoices):
-    RECORDED = "recorded", _("Recorded")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    RECORDED = "recorded", pgettext_lazy("of a supervision finding", "Recorded")
+    WITHDRAWN = "withdrawn", pgettext_lazy("of a supervision finding", "Withdrawn")
 
 
 class SupervisionFinding(models.Model):
