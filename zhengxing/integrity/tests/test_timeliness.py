@@ -128,7 +128,7 @@ def test_the_scan_stores_them_as_flags_named_in_words(ledger: Cast) -> None:
     )
     assert scanned.by_kind == {timeliness.LATE: 3}
     assert Flag.objects.filter(kind=timeliness.LATE).count() == 3
-    assert str(kind_label(timeliness.LATE)) == "Quarters signed late"
+    assert str(kind_label(timeliness.LATE)) == "季度积分未按期签字确认"
     # the township sees only its own branch's
     bob = findings_scan(
         actor=act(ledger.bob, 9, 1), county=ledger.county, since=D(2026, 1, 1), until=D(2026, 8, 31)
