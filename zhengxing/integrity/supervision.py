@@ -99,7 +99,7 @@ def _files(actor: Actor, refs: Iterable[str]) -> list[str]:
     if len(refs) > FILES_MAX:
         raise ServiceError(f"最多附{FILES_MAX}份证明材料")
     for ref in refs:
-        if evidence_owned(user=actor.user, ref=ref) is None:
+        if actor.user is None or evidence_owned(user=actor.user, ref=ref) is None:
             raise ServiceError(f"证明材料“{ref}”不存在，或不是你上传的")
     return refs
 

@@ -99,9 +99,7 @@ def test_the_secretary_sees_the_finding_and_its_deduction_not_the_flags(
 
 
 @pytest.mark.parametrize("who", ["dave", "gina"])
-def test_another_township_and_a_grid_worker_see_nothing(
-    cast: Cast, flag: Flag, who: str
-) -> None:
+def test_another_township_and_a_grid_worker_see_nothing(cast: Cast, flag: Flag, who: str) -> None:
     finding = supervision_record(
         actor=act(cast.bob), branch=cast.branch_a1, kind="late", year=2026, facts=FACTS, points=4
     )
