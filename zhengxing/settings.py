@@ -359,6 +359,10 @@ ZHENGXING_LOW_POINTS_THRESHOLD = envdecimal("ZHENGXING_LOW_POINTS_THRESHOLD", "6
 ZHENGXING_LOW_POINTS_QUARTERS = envint("ZHENGXING_LOW_POINTS_QUARTERS", "2", low=1, high=4)
 # How many days the public may object to a posted quarterly notice (公示).
 ZHENGXING_OBJECTION_DAYS = envint("ZHENGXING_OBJECTION_DAYS", "7", low=1)
+# The higher committee's supervision (003: "結果不及時公開"): how many days after a quarter ends
+# its sign-off is late, and how many days after the sign-off its notice is late.
+ZHENGXING_SIGN_OFF_DAYS = envint("ZHENGXING_SIGN_OFF_DAYS", "30", low=1, high=92)
+ZHENGXING_NOTICE_DAYS = envint("ZHENGXING_NOTICE_DAYS", "3", low=0, high=92)
 # How many days a mobile member's one-time registration code (报备码) stays valid.
 ZHENGXING_MOBILE_CODE_DAYS = envint("ZHENGXING_MOBILE_CODE_DAYS", "14", low=1, high=90)
 # After how many months without organisation life or any contact a member is lost (失联, §0).

@@ -14,12 +14,16 @@ from zhengxing.ledger.schemas import public_responses
 
 from . import selectors
 from .api_flags import router as flags_router
+from .api_supervision import router as supervision_router
 from .kept import heads_document
 from .models import TreeHead
 
 router = Router(tags=["integrity"])
 # the township's and the county's flags (signed in): /api/v1/integrity/flags
 router.add_router("/flags", flags_router)
+# the higher committee's findings against branches and their deductions:
+# /api/v1/integrity/supervision
+router.add_router("/supervision", supervision_router)
 
 
 class SignedHeadOut(Schema):

@@ -10,7 +10,7 @@ class IntegrityConfig(AppConfig):
 
         # the detectors a scan runs: the ratings detector registers on import
         # (`findings.register`), the claim detectors below
-        from . import claims, findings, ratings  # noqa: F401
+        from . import claims, findings, ratings, timeliness  # noqa: F401
         from .checks import tree_problems
         from .kept import kept_problems
         from .services import quarter_anchor
@@ -27,4 +27,8 @@ class IntegrityConfig(AppConfig):
         chain_checks.register_against(kept_problems)
         # the claim detectors: duplicates, improbable volumes, rings of members, reused photos
         for kind, label, find in claims.DETECTORS:
+            findings.register(kind, label=label, find=find)
+        # the timing detectors: quarters signed late, notices posted late (evidence for the
+        # township's supervision finding, `supervision.py`)
+        for kind, label, find in timeliness.DETECTORS:
             findings.register(kind, label=label, find=find)

@@ -122,3 +122,72 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.subject}"
+
+
+class SupervisionKind(models.TextChoices):
+    """What the higher committee found (003: "工作落實不力、弄虛作假、評選過程不公正和結果不及時
+    公開"); each is the category of the deduction it charges (targets' `DeductionSource`)."""
+
+    LATE = "late", _("Evaluation late")  # 评定不及时
+    UNFAIR = "unfair", _("Evaluation unfair")  # 评定不公正
+    FAKED = "faked", _("Evaluation faked")  # 弄虚作假
+    UNPUBLISHED = "unpublished", _("Results not published in time")  # 结果未及时公开
+
+
+class SupervisionStatus(models.TextChoices):
+    RECORDED = "recorded", pgettext_lazy("of a supervision finding", "Recorded")
+    WITHDRAWN = "withdrawn", pgettext_lazy("of a supervision finding", "Withdrawn")
+
+
+class SupervisionFinding(models.Model):
+    """The township's finding against a branch (督查结论) and the deduction it charged to the
+    branch's annual score (`deduction_ref`: the target ledger's entry). Never deleted: a
+    withdrawal keeps the row, says who withdrew it and why, and names the reversal entry that
+    gave the points back. `ref` is what the deduction cites."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+", db_index=False)
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
+    ref = models.CharField(max_length=20, unique=True)
+    kind = models.CharField(_("finding"), max_length=16, choices=SupervisionKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    facts = models.TextField(_("facts"))
+    points = models.DecimalField(_("points deducted"), max_digits=4, decimal_places=1)
+    flags = models.ManyToManyField(Flag, blank=True, related_name="+")
+    files = models.JSONField(default=list, blank=True)  # the evidence files' refs (ledger)
+    deduction_ref = models.CharField(max_length=32)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        max_length=16, choices=SupervisionStatus.choices, default=SupervisionStatus.RECORDED
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdraw_reason = models.TextField(blank=True, default="")
+    reversal_ref = models.CharField(max_length=32, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("supervision finding")
+        verbose_name_plural = _("supervision findings")
+        constraints = [
+            # supervision.POINTS_LOW … POINTS_HIGH (the article names no figure)
+            models.CheckConstraint(
+                condition=Q(points__gte="0.5") & Q(points__lte=20),
+                name="integrity_supervision_points_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="recorded", reversal_ref="")
+                | (Q(status="withdrawn") & ~Q(reversal_ref="")),
+                name="integrity_supervision_withdrawn_reversed",
+            ),
+        ]
+        # the findings pages: a county's branch by branch, newest first
+        indexes = [
+            models.Index(fields=["county", "org", "recorded_at"], name="integrity_supervision_org")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.kind}"

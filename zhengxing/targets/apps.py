@@ -9,9 +9,11 @@ class TargetsConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from zhengxing.ledger import chain_checks
+        from zhengxing.orgs import annual_score
         from zhengxing.orgs import yearly as figures
 
         from .selectors import target_chains_problems
+        from .services.charges import target_charge, target_deduction_reverse
         from .yearly import target_score_rows
 
         # a contest's daily assessment weighs the growth of the units' target scores
@@ -20,3 +22,7 @@ class TargetsConfig(AppConfig):
         )
         # `zhengxing verify-ledger` walks each unit's target chain beside the points'
         chain_checks.register("targets", label="目标工作", check=target_chains_problems)
+        # the higher committee's supervision (integrity) deducts from a branch's annual
+        # score and gives it back when its finding is withdrawn (003: "扣去該黨支部本年度
+        # 黨建責任書相應分數")
+        annual_score.register(charge=target_charge, reverse=target_deduction_reverse)

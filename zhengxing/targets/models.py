@@ -183,7 +183,10 @@ class TargetEntry(AppendOnly):
     - progress: what the unit did on a target (text, a value, an evidence file); no points;
     - daily: the assessing body's score of one progress submission (日常考评);
     - onsite: one named assessor's score of one target at a visit (现场考评);
-    - deduction: points taken off (negative), with its source and reason (003 Gaotai).
+    - deduction: points taken off (negative), with its source and reason (003 Gaotai); one
+      charged by a supervision finding cites the finding's reference in `evidence`;
+    - reversal: what a deduction took, given back (positive) when its finding is withdrawn;
+      `submission` names the deduction it reverses (at most one reversal each).
     `code` repeats the target's code so the scores follow a target across catalogue versions."""
 
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
@@ -230,6 +233,12 @@ class TargetEntry(AppendOnly):
                 condition=Q(kind="daily"),
                 name="target_entry_one_daily",
             ),
+            # a finding withdrawn twice at once: one reversal of its deduction
+            models.UniqueConstraint(
+                fields=["submission"],
+                condition=Q(kind="reversal"),
+                name="target_entry_one_reversal",
+            ),
             # one score per assessor and target at a visit
             models.UniqueConstraint(
                 fields=["visit", "code", "assessor"],
@@ -246,7 +255,13 @@ class TargetEntry(AppendOnly):
                 condition=(Q(kind="progress") & Q(points__isnull=True) & Q(target__isnull=False))
                 | (Q(kind="daily") & Q(points__gte=0) & Q(submission__isnull=False))
                 | (Q(kind="onsite") & Q(points__gte=0) & Q(visit__isnull=False))
-                | (Q(kind="deduction") & Q(points__lt=0) & ~Q(source="")),
+                | (Q(kind="deduction") & Q(points__lt=0) & ~Q(source=""))
+                | (
+                    Q(kind="reversal")
+                    & Q(points__gt=0)
+                    & ~Q(source="")
+                    & Q(submission__isnull=False)
+                ),
                 name="target_entry_kind_whole",
             ),
             models.CheckConstraint(condition=Q(seq__gte=1), name="target_entry_seq_positive"),

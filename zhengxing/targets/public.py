@@ -2,7 +2,8 @@
 /p/targets/<county code>/: each assessed unit's place, total, key tasks and targets, with the
 head of its target chain (seq and hash, as the members' notices show theirs) so anyone can
 hold the county to what it published. Units are named by `public_ref`, never a database id; no
-person, text or evidence is shown, only scores.
+person, text or evidence is shown, only scores — and each deduction with its category (003: a
+finding of the higher committee, "弄虛作假、評選過程不公正和結果不及時公開"), marked when withdrawn.
 
 "采取日常考评和现场考评相结合的方式，对目标完成情况进行评审，结果实时公示并有效运用" (004 Sanmenxia)
 
@@ -33,8 +34,9 @@ from django.views.decorators.http import require_GET
 
 from zhengxing.orgs.models import County
 
-from .models import KeyTask, TargetCatalogue, TargetChainHead, TargetYearClose
+from .models import KeyTask, TargetCatalogue, TargetChainHead, TargetEntry, TargetYearClose
 from .ranking import tied
+from .rules import SOURCE_LABELS, EntryKind
 from .scores import UnitScore, target_standing
 
 REFRESH = 300
@@ -79,7 +81,10 @@ def results_context(county: County, year: int) -> dict[str, Any]:
             "code", "name"
         )
     )
-    rows = [_row(u, heads, task_names) for u in units]
+    deductions = _deductions(county.pk, year)
+    rows = [
+        _row(u, heads, task_names) | {"deductions": deductions.get(u.unit_id, [])} for u in units
+    ]
     return {
         "county": county,
         "year": year,
@@ -87,6 +92,31 @@ def results_context(county: County, year: int) -> dict[str, Any]:
         "tied": tied(units),
         "closed_at": standing.closed_at,
     }
+
+
+def _deductions(county_id: int, year: int) -> dict[int, list[dict[str, Any]]]:
+    """Each unit's deductions of the year, oldest first: category, points, withdrawn or not (one
+    query over the county's deductions and their reversals)."""
+    entries = list(
+        TargetEntry.objects.filter(
+            county_id=county_id, year=year, kind__in=(EntryKind.DEDUCTION, EntryKind.REVERSAL)
+        )
+        .order_by("unit_id", "seq")
+        .values("pk", "unit_id", "kind", "source", "points", "recorded_at", "submission_id")
+    )
+    reversed_ids = {e["submission_id"] for e in entries if e["kind"] == EntryKind.REVERSAL}
+    found: dict[int, list[dict[str, Any]]] = {}
+    for e in entries:
+        if e["kind"] == EntryKind.DEDUCTION:
+            found.setdefault(e["unit_id"], []).append(
+                {
+                    "category": SOURCE_LABELS.get(e["source"], e["source"]),
+                    "points": e["points"],
+                    "on": timezone.localdate(e["recorded_at"]),
+                    "withdrawn": e["pk"] in reversed_ids,
+                }
+            )
+    return found
 
 
 def _row(

@@ -51,6 +51,7 @@ class EntryKind(models.TextChoices):
     DAILY = "daily", _("Daily assessment")  # 日常考评
     ONSITE = "onsite", _("On-site assessment")  # 现场考评
     DEDUCTION = "deduction", _("Deduction")  # 扣分
+    REVERSAL = "reversal", _("Deduction withdrawn")  # 撤销扣分
 
 
 KIND_LABELS = {
@@ -58,16 +59,21 @@ KIND_LABELS = {
     EntryKind.DAILY: "日常考评",
     EntryKind.ONSITE: "现场考评",
     EntryKind.DEDUCTION: "扣分",
+    EntryKind.REVERSAL: "撤销扣分",
 }
+# The entries a unit's deductions add up from: the deductions (negative) and their reversals.
+DEDUCTION_KINDS = (EntryKind.DEDUCTION, EntryKind.REVERSAL)
 
 
 class DeductionSource(models.TextChoices):
     """Why a unit loses points: Gaotai (003) deducts "扣去该党支部本年度党建责任书相应分数" from a
-    branch whose evaluation was late, unfair or faked (评价不及时、不公正、弄虚作假)."""
+    branch whose evaluation was late, unfair or faked, or whose results were not published in
+    time ("弄虛作假、評選過程不公正和結果不及時公開")."""
 
     LATE = "late", _("Evaluation late")  # 评价不及时
     UNFAIR = "unfair", _("Evaluation unfair")  # 评价不公正
     FAKED = "faked", _("Evaluation faked")  # 弄虚作假
+    UNPUBLISHED = "unpublished", _("Results not published in time")  # 结果未及时公开
     OTHER = "other", _("Other")
 
 
@@ -75,6 +81,7 @@ SOURCE_LABELS: dict[str, str] = {
     DeductionSource.LATE: "评价不及时",
     DeductionSource.UNFAIR: "评价不公正",
     DeductionSource.FAKED: "弄虚作假",
+    DeductionSource.UNPUBLISHED: "结果未及时公开",
     DeductionSource.OTHER: "其他",
 }
 

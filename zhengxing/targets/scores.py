@@ -9,8 +9,8 @@ Per unit and target code, the query returns
   most 1,000) — no correlated subquery per entry; the covering `target_entry_scores` index
   answers the whole query without reading the table,
 - onsite: the average of the on-site assessors' scores (现场考评),
-- deduction: the sum of the deductions (negative) against that target, or the unit's total
-  when the code is empty (003 Gaotai),
+- deduction: the sum of the deductions (negative) and their reversals against that target, or
+  the unit's total when the code is empty (003 Gaotai),
 and `rules.target_score` combines them ("日常考评和现场考评相结合", 004). A task scores the sum of
 its targets; the unit, the sum of its tasks and its own deductions. The public results page,
 the ranking, the Excel and the benchmark are built on `county_target_scores`."""
@@ -32,7 +32,7 @@ from zhengxing.orgs.selectors import scope_for
 
 from .models import Target, TargetCatalogue, TargetEntry, TargetYearResult
 from .ranking import ranked
-from .rules import ZERO, EntryKind, Measure, applies_to, target_score
+from .rules import DEDUCTION_KINDS, ZERO, EntryKind, Measure, applies_to, target_score
 
 if TYPE_CHECKING:
     from zhengxing.orgs.selectors import AnyUser
@@ -90,7 +90,7 @@ def score_rows(county_id: int, year: int, unit_ids: Iterable[int] | None = None)
         .annotate(
             latest=Max(F("seq") * LATEST_PACK + tenths, filter=Q(kind=EntryKind.DAILY)),
             onsite=Avg("points", filter=Q(kind=EntryKind.ONSITE)),
-            deduction=Sum("points", filter=Q(kind=EntryKind.DEDUCTION)),
+            deduction=Sum("points", filter=Q(kind__in=DEDUCTION_KINDS)),
         )
         .order_by()
     )

@@ -56,6 +56,8 @@ def home(request: HttpRequest) -> HttpResponse:
         # the contests: every manager's, and a judge's or an entrant's when they have one
         "contests": manages or contests_selectors.contests_visible_to(user).exists(),
         "manages_tree": scope.everything or bool(roles & ROLE_MANAGES_TREE),
+        # the higher committee's findings: the township's and the county's, a secretary's own
+        "supervision": scope.everything or bool(roles & (ROLE_MANAGES_TREE | {Role.SECRETARY})),
         # the secretaries' annual review (述职评议): who holds one, who reports, the panel
         "duty_reviews": scope.everything
         or bool(roles & DUTY_REVIEWERS)

@@ -11,6 +11,9 @@ PATHS = {
     "/api/v1/integrity/public/{county}/heads": {"get"},
     "/api/v1/integrity/flags": {"get"},
     "/api/v1/integrity/flags/{flag_id}/status": {"post"},
+    "/api/v1/integrity/supervision": {"get", "post"},
+    "/api/v1/integrity/supervision/{finding_id}": {"get"},
+    "/api/v1/integrity/supervision/{finding_id}/withdraw": {"post"},
     "/api/v1/integrity/public/{county}/notices/{slug}/proof": {"get"},
     "/api/v1/integrity/public/{county}/consistency": {"get"},
 }

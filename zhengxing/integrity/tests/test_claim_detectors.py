@@ -73,7 +73,8 @@ def test_the_command_prints_each_finding_with_its_evidence(
     call_command("integrity-scan", "--county", "T1", "--since", "2026-04-01",
                  "--until", "2026-06-30", "--dry-run", stdout=out)  # fmt: skip
     lines = out.getvalue().splitlines()
-    assert lines[0] == "示范旗 2026-04-01至2026-06-30：1条线索（未保存）"
+    # the duplicate, and both branches' first quarters, unsigned by their deadline (30 April)
+    assert lines[0] == "示范旗 2026-04-01至2026-06-30：3条线索（未保存）"
     assert lines[1].startswith("[")
     assert (
         "中共甲一村支部委员会：王甲：2026-05-12在“村委会”的“调解邻里纠纷（每次）”申报了2次"

@@ -12,7 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -95,7 +95,7 @@ def post(url: str, body: dict[str, object]) -> int:
         return e.code
 
 
-def burst(url: str, bodies: list[dict[str, object]]) -> list[int]:
+def burst(url: str, bodies: Sequence[Mapping[str, object]]) -> list[int]:
     with ThreadPoolExecutor(max_workers=8) as pool:
         return list(pool.map(lambda body: post(url, body), bodies))
 

@@ -380,10 +380,12 @@ def target_deduction_record(
     reason: str,
     year: int | None = None,
     code: str = "",
+    evidence: str = "",
 ) -> TargetEntry:
     """A deduction from the unit's year (003 Gaotai: the higher committee "扣去该党支部本年度
     党建责任书相应分数" when its evaluation was late, unfair or faked), by the assessing body,
-    with its source and reason; against one target when `code` names it, else the unit's total."""
+    with its source and reason; against one target when `code` names it, else the unit's total.
+    `evidence`: what it rests on (a supervision finding's reference, `charges.target_charge`)."""
     _assessor_check(scope_for_actor(actor), unit)
     magnitude = _points(points, label="扣分")
     if not ZERO < magnitude <= DEDUCTION_HIGH:
@@ -402,6 +404,7 @@ def target_deduction_record(
         kind=EntryKind.DEDUCTION,
         points=-magnitude,
         text=reason,
+        evidence=evidence.strip()[:300],
         source=source,
         assessor_id=actor.user.pk if actor.user else None,
     )
