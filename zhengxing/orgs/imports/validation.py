@@ -278,8 +278,11 @@ class _Import:
         blind_index, today, progress = self.sealer.blind_index, self.today, self.progress
         n = matched = 0
         rows = sheet.rows()
-        # cleaned a chunk at a time (`clean_members`: column by column), progress told after each
+        # cleaned a chunk at a time (`clean_members`: column by column), progress told between
         while chunk := list(itertools.islice(rows, REPORT_EVERY)):
+            if progress is not None and n:
+                self.total = max(self.total, 2 * n)
+                progress(n, self.total)
             cleaned = clean_members([raw for _, raw in chunk], today=today)
             for (number, raw), data in zip(chunk, cleaned, strict=True):
                 if isinstance(data, RowInvalid):
@@ -311,9 +314,6 @@ class _Import:
                     self.match_existing(self.rows[matched:])
                     matched = len(self.rows)
             n += len(chunk)
-            if progress is not None:
-                self.total = max(self.total, 2 * n)
-                progress(n, self.total)
         self.match_existing(self.rows[matched:])
         self.total = 2 * n
         if progress is not None:
