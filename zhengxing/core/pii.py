@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import os
 import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -131,6 +132,10 @@ def mask_phone(value: str) -> str:
 # --- many values at once -------------------------------------------------------------------
 
 
+_PADDING = [bytes((n,)) * n for n in range(17)]  # PKCS7's padding of n bytes
+_URLSAFE = bytes.maketrans(b"+/", b"-_")  # base64's alphabet to the URL-safe one Fernet uses
+
+
 class Sealer:
     """Encryption, decryption and the blind index for many values in a row (a roster import:
     two numbers and a hash a member, 100,000 members), at about a third of Fernet's cost.
@@ -156,6 +161,9 @@ class Sealer:
         self._encrypt_block = Cipher(aes, modes.ECB()).encryptor().update
         self._decrypt_block = Cipher(aes, modes.ECB()).decryptor().update
         self._mac = hmac.new(signing, digestmod=hashlib.sha256)
+        block = signing.ljust(64, b"\0")  # HMAC's key, one SHA-256 block (RFC 2104)
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
         self._index = hmac.new(_index_key(), digestmod=hashlib.sha256)
         self._head = b"\x80" + int(time.time()).to_bytes(8, "big")
 
@@ -178,6 +186,44 @@ class Sealer:
         mac = self._mac.copy()
         mac.update(parts)
         return base64.urlsafe_b64encode(parts + mac.digest())
+
+    def encrypt_many(self, values: Sequence[str]) -> list[str]:
+        """`encrypt` for many values: the same tokens (each value its own random IV), made with
+        CBC's rounds run for all values of one length together (the k-th blocks of every value,
+        XORed with the blocks before them as one large integer, encrypted in one call), each
+        token's HMAC from copies of SHA-256 keyed once (HMAC's inner and outer hashes, as RFC
+        2104 defines them) and its base64 by `binascii`. What a roster import pays per value
+        drops to the slicing, the two hashes and the base64 of its token."""
+        return self._seal_many(values, os.urandom)
+
+    def _seal_many(self, values: Sequence[str], random: Callable[[int], bytes]) -> list[str]:
+        tokens = [""] * len(values)
+        by_blocks: dict[int, list[tuple[int, bytes]]] = {}
+        for i, value in enumerate(values):
+            if value:
+                data = value.encode()
+                data += _PADDING[16 - len(data) % 16]
+                by_blocks.setdefault(len(data) // 16, []).append((i, data))
+        head, inner, outer = self._head, self._inner, self._outer
+        for blocks, group in by_blocks.items():
+            size = 16 * len(group)
+            ivs = random(size)
+            rounds, previous = [], ivs
+            for k in range(0, 16 * blocks, 16):
+                plain = b"".join([data[k : k + 16] for _, data in group])
+                mixed = int.from_bytes(plain, "big") ^ int.from_bytes(previous, "big")
+                previous = self._encrypt_block(mixed.to_bytes(size, "big"))
+                rounds.append(previous)
+            for j, (i, _) in enumerate(group):
+                at = 16 * j
+                parts = head + ivs[at : at + 16] + b"".join([r[at : at + 16] for r in rounds])
+                mac = inner.copy()
+                mac.update(parts)
+                signed = outer.copy()
+                signed.update(mac.digest())
+                token = binascii.b2a_base64(parts + signed.digest(), newline=False)
+                tokens[i] = token.translate(_URLSAFE).decode()
+        return tokens
 
     def decrypt(self, token: str) -> str:
         if not token:
