@@ -225,6 +225,50 @@ class Sealer:
                 tokens[i] = token.translate(_URLSAFE).decode()
         return tokens
 
+    def decrypt_many(self, tokens: Sequence[str]) -> list[str]:
+        """`decrypt` for many tokens, the same values: each token's HMAC checked first (in
+        constant time, from the keyed SHA-256 copies), then CBC undone for all tokens of one
+        length together (their k-th blocks decrypted in one call, XORed with the blocks before
+        them as one large integer). A token not of the newest key's making, or one whose HMAC
+        does not match, goes to `decrypt`, which reads it or refuses it as Fernet does."""
+        values = [""] * len(tokens)
+        by_blocks: dict[int, list[tuple[int, bytes]]] = {}
+        inner, outer = self._inner, self._outer
+        for i, token in enumerate(tokens):
+            if not token:
+                continue
+            try:
+                data = base64.urlsafe_b64decode(token)
+            except (TypeError, ValueError):
+                data = b""
+            body = data[:-32]
+            if len(data) >= 73 and data[0] == 0x80 and not (len(body) - 25) % 16:
+                mac = inner.copy()
+                mac.update(body)
+                signed = outer.copy()
+                signed.update(mac.digest())
+                if hmac.compare_digest(signed.digest(), data[-32:]):
+                    by_blocks.setdefault((len(body) - 25) // 16, []).append((i, body))
+                    continue
+            values[i] = self.decrypt(token)
+        for blocks, group in by_blocks.items():
+            size = 16 * len(group)
+            previous = b"".join([body[9:25] for _, body in group])  # the IVs
+            rounds = []
+            for k in range(25, 25 + 16 * blocks, 16):
+                cipher = b"".join([body[k : k + 16] for _, body in group])
+                mixed = int.from_bytes(self._decrypt_block(cipher), "big")
+                rounds.append((mixed ^ int.from_bytes(previous, "big")).to_bytes(size, "big"))
+                previous = cipher
+            for j, (i, _) in enumerate(group):
+                at = 16 * j
+                padded = b"".join([r[at : at + 16] for r in rounds])
+                pad = padded[-1]
+                if not 1 <= pad <= 16 or padded[-pad:] != _PADDING[pad]:
+                    raise InvalidToken
+                values[i] = padded[:-pad].decode()
+        return values
+
     def decrypt(self, token: str) -> str:
         if not token:
             return ""

@@ -305,7 +305,7 @@ def clean_member(raw: dict[str, Any], *, today: dt.date) -> MemberData:
 
 # --- many rows at once (the roster import) ----------------------------------------------------
 
-_ODD = object()  # a cell the column-wise pass leaves to `clean_member`
+_ODD: Any = object()  # a cell the column-wise pass leaves to `clean_member`
 _DATA_FIELDS = tuple(f.name for f in fields(MemberData))
 _ID_WEIGHT_OFFSET = 48 * sum(idcard.WEIGHTS)  # the weights times the code of "0"
 
@@ -332,7 +332,9 @@ def _cleaned_column(
             else _ODD
             for v in values
         ]
-    texts = [v.strip() if v.__class__ is str else "" if v is None else _ODD for v in values]
+    texts: list[Any] = [
+        v.strip() if v.__class__ is str else "" if v is None else _ODD for v in values
+    ]
     if kind is _CODED:
         return [
             _ODD if t is _ODD else codes.get(t, _ODD) if t else ("" if not required else _ODD)
@@ -365,7 +367,7 @@ def clean_members(
         key: _cleaned_column([raw.get(key) for raw in raws], kind, required, limit, codes)
         for key, _header, required, limit, kind, codes in _STEPS
     }
-    odd = set()
+    odd: set[int] = set()
     for column in cleaned.values():
         if _ODD in column:  # identity first: `_ODD` equals nothing else
             odd.update(i for i, v in enumerate(column) if v is _ODD)

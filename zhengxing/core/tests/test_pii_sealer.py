@@ -94,3 +94,20 @@ def test_values_sealed_together_are_fernets_tokens_byte_for_byte() -> None:
         assert tokens == expected
         assert [pii.decrypt(t) for t in sealer.encrypt_many(values)] == values
         assert len(set(sealer.encrypt_many(["13800000000"] * 5))) == 5  # an IV each
+
+
+def test_tokens_read_together_as_one_by_one() -> None:
+    """`decrypt_many` reads what Fernet and the sealer wrote under the newest key, hands an older
+    key's token to MultiFernet, and refuses a forged one as `decrypt` does."""
+    with override_settings(DATA_KEYS=[A]):
+        by_a = [pii.encrypt(v) for v in VALUES]
+    with override_settings(DATA_KEYS=[B, A]):
+        sealer = pii.Sealer()
+        tokens = [pii.encrypt(v) for v in VALUES] + sealer.encrypt_many(VALUES) + by_a
+        assert sealer.decrypt_many(tokens) == VALUES * 3
+        raw = bytearray(base64.urlsafe_b64decode(tokens[2]))
+        raw[30] ^= 1
+        forged = base64.urlsafe_b64encode(bytes(raw)).decode()
+        for bad in (forged, "not a token", tokens[2][:40]):
+            with pytest.raises(InvalidToken):
+                sealer.decrypt_many([tokens[1], bad])
