@@ -193,9 +193,9 @@ def bulk_insert(model: type[Model], objs: Sequence[Model]) -> None:
 def _execute_qmark(cursor: CursorWrapper, sql: str, params: list[Any]) -> None:
     """Run a statement written with SQLite's "?" marks on SQLite, through the connection's
     execute wrappers as `cursor.execute` does, but without Django's SQLite cursor rewriting
-    "%s" into "?" with a regular expression: 25 ms for a statement of 30,000 parameters, and
-    6 ms even for one with no "%s" in it, where the driver needs a fraction of that (about an
-    eighth of a roster import's SQLite time went to the rewrite; bench/README.md). Where the
+    "%s" into "?" with a regular expression (its look-behind tried at every character): 25 ms
+    for a statement of 30,000 parameters on this loaded machine, and still 6 ms for one with
+    no "%s" in it (about an eighth of a roster import's SQLite time; bench/README.md). Where the
     connection logs its queries (DEBUG, `assertNumQueries`) the statement goes the ordinary
     way, with "%s", so the log reads as every other."""
     if isinstance(cursor, CursorDebugWrapper):
