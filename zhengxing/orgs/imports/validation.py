@@ -1,6 +1,7 @@
 """Reading the roster workbook's two sheets and checking every row against the rules
-(`roster.clean_members`, as `clean_member`), the county's tree and the importer's scope, planning what to create
-and change. Nothing is written here: `_Import.errors` collects every problem found."""
+(`roster.clean_members`, as `clean_member`), the county's tree and the importer's scope,
+planning what to create and change. Nothing is written here: `_Import.errors` collects every
+problem found."""
 
 from __future__ import annotations
 
