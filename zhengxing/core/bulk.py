@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
 from itertools import chain
 from operator import attrgetter
@@ -13,6 +14,7 @@ from typing import Any
 
 from django.db import connection, connections, router
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import (
     DateField,
     DateTimeField,
@@ -91,8 +93,6 @@ _POSTGRES_MAX_PARAMS = 65535
 
 def _max_params(conn: Any) -> int:
     if conn.vendor == "sqlite":
-        import sqlite3
-
         conn.ensure_connection()
         return int(conn.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
     if conn.vendor == "postgresql":
@@ -167,7 +167,11 @@ def bulk_insert(model: type[Model], objs: Sequence[Model]) -> None:
         f"INSERT INTO {qn(str(meta.db_table))} ({', '.join(qn(str(f.column)) for f in fields)}) "
         "VALUES "
     )
-    row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    # SQLite's statements are written with its own "?" marks and run past Django's rewriting of
+    # "%s" (`_execute_qmark`); PostgreSQL's driver takes "%s" as it is
+    qmark = conn.vendor == "sqlite"
+    mark = "?" if qmark else "%s"
+    row_marks = "(" + ", ".join([mark] * len(fields)) + ")"
     per_statement = max(1, min(BULK_ROWS, _max_params(conn) // len(fields)))
     with conn.cursor() as cursor:
         for start in range(0, len(objs), per_statement):
@@ -175,12 +179,36 @@ def bulk_insert(model: type[Model], objs: Sequence[Model]) -> None:
             columns = [_column(f, batch, conn) for f in fields]
             params = list(chain.from_iterable(zip(*columns, strict=True)))
             sql = head + ", ".join([row_marks] * len(batch)) + f" RETURNING {qn(str(pk.column))}"
-            cursor.execute(sql, params)
+            if qmark:
+                _execute_qmark(cursor, sql, params)
+            else:
+                cursor.execute(sql, params)
             ids = cursor.fetchall()
             for obj, (id_,) in zip(batch, ids, strict=True):
                 setattr(obj, pk.attname, id_)
                 obj._state.adding = False
                 obj._state.db = conn.alias
+
+
+def _execute_qmark(cursor: CursorWrapper, sql: str, params: list[Any]) -> None:
+    """Run a statement written with SQLite's "?" marks on SQLite, through the connection's
+    execute wrappers as `cursor.execute` does, but without Django's SQLite cursor rewriting
+    "%s" into "?" with a regular expression (its look-behind tried at every character): 25 ms
+    for a statement of 30,000 parameters on this loaded machine, and still 6 ms for one with
+    no "%s" in it (about an eighth of a roster import's SQLite time; bench/README.md). Where the
+    connection logs its queries (DEBUG, `assertNumQueries`) the statement goes the ordinary
+    way, with "%s", so the log reads as every other."""
+    if isinstance(cursor, CursorDebugWrapper):
+        cursor.execute(sql.replace("?", "%s"), params)
+        return
+    driver_cursor, db = cursor.cursor, cursor.db
+
+    def execute(sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+        db.validate_no_broken_transaction()
+        with db.wrap_database_errors:
+            return sqlite3.Cursor.execute(driver_cursor, sql, params)
+
+    cursor._execute_with_wrappers(sql, params, many=False, executor=execute)
 
 
 # rows a statement at most, whatever the parameter limit: statements stay a few MB

@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import os
 import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -131,6 +132,10 @@ def mask_phone(value: str) -> str:
 # --- many values at once -------------------------------------------------------------------
 
 
+_PADDING = [bytes((n,)) * n for n in range(17)]  # PKCS7's padding of n bytes
+_URLSAFE = bytes.maketrans(b"+/", b"-_")  # base64's alphabet to the URL-safe one Fernet uses
+
+
 class Sealer:
     """Encryption, decryption and the blind index for many values in a row (a roster import:
     two numbers and a hash a member, 100,000 members), at about a third of Fernet's cost.
@@ -156,6 +161,9 @@ class Sealer:
         self._encrypt_block = Cipher(aes, modes.ECB()).encryptor().update
         self._decrypt_block = Cipher(aes, modes.ECB()).decryptor().update
         self._mac = hmac.new(signing, digestmod=hashlib.sha256)
+        block = signing.ljust(64, b"\0")  # HMAC's key, one SHA-256 block (RFC 2104)
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
         self._index = hmac.new(_index_key(), digestmod=hashlib.sha256)
         self._head = b"\x80" + int(time.time()).to_bytes(8, "big")
 
@@ -178,6 +186,88 @@ class Sealer:
         mac = self._mac.copy()
         mac.update(parts)
         return base64.urlsafe_b64encode(parts + mac.digest())
+
+    def encrypt_many(self, values: Sequence[str]) -> list[str]:
+        """`encrypt` for many values: the same tokens (each value its own random IV), made with
+        CBC's rounds run for all values of one length together (the k-th blocks of every value,
+        XORed with the blocks before them as one large integer, encrypted in one call), each
+        token's HMAC from copies of SHA-256 keyed once (HMAC's inner and outer hashes, as RFC
+        2104 defines them) and its base64 by `binascii`. What a roster import pays per value
+        drops to the slicing, the two hashes and the base64 of its token."""
+        return self._seal_many(values, os.urandom)
+
+    def _seal_many(self, values: Sequence[str], random: Callable[[int], bytes]) -> list[str]:
+        tokens = [""] * len(values)
+        by_blocks: dict[int, list[tuple[int, bytes]]] = {}
+        for i, value in enumerate(values):
+            if value:
+                data = value.encode()
+                data += _PADDING[16 - len(data) % 16]
+                by_blocks.setdefault(len(data) // 16, []).append((i, data))
+        head, inner, outer = self._head, self._inner, self._outer
+        for blocks, group in by_blocks.items():
+            size = 16 * len(group)
+            ivs = random(size)
+            rounds, previous = [], ivs
+            for k in range(0, 16 * blocks, 16):
+                plain = b"".join([data[k : k + 16] for _, data in group])
+                mixed = int.from_bytes(plain, "big") ^ int.from_bytes(previous, "big")
+                previous = self._encrypt_block(mixed.to_bytes(size, "big"))
+                rounds.append(previous)
+            for j, (i, _) in enumerate(group):
+                at = 16 * j
+                parts = head + ivs[at : at + 16] + b"".join([r[at : at + 16] for r in rounds])
+                mac = inner.copy()
+                mac.update(parts)
+                signed = outer.copy()
+                signed.update(mac.digest())
+                token = binascii.b2a_base64(parts + signed.digest(), newline=False)
+                tokens[i] = token.translate(_URLSAFE).decode()
+        return tokens
+
+    def decrypt_many(self, tokens: Sequence[str]) -> list[str]:
+        """`decrypt` for many tokens, the same values: each token's HMAC checked first (in
+        constant time, from the keyed SHA-256 copies), then CBC undone for all tokens of one
+        length together (their k-th blocks decrypted in one call, XORed with the blocks before
+        them as one large integer). A token not of the newest key's making, or one whose HMAC
+        does not match, goes to `decrypt`, which reads it or refuses it as Fernet does."""
+        values = [""] * len(tokens)
+        by_blocks: dict[int, list[tuple[int, bytes]]] = {}
+        inner, outer = self._inner, self._outer
+        for i, token in enumerate(tokens):
+            if not token:
+                continue
+            try:
+                data = base64.urlsafe_b64decode(token)
+            except (TypeError, ValueError):
+                data = b""
+            body = data[:-32]
+            if len(data) >= 73 and data[0] == 0x80 and not (len(body) - 25) % 16:
+                mac = inner.copy()
+                mac.update(body)
+                signed = outer.copy()
+                signed.update(mac.digest())
+                if hmac.compare_digest(signed.digest(), data[-32:]):
+                    by_blocks.setdefault((len(body) - 25) // 16, []).append((i, body))
+                    continue
+            values[i] = self.decrypt(token)
+        for blocks, group in by_blocks.items():
+            size = 16 * len(group)
+            previous = b"".join([body[9:25] for _, body in group])  # the IVs
+            rounds = []
+            for k in range(25, 25 + 16 * blocks, 16):
+                cipher = b"".join([body[k : k + 16] for _, body in group])
+                mixed = int.from_bytes(self._decrypt_block(cipher), "big")
+                rounds.append((mixed ^ int.from_bytes(previous, "big")).to_bytes(size, "big"))
+                previous = cipher
+            for j, (i, _) in enumerate(group):
+                at = 16 * j
+                padded = b"".join([r[at : at + 16] for r in rounds])
+                pad = padded[-1]
+                if not 1 <= pad <= 16 or padded[-pad:] != _PADDING[pad]:
+                    raise InvalidToken
+                values[i] = padded[:-pad].decode()
+        return values
 
     def decrypt(self, token: str) -> str:
         if not token:

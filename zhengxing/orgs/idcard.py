@@ -8,7 +8,7 @@ from operator import mul
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
-_SHAPE = re.compile(r"^\d{17}[\dX]$", re.ASCII)  # ASCII: "\d" would match any script's digits
+SHAPE = re.compile(r"^\d{17}[\dX]$", re.ASCII)  # ASCII: "\d" would match any script's digits
 
 
 class IdCardError(ValueError):
@@ -32,7 +32,7 @@ def normalise(value: str) -> str:
 def validate(value: str) -> str:
     """The normalised number, or IdCardError with a message in Chinese."""
     number = normalise(value)
-    if not _SHAPE.match(number):
+    if not SHAPE.match(number):
         raise IdCardError("公民身份号码应为18位（前17位为数字，末位为数字或X）")
     try:
         birth_date(number)

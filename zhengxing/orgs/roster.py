@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from operator import mul
 from typing import Any
 
 from zhengxing.core.sheets import text_uncell
@@ -299,3 +301,113 @@ def clean_member(raw: dict[str, Any], *, today: dt.date) -> MemberData:
     if errors:
         raise RowInvalid(errors)
     return MemberData(**out)
+
+
+# --- many rows at once (the roster import) ----------------------------------------------------
+
+_ODD: Any = object()  # a cell the column-wise pass leaves to `clean_member`
+_DATA_FIELDS = tuple(f.name for f in fields(MemberData))
+_ID_WEIGHT_OFFSET = 48 * sum(idcard.WEIGHTS)  # the weights times the code of "0"
+
+
+def _member_data(values: dict[str, Any]) -> MemberData:
+    """A MemberData of cleaned values, set as its frozen constructor sets them (without its
+    `object.__setattr__` a field)."""
+    data = object.__new__(MemberData)
+    data.__dict__.update(values)
+    return data
+
+
+def _cleaned_column(
+    values: list[Any], kind: str, required: bool, limit: int | None, codes: dict[str, str]
+) -> list[Any]:
+    """One column's cleaned values where its cell is of the usual kind and needs nothing said
+    of it (`_ODD` for any other: the row goes to `clean_member`)."""
+    if kind is _DATE:
+        return [
+            v
+            if v.__class__ is dt.date
+            else None
+            if not required and (v is None or (v.__class__ is str and not v.strip()))
+            else _ODD
+            for v in values
+        ]
+    texts: list[Any] = [
+        v.strip() if v.__class__ is str else "" if v is None else _ODD for v in values
+    ]
+    if kind is _CODED:
+        return [
+            _ODD if t is _ODD else codes.get(t, _ODD) if t else ("" if not required else _ODD)
+            for t in texts
+        ]
+    return [
+        _ODD
+        if t is _ODD
+        or (not t and required)
+        or t[:1] == "'"
+        or (limit is not None and len(t) > limit)
+        else t
+        for t in texts
+    ]
+
+
+def clean_members(
+    raws: Sequence[dict[str, Any]], *, today: dt.date
+) -> list[MemberData | RowInvalid]:
+    """`clean_member` for many rows, the same answer for each (MemberData, or the RowInvalid it
+    raises): the roster import's 100,000 rows cleaned a column at a time. A row whose cells are
+    all of the usual kind (text that needs only trimming, a date cell, a label the column
+    takes) and that keeps every rule is cleaned here; any other (an empty required cell, a
+    value too long, a number typed as a number, a date typed as text, a rule broken) goes
+    through `clean_member` itself, which says what is wrong. The rules are those of
+    `clean_member`, asked the fast way: the ID number's check character from its digits'
+    character codes, its birth date compared as a number. `orgs/tests/test_clean_members.py`
+    holds the two equal on generated rows."""
+    cleaned = {
+        key: _cleaned_column([raw.get(key) for raw in raws], kind, required, limit, codes)
+        for key, _header, required, limit, kind, codes in _STEPS
+    }
+    odd: set[int] = set()
+    for column in cleaned.values():
+        if _ODD in column:  # identity first: `_ODD` equals nothing else
+            odd.update(i for i, v in enumerate(column) if v is _ODD)
+    names, genders, ethnicities = cleaned["name"], cleaned["gender"], cleaned["ethnicity"]
+    births, numbers, phones = cleaned["birth_date"], cleaned["id_card"], cleaned["phone"]
+    joins, fulls, standings = cleaned["joined_on"], cleaned["full_on"], cleaned["standing"]
+    statuses = cleaned["status"]
+    weights, offset, checks = idcard.WEIGHTS, _ID_WEIGHT_OFFSET, idcard.CHECK_CHARS
+    shape, phone_shape, known = idcard.SHAPE, _PHONE, _ETHNICITIES
+    rows = list(zip(*(cleaned[name] for name in _DATA_FIELDS), strict=True))
+    out: list[MemberData | RowInvalid] = []
+    for i in range(len(raws)):
+        if i not in odd:
+            number, born, joined, full = numbers[i], births[i], joins[i], fulls[i]
+            phone = phones[i]
+            if number.isascii():  # else NFKC first (full-width digits): `clean_member`
+                number = number.replace(" ", "").upper()
+            if " " in phone:
+                phone = phone.replace(" ", "")
+            if (
+                number.isascii()
+                and shape.match(number)
+                and int(number[6:14]) == born.year * 10000 + born.month * 100 + born.day
+                and checks[(sum(map(mul, number.encode(), weights)) - offset) % 11] == number[17]
+                and genders[i] == ("M" if number[16] in "13579" else "F")
+                and born <= today
+                and joined <= today
+                and joined.year - born.year >= 18
+                and (full is None or (joined <= full <= today and standings[i] != "probationary"))
+                and ethnicities[i] in known
+                and (not phone or phone_shape.match(phone))
+                and (names[i].isprintable() or name_problem(names[i]) is None)
+            ):
+                values = dict(zip(_DATA_FIELDS, rows[i], strict=True))
+                values["id_card"], values["phone"] = number, phone
+                values["status"] = statuses[i] or "active"
+                out.append(_member_data(values))
+                continue
+        try:
+            out.append(clean_member(raws[i], today=today))
+        except RowInvalid as e:
+            out.append(e)
+    return out

@@ -1,10 +1,11 @@
 """Importing and exporting the roster workbook (花名册, layout in `excel.py`).
 
 `roster_import` reads the workbook once, validates every row of both sheets against the rules
-(`roster.clean_member`), the county's tree and the importer's scope (`validation`), and only
-then writes everything in one transaction (`writing`): the "组织" sheet's new and changed
-organisations first, then the members. A member is matched by the blind index of their ID
-number, so importing the same file again updates (or leaves unchanged) rather than duplicates.
+(`roster.clean_members`, as `clean_member`), the county's tree and the importer's scope
+(`validation`), and only then writes everything in one transaction (`writing`): the "组织"
+sheet's new and changed organisations first, then the members. A member is matched by the
+blind index of their ID number, so importing the same file again updates (or leaves unchanged)
+rather than duplicates.
 Any error and nothing is written: `ImportFailed` lists every problem with its Excel row, column
 header and a Chinese message.
 

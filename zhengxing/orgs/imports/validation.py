@@ -1,10 +1,12 @@
 """Reading the roster workbook's two sheets and checking every row against the rules
-(`roster.clean_member`), the county's tree and the importer's scope, planning what to create
-and change. Nothing is written here: `_Import.errors` collects every problem found."""
+(`roster.clean_members`, as `clean_member`), the county's tree and the importer's scope,
+planning what to create and change. Nothing is written here: `_Import.errors` collects every
+problem found."""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any
 
 from zhengxing.core import pii
@@ -12,7 +14,7 @@ from zhengxing.core.actor import Actor
 
 from .. import excel
 from ..models import County, Member, Org
-from ..roster import COLUMN_BY_KEY, MemberData, RowInvalid, clean_member, stored_as_number
+from ..roster import COLUMN_BY_KEY, MemberData, RowInvalid, clean_members, stored_as_number
 from ..rules import GROUP_KINDS, MEMBER_HOLDING_KINDS, OrgCategory, kind_may_sit_under, name_problem
 from ..selectors import Scope, scope_for_actor
 from ..services import NUMBER_REFUSED, ORG_NAME_FIELDS, org_snapshot
@@ -32,6 +34,12 @@ from ._common import (
 
 # rows read and checked between two reports of progress (a few hundredths of a second)
 REPORT_EVERY = 1000
+
+
+def _plain(cells: tuple[Any, Any]) -> bool:
+    """Whether a row's two code cells are text or empty, so they key the placements found as
+    they are (a number would key 1, 1.0 and True alike)."""
+    return all(c is None or c.__class__ is str for c in cells)
 
 
 class _Import:
@@ -267,40 +275,46 @@ class _Import:
         if sheet.missing:
             return
         first_row: dict[str, int] = {}
-        placements: dict[tuple[str, str], _Placement] = {}
+        placements: dict[tuple[Any, Any], _Placement] = {}
         blind_index, today, progress = self.sealer.blind_index, self.today, self.progress
         n = matched = 0
-        for n, (number, raw) in enumerate(sheet.rows(), start=1):
-            if progress is not None and n % REPORT_EVERY == 0:
+        rows = sheet.rows()
+        # cleaned a chunk at a time (`clean_members`: column by column), progress told between
+        while chunk := list(itertools.islice(rows, REPORT_EVERY)):
+            if progress is not None and n:
                 self.total = max(self.total, 2 * n)
                 progress(n, self.total)
-            try:
-                data: MemberData | None = clean_member(raw, today=today)
-            except RowInvalid as e:
-                data = None
-                for key, message in e.errors:
+            cleaned = clean_members([raw for _, raw in chunk], today=today)
+            for (number, raw), data in zip(chunk, cleaned, strict=True):
+                if isinstance(data, RowInvalid):
+                    for key, message in data.errors:
+                        self.error(number, key, message)
+                cells = (raw.get("branch_code"), raw.get("group_code"))
+                placement = placements.get(cells) if _plain(cells) else None
+                if placement is None:
+                    codes = excel.cell_text(cells[0]), excel.cell_text(cells[1])
+                    placement = self.placement(*codes)
+                    if _plain(cells):
+                        placements[cells] = placement
+                for key, message in placement.problems:
                     self.error(number, key, message)
-            codes = (
-                excel.cell_text(raw.get("branch_code")),
-                excel.cell_text(raw.get("group_code")),
-            )
-            placement = placements.get(codes)
-            if placement is None:
-                placement = placements[codes] = self.placement(*codes)
-            for key, message in placement.problems:
-                self.error(number, key, message)
-            if data is None or placement.branch is None or placement.problems:
-                continue
-            hash_ = blind_index(data.id_card)
-            if hash_ in first_row:
-                message = f"第{first_row[hash_]}行与第{number}行的公民身份号码重复"
-                self.error(number, "id_card", message)
-                continue
-            first_row[hash_] = number
-            self.rows.append(_MemberRow(number, data, hash_, placement.branch, placement.group))
-            if len(self.rows) - matched == LOOKUP_CHUNK:
-                self.match_existing(self.rows[matched:])
-                matched = len(self.rows)
+                if (
+                    not isinstance(data, MemberData)
+                    or placement.branch is None
+                    or placement.problems
+                ):
+                    continue
+                hash_ = blind_index(data.id_card)
+                if hash_ in first_row:
+                    message = f"第{first_row[hash_]}行与第{number}行的公民身份号码重复"
+                    self.error(number, "id_card", message)
+                    continue
+                first_row[hash_] = number
+                self.rows.append(_MemberRow(number, data, hash_, placement.branch, placement.group))
+                if len(self.rows) - matched == LOOKUP_CHUNK:
+                    self.match_existing(self.rows[matched:])
+                    matched = len(self.rows)
+            n += len(chunk)
         self.match_existing(self.rows[matched:])
         self.total = 2 * n
         if progress is not None:

@@ -15,7 +15,6 @@ from django.db.models import Model
 
 from zhengxing.audit.models import AuditEvent
 from zhengxing.audit.services import audit_event, audit_record, audit_record_many
-from zhengxing.core import pii
 from zhengxing.core.bulk import Blanks, bulk_insert
 
 from ..models import Member, MemberEvent, Org, path_segment
@@ -143,18 +142,23 @@ def _members_plan(job: _Import) -> _MembersPlan:
     they move the progress bar (each row counts as written once decided or written). Only the
     members a row may change are loaded as `Member`s, a chunk at a time."""
     plan = _MembersPlan()
-    sealer, progress = job.sealer, job.progress
+    sealer, progress, existing = job.sealer, job.progress, job.existing
     differing: list[tuple[int, _MemberRow]] = []  # (the member's id, the row)
-    for i, r in enumerate(job.rows, start=1):
-        if progress is not None and i % MEMBER_BATCH == 0:
+    for start in range(0, len(job.rows), MEMBER_BATCH):
+        if progress is not None and start:
             progress(len(job.rows) + plan.unchanged, job.total)
-        found = job.existing.get(r.hash)
-        if found is None:
-            plan.new.append(r)
-        elif _unchanged(found, r, sealer):
-            plan.unchanged += 1
-        else:
-            differing.append((found[0], r))
+        batch = [(r, existing.get(r.hash)) for r in job.rows[start : start + MEMBER_BATCH]]
+        # the phones of the members whose other values the rows leave as they are, decrypted
+        # together, to be compared in the clear
+        alike = [found if found is not None and _alike(found, r) else None for r, found in batch]
+        phones = iter(sealer.decrypt_many([f[PHONE_ENC] for f in alike if f is not None]))
+        for (r, found), same in zip(batch, alike, strict=True):
+            if found is None:
+                plan.new.append(r)
+            elif same is not None and next(phones) == r.data.phone:
+                plan.unchanged += 1
+            else:
+                differing.append((found[0], r))
     for start in range(0, len(differing), LOOKUP_CHUNK):
         chunk = differing[start : start + LOOKUP_CHUNK]
         # the timestamps are left out: the import compares the rest and sets updated_at
@@ -208,19 +212,22 @@ def _members_write(job: _Import, plan: _MembersPlan, summary: AuditEvent) -> Non
     )
     sealer, done = job.sealer, len(job.rows) + plan.unchanged
     for start in range(0, len(plan.new), MEMBER_BATCH):
+        rows = plan.new[start : start + MEMBER_BATCH]
+        numbers = sealer.encrypt_many([r.data.id_card for r in rows])
+        phones = sealer.encrypt_many([r.data.phone for r in rows])
         new = [
             # what `apply_member_data` sets, given at once (its blind index already known)
             members.make(
                 **dict(zip(MEMBER_DATA_FIELDS, _data_values(r.data), strict=True)),
                 branch_id=r.branch.pk,
                 group_id=r.group.pk if r.group is not None else None,
-                id_card_enc=sealer.encrypt(r.data.id_card),
+                id_card_enc=number,
                 id_card_hash=r.hash,
-                phone_enc=sealer.encrypt(r.data.phone),
+                phone_enc=phone,
                 status=r.data.status,
                 updated_at=actor.now,
             )
-            for r in plan.new[start : start + MEMBER_BATCH]
+            for r, number, phone in zip(rows, numbers, phones, strict=True)
         ]
         rows_write(Member, new=new)
         history = [
@@ -271,19 +278,23 @@ def _members_write(job: _Import, plan: _MembersPlan, summary: AuditEvent) -> Non
 _data_values = attrgetter(*MEMBER_DATA_FIELDS)
 
 
-def _unchanged(found: Found, r: _MemberRow, sealer: pii.Sealer) -> bool:
+# where a registered member's encrypted phone is in their plain row (`Found`)
+PHONE_ENC = FOUND_DATA - 1
+
+
+def _alike(found: Found, r: _MemberRow) -> bool:
     """Whether the row would leave this registered member (`Found`, a plain row) as they are
-    (`apply_member_data` changing nothing and the status the same), found without a `Member`:
-    most rows of a re-import. The phone is compared in the clear, decrypted."""
+    but for their phone, compared apart (decrypted, in the clear): `apply_member_data` changing
+    nothing else and the status the same, found without a `Member` (most rows of a
+    re-import)."""
     data = r.data
-    _, branch_id, group_id, status, id_card_enc, phone_enc = found[:FOUND_DATA]
+    _, branch_id, group_id, status, id_card_enc, _phone_enc = found[:FOUND_DATA]
     return (
         branch_id == r.branch.pk
         and group_id == (r.group.pk if r.group is not None else None)
         and status == data.status
         and bool(id_card_enc)
         and found[FOUND_DATA:] == _data_values(data)
-        and (sealer.decrypt(phone_enc) if phone_enc else "") == data.phone
     )
 
 
