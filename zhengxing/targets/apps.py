@@ -10,8 +10,10 @@ class TargetsConfig(AppConfig):
 
         from zhengxing.ledger import chain_checks
         from zhengxing.orgs import yearly as figures
+        from zhengxing.stars import sources
 
         from .selectors import target_chains_problems
+        from .standing import target_standings, unit_ledger_url
         from .yearly import target_score_rows
 
         # a contest's daily assessment weighs the growth of the units' target scores
@@ -20,3 +22,7 @@ class TargetsConfig(AppConfig):
         )
         # `zhengxing verify-ledger` walks each unit's target chain beside the points'
         chain_checks.register("targets", label="目标工作", check=target_chains_problems)
+        # the organisations' star schemes weigh the units' target points (004: "结果实时公示并
+        # 有效运用"; a year's, the half-years' average, 000: "平均分作为年度积分"); the star page
+        # links the component to the unit's target ledger
+        sources.register("target_points", scores=target_standings, url=unit_ledger_url)
