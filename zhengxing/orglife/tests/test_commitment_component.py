@@ -119,7 +119,7 @@ def test_the_component_needs_no_member_on_the_other_floor(gaotai: Cast) -> None:
     assert found is not None and "orglife_commitmentreview" in found.sql
     assert sources.source("points") is None
     with pytest.raises(ValueError, match="not a component a source may feed"):
-        sources.register("points", sql="SELECT 1", url=lambda rating: None)
+        sources.register("points", sql="SELECT 1", url=lambda rating, user: None)
 
 
 @pytest.mark.parametrize(("preset", "period"), [("gaotai-341", "H1"), ("bayannur-532", "Y")])

@@ -115,6 +115,7 @@ def test_the_org_recompute_weighs_the_half_years_and_their_average(
     year = rating(branch, "Y")
     assert (year.target_points, year.target_points_n) == (D("67.9"), 2)
     expected = evaluate(ALONE, {"target_points": D("67.9")})
+    assert expected.tier is not None
     assert (year.score, year.stars, year.tier) == (D("67.9"), expected.stars, expected.tier.code)
     assert year.stars == 4  # 65 or more gives four stars (TEN_STARS)
     assert year.missing == 0
