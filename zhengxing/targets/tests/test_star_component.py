@@ -264,22 +264,12 @@ def test_the_contests_daily_assessment_shows_a_units_target_points(
     """The results used "where it has landed": a contest's daily assessment (日常考核) reads the
     units' target points (the yearly figure `target_points`) and shows them."""
     from zhengxing.contests import selectors, services
-    from zhengxing.contests.tests.conftest import AFTER_JUDGING, make_contest
+    from zhengxing.contests.tests.conftest import AFTER_JUDGING
     from zhengxing.contests.tests.conftest import as_ as contest_as
+    from zhengxing.contests.tests.test_daily_assessment import villages_contest
 
     cast = year_of_targets
-    contest = make_contest(cast, sources=[{"name": "target_points", "weight": 100}])
-    early = dt.datetime(2026, 6, 5, 9, 0, tzinfo=SHANGHAI)
-    a1, b1 = (
-        services.entry_submit(
-            actor=contest_as(cast.alice, early),
-            contest=contest,
-            org=org,
-            title=org.name,
-            text="做法",
-        )
-        for org in (cast.village_a1, cast.village_b1)
-    )
+    contest, a1, b1 = villages_contest(cast, [{"name": "target_points", "weight": 100}])
     years = selectors.figures_years(contest, [a1, b1])
     assert years["target_points"][a1.pk][0] == D("34.0")  # this year's target score
     assert years["target_points"][b1.pk][0] == D(0)
