@@ -235,13 +235,12 @@ def _org_recompute(county: Any) -> tuple[float, float]:
     then the assessments' as the reference), each the median of three runs from no rating."""
     from zhengxing.core.actor import Actor
     from zhengxing.stars.compute import recompute
-    from zhengxing.stars.models import Rating, StarScheme
+    from zhengxing.stars.models import Rating
     from zhengxing.stars.services import scheme_from_preset
 
     system = Actor(user=None, label="bench", now=NOW)
 
     def timed(preset: str) -> float:
-        StarScheme.objects.filter(county=county).update(is_current=False)
         scheme_from_preset(actor=system, county=county, owner=None, year=YEAR, preset=preset)
 
         def once() -> None:
