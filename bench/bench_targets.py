@@ -10,6 +10,9 @@ targets also scored on site, some deductions: ~215,000 ledger entries built with
   entries — the latest daily assessment packed into a MAX, no subquery per entry — from the
   covering index, ranked with ties): under 1 s. Reference: the entries' points summed per unit
   in one grouped query (no latest-daily, no average, no figures).
+- the organisations' star recompute of the year under bayannur-532-org-targets (the target
+  points used: each half's standings, `targets/standing.py`, joined into the one statement):
+  reported. Reference: the same recompute under bayannur-532-org (no target points).
 
 "结果实时公示并有效运用" (004). `ZHENGXING_BENCH_SCALE=small`: 20 units × 20 targets × 8 weeks.
 """
@@ -184,6 +187,7 @@ def run() -> list[dict[str, Any]]:
         ),
         3,
     )
+    with_targets, without = _org_recompute(county)
     cache.clear()
     size = f"{len(units)} units × 20 targets × {weeks} weeks ({entries:,} entries)"
     return [
@@ -214,4 +218,39 @@ def run() -> list[dict[str, Any]]:
             "target": f"< {RANKING_TARGET_S:g} s",
             "ok": ranking < RANKING_TARGET_S,
         },
+        {
+            "figure": "the organisations' star recompute of the year weighing the target points "
+            "(bayannur-532-org-targets: both half-years' standings, joined)",
+            "value": round(with_targets, 3),
+            "unit": "s",
+            "reference": "the same recompute under bayannur-532-org (no target points)",
+            "reference_value": round(without, 3),
+            "target": "reported",
+            "ok": True,
+        },
     ]
+
+
+def _org_recompute(county: Any) -> tuple[float, float]:
+    """The organisations' ratings of the year computed under each scheme (the target points',
+    then the assessments' as the reference), each the median of three runs from no rating."""
+    from zhengxing.core.actor import Actor
+    from zhengxing.stars.compute import recompute
+    from zhengxing.stars.models import Rating
+    from zhengxing.stars.services import scheme_from_preset
+
+    system = Actor(user=None, label="bench", now=NOW)
+
+    def timed(preset: str) -> float:
+        scheme_from_preset(actor=system, county=county, owner=None, year=YEAR, preset=preset)
+
+        def once() -> None:
+            Rating.objects.filter(county=county).delete()
+            recompute(county_id=county.pk, year=YEAR, period="Y", now=NOW)
+
+        return _median(once, 3)
+
+    with_targets = timed("bayannur-532-org-targets")
+    rated = Rating.objects.filter(county=county, target_points_n__gte=1).count()
+    assert rated > 0, "no organisation took its village's target points"
+    return with_targets, timed("bayannur-532-org")

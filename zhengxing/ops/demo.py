@@ -73,6 +73,8 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         commitments = demo_commitments(tree.county, seed=seed, progress=progress)
         # on the roster; before the stars: its member moved to another county is not rated here
         demo_mobility(tree.county, seed=seed, progress=progress)
+        # on the tree; before the stars, whose sumu weighs its gachas' target points
+        targets = demo_targets(tree.county, seed=seed, progress=progress)
         stars = demo_stars(tree.county, seed=seed, progress=progress)  # on both
         demo_pairing(tree.county, seed=seed, progress=progress)  # on the mobile members
         grid = demo_grid(tree.county, seed=seed, progress=progress)  # on the tree
@@ -83,7 +85,6 @@ def demo_build(*, seed: int = SEED, progress: Callable[[str], None] | None = Non
         appraisal = demo_appraisal(tree.county, seed=seed, progress=progress)
         votes = demo_contests(tree.county, seed=seed, progress=progress)  # on the branches
         duty = demo_duty_reviews(tree.county, seed=seed, progress=progress)  # on the tree
-        targets = demo_targets(tree.county, seed=seed, progress=progress)  # on the tree
     return DemoResult(
         county=tree.county,
         created=True,

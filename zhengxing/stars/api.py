@@ -21,7 +21,7 @@ from zhengxing.ledger.selectors import default_org_for
 from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.selectors import member_for_user, org_for_user, own_member, own_member_id
 
-from . import plans, public_selectors, selectors, services
+from . import explained, plans, public_selectors, selectors, services
 from .compute_sql import PERIOD_QUARTERS
 from .models import (
     Consequence,
@@ -60,7 +60,7 @@ from .schemas import (
 router = Router(tags=["stars"])
 
 
-def _rating(x: selectors.Explanation) -> dict[str, Any]:
+def _rating(x: explained.Explanation) -> dict[str, Any]:
     r = x.rating
     return {
         "year": r.year,
@@ -97,8 +97,8 @@ def _rating(x: selectors.Explanation) -> dict[str, Any]:
 def member_ratings(request: HttpRequest, member_id: ObjectId) -> list[dict[str, Any]]:
     """A member's ratings, newest first, each with why it has its stars."""
     member = member_for_user(request.user, member_id)
-    ratings = selectors.member_ratings(user=request.user, member=member)[:20]
-    return [_rating(selectors.explain(r)) for r in ratings]
+    ratings = explained.member_ratings(user=request.user, member=member)[:20]
+    return [_rating(explained.explain(r, request.user)) for r in ratings]
 
 
 @router.get("/me/ratings", response=responses(list[RatingOut], 404))

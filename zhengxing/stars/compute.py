@@ -223,7 +223,7 @@ WITH {subjects.strip()}
 INSERT INTO stars_rating ({COLUMNS})
 SELECT %(county)s, %(scheme)s, %(year)s, 'Y', %(subject)s,
     {"f.subject_id" if member else "NULL"}, {"NULL" if member else "f.subject_id"}, f.branch_id,
-    NULL, 0, NULL, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0,
+    NULL, 0, NULL, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0,
     f.met, 0, f.stars, f.stars, 0, 0, f.tier, %(moment)s
 FROM starred f
 WHERE 1 = 1

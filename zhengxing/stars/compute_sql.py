@@ -16,8 +16,8 @@ from zhengxing.orgs.models import path_upper_bound
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, MemberStatus
 
 from .models import RoundKind, Subject
-from .rules import MISSING_BITS
-from .sources import EXTERNAL, PERIOD_HALVES, source
+from .rules import MISSING_BITS, SUBJECT_ONLY
+from .sources import EXTERNAL, PERIOD_HALVES, source_sql
 
 # the kinds of organisation whose members are rated, as an SQL list
 HOLDING = ", ".join(f"'{k}'" for k in sorted(MEMBER_HOLDING_KINDS))
@@ -178,19 +178,20 @@ def _component(name: str) -> str:
     return f"c_{name}"
 
 
-def _external(plan: ComputePlan, member: bool) -> tuple[str, str, str]:
+def _external(selects: dict[str, str]) -> tuple[str, str, str]:
     """(CTEs, LEFT JOINs, columns) of the components an app above the stars feeds (`sources`):
-    each weighed one with a registered source is that source's SELECT, joined by member, its
-    average in tenths and its count; any other is NULL and 0 (missing, and nothing read)."""
+    each weighed one with a registered source is that source's SELECT (`selects`), joined by
+    subject, its average in tenths and its count; any other is NULL and 0 (missing, and
+    nothing read)."""
     ctes, joins, columns = "", "", []
     for n, name in enumerate(EXTERNAL):
-        found = source(name) if member and name in plan.weights else None
+        found = selects.get(name)
         if found is None:
             columns.append(f"CAST(NULL AS BIGINT) AS {name}10, 0 AS {name}_n")
             continue
         ctes += f"""
     x_{name} AS (
-        {found.sql.strip()}
+        {found}
     ),"""
         joins += (
             f"\n                        LEFT JOIN x_{name} x{n} ON x{n}.subject_id = m.subject_id"
@@ -233,8 +234,9 @@ KEY_COLUMNS = ("county_id", "scheme_id", "year", "period", "subject", "member_id
 FIGURES = (
     "points", "points_entries", "points_score", "member_eval", "member_eval_n", "public_eval",
     "public_eval_n", "committee_eval", "committee_eval_n", "general_eval", "general_eval_n",
-    "self_eval", "self_eval_n", "commitment_review", "commitment_review_n", "criteria_met",
-    "missing", "score", "stars", "red_stars", "flags", "tier", "computed_at",
+    "self_eval", "self_eval_n", "commitment_review", "commitment_review_n", "target_points",
+    "target_points_n", "criteria_met", "missing", "score", "stars", "red_stars", "flags", "tier",
+    "computed_at",
 )  # fmt: skip
 COLUMNS = ", ".join((*KEY_COLUMNS, *FIGURES))
 # what a recompute may change in a stored rating: the figures, the scheme version and the
@@ -343,7 +345,12 @@ def _unchanged_skipped(key: str) -> tuple[str, str]:
 
 
 def _sql(
-    plan: ComputePlan, *, period: str, previous: str | None, reach: Reach = EVERYWHERE
+    plan: ComputePlan,
+    *,
+    period: str,
+    previous: str | None,
+    reach: Reach = EVERYWHERE,
+    selects: dict[str, str] | None = None,
 ) -> tuple[str, dict[str, str]]:
     """(WITH … ratings AS (…), the ratings as they would be stored, a row per subject, with
     {rounds}/{quarters} to fill; the parameters of the reach and the tiers). Its other
@@ -384,13 +391,16 @@ def _sql(
         points_score = f"CASE WHEN ({points_score}) > 1000 THEN 1000 ELSE ({points_score}) END"
         points_value = "COALESCE(p.p10, 0)"
         points_n = "COALESCE(p.pn, 0)"
-    else:
+    elif "points" in plan.weights:
         # an organisation's points: the average of its assessments, already 0-100
         points_score = _avg10(RoundKind.ASSESSMENT)
         points_value = points_score
         points_n = f"COALESCE(e.{RoundKind.ASSESSMENT}_n, 0)"
+    else:  # a scheme without them (its annual points the target points): no assessment read
+        points_score = points_value = "CAST(NULL AS BIGINT)"
+        points_n = "0"
     kinds = used_kinds(plan)
-    external, external_joins, external_columns = _external(plan, member)
+    external, external_joins, external_columns = _external(selects or {})
     evals = ",\n            ".join(
         f"{_avg10(kind)} AS {kind}10, COALESCE(e.{kind}_n, 0) AS {kind}_n"
         if kind in kinds
@@ -462,11 +472,27 @@ WITH {subjects}
             f.{RoundKind.SELF}10 / 10.0 AS self_eval, f.{RoundKind.SELF}_n AS self_eval_n,
             f.commitment_review10 / 10.0 AS commitment_review,
             f.commitment_review_n AS commitment_review_n,
+            f.target_points10 / 10.0 AS target_points, f.target_points_n AS target_points_n,
             0 AS criteria_met, f.missing, f.score10 / 10.0 AS score, f.stars, f.red_stars,
             {flags} AS flags, f.tier, %(moment)s AS computed_at
         FROM starred f {join_previous}
     )"""
     return sql, params
+
+
+def external_selects(
+    plan: ComputePlan, *, county_id: int, year: int, period: str, now: dt.datetime
+) -> dict[str, str]:
+    """The SELECT of each weighed component an app above feeds, for the scheme's subject (a
+    component of the other subject's schemes is refused by the scheme's validation)."""
+    selects = {}
+    for name in EXTERNAL:
+        if name not in plan.weights or SUBJECT_ONLY.get(name, plan.subject) != plan.subject:
+            continue
+        found = source_sql(name, county_id=county_id, year=year, period=period, moment=now)
+        if found is not None:
+            selects[name] = found
+    return selects
 
 
 @dataclass(frozen=True)
@@ -501,7 +527,13 @@ def period_computation(
     if period not in PERIOD_QUARTERS:
         raise ValueError(f"unknown period {period}")
     previous = "H1" if period == "H2" and plan.flag_every else None
-    sql, shaped = _sql(plan, period=period, previous=previous, reach=reach)
+    sql, shaped = _sql(
+        plan,
+        period=period,
+        previous=previous,
+        reach=reach,
+        selects=external_selects(plan, county_id=county_id, year=year, period=period, now=now),
+    )
     quarters, quarter_params = sql_list("quarter", PERIOD_QUARTERS[period])
     rounds, round_params = sql_list("round", PERIOD_ROUNDS[period])
     halves = ", ".join(str(int(h)) for h in PERIOD_HALVES[period])

@@ -19,7 +19,12 @@ One village organisation of the demo township, the demo secretary's (乌兰村),
 township, members and households: 海流图镇 awards its organisations' stars in late November,
 乌兰村 gets three, and its weak-and-lax rectification (软弱涣散整顿) is under way — problems found
 by the township and by the branch itself, measures, the secretary's progress, one problem
-closed (销号), the others open."""
+closed (销号), the others open.
+
+巴音乌兰苏木 narrows the organisations' scheme for its gachas to bayannur-532-org-targets: their
+annual points are their target points, the sumu's dynamic assessment of each half averaged
+(000: "苏木乡镇党委每半年对嘎查村工作完成情况进行动态考评，平均分作为年度积分"), from the target
+ledgers the target points' demo built before the stars (`targets/demo.py`)."""
 
 from __future__ import annotations
 
@@ -52,6 +57,7 @@ FORM = [
 HOUSEHOLDS = 3
 PEERS = 4  # paper peer forms typed for each member
 GAOTAI_BRANCH = "HLT02B"
+TARGETS_SUMU = "BYWL"  # its organisations' annual points are their target points
 ASSESSMENT_FORM = [
     {"code": "A1", "name": "班子建设", "max": "30"},
     {"code": "A2", "name": "发展成效", "max": "40"},
@@ -110,6 +116,10 @@ def demo_stars(
     system = Actor(user=None, label="示范数据", now=_at(1, 6))
     for preset in ("bayannur-532", "bayannur-532-org"):
         scheme_from_preset(actor=system, county=county, owner=None, year=YEAR, preset=preset)
+    sumu = Org.objects.get(county=county, code=TARGETS_SUMU)
+    scheme_from_preset(
+        actor=system, county=county, owner=sumu, year=YEAR, preset="bayannur-532-org-targets"
+    )
     member_role = RoleAssignment.objects.filter(county=county, role=Role.MEMBER).first()
     branches = Org.objects.filter(county=county, kind__in=MEMBER_HOLDING_KINDS).order_by("path")
     _assessments(county, branches, rng)

@@ -347,13 +347,16 @@ class SchemeEditForm(Form):
     )
 
     def __init__(self, *args: Any, base: Mapping[str, Any], **kwargs: Any) -> None:
-        from .rules import COMPONENTS, MISSING_RULES
+        from .rules import COMPONENTS, MISSING_RULES, SUBJECT_ONLY
 
         self.base = dict(base)
         kwargs.setdefault("initial", self._initial(self.base))
         super().__init__(*args, **kwargs)
         self.fields["missing"].choices = list(MISSING_RULES.items())  # type: ignore[attr-defined]
+        subject = self.base.get("subject")
         for key, words in COMPONENTS.items():
+            if SUBJECT_ONLY.get(key, subject) != subject:
+                continue  # the target points for organisations' schemes only, and so on
             self.fields[f"weight_{key}"] = forms.DecimalField(
                 label=words, required=False, max_digits=5, decimal_places=1, min_value=0
             )

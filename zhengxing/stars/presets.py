@@ -14,6 +14,10 @@ marked as the county's own ("本县自定") or left out.
   考评,平均分作为年度积分;……由党员和群众分别对党组织工作落实情况进行评价。苏木乡镇党委根据积分,
   计算年度得分并授星": the half-year assessments averaged 60%, members' evaluation of the
   organisation 20%, the public's 20%; the township awards the stars.
+- `bayannur-532-org-targets` (village organisations, 000 with 004's target ledger): the same, the
+  half-yearly dynamic assessment being the organisation's target points ("每半年…动态考评，平均分
+  作为年度积分": each half-year's target score, as a share of its targets' points, averaged); an
+  organisation with no targets, or none scored yet, has them missing, not 0.
 - `gaotai-341` (members; Gaotai, 003): the red stars of each half-year come from 商评, "村“两委”
   班子根据党员互评情况和党员履行义务及参加组织生活、支持村级公益事业等情况对党员进行商议量化打分,
   分层次对党员每半年的表现给予星级评价。得分在90分以上得三颗红星,70-89分得两颗红星,60-69分得
@@ -46,6 +50,7 @@ a selection with a quota, not a tier).
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -218,7 +223,21 @@ SANMENXIA_5STAR = Scheme(
     ),
 )  # fmt: skip
 
-PRESETS = {s.key: s for s in (BAYANNUR_532, BAYANNUR_532_ORG, GAOTAI_341, SANMENXIA_5STAR)}
+# 000: "苏木乡镇党委每半年对嘎查村工作完成情况进行动态考评，平均分作为年度积分", the work and its
+# assessment kept as the target ledger (004: "建立目标工作台账……对目标完成情况进行评审，结果
+# 实时公示并有效运用"): the annual points are the organisation's target points, each half-year's
+# standing averaged (`sources.py`, `targets/standing.py`); the rest as bayannur-532-org
+BAYANNUR_532_ORG_TARGETS = replace(
+    BAYANNUR_532_ORG,
+    key="bayannur-532-org-targets",
+    name="巴彦淖尔“532”十星级党组织评定（目标积分半年考评平均60%＋党员评议20%＋群众评议20%）",
+    weights={"target_points": D(60), "member_eval": D(20), "public_eval": D(20)},
+)
+
+PRESETS = {
+    s.key: s
+    for s in (BAYANNUR_532, BAYANNUR_532_ORG, BAYANNUR_532_ORG_TARGETS, GAOTAI_341, SANMENXIA_5STAR)
+}
 
 
 def scheme_load(name: str) -> Scheme:

@@ -56,7 +56,16 @@ COMPONENTS = {
     # the branch's half-yearly review of the member's 三亮 commitments (003: "党支部定期通报党员
     # 履诺践诺的情况，并对其作出评价"), fed by organisation life (`sources.py`)
     "commitment_review": "履诺评价",
+    # an organisation's target score (机关党建目标积分管理, 004: "结果实时公示并有效运用") as a
+    # share of the points its targets carry, kept by the target points (`sources.py`); a year's
+    # is the average of its half-years' (000 Bayannur: "苏木乡镇党委每半年对嘎查村工作完成情况
+    # 进行动态考评，平均分作为年度积分")
+    "target_points": "目标积分",
 }
+# the components only one kind of scheme may weigh: a member has no target ledger, and an
+# organisation makes no 三亮 commitments
+SUBJECT_ONLY = {"commitment_review": "member", "target_points": "org"}
+SUBJECT_WORDS = {"member": "党员", "org": "党组织"}
 # each component's bit in a rating's `missing` mask (the recompute's SQL writes the same)
 MISSING_BITS = {name: 1 << n for n, name in enumerate(COMPONENTS)}
 MISSING_RULES = {

@@ -19,6 +19,8 @@ from .rules import (
     OWNERS,
     PERCENT_DEFAULT,
     PERIODS,
+    SUBJECT_ONLY,
+    SUBJECT_WORDS,
     TENTH,
     Band,
     ConsequenceSpec,
@@ -300,6 +302,9 @@ def validate(scheme: Scheme) -> list[str]:
     for name, weight in scheme.weights.items():
         if name not in COMPONENTS:
             problems.append(f"没有名为“{name}”的评分项（可用：{'、'.join(COMPONENTS)}）")
+        elif SUBJECT_ONLY.get(name, scheme.subject) != scheme.subject:
+            only = SUBJECT_WORDS[SUBJECT_ONLY[name]]
+            problems.append(f"评分项“{COMPONENTS[name]}”只能用于{only}星级方案")
         if weight < 0 or weight != weight.quantize(TENTH):
             problems.append(f"“{name}”的权重应为不小于0、最多一位小数的百分数")
     total = sum(scheme.weights.values(), start=Decimal(0))

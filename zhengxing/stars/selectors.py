@@ -1,7 +1,5 @@
 """Reads of star ratings, always scoped: outside the user's scope an object is a 404. A rating
-is explained from its own columns and its scheme version: each component's value, weight and
-sources (how many ledger entries, how many ballots — never a ballot), the band that gave the
-stars, what the next star needs, the tier and its consequences."""
+explained, component by component, is in `explained.py`."""
 
 from __future__ import annotations
 
@@ -15,7 +13,6 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
-from django.urls import reverse
 
 from zhengxing.orgs.models import PATH_SEGMENT, Member, Org, subtree_q
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS, ROLE_MANAGES_TREE, MemberStatus, Role
@@ -38,117 +35,8 @@ from .models import (
     Subject,
 )
 from .rules import (
-    COMPONENTS,
-    MISSING_RULES,
-    Band,
-    Scheme,
-    Tier,
-    evaluate,
     half_up,
-    missing_names,
 )
-from .scheme_spec import scheme_from_dict
-from .sources import EXTERNAL, component_url
-
-SOURCE_COLUMNS = {
-    "points": ("points_score", "points_entries", "条积分记录"),
-    "member_eval": ("member_eval", "member_eval_n", "张党员评议票"),
-    "public_eval": ("public_eval", "public_eval_n", "张群众评议票"),
-    "committee_eval": ("committee_eval", "committee_eval_n", "张支委会评议票"),
-    "general_eval": ("general_eval", "general_eval_n", "张总评票"),
-    "self_eval": ("self_eval", "self_eval_n", "张自评票"),
-    "commitment_review": ("commitment_review", "commitment_review_n", "次履诺评价"),
-}
-
-
-@dataclass(frozen=True)
-class ComponentLine:
-    name: str
-    label: str
-    value: Decimal | None  # None: missing (nothing behind it)
-    weight: Decimal
-    contribution: Decimal | None
-    count: int
-    count_label: str
-    url: str | None = None  # the page behind it (a component fed by an app above, `sources`)
-
-
-@dataclass(frozen=True)
-class Explanation:
-    rating: Rating
-    scheme: Scheme
-    lines: list[ComponentLine]
-    band: Band | None
-    next_band: Band | None
-    tier: Tier | None
-    points: Decimal | None  # the year's counted points behind the points component
-    missing: list[str]  # the labels of the components with nothing behind them
-    missing_rule: str  # what the scheme does about them
-
-
-def member_ratings(*, user: Any, member: Member) -> QuerySet[Rating]:
-    if not scope_for(user).can_see_member(member):
-        raise Http404
-    return (
-        Rating.objects.filter(member=member)
-        .select_related("scheme", "branch")
-        .order_by("-year", "-period")
-    )
-
-
-def component_link(name: str, rating: Rating) -> str | None:
-    """Where a member's component came from, the page the star page links it to and the API
-    gives as its `url` (one function behind both): the points, the member's points ledger of
-    the year (each entry there links to the meeting, lesson or service that earned it); a
-    component fed by an app above (`sources`), the page that app registered; None otherwise."""
-    if name in EXTERNAL:
-        return component_url(name, rating)
-    if name == "points" and rating.member_id is not None:
-        return f"{reverse('ledger:member_points', args=[rating.member_id])}?year={rating.year}"
-    return None
-
-
-def explain(rating: Rating) -> Explanation:
-    """Why the rating has its stars (or why it has none yet), from its columns and its scheme
-    version."""
-    scheme = scheme_from_dict(rating.scheme.spec)
-    missing = set(missing_names(rating.missing))
-    components: dict[str, Any] = {
-        name: None if name in missing else getattr(rating, SOURCE_COLUMNS[name][0])
-        for name in scheme.weights
-    }
-    result = evaluate(scheme, components)
-    parts = {part["name"]: part for part in result.breakdown["components"]}
-    lines = []
-    for name, weight in scheme.weights.items():
-        _, count_column, count_label = SOURCE_COLUMNS[name]
-        part = parts.get(name)
-        lines.append(
-            ComponentLine(
-                name=name,
-                label=COMPONENTS[name],
-                value=None if name in missing else part["value"] if part else None,
-                weight=weight,
-                contribution=None if name in missing or not part else part["contribution"],
-                count=getattr(rating, count_column),
-                count_label=count_label,
-                url=component_link(name, rating),
-            )
-        )
-    bands = scheme.bands or scheme.red_bands
-    band = result.breakdown.get("band")
-    above = [b for b in bands if rating.score is not None and b.min > rating.score]
-    return Explanation(
-        rating=rating,
-        scheme=scheme,
-        lines=lines,
-        band=band,
-        next_band=min(above, key=lambda b: b.min) if above else None,
-        tier=next((t for t in scheme.tiers if t.code == rating.tier), None),
-        points=rating.points if rating.subject == "member" else None,
-        missing=[COMPONENTS[n] for n in missing_names(rating.missing)],
-        missing_rule=MISSING_RULES.get(scheme.missing, ""),
-    )
 
 
 def board(*, user: Any, org: Org, year: int, period: str) -> QuerySet[Rating]:

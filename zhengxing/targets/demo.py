@@ -2,9 +2,12 @@
 into 20 specific targets for its townships and villages (004 Sanmenxia: "将7项重点任务逐项分解为
 20项具体目标"), each township's progress through the year scored in daily assessment by the
 county, an on-site assessment of 海流图镇, its first villages' progress scored by the township,
-and one deduction under the Gaotai rule (003: "扣去该党支部本年度党建责任书相应分数") for a village
-whose evaluation was faked. Built through the real services; a few dozen entries, so the demo
-stays quick to build."""
+one deduction under the Gaotai rule (003: "扣去该党支部本年度党建责任书相应分数") for a village
+whose evaluation was faked, and 巴音乌兰苏木's gachas' year, every target scored by the sumu in
+each half, whose organisations' star scheme weighs these target points as their annual points
+(000: "苏木乡镇党委每半年对嘎查村工作完成情况进行动态考评，平均分作为年度积分";
+`stars/demo_year.py`, built after this). Built through the real services; a few hundred
+entries, so the demo stays quick to build."""
 
 from __future__ import annotations
 
@@ -26,6 +29,8 @@ YEAR = 2026
 EVIDENCE = "evidence/demo/target.jpg"
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 BOTH = ("township", "village")
+# the sumu whose organisations' star scheme weighs the target points (`stars/demo_year.py`)
+TARGETS_SUMU = "BYWL"
 
 # (task, [(target, points, measure, goal, evidence required, kinds)]): 7 tasks, 20 targets, 100
 Row = tuple[str, int, str, int | None, bool, tuple[str, ...]]
@@ -122,7 +127,9 @@ def demo_targets(
     townships = list(Org.objects.filter(county=county, kind=OrgKind.TOWNSHIP).order_by("path"))
     written = 0
 
-    def work(unit: Org, assessor: User, codes: list[str], month: int) -> None:
+    def work(
+        unit: Org, assessor: User, codes: list[str], month: int, share: tuple[int, int] = (70, 100)
+    ) -> None:
         nonlocal written
         day = dt.date(YEAR, month, 10 + rng.randint(0, 15))
         staff = Actor(user=None, label=f"{unit.name}党务工作者", now=_at(day))
@@ -137,10 +144,10 @@ def demo_targets(
                 value=value, evidence=EVIDENCE if target.evidence_required else "",
                 idempotency_key=f"demo-{unit.pk}-{target.code}-{month}",
             )  # fmt: skip
-            share = Decimal(rng.randint(70, 100)) / 100
+            part = Decimal(rng.randint(*share)) / 100
             services.target_submission_assess(
                 actor=_as(assessor, day + dt.timedelta(days=3)), submission=entry,
-                points=(target.points * share).quantize(Decimal("0.1")),
+                points=(target.points * part).quantize(Decimal("0.1")),
             )  # fmt: skip
             written += 2
 
@@ -171,4 +178,13 @@ def demo_targets(
                 reason="上半年党员民主评议结果弄虚作假，扣减本年度党建责任书相应分数",
             )  # fmt: skip
             written += 1
+    # the sumu's dynamic assessment of its gachas, each half (every target by June, half of
+    # them scored again by the autumn: a later daily assessment stands for the earlier)
+    sumu = Org.objects.get(county=county, code=TARGETS_SUMU)
+    sumu_user = roles.get((Role.TOWNSHIP, sumu.pk))
+    if sumu_user is not None:
+        for gacha in Org.objects.filter(parent=sumu, kind=OrgKind.VILLAGE).order_by("path"):
+            mine = [t.code for t in targets if gacha.kind in t.kinds]
+            work(gacha, sumu_user, mine, 5, share=(60, 90))
+            work(gacha, sumu_user, mine[::2], 10, share=(85, 100))
     return written

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Avg, BigIntegerField, F, Max, Q, Sum
 from django.db.models.functions import Cast, Round
+from django.utils import timezone
 
 from zhengxing.orgs import yearly
 from zhengxing.orgs.models import Org
@@ -71,17 +72,38 @@ class UnitScore:
     targets: dict[str, TargetScore] = field(default_factory=dict)
     rank: int = 0
 
+    @property
+    def possible(self) -> Decimal:
+        """The most the unit can score: the points of the targets that apply to it."""
+        return sum((t.points for t in self.targets.values()), ZERO)
+
+    @property
+    def assessed(self) -> bool:
+        """Whether anything scored the unit yet: an assessment of either kind, a deduction, a
+        figure. A unit with targets and nothing of the kind has no score yet (not 0)."""
+        return self.deduction != 0 or any(
+            t.daily is not None or t.onsite is not None or t.deduction != 0 or t.figure is not None
+            for t in self.targets.values()
+        )
+
 
 def _decimal(value: object) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def score_rows(county_id: int, year: int, unit_ids: Iterable[int] | None = None) -> list[dict]:
+def score_rows(
+    county_id: int,
+    year: int,
+    unit_ids: Iterable[int] | None = None,
+    until: dt.datetime | None = None,
+) -> list[dict]:
     """The one grouped query: per (unit, code) the latest daily points, the on-site average
-    and the deductions' sum."""
+    and the deductions' sum (`until`: of the entries recorded by then only)."""
     entries = TargetEntry.objects.filter(county_id=county_id, year=year).exclude(
         kind=EntryKind.PROGRESS
     )
+    if until is not None:
+        entries = entries.filter(recorded_at__lte=until)
     if unit_ids is not None:
         entries = entries.filter(unit_id__in=list(unit_ids))
     tenths = Cast(Round(F("points") * 10), BigIntegerField())
@@ -100,11 +122,13 @@ def score_rows(county_id: int, year: int, unit_ids: Iterable[int] | None = None)
     return rows
 
 
-def _figure_values(county_id: int, year: int, names: set[str]) -> dict[tuple[str, str], Decimal]:
-    """(figure name, unit path) → the figure's value for the unit itself in the year, read as
-    a grade of 100 (one query per figure: its registered `rows`)."""
+def _figure_values(
+    county_id: int, year: int, names: set[str], until: dt.date | None = None
+) -> dict[tuple[str, str], Decimal]:
+    """(figure name, unit path) → the figure's value for the unit itself in the year (up to
+    `until`), read as a grade of 100 (one query per figure: its registered `rows`)."""
     values: dict[tuple[str, str], Decimal] = {}
-    span = yearly.Span(county_id=county_id, year=year, until=dt.date(year, 12, 31))
+    span = yearly.Span(county_id=county_id, year=year, until=until or dt.date(year, 12, 31))
     for name in names:
         found = yearly.figure(name)
         if found is None:
@@ -120,11 +144,15 @@ def _figure_values(county_id: int, year: int, names: set[str]) -> dict[tuple[str
 
 
 def county_target_scores(
-    *, county_id: int, year: int, units: Iterable[Org] | None = None
+    *,
+    county_id: int,
+    year: int,
+    units: Iterable[Org] | None = None,
+    until: dt.datetime | None = None,
 ) -> list[UnitScore]:
     """Every assessed unit's scores in the county's year, ranked (a system read, not scoped:
     the public results page reads it; `target_scores_visible_to` scopes it). `units`: only
-    these (a unit's own page)."""
+    these (a unit's own page); `until`: as they stood then (the stars' half-years)."""
     catalogues = list(
         TargetCatalogue.objects.filter(county_id=county_id, year=year, is_current=True).values(
             "pk", "owner_id", "owner__path", "onsite_weight"
@@ -188,7 +216,7 @@ def county_target_scores(
             )
             unit.tasks.setdefault(t.task.code, ZERO)
         scored[org.pk] = unit
-    rows = score_rows(county_id, year, None if units is None else list(scored))
+    rows = score_rows(county_id, year, None if units is None else list(scored), until)
     for row in rows:
         found = scored.get(row["unit_id"])
         if found is None:
@@ -203,7 +231,8 @@ def county_target_scores(
         target.onsite = _decimal(row["onsite"])
         target.deduction = deduction
     figure_names = {t.figure for ts in targets.values() for t in ts if t.measure == Measure.FIGURE}
-    figures = _figure_values(county_id, year, figure_names) if figure_names else {}
+    cut = None if until is None else timezone.localdate(until)
+    figures = _figure_values(county_id, year, figure_names, cut) if figure_names else {}
     figure_of = {t.code: t.figure for ts in targets.values() for t in ts}
     for unit in scored.values():
         total = ZERO

@@ -235,8 +235,9 @@ def test_the_demo_ledger_verifies(demo: DemoResult, db: None) -> None:
 
 def test_the_demo_has_stars_from_its_evaluations(demo: DemoResult, db: None) -> None:
     county = demo.county
-    # the county's two bayannur-532 schemes, and Gaotai's narrowed for 团结村
-    assert StarScheme.objects.filter(county=county, is_current=True).count() == 3
+    # the county's two bayannur-532 schemes, Gaotai's narrowed for 团结村, and the target
+    # points' narrowed for 巴音乌兰苏木's gachas
+    assert StarScheme.objects.filter(county=county, is_current=True).count() == 4
     gaotai = Org.objects.get(county=county, code="HLT02B")
     active = Member.objects.filter(county=county).exclude(
         status__in=("transferred_out", "deceased")
@@ -255,9 +256,18 @@ def test_the_demo_has_stars_from_its_evaluations(demo: DemoResult, db: None) -> 
     assert not ratings.filter(missing__gt=0).exists()
     assert ratings.filter(member_eval_n__gte=3).count() == bayannur.count()
     assert len(set(ratings.values_list("stars", flat=True))) >= 5  # spread, not all alike
-    # every organisation assessed by its township, and evaluated by its members
+    # every organisation assessed by its township — 巴音乌兰苏木's gachas by their target points,
+    # each half-year's standing averaged ("每半年…动态考评，平均分作为年度积分") — and
+    # evaluated by its members
+    sumu = Rating.objects.filter(
+        county=county,
+        subject="org",
+        org__path__startswith=Org.objects.get(county=county, code="BYWL").path,
+    )
+    assert sumu.count() == sumu.filter(target_points_n=2, missing=0).count() == 6
+    assert sumu.filter(scheme__preset="bayannur-532-org-targets").count() == 6
     assessed = Rating.objects.filter(county=county, subject="org", points_entries__gt=0)
-    assert assessed.count() == orgs > 0
+    assert assessed.count() == orgs - sumu.count() > 0
     assert Rating.objects.filter(county=county, subject="org", member_eval_n__gt=0).count() == orgs
     statuses = set(StarPlan.objects.filter(county=county).values_list("status", flat=True))
     assert statuses == {"approved", "submitted", "draft"}

@@ -82,7 +82,7 @@ REVIEW_SCORES_SQL = f"""
         GROUP BY c.member_id"""
 
 
-def commitments_board_url(rating: Any) -> str:
+def commitments_board_url(rating: Any, user: Any = None) -> str:
     """Where a rating's commitment review comes from: the branch's public board of the year,
     every commitment with its reviews (open to whoever sees the rating, no login)."""
     board = reverse("public_life:commitments", args=[rating.branch.public_ref])

@@ -119,7 +119,7 @@ def test_the_component_needs_no_member_on_the_other_floor(gaotai: Cast) -> None:
     assert found is not None and "orglife_commitmentreview" in found.sql
     assert sources.source("points") is None
     with pytest.raises(ValueError, match="not a component a source may feed"):
-        sources.register("points", sql="SELECT 1", url=lambda rating: None)
+        sources.register("points", sql="SELECT 1", url=lambda rating, user: None)
 
 
 @pytest.mark.parametrize(("preset", "period"), [("gaotai-341", "H1"), ("bayannur-532", "Y")])
@@ -127,7 +127,7 @@ def test_the_api_links_each_component_where_the_page_does_and_every_link_opens(
     cast: Cast, preset: str, period: str
 ) -> None:
     """The API's explanation gives each component the page it came from — the same function
-    (`stars.selectors.component_link`) as the star page's links — and every one of them opens
+    (`stars.explained.component_link`) as the star page's links — and every one of them opens
     for the member and for her secretary."""
     scheme_from_preset(actor=SYSTEM, county=cast.county, owner=None, year=2026, preset=preset)
     reviewed(cast, cast.erin_member, 90)

@@ -85,6 +85,10 @@ class Rating(models.Model):
     # the average of the branch's reviews of the member's commitments, and how many (`sources`)
     commitment_review = models.DecimalField(max_digits=4, decimal_places=1, null=True)
     commitment_review_n = models.IntegerField(default=0)
+    # an organisation's target score as a share of its targets' points, the average of its
+    # half-years' standings, and how many half-years had one (`sources`)
+    target_points = models.DecimalField(max_digits=4, decimal_places=1, null=True)
+    target_points_n = models.IntegerField(default=0)
     criteria_met = models.SmallIntegerField(default=0)
     # the weighed components with nothing behind them, a bit each (`rules.MISSING_BITS`); under
     # the "incomplete" rule such a rating has no score and no stars yet, and is not finalised

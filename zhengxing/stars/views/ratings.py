@@ -31,7 +31,7 @@ from zhengxing.orgs import selectors as org_selectors
 from zhengxing.orgs.models import Member
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
 
-from .. import selectors, services
+from .. import explained, selectors, services
 from ..compute_sql import PERIOD_QUARTERS
 from ..jobs import may_recompute
 from ..rectify import RECTIFY_CODES, rectify_ledgers
@@ -53,7 +53,7 @@ def _member_page(request: HttpRequest, member: Member) -> TemplateResponse:
     from ..posts import may_set_posts
     from ..standards import member_standards
 
-    ratings = selectors.member_ratings(user=request.user, member=member)
+    ratings = explained.member_ratings(user=request.user, member=member)
     year = _year(request)
     may_assess = org_selectors.scope_for(request.user).can_manage_member(member)
     return TemplateResponse(
@@ -62,7 +62,7 @@ def _member_page(request: HttpRequest, member: Member) -> TemplateResponse:
         {
             "member": member,
             "year": year,
-            "explained": [selectors.explain(r) for r in ratings[:6]],
+            "explained": [explained.explain(r, request.user) for r in ratings[:6]],
             # the named stars lit or not and why (000, the "532" standards)
             "standards": member_standards(member=member, year=year, now=timezone.now()),
             "assess_url": f"{reverse('stars:assess_member', args=[member.pk])}?year={year}"

@@ -20,7 +20,7 @@ from zhengxing.core.errors import ServiceError
 from zhengxing.orgs import selectors as org_selectors
 from zhengxing.orgs.rules import MEMBER_HOLDING_KINDS
 
-from .. import posts
+from .. import explained, posts
 from ..forms import PostForm
 from ..standards import org_standards
 from .ratings import _year
@@ -41,6 +41,7 @@ def org_named(request: HttpRequest, pk: int) -> HttpResponse:
             "org": org,
             "year": year,
             "standards": org_standards(org=org, year=year, now=timezone.now()),
+            "explained": explained.org_ratings_explained(user=request.user, org=org),
             "assess_url": f"{reverse('stars:assess_org', args=[org.pk])}?year={year}"
             if org_selectors.scope_for(request.user).can_manage_tree(org)
             else "",
