@@ -268,6 +268,7 @@ OBJECT_LABELS = {
     "star_scheme": _("star scheme"),
     "target_catalogue": _("target catalogue"),
     "target_entry": _("target ledger entry"),
+    "target_year_close": _("closed target year"),
     "tree_head": _("signed head of the verification tree"),
     "user": _("login"),
     "village_group": _("village group"),
