@@ -102,3 +102,25 @@ def test_the_ballot_on_a_phone_counts_as_the_voter_goes_and_keeps_a_refused_ball
     page = cast_.content.decode()
     assert "你已投票" in page and checked(page, second) == "qualified"
     assert "data-next hidden" in page  # nobody left to grade
+
+
+def test_the_ballot_costs_the_same_queries_for_a_branch_of_three_and_of_thirty(
+    cast: Cast,
+) -> None:
+    """The member, the round, the roll, the voter's own grades and the count of voters: one
+    query each, whatever the branch's size (the rows are built from the roll, never per row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.appraisal_open(actor=as_(cast.carol), branch=cast.branch_a1, year=2026)
+    erin, mine = client_for(cast.erin), reverse("orglife:my_appraisal")
+    add_member(cast.county, "A1B", name="党员甲")
+    counts = []
+    for extra in (0, 27):
+        for n in range(extra):
+            add_member(cast.county, "A1B", name=f"党员{n}")
+        with CaptureQueriesContext(connection) as queries:
+            page = erin.get(mine)
+        assert page.content.decode().count('class="ballot-row') == 2 + extra
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
