@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from zhengxing.orglife import services
@@ -109,9 +111,6 @@ def test_the_ballot_costs_the_same_queries_for_a_branch_of_three_and_of_thirty(
 ) -> None:
     """The member, the round, the roll, the voter's own grades and the count of voters: one
     query each, whatever the branch's size (the rows are built from the roll, never per row)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     services.appraisal_open(actor=as_(cast.carol), branch=cast.branch_a1, year=2026)
     erin, mine = client_for(cast.erin), reverse("orglife:my_appraisal")
     add_member(cast.county, "A1B", name="党员甲")
