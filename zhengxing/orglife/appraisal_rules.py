@@ -35,6 +35,25 @@ def excellent_allowed(members: int, cap_percent: int) -> int:
     return members * cap_percent // 100
 
 
+def ballot_problem(grades: Mapping[int, str], *, members: int, cap_percent: int) -> str | None:
+    """Why one ballot cannot be counted, in Chinese, or None: a ballot naming more 优秀 than the
+    cap allows is refused whole, as a paper one with too many ticks is spoilt, so a branch
+    cannot make everyone 优秀 by voting so ("对…评选过程不公正…的情况给予通报", 003). Every other
+    grade is free: no grade is chosen for the voter beforehand, not even 合格 — a member not
+    graded is named back to the voter (`appraisal_vote`), and 合格 is a member's grade only when
+    no ballot was cast on them at all (`grade_of`)."""
+    allowed = excellent_allowed(members, cap_percent)
+    chosen = sum(1 for g in grades.values() if g == EXCELLENT)
+    if chosen <= allowed:
+        return None
+    if not allowed:
+        return f"本支部{members}名党员，按{cap_percent}%的比例不能评优秀，这张选票评了{chosen}人"
+    return (
+        f"评为优秀的不能超过{allowed}人（本支部{members}名党员的{cap_percent}%），"
+        f"这张选票评了{chosen}人"
+    )
+
+
 def outcome(
     tallies: Mapping[int, Counter[str]], *, members: Mapping[int, str], cap_percent: int
 ) -> dict[int, str]:

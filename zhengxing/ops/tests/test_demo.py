@@ -319,25 +319,39 @@ def test_the_demo_has_a_weak_organisation_under_rectification(demo: DemoResult, 
         assert page.status_code == 200 and "村务公开不及时" in page.content.decode()
 
 
-def test_the_demo_branch_has_posted_its_democratic_appraisal(demo: DemoResult, db: None) -> None:
-    """003: "通过年终民主评议党员大会…以此作为党员奖惩的重要依据": the member login's branch posted
-    its appraisal, one 基本合格 and one 不合格 whose 限期改正 is open; the member sees the result,
-    the secretary the follow-up."""
-    from zhengxing.orglife.models import AppraisalResult, FollowUpStep
+def test_the_demo_has_one_appraisal_posted_and_one_open_at_the_logins_branch(
+    demo: DemoResult, db: None
+) -> None:
+    """003: "通过年终民主评议党员大会…以此作为党员奖惩的重要依据": a branch of the township1 login
+    posted its appraisal, one 基本合格 and one 不合格 whose 限期改正 is open, and the township
+    sees both; the logins' own branch has its round open, most of it voted but not the member
+    login, who is shown the ballot with nothing chosen, and the secretary, who is shown the
+    count."""
+    from zhengxing.orglife.models import AppraisalResult, AppraisalRound, FollowUpStep
+    from zhengxing.orglife.services.appraisal import appraised_members
 
     results = AppraisalResult.objects.filter(county=demo.county)
     assert demo.appraisal == results.count() > 2
     grades = list(results.values_list("grade", flat=True))
     assert grades.count("basic") == 1 and grades.count("unqualified") == 1
     assert FollowUpStep.objects.get(county=demo.county).recorded_on is None
-    pages = {"member": reverse("orglife:my_appraisal")}
-    branch = results.first().round.branch_id  # type: ignore[union-attr]
-    pages["secretary"] = reverse("orglife:branch_appraisal", args=[branch])
-    for login, url in pages.items():
-        client = Client()
-        client.force_login(User.objects.get(username=login))
-        page = client.get(url)
-        assert page.status_code == 200 and "基本合格" in page.content.decode()
-    secretary = Client()
-    secretary.force_login(User.objects.get(username="secretary"))
-    assert "限期改正" in secretary.get(pages["secretary"]).content.decode()
+    posted = results.first().round.branch_id  # type: ignore[union-attr]
+    township = Client()
+    township.force_login(User.objects.get(username="township1"))
+    page = township.get(reverse("orglife:branch_appraisal", args=[posted])).content.decode()
+    assert "基本合格" in page and "限期改正" in page
+    member = User.objects.get(username="member")
+    open_ = AppraisalRound.objects.get(county=demo.county, posted_at__isnull=True)
+    assert open_.branch_id == Member.objects.get(user=member).branch_id != posted
+    voters = set(open_.ballots.values_list("voter_id", flat=True))
+    roll = appraised_members(open_.branch)
+    assert len(roll) / 2 < len(voters) < len(roll)
+    logins = Member.objects.filter(branch_id=open_.branch_id, user__isnull=False)
+    assert not voters & set(logins.values_list("pk", flat=True))
+    client = Client()
+    client.force_login(member)
+    ballot = client.get(reverse("orglife:my_appraisal")).content.decode()
+    assert "data-appraisal" in ballot and " checked" not in ballot
+    client.force_login(User.objects.get(username="secretary"))
+    counted = client.get(reverse("orglife:branch_appraisal", args=[open_.branch_id]))
+    assert f"{len(roll)}名党员中已有{len(voters)}人投票" in counted.content.decode()

@@ -37,6 +37,13 @@ def appraisal_voters(*, appraisal: AppraisalRound) -> int:
     return appraisal.ballots.values("voter_id").distinct().count()
 
 
+def appraisal_own_ballot(*, appraisal: AppraisalRound, voter_id: int) -> dict[int, str]:
+    """The grades the voter cast (ratee id -> grade), shown to the voter alone to change them
+    before the result is posted; empty before they vote."""
+    rows = appraisal.ballots.filter(voter_id=voter_id).values_list("ratee_id", "grade")
+    return dict(rows)
+
+
 def appraisal_county(*, user: AnyUser) -> County:
     """The county whose policy the user reads (anyone holding a role in it; the service lets
     only its organisation department set it); PermissionDenied without a role."""

@@ -25,6 +25,7 @@ from ..appraisal_rules import (
     GRADE_LABELS,
     GRADES,
     UNQUALIFIED,
+    ballot_problem,
     excellent_allowed,
     outcome,
     steps_problems,
@@ -126,7 +127,8 @@ def appraisal_vote(
     *, actor: Actor, appraisal: AppraisalRound, voter: Member, grades: Mapping[int, str]
 ) -> int:
     """A member's ballot: a grade for every other member of the branch (all of them, so no one
-    is left out by a hurried tap). Cast again before the result is posted, it replaces the
+    is left out by a hurried tap), 优秀 no more than the round's cap allows (`ballot_problem`:
+    refused whole, nothing written). Cast again before the result is posted, it replaces the
     first. Returns how many grades were cast. Only the member casts their own, but for a
     command run on the server (the demo; the paper ballots counted at the meeting, typed in).
     """
@@ -147,6 +149,9 @@ def appraisal_vote(
         )
     if any(g not in GRADES for g in grades.values()):
         raise ServiceError("等次只能是优秀、合格、基本合格或不合格")
+    over = ballot_problem(grades, members=len(members), cap_percent=locked.excellent_cap)
+    if over:
+        raise ServiceError(over)
     AppraisalBallot.objects.filter(round=locked, voter=voter).delete()
     AppraisalBallot.objects.bulk_create(
         AppraisalBallot(

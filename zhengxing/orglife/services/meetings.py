@@ -47,6 +47,23 @@ def may_run_meeting(*, actor: Actor, branch: Org) -> bool:
     return scope_for_actor(actor).can_manage_org(branch)
 
 
+# Who holds a meeting's sign-in code (the live one on a phone, the printed sheet): those who
+# run the meeting in the room, the branch's secretary and committee (granted on it or on the
+# village above it), not the township or county, who run it from their office.
+SIGN_IN_HOLDERS = frozenset({Role.SECRETARY, Role.COMMITTEE})
+
+
+def may_show_sign_in(*, actor: Actor, branch: Org) -> bool:
+    """The branch's secretary and committee show its meetings' sign-in codes on the spot
+    (issue 20: "each signs in by scanning the meeting's QR code on the secretary's phone or
+    the printed sheet"); the township and the county, who plan, tick and close from their
+    office, do not."""
+    scope = scope_for_actor(actor)
+    if scope.everything:
+        return True
+    return any(g.role in SIGN_IN_HOLDERS and branch.path.startswith(g.path) for g in scope.grants)
+
+
 @transaction.atomic
 def meeting_plan(
     *,
@@ -197,7 +214,7 @@ def _secret() -> str:
 
 def meeting_live_code(*, actor: Actor, meeting: Meeting) -> str:
     """The code the secretary's phone shows now (it changes every minute)."""
-    require(may_run_meeting(actor=actor, branch=meeting.branch))
+    require(may_show_sign_in(actor=actor, branch=meeting.branch))
     return meeting_rules.live_code(_secret(), meeting.pk, actor.now)
 
 

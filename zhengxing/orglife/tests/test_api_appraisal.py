@@ -31,9 +31,14 @@ def test_open_vote_and_post_through_the_api(cast: Cast, api_clock: list) -> None
     wang, me = cast.member_a1.pk, cast.erin_member.pk
     voted = post(erin, f"{url}/vote", {"year": 2026, "grades": {str(wang): "qualified"}})
     assert voted.status_code == 200 and voted.json() == {"cast": 1}
-    wangs = post(
-        client_for(cast.gina), f"{url}/vote", {"year": 2026, "grades": {str(me): "excellent"}}
-    )
+    gina = client_for(cast.gina)
+    # 20 % of 2 members: no 优秀 on a ballot; refused in Chinese, nothing written
+    over = post(gina, f"{url}/vote", {"year": 2026, "grades": {str(me): "excellent"}})
+    assert over.status_code == 400 and over.json() == {
+        "detail": "本支部2名党员，按20%的比例不能评优秀，这张选票评了1人", "code": "invalid"
+    }  # fmt: skip
+    assert erin.get(url, {"year": 2026}).json()["voters"] == 1
+    wangs = post(gina, f"{url}/vote", {"year": 2026, "grades": {str(me): "qualified"}})
     assert wangs.status_code == 200, wangs.content
     assert erin.get(url, {"year": 2026}).json()["voters"] == 2
     assert erin.get(url, {"year": 2026}).json()["results"] == []  # secret until posted
@@ -41,8 +46,7 @@ def test_open_vote_and_post_through_the_api(cast: Cast, api_clock: list) -> None
     posted = post(carol, f"{url}/post", {"year": 2026})
     assert posted.status_code == 200, posted.content
     grades = {r["member"]: (r["grade"], r["excellent_votes"]) for r in posted.json()["results"]}
-    # 优秀 within the county's default share (20 % of 2 members: none), the vote still shown
-    assert grades == {"李二妮": ("qualified", 1), "王甲": ("qualified", 0)}
+    assert grades == {"李二妮": ("qualified", 0), "王甲": ("qualified", 0)}
     late = post(erin, f"{url}/vote", {"year": 2026, "grades": {str(wang): "basic"}})
     assert late.json() == {"detail": "民主评议结果已公布，不能再投票", "code": "round_closed"}
 

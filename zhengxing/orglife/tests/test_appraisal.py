@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied
 
 from zhengxing.core.errors import ServiceError
 from zhengxing.ledger.tests.conftest import as_
-from zhengxing.orglife.appraisal_rules import excellent_allowed, grade_of, outcome
-from zhengxing.orglife.models import AppraisalResult
+from zhengxing.orglife.appraisal_rules import ballot_problem, excellent_allowed, grade_of, outcome
+from zhengxing.orglife.models import AppraisalBallot, AppraisalResult
 from zhengxing.orglife.services import (
     appraisal_open,
     appraisal_policy_set,
@@ -90,6 +90,27 @@ def test_a_round_voted_and_posted_under_the_countys_cap_with_the_follow_up(cast:
         appraisal_open(actor=as_(cast.cathy), branch=cast.branch_a1, year=2026)
 
 
+@pytest.mark.parametrize(
+    ("excellent", "members", "cap", "problem"),
+    [
+        (0, 5, 20, None),
+        (1, 5, 20, None),
+        (2, 5, 20, "评为优秀的不能超过1人（本支部5名党员的20%），这张选票评了2人"),
+        (6, 31, 20, None),
+        (7, 31, 20, "评为优秀的不能超过6人（本支部31名党员的20%），这张选票评了7人"),
+        (1, 4, 20, "本支部4名党员，按20%的比例不能评优秀，这张选票评了1人"),
+        (0, 4, 0, None),
+    ],
+)
+def test_a_ballot_naming_more_excellent_than_the_cap_is_refused_whole(
+    excellent: int, members: int, cap: int, problem: str | None
+) -> None:
+    """ "对…评选过程不公正…的情况给予通报" (003): a ballot cannot make everyone 优秀; the other
+    grades are free."""
+    grades = {pk: "excellent" if pk < excellent else "basic" for pk in range(members - 1)}
+    assert ballot_problem(grades, members=members, cap_percent=cap) == problem
+
+
 def test_without_a_county_policy_a_fifth_of_the_members_may_be_excellent(
     cast: Cast,
 ) -> None:
@@ -97,11 +118,17 @@ def test_without_a_county_policy_a_fifth_of_the_members_may_be_excellent(
     assert round_.excellent_cap == 20
     for n in range(3):
         add_member(cast.county, "A1B", name=f"党员{n}")
-    grades = {
-        pk: "excellent" for pk in appraised_members(cast.branch_a1) if pk != cast.erin_member.pk
-    }
+    others = [pk for pk in appraised_members(cast.branch_a1) if pk != cast.erin_member.pk]
+    # 5 members, 20%: one 优秀 on a ballot; four are refused, nothing written
+    with pytest.raises(ServiceError) as over:
+        appraisal_vote(
+            actor=as_(cast.erin), appraisal=round_, voter=cast.erin_member,
+            grades=dict.fromkeys(others, "excellent"),
+        )  # fmt: skip
+    assert str(over.value) == "评为优秀的不能超过1人（本支部5名党员的20%），这张选票评了4人"
+    assert over.value.code == "invalid" and not AppraisalBallot.objects.exists()
+    grades = {pk: "excellent" if pk == others[0] else "qualified" for pk in others}
     appraisal_vote(actor=as_(cast.erin), appraisal=round_, voter=cast.erin_member, grades=grades)
     appraisal_post(actor=as_(cast.carol), appraisal=round_)
-    # 5 members, 20%: one 优秀, the first by name among equal shares
     grades_posted = Counter(AppraisalResult.objects.values_list("grade", flat=True))
     assert grades_posted == Counter({"excellent": 1, "qualified": 4})

@@ -153,23 +153,37 @@ def test_the_township_sees_the_steps_past_their_deadline(cast: Cast) -> None:
     assert not follow_ups_overdue(user=cast.bob, org=cast.town_a, today=due + dt.timedelta(9))
 
 
-def test_the_demo_posts_a_branchs_appraisal_with_a_basic_and_an_open_follow_up(
+def test_the_demo_posts_one_branchs_appraisal_and_leaves_the_logins_branch_open(
     cast: Cast,
 ) -> None:
-    """The demo: the member login's branch, every ballot counted, 优秀 within the default 20%,
-    one 基本合格 and one 不合格 whose 限期改正 is open and not yet due; never the login's own."""
+    """The demo: the branch after the member login's (乙一村's here) posted, every ballot
+    counted, 优秀 within the default 20%, one 基本合格 and one 不合格 whose 限期改正 is open and
+    not yet due; the member login's branch (甲一村's) open for the ballot to be seen and cast,
+    every member but the logins and the elderly having voted, each ballot within the cap."""
     from collections import Counter
 
+    from zhengxing.orglife.appraisal_rules import ballot_problem
     from zhengxing.orglife.demo_appraisal import demo_appraisal
+    from zhengxing.orglife.models import AppraisalBallot, AppraisalRound
     from zhengxing.testing import add_member
 
-    for n in range(8):
-        add_member(cast.county, "A1B", name=f"党员{n}")
+    for n in range(9):
+        add_member(cast.county, "B1B", name=f"乙党员{n}")
+    voted = {add_member(cast.county, "A1B", name=f"甲党员{n}").pk for n in range(3)}
+    add_member(cast.county, "A1B", name="老党员", category="elderly")
     assert demo_appraisal(cast.county, seed=3) == 10
+    posted = AppraisalRound.objects.get(posted_at__isnull=False)
+    assert posted.branch == cast.branch_b1
     grades = Counter(AppraisalResult.objects.values_list("grade", flat=True))
     assert grades["basic"] == 1 and grades["unqualified"] == 1
     assert 1 <= grades["excellent"] <= 2  # 20% of 10
-    flagged = AppraisalResult.objects.exclude(grade__in=("excellent", "qualified"))
-    assert cast.erin_member.pk not in {r.member_id for r in flagged}
     (step,) = FollowUpStep.objects.all()
     assert (step.name, step.recorded_on, step.due_on) == ("限期改正", None, dt.date(2027, 3, 3))
+    open_ = AppraisalRound.objects.get(posted_at__isnull=True)
+    assert open_.branch == cast.branch_a1
+    ballots = AppraisalBallot.objects.filter(round=open_)
+    assert set(ballots.values_list("voter_id", flat=True)) == voted | {cast.member_a1.pk}
+    for voter in voted:
+        cast_grades = dict(ballots.filter(voter_id=voter).values_list("ratee_id", "grade"))
+        assert len(cast_grades) == 5
+        assert ballot_problem(cast_grades, members=6, cap_percent=20) is None

@@ -106,3 +106,30 @@ def test_the_township_sees_the_branches_behind_and_downloads_the_record(
     assert ("中共甲一村支部委员会", "支部党员大会", 4, 1, 1, 0) in [r[:6] for r in rows]
     # another township's record is not bob's
     assert bob.get(reverse("orglife:record", args=[cast.town_b.pk])).status_code == 404
+
+
+def test_only_those_in_the_room_are_shown_the_sign_in_code_and_sheet(
+    cast: Cast, hundred: RuleCatalogue, on_30_june: None
+) -> None:
+    """The secretary and the committee hold the code on a phone and print the sheet; the
+    township's clerk, who runs the meeting from her office (plans, ticks, closes), is shown
+    neither link, and opening either is refused (every link a role is shown works)."""
+    meeting = plan(cast)
+    page = reverse("orglife:meeting", args=[meeting.pk])
+    links = [
+        f'href="{reverse(f"orglife:{name}", args=[meeting.pk])}"'
+        for name in ("meeting_qr", "meeting_sheet")
+    ]
+    for user in (cast.carol, cast.cathy):
+        client = client_for(user)
+        html = client.get(page).content.decode()
+        assert all(link in html for link in links), user
+        for name in ("meeting_qr", "meeting_sheet"):
+            assert client.get(reverse(f"orglife:{name}", args=[meeting.pk])).status_code == 200
+    clerk = client_for(cast.bob)
+    html = clerk.get(page).content.decode()
+    assert not any(link in html for link in links)
+    assert 'action="/life/meetings/' in html and "王甲" in html  # she still ticks the roll
+    for name in ("meeting_qr", "meeting_sheet"):
+        assert clerk.get(reverse(f"orglife:{name}", args=[meeting.pk])).status_code == 403
+    assert clerk.get(f"/api/v1/life/meetings/{meeting.pk}/code").status_code == 403

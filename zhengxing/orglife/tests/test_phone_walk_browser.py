@@ -11,7 +11,8 @@ page passes the phone's checks (web/tests/phone_walk.py). Then each does a real 
 phone: the secretary plans today's members' meeting and shows its sign-in code; the member
 scans it (opens the address the code carries) and signs in; the secretary ticks one more
 present and closes the minutes; the member redeems something in the points supermarket; the
-township opens the year's meeting record and downloads its Excel.
+township opens the year's meeting record and downloads its Excel; the member, and the elderly
+member with large text, cast the democratic appraisal's ballot open in their branch.
 
 What the first walk found, each now held by a check here: the phone's own text size ignored (the
 page's text set in px: an elderly member's 150% changed nothing); a 404 for the site's icon on
@@ -50,7 +51,8 @@ BUDGETS = {
         "/life/meetings/N/": 3700,  # 5,333: the roll to tick, three lines a member
         "/life/appraisal/N/": 2500,  # 4,425: the grades, three lines a member
     },
-    "member": {"/life/appraisal/": 1900},  # 3,876
+    # 3,876 as the posted result's cards; now the open ballot, a 48 px row for each of 32
+    "member": {"/life/appraisal/": 2300},
 }
 NUMBER = re.compile(r"\d+")
 
@@ -221,6 +223,83 @@ def test_a_meeting_signed_in_by_scanning_closed_and_the_shop_and_the_record(
     found = secretary.problems + member.problems + township.problems
     found += [*phones["secretary"][2], *phones["member"][2], *behind]
     assert not found, "\n".join(found)
+
+
+def _ballots_cast(site: Site, username: str) -> tuple[int, int]:
+    """The grades the member who logs in as `username` has cast in their branch's open round,
+    and how many of the branch have voted."""
+    ((mine, voters),) = _db(
+        site,
+        "SELECT (SELECT count(*) FROM orglife_appraisalballot b WHERE b.round_id = r.id "
+        "AND b.voter_id = m.id), (SELECT count(DISTINCT voter_id) FROM orglife_appraisalballot b "
+        "WHERE b.round_id = r.id) FROM orglife_appraisalround r "
+        "JOIN orgs_member m ON m.branch_id = r.branch_id JOIN auth_user u ON u.id = m.user_id "
+        "WHERE r.posted_at IS NULL AND u.username = ?",
+        username,
+    )
+    return int(mine), int(voters)
+
+
+@pytest.mark.parametrize(
+    ("role", "font_px", "budget"), [("member", None, 2300), ("elder", LARGE_TEXT, 4500)]
+)
+def test_a_member_casts_the_appraisal_ballot_on_a_phone(
+    role: str, font_px: int | None, budget: int, site: Site, browser: Browser
+) -> None:
+    """The year's appraisal open in the demo's branch ("通过年终民主评议党员大会", 003), its ballot
+    on a phone by a member and by an elderly member with large text: a row a member, nothing chosen
+    beforehand; 优秀 counted against the cap as she taps, one too many said at once; the link
+    to the next not graded brings it onto the screen; casting with some left is stopped and
+    they are marked; cast whole, it is counted and shown back. Every page passes the phone's
+    checks; the ballot of 32 stays within `budget` px (it was four lines of radio buttons a
+    member)."""
+    context, page, behind = phone(browser, site.base, role, font_px=font_px)
+    walk = Walk(role, page, site.base, names=NAMES)
+    mine, voters = _ballots_cast(site, role)
+    assert mine == 0
+    try:
+        walk.open("/")
+        walk.tap(page.locator('main a[href="/life/appraisal/"]').first)
+        form = page.locator("form[data-appraisal]")
+        rows = form.locator(".ballot-row")
+        n = rows.count()
+        assert n >= 20 and walk.heights["/life/appraisal/"] <= budget
+        expect(form.locator("input:checked")).to_have_count(0)  # not even 合格
+        allowed = int(form.get_attribute("data-allowed") or "0")
+        assert allowed >= 1
+        tally = form.locator(".appraisal-tally")
+        for i in range(allowed + 1):
+            rows.nth(i).locator("label.grade-excellent").click()
+        expect(tally.locator("[data-excellent]")).to_have_text(str(allowed + 1))
+        expect(tally.locator("[data-excellent-box]")).to_have_class(re.compile(r"\bover\b"))
+        expect(tally.locator("[data-note]")).to_contain_text(f"优秀最多{allowed}人")
+        rows.nth(allowed).locator("label.grade-qualified").click()  # the extra one: 合格
+        expect(tally.locator("[data-excellent-box]")).not_to_have_class(re.compile(r"\bover\b"))
+        expect(tally.locator("[data-note]")).to_be_hidden()
+        expect(tally).to_contain_text(f"已评 {allowed + 1}/{n}")
+        # the next not graded comes onto the screen, above the tally at the foot
+        tally.locator("[data-next]").click()
+        expect(rows.nth(allowed + 1)).to_be_in_viewport()
+        # cast with the rest left: stopped, the rest marked, nothing sent
+        form.locator("#cast").click()
+        expect(tally.locator("[data-note]")).to_contain_text(f"还有{n - allowed - 1}人未评")
+        expect(form.locator(".ballot-row.todo")).to_have_count(n - allowed - 1)
+        assert _ballots_cast(site, role) == (0, voters)
+        for i in range(allowed + 1, n):
+            rows.nth(i).locator(
+                "label.grade-basic" if i == n - 1 else "label.grade-qualified"
+            ).click()
+        expect(tally).to_contain_text(f"已评 {n}/{n}")
+        expect(tally.locator("[data-next]")).to_be_hidden()
+        expect(form.locator(".ballot-row.todo")).to_have_count(0)
+        walk.tap(form.locator("#cast"))
+        expect(page.locator(".messages")).to_contain_text(f"你的选票已计入：{voters + 1}/")
+        expect(page.locator("#voters")).to_contain_text("你已投票")
+        expect(page.locator("form[data-appraisal] input:checked")).to_have_count(n)
+    finally:
+        context.close()
+    assert _ballots_cast(site, role) == (n, voters + 1)
+    assert not walk.problems + behind, "\n".join(walk.problems + behind)
 
 
 # The grid and the mobile members' pages added last session (issues 21, 22), walked the same way

@@ -1,9 +1,12 @@
-"""Democratic appraisal's pages: the member's ballot on a phone (a grade for every other member)
-and the posted result; the branch's page (open the round, see how many voted, post the result
-behind a second look, record each step of a 不合格's follow-up); the county's policy (the cap on
-优秀, the follow-up's steps); the steps past their deadline for the township."""
+"""Democratic appraisal's pages: the member's ballot on a phone (a grade for every other member,
+a row each, with 优秀 counted against the cap as the voter goes) and the posted result; the
+branch's page (open the round, see how many voted, post the result behind a second look, record
+each step of a 不合格's follow-up); the county's policy (the cap on 优秀, the follow-up's steps);
+the steps past their deadline for the township."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
@@ -25,18 +28,57 @@ from zhengxing.orgs import selectors as org_selectors
 from zhengxing.orgs.services import county_root
 
 from .. import selectors, services
-from ..appraisal_rules import GRADE_LABELS, MAX_STEPS, OUTCOME_LABELS
+from ..appraisal_rules import (
+    EXCELLENT,
+    GRADE_LABELS,
+    MAX_STEPS,
+    OUTCOME_LABELS,
+    excellent_allowed,
+)
+from ..models import AppraisalRound
 from ..services.appraisal import appraised_members
+
+
+@dataclass(frozen=True)
+class BallotRow:
+    """A member to grade on the ballot: the grade chosen so far ("" for none yet)."""
+
+    pk: int
+    name: str
+    grade: str
+
+
+def _ballot(
+    found: AppraisalRound, members: dict[int, str], others: dict[int, str], chosen: dict[int, str]
+) -> dict[str, object]:
+    """What the open ballot shows: a row per member to grade, and the counts the voter watches
+    (graded so far, 优秀 against the cap, the first still to grade)."""
+    rows = [BallotRow(pk, name, chosen.get(pk, "")) for pk, name in others.items()]
+    todo = [r.pk for r in rows if not r.grade]
+    return {
+        "rows": rows,
+        "graded": len(rows) - len(todo),
+        "first_todo": todo[0] if todo else None,
+        "excellent": sum(1 for r in rows if r.grade == EXCELLENT),
+        "allowed": excellent_allowed(len(members), found.excellent_cap),
+        "members": len(members),
+        "voters": selectors.appraisal_voters(appraisal=found),
+    }
 
 
 @login_required
 @never_cache
 def my_appraisal(request: HttpRequest) -> HttpResponse:
-    """The member's ballot of the year's appraisal, or its posted result."""
+    """The member's ballot of the year's appraisal (their own grades shown back to change them
+    until the result is posted; the choices kept when a ballot is refused), or its posted
+    result."""
     member = org_selectors.own_member(request.user)
     year = timezone.localdate().year
     found = selectors.appraisal_of(user=request.user, branch=member.branch, year=year)
-    others = {pk: name for pk, name in appraised_members(member.branch).items() if pk != member.pk}
+    members = appraised_members(member.branch)
+    others = {pk: name for pk, name in members.items() if pk != member.pk}
+    refused = False
+    chosen: dict[int, str] = {}
     if request.method == "POST" and found is not None:
         grades = {pk: request.POST.get(f"grade-{pk}", "") for pk in others}
         try:
@@ -48,9 +90,23 @@ def my_appraisal(request: HttpRequest) -> HttpResponse:
             )
         except ServiceError as e:
             messages.error(request, str(e))
+            refused = True  # the page again, with the voter's choices as they were
+            chosen = {pk: g for pk, g in grades.items() if g in GRADE_LABELS}
+            found.refresh_from_db(fields=["posted_at"])  # posted meanwhile: the result
         else:
-            messages.success(request, _("Your ballot was cast."))
-        return redirect("orglife:my_appraisal")
+            voters = selectors.appraisal_voters(appraisal=found)
+            messages.success(
+                request,
+                _("Your ballot was counted: %(voters)s of %(members)s members have voted.")
+                % {"voters": voters, "members": len(members)},
+            )
+            return redirect("orglife:my_appraisal")
+    open_round = found if found is not None and found.posted_at is None else None
+    cast = (
+        selectors.appraisal_own_ballot(appraisal=open_round, voter_id=member.pk)
+        if open_round
+        else {}
+    )
     return TemplateResponse(
         request,
         "orglife/appraisal/mine.html",
@@ -58,8 +114,12 @@ def my_appraisal(request: HttpRequest) -> HttpResponse:
             "member": member,
             "year": year,
             "appraisal": found,
-            "others": list(others.items()),
             "grades": list(GRADE_LABELS.items()),
+            "voted": bool(cast),
+            "refused": refused,
+            "ballot": _ballot(open_round, members, others, chosen if refused else cast)
+            if open_round
+            else None,
             "results": selectors.appraisal_results(appraisal=found)
             if found and found.posted_at
             else None,

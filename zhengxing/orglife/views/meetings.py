@@ -208,6 +208,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     return {
         "meeting": meeting,
         "may_run": may_run,
+        "shows_sign_in": services.may_show_sign_in(actor=actor, branch=meeting.branch),
         "roll": selectors.meeting_roll(meeting=meeting) if may_run or not own else None,
         "own": own,
         "own_signed": own is not None
@@ -384,7 +385,7 @@ def meeting_qr(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     """The printed sheet: the meeting's code for its day only, and the roll to sign on paper."""
     meeting = selectors.meeting_for_user(user=request.user, pk=pk)
-    if not services.may_run_meeting(actor=Actor.from_request(request), branch=meeting.branch):
+    if not services.may_show_sign_in(actor=Actor.from_request(request), branch=meeting.branch):
         raise PermissionDenied
     url = request.build_absolute_uri(reverse("orglife:sign_in", args=[meeting.sheet_code]))
     return TemplateResponse(
