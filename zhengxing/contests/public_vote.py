@@ -29,6 +29,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from pydantic import ValidationError
 
@@ -60,7 +61,22 @@ def vote_answer(request: HttpRequest, ref: str, payload: VoteIn) -> HttpResponse
         found = selectors.contest_for_vote(ref)
     except Http404:
         return _json({"detail": "未找到该对象", "code": "not_found"}, 404)
-    wait = vote_wait(request, found, payload.code)
+    refused: ServiceError | None = None
+    # one transaction: the attempt counted and the vote (a savepoint, `vote_cast`'s own, which a
+    # refusal rolls back while the attempt stands); one commit a vote, not two
+    with transaction.atomic():
+        wait = vote_wait(request, found, payload.code)
+        if wait is None:
+            try:
+                vote_cast(
+                    actor=Actor.from_request(request),
+                    contest=found,
+                    entry_ref=payload.entry,
+                    code=payload.code,
+                    device=payload.device,
+                )
+            except ServiceError as e:
+                refused = e
     if wait is not None:
         response = _json(
             {"detail": f"投票太频繁，请{max(1, math.ceil(wait))}秒后再试", "code": "throttled"},
@@ -68,16 +84,8 @@ def vote_answer(request: HttpRequest, ref: str, payload: VoteIn) -> HttpResponse
         )
         response["Retry-After"] = str(math.ceil(wait))
         return response
-    try:
-        vote_cast(
-            actor=Actor.from_request(request),
-            contest=found,
-            entry_ref=payload.entry,
-            code=payload.code,
-            device=payload.device,
-        )
-    except ServiceError as e:
-        return _json({"detail": str(e), "code": e.code}, 400)
+    if refused is not None:
+        return _json({"detail": str(refused), "code": refused.code}, 400)
     return _json({"message": VOTED}, 201)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -107,9 +107,12 @@ _VOTE_COLUMNS = (
     "status",
     "flag",
 )
+# a second vote of the code for the entry that day inserts nothing (the UNIQUE constraint
+# contest_vote_once): no IntegrityError to raise, unwind and roll back, the commonest refusal
 _INSERT_VOTE = (
     f"INSERT INTO {Vote._meta.db_table} ({', '.join(_VOTE_COLUMNS)}) "
-    f"VALUES ({', '.join(['%s'] * len(_VOTE_COLUMNS))}) RETURNING id"
+    f"VALUES ({', '.join(['%s'] * len(_VOTE_COLUMNS))}) "
+    "ON CONFLICT (code_id, entry_id, day) DO NOTHING RETURNING id"
 )
 
 
@@ -147,38 +150,38 @@ def vote_cast(
         raise ServiceError("该投票码不属于本次比武，请使用本次比武发放的投票码")
     device = (device or "")[:32]
     at_ms = int(actor.now.timestamp() * 1000)
-    try:
-        with transaction.atomic():
-            if device and not device_take(
-                county_id=contest.county_id,
-                contest_id=contest.pk,
-                device=device,
-                day_ordinal=today.toordinal(),
-                limit=contest.device_daily_limit,
-            ):
-                raise ServiceError("这台设备今天的投票次数已达上限，请明天再来", code="throttled")
-            vote = Vote(
-                county_id=contest.county_id,
-                contest_id=contest.pk,
-                entry_id=entry_id,
-                code_id=code_id,
-                batch_id_copy=batch_id,
-                day=vote_day(contest, today),
-                at_ms=at_ms,
-                slot=at_ms // (WINDOW_SECONDS * 1000),
-                ip=(actor.ip or "")[:45],
-                network=network_of(actor.ip),
-                device=device,
-                status=Vote.Status.COUNTED,
-                flag="",
-            )
-            with connection.cursor() as cursor:  # the ORM's save costs more than the insert
-                cursor.execute(_INSERT_VOTE, [getattr(vote, f) for f in _VOTE_COLUMNS])
-                vote.pk = cursor.fetchone()[0]
-            return vote
-    except IntegrityError:
-        again = "今天已经" if contest.vote_period == Contest.Period.DAY else "已经"
-        raise ServiceError(f"该投票码{again}为这个作品投过票了", code="duplicate") from None
+    with transaction.atomic():
+        if device and not device_take(
+            county_id=contest.county_id,
+            contest_id=contest.pk,
+            device=device,
+            day_ordinal=today.toordinal(),
+            limit=contest.device_daily_limit,
+        ):
+            raise ServiceError("这台设备今天的投票次数已达上限，请明天再来", code="throttled")
+        vote = Vote(
+            county_id=contest.county_id,
+            contest_id=contest.pk,
+            entry_id=entry_id,
+            code_id=code_id,
+            batch_id_copy=batch_id,
+            day=vote_day(contest, today),
+            at_ms=at_ms,
+            slot=at_ms // (WINDOW_SECONDS * 1000),
+            ip=(actor.ip or "")[:45],
+            network=network_of(actor.ip),
+            device=device,
+            status=Vote.Status.COUNTED,
+            flag="",
+        )
+        with connection.cursor() as cursor:  # the ORM's save costs more than the insert
+            cursor.execute(_INSERT_VOTE, [getattr(vote, f) for f in _VOTE_COLUMNS])
+            inserted = cursor.fetchone()
+        if inserted is None:  # the device's count goes back with the transaction
+            again = "今天已经" if contest.vote_period == Contest.Period.DAY else "已经"
+            raise ServiceError(f"该投票码{again}为这个作品投过票了", code="duplicate")
+        vote.pk = inserted[0]
+        return vote
 
 
 def _groups(contest: Contest, field: str, limit: int) -> list[tuple[object, int]]:
