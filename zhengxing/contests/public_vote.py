@@ -47,10 +47,13 @@ VOTED = "投票成功，谢谢您的参与"
 
 
 def _json(body: dict[str, Any], status: int) -> HttpResponse:
-    """As django-ninja renders its answers (the same bytes, the same content type)."""
-    return HttpResponse(
+    """As django-ninja renders its answers (the same bytes, the same content type), with the
+    Content-Length CommonMiddleware would have set (else gunicorn sends the body chunked)."""
+    response = HttpResponse(
         json.dumps(body), status=status, content_type="application/json; charset=utf-8"
     )
+    response["Content-Length"] = str(len(response.content))
+    return response
 
 
 def vote_answer(request: HttpRequest, ref: str, payload: VoteIn) -> HttpResponse:
