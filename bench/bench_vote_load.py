@@ -5,10 +5,11 @@ enforced, behind gunicorn on this 2-core machine, for one minute: 0 votes lost, 
 A contest in its voting days with 103 entries (双晒: 20 township and 83 village secretaries)
 and a voter code for every vote; gunicorn on 127.0.0.1 trusted as the reverse proxy
 (ZHENGXING_TRUSTED_PROXIES), so each request's X-Forwarded-For is its voter's address. The
-generator (one process, asyncio, HTTP/1.1 keep-alive connections written by hand: httpx costs
-more per request than the server's budget) sends POST /api/v1/contests/public/<ref>/votes at
-a set rate for a set time, each with its own code, an address of 2,000 and a device of 10,000,
-and writes each request's outcome to its log. Mixed in, every limit put to the test:
+generator (one process, asyncio, HTTP/1.1 keep-alive connections written by hand as Protocols,
+every request's bytes made before the clock starts: it shares the two cores with the server)
+sends POST /api/v1/contests/public/<ref>/votes at a set rate for a set time, each with its own
+code, an address of 2,000 and a device of 10,000, and writes each request's outcome to its log.
+The server's CPU per request over the run (gunicorn and its workers, from /proc) is reported. Mixed in, every limit put to the test:
 - a code sent again for the same entry (1 in 100), and codes never issued (1 in 200): refused;
 - one device sending its daily limit and 5 more: exactly its limit counted;
 - one address sending twice its minute's limit and 10 more at once: never more than the limit
@@ -18,8 +19,8 @@ row a vote answered 201 (none lost, none counted twice); the refused are absent;
 checked on the rows.
 
 The reference, in the same run: the same generator against a trivial server (a raw asyncio
-one answering 201 at once) for a few seconds, as fast as it goes — the generator's own ceiling,
-so a rate below the target is the server's.
+one answering 201 at once) for a few seconds, as fast as it goes, from its connections open to
+the last answer — the generator's own ceiling, so a rate below the target is the server's.
 
 Full scale: 1,000 votes/s for 60 s (ZHENGXING_BENCH_VOTE_RATE, ZHENGXING_BENCH_VOTE_SECONDS;
 ZHENGXING_BENCH_VOTE_WORKERS gunicorn workers, 3 × 4 threads unless set). Small: 50/s for 3 s.
