@@ -9,7 +9,8 @@ generator (one process, asyncio, HTTP/1.1 keep-alive connections written by hand
 every request's bytes made before the clock starts: it shares the two cores with the server)
 sends POST /api/v1/contests/public/<ref>/votes at a set rate for a set time, each with its own
 code, an address of 2,000 and a device of 10,000, and writes each request's outcome to its log.
-The server's CPU per request over the run (gunicorn and its workers, from /proc) is reported. Mixed in, every limit put to the test:
+The server's CPU per request over the run (gunicorn and its workers, from /proc) is reported.
+Mixed in, every limit put to the test:
 - a code sent again for the same entry (1 in 100), and codes never issued (1 in 200): refused;
 - one device sending its daily limit and 5 more: exactly its limit counted;
 - one address sending twice its minute's limit and 10 more at once: never more than the limit

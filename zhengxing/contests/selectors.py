@@ -292,7 +292,8 @@ def _converters() -> list[tuple[Any, list[Any]]]:
     found = _CONVERTERS.get(ops)
     if found is None:
         table = Contest._meta.db_table
-        columns = [Contest._meta.get_field(f).get_col(table) for f in _FOR_VOTE_ORDERED]
+        fields = [f for f in Contest._meta.concrete_fields if f.attname in _FOR_VOTE]
+        columns = [f.get_col(table) for f in fields]
         found = [
             (c, connection.ops.get_db_converters(c) + c.get_db_converters(connection))
             for c in columns
