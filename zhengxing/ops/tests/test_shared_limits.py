@@ -118,7 +118,9 @@ def test_four_workers_let_through_what_one_would(server: tuple[str, str, Path]) 
         time.sleep(0.3)  # the access log is written after each response
         if len(workers_that_answered(log, path)) >= 2:
             break
-        more = [{**report, "idempotency_key": f"m{round_}-{n}"} for n in range(16)]
+        more: list[dict[str, object]] = [
+            {**report, "idempotency_key": f"m{round_}-{n}"} for n in range(16)
+        ]
         assert set(burst(host + path, more)) == {429}
 
     # five wrong passwords for one account, at once: the sixth try, right, is locked out
