@@ -170,6 +170,10 @@ MIDDLEWARE = [
     "zhengxing.web.middleware.SecurityHeadersMiddleware",
     # outermost but one: sees every refusal, including CSRF's and the lockout's
     "zhengxing.audit.middleware.RefusalAuditMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # the public's vote (issue 23: 1,000 a second) answered here, past only what is above:
+    # no session, user, CSRF (exempt), language or URL resolver (contests/public_vote.py)
+    "zhengxing.contests.public_vote.PublicVoteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zhengxing.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -177,7 +181,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zhengxing.accounts.sessions.IdleTimeoutMiddleware",
     "zhengxing.accounts.second_factor.SecondFactorMiddleware",

@@ -6,11 +6,10 @@ and the vote with a code. The same services and selectors as the pages."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router
 
@@ -23,6 +22,7 @@ from zhengxing.orgs.selectors import member_for_user, org_for_user
 
 from . import selectors, services
 from .models import Contest, Entry, Result
+from .public_vote import vote_answer
 from .rules import Dates
 from .schemas import (
     CodesIn,
@@ -43,7 +43,6 @@ from .schemas import (
     VotedOut,
     VoteIn,
 )
-from .throttles import vote_wait
 
 router = Router(tags=["contests"])
 
@@ -299,25 +298,9 @@ def public_contest(request: HttpRequest, ref: SlugPath) -> dict[str, Any]:
     auth=None,
     response=public_responses(VotedOut, 400, 404, status=201),
 )
-def vote(request: HttpRequest, ref: SlugPath, payload: VoteIn) -> Any:
+def vote(request: HttpRequest, ref: SlugPath, payload: VoteIn) -> HttpResponse:
     """A vote with the code from a slip: one per code, entry and day; throttled per address and
-    per code (429 with Retry-After)."""
-    found = selectors.contest_for_vote(ref)
-    wait = vote_wait(request, found, payload.code)
-    if wait is not None:
-        from django.http import JsonResponse
-
-        response = JsonResponse(
-            {"detail": f"投票太频繁，请{max(1, math.ceil(wait))}秒后再试", "code": "throttled"},
-            status=429,
-        )
-        response["Retry-After"] = str(math.ceil(wait))
-        return response
-    services.vote_cast(
-        actor=Actor.from_request(request),
-        contest=found,
-        entry_ref=payload.entry,
-        code=payload.code,
-        device=payload.device,
-    )
-    return 201, {"message": "投票成功，谢谢您的参与"}
+    per code (429 with Retry-After). The server answers a well-formed vote before it reaches
+    here (`public_vote.PublicVoteMiddleware`, with the same `vote_answer`); a body that does
+    not match this schema is refused here (422)."""
+    return vote_answer(request, ref, payload)

@@ -3,10 +3,12 @@ statement, so a limit holds however many workers vote at once — never a count 
 insert, which two workers can both pass:
 
 - a device's votes in a day: `device_take`, an INSERT … ON CONFLICT DO UPDATE that raises the
-  count only while it is below the limit, in the vote's own transaction (a vote refused after
-  it, a second vote of a code, rolls the count back with it);
+  count only while it is below the limit, in the vote's transaction, after the vote's insert
+  (a second vote of a code, which inserts nothing, never takes one; a device past its limit
+  takes back the vote it wrote);
 - an address's and a code's attempts in a minute: `attempts_count`, both counted in one
-  statement, committed whatever the vote's fate (a code guessed wrong is an attempt too).
+  statement, committed whatever the vote's fate (a code guessed wrong is an attempt too): the
+  API's vote counts them in the vote's transaction (one commit a vote), the page on its own.
 
 One round trip each: the public's vote is the hottest write of the app (issue 23: "1,000 votes
 a second"), so these are written in SQL that PostgreSQL and SQLite (3.35+, RETURNING) share.
@@ -46,7 +48,8 @@ def attempts_count(
     *, county_id: int, contest_id: int, address: str, code_key: str, minute: int
 ) -> dict[str, int]:
     """Count one attempt of this address and this code in this minute, both in one statement
-    (autocommit: it stands whatever the vote's fate); each one's count so far."""
+    (it stands whatever the vote's fate: the caller's transaction, if any, must commit it);
+    each one's count so far."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {TABLE} (county_id, contest_id, kind, key, period, n) "

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -35,6 +35,7 @@ from ..rules import (
 from .contests import may_organise
 
 CODE_REFUSED = "投票码无效，请核对纸条上的投票码后重新输入"
+DEVICE_REFUSED = "这台设备今天的投票次数已达上限，请明天再来"
 
 
 @transaction.atomic
@@ -107,10 +108,14 @@ _VOTE_COLUMNS = (
     "status",
     "flag",
 )
+# a second vote of the code for the entry that day inserts nothing (the UNIQUE constraint
+# contest_vote_once): no IntegrityError to raise, unwind and roll back, the commonest refusal
 _INSERT_VOTE = (
     f"INSERT INTO {Vote._meta.db_table} ({', '.join(_VOTE_COLUMNS)}) "
-    f"VALUES ({', '.join(['%s'] * len(_VOTE_COLUMNS))}) RETURNING id"
+    f"VALUES ({', '.join(['%s'] * len(_VOTE_COLUMNS))}) "
+    "ON CONFLICT (code_id, entry_id, day) DO NOTHING RETURNING id"
 )
+_DELETE_VOTE = f"DELETE FROM {Vote._meta.db_table} WHERE id = %s"
 
 
 def vote_cast(
@@ -121,9 +126,10 @@ def vote_cast(
     that day: refused in Chinese, nothing written. Both limits hold under concurrency in the
     database, whatever the pages checked: one vote by the UNIQUE constraint on (code, entry,
     day), the device's by its day's count row raised only while below the limit
-    (`quotas.device_take`), in the vote's own transaction. Three statements on the way: the
-    entry and the code read together, then the count and the vote in one transaction (both
-    in SQL: the ORM's compiling costs more than the statements). The
+    (`quotas.device_take`), in the vote's own transaction (or its caller's: no savepoint).
+    Three statements on the way: the entry and the code read together, then the vote and the
+    device's count in one transaction (both in SQL: the ORM's compiling costs more than the
+    statements). The
     vote is its own record (when, from which address, network and device); the organiser's
     holding and reviewing of votes is what the audit log records.
 
@@ -147,38 +153,46 @@ def vote_cast(
         raise ServiceError("该投票码不属于本次比武，请使用本次比武发放的投票码")
     device = (device or "")[:32]
     at_ms = int(actor.now.timestamp() * 1000)
-    try:
-        with transaction.atomic():
-            if device and not device_take(
-                county_id=contest.county_id,
-                contest_id=contest.pk,
-                device=device,
-                day_ordinal=today.toordinal(),
-                limit=contest.device_daily_limit,
-            ):
-                raise ServiceError("这台设备今天的投票次数已达上限，请明天再来", code="throttled")
-            vote = Vote(
-                county_id=contest.county_id,
-                contest_id=contest.pk,
-                entry_id=entry_id,
-                code_id=code_id,
-                batch_id_copy=batch_id,
-                day=vote_day(contest, today),
-                at_ms=at_ms,
-                slot=at_ms // (WINDOW_SECONDS * 1000),
-                ip=(actor.ip or "")[:45],
-                network=network_of(actor.ip),
-                device=device,
-                status=Vote.Status.COUNTED,
-                flag="",
-            )
-            with connection.cursor() as cursor:  # the ORM's save costs more than the insert
-                cursor.execute(_INSERT_VOTE, [getattr(vote, f) for f in _VOTE_COLUMNS])
-                vote.pk = cursor.fetchone()[0]
-            return vote
-    except IntegrityError:
-        again = "今天已经" if contest.vote_period == Contest.Period.DAY else "已经"
-        raise ServiceError(f"该投票码{again}为这个作品投过票了", code="duplicate") from None
+    vote = Vote(
+        county_id=contest.county_id,
+        contest_id=contest.pk,
+        entry_id=entry_id,
+        code_id=code_id,
+        batch_id_copy=batch_id,
+        day=vote_day(contest, today),
+        at_ms=at_ms,
+        slot=at_ms // (WINDOW_SECONDS * 1000),
+        ip=(actor.ip or "")[:45],
+        network=network_of(actor.ip),
+        device=device,
+        status=Vote.Status.COUNTED,
+        flag="",
+    )
+    refused = ""
+    # no savepoint inside a caller's transaction (the public's vote counts its attempt in the
+    # same one, which a refusal must not undo): nothing raised in here, every refusal undone
+    # by hand — a second vote of the code wrote nothing; a device past its day takes back the
+    # vote it just wrote. In SQL: the ORM's save costs more than the insert.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(_INSERT_VOTE, [getattr(vote, f) for f in _VOTE_COLUMNS])
+        inserted = cursor.fetchone()
+        if inserted is None:
+            again = "今天已经" if contest.vote_period == Contest.Period.DAY else "已经"
+            refused = f"该投票码{again}为这个作品投过票了"
+        elif device and not device_take(
+            county_id=contest.county_id,
+            contest_id=contest.pk,
+            device=device,
+            day_ordinal=today.toordinal(),
+            limit=contest.device_daily_limit,
+        ):
+            cursor.execute(_DELETE_VOTE, [inserted[0]])
+            refused = DEVICE_REFUSED
+    if refused:
+        raise ServiceError(refused, code="throttled" if refused == DEVICE_REFUSED else "duplicate")
+    assert inserted is not None
+    vote.pk = inserted[0]
+    return vote
 
 
 def _groups(contest: Contest, field: str, limit: int) -> list[tuple[object, int]]:

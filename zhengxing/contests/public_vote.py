@@ -1,0 +1,127 @@
+"""The public's vote, its own way in (issue 23: "Sustained 1,000 votes per second with every
+limit enforced, behind gunicorn on this 2-core machine"): `POST
+/api/v1/contests/public/<ref>/votes` with a well-formed JSON body is answered by
+`PublicVoteMiddleware`, placed in settings.MIDDLEWARE after the middleware every response needs
+(the security headers, X-Frame-Options, the refusals' audit) and before those a public,
+anonymous, session-less vote does not: the session, the language, CommonMiddleware (its one
+check that matters here, the Host against ALLOWED_HOSTS, is made here), CSRF (the API's public
+operations are exempt: no cookie authenticates them), the user, the second factor, messages,
+htmx, the idle timeout and django-axes (which refuses only a login it locked out). The URL
+resolver over every page and django-ninja's dispatch are skipped too: together they were half of
+a vote's CPU (bench/profile_vote.py).
+
+The limits are the vote's own and all still hold, in the database: the address's and the code's
+minutes (`throttles.vote_wait`, a 429 that the refusals' audit records), one vote per code,
+entry and day, the device's day (`services.vote_cast`). A body this way does not read as a vote
+(not JSON, not an object, a field missing or too long) goes on down the whole stack to
+django-ninja, which refuses it with its usual 422: the two ways answer alike, and the API's
+operation (`api.vote`, its schema in /api/v1/openapi.json) calls `vote_answer` as this does.
+
+同步发动广大党员、群众开展“线上投票” (article 001)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from pydantic import ValidationError
+
+from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError
+
+from . import selectors
+from .schemas import VoteIn
+from .services import vote_cast
+from .throttles import vote_wait
+
+# the ref as the API's SlugPath reads it
+VOTE_PATH = re.compile(r"/api/v1/contests/public/([A-Za-z0-9_-]{1,32})/votes")
+VOTED = "投票成功，谢谢您的参与"
+
+
+def _json(body: dict[str, Any], status: int) -> HttpResponse:
+    """As django-ninja renders its answers (the same bytes, the same content type), with the
+    Content-Length CommonMiddleware would have set (else gunicorn sends the body chunked)."""
+    response = HttpResponse(
+        json.dumps(body), status=status, content_type="application/json; charset=utf-8"
+    )
+    response["Content-Length"] = str(len(response.content))
+    return response
+
+
+def vote_answer(request: HttpRequest, ref: str, payload: VoteIn) -> HttpResponse:
+    """A vote with the code from a slip, answered: 201; 429 with Retry-After past the address's
+    or the code's minute; 400 with the rules' Chinese message and code (nothing written); 404
+    for no such contest. One per code, entry and day; throttled per address and per code."""
+    try:
+        found = selectors.contest_for_vote(ref)
+    except Http404:
+        return _json({"detail": "未找到该对象", "code": "not_found"}, 404)
+    refused: ServiceError | None = None
+    # one transaction: the attempt counted and the vote (a savepoint, `vote_cast`'s own, which a
+    # refusal rolls back while the attempt stands); one commit a vote, not two
+    with transaction.atomic():
+        wait = vote_wait(request, found, payload.code)
+        if wait is None:
+            try:
+                vote_cast(
+                    actor=Actor.from_request(request),
+                    contest=found,
+                    entry_ref=payload.entry,
+                    code=payload.code,
+                    device=payload.device,
+                )
+            except ServiceError as e:
+                refused = e
+    if wait is not None:
+        response = _json(
+            {"detail": f"投票太频繁，请{max(1, math.ceil(wait))}秒后再试", "code": "throttled"},
+            429,
+        )
+        response["Retry-After"] = str(math.ceil(wait))
+        return response
+    if refused is not None:
+        return _json({"detail": str(refused), "code": refused.code}, 400)
+    return _json({"message": VOTED}, 201)
+
+
+def _payload(request: HttpRequest) -> VoteIn | None:
+    """The body as a vote, or None where django-ninja would refuse it (422)."""
+    if request.content_type != "application/json":
+        return None
+    try:
+        data = json.loads(request.body)
+        return VoteIn.model_validate(data) if isinstance(data, dict) else None
+    except (ValueError, ValidationError):  # JSON's errors are ValueErrors
+        return None
+
+
+class PublicVoteMiddleware:
+    """Answers the public's well-formed votes itself (the module's docstring says what it
+    leaves out, and why); everything else goes on."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST":
+            matched = VOTE_PATH.fullmatch(request.path_info)
+            if matched is not None:
+                request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware checks it (else a 400)
+                payload = _payload(request)
+                if payload is not None:
+                    request.user = AnonymousUser()  # the public's vote: nobody signed in
+                    response = vote_answer(request, matched[1], payload)
+                    # a vote refused is the public's ordinary traffic (a code sent twice, a
+                    # phone past its day), not a server's warning: not logged by django.request
+                    # (429s go to the audit log, by RefusalAuditMiddleware)
+                    response._has_been_logged = True  # type: ignore[attr-defined]
+                    return response
+        return self.get_response(request)
