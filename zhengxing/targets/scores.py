@@ -5,7 +5,8 @@ targets and the units, and one per yearly figure a target takes its score from.
 Per unit and target code, the query returns
 - daily: the points of the latest daily assessment (日常考评; a later one replaces it, found by
   NOT EXISTS a later one, `target_entry_scores` index),
-- onsite: the average of the on-site assessors' scores (现场考评),
+- onsite: the average of the on-site visits' scores (现场考评; each visit's score is its named
+  assessors' mean, entered when its leader closes it, `services/visits.py`),
 - deduction: the sum of the deductions (negative) against that target, or the unit's total
   when the code is empty (003 Gaotai),
 and `rules.target_score` combines them ("日常考评和现场考评相结合", 004). A task scores the sum of

@@ -1,14 +1,14 @@
 """The target points' writes: the catalogues (`catalogues.py`) and the units' target ledgers
-(`ledger.py`)."""
+(`ledger.py`) with their on-site visits (`visits.py`)."""
 
 from .catalogues import catalogue_spec, target_catalogue_draft, target_catalogue_publish
 from .ledger import (
     may_assess,
     target_deduction_record,
-    target_onsite_record,
     target_progress_submit,
     target_submission_assess,
 )
+from .visits import target_visit_close, target_visit_open, target_visit_score
 
 __all__ = [
     "catalogue_spec",
@@ -16,7 +16,9 @@ __all__ = [
     "target_catalogue_draft",
     "target_catalogue_publish",
     "target_deduction_record",
-    "target_onsite_record",
     "target_progress_submit",
     "target_submission_assess",
+    "target_visit_close",
+    "target_visit_open",
+    "target_visit_score",
 ]

@@ -16,10 +16,17 @@ from django.contrib.auth.models import User
 
 from zhengxing.audit.models import AuditEvent
 from zhengxing.core.actor import Actor
+from zhengxing.orgs.models import Org
 from zhengxing.orgs.services import role_grant
 from zhengxing.targets.models import OnsiteVisit, TargetCatalogue, TargetEntry
 from zhengxing.targets.rules import Measure, TargetSpec, TaskSpec
-from zhengxing.targets.services import target_catalogue_draft, target_catalogue_publish
+from zhengxing.targets.services import (
+    target_catalogue_draft,
+    target_catalogue_publish,
+    target_visit_close,
+    target_visit_open,
+    target_visit_score,
+)
 from zhengxing.testing import PASSWORD, SYSTEM, Cast
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -113,3 +120,15 @@ def targets(people: Cast) -> TargetCatalogue:
         actor=SYSTEM, county=people.county, year=2026, name="2026年党建目标", tasks=TASKS
     )
     return target_catalogue_publish(actor=SYSTEM, catalogue=draft)
+
+
+def onsite(unit: Org, day: dt.date, sheets: dict[User, dict[str, int | str]]) -> OnsiteVisit:
+    """An on-site visit led by the first of `sheets`, each assessor scoring their sheet, closed
+    by the leader."""
+    leader, *others = sheets
+    visit = target_visit_open(
+        actor=as_(leader), unit=unit, visited_on=day, assessors=others, idempotency_key=key()
+    )
+    for user, scores in sheets.items():
+        target_visit_score(actor=as_(user), visit=visit, scores=scores)
+    return target_visit_close(actor=as_(leader), visit=visit)

@@ -20,13 +20,12 @@ from zhengxing.targets.services import (
     target_catalogue_draft,
     target_catalogue_publish,
     target_deduction_record,
-    target_onsite_record,
     target_progress_submit,
     target_submission_assess,
 )
 from zhengxing.testing import SYSTEM, Cast
 
-from .conftest import TASKS, D, as_, key, tom, vera
+from .conftest import TASKS, D, as_, key, onsite, tom, vera
 
 
 @pytest.mark.parametrize(
@@ -63,22 +62,18 @@ def progress(people: Cast, code: str, **more: Any) -> TargetEntry:
 @pytest.fixture
 def year_of_work(targets: TargetCatalogue, people: Cast) -> None:
     """甲一村: K1.1 scored 6 then 9 by day (the later stands), on site 8 and 7 (7.5): 8.4;
-    K1.2 scored 10 by day: 10; K2.1 on site 16 and 18 at one visit and 14 at another (16), less
-    a 2-point deduction on it: 14; less 3 for a faked evaluation (Gaotai): 29.4 in all, K1 18.4,
-    K2 14. 甲镇: K1.1 scored 5 by day: 5. The other units: 0."""
+    K1.2 scored 10 by day: 10; K2.1 on site 16 and 18 at one visit (17) and 14 at another: the
+    visits' mean 15.5, less a 2-point deduction on it: 13.5; less 3 for a faked evaluation
+    (Gaotai): 28.9 in all, K1 18.4, K2 13.5. 甲镇: K1.1 scored 5 by day: 5. The other units: 0."""
     bob, alice = as_(people.bob), as_(people.alice)
     target_submission_assess(actor=bob, submission=progress(people, "K1.1"), points=6)
     target_submission_assess(actor=alice, submission=progress(people, "K1.1"), points=9)
     target_submission_assess(actor=bob, submission=progress(people, "K1.2", value=10), points=10)
-    target_onsite_record(
-        actor=bob, unit=people.village_a1, visited_on=dt.date(2026, 5, 10),
-        scores={people.bob.pk: {"K1.1": 8, "K2.1": 16}, people.alice.pk: {"K1.1": 7, "K2.1": 18}},
-        idempotency_key=key(),
+    onsite(
+        people.village_a1, dt.date(2026, 5, 10),
+        {people.bob: {"K1.1": 8, "K2.1": 16}, people.alice: {"K1.1": 7, "K2.1": 18}},
     )  # fmt: skip
-    target_onsite_record(
-        actor=alice, unit=people.village_a1, visited_on=dt.date(2026, 6, 10),
-        scores={people.alice.pk: {"K2.1": 14}}, idempotency_key=key(),
-    )  # fmt: skip
+    onsite(people.village_a1, dt.date(2026, 6, 10), {people.alice: {"K2.1": 14}})
     target_deduction_record(
         actor=bob, unit=people.village_a1, points=2, source="late", reason="台账迟报", code="K2.1"
     )
@@ -103,20 +98,20 @@ def test_the_county_scores_match_the_hand_computed_year(
     assert {c: t.score for c, t in village.targets.items()} == {
         "K1.1": D("8.4"),
         "K1.2": D(10),
-        "K2.1": D(14),
+        "K2.1": D("13.5"),
     }
     assert village.targets["K1.1"].daily == D(9)
     assert village.targets["K1.1"].onsite == D("7.5")
-    assert village.targets["K2.1"].onsite == D(16)
-    assert village.tasks == {"K1": D("18.4"), "K2": D(14)}
-    assert (village.deduction, village.total, village.rank) == (D(-3), D("29.4"), 1)
+    assert village.targets["K2.1"].onsite == D("15.5")  # each visit counts once
+    assert village.tasks == {"K1": D("18.4"), "K2": D("13.5")}
+    assert (village.deduction, village.total, village.rank) == (D(-3), D("28.9"), 1)
     town = by_unit[people.town_a.pk]
     assert (town.total, town.rank, set(town.targets)) == (D(5), 2, {"K1.1", "K2.1"})
     assert by_unit[people.town_b.pk].total == D(0)
     assert by_unit[people.village_b1.pk].total == D(0)
     assert people.root.pk not in by_unit  # the county sets the targets; nobody assesses it
     assert people.branch_a1.pk not in by_unit  # no target applies to a branch
-    assert unit_target_scores(people.village_a1, 2026).total == D("29.4")  # type: ignore[union-attr]
+    assert unit_target_scores(people.village_a1, 2026).total == D("28.9")  # type: ignore[union-attr]
 
 
 def test_a_target_can_take_its_score_from_a_registered_yearly_figure(
@@ -165,7 +160,7 @@ def test_a_target_can_take_its_score_from_a_registered_yearly_figure(
 def test_the_contests_yearly_figure_is_the_target_score(year_of_work: None, people: Cast) -> None:
     span = yearly.Span(county_id=people.county.pk, year=2026, until=dt.date(2026, 12, 31))
     got = yearly.yearly("target_points", span, [people.village_a1.path, people.town_b.path])
-    assert got[people.village_a1.path] == (D("29.40"), D("0.00"))
+    assert got[people.village_a1.path] == (D("28.90"), D("0.00"))
     assert got[people.town_b.path] == (D("0.00"), D("0.00"))
 
 
