@@ -86,6 +86,7 @@ def test_each_named_assessor_scores_and_the_mean_enters_the_ledger_at_the_close(
     visit.refresh_from_db()
     assert (visit.status, visit.closed_by_id) == ("closed", bob.pk)
     close = AuditEvent.objects.get(action="targets.visit.close")
+    assert close.after is not None
     assert close.after["scores"] == {"K1.1": "7.3", "K2.1": "17.0"}
     assert close.after["assessors"][str(carl.pk)] == {"K1.1": "7.0", "K2.1": "17.0"}
     assert AuditEvent.objects.filter(action="targets.visit.score").count() == 3
