@@ -26,7 +26,14 @@ from .models import (
     TargetChainHead,
     TargetEntry,
 )
-from .rules import TARGET_CONTENT_FIELDS, EntryKind, Grant, applies_to, assessor_problem
+from .rules import (
+    OWNER_KINDS,
+    TARGET_CONTENT_FIELDS,
+    EntryKind,
+    Grant,
+    applies_to,
+    assessor_problem,
+)
 
 if TYPE_CHECKING:
     from zhengxing.orgs.selectors import AnyUser
@@ -79,6 +86,14 @@ def catalogues_visible_to(user: AnyUser) -> QuerySet[TargetCatalogue]:
         .select_related("owner")
         .order_by("-year", "owner__path", "-version")
     )
+
+
+def catalogue_owners(user: AnyUser) -> list[Org]:
+    """The units the user may set targets for (`services.target_catalogue_draft` lets them):
+    their county, or the townships and street working committees they manage."""
+    scope = scope_for(user)
+    found = Org.objects.filter(kind__in=OWNER_KINDS, county_id__in=scope.county_ids())
+    return [o for o in found.order_by("path")[:200] if scope.can_manage_tree(o)]
 
 
 def catalogue_for_user(user: AnyUser, pk: int) -> TargetCatalogue | None:

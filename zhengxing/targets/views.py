@@ -19,12 +19,13 @@ from django.views.decorators.http import require_POST
 
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
+from zhengxing.core.forms import NOT_CONFIRMED, confirmed
 from zhengxing.ledger.evidence import store, upload_problem
 from zhengxing.orgs.models import County
 from zhengxing.orgs.selectors import org_for_user, scope_for
 
 from . import selectors, services
-from .models import TargetEntry
+from .models import TargetCatalogue, TargetEntry
 from .rules import KIND_LABELS, MEASURE_LABELS, SOURCE_LABELS
 from .scores import target_scores_visible_to, unit_target_scores
 
@@ -59,6 +60,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "visits": list(selectors.visits_to_score(request.user, year)[:20]),
             "assessable": list(selectors.units_to_assess(request.user)[:300]),
             "catalogues": list(selectors.catalogues_visible_to(request.user)[:20]),
+            "may_draft": bool(selectors.catalogue_owners(request.user)),
             "overview": overview,
             "county_code": County.objects.get(pk=counties[0]).code if counties else "",
         },
@@ -167,6 +169,10 @@ def catalogue_page(request: HttpRequest, pk: int) -> HttpResponse:
             "tasks": list(catalogue.tasks.prefetch_related("targets")),
             "measures": MEASURE_LABELS,
             "may_publish": scope_for(request.user).can_manage_tree(catalogue.owner),
+            # a published version starts the next draft, unless one is being written
+            "draft": TargetCatalogue.objects.filter(
+                owner_id=catalogue.owner_id, year=catalogue.year, status="draft"
+            ).first(),
         },
     )
 
@@ -178,6 +184,8 @@ def catalogue_publish(request: HttpRequest, pk: int) -> HttpResponse:
     if catalogue is None:
         raise Http404
     try:
+        if not confirmed(request.POST):
+            raise ServiceError(NOT_CONFIRMED)
         services.target_catalogue_publish(actor=Actor.from_request(request), catalogue=catalogue)
     except ServiceError as e:
         messages.error(request, str(e))
