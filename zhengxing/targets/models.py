@@ -145,8 +145,8 @@ class OnsiteVisit(models.Model):
     entry per assessor and target."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", _("Being scored")
+        CLOSED = "closed", _("Closed, in the ledger")
 
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")

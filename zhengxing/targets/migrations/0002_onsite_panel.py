@@ -54,14 +54,14 @@ class Migration(migrations.Migration):
             model_name="onsitevisit",
             name="status",
             field=models.CharField(
-                choices=[("open", "Open"), ("closed", "Closed")], default="closed", max_length=8
+                choices=[("open", "Being scored"), ("closed", "Closed, in the ledger")], default="closed", max_length=8
             ),
         ),
         migrations.AlterField(
             model_name="onsitevisit",
             name="status",
             field=models.CharField(
-                choices=[("open", "Open"), ("closed", "Closed")], default="open", max_length=8
+                choices=[("open", "Being scored"), ("closed", "Closed, in the ledger")], default="open", max_length=8
             ),
         ),
         migrations.CreateModel(
