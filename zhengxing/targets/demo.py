@@ -119,10 +119,11 @@ def demo_targets(
     if progress:
         progress("目标积分：7项重点任务、20项具体目标")
     rng = random.Random(seed + 25)
+    # the first login of a node wins (township1, not the review's staff added after it)
     roles = {
         (a.role, a.org_id): a.user
         for a in RoleAssignment.objects.filter(county=county, role__in=[Role.COUNTY, Role.TOWNSHIP])
-        .select_related("user")
+        .select_related("user").order_by("-pk")
     }  # fmt: skip
     root = Org.objects.get(county=county, parent__isnull=True)
     county_user = roles.get((Role.COUNTY, root.pk))
