@@ -176,6 +176,8 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
             "panel": list(selectors.panel_of(rnd)),
             "rubric": rnd.rubric if rnd.rubric_id else selectors.rubric_current(rnd.county_id),
             "manages": manages,
+            # the panel reads every report and the results; a unit's secretary their own only
+            "reads_all": manages or selectors.panelist_of(request.user, rnd) is not None,
             "unit_form": unit_form,
             "panel_form": panel_form,
             "error": error,

@@ -1,17 +1,20 @@
 """REST endpoints of the target points, under /api/v1/targets: the catalogues (draft, publish),
-a unit's target ledger and scores, progress with evidence, the assessors' queue, daily and
-on-site assessment, deductions, the year closed with its ranking kept — the same services and
-scoping as the pages (a unit or a catalogue outside the user's scope: 404)."""
+a unit's target ledger and scores, progress with evidence, the assessors' queue, daily
+assessment, on-site visits (opened with their named assessors, scored by each, closed by the
+leader), deductions, the year closed with its ranking kept — the same services and scoping as
+the pages (a unit or a catalogue outside the user's scope: 404)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest
 from ninja import Header, P, PathEx, Router
 from ninja.errors import ValidationError
 
 from zhengxing.core.actor import Actor
+from zhengxing.core.errors import ServiceError
 from zhengxing.core.schemas import ObjectId, key_from, responses
 from zhengxing.ledger.selectors import evidence_owned
 from zhengxing.orgs.models import County, Org
@@ -19,7 +22,7 @@ from zhengxing.orgs.selectors import org_for_user, scope_for
 from zhengxing.orgs.services import county_root
 
 from . import selectors, services
-from .models import TargetCatalogue, TargetEntry
+from .models import OnsiteVisit, TargetCatalogue, TargetEntry
 from .rules import TaskSpec, spec_of
 from .schemas import (
     AssessIn,
@@ -28,10 +31,11 @@ from .schemas import (
     CatalogueOut,
     DeductionIn,
     EntryOut,
-    OnsiteIn,
     ProgressIn,
     UnitScoreOut,
+    VisitOpenIn,
     VisitOut,
+    VisitScoreIn,
     YearRankingOut,
 )
 from .scores import (
@@ -40,6 +44,7 @@ from .scores import (
     target_scores_visible_to,
     unit_target_scores,
 )
+from .services.visits import user_name
 
 router = Router(tags=["targets"])
 YearPath = PathEx[int, P(ge=2000, le=2100)]
@@ -271,36 +276,89 @@ def submission_assess(
     return 201, _entry_out(entry)
 
 
-@router.post("/units/{unit_id}/onsite", response=responses(VisitOut, 400, 403, 404, status=201))
-def onsite_record(
+def _visit(request: HttpRequest, visit_id: int) -> OnsiteVisit:
+    found = selectors.visit_for_user(request.user, visit_id)
+    if found is None:
+        raise Http404
+    return found
+
+
+def _visit_out(request: HttpRequest, visit: OnsiteVisit) -> dict[str, Any]:
+    detail = selectors.visit_detail(request.user, visit)
+    return {
+        "id": visit.pk,
+        "unit_id": visit.unit_id,
+        "unit": visit.unit.name,
+        "visited_on": visit.visited_on,
+        "status": visit.status,
+        "led_by_id": visit.led_by_id,
+        "assessors": [
+            {
+                "user_id": seat.user.pk,
+                "name": user_name(seat.user),
+                "scored": len(seat.scores),
+                "scores": detail.shown(seat),
+            }
+            for seat in detail.seats
+        ],
+        "checklist": [t.code for t in detail.checklist],
+        "scores": detail.decided,
+    }
+
+
+@router.post("/units/{unit_id}/visits", response=responses(VisitOut, 400, 403, 404, status=201))
+def visit_open(
     request: HttpRequest,
     unit_id: ObjectId,
-    payload: OnsiteIn,
+    payload: VisitOpenIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=64),
 ) -> tuple[int, dict[str, Any]]:
-    """On-site assessment (现场考评): the visit's checklist scored by named assessors."""
+    """Open an on-site visit (现场考评) with its named assessors; the caller leads it."""
     unit = org_for_user(request.user, unit_id)
-    try:
-        scores = {int(a): dict(by_code) for a, by_code in payload.scores.items()}
-    except ValueError:
-        msg = "考评人须以用户编号表示"
-        raise ValidationError(
-            [{"loc": ["body", "payload", "scores"], "msg": msg, "type": "value_error"}]
-        ) from None
-    visit = services.target_onsite_record(
+    assessors = list(User.objects.filter(pk__in=payload.assessor_ids))
+    if len(assessors) != len(set(payload.assessor_ids)):
+        raise ServiceError("考评人不存在")
+    visit = services.target_visit_open(
         actor=Actor.from_request(request),
         unit=unit,
         visited_on=payload.visited_on,
-        scores=scores,  # type: ignore[arg-type]
+        assessors=assessors,
         note=payload.note,
         idempotency_key=key_from(idempotency_key, payload.idempotency_key),
     )
-    return 201, {
-        "id": visit.pk,
-        "unit_id": visit.unit_id,
-        "visited_on": visit.visited_on,
-        "entries": visit.scores.count(),
-    }
+    return 201, _visit_out(request, _visit(request, visit.pk))
+
+
+@router.get("/visits", response=responses(list[VisitOut]))
+def visit_list(request: HttpRequest, year: int) -> list[dict[str, Any]]:
+    """The visits the caller sits on or whose units they assess, newest first."""
+    found = selectors.visits_visible_to(request.user).filter(year=year).select_related("catalogue")
+    return [_visit_out(request, v) for v in found[:100]]
+
+
+@router.get("/visits/{visit_id}", response=responses(VisitOut, 404))
+def visit_detail(request: HttpRequest, visit_id: ObjectId) -> dict[str, Any]:
+    """A visit: its panel, checklist and, once closed, its score per target."""
+    return _visit_out(request, _visit(request, visit_id))
+
+
+@router.post("/visits/{visit_id}/scores", response=responses(VisitOut, 400, 403, 404, status=201))
+def visit_score(
+    request: HttpRequest, visit_id: ObjectId, payload: VisitScoreIn
+) -> tuple[int, dict[str, Any]]:
+    """The caller's own scores of the visit's checklist, once per target."""
+    visit = _visit(request, visit_id)
+    services.target_visit_score(
+        actor=Actor.from_request(request), visit=visit, scores=dict(payload.scores)
+    )
+    return 201, _visit_out(request, _visit(request, visit_id))
+
+
+@router.post("/visits/{visit_id}/close", response=responses(VisitOut, 400, 403, 404))
+def visit_close(request: HttpRequest, visit_id: ObjectId) -> dict[str, Any]:
+    """The leader closes the visit: its scores enter the unit's target ledger."""
+    services.target_visit_close(actor=Actor.from_request(request), visit=_visit(request, visit_id))
+    return _visit_out(request, _visit(request, visit_id))
 
 
 @router.post("/units/{unit_id}/deductions", response=responses(EntryOut, 400, 403, 404, status=201))

@@ -1,13 +1,14 @@
 """The demo county's target points (示范旗, 2026): the county's catalogue of 7 key tasks broken
 into 20 specific targets for its townships and villages (004 Sanmenxia: "将7项重点任务逐项分解为
 20项具体目标"), each township's progress through the year scored in daily assessment by the
-county, an on-site assessment of 海流图镇, its first villages' progress scored by the township,
-one deduction under the Gaotai rule (003: "扣去该党支部本年度党建责任书相应分数") for a village
-whose evaluation was faked, and 巴音乌兰苏木's gachas' year, every target scored by the sumu in
-each half, whose organisations' star scheme weighs these target points as their annual points
-(000: "苏木乡镇党委每半年对嘎查村工作完成情况进行动态考评，平均分作为年度积分";
-`stars/demo_year.py`, built after this). Built through the real services; a few hundred
-entries, so the demo stays quick to build."""
+county, on-site assessments (of 海流图镇 by the county; of its first village by the county and
+the township together, each scoring; a visit to another left open for its panel to score), its
+first villages' progress scored by the township, one deduction under the Gaotai rule (003:
+"扣去该党支部本年度党建责任书相应分数") for a village whose evaluation was faked, and 巴音乌兰苏木's
+gachas' year, every target scored by the sumu in each half, whose organisations' star scheme
+weighs these target points as their annual points (000: "苏木乡镇党委每半年对嘎查村工作完成情况
+进行动态考评，平均分作为年度积分"; `stars/demo_year.py`, built after this). Built through the real
+services; a few hundred entries, so the demo stays quick to build."""
 
 from __future__ import annotations
 
@@ -102,6 +103,20 @@ def _as(user: User, day: dt.date) -> Actor:
     return Actor(user=user, label=user.get_username(), now=_at(day))
 
 
+def _visit(unit: Org, sheets: dict[User, dict[str, Decimal]], day: dt.date) -> int:
+    """An on-site visit led by the first of `sheets`, each assessor scoring on the day, closed
+    by the leader: the entries it wrote (one per target scored)."""
+    leader, *others = sheets
+    visit = services.target_visit_open(
+        actor=_as(leader, day), unit=unit, visited_on=day, assessors=others,
+        note="对照目标清单逐项查看台账、听取汇报", idempotency_key=f"demo-onsite-{unit.pk}",
+    )  # fmt: skip
+    for user, scores in sheets.items():
+        services.target_visit_score(actor=_as(user, day), visit=visit, scores=scores)
+    services.target_visit_close(actor=_as(leader, day), visit=visit)
+    return len({c for scores in sheets.values() for c in scores})
+
+
 def demo_targets(
     county: County, *, seed: int, progress: Callable[[str], None] | None = None
 ) -> int:
@@ -109,10 +124,11 @@ def demo_targets(
     if progress:
         progress("目标积分：7项重点任务、20项具体目标")
     rng = random.Random(seed + 25)
+    # the first login of a node wins (township1, not the review's staff added after it)
     roles = {
         (a.role, a.org_id): a.user
         for a in RoleAssignment.objects.filter(county=county, role__in=[Role.COUNTY, Role.TOWNSHIP])
-        .select_related("user")
+        .select_related("user").order_by("-pk")
     }  # fmt: skip
     root = Org.objects.get(county=county, parent__isnull=True)
     county_user = roles.get((Role.COUNTY, root.pk))
@@ -158,13 +174,9 @@ def demo_targets(
         work(unit, county_user, mine[:8], 3)
         work(unit, county_user, mine[8:16], 6)
     first = townships[0]
-    services.target_onsite_record(
-        actor=_as(county_user, dt.date(YEAR, 6, 25)),
-        unit=first, visited_on=dt.date(YEAR, 6, 24),
-        scores={county_user.pk: {c: points[c] - 1 for c in codes[:6]}},
-        note="对照目标清单逐项查看台账、听取汇报", idempotency_key="demo-onsite-1",
-    )  # fmt: skip
-    written += 6
+    written += _visit(
+        first, {county_user: {c: points[c] - 1 for c in codes[:6]}}, dt.date(YEAR, 6, 24)
+    )
     township_user = roles.get((Role.TOWNSHIP, first.pk))
     villages = list(Org.objects.filter(parent=first, kind=OrgKind.VILLAGE).order_by("path")[:2])
     if township_user is not None:
@@ -178,6 +190,22 @@ def demo_targets(
                 reason="上半年党员民主评议结果弄虚作假，扣减本年度党建责任书相应分数",
             )  # fmt: skip
             written += 1
+            # the county and the township visit the first village together, each scoring
+            mine = [t.code for t in targets if villages[0].kind in t.kinds][:4]
+            written += _visit(
+                villages[0],
+                {
+                    county_user: {c: points[c] - 1 for c in mine},
+                    township_user: {c: points[c] - 2 for c in mine},
+                },
+                dt.date(YEAR, 9, 16),
+            )
+            # … and the township leads a visit to the last, left open for its panel to score
+            services.target_visit_open(
+                actor=_as(township_user, dt.date(YEAR, 11, 20)),
+                unit=villages[-1], visited_on=dt.date(YEAR, 11, 20), assessors=[county_user],
+                note="年末现场考评：查阅台账、走访党员群众", idempotency_key="demo-onsite-open",
+            )  # fmt: skip
     # the sumu's dynamic assessment of its gachas, each half (every target by June, half of
     # them scored again by the autumn: a later daily assessment stands for the earlier)
     sumu = Org.objects.get(county=county, code=TARGETS_SUMU)

@@ -1,7 +1,7 @@
-"""The target points as Excel workbooks (openpyxl, write-only): a unit's target ledger (every
-line: submissions, assessments, deductions, the evidence's reference, the chain's hashes) with
-its scores per target, and a county's results (units × key tasks and targets, the ranking; ties
-share a place, `ranking.py`).
+"""The target points as Excel workbooks (openpyxl, write-only): a unit's target ledger (every line:
+submissions, assessments, deductions, the evidence's reference, the chain's hashes) with its
+scores per target and its on-site visits' named assessors and their scores, and a county's
+results (units × key tasks and targets, the ranking; ties share a place, `ranking.py`).
 
 "采取日常考评和现场考评相结合的方式，对目标完成情况进行评审，结果实时公示并有效运用" (004)"""
 
@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 from openpyxl import Workbook
@@ -22,6 +23,7 @@ from zhengxing.orgs.models import Org
 from .models import TargetEntry
 from .rules import KIND_LABELS, SOURCE_LABELS, EntryKind
 from .scores import UnitScore
+from .selectors import PanelSeat
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEDGER_HEADER = (
@@ -45,18 +47,36 @@ def _number(value: Decimal | None) -> float | str:
     return "" if value is None else float(value)
 
 
+def _name(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username())
+
+
 def ledger_workbook(
-    unit: Org, year: int, entries: Iterable[TargetEntry], score: UnitScore | None
+    unit: Org,
+    year: int,
+    entries: Iterable[TargetEntry],
+    score: UnitScore | None,
+    panels: Mapping[int, Sequence[PanelSeat]] | None = None,
 ) -> bytes:
-    """The unit's ledger, oldest first, and its scores per target."""
+    """The unit's ledger, oldest first, its scores per target, and its on-site visits'
+    assessors with each one's scores (`panels`: visit id → its named assessors). An on-site
+    entry names all the visit's assessors, the leader first."""
+    panels = panels or {}
     book = Workbook(write_only=True)
     sheet = book.create_sheet("目标工作台账")
     sheet.append([text_cell(f"{unit.name} {year}年目标工作台账")])
     sheet.append(list(LEDGER_HEADER))
     seq_of: dict[int, int] = {}
+    visits: dict[int, TargetEntry] = {}
     for e in entries:
         seq_of[e.pk] = e.seq
-        assessor = e.assessor.get_full_name() or e.assessor.get_username() if e.assessor else ""
+        assessor = _name(e.assessor) if e.assessor else ""
+        if e.visit_id is not None and e.visit_id in panels:
+            visits.setdefault(e.visit_id, e)
+            assessor = "、".join(
+                _name(seat.user) + ("（带队）" if seat.user.pk == e.assessor_id else "")
+                for seat in sorted(panels[e.visit_id], key=lambda s: s.user.pk != e.assessor_id)
+            )
         sheet.append(
             [
                 e.seq,
@@ -91,6 +111,20 @@ def ledger_workbook(
             )
         scores.append(["", "未对应目标的扣分", "", "", "", "", float(score.deduction), ""])
         scores.append(["", "总分", "", "", "", "", "", float(score.total)])
+    onsite = book.create_sheet("现场考评")
+    onsite.append(["计入台账日期", "考评人", "目标编号", "评分", "计入台账序号"])
+    for visit_id, first in visits.items():
+        for seat in panels[visit_id]:
+            for code, points in sorted(seat.scores.items()):
+                onsite.append(
+                    [
+                        first.recorded_at.strftime("%Y-%m-%d"),
+                        text_cell(_name(seat.user)),
+                        text_cell(code),
+                        float(points),
+                        first.seq,
+                    ]
+                )
     return workbook_bytes(book)
 
 

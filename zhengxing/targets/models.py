@@ -138,8 +138,15 @@ class Target(models.Model):
 
 class OnsiteVisit(models.Model):
     """An on-site assessment (现场考评): a visit to a unit on a day, led by one assessor with a
-    panel of named assessors, each scoring the checklist's targets (their scores are entries
-    of the unit's ledger, `TargetEntry.visit`)."""
+    panel of named assessors (`OnsiteAssessor`), each scoring the checklist's targets on their
+    phone (`OnsiteScore`). While open, the scores stay off the ledger; the leader closes the
+    visit and its score per target (the assessors' mean) enters the unit's ledger then
+    (`TargetEntry.visit`). Visits recorded before the panel existed are closed, one ledger
+    entry per assessor and target."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Being scored")
+        CLOSED = "closed", _("Closed, in the ledger")
 
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="+")
@@ -150,6 +157,11 @@ class OnsiteVisit(models.Model):
     led_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
     idempotency_key = models.CharField(max_length=64)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("on-site assessment")
@@ -164,6 +176,52 @@ class OnsiteVisit(models.Model):
 
     def __str__(self) -> str:
         return f"visit {self.unit_id} {self.visited_on}"
+
+
+class OnsiteAssessor(models.Model):
+    """A named assessor of a visit's panel (the leader is one of them)."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    visit = models.ForeignKey(OnsiteVisit, on_delete=models.CASCADE, related_name="panel")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("on-site assessor")
+        verbose_name_plural = _("on-site assessors")
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "user"], name="onsite_assessor_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visit_id}:{self.user_id}"
+
+
+class OnsiteScore(AppendOnly):
+    """One named assessor's score of one target at an open visit, written once: a second
+    score of the same target by the same assessor is refused (the constraint holds a race)."""
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="+")
+    visit = models.ForeignKey(OnsiteVisit, on_delete=models.PROTECT, related_name="sheet")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(max_length=32)
+    points = models.DecimalField(max_digits=5, decimal_places=1)
+    recorded_at = models.DateTimeField()
+
+    APPEND_ONLY = "an on-site score is given once: the leader closes the visit with it"
+
+    class Meta:
+        verbose_name = _("on-site score")
+        verbose_name_plural = _("on-site scores")
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "assessor", "code"], name="onsite_score_once"),
+            models.CheckConstraint(condition=Q(points__gte=0), name="onsite_score_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visit_id}:{self.assessor_id} {self.code} {self.points}"
 
 
 class TargetChainHead(models.Model):

@@ -240,9 +240,10 @@ def target_score(
     measure: str = Measure.JUDGED,
 ) -> Decimal:
     """A unit's score on one target. The latest daily assessment stands for the daily part and
-    the average of the on-site assessors' scores for the on-site part; where both scored, the
-    on-site part weighs `onsite_weight` per cent ("日常考评和现场考评相结合"). A figure's target
-    takes the figure as a grade of 100 scaled to its points. Deductions (negative) come off last."""
+    the average of the on-site visits' scores (`visit_score`) for the on-site part; where both
+    scored, the on-site part weighs `onsite_weight` per cent ("日常考评和现场考评相结合"). A
+    figure's target takes the figure as a grade of 100 scaled to its points. Deductions
+    (negative) come off last."""
     if measure == Measure.FIGURE:
         grade = min(max(figure or ZERO, ZERO), Decimal(100))
         score = points * grade / 100
@@ -252,6 +253,16 @@ def target_score(
         score = daily if daily is not None else (onsite if onsite is not None else ZERO)
     score = min(score, points)
     return (score + deduction).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def visit_score(points: Sequence[Decimal]) -> Decimal:
+    """A visit's score on one target from its named assessors' scores ("采取日常考评和
+    现场考评相结合的方式，对目标完成情况进行评审", 004). The article does not say how a panel's
+    scores become one: the mean of the scores given, rounded half-up to 0.1 (8, 7 and 7 →
+    7.3; 8 and 7 → 7.5). An assessor who gave none for the target does not count."""
+    if not points:
+        raise ValueError("a visit's score needs at least one assessor's score")
+    return (sum(points, ZERO) / len(points)).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

@@ -87,13 +87,19 @@ class AssessIn(Schema):
     note: Annotated[str, text(1000)] = ""
 
 
-class OnsiteIn(Schema):
+class VisitOpenIn(Schema):
     visited_on: dt.date
-    scores: dict[str, dict[Annotated[str, text(32)], Points]] = Field(
-        description="assessor user id → {target code: points}"
+    assessor_ids: list[Id] = Field(
+        default_factory=list, max_length=15, description="the panel's user ids (the leader is one)"
     )
     note: Annotated[str, text(1000)] = ""
     idempotency_key: Annotated[str, text(64)] | None = None
+
+
+class VisitScoreIn(Schema):
+    scores: dict[Annotated[str, text(32)], Points] = Field(
+        description="target code → points, this assessor's own"
+    )
 
 
 class DeductionIn(Schema):
@@ -123,11 +129,27 @@ class EntryOut(Schema):
     hash: str
 
 
+class SeatOut(Schema):
+    user_id: int
+    name: str
+    scored: int = Field(description="how many targets this assessor scored")
+    scores: dict[str, Decimal] | None = Field(
+        description="their scores: shown to themself, and to all once the visit is closed"
+    )
+
+
 class VisitOut(Schema):
     id: int
     unit_id: int
+    unit: str
     visited_on: dt.date
-    entries: int
+    status: str = Field(description="open | closed")
+    led_by_id: int
+    assessors: list[SeatOut]
+    checklist: list[str] = Field(description="the target codes to score")
+    scores: dict[str, Decimal] = Field(
+        description="the visit's score per target (the assessors' mean), once closed"
+    )
 
 
 class TargetScoreOut(Schema):

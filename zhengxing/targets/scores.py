@@ -8,7 +8,8 @@ Per unit and target code, the query returns
   seq wins and its points ride in the low digits (a daily score is 0–100 with one decimal, so at
   most 1,000) — no correlated subquery per entry; the covering `target_entry_scores` index
   answers the whole query without reading the table,
-- onsite: the average of the on-site assessors' scores (现场考评),
+- onsite: the average of the on-site visits' scores (现场考评; each visit's score is its named
+  assessors' mean, entered when its leader closes it, `services/visits.py`),
 - deduction: the sum of the deductions (negative) and their reversals against that target, or
   the unit's total when the code is empty (003 Gaotai),
 and `rules.target_score` combines them ("日常考评和现场考评相结合", 004). A task scores the sum of

@@ -31,8 +31,9 @@ def _download(data: bytes, name: str) -> HttpResponse:
 
 def ledger_download(user: Any, unit_id: int, year: int) -> HttpResponse:
     unit = org_for_user(user, unit_id)
-    entries = selectors.entries_of_unit(user, unit, year).order_by("seq")
-    data = ledger_workbook(unit, year, entries, unit_target_scores(unit, year))
+    entries = list(selectors.entries_of_unit(user, unit, year).order_by("seq"))
+    panels = selectors.visits_panels({e.visit_id for e in entries if e.visit_id is not None})
+    data = ledger_workbook(unit, year, entries, unit_target_scores(unit, year), panels)
     return _download(data, f"目标工作台账-{unit.name}-{year}.xlsx")
 
 

@@ -1,13 +1,11 @@
 """The target points' pages (mobile-first): the index (the units the user keeps, the assessors'
 queue, the catalogues, the county's overview), a unit's targets with its progress form and
-ledger, the assessor's queue of submissions to score, an on-site checklist, the catalogues with
-their publish button, the county's button closing a year (年终评定). Each page calls the same
-services as the API (`api.py`)."""
+ledger, the assessor's queue of submissions to score, the catalogues with their publish button,
+the county's button closing a year (年终评定). The on-site visits' pages are in
+`visit_views.py`, the catalogue's editor in `editor.py`. Each page calls the same services as
+the API (`api.py`)."""
 
 from __future__ import annotations
-
-import datetime as dt
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,7 +27,7 @@ from zhengxing.orgs.selectors import org_for_user, scope_for
 from zhengxing.orgs.services import county_root
 
 from . import selectors, services
-from .models import TargetEntry
+from .models import TargetCatalogue, TargetEntry
 from .rules import KIND_LABELS, MEASURE_LABELS, SOURCE_LABELS
 from .scores import standing_visible_to, unit_target_scores
 
@@ -60,8 +58,10 @@ def index(request: HttpRequest) -> HttpResponse:
             "year": year,
             "units": list(selectors.units_staffed_by(request.user)),
             "queue": selectors.submissions_to_assess(request.user, year).count(),
+            "visits": list(selectors.visits_to_score(request.user, year)[:20]),
             "assessable": list(selectors.units_to_assess(request.user)[:300]),
             "catalogues": list(selectors.catalogues_visible_to(request.user)[:20]),
+            "may_draft": bool(selectors.catalogue_owners(request.user)),
             "overview": standing.units[:200] if standing else [],
             "closed_at": standing.closed_at if standing else None,
             "may_close": root is not None and scope.can_manage_tree(root),
@@ -161,47 +161,6 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
-def onsite(request: HttpRequest, pk: int) -> HttpResponse:
-    """An on-site checklist (现场考评): the unit's targets, a score each, by the signed-in
-    assessor (others of the panel through the API)."""
-    unit = org_for_user(request.user, pk)
-    today = timezone.localdate()
-    catalogue = selectors.catalogue_for_unit(unit, today.year)
-    targets = [t for t in selectors.targets_for_unit(unit, catalogue) if t.measure != "figure"]
-    if request.method == "POST":
-        scores: dict[str, Any] = {
-            t.code: request.POST[f"t-{t.code}"] for t in targets if request.POST.get(f"t-{t.code}")
-        }
-        try:
-            visited = dt.date.fromisoformat(request.POST.get("visited_on", "") or today.isoformat())
-            services.target_onsite_record(
-                actor=Actor.from_request(request),
-                unit=unit,
-                visited_on=visited,
-                scores={int(request.user.pk or 0): scores},
-                note=request.POST.get("note", ""),
-                idempotency_key=request.POST.get("idempotency_key", ""),
-            )
-        except ValueError as e:
-            messages.error(request, str(e) if isinstance(e, ServiceError) else _("Invalid date."))
-        else:
-            messages.success(request, _("On-site assessment recorded."))
-            return redirect("targets:unit", unit.pk)
-    return TemplateResponse(
-        request,
-        "targets/onsite.html",
-        {
-            "unit": unit,
-            "targets": targets,
-            "today": today,
-            "key": f"{request.user.pk}-{unit.pk}-{timezone.now().timestamp()}",
-            "problem": services.may_assess(scope_for(request.user), unit),
-        },
-    )
-
-
-@login_required
-@never_cache
 def catalogue_page(request: HttpRequest, pk: int) -> HttpResponse:
     catalogue = selectors.catalogue_for_user(request.user, pk)
     if catalogue is None:
@@ -214,6 +173,10 @@ def catalogue_page(request: HttpRequest, pk: int) -> HttpResponse:
             "tasks": list(catalogue.tasks.prefetch_related("targets")),
             "measures": MEASURE_LABELS,
             "may_publish": scope_for(request.user).can_manage_tree(catalogue.owner),
+            # a published version starts the next draft, unless one is being written
+            "draft": TargetCatalogue.objects.filter(
+                owner_id=catalogue.owner_id, year=catalogue.year, status="draft"
+            ).first(),
         },
     )
 
@@ -225,6 +188,8 @@ def catalogue_publish(request: HttpRequest, pk: int) -> HttpResponse:
     if catalogue is None:
         raise Http404
     try:
+        if not confirmed(request.POST):
+            raise ServiceError(NOT_CONFIRMED)
         services.target_catalogue_publish(actor=Actor.from_request(request), catalogue=catalogue)
     except ServiceError as e:
         messages.error(request, str(e))
@@ -257,7 +222,6 @@ urlpatterns = [
     path("", index, name="index"),
     path("unit/<int:pk>/", unit_page, name="unit"),
     path("queue/", queue, name="queue"),
-    path("onsite/<int:pk>/", onsite, name="onsite"),
     path("catalogues/<int:pk>/", catalogue_page, name="catalogue"),
     path("catalogues/<int:pk>/publish/", catalogue_publish, name="publish"),
     path("years/<int:year>/close/", year_close, name="year_close"),

@@ -13,7 +13,7 @@ from zhengxing.dutyreports.models import Report, ReviewRound, Rubric, Score
 from zhengxing.dutyreports.rules import DEFAULT_RUBRIC, State
 from zhengxing.testing import Cast, client_for
 
-from .conftest import Review, as_, marks
+from .conftest import Review, as_, marks, submit_both
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"
 
@@ -161,3 +161,19 @@ def test_the_public_page_shows_only_closed_results_and_the_excel(
 def test_the_default_rubric_is_offered_when_the_county_has_none(cast: Cast) -> None:
     page = client_for(cast.alice).get(reverse("dutyreports:rubric")).content.decode()
     assert DEFAULT_RUBRIC[0][0] in page
+
+
+def test_a_secretary_on_the_rounds_page_is_linked_to_their_own_report_only(
+    cast: Cast, review: Review
+) -> None:
+    """Found by the phone walk (targets/tests/test_phone_walk_browser.py): the round's page
+    linked a secretary to the other units' reports and to the results' Excel, each a 404."""
+    mine, theirs = submit_both(cast, review)
+    page = client_for(cast.carol).get(reverse("dutyreports:round", args=[review.round.pk]))
+    html = page.content.decode()
+    assert reverse("dutyreports:report", args=[mine.pk]) in html
+    assert reverse("dutyreports:report", args=[theirs.pk]) not in html
+    assert reverse("dutyreports:results_xlsx", args=[review.round.pk]) not in html
+    managing = client_for(cast.bob).get(reverse("dutyreports:round", args=[review.round.pk]))
+    assert reverse("dutyreports:report", args=[theirs.pk]) in managing.content.decode()
+    assert reverse("dutyreports:results_xlsx", args=[review.round.pk]) in managing.content.decode()

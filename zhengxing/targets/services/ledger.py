@@ -3,21 +3,21 @@
 evidence; the assessing body — the unit's superior, a county or township role above it — scores
 each submission (日常考评) and visits with a checklist scored by named assessors (现场考评); a
 deduction (003 Gaotai: "扣去该党支部本年度党建责任书相应分数", for an evaluation late, unfair or
-faked) is an entry of the same ledger with its source and reason.
+faked) is an entry of the same ledger with its source and reason. The on-site visits, whose
+scores enter this ledger when the visit is closed, are in `visits.py`.
 
 Every write checks the actor, refuses bad input in Chinese before writing, locks the unit's chain
 head (`ledger.chained`), refuses an entry of a year closed (年终评定, `closing.py`), appends its
 hashed entries and writes its audit row in one transaction.
-A second daily assessment of a submission, a second score of one assessor for one target at a
-visit: refused, and held by partial unique constraints when two requests race."""
+A second daily assessment of a submission: refused, and held by a partial unique constraint
+when two requests race."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -27,23 +27,21 @@ from zhengxing.core.errors import ServiceError, require
 from zhengxing.core.text import clean_text
 from zhengxing.ledger.chained import chain_append, chain_lock
 from zhengxing.ledger.rules import points_normal, points_text
-from zhengxing.orgs.models import Member, Org
-from zhengxing.orgs.selectors import Scope, scope_for, scope_for_actor
+from zhengxing.orgs.models import Org
+from zhengxing.orgs.selectors import Scope, scope_for_actor
 
-from ..models import OnsiteVisit, Target, TargetChainHead, TargetEntry
+from ..models import Target, TargetChainHead, TargetEntry
 from ..rules import (
     DEDUCTION_HIGH,
     SOURCE_LABELS,
     TARGET_CONTENT_FIELDS,
     DeductionSource,
     EntryKind,
-    Grant,
     Measure,
     applies_to,
-    assessor_problem,
     plain,
 )
-from ..selectors import catalogue_for_unit
+from ..selectors import catalogue_for_unit, may_assess
 from .closing import year_closed_check
 
 ZERO = Decimal(0)
@@ -65,20 +63,6 @@ def _key(idempotency_key: str) -> str:
 
 def _year(actor: Actor) -> int:
     return timezone.localdate(actor.now).year
-
-
-def may_assess(scope: Scope, unit: Org) -> str | None:
-    """Why the scope may not assess the unit, in Chinese (`rules.assessor_problem`); None when
-    it may. A command on the server (the demo, an import) may."""
-    if scope.everything:
-        return None
-    branch_path = None
-    if scope.member_id is not None:
-        branch_path = (
-            Member.objects.filter(pk=scope.member_id).values_list("branch__path", flat=True).first()
-        )
-    grants = [Grant(role=g.role, path=g.path) for g in scope.grants]
-    return assessor_problem(grants=grants, own_branch_path=branch_path, unit_path=unit.path)
 
 
 def _assessor_check(scope: Scope, unit: Org) -> None:
@@ -270,104 +254,6 @@ def target_submission_assess(
         after=entry_snapshot(entry),
     )
     return entry
-
-
-@transaction.atomic
-def target_onsite_record(
-    *,
-    actor: Actor,
-    unit: Org,
-    visited_on: Any,
-    scores: Mapping[int, Mapping[str, Decimal | str | int | float]],
-    idempotency_key: str,
-    note: str = "",
-) -> OnsiteVisit:
-    """On-site assessment (现场考评): a visit to the unit on a day, its checklist scored by named
-    assessors — `scores` maps each assessor's user id to {target code: points}. The one who
-    records it and every assessor must be above the unit and not belong to it; a unit outside
-    the recorder's scope, a score outside a target's points, a target the unit does not have:
-    refused in Chinese, nothing written."""
-    _assessor_check(scope_for_actor(actor), unit)
-    if actor.user is None:
-        raise ServiceError("现场考评须由考评人登录后记录")
-    if not scores or not any(scores.values()):
-        raise ServiceError("请至少填写一项现场考评得分")
-    year = visited_on.year
-    if visited_on > timezone.localdate(actor.now):
-        raise ServiceError("现场考评日期不能晚于今天")
-    note = clean_text(note, label="考评说明", limit=1000, required=False)
-    key = _key(idempotency_key)
-    existing = OnsiteVisit.objects.filter(unit=unit, idempotency_key=key).first()
-    if existing is not None:
-        return existing
-    catalogue = catalogue_for_unit(unit, year)
-    if catalogue is None:
-        raise ServiceError(f"{unit.name}{year}年没有已发布的目标清单")
-    assessors = {u.pk: u for u in User.objects.filter(pk__in=list(scores), is_active=True)}
-    missing = [pk for pk in scores if pk not in assessors]
-    if missing:
-        raise ServiceError("考评人不存在或已停用")
-    for user in assessors.values():
-        problem = may_assess(scope_for(user), unit)
-        if problem is not None:
-            name = user.get_full_name() or user.get_username()
-            raise ServiceError(f"{name}：{problem}")
-    targets = {t.code: t for t in catalogue.targets.all()}
-    rows: list[tuple[int, Target, Decimal]] = []
-    for assessor_id, by_code in scores.items():
-        for code, points in by_code.items():
-            target = targets.get(code)
-            if target is None or not applies_to(
-                kinds=target.kinds, categories=target.categories, kind=unit.kind,
-                category=unit.category,
-            ):  # fmt: skip
-                raise ServiceError(f"{unit.name}{year}年的目标清单中没有目标“{code}”")
-            if target.measure == Measure.FIGURE:
-                raise ServiceError(f"“{target.name}”取自年度指标，不在现场考评")
-            rows.append((assessor_id, target, _score(points, target)))
-    head = _lock(unit, year)
-    visit = OnsiteVisit.objects.create(
-        county_id=unit.county_id,
-        unit=unit,
-        catalogue=catalogue,
-        year=year,
-        visited_on=visited_on,
-        note=note,
-        led_by=actor.user,
-        recorded_at=actor.now,
-        idempotency_key=key,
-    )
-    entries = [
-        _entry(
-            actor,
-            unit,
-            year,
-            target_id=target.pk,
-            code=target.code,
-            kind=EntryKind.ONSITE,
-            points=points,
-            visit_id=visit.pk,
-            assessor_id=assessor_id,
-        )
-        for assessor_id, target, points in rows
-    ]
-    chain_append(head, entries, fields=TARGET_CONTENT_FIELDS)
-    audit_record(
-        actor=actor,
-        action="targets.onsite.record",
-        object_type="onsite_visit",
-        object_id=visit.pk,
-        county_id=unit.county_id,
-        summary=f"{unit.name} 现场考评（{visited_on:%Y-%m-%d}，{len(assessors)}名考评人）",
-        after={
-            "visited_on": visited_on.isoformat(),
-            "scores": {
-                str(a): {t.code: points_text(p) for b, t, p in rows if b == a} for a in assessors
-            },
-            "head": head.hash,
-        },
-    )
-    return visit
 
 
 @transaction.atomic

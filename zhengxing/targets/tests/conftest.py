@@ -17,6 +17,7 @@ from django.contrib.auth.models import User
 
 from zhengxing.audit.models import AuditEvent
 from zhengxing.core.actor import Actor
+from zhengxing.orgs.models import Org
 from zhengxing.orgs.services import role_grant
 from zhengxing.targets.models import OnsiteVisit, TargetCatalogue, TargetEntry
 from zhengxing.targets.rules import Measure, TargetSpec, TaskSpec
@@ -24,9 +25,11 @@ from zhengxing.targets.services import (
     target_catalogue_draft,
     target_catalogue_publish,
     target_deduction_record,
-    target_onsite_record,
     target_progress_submit,
     target_submission_assess,
+    target_visit_close,
+    target_visit_open,
+    target_visit_score,
 )
 from zhengxing.testing import PASSWORD, SYSTEM, Cast
 
@@ -123,6 +126,18 @@ def targets(people: Cast) -> TargetCatalogue:
     return target_catalogue_publish(actor=SYSTEM, catalogue=draft)
 
 
+def onsite(unit: Org, day: dt.date, sheets: dict[User, dict[str, int | str]]) -> OnsiteVisit:
+    """An on-site visit led by the first of `sheets`, each assessor scoring their sheet, closed
+    by the leader."""
+    leader, *others = sheets
+    visit = target_visit_open(
+        actor=as_(leader), unit=unit, visited_on=day, assessors=others, idempotency_key=key()
+    )
+    for user, scores in sheets.items():
+        target_visit_score(actor=as_(user), visit=visit, scores=scores)
+    return target_visit_close(actor=as_(leader), visit=visit)
+
+
 def progress(people: Cast, code: str, **more: Any) -> TargetEntry:
     fields = {"text": "进展", "evidence": "evidence/x.jpg", **more}
     return target_progress_submit(
@@ -133,22 +148,18 @@ def progress(people: Cast, code: str, **more: Any) -> TargetEntry:
 @pytest.fixture
 def year_of_work(targets: TargetCatalogue, people: Cast) -> None:
     """甲一村: K1.1 scored 6 then 9 by day (the later stands), on site 8 and 7 (7.5): 8.4;
-    K1.2 scored 10 by day: 10; K2.1 on site 16 and 18 at one visit and 14 at another (16), less
-    a 2-point deduction on it: 14; less 3 for a faked evaluation (Gaotai): 29.4 in all, K1 18.4,
-    K2 14. 甲镇: K1.1 scored 5 by day: 5. The other units: 0."""
+    K1.2 scored 10 by day: 10; K2.1 on site 16 and 18 at one visit (17) and 14 at another: the
+    visits' mean 15.5, less a 2-point deduction on it: 13.5; less 3 for a faked evaluation
+    (Gaotai): 28.9 in all, K1 18.4, K2 13.5. 甲镇: K1.1 scored 5 by day: 5. The other units: 0."""
     bob, alice = as_(people.bob), as_(people.alice)
     target_submission_assess(actor=bob, submission=progress(people, "K1.1"), points=6)
     target_submission_assess(actor=alice, submission=progress(people, "K1.1"), points=9)
     target_submission_assess(actor=bob, submission=progress(people, "K1.2", value=10), points=10)
-    target_onsite_record(
-        actor=bob, unit=people.village_a1, visited_on=dt.date(2026, 5, 10),
-        scores={people.bob.pk: {"K1.1": 8, "K2.1": 16}, people.alice.pk: {"K1.1": 7, "K2.1": 18}},
-        idempotency_key=key(),
+    onsite(
+        people.village_a1, dt.date(2026, 5, 10),
+        {people.bob: {"K1.1": 8, "K2.1": 16}, people.alice: {"K1.1": 7, "K2.1": 18}},
     )  # fmt: skip
-    target_onsite_record(
-        actor=alice, unit=people.village_a1, visited_on=dt.date(2026, 6, 10),
-        scores={people.alice.pk: {"K2.1": 14}}, idempotency_key=key(),
-    )  # fmt: skip
+    onsite(people.village_a1, dt.date(2026, 6, 10), {people.alice: {"K2.1": 14}})
     target_deduction_record(
         actor=bob, unit=people.village_a1, points=2, source="late", reason="台账迟报", code="K2.1"
     )

@@ -108,14 +108,42 @@ def test_progress_is_scored_from_the_queue_and_shows_in_the_score(
 def test_an_onsite_assessment_and_a_deduction_by_api(
     targets: TargetCatalogue, people: Cast
 ) -> None:
-    client = client_for(people.bob)
+    client, alice = client_for(people.bob), client_for(people.alice)
     unit = people.village_a1.pk
-    visit = client.post(
-        f"/api/v1/targets/units/{unit}/onsite",
-        {"visited_on": "2026-06-20", "scores": {str(people.bob.pk): {"K2.1": "16"}},
-         "idempotency_key": "v1"}, content_type=JSON,
+    mine = client.post(
+        f"/api/v1/targets/units/{unit}/visits",
+        {"visited_on": "2026-06-20", "assessor_ids": [people.alice.pk, vera().pk],
+         "idempotency_key": "v0"}, content_type=JSON,
     )  # fmt: skip
-    assert visit.status_code == 201 and visit.json()["entries"] == 1
+    assert (
+        mine.status_code == 400 and "vera：考评人不能给自己所在的单位评分" in mine.json()["detail"]
+    )
+    opened = client.post(
+        f"/api/v1/targets/units/{unit}/visits",
+        {"visited_on": "2026-06-20", "assessor_ids": [people.alice.pk], "idempotency_key": "v1"},
+        content_type=JSON,
+    )  # fmt: skip
+    assert opened.status_code == 201, opened.content
+    visit = opened.json()
+    assert visit["status"] == "open" and "K2.1" in visit["checklist"]
+    assert [a["user_id"] for a in visit["assessors"]] == [people.bob.pk, people.alice.pk]
+    url = f"/api/v1/targets/visits/{visit['id']}"
+    scored = client.post(f"{url}/scores", {"scores": {"K2.1": "16"}}, content_type=JSON)
+    assert scored.status_code == 201 and scored.json()["assessors"][0]["scores"] == {"K2.1": "16.0"}
+    twice = client.post(f"{url}/scores", {"scores": {"K2.1": "17"}}, content_type=JSON)
+    assert twice.status_code == 400 and twice.json()["code"] == "duplicate"
+    given = alice.post(f"{url}/scores", {"scores": {"K2.1": "17"}}, content_type=JSON)
+    assert given.status_code == 201
+    # alice sees her own scores and how many bob gave, not his scores, until the close
+    seen = alice.get(url).json()["assessors"]
+    assert [(a["scored"], a["scores"]) for a in seen] == [(1, None), (1, {"K2.1": "17.0"})]
+    not_hers = alice.post(f"{url}/close")  # only the leader closes
+    assert not_hers.status_code == 400 and not_hers.json()["code"] == "out_of_scope"
+    assert not TargetEntry.objects.exists()
+    closed = client.post(f"{url}/close")
+    assert closed.status_code == 200 and closed.json()["scores"] == {"K2.1": "16.5"}
+    assert [v["id"] for v in alice.get("/api/v1/targets/visits?year=2026").json()] == [visit["id"]]
+    assert client_for(people.dave).get(url).status_code == 404
     own = client.post(
         f"/api/v1/targets/units/{people.town_a.pk}/deductions",
         {"points": "3", "source": "late", "reason": "迟报"}, content_type=JSON,
@@ -127,4 +155,4 @@ def test_an_onsite_assessment_and_a_deduction_by_api(
     )  # fmt: skip
     assert made.status_code == 201 and made.json()["points"] == "-3.0"
     ranked = client_for(people.alice).get("/api/v1/targets/scores?year=2026").json()
-    assert ranked[0]["name"] == "甲一村" and ranked[0]["total"] == "13.0"
+    assert ranked[0]["name"] == "甲一村" and ranked[0]["total"] == "13.5"

@@ -4,6 +4,7 @@ the API, scoped. "结果实时公示并有效运用" (004)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -18,7 +19,7 @@ from zhengxing.targets.services import (
 )
 from zhengxing.testing import Cast, client_for
 
-from .conftest import as_, key, tom, vera
+from .conftest import as_, key, onsite, tom, vera
 
 
 @pytest.fixture
@@ -98,3 +99,25 @@ def test_the_pages_link_the_downloads(assessed: None, people: Cast) -> None:
     assert alice.get("/targets/results.xlsx").status_code == 200
     unit = alice.get(f"/targets/unit/{people.village_a1.pk}/").content.decode()
     assert f"/targets/unit/{people.village_a1.pk}/ledger.xlsx" in unit
+
+
+def test_the_ledger_workbook_names_an_onsite_visits_assessors(
+    targets: TargetCatalogue, people: Cast
+) -> None:
+    """A visit's entry names its assessors, the leader first; its sheet lists each one's
+    scores beside the ledger line the visit's mean went to."""
+    onsite(
+        people.village_a1,
+        dt.date(2026, 6, 20),
+        {people.bob: {"K2.1": 16}, people.alice: {"K2.1": 19}},
+    )
+    response = client_for(people.bob).get(
+        f"/targets/unit/{people.village_a1.pk}/ledger.xlsx", {"year": 2026}
+    )
+    sheets = rows(response.content)
+    (line,) = sheets["目标工作台账"][2:]
+    assert (line[2], line[4], line[8]) == ("现场考评", 17.5, "bob（带队）、alice")
+    assert sorted(sheets["现场考评"][1:]) == [
+        ("2026-06-30", "alice", "K2.1", 19, 1),
+        ("2026-06-30", "bob", "K2.1", 16, 1),
+    ]

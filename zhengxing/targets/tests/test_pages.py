@@ -93,7 +93,10 @@ def test_the_county_publishes_and_reads_the_overview(people: Cast) -> None:
     index = client.get(reverse("targets:index") + "?year=2026")
     assert reverse("targets:catalogue", args=[draft.pk]).encode() in index.content
     assert client.get(reverse("targets:catalogue", args=[draft.pk])).status_code == 200
-    client.post(reverse("targets:publish", args=[draft.pk]))
+    client.post(reverse("targets:publish", args=[draft.pk]))  # not confirmed: nothing
+    draft.refresh_from_db()
+    assert not draft.is_current
+    client.post(reverse("targets:publish", args=[draft.pk]), {"confirm": "yes"})
     draft.refresh_from_db()
     assert draft.is_current
     overview = client.get(reverse("targets:index") + "?year=2026").content.decode()

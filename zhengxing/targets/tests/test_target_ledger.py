@@ -1,11 +1,10 @@
 """The unit's target ledger (目标工作台账): progress with evidence, daily assessment (日常考评)
-and on-site assessment (现场考评) by the unit's superior, deductions with their source (003
-Gaotai: "扣去该党支部本年度党建责任书相应分数").
+by the unit's superior (on-site assessment, 现场考评, in `test_visits.py`), deductions with
+their source (003 Gaotai: "扣去该党支部本年度党建责任书相应分数").
 "建立目标工作台账，采取日常考评和现场考评相结合的方式" (004)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -17,7 +16,6 @@ from zhengxing.targets.models import TargetCatalogue, TargetEntry
 from zhengxing.targets.selectors import submissions_to_assess
 from zhengxing.targets.services import (
     target_deduction_record,
-    target_onsite_record,
     target_progress_submit,
     target_submission_assess,
 )
@@ -109,42 +107,6 @@ def test_an_assessor_outside_the_unit_is_refused(targets: TargetCatalogue, peopl
     with pytest.raises(ServiceError, match="不在你的考评范围内") as refused:
         target_submission_assess(actor=as_(people.dave), submission=submission, points=5)
     assert refused.value.code == "out_of_scope"
-    assert snapshot() == before
-
-
-def test_an_onsite_assessment_is_a_visit_scored_by_named_assessors(
-    targets: TargetCatalogue, people: Cast
-) -> None:
-    visit = target_onsite_record(
-        actor=as_(people.bob), unit=people.village_a1, visited_on=dt.date(2026, 6, 20),
-        scores={people.bob.pk: {"K2.1": 16, "K1.1": 8}, people.alice.pk: {"K2.1": 18}},
-        idempotency_key=key(),
-    )  # fmt: skip
-    scores = sorted(visit.scores.values_list("assessor__username", "code", "points"))
-    assert scores == [("alice", "K2.1", D(18)), ("bob", "K1.1", D(8)), ("bob", "K2.1", D(16))]
-    assert AuditEvent.objects.filter(action="targets.onsite.record").count() == 1
-
-
-def test_an_onsite_assessment_of_a_unit_outside_the_assessors_scope_is_refused(
-    targets: TargetCatalogue, people: Cast
-) -> None:
-    before = snapshot()
-    with pytest.raises(ServiceError, match="不在你的考评范围内"):
-        target_onsite_record(
-            actor=as_(people.dave), unit=people.village_a1, visited_on=dt.date(2026, 6, 20),
-            scores={people.dave.pk: {"K2.1": 16}}, idempotency_key=key(),
-        )  # fmt: skip
-    with pytest.raises(ServiceError, match="不能给自己所在的单位评分"):  # one of the panel belongs
-        target_onsite_record(
-            actor=as_(people.alice), unit=people.village_a1, visited_on=dt.date(2026, 6, 20),
-            scores={people.alice.pk: {"K2.1": 16}, vera().pk: {"K2.1": 20}},
-            idempotency_key=key(),
-        )  # fmt: skip
-    with pytest.raises(ServiceError, match="得分须在0到20分之间"):
-        target_onsite_record(
-            actor=as_(people.alice), unit=people.village_a1, visited_on=dt.date(2026, 6, 20),
-            scores={people.alice.pk: {"K2.1": 21}}, idempotency_key=key(),
-        )  # fmt: skip
     assert snapshot() == before
 
 

@@ -58,9 +58,9 @@ def test_closing_keeps_each_units_scores_and_place_with_its_chain_head(
     rows = {r.unit_id: r for r in TargetYearResult.objects.filter(close=closed)}
     assert set(rows) == set(live)  # every assessed unit of the county's catalogue, one row each
     village = rows[people.village_a1.pk]
-    assert (village.rank, village.total, village.deduction) == (1, D("29.4"), D(-3))
+    assert (village.rank, village.total, village.deduction) == (1, D("28.9"), D(-3))
     assert village.county_id == people.county.pk and village.year == 2026
-    assert village.tasks == {"K1": "18.4", "K2": "14.0"}
+    assert village.tasks == {"K1": "18.4", "K2": "13.5"}
     assert village.targets["K1.1"] == {
         "name": "按期召开党员大会", "task": "K1", "points": "10.0", "measure": "done",
         "daily": "9", "onsite": "7.5", "deduction": "0", "figure": None, "score": "8.4",
@@ -78,7 +78,7 @@ def test_closing_keeps_each_units_scores_and_place_with_its_chain_head(
         (u.unit_id, u.rank, u.total, u.tasks)
         for u in sorted(live.values(), key=lambda u: (u.rank, u.path))
     ]
-    assert unit_target_scores(people.village_a1, 2026).targets["K2.1"].score == D(14)  # type: ignore[union-attr]
+    assert unit_target_scores(people.village_a1, 2026).targets["K2.1"].score == D("13.5")  # type: ignore[union-attr]
 
 
 def test_no_entry_of_a_closed_year_is_written(year_of_work: None, people: Cast) -> None:
@@ -158,7 +158,7 @@ def test_the_public_page_of_a_closed_year_reads_the_kept_rows(
     close(people)
     TargetYearResult.objects.filter(unit=people.village_a1).update(total=D("88.8"))  # kept ≠ live
     html = page(people, 2026)
-    assert CLOSED in html and "88.8" in html and "29.4" not in html
+    assert CLOSED in html and "88.8" in html and "28.9" not in html
     assert CLOSED not in page(people, 2027)
 
 
@@ -173,7 +173,7 @@ def test_the_results_workbook_of_a_closed_year_says_so(year_of_work: None, peopl
     lines = {r[1]: dict(zip(header, r, strict=True)) for r in got[4:]}
     assert (lines[people.village_a1.name]["名次"], lines[people.village_a1.name]["总分"]) == (
         1,
-        29.4,
+        28.9,
     )
 
 
@@ -193,7 +193,7 @@ def test_the_api_closes_a_year_and_serves_its_kept_ranking(
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["year"] == 2026 and body["units"][0]["unit_id"] == people.village_a1.pk
-    assert (body["units"][0]["rank"], body["units"][0]["total"]) == (1, "29.4")
+    assert (body["units"][0]["rank"], body["units"][0]["total"]) == (1, "28.9")
     again = alice.post("/api/v1/targets/years/2026/close")
     assert again.status_code == 400 and CLOSED in again.json()["detail"]
     kept = alice.get("/api/v1/targets/years/2026/ranking").json()
@@ -253,5 +253,5 @@ def test_the_command_closes_a_year(
     commands_at(monkeypatch, AFTER)
     call_command("targets-close-year", county=people.county.code, year=2026, stdout=out)
     assert f"{people.root.name}2026年目标考评已年终评定：" in out.getvalue()
-    assert TargetYearResult.objects.get(unit=people.village_a1).total == D("29.4")
+    assert TargetYearResult.objects.get(unit=people.village_a1).total == D("28.9")
     assert target_chains_problems(people.county.pk)[1] == []

@@ -35,11 +35,11 @@ def test_a_deduction_racing_the_close_is_counted_or_refused(
     head = TargetChainHead.objects.get(unit=people.village_a1)
     assert kept.head_seq == head.seq and kept.head_hash == head.hash
     if isinstance(deduction, TargetEntry):  # first: counted
-        assert kept.total == D("28.4") and deduction.seq == head.seq
+        assert kept.total == D("27.9") and deduction.seq == head.seq
     else:  # after: refused, nothing written
         assert isinstance(deduction, ServiceError), deduction
         assert str(deduction) == f"{people.village_a1.name}2026年的目标考评{CLOSED}，不能再记录"
-        assert kept.total == D("29.4")
+        assert kept.total == D("28.9")
         assert not TargetEntry.objects.filter(kind="deduction", text="迟报").exists()
     assert target_chains_problems(people.county.pk)[1] == []
 
