@@ -33,9 +33,11 @@ from zhengxing.targets.scores import county_target_scores, target_standing, unit
 from zhengxing.targets.selectors import target_chains_problems
 from zhengxing.targets.services import (
     target_deduction_record,
-    target_onsite_record,
     target_progress_submit,
     target_submission_assess,
+    target_visit_close,
+    target_visit_open,
+    target_visit_score,
     target_year_close,
 )
 from zhengxing.testing import Cast, client_for
@@ -85,6 +87,13 @@ def test_no_entry_of_a_closed_year_is_written(year_of_work: None, people: Cast) 
     waiting = target_progress_submit(
         actor=as_(vera()), unit=people.village_a1, code="K2.1", text="班子会", idempotency_key=key()
     )
+    # a visit opened before the close, scored by one of its two assessors: after the close
+    # neither its other assessor's score nor its closing enters the closed year
+    visit = target_visit_open(
+        actor=as_(people.alice, AFTER - dt.timedelta(days=30)), unit=people.village_a1,
+        visited_on=dt.date(2026, 12, 1), assessors=[people.bob], idempotency_key=key(),
+    )  # fmt: skip
+    target_visit_score(actor=as_(people.alice), visit=visit, scores={"K2.1": 11})
     close(people)
     before = snapshot()
     refused = f"{people.village_a1.name}2026年的目标考评{CLOSED}，不能再记录"
@@ -96,11 +105,12 @@ def test_no_entry_of_a_closed_year_is_written(year_of_work: None, people: Cast) 
             actor=as_(people.bob, AFTER), unit=people.village_a1, points=1, source="late",
             reason="迟报", year=2026,
         ),
-        lambda: target_onsite_record(
+        lambda: target_visit_open(
             actor=as_(people.bob, AFTER), unit=people.village_a1,
-            visited_on=dt.date(2026, 12, 20), scores={people.bob.pk: {"K2.1": 12}},
-            idempotency_key=key(),
+            visited_on=dt.date(2026, 12, 20), assessors=[], idempotency_key=key(),
         ),
+        lambda: target_visit_score(actor=as_(people.bob, AFTER), visit=visit, scores={"K2.1": 12}),
+        lambda: target_visit_close(actor=as_(people.alice, AFTER), visit=visit),
         lambda: target_progress_submit(
             actor=as_(vera()), unit=people.village_a1, code="K1.1", text="补报",
             evidence="e.jpg", idempotency_key=key(),
