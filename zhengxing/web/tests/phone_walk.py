@@ -167,8 +167,11 @@ def phone(
     page.on("pageerror", lambda e: behind.append(f"{where()}: script error: {e}"))
 
     def failed(r: Request) -> None:
-        if r.is_navigation_request() and r.failure == "net::ERR_ABORTED":
-            return  # a download (an Excel): the browser saves it instead of showing it
+        if r.failure == "net::ERR_ABORTED":
+            # cancelled, not failed: a download (an Excel) the browser saves instead of showing,
+            # or the favicon still loading when the walk moved on (a missing file answers 404,
+            # which `response` reports, and a blocked one another error)
+            return
         behind.append(f"{where()}: request failed: {r.url} {r.failure}")
 
     page.on("requestfailed", failed)
