@@ -14,21 +14,27 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from zhengxing.audit.services import audit_record
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
 from zhengxing.core.text import clean_text
-from zhengxing.ledger.chained import chain_append
 from zhengxing.ledger.rules import points_text
 from zhengxing.orgs.models import Org
 from zhengxing.orgs.selectors import scope_for_actor
 
 from ..models import TargetEntry
-from ..rules import SOURCE_LABELS, TARGET_CONTENT_FIELDS, EntryKind
+from ..rules import SOURCE_LABELS, EntryKind
 from ..selectors import catalogue_for_unit, targets_for_unit
-from .ledger import _assessor_check, _entry, _lock, entry_snapshot, target_deduction_record
+from .ledger import (
+    _append_once,
+    _assessor_check,
+    _entry,
+    _lock,
+    entry_snapshot,
+    target_deduction_record,
+)
 
 
 def target_charge(
@@ -89,11 +95,7 @@ def target_deduction_reverse(*, actor: Actor, unit: Org, entry_ref: str, reason:
         submission_id=deduction.pk,
         assessor_id=actor.user.pk if actor.user else None,
     )
-    try:
-        with transaction.atomic():
-            chain_append(head, [entry], fields=TARGET_CONTENT_FIELDS)
-    except IntegrityError:
-        raise ServiceError("这笔扣分已经撤销过了", code="conflict") from None
+    _append_once(head, entry, refused="这笔扣分已经撤销过了")
     audit_record(
         actor=actor,
         action="targets.deduction.reverse",

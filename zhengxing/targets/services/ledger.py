@@ -137,6 +137,17 @@ def _append(unit: Org, entries: Sequence[TargetEntry]) -> None:
     chain_append(_lock(unit, entries[0].year), entries, fields=TARGET_CONTENT_FIELDS)
 
 
+def _append_once(head: TargetChainHead, entry: TargetEntry, *, refused: str) -> None:
+    """Append an entry that a partial unique constraint allows once (a submission's daily
+    assessment, a deduction's reversal): a second that raced past the service's check is
+    refused with `refused`, nothing written."""
+    try:
+        with transaction.atomic():
+            chain_append(head, [entry], fields=TARGET_CONTENT_FIELDS)
+    except IntegrityError:
+        raise ServiceError(refused, code="conflict") from None
+
+
 def _value(target: Target, value: Decimal | str | int | float | None) -> Decimal | None:
     if value is None or value == "":
         if target.measure in (Measure.COUNT, Measure.SHARE):
@@ -239,11 +250,7 @@ def target_submission_assess(
         submission_id=submission.pk,
         assessor_id=actor.user.pk if actor.user else None,
     )
-    try:
-        with transaction.atomic():
-            chain_append(head, [entry], fields=TARGET_CONTENT_FIELDS)
-    except IntegrityError:
-        raise ServiceError("这条进展已经考评过了", code="conflict") from None
+    _append_once(head, entry, refused="这条进展已经考评过了")
     audit_record(
         actor=actor,
         action="targets.daily.assess",
