@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest
 from ninja import Header, P, PathEx, Router
 from ninja.errors import ValidationError
 
+from zhengxing.accounts.reauth import require_recent_api
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
 from zhengxing.core.schemas import ObjectId, key_from, responses
@@ -392,12 +393,14 @@ def year_close(
     """Close the year (年终评定) for the units of the owner's catalogue (`owner_id`: the county,
     by default, or a working committee that sets its own): their scores and places are kept
     and no entry of that year is recorded afterwards. 400 before the year has ended or when
-    it is closed already."""
+    it is closed already; 403 without the password entered in the last few minutes (POST
+    /api/v1/auth/reauth), as a quarter's sign-off asks."""
     owner = (
         org_for_user(request.user, owner_id)
         if owner_id is not None
         else county_root(_county(request))
     )
+    require_recent_api(request)
     close = services.target_year_close(actor=Actor.from_request(request), owner=owner, year=year)
     kept = target_scores_visible_to(request.user, county_id=owner.county_id, year=year)
     mine = {r.unit_id for r in close.results.all()}

@@ -3,6 +3,7 @@ for `zhengxing verify-ledger` say so). The scores live in `scores.py`."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,6 +26,7 @@ from .models import (
     TargetCatalogue,
     TargetChainHead,
     TargetEntry,
+    TargetYearResult,
 )
 from .rules import (
     OWNER_KINDS,
@@ -300,4 +302,13 @@ def visit_detail(user: AnyUser, visit: OnsiteVisit) -> VisitDetail:
         decided={c: p for c, p in decided.items() if p is not None},
         mine=own.scores if own is not None else None,
         may_close=is_open and user.pk == visit.led_by_id,
+    )
+
+
+def year_closed_at(unit: Org, year: int) -> dt.datetime | None:
+    """When the unit's year was closed (年终评定), or None while it is open: one query."""
+    return (
+        TargetYearResult.objects.filter(unit_id=unit.pk, year=year)
+        .values_list("close__closed_at", flat=True)
+        .first()
     )

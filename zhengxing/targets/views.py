@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from zhengxing.accounts.reauth import recent_auth
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
 from zhengxing.core.forms import NOT_CONFIRMED, confirmed
@@ -107,6 +108,8 @@ def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
     targets = selectors.targets_for_unit(unit, catalogue)
     score = unit_target_scores(unit, year)
     rows = [(t, score.targets.get(t.code) if score else None) for t in targets]
+    this_year = timezone.localdate().year
+    closed_at = selectors.year_closed_at(unit, year)
     return TemplateResponse(
         request,
         "targets/unit.html",
@@ -114,6 +117,11 @@ def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
             "unit": unit,
             "year": year,
             "staff": staff,
+            # progress is reported for this year only (the service records it there), while
+            # the year is open: a past year's page shows why there is no form
+            "may_report": staff and year == this_year and closed_at is None,
+            "closed_at": closed_at,
+            "this_year": this_year,
             "catalogue": catalogue,
             "rows": rows,
             "score": score,
@@ -200,9 +208,11 @@ def catalogue_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@recent_auth
 def year_close(request: HttpRequest, year: int) -> HttpResponse:
     """The county closes the year (年终评定): its units' scores and places kept, their ledgers of
-    that year shut; behind a confirmation, the year having ended."""
+    that year shut for good; behind a confirmation and the password entered again (as a
+    quarter's sign-off is), the year having ended."""
     counties = sorted(scope_for(request.user).county_ids())
     if not counties:
         raise Http404

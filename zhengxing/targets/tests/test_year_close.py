@@ -196,9 +196,15 @@ def test_the_api_closes_a_year_and_serves_its_kept_ranking(
     year_of_work: None, people: Cast, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pages_at(monkeypatch, AFTER)
-    alice = client_for(people.alice)
+    alice = client_for(people.alice, password_minutes_ago=0)
     assert alice.get("/api/v1/targets/years/2026/ranking").status_code == 404  # still open
-    assert client_for(people.bob).post("/api/v1/targets/years/2026/close").status_code == 403
+    bob = client_for(people.bob, password_minutes_ago=0)
+    assert bob.post("/api/v1/targets/years/2026/close").status_code == 403
+    # kept for good: the password entered in the last few minutes, as a sign-off asks
+    stale = client_for(people.alice, password_minutes_ago=30)
+    refused = stale.post("/api/v1/targets/years/2026/close")
+    assert refused.status_code == 403 and "重新验证身份" in refused.json()["detail"]
+    assert not TargetYearClose.objects.exists()
     response = alice.post("/api/v1/targets/years/2026/close")
     assert response.status_code == 201, response.content
     body = response.json()
@@ -226,12 +232,36 @@ def test_the_county_closes_the_year_on_its_page_behind_a_confirmation(
         url
         not in client_for(people.bob).get(reverse("targets:index"), {"year": 2026}).content.decode()
     )
+    # the password not entered again lately: to the page that asks it, nothing closed
+    asked = client_for(people.alice, password_minutes_ago=30).post(url, {"confirm": "yes"})
+    assert asked.status_code == 302 and asked["Location"].startswith(reverse("reauth"))
+    assert not TargetYearClose.objects.exists()
+    alice = client_for(people.alice, password_minutes_ago=0)
     alice.post(url)  # not confirmed: nothing
     assert not TargetYearClose.objects.exists()
     response = alice.post(url, {"confirm": "yes"}, follow=True)
     assert TargetYearClose.objects.filter(owner=people.root, year=2026).exists()
     html = response.content.decode()
     assert CLOSED in html and url not in html
+
+
+def test_the_units_page_offers_the_progress_form_only_for_an_open_current_year(
+    year_of_work: None, people: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Progress is recorded for the year it is reported in (the service's), so a past year's
+    page, or a closed year's, shows why there is no form instead of one that files elsewhere
+    or is refused."""
+    unit_url = reverse("targets:unit", args=[people.village_a1.pk])
+    pages_at(monkeypatch, dt.datetime(2026, 12, 7, 10, 0, tzinfo=SHANGHAI))
+    html = client_for(vera()).get(unit_url, {"year": 2026}).content.decode()
+    assert 'name="idempotency_key"' in html and 'id="no-progress-form"' not in html
+    pages_at(monkeypatch, AFTER)  # 2027: 2026 has ended, not yet closed
+    secretary = client_for(vera())
+    html = secretary.get(unit_url, {"year": 2026}).content.decode()
+    assert 'name="idempotency_key"' not in html and "只能填报本年度" in html
+    close(people)
+    html = secretary.get(unit_url, {"year": 2026}).content.decode()
+    assert 'name="idempotency_key"' not in html and "2027-01-05年终评定" in html
 
 
 def test_the_page_keeps_the_button_off_until_the_year_has_ended(
