@@ -101,6 +101,16 @@ def member_ratings(request: HttpRequest, member_id: ObjectId) -> list[dict[str, 
     return [_rating(explained.explain(r, request.user)) for r in ratings]
 
 
+@router.get("/orgs/{org_id}/ratings", response=responses(list[RatingOut], 404))
+def org_ratings(request: HttpRequest, org_id: ObjectId) -> list[dict[str, Any]]:
+    """An organisation's own ratings (a branch's, a village's), newest first, each with why it
+    has its stars: its star page's explanation (404 outside the user's reach)."""
+    org = org_for_user(request.user, org_id)
+    return [
+        _rating(x) for x in explained.org_ratings_explained(user=request.user, org=org, limit=20)
+    ]
+
+
 @router.get("/me/ratings", response=responses(list[RatingOut], 404))
 def my_ratings(request: HttpRequest) -> list[dict[str, Any]]:
     return member_ratings(request, own_member_id(request.user))

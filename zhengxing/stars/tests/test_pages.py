@@ -143,6 +143,7 @@ def test_the_stars_part_of_the_schema_describes_every_response(db: None) -> None
         "/api/v1/stars/members/{member_id}/standards": {"get"},
         "/api/v1/stars/me/standards": {"get"},
         "/api/v1/stars/orgs/{org_id}/standards": {"get"},
+        "/api/v1/stars/orgs/{org_id}/ratings": {"get"},
         "/api/v1/stars/orgs/{org_id}/posts": {"get"},
         "/api/v1/stars/members/{member_id}/post": {"put"},
         "/api/v1/stars/rounds/{round_id}/forms": {"post"},

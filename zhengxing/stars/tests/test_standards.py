@@ -153,6 +153,14 @@ def test_the_count_follows_a_named_star_only_where_the_scheme_counts_them(scored
     shown = org_standards(org=cast.branch_a1, year=2026, now=at(7, 14))
     assert shown.counting and shown.lit == 3
     assert {s.state for s in shown.stars if not s.assessed} == {PENDING}
+    # the API explains the organisation's rating as its star page does
+    url = f"/api/v1/stars/orgs/{cast.branch_a1.pk}/ratings"
+    got = signed_in(cast.bob).get(url)
+    assert got.status_code == 200, got.content
+    year = next(r for r in got.json() if r["year"] == 2026 and r["period"] == "Y")
+    assert (year["stars"], year["scheme"]) == (3, "三门峡“五星争创”党支部")
+    assert signed_in(cast.dave).get(url).status_code == 404
+    assert Client().get(url).status_code == 401
 
 
 # --- posts and duties (设岗定责) ---------------------------------------------------------------
