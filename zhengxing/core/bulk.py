@@ -1,6 +1,7 @@
 """Bulk inserts: for the synthetic and demo data, many rows of one model, nothing read back
 (`Rows`); for the roster import and the audit log, model instances with their ids read back
-(`bulk_insert`)."""
+(`bulk_insert`), or the roster import's new members and history rows as columns, their ids
+returned (`bulk_insert_columns`)."""
 
 from __future__ import annotations
 

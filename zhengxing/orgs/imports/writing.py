@@ -1,8 +1,9 @@
 """Writing a checked import, inside its one transaction: new and changed organisations first,
 then the import's one audit row, then the members in batches, each with its history row (and a
-changed member with an audit row of their own). Every row goes through
-`rows_write` (`core.bulk.bulk_insert` and the ORM's `bulk_update`), so each field's value is
-converted the way the ORM converts it, whatever its type — once per column, not per value."""
+changed member with an audit row of their own). Every row goes through `core.bulk`
+(`bulk_insert_columns` for new members and their history rows, `rows_write` for the rest:
+`bulk_insert` and the ORM's `bulk_update`), so each field's value is converted the way the ORM
+converts it, whatever its type — once per column, not per value."""
 
 from __future__ import annotations
 
