@@ -1,12 +1,13 @@
 """Bulk inserts: for the synthetic and demo data, many rows of one model, nothing read back
 (`Rows`); for the roster import and the audit log, model instances with their ids read back
-(`bulk_insert`)."""
+(`bulk_insert`), or the roster import's new members and history rows as columns, their ids
+returned (`bulk_insert_columns`)."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import chain
 from operator import attrgetter
 from types import NoneType
@@ -100,11 +101,16 @@ def _max_params(conn: Any) -> int:
     return int(conn.features.max_query_params or 999)
 
 
+def _stamped(field: Field[Any, Any]) -> bool:
+    """Whether the field stamps the time of saving (auto_now, auto_now_add)."""
+    return type(field) in _STAMPED and (field.auto_now or field.auto_now_add)  # type: ignore[attr-defined]
+
+
 def _column(field: Field[Any, Any], objs: Sequence[Model], conn: Any) -> list[Any]:
     """One field's values for every row, converted for the driver as the ORM would convert
     them: the conversion is chosen once for the column, not found again for every value."""
     kind = type(field)
-    if kind in _STAMPED and (field.auto_now or field.auto_now_add):  # type: ignore[attr-defined]
+    if _stamped(field):
         # the time of the insert, taken once for the statement (as PostgreSQL's now() is)
         stamp = field.pre_save(objs[0], True)
         attname = field.attname
@@ -118,6 +124,13 @@ def _column(field: Field[Any, Any], objs: Sequence[Model], conn: Any) -> list[An
             values = list(map(attrgetter(field.attname), objs))
     else:  # files: the field decides
         values = [field.pre_save(obj, True) for obj in objs]
+    return _converted(field, values, conn)
+
+
+def _converted(field: Field[Any, Any], values: list[Any], conn: Any) -> list[Any]:
+    """A column's values converted for the driver as the ORM would convert them, the
+    conversion chosen once for the column."""
+    kind = type(field)
     target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
     types = _AS_IS.get(target.get_internal_type())
     if types is not None and set(map(type, values)) <= types:
@@ -150,44 +163,107 @@ def _link(field: Field[Any, Any], objs: Sequence[Model], values: list[Any]) -> N
                 setattr(obj, field.name, related)  # the id, and the object kept cached
 
 
-def bulk_insert(model: type[Model], objs: Sequence[Model]) -> None:
+class _Insert:
+    """Multi-row INSERT ... RETURNING statements of one model (every concrete field but the
+    primary key), as many rows a statement as the engine's parameter limit allows."""
+
+    def __init__(self, model: type[Model], *, whole: bool) -> None:
+        self.conn = conn = connections[router.db_for_write(model)]
+        meta = model._meta
+        pk = meta.pk
+        assert pk is not None
+        self.pk = pk
+        self.fields = [f for f in meta.concrete_fields if f is not pk]
+        # `whole`: the caller's transaction is rolled back whole on any error, so SQLite need
+        # not undo a failed statement on its own: OR FAIL spares its statement journal (a copy
+        # of every page each statement changes, kept to undo that statement alone: 900 MB
+        # written to a temporary file for a roster import of 100,000 members; bench/README.md)
+        if whole and not conn.in_atomic_block:
+            raise ValueError("whole: only inside a transaction that an error rolls back whole")
+        verb = "INSERT OR FAIL" if whole and conn.vendor == "sqlite" else "INSERT"
+        qn = conn.ops.quote_name
+        columns = ", ".join(qn(str(f.column)) for f in self.fields)
+        self.head = f"{verb} INTO {qn(str(meta.db_table))} ({columns}) VALUES "
+        self.returning = f" RETURNING {qn(str(pk.column))}"
+        # SQLite's statements are written with its own "?" marks and run past Django's
+        # rewriting of "%s" (`_execute_qmark`); PostgreSQL's driver takes "%s" as it is
+        self.qmark = conn.vendor == "sqlite"
+        mark = "?" if self.qmark else "%s"
+        self.row_marks = "(" + ", ".join([mark] * len(self.fields)) + ")"
+        self.per_statement = max(1, min(BULK_ROWS, _max_params(conn) // len(self.fields)))
+
+    def run(self, cursor: CursorWrapper, columns: list[list[Any]], rows: int) -> list[Any]:
+        """One statement of `rows` rows given as converted columns (one per field, in
+        order); the new rows' primary keys, in order."""
+        params = list(chain.from_iterable(zip(*columns, strict=True)))
+        sql = self.head + ", ".join([self.row_marks] * rows) + self.returning
+        if self.qmark:
+            _execute_qmark(cursor, sql, params)
+        else:
+            cursor.execute(sql, params)
+        return [id_ for (id_,) in cursor.fetchall()]
+
+
+def bulk_insert(model: type[Model], objs: Sequence[Model], *, whole: bool = False) -> None:
     """Insert unsaved instances of `model` (their primary keys unset), as many rows a statement
     as the engine's parameter limit allows, and set their primary keys from what the database
     returns — what `bulk_create` does, without its compilation of every value (each column is
-    converted once as a whole: `_column`)."""
+    converted once as a whole: `_column`). `whole`: see `_Insert`."""
     if not objs:
         return
-    conn = connections[router.db_for_write(model)]
-    meta = model._meta
-    pk = meta.pk
-    assert pk is not None
-    fields = [f for f in meta.concrete_fields if f is not pk]
-    qn = conn.ops.quote_name
-    head = (
-        f"INSERT INTO {qn(str(meta.db_table))} ({', '.join(qn(str(f.column)) for f in fields)}) "
-        "VALUES "
-    )
-    # SQLite's statements are written with its own "?" marks and run past Django's rewriting of
-    # "%s" (`_execute_qmark`); PostgreSQL's driver takes "%s" as it is
-    qmark = conn.vendor == "sqlite"
-    mark = "?" if qmark else "%s"
-    row_marks = "(" + ", ".join([mark] * len(fields)) + ")"
-    per_statement = max(1, min(BULK_ROWS, _max_params(conn) // len(fields)))
+    insert = _Insert(model, whole=whole)
+    conn, attname = insert.conn, insert.pk.attname
     with conn.cursor() as cursor:
-        for start in range(0, len(objs), per_statement):
-            batch = objs[start : start + per_statement]
-            columns = [_column(f, batch, conn) for f in fields]
-            params = list(chain.from_iterable(zip(*columns, strict=True)))
-            sql = head + ", ".join([row_marks] * len(batch)) + f" RETURNING {qn(str(pk.column))}"
-            if qmark:
-                _execute_qmark(cursor, sql, params)
-            else:
-                cursor.execute(sql, params)
-            ids = cursor.fetchall()
-            for obj, (id_,) in zip(batch, ids, strict=True):
-                setattr(obj, pk.attname, id_)
+        for start in range(0, len(objs), insert.per_statement):
+            batch = objs[start : start + insert.per_statement]
+            columns = [_column(f, batch, conn) for f in insert.fields]
+            ids = insert.run(cursor, columns, len(batch))
+            for obj, id_ in zip(batch, ids, strict=True):
+                setattr(obj, attname, id_)
                 obj._state.adding = False
                 obj._state.db = conn.alias
+
+
+def bulk_insert_columns(
+    model: type[Model],
+    columns: Mapping[str, Sequence[Any]],
+    *,
+    whole: bool = False,
+    **same: Any,
+) -> list[Any]:
+    """Insert new rows of `model` given as columns (attribute name → one value a row, every
+    column as long), `same` values for every row, and the values of a blank instance of the
+    model for the rest; the new rows' primary keys, in order. What `bulk_insert` writes for
+    instances with these values, without making the instances to take them apart again: the
+    time of saving stamped once a statement, each column converted once. Links are given by
+    their ids (`branch_id`). `whole`: see `_Insert`."""
+    lengths = {len(v) for v in columns.values()}
+    if len(lengths) != 1:
+        raise ValueError("bulk_insert_columns: columns of unequal or no length")
+    (n,) = lengths
+    insert = _Insert(model, whole=whole)
+    unknown = (columns.keys() | same.keys()) - {f.attname for f in insert.fields}
+    if unknown:
+        raise TypeError(f"{model.__name__} has no field {sorted(unknown)[0]!r}")
+    conn, blank = insert.conn, model(**same)
+    for f in insert.fields:  # a file field decides its value from the instance: bulk_insert
+        if type(f) not in _STAMPED and type(f).pre_save is not Field.pre_save:
+            raise TypeError(f"{model.__name__}.{f.name}: insert instances (bulk_insert)")
+    ids: list[Any] = []
+    with conn.cursor() as cursor:
+        for start in range(0, n, insert.per_statement):
+            rows = min(insert.per_statement, n - start)
+            converted = []
+            for f in insert.fields:
+                if _stamped(f):
+                    values = [f.pre_save(blank, True)] * rows
+                elif f.attname in columns:
+                    values = list(columns[f.attname][start : start + rows])
+                else:
+                    values = [getattr(blank, f.attname)] * rows
+                converted.append(_converted(f, values, conn))
+            ids += insert.run(cursor, converted, rows)
+    return ids
 
 
 def _execute_qmark(cursor: CursorWrapper, sql: str, params: list[Any]) -> None:

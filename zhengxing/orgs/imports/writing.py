@@ -1,8 +1,9 @@
 """Writing a checked import, inside its one transaction: new and changed organisations first,
 then the import's one audit row, then the members in batches, each with its history row (and a
-changed member with an audit row of their own). Every row goes through
-`rows_write` (`core.bulk.bulk_insert` and the ORM's `bulk_update`), so each field's value is
-converted the way the ORM converts it, whatever its type — once per column, not per value."""
+changed member with an audit row of their own). Every row goes through `core.bulk`
+(`bulk_insert_columns` for new members and their history rows, `rows_write` for the rest:
+`bulk_insert` and the ORM's `bulk_update`), so each field's value is converted the way the ORM
+converts it, whatever its type — once per column, not per value."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from django.db.models import Model
 
 from zhengxing.audit.models import AuditEvent
 from zhengxing.audit.services import audit_event, audit_record, audit_record_many
-from zhengxing.core.bulk import Blanks, bulk_insert
+from zhengxing.core.bulk import Blanks, bulk_insert, bulk_insert_columns
 
 from ..models import Member, MemberEvent, Org, path_segment
 from ..roster import MEMBER_DATA_FIELDS
@@ -36,11 +37,13 @@ def rows_write(
     changed: Sequence[M] = (),
     fields: Collection[str] = (),
 ) -> None:
-    """The one way the import writes rows: `new` ones inserted, their ids set (both engines
-    return them), as many a statement as the engine's parameter limit allows; and `fields` of
-    the `changed` ones updated, in batches of at most `BATCH` rows."""
+    """The one way the import writes rows of instances, inside its one transaction (which any
+    error rolls back whole: `bulk_insert`'s `whole`): `new` ones inserted, their ids set (both
+    engines return them), as many a statement as the engine's parameter limit allows; and
+    `fields` of the `changed` ones updated, in batches of at most `BATCH` rows. New members and
+    their history rows go as columns (`bulk_insert_columns`, in `_members_write`)."""
     if new:
-        bulk_insert(model, new)
+        bulk_insert(model, new, whole=True)
     if changed and fields:
         model._default_manager.bulk_update(changed, list(fields), batch_size=BATCH)
 
@@ -200,47 +203,49 @@ def _members_write(job: _Import, plan: _MembersPlan, summary: AuditEvent) -> Non
     status changed) and their own audit row with before and after. Every history row points to
     the import's audit row (`summary`): who imported which file, and when."""
     actor, today, county_id = job.actor, job.today, job.county.pk
-    # blank rows, copied by the fast positional constructor (as `from_db` does)
-    members = Blanks(Member, county_id=county_id, status_since=today, created_at=actor.now)
-    events = Blanks(
-        MemberEvent,
-        county_id=county_id,
-        on=today,
-        note="花名册导入",
-        recorded_at=actor.now,
-        audit_id=summary.pk,
-    )
+    # what every history row of the import has
+    every_event: dict[str, Any] = {
+        "county_id": county_id,
+        "on": today,
+        "note": "花名册导入",
+        "recorded_at": actor.now,
+        "audit_id": summary.pk,
+    }
+    # blank history rows, copied by the fast positional constructor (as `from_db` does)
+    events = Blanks(MemberEvent, **every_event)
     sealer, done = job.sealer, len(job.rows) + plan.unchanged
     for start in range(0, len(plan.new), MEMBER_BATCH):
         rows = plan.new[start : start + MEMBER_BATCH]
-        numbers = sealer.encrypt_many([r.data.id_card for r in rows])
-        phones = sealer.encrypt_many([r.data.phone for r in rows])
-        new = [
-            # what `apply_member_data` sets, given at once (its blind index already known)
-            members.make(
-                **dict(zip(MEMBER_DATA_FIELDS, _data_values(r.data), strict=True)),
-                branch_id=r.branch.pk,
-                group_id=r.group.pk if r.group is not None else None,
-                id_card_enc=number,
-                id_card_hash=r.hash,
-                phone_enc=phone,
-                status=r.data.status,
-                updated_at=actor.now,
-            )
-            for r, number, phone in zip(rows, numbers, phones, strict=True)
-        ]
-        rows_write(Member, new=new)
-        history = [
-            events.make(
-                member_id=member.pk,
-                kind=MemberEvent.Kind.REGISTERED,
-                status_to=member.status,
-                branch_to_id=member.branch_id,
-            )
-            for member in new
-        ]
-        rows_write(MemberEvent, new=history)
-        done += len(new)
+        # new members and their history rows go to the writer as columns (no instances made
+        # to be taken apart again): what `apply_member_data` sets, the blind index known
+        data = [r.data for r in rows]
+        branches = [r.branch.pk for r in rows]
+        statuses = [d.status for d in data]
+        values = zip(*map(_data_values, data), strict=True)
+        data_columns = dict(zip(MEMBER_DATA_FIELDS, values, strict=True))
+        ids = bulk_insert_columns(
+            Member,
+            {
+                **data_columns,
+                "branch_id": branches,
+                "group_id": [r.group.pk if r.group is not None else None for r in rows],
+                "id_card_enc": sealer.encrypt_many([d.id_card for d in data]),
+                "id_card_hash": [r.hash for r in rows],
+                "phone_enc": sealer.encrypt_many([d.phone for d in data]),
+                "status": statuses,
+            },
+            whole=True,
+            county_id=county_id,
+            status_since=today,
+        )
+        bulk_insert_columns(
+            MemberEvent,
+            {"member_id": ids, "status_to": statuses, "branch_to_id": branches},
+            whole=True,
+            kind=MemberEvent.Kind.REGISTERED,
+            **every_event,
+        )
+        done += len(rows)
         if job.progress is not None:
             job.progress(done, job.total)
     for start in range(0, len(plan.changed), MEMBER_BATCH):

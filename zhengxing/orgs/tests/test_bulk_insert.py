@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from unittest import mock
 
 import pytest
+from django.db import connection, transaction
 from django.db.models import signals
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from zhengxing.audit.models import AuditEvent
-from zhengxing.core.bulk import Blanks, bulk_insert
+from zhengxing.core.bulk import Blanks, bulk_insert, bulk_insert_columns
 from zhengxing.orgs.models import Member, MemberEvent
 from zhengxing.testing import Cast
 
@@ -129,3 +132,54 @@ def test_blanks_are_ordinary_instances_and_run_init_receivers_when_there_are_any
     finally:
         signals.post_init.disconnect(receiver, sender=Member)
     assert seen == [made]
+
+
+def test_columns_store_what_instances_store_and_give_the_ids_in_order(cast: Cast) -> None:
+    fast = _members(cast, Blanks(Member).make, 7, "inst")
+    bulk_insert(Member, fast)
+    given: list[Any] = _members(cast, lambda **kw: kw, 7, "cols")
+    same: dict[str, Any] = {"county_id": cast.county.pk, "status_since": dt.date(2026, 6, 30)}
+    columns = {k: [m[k] for m in given] for k in given[0] if k not in same}
+    before = timezone.now()
+    ids = bulk_insert_columns(Member, columns, **same)
+    stored = list(Member.objects.filter(pk__in=ids).order_by("pk").values())
+    assert [r["id"] for r in stored] == ids == sorted(ids)
+    assert [r["name"] for r in stored] == [f"cols{i}" for i in range(7)]
+    want = Member.objects.filter(name__startswith="inst").order_by("name").values()
+    assert _stored(stored) == _stored(list(want))
+    # the time of saving stamped once a statement, as `bulk_insert` stamps it
+    for column in ("created_at", "updated_at"):
+        (stamp,) = {r[column] for r in stored}
+        assert before <= stamp <= timezone.now()
+
+
+def test_columns_must_be_of_one_length_and_name_the_models_fields(cast: Cast) -> None:
+    with pytest.raises(ValueError, match="unequal"):
+        bulk_insert_columns(Member, {"name": ["a", "b"], "gender": ["M"]})
+    with pytest.raises(TypeError, match="no field 'branch'"):
+        bulk_insert_columns(Member, {"branch": [cast.branch_a1]})
+    with pytest.raises(TypeError, match="no field 'colour'"):
+        bulk_insert_columns(Member, {"name": ["a"]}, colour="red")
+
+
+def test_whole_inserts_only_in_a_transaction_and_on_sqlite_without_undoing_a_statement(
+    cast: Cast,
+) -> None:
+    # `whole`: the caller's transaction is rolled back whole on any error, so on SQLite the
+    # statement need not be undone alone (OR FAIL: no statement journal; bench/README.md)
+    alone = mock.patch.object(connection, "in_atomic_block", False)
+    with pytest.raises(ValueError, match="transaction"), alone:
+        bulk_insert(Member, _members(cast, Blanks(Member).make, 1, "out"), whole=True)
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        members = _members(cast, Blanks(Member).make, 2, "in")
+        bulk_insert(Member, members, whole=True)
+        history: dict[str, list[Any]] = {
+            "member_id": [m.pk for m in members],
+            "kind": ["registered"] * 2,
+        }
+        same: dict[str, Any] = {"county_id": cast.county.pk, "on": NOW.date(), "recorded_at": NOW}
+        bulk_insert_columns(MemberEvent, history, whole=True, **same)
+    verb = "INSERT OR FAIL INTO" if connection.vendor == "sqlite" else "INSERT INTO"
+    inserts = [q["sql"] for q in captured if "INSERT" in q["sql"]]
+    assert len(inserts) == 2 and all(sql.startswith(verb) for sql in inserts)
+    assert MemberEvent.objects.filter(member__name__startswith="in").count() == 2

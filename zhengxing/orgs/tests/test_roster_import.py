@@ -128,6 +128,13 @@ def test_a_valid_roster_registers_every_member_with_history_and_audit(cast: Cast
     assert sorted(e.kind for e in events) == ["registered"] * 3
     assert all(e.on == TODAY and e.branch_to_id == e.member.branch_id for e in events)
     assert {e.audit_id for e in events} == {summary.pk}
+    assert {
+        (e.county_id, e.note, e.recorded_at, e.status_from, e.branch_from_id) for e in events
+    } == {(cast.county.pk, "花名册导入", SYSTEM.now, "", None)}
+    assert [e.status_to for e in events] == [e.member.status for e in events]
+    assert {(m.county_id, m.status_since, m.user_id) for m in imported} == {
+        (cast.county.pk, TODAY, None)
+    }
 
 
 def _stored(rows: list[dict[str, Any]]) -> list[Member]:
@@ -574,3 +581,20 @@ def test_the_import_command_refuses_an_unknown_county_or_user(cast: Cast, tmp_pa
         call_command("import-roster", str(path), "--county", "ZZ")
     with pytest.raises(CommandError, match="没有用户“nobody”"):
         call_command("import-roster", str(path), "--county", "T1", "--as", "nobody")
+
+
+def test_a_number_registered_while_the_import_ran_fails_it_with_nothing_written(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the rows are inserted `whole` (on SQLite OR FAIL: a failing statement keeps the rows
+    # before the failing one), so it is the import's one transaction that leaves nothing
+    from zhengxing.orgs.imports import validation
+
+    taken = member("A1B")
+    run(cast, workbook([taken]))
+    before = (Member.objects.count(), MemberEvent.objects.count())
+    # as if someone registered the last row's number after the check found it free
+    monkeypatch.setattr(validation._Import, "match_existing", lambda self, rows: None)
+    errors = failures(cast, workbook([*(member("A1B") for _ in range(5)), taken]))
+    assert [e.message for e in errors] == ["导入期间数据被他人同时修改，请重新导入"]
+    assert (Member.objects.count(), MemberEvent.objects.count()) == before
