@@ -35,7 +35,6 @@ from pydantic import ValidationError
 
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
-from zhengxing.core.writers import writer_turn
 
 from . import selectors
 from .schemas import VoteIn
@@ -67,10 +66,8 @@ def vote_answer(request: HttpRequest, ref: str, payload: VoteIn) -> HttpResponse
         return _json({"detail": "未找到该对象", "code": "not_found"}, 404)
     refused: ServiceError | None = None
     # one transaction: the attempt counted and the vote (a savepoint, `vote_cast`'s own, which a
-    # refusal rolls back while the attempt stands); one commit a vote, not two. On SQLite the
-    # votes' writers take turns in the kernel first, not in SQLite's sleeping busy handler
-    # (`core.writers`)
-    with writer_turn(), transaction.atomic():
+    # refusal rolls back while the attempt stands); one commit a vote, not two
+    with transaction.atomic():
         wait = vote_wait(request, found, payload.code)
         if wait is None:
             try:

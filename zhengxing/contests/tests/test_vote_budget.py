@@ -10,8 +10,6 @@ bench/bench_vote_load.py measures it against the real server.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from django.db import connection
@@ -46,32 +44,3 @@ def test_a_vote_costs_five_statements(arena: Arena, api_clock: list[dt.datetime]
     assert sql[4].startswith("INSERT INTO contests_votequota") and "n < " in sql[4]
     assert Vote.objects.get().device == "phone-9"
     assert not voted.cookies.get("sessionid")
-
-
-def test_the_votes_transaction_runs_inside_the_writers_turn(
-    arena: Arena, api_clock: list[dt.datetime], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """On SQLite the vote's writers queue in the kernel (`core.writers.writer_turn`), not in
-    SQLite's sleeping busy handler: the turn is taken before the transaction begins and ends
-    after it, with every write of the vote inside it and the contest's read outside."""
-    turns: list[list[str]] = []
-
-    @contextmanager
-    def turn() -> Iterator[None]:
-        with CaptureQueriesContext(connection) as ctx:
-            yield
-        turns.append([q["sql"] for q in ctx.captured_queries])
-
-    monkeypatch.setattr("zhengxing.contests.public_vote.writer_turn", turn)
-    url = f"/api/v1/contests/public/{arena.contest.public_ref}/votes"
-    body = {"entry": arena.a1.public_ref, "code": arena.codes[0], "device": "phone-9"}
-    with CaptureQueriesContext(connection) as whole:
-        voted = Client(REMOTE_ADDR="203.0.113.9").post(url, body, content_type="application/json")
-    assert voted.status_code == 201, voted.content
-    assert len(turns) == 1
-    sql = turns[0]
-    # the test's own transaction turns the vote's into a savepoint, taken inside the turn
-    assert sql[0].startswith("SAVEPOINT") and sql[-1].startswith("RELEASE")
-    writes = [q["sql"] for q in whole.captured_queries if q["sql"].startswith("INSERT")]
-    assert len(writes) == 3 and all(w in sql for w in writes)
-    assert not any(q.startswith("SELECT id, county_id, showcase_from") for q in sql)
