@@ -40,8 +40,9 @@ class _SharedDemo:
     for it in a row, inside a transaction rolled back before the next test that does not. The
     modules that use it mark themselves `pytest.mark.xdist_group("demo")`, so that one worker
     runs them one after another (pytest-xdist, `--dist loadgroup`), and they are collected side
-    by side (pytest_collection_modifyitems): four modules, one build a pass. Each of their tests
-    also takes `db` (or is marked django_db), so what a test writes is undone after it."""
+    by side (pytest_collection_modifyitems; a test of the county outside that group stops the
+    collection): one build a pass. Each of their tests also takes `db` (or is marked
+    django_db), so what a test writes is undone after it."""
 
     def __init__(self) -> None:
         self.atomic: Any = None
@@ -123,6 +124,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 f"{item.nodeid} uses the demo county without `db`: what it writes would stay "
                 "for the next test (_SharedDemo)"
             )
+        if _uses_demo(item) and _xdist_group(item) != "demo":
+            raise pytest.UsageError(
+                f'{item.nodeid} uses the demo county outside pytest.mark.xdist_group("demo"): '
+                "another worker would build the county again (_SharedDemo)"
+            )
     # The demo county's tests side by side (one build), then the long ones; stable: the order
     # is kept within each
     items.sort(key=lambda item: 0 if _uses_demo(item) else 1 if item.nodeid.startswith(LONG) else 2)
@@ -130,6 +136,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def _uses_demo(item: pytest.Item) -> bool:
     return "demo" in getattr(item, "fixturenames", ())
+
+
+def _xdist_group(item: pytest.Item) -> str | None:
+    """The group of pytest-xdist's `--dist loadgroup` the test is in (its closest mark)."""
+    mark = item.get_closest_marker("xdist_group")
+    if mark is None:
+        return None
+    return str(mark.kwargs.get("name", mark.args[0] if mark.args else "default"))
 
 
 # The fixtures that need a migrated database of their own, beside the test database: the
