@@ -75,3 +75,14 @@ def test_a_test_of_the_demo_county_outside_its_worker_group_stops_the_collection
         outside = _Item("b.py::test_out", ("db", "demo"), *marks)
         with pytest.raises(pytest.UsageError, match=r"b\.py::test_out .*xdist_group"):
             collected(None, [inside, outside])
+
+
+@pytest.mark.engine_neutral
+@pytest.mark.xdist_group("demo")
+def test_the_tests_of_a_worker_group_run_on_one_worker(request: pytest.FixtureRequest) -> None:
+    """With workers (`make test`: pytest-xdist's `--dist loadgroup`) the tests of a group run on
+    one worker by the group's name added to their ids: without it each worker builds the demo
+    county and the served one (minutes each), as pytest 9.2 had it (xdist #1386; pyproject.toml
+    keeps pytest below 9.2). Without workers there are no groups to check."""
+    if getattr(request.config.option, "loadgroup", False):
+        assert request.node.nodeid.endswith("@demo"), request.node.nodeid
