@@ -40,8 +40,9 @@ class _SharedDemo:
     for it in a row, inside a transaction rolled back before the next test that does not. The
     modules that use it mark themselves `pytest.mark.xdist_group("demo")`, so that one worker
     runs them one after another (pytest-xdist, `--dist loadgroup`), and they are collected side
-    by side (pytest_collection_modifyitems): four modules, one build a pass. Each of their tests
-    also takes `db` (or is marked django_db), so what a test writes is undone after it."""
+    by side (pytest_collection_modifyitems; a test of the county outside that group stops the
+    collection): one build a pass. Each of their tests also takes `db` (or is marked
+    django_db), so what a test writes is undone after it."""
 
     def __init__(self) -> None:
         self.atomic: Any = None
@@ -107,13 +108,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         neutral = item.get_closest_marker("engine_neutral") is not None
         if browser and not neutral:
             item.add_marker(pytest.mark.engine_neutral)
-        elif neutral and not browser:
+        elif neutral and not browser and _uses_database(item):
             uses = DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
-            if uses or item.get_closest_marker("django_db"):
-                raise pytest.UsageError(
-                    f"{item.nodeid} is marked engine_neutral but uses the database "
-                    f"({', '.join(sorted(uses)) or 'django_db'}): it must run on both engines"
-                )
+            raise pytest.UsageError(
+                f"{item.nodeid} is marked engine_neutral but uses the database "
+                f"({', '.join(sorted(uses)) or 'django_db'}): it must run on both engines"
+            )
         if (browser or neutral) and item.get_closest_marker("postgres"):
             raise pytest.UsageError(f"{item.nodeid}: marked both engine_neutral and postgres")
         if _uses_demo(item) and not (
@@ -123,19 +123,38 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 f"{item.nodeid} uses the demo county without `db`: what it writes would stay "
                 "for the next test (_SharedDemo)"
             )
+        if _uses_demo(item) and _xdist_group(item) != "demo":
+            raise pytest.UsageError(
+                f'{item.nodeid} uses the demo county outside pytest.mark.xdist_group("demo"): '
+                "another worker would build the county again (_SharedDemo)"
+            )
     # The demo county's tests side by side (one build), then the long ones; stable: the order
     # is kept within each
     items.sort(key=lambda item: 0 if _uses_demo(item) else 1 if item.nodeid.startswith(LONG) else 2)
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    """Whether the test uses the test database (a fixture of DATABASE_FIXTURES, django_db)."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(DATABASE_FIXTURES & fixtures or item.get_closest_marker("django_db"))
 
 
 def _uses_demo(item: pytest.Item) -> bool:
     return "demo" in getattr(item, "fixturenames", ())
 
 
+def _xdist_group(item: pytest.Item) -> str | None:
+    """The group of pytest-xdist's `--dist loadgroup` the test is in (its closest mark)."""
+    mark = item.get_closest_marker("xdist_group")
+    if mark is None:
+        return None
+    return str(mark.kwargs.get("name", mark.args[0] if mark.args else "default"))
+
+
 # The fixtures that need a migrated database of their own, beside the test database: the
-# processes of ops' tests (ops/tests/conftest.py, `scratch`). (The served demo county of the
-# browser walks and the crawl, web/tests/served.py, migrates in a process of its own.)
-NEEDS_MIGRATED = frozenset({"scratch"})
+# processes of ops' tests (ops/tests/conftest.py, `scratch`) and the served demo county of the
+# browser walks and the crawl (`built_demo`, web/tests/served.py).
+NEEDS_MIGRATED = frozenset({"scratch", "built_demo"})
 
 
 @pytest.fixture(scope="session")
@@ -161,18 +180,24 @@ def django_db_setup(
     django_db_blocker: Any,
     request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
-) -> None:
+) -> Iterator[None]:
     """pytest-django's test database (django_db_modify_db_settings), its migrations recorded as
     applied, as `migrate` leaves them; then, on SQLite, if this session runs a test that starts
     processes of its own on a migrated database (NEEDS_MIGRATED), a copy of it taken now, before
-    any test writes, for `migrated_database`."""
+    any test writes, for `migrated_database`. pytest-django makes a test database only for a
+    session with tests that use one: for a session of such tests alone (the kills, the browser
+    walks) it is made here, so that nothing is recorded in the development database."""
     from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
 
+    items = request.session.items
+    needed = any(NEEDS_MIGRATED & set(getattr(i, "fixturenames", ())) for i in items)
+    made = None
+    if needed and not any(_uses_database(i) for i in items):
+        with django_db_blocker.unblock():
+            made = setup_databases(verbosity=0, interactive=False, aliases={"default"})  # type: ignore[arg-type]
     with django_db_blocker.unblock():
         _record_migrations_applied(connection)
-    needed = any(
-        NEEDS_MIGRATED & set(getattr(i, "fixturenames", ())) for i in request.session.items
-    )
     if needed and connection.vendor == "sqlite":
         path = tmp_path_factory.mktemp("template") / "migrated.sqlite3"
         with django_db_blocker.unblock():
@@ -181,6 +206,10 @@ def django_db_setup(
                 connection.connection.backup(target)
             target.close()
         _migrated_url.append(f"sqlite:///{path}")
+    yield
+    if made is not None:
+        with django_db_blocker.unblock():
+            teardown_databases(made, verbosity=0)
 
 
 _migrated_url: list[str] = []
@@ -291,14 +320,18 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 
 @pytest.fixture(scope="session")
-def built_demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def built_demo(tmp_path_factory: pytest.TempPathFactory, migrated_database: str) -> Any:
     """The demo county as `make run` builds it, in a directory of its own (its SQLite file and
     keys), built once a session for the browser tests that serve a copy of it
     (web/tests/served.py). Their modules share the xdist group "crawl", so one worker builds
-    it once for all of them."""
+    it once for all of them. On SQLite its database starts as a copy of `migrated_database`
+    (the schema `migrate` makes, ops/tests/test_migrations.py) instead of running the
+    migrations again (~60 s of CPU)."""
     from zhengxing.web.tests.served import demo_build
 
-    return demo_build(tmp_path_factory.mktemp("demo"))
+    url = migrated_database
+    migrated = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else None
+    return demo_build(tmp_path_factory.mktemp("demo"), migrated=migrated)
 
 
 @pytest.fixture(scope="module")

@@ -94,6 +94,7 @@ def test_the_command_refuses_a_window_backwards(cast: Cast) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.xdist_group("demo")  # the one worker that builds the demo county (conftest)
 def test_the_demo_county_raises_no_false_alarm(demo: Any) -> None:
     """The demo's claims are ordinary (its 2026: collective work recorded for many at once,
     members' own reports of uneven activity, a duplicate rejected and one reversed by the

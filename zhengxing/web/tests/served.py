@@ -1,11 +1,11 @@
 """The demo county served as `make run` serves it, for the browser tests that walk it as its
 people would (the crawl, test_crawl.py; the phone walks, orglife/tests/test_phone_walk_browser.py).
 
-It is built once a session (`zhengxing migrate` and `zhengxing demo`, in a process of their own,
-into a directory of its own: its SQLite file and the keys that encrypt its phones and ID
-numbers), and each module serves a copy of that directory with `zhengxing runserver` on a free
-port, so that what one module writes (a sign-in, an authenticator app set up) never reaches
-another's."""
+It is built once a session (`zhengxing demo` on a copy of the migrated test database as made,
+`migrated_database`, else after `zhengxing migrate`; in processes of their own, into a directory
+of its own: its SQLite file and the keys that encrypt its phones and ID numbers), and each
+module serves a copy of that directory with `zhengxing runserver` on a free port, so that what
+one module writes (a sign-in, an authenticator app set up) never reaches another's."""
 
 from __future__ import annotations
 
@@ -49,9 +49,16 @@ def _env(var: Path, otp_roles: str = "") -> dict[str, str]:
     }
 
 
-def demo_build(var: Path) -> Path:
-    """The demo county in `var` (its database and keys), as `make run` makes it."""
-    for command in (["migrate", "-v0"], ["demo", "-v0"]):
+def demo_build(var: Path, *, migrated: str | None = None) -> Path:
+    """The demo county in `var` (its database and keys), as `make run` makes it: `migrate`,
+    then `demo`; `migrated`, the path of a SQLite database migrated already, copied instead of
+    migrating again."""
+    commands = [["demo", "-v0"]]
+    if migrated is None:
+        commands.insert(0, ["migrate", "-v0"])
+    else:
+        shutil.copyfile(migrated, var / "demo.sqlite3")
+    for command in commands:
         subprocess.run([*ZX, *command], env=_env(var), cwd=ROOT, check=True, timeout=900)
     return var
 
