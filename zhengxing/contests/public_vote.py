@@ -31,6 +31,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from pydantic import ValidationError
 
 from zhengxing.core.actor import Actor
@@ -38,7 +39,7 @@ from zhengxing.core.errors import ServiceError
 
 from . import selectors
 from .schemas import VoteIn
-from .services import vote_cast
+from .services.voting import VoteTarget, vote_cast, vote_target
 from .throttles import vote_wait
 
 # the ref as the API's SlugPath reads it
@@ -64,19 +65,34 @@ def vote_answer(request: HttpRequest, ref: str, payload: VoteIn) -> HttpResponse
         found = selectors.contest_for_vote(ref)
     except Http404:
         return _json({"detail": "未找到该对象", "code": "not_found"}, 404)
+    actor = Actor.from_request(request)
     refused: ServiceError | None = None
-    # one transaction: the attempt counted and the vote (a savepoint, `vote_cast`'s own, which a
-    # refusal rolls back while the attempt stands); one commit a vote, not two
+    target: VoteTarget | None = None
+    # the entry and the code read before the write transaction (on SQLite, IMMEDIATE, it holds
+    # the database's write lock from its BEGIN: the lock is held for the writes alone)
+    try:
+        target = vote_target(
+            contest=found,
+            entry_ref=payload.entry,
+            code=payload.code,
+            today=timezone.localdate(actor.now),
+        )
+    except ServiceError as e:
+        refused = e
+    # one transaction: the attempt counted (a code guessed wrong is an attempt too) and the
+    # vote, which `vote_cast` undoes by hand on a refusal while the attempt stands; one commit
+    # a vote, not two
     with transaction.atomic():
         wait = vote_wait(request, found, payload.code)
-        if wait is None:
+        if wait is None and target is not None:
             try:
                 vote_cast(
-                    actor=Actor.from_request(request),
+                    actor=actor,
                     contest=found,
                     entry_ref=payload.entry,
                     code=payload.code,
                     device=payload.device,
+                    target=target,
                 )
             except ServiceError as e:
                 refused = e

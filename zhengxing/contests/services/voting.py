@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
@@ -118,23 +119,19 @@ _INSERT_VOTE = (
 _DELETE_VOTE = f"DELETE FROM {Vote._meta.db_table} WHERE id = %s"
 
 
-def vote_cast(
-    *, actor: Actor, contest: Contest, entry_ref: str, code: str, device: str = ""
-) -> Vote:
-    """One vote of a voter code for an entry. Outside the voting window, a code unknown or of
-    another contest, a device past its daily limit, a second vote of the code for the entry
-    that day: refused in Chinese, nothing written. Both limits hold under concurrency in the
-    database, whatever the pages checked: one vote by the UNIQUE constraint on (code, entry,
-    day), the device's by its day's count row raised only while below the limit
-    (`quotas.device_take`), in the vote's own transaction (or its caller's: no savepoint).
-    Three statements on the way: the entry and the code read together, then the vote and the
-    device's count in one transaction (both in SQL: the ORM's compiling costs more than the
-    statements). The
-    vote is its own record (when, from which address, network and device); the organiser's
-    holding and reviewing of votes is what the audit log records.
+class VoteTarget(NamedTuple):
+    """What a vote is for, read before its write: the entry and the code's row and batch."""
 
-    同步发动广大党员、群众开展“线上投票” (article 001)"""
-    today = timezone.localdate(actor.now)
+    entry_id: int
+    code_id: int
+    batch_id: int
+
+
+def vote_target(*, contest: Contest, entry_ref: str, code: str, today: dt.date) -> VoteTarget:
+    """The entry and the code a vote names, in one read that takes no lock (the public's vote
+    reads them before its write transaction, so the database's write lock is held for the
+    writes alone): outside the voting window, an entry not of the contest, a code unknown or
+    of another contest, refused in Chinese."""
     if contest.phase(today) != Phase.VOTING:
         raise ServiceError(
             f"不在投票时间内（投票时间为{contest.voting_from:%Y年%m月%d日}至"
@@ -151,6 +148,35 @@ def vote_cast(
         raise ServiceError(CODE_REFUSED)
     if contest_id != contest.pk:
         raise ServiceError("该投票码不属于本次比武，请使用本次比武发放的投票码")
+    return VoteTarget(entry_id, code_id, batch_id)
+
+
+def vote_cast(
+    *,
+    actor: Actor,
+    contest: Contest,
+    entry_ref: str,
+    code: str,
+    device: str = "",
+    target: VoteTarget | None = None,
+) -> Vote:
+    """One vote of a voter code for an entry. Outside the voting window, a code unknown or of
+    another contest, a device past its daily limit, a second vote of the code for the entry
+    that day: refused in Chinese, nothing written. Both limits hold under concurrency in the
+    database, whatever the pages checked: one vote by the UNIQUE constraint on (code, entry,
+    day), the device's by its day's count row raised only while below the limit
+    (`quotas.device_take`), in the vote's own transaction (or its caller's: no savepoint).
+    Three statements on the way: the entry and the code read together (`vote_target`, or the
+    `target` the caller read before its transaction), then the vote and the device's count in
+    one transaction (both in SQL: the ORM's compiling costs more than the statements). The
+    vote is its own record (when, from which address, network and device); the organiser's
+    holding and reviewing of votes is what the audit log records.
+
+    同步发动广大党员、群众开展“线上投票” (article 001)"""
+    today = timezone.localdate(actor.now)
+    if target is None:
+        target = vote_target(contest=contest, entry_ref=entry_ref, code=code, today=today)
+    entry_id, code_id, batch_id = target
     device = (device or "")[:32]
     at_ms = int(actor.now.timestamp() * 1000)
     vote = Vote(

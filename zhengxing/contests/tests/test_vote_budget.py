@@ -1,7 +1,9 @@
 """What one public vote costs the database (issue 23, "Numbers": 1,000 votes a second behind
-gunicorn on two cores): the contest by its public reference; the address's and the code's
-attempts counted in one statement; the entry and the code read in one; the vote, then the
-device's day raised below its limit — five statements, in one transaction with no savepoint, none
+gunicorn on two cores): the contest by its public reference and the entry and the code read in
+one, both before the write transaction (on SQLite it holds the database's write lock from its
+BEGIN); then the address's and the code's attempts counted in one statement, the vote, and the
+device's day raised below its limit — five statements, the writes in one transaction with no
+savepoint, none
 of them a session's (an anonymous voter has none) or an audit row's (a vote is its own record).
 bench/bench_vote_load.py measures it against the real server.
 
@@ -38,8 +40,11 @@ def test_a_vote_costs_five_statements(arena: Arena, api_clock: list[dt.datetime]
     # one savepoint: the vote's transaction, inside the test's; vote_cast adds none of its own
     assert sum(q["sql"].startswith("SAVEPOINT") for q in ctx.captured_queries) == 1
     assert sql[0].startswith("SELECT id, county_id, showcase_from") and "JOIN" not in sql[0]
-    assert sql[1].startswith("INSERT INTO contests_votequota") and "RETURNING kind, n" in sql[1]
-    assert sql[2].startswith("SELECT e.id, c.id") and "LEFT JOIN contests_votercode" in sql[2]
+    assert sql[1].startswith("SELECT e.id, c.id") and "LEFT JOIN contests_votercode" in sql[1]
+    assert sql[2].startswith("INSERT INTO contests_votequota") and "RETURNING kind, n" in sql[2]
+    # the reads come before the vote's transaction (its savepoint here): the lock is the writes'
+    opened = next(i for i, q in enumerate(ctx.captured_queries) if q["sql"].startswith("SAVEPOINT"))
+    assert [q["sql"][:6] for q in ctx.captured_queries[:opened]] == ["SELECT", "SELECT"]
     assert sql[3].startswith("INSERT INTO contests_vote ") and "DO NOTHING" in sql[3]
     assert sql[4].startswith("INSERT INTO contests_votequota") and "n < " in sql[4]
     assert Vote.objects.get().device == "phone-9"
