@@ -63,8 +63,11 @@ def phone(browser: Browser) -> Page:
 
 
 def verdict(page: Page, state: str) -> Any:
+    """The page's verdict once it has one: the proof is fetched from the live server (its
+    first request in a worker can take seconds on a loaded CI machine) and checked in the
+    page, so longer than Playwright's 5 s is allowed before "pending" is a failure."""
     box = page.locator("[data-verdict]")
-    expect(box).to_have_attribute("data-state", state)
+    expect(box).to_have_attribute("data-state", state, timeout=30_000)
     return box
 
 
