@@ -29,17 +29,15 @@ from zhengxing.orgs.selectors import scope_for_actor
 from ..excel import closed_words
 from ..models import TargetCatalogue, TargetChainHead, TargetYearClose, TargetYearResult
 from ..scores import county_target_scores, kept_targets
+from ..selectors import year_closed_at
 
 
 def year_closed_check(unit: Org, year: int) -> None:
     """Refuse an entry of a closed year (call it with the unit's chain head locked)."""
-    row = (
-        TargetYearResult.objects.filter(unit_id=unit.pk, year=year).select_related("close").first()
-    )
-    if row is not None:
+    closed_at = year_closed_at(unit, year)
+    if closed_at is not None:
         raise ServiceError(
-            f"{unit.name}{year}年的目标考评{closed_words(row.close.closed_at)}，不能再记录",
-            code="conflict",
+            f"{unit.name}{year}年的目标考评{closed_words(closed_at)}，不能再记录", code="conflict"
         )
 
 
