@@ -11,11 +11,11 @@ resolver over every page and django-ninja's dispatch are skipped too: together t
 a vote's CPU (bench/profile_vote.py).
 
 The limits are the vote's own and all still hold, in the database: the address's and the code's
-minutes (`throttles.vote_wait`, a 429 that the refusals' audit records), one vote per code,
-entry and day, the device's day (`services.vote_cast`). A body this way does not read as a vote
-(not JSON, not an object, a field missing or too long) goes on down the whole stack to
-django-ninja, which refuses it with its usual 422: the two ways answer alike, and the API's
-operation (`api.vote`, its schema in /api/v1/openapi.json) calls `vote_answer` as this does.
+minutes (`throttles.attempt_wait`, a 429 that the refusals' audit records), one vote per
+code, entry and day, the device's day (`services.voting.vote_write`). A body this way does not
+read as a vote (not JSON, not an object, a field missing or too long) goes on down the whole
+stack to django-ninja, which refuses it with its usual 422: the two ways answer alike, and the
+API's operation (`api.vote`, its schema in /api/v1/openapi.json) calls `vote_answer` as this does.
 
 同步发动广大党员、群众开展“线上投票” (article 001)
 """
@@ -38,9 +38,11 @@ from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
 
 from . import selectors
+from .models import Vote
+from .rules import code_hash
 from .schemas import VoteIn
-from .services.voting import VoteTarget, vote_cast, vote_target
-from .throttles import vote_wait
+from .services.voting import vote_new, vote_target, vote_write
+from .throttles import attempt_wait, vote_attempt
 
 # the ref as the API's SlugPath reads it
 VOTE_PATH = re.compile(r"/api/v1/contests/public/([A-Za-z0-9_-]{1,32})/votes")
@@ -66,34 +68,29 @@ def vote_answer(request: HttpRequest, ref: str, payload: VoteIn) -> HttpResponse
     except Http404:
         return _json({"detail": "未找到该对象", "code": "not_found"}, 404)
     actor = Actor.from_request(request)
+    today = timezone.localdate(actor.now)
+    code_key = code_hash(payload.code)
     refused: ServiceError | None = None
-    target: VoteTarget | None = None
-    # the entry and the code read before the write transaction (on SQLite, IMMEDIATE, it holds
-    # the database's write lock from its BEGIN: the lock is held for the writes alone)
+    vote: Vote | None = None
+    # everything but the writes before the write transaction (on SQLite, IMMEDIATE, it holds
+    # the database's write lock from its BEGIN: the lock is held for the statements alone): the
+    # entry and the code read, the vote's row and the attempt's keys worked out
     try:
-        target = vote_target(
-            contest=found,
-            entry_ref=payload.entry,
-            code=payload.code,
-            today=timezone.localdate(actor.now),
+        target = vote_target(contest=found, entry_ref=payload.entry, code_key=code_key, today=today)
+        vote = vote_new(
+            actor=actor, contest=found, target=target, device=payload.device, today=today
         )
     except ServiceError as e:
         refused = e
+    attempt = vote_attempt(found, address=actor.ip, code_key=code_key)
     # one transaction: the attempt counted (a code guessed wrong is an attempt too) and the
-    # vote, which `vote_cast` undoes by hand on a refusal while the attempt stands; one commit
+    # vote, which `vote_write` undoes by hand on a refusal while the attempt stands; one commit
     # a vote, not two
     with transaction.atomic():
-        wait = vote_wait(request, found, payload.code)
-        if wait is None and target is not None:
+        wait = attempt_wait(request, attempt)
+        if wait is None and vote is not None:
             try:
-                vote_cast(
-                    actor=actor,
-                    contest=found,
-                    entry_ref=payload.entry,
-                    code=payload.code,
-                    device=payload.device,
-                    target=target,
-                )
+                vote_write(vote, contest=found, today=today)
             except ServiceError as e:
                 refused = e
     if wait is not None:

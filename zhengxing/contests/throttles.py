@@ -10,6 +10,7 @@ and at a thousand codes a minute the cache's culling would drop live counters wi
 from __future__ import annotations
 
 import time
+from typing import NamedTuple
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -29,17 +30,36 @@ def _now() -> float:
     return time.time()
 
 
-def vote_wait(request: HttpRequest, contest: Contest, code: str) -> float | None:
-    """Count one vote of this address and this code in this contest: None while both are
+class Attempt(NamedTuple):
+    """One vote's attempt, what it is counted by worked out before the public's vote opens its
+    write transaction (which, on SQLite, holds the database's write lock from its BEGIN: the
+    lock is held for the counting statement alone)."""
+
+    county_id: int
+    contest_id: int
+    address: str
+    code_key: str
+    now: float
+
+
+def vote_attempt(contest: Contest, *, address: str | None, code_key: str) -> Attempt:
+    """The attempt of this address (`client_ip`'s) with the code of this hash (`code_hash`),
+    now."""
+    return Attempt(
+        contest.county_id, contest.pk, (address or "unknown")[:64], code_key[:24], _now()
+    )
+
+
+def attempt_wait(request: HttpRequest, attempt: Attempt) -> float | None:
+    """Count the attempt in its minute, for its address and its code: None while both are
     within their minute's limits (settings.ZHENGXING_CONTEST_VOTES_PER_ADDRESS, _PER_CODE),
     else the seconds to wait."""
-    now = _now()
-    minute = int(now // 60)
+    minute = int(attempt.now // 60)
     counts = attempts_count(
-        county_id=contest.county_id,
-        contest_id=contest.pk,
-        address=(client_ip(request) or "unknown")[:64],
-        code_key=code_hash(code)[:24],
+        county_id=attempt.county_id,
+        contest_id=attempt.contest_id,
+        address=attempt.address,
+        code_key=attempt.code_key,
         minute=minute,
     )
     if (
@@ -47,8 +67,14 @@ def vote_wait(request: HttpRequest, contest: Contest, code: str) -> float | None
         or counts[VoteQuota.Kind.CODE] > settings.ZHENGXING_CONTEST_VOTES_PER_CODE
     ):
         request.zx_throttled = True  # type: ignore[attr-defined]
-        return max((minute + 1) * 60 - now, 1.0)
+        return max((minute + 1) * 60 - attempt.now, 1.0)
     return None
+
+
+def vote_wait(request: HttpRequest, contest: Contest, code: str) -> float | None:
+    """Count one vote of this address and this code in this contest (`attempt_wait`)."""
+    attempt = vote_attempt(contest, address=client_ip(request), code_key=code_hash(code))
+    return attempt_wait(request, attempt)
 
 
 def device_of(request: HttpRequest) -> str:

@@ -127,11 +127,11 @@ class VoteTarget(NamedTuple):
     batch_id: int
 
 
-def vote_target(*, contest: Contest, entry_ref: str, code: str, today: dt.date) -> VoteTarget:
-    """The entry and the code a vote names, in one read that takes no lock (the public's vote
-    reads them before its write transaction, so the database's write lock is held for the
-    writes alone): outside the voting window, an entry not of the contest, a code unknown or
-    of another contest, refused in Chinese."""
+def vote_target(*, contest: Contest, entry_ref: str, code_key: str, today: dt.date) -> VoteTarget:
+    """The entry and the code (by its hash, `code_hash`) a vote names, in one read that takes no
+    lock (the public's vote reads them before its write transaction, so the database's write
+    lock is held for the writes alone): outside the voting window, an entry not of the contest,
+    a code unknown or of another contest, refused in Chinese."""
     if contest.phase(today) != Phase.VOTING:
         raise ServiceError(
             f"不在投票时间内（投票时间为{contest.voting_from:%Y年%m月%d日}至"
@@ -139,7 +139,7 @@ def vote_target(*, contest: Contest, entry_ref: str, code: str, today: dt.date) 
             code="conflict",
         )
     with connection.cursor() as cursor:
-        cursor.execute(_ENTRY_AND_CODE, [code_hash(code), contest.pk, entry_ref[:16]])
+        cursor.execute(_ENTRY_AND_CODE, [code_key, contest.pk, entry_ref[:16]])
         found = cursor.fetchone()
     if found is None:
         raise ServiceError("本次比武没有这个参赛作品")
@@ -151,64 +151,53 @@ def vote_target(*, contest: Contest, entry_ref: str, code: str, today: dt.date) 
     return VoteTarget(entry_id, code_id, batch_id)
 
 
-def vote_cast(
-    *,
-    actor: Actor,
-    contest: Contest,
-    entry_ref: str,
-    code: str,
-    device: str = "",
-    target: VoteTarget | None = None,
+def vote_new(
+    *, actor: Actor, contest: Contest, target: VoteTarget, device: str, today: dt.date
 ) -> Vote:
-    """One vote of a voter code for an entry. Outside the voting window, a code unknown or of
-    another contest, a device past its daily limit, a second vote of the code for the entry
-    that day: refused in Chinese, nothing written. Both limits hold under concurrency in the
-    database, whatever the pages checked: one vote by the UNIQUE constraint on (code, entry,
-    day), the device's by its day's count row raised only while below the limit
-    (`quotas.device_take`), in the vote's own transaction (or its caller's: no savepoint).
-    Three statements on the way: the entry and the code read together (`vote_target`, or the
-    `target` the caller read before its transaction), then the vote and the device's count in
-    one transaction (both in SQL: the ORM's compiling costs more than the statements). The
-    vote is its own record (when, from which address, network and device); the organiser's
-    holding and reviewing of votes is what the audit log records.
-
-    同步发动广大党员、群众开展“线上投票” (article 001)"""
-    today = timezone.localdate(actor.now)
-    if target is None:
-        target = vote_target(contest=contest, entry_ref=entry_ref, code=code, today=today)
-    entry_id, code_id, batch_id = target
-    device = (device or "")[:32]
+    """The vote's row for `vote_write`, not yet written: when, from which address, network and
+    device (worked out before the write transaction, which holds the database's write lock on
+    SQLite: the lock is held for the statements alone)."""
     at_ms = int(actor.now.timestamp() * 1000)
-    vote = Vote(
+    return Vote(
         county_id=contest.county_id,
         contest_id=contest.pk,
-        entry_id=entry_id,
-        code_id=code_id,
-        batch_id_copy=batch_id,
+        entry_id=target.entry_id,
+        code_id=target.code_id,
+        batch_id_copy=target.batch_id,
         day=vote_day(contest, today),
         at_ms=at_ms,
         slot=at_ms // (WINDOW_SECONDS * 1000),
         ip=(actor.ip or "")[:45],
         network=network_of(actor.ip),
-        device=device,
+        device=(device or "")[:32],
         status=Vote.Status.COUNTED,
         flag="",
     )
+
+
+def vote_write(vote: Vote, *, contest: Contest, today: dt.date) -> Vote:
+    """Write a vote `vote_new` made, in its own transaction or its caller's (no savepoint): a
+    second vote of the code for the entry that day, a device past its daily limit, refused in
+    Chinese with nothing of the vote written. Both limits hold under concurrency in the
+    database, whatever the pages checked: one vote by the UNIQUE constraint on (code, entry,
+    day), the device's by its day's count row raised only while below the limit
+    (`quotas.device_take`). In SQL: the ORM's save and compiling cost more than the
+    statements."""
     refused = ""
     # no savepoint inside a caller's transaction (the public's vote counts its attempt in the
     # same one, which a refusal must not undo): nothing raised in here, every refusal undone
     # by hand — a second vote of the code wrote nothing; a device past its day takes back the
-    # vote it just wrote. In SQL: the ORM's save costs more than the insert.
+    # vote it just wrote.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute(_INSERT_VOTE, [getattr(vote, f) for f in _VOTE_COLUMNS])
         inserted = cursor.fetchone()
         if inserted is None:
             again = "今天已经" if contest.vote_period == Contest.Period.DAY else "已经"
             refused = f"该投票码{again}为这个作品投过票了"
-        elif device and not device_take(
+        elif vote.device and not device_take(
             county_id=contest.county_id,
             contest_id=contest.pk,
-            device=device,
+            device=vote.device,
             day_ordinal=today.toordinal(),
             limit=contest.device_daily_limit,
         ):
@@ -219,6 +208,25 @@ def vote_cast(
     assert inserted is not None
     vote.pk = inserted[0]
     return vote
+
+
+def vote_cast(
+    *, actor: Actor, contest: Contest, entry_ref: str, code: str, device: str = ""
+) -> Vote:
+    """One vote of a voter code for an entry. Outside the voting window, a code unknown or of
+    another contest, a device past its daily limit, a second vote of the code for the entry
+    that day: refused in Chinese, nothing written. Three statements: the entry and the code
+    read together (`vote_target`), then the vote and the device's count in one transaction
+    (`vote_write`). The vote is its own record (when, from which address, network and
+    device); the organiser's holding and reviewing of votes is what the audit log records.
+
+    同步发动广大党员、群众开展“线上投票” (article 001)"""
+    today = timezone.localdate(actor.now)
+    target = vote_target(
+        contest=contest, entry_ref=entry_ref, code_key=code_hash(code), today=today
+    )
+    vote = vote_new(actor=actor, contest=contest, target=target, device=device, today=today)
+    return vote_write(vote, contest=contest, today=today)
 
 
 def _groups(contest: Contest, field: str, limit: int) -> list[tuple[object, int]]:
