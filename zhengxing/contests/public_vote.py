@@ -36,6 +36,7 @@ from pydantic import ValidationError
 
 from zhengxing.core.actor import Actor
 from zhengxing.core.errors import ServiceError
+from zhengxing.core.writers import writer_turn
 
 from . import selectors
 from .models import Vote
@@ -85,8 +86,8 @@ def vote_answer(request: HttpRequest, ref: str, payload: VoteIn) -> HttpResponse
     attempt = vote_attempt(found, address=actor.ip, code_key=code_key)
     # one transaction: the attempt counted (a code guessed wrong is an attempt too) and the
     # vote, which `vote_write` undoes by hand on a refusal while the attempt stands; one commit
-    # a vote, not two
-    with transaction.atomic():
+    # a vote, not two; the votes' transactions queued for SQLite's write lock (`writer_turn`)
+    with writer_turn(), transaction.atomic():
         wait = attempt_wait(request, attempt)
         if wait is None and vote is not None:
             try:

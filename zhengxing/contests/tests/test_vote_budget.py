@@ -49,3 +49,42 @@ def test_a_vote_costs_five_statements(arena: Arena, api_clock: list[dt.datetime]
     assert sql[4].startswith("INSERT INTO contests_votequota") and "n < " in sql[4]
     assert Vote.objects.get().device == "phone-9"
     assert not voted.cookies.get("sessionid")
+
+
+def test_the_writes_take_their_turn_the_reads_do_not(
+    arena: Arena, api_clock: list[dt.datetime], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The vote's write transaction queues for SQLite's write lock (`core.writers.writer_turn`,
+    a file lock the next writer is woken by) and holds it for the writes alone."""
+    from contextlib import contextmanager
+
+    from zhengxing.contests import public_vote
+
+    held: list[bool] = [False]
+    seen: list[tuple[bool, str]] = []
+
+    @contextmanager
+    def turn(using: str = "default"):  # type: ignore[no-untyped-def]
+        held[0] = True
+        try:
+            yield
+        finally:
+            held[0] = False
+
+    def record(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        seen.append((held[0], " ".join(sql.split()[:3:2])))
+        return execute(sql, params, many, context)
+
+    monkeypatch.setattr(public_vote, "writer_turn", turn)
+    url = f"/api/v1/contests/public/{arena.contest.public_ref}/votes"
+    body = {"entry": arena.a1.public_ref, "code": arena.codes[0], "device": "phone-9"}
+    with connection.execute_wrapper(record):
+        voted = Client(REMOTE_ADDR="203.0.113.9").post(url, body, content_type="application/json")
+    assert voted.status_code == 201, voted.content
+    statements = [(h, s) for h, s in seen if not s.startswith(("SAVEPOINT", "RELEASE"))]
+    assert [h for h, _s in statements] == [False, False, True, True, True], statements
+    assert [s for h, s in statements if h] == [
+        "INSERT contests_votequota",
+        "INSERT contests_vote",
+        "INSERT contests_votequota",
+    ]
