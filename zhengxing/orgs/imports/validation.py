@@ -70,6 +70,10 @@ class _Import:
         self.failed_org_codes: set[str] = set()
         self.rows: list[_MemberRow] = []
         self.existing: dict[str, Found] = {}  # the county's members the rows name, by hash
+        # every member of the county by hash, when reading them all is the cheaper way to find
+        # the rows' (`county_members`); None: looked up a chunk at a time
+        self.county_found: dict[str, Found] | None = None
+        self.expected_rows = 0  # the members' sheet's rows, as its dimensions say
         self.total = 0
         # Fernet's tokens and the blind index for every row, made faster (`pii.Sealer`)
         self.sealer = pii.Sealer()
@@ -94,6 +98,7 @@ class _Import:
         members = book.members if book.members and book.members.has_header else None
         orgs = book.orgs if book.orgs and book.orgs.has_header else None
         self.total = 2 * members.estimated_rows if members else 0
+        self.expected_rows = members.estimated_rows if members else 0
         n_orgs = self.read_orgs(orgs) if orgs else 0
         if members:
             self.read_members(members)
@@ -348,20 +353,41 @@ class _Import:
             return _Placement(None, None, (("group_code", message),))
         return _Placement(branch, group, ())
 
+    def county_members(self) -> dict[str, Found] | None:
+        """Every member of the county by blind index, in one pass over the county's part of the
+        unique index, when the county holds no more members than the file has rows — a
+        county's first roster finds none, and a whole re-import reads them all either way;
+        else None: the rows' numbers are looked up a chunk at a time. Read once."""
+        if self.county_found is None:
+            members = Member.objects.filter(county=self.county)
+            if members[: self.expected_rows + 1].count() > self.expected_rows:
+                return None
+            self.county_found = {
+                v[0]: v[1:] for v in members.values_list("id_card_hash", *FOUND_FIELDS)
+            }
+        return self.county_found
+
     def match_existing(self, rows: list[_MemberRow]) -> None:
-        """The county's members with the ID numbers of `rows`, by blind index, one query for at
-        most `LOOKUP_CHUNK` rows, as plain rows (`Found`: what deciding "unchanged" compares; a
-        `Member` is built only for a member the import changes); a number held by a member
-        outside the importer's scope is an error. Called as the rows are read, a chunk at a
-        time, so a re-import's lookups go with the rows' progress, not after it."""
+        """The county's members with the ID numbers of `rows`, by blind index — all of them read
+        at once (`county_members`) or one query for at most `LOOKUP_CHUNK` rows — as plain rows
+        (`Found`: what deciding "unchanged" compares; a `Member` is built only for a member the
+        import changes); a number held by a member outside the importer's scope is an error.
+        Called as the rows are read, a chunk at a time, so a re-import's lookups go with the
+        rows' progress, not after it."""
         if not rows:
             return
         found: dict[str, Found] = {}
-        for i in range(0, len(rows), LOOKUP_CHUNK):
-            chunk = [r.hash for r in rows[i : i + LOOKUP_CHUNK]]
-            lookup = Member.objects.filter(county=self.county, id_card_hash__in=chunk)
-            for values in lookup.values_list("id_card_hash", *FOUND_FIELDS):
-                found[values[0]] = values[1:]
+        everyone = self.county_members()
+        if everyone is not None:
+            for r in rows:
+                if (values := everyone.get(r.hash)) is not None:
+                    found[r.hash] = values
+        else:
+            for i in range(0, len(rows), LOOKUP_CHUNK):
+                chunk = [r.hash for r in rows[i : i + LOOKUP_CHUNK]]
+                lookup = Member.objects.filter(county=self.county, id_card_hash__in=chunk)
+                for values in lookup.values_list("id_card_hash", *FOUND_FIELDS):
+                    found[values[0]] = values[1:]
         self.existing.update(found)
         if self.scope.everything or not found:
             return
