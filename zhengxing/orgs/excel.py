@@ -258,20 +258,46 @@ class Sheet:
 
     def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """(spreadsheet row number, values keyed by column key) for each non-empty data row."""
+        for chunk in self.chunks(1000):
+            for j, number in enumerate(chunk.numbers):
+                yield number, chunk.raw(j)
+
+    def chunks(self, size: int) -> Iterator[Rows]:
+        """The non-empty data rows, of every `size` read, as columns (`Rows`): what `rows`
+        gives, without a dict made for each row only to be taken apart again (the roster
+        import cleans them a column at a time, `roster.clean_member_columns`)."""
         assert self._rows is not None
         pairs = tuple(self.index.items())
-        last = max(self.index.values(), default=-1)
+        width = max(self.index.values(), default=-1) + 1
         number = self._first_data_row - 1
-        for row in self._rows:
-            number += 1
-            # calamine gives "" for an empty cell; a row of 0s is rare enough to look again
-            if not any(row) and not any(v is not None and v != "" for v in row):
-                continue
-            if len(row) > last:
-                yield number, {key: row[i] for key, i in pairs}
-            else:
-                width = len(row)
-                yield number, {key: row[i] if i < width else None for key, i in pairs}
+        while block := list(itertools.islice(self._rows, size)):
+            numbers, kept = [], []
+            for row in block:
+                number += 1
+                # calamine gives "" for an empty cell; a row of 0s is rare enough to look again
+                if any(row) or any(v is not None and v != "" for v in row):
+                    numbers.append(number)
+                    kept.append(row if len(row) >= width else [*row, *[None] * width][:width])
+            if kept:
+                yield Rows(numbers, {key: [row[i] for row in kept] for key, i in pairs})
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Data rows of a sheet as columns: the rows' spreadsheet numbers, and each column's values
+    (by column key: the columns the header has)."""
+
+    numbers: list[int]
+    columns: dict[str, list[Any]]
+
+    def column(self, key: str) -> list[Any]:
+        """The values of a column, None throughout where the header lacks it."""
+        found = self.columns.get(key)
+        return found if found is not None else [None] * len(self.numbers)
+
+    def raw(self, j: int) -> dict[str, Any]:
+        """The j-th row's values by column key, as `Sheet.rows` gives a row."""
+        return {key: values[j] for key, values in self.columns.items()}
 
 
 def _with_merges(table: sheets.Table, head: list[list[Any]]) -> list[list[Any]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from operator import mul
 from typing import Any
@@ -319,7 +319,7 @@ def _member_data(values: dict[str, Any]) -> MemberData:
 
 
 def _cleaned_column(
-    values: list[Any], kind: str, required: bool, limit: int | None, codes: dict[str, str]
+    values: Sequence[Any], kind: str, required: bool, limit: int | None, codes: dict[str, str]
 ) -> list[Any]:
     """One column's cleaned values where its cell is of the usual kind and needs nothing said
     of it (`_ODD` for any other: the row goes to `clean_member`)."""
@@ -354,17 +354,31 @@ def _cleaned_column(
 def clean_members(
     raws: Sequence[dict[str, Any]], *, today: dt.date
 ) -> list[MemberData | RowInvalid]:
-    """`clean_member` for many rows, the same answer for each (MemberData, or the RowInvalid it
+    """`clean_member` for many rows (`clean_member_columns`, the rows given one by one)."""
+    columns = {key: [raw.get(key) for raw in raws] for key, *_ in _STEPS}
+    return clean_member_columns(columns, len(raws), today=today, raw=raws.__getitem__)
+
+
+def clean_member_columns(
+    columns: Mapping[str, Sequence[Any]],
+    n: int,
+    *,
+    today: dt.date,
+    raw: Callable[[int], dict[str, Any]],
+) -> list[MemberData | RowInvalid]:
+    """`clean_member` for `n` rows given as columns (column key → the rows' values; a column
+    not given is empty), the same answer for each row (MemberData, or the RowInvalid it
     raises): the roster import's 100,000 rows cleaned a column at a time. A row whose cells are
     all of the usual kind (text that needs only trimming, a date cell, a label the column
     takes) and that keeps every rule is cleaned here; any other (an empty required cell, a
     value too long, a number typed as a number, a date typed as text, a rule broken) goes
-    through `clean_member` itself, which says what is wrong. The rules are those of
-    `clean_member`, asked the fast way: the ID number's check character from its digits'
-    character codes, its birth date compared as a number. `orgs/tests/test_clean_members.py`
-    holds the two equal on generated rows."""
+    through `clean_member` itself (its values by key: `raw(i)`), which says what is wrong. The
+    rules are those of `clean_member`, asked the fast way: the ID number's check character
+    from its digits' character codes, its birth date compared as a number.
+    `orgs/tests/test_clean_members.py` holds the two equal on generated rows."""
+    none = [None] * n
     cleaned = {
-        key: _cleaned_column([raw.get(key) for raw in raws], kind, required, limit, codes)
+        key: _cleaned_column(columns.get(key) or none, kind, required, limit, codes)
         for key, _header, required, limit, kind, codes in _STEPS
     }
     odd: set[int] = set()
@@ -379,7 +393,7 @@ def clean_members(
     shape, phone_shape, known = idcard.SHAPE, _PHONE, _ETHNICITIES
     rows = list(zip(*(cleaned[name] for name in _DATA_FIELDS), strict=True))
     out: list[MemberData | RowInvalid] = []
-    for i in range(len(raws)):
+    for i in range(n):
         if i not in odd:
             number, born, joined, full = numbers[i], births[i], joins[i], fulls[i]
             phone = phones[i]
@@ -407,7 +421,7 @@ def clean_members(
                 out.append(_member_data(values))
                 continue
         try:
-            out.append(clean_member(raws[i], today=today))
+            out.append(clean_member(raw(i), today=today))
         except RowInvalid as e:
             out.append(e)
     return out

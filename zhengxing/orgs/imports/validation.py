@@ -6,7 +6,6 @@ problem found."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from typing import Any
 
 from zhengxing.core import pii
@@ -14,7 +13,13 @@ from zhengxing.core.actor import Actor
 
 from .. import excel
 from ..models import County, Member, Org
-from ..roster import COLUMN_BY_KEY, MemberData, RowInvalid, clean_members, stored_as_number
+from ..roster import (
+    COLUMN_BY_KEY,
+    MemberData,
+    RowInvalid,
+    clean_member_columns,
+    stored_as_number,
+)
 from ..rules import GROUP_KINDS, MEMBER_HOLDING_KINDS, OrgCategory, kind_may_sit_under, name_problem
 from ..selectors import Scope, scope_for_actor
 from ..services import NUMBER_REFUSED, ORG_NAME_FIELDS, org_snapshot
@@ -283,18 +288,21 @@ class _Import:
         placements: dict[tuple[Any, Any], _Placement] = {}
         blind_index, today, progress = self.sealer.blind_index, self.today, self.progress
         n = matched = 0
-        rows = sheet.rows()
-        # cleaned a chunk at a time (`clean_members`: column by column), progress told between
-        while chunk := list(itertools.islice(rows, REPORT_EVERY)):
+        # read and cleaned a chunk at a time, as columns (`clean_member_columns`), progress told
+        # between
+        for chunk in sheet.chunks(REPORT_EVERY):
             if progress is not None and n:
                 self.total = max(self.total, 2 * n)
                 progress(n, self.total)
-            cleaned = clean_members([raw for _, raw in chunk], today=today)
-            for (number, raw), data in zip(chunk, cleaned, strict=True):
+            numbers = chunk.numbers
+            cleaned = clean_member_columns(chunk.columns, len(numbers), today=today, raw=chunk.raw)
+            branch_cells, group_cells = chunk.column("branch_code"), chunk.column("group_code")
+            for number, data, cells in zip(
+                numbers, cleaned, zip(branch_cells, group_cells, strict=True), strict=True
+            ):
                 if isinstance(data, RowInvalid):
                     for key, message in data.errors:
                         self.error(number, key, message)
-                cells = (raw.get("branch_code"), raw.get("group_code"))
                 placement = placements.get(cells) if _plain(cells) else None
                 if placement is None:
                     codes = excel.cell_text(cells[0]), excel.cell_text(cells[1])
@@ -319,7 +327,7 @@ class _Import:
                 if len(self.rows) - matched == LOOKUP_CHUNK:
                     self.match_existing(self.rows[matched:])
                     matched = len(self.rows)
-            n += len(chunk)
+            n += len(numbers)
         self.match_existing(self.rows[matched:])
         self.total = 2 * n
         if progress is not None:
