@@ -4,6 +4,8 @@ byte, at a third of the cost; what it cannot read under the newest key goes to F
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
@@ -111,3 +113,16 @@ def test_tokens_read_together_as_one_by_one() -> None:
         for bad in (forged, "not a token", tokens[2][:40]):
             with pytest.raises(InvalidToken):
                 sealer.decrypt_many([tokens[1], bad])
+
+
+def test_the_sealers_blind_index_under_a_key_longer_than_a_block() -> None:
+    """HMAC hashes a key longer than SHA-256's 64-byte block first (RFC 2104): so does the
+    sealer's keyed copy."""
+    from unittest import mock
+
+    for key in (b"k" * 32, b"k" * 64, b"k" * 65, b"k" * 100):
+        with mock.patch.object(pii, "_index_key", lambda key=key: key):
+            sealer = pii.Sealer()
+            for value in ("15082419740505808x", "110101199003074514"):
+                expected = hmac.new(key, value.upper().encode(), hashlib.sha256).hexdigest()
+                assert sealer.blind_index(value) == expected
