@@ -5,6 +5,7 @@ returned (`bulk_insert_columns`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from collections.abc import Mapping, Sequence
@@ -87,6 +88,7 @@ _AS_IS: dict[str, frozenset[type]] = {
 # as it is (their get_db_prep_save returns None for None).
 _STAMPED = (DateField, DateTimeField)
 _JSON_AS_IS = frozenset({dict, list, NoneType})
+_DATES = frozenset({dt.date, NoneType})
 _NONE_AS_IS = (DateField, DateTimeField, JSONField, GenericIPAddressField)
 # PostgreSQL's protocol counts a statement's parameters in 16 bits.
 _POSTGRES_MAX_PARAMS = 65535
@@ -144,6 +146,12 @@ def _converted(field: Field[Any, Any], values: list[Any], conn: Any) -> list[Any
         and set(map(type, values)) <= _JSON_AS_IS
     ):  # what JSONField does for these (an audit row's snapshot), without its layers a value
         return [None if v is None else json.dumps(v) for v in values]
+    if (
+        kind is DateField
+        and type(conn.ops).adapt_datefield_value is BaseDatabaseOperations.adapt_datefield_value
+        and set(map(type, values)) <= _DATES
+    ):  # what DateField does for dates where the engine takes text (SQLite): str(date)
+        return [None if v is None else v.isoformat() for v in values]
     prep = field.get_db_prep_save
     if isinstance(field, DateField):  # a batch's timestamps are mostly one: convert each once
         memo: dict[Any, Any] = {}
@@ -255,13 +263,12 @@ def bulk_insert_columns(
             rows = min(insert.per_statement, n - start)
             converted = []
             for f in insert.fields:
-                if _stamped(f):
-                    values = [f.pre_save(blank, True)] * rows
-                elif f.attname in columns:
+                if f.attname in columns and not _stamped(f):
                     values = list(columns[f.attname][start : start + rows])
-                else:
-                    values = [getattr(blank, f.attname)] * rows
-                converted.append(_converted(f, values, conn))
+                    converted.append(_converted(f, values, conn))
+                else:  # one value for every row: converted once
+                    one = f.pre_save(blank, True) if _stamped(f) else getattr(blank, f.attname)
+                    converted.append(_converted(f, [one], conn) * rows)
             ids += insert.run(cursor, converted, rows)
     return ids
 

@@ -153,6 +153,46 @@ def test_columns_store_what_instances_store_and_give_the_ids_in_order(cast: Cast
         assert before <= stamp <= timezone.now()
 
 
+def test_dates_and_choices_are_stored_as_the_orm_stores_them(cast: Cast) -> None:
+    """The columns' dates (a None among them) and a choice given as its enum member, each
+    converted the fast way, are the very values the ORM's own insert writes."""
+    now, on = timezone.now(), dt.date(2026, 6, 30)
+    by_orm = MemberEvent.objects.create(
+        county_id=cast.county.pk,
+        member=cast.member_a1,
+        kind=MemberEvent.Kind.REGISTERED,
+        on=on,
+        recorded_at=now,
+    )
+    (by_columns,) = bulk_insert_columns(
+        MemberEvent,
+        {"member_id": [cast.member_a1.pk], "on": [on]},
+        county_id=cast.county.pk,
+        kind=MemberEvent.Kind.REGISTERED,
+        recorded_at=now,
+    )
+    orm = Member.objects.get(pk=cast.member_a1.pk)
+    given = {f.attname: [getattr(orm, f.attname)] * 2 for f in Member._meta.concrete_fields}
+    for name in ("id", "created_at", "updated_at", "user_id"):
+        del given[name]
+    given["id_card_hash"] = ["x" * 64, "y" * 64]
+    given["full_on"] = [orm.joined_on, None]
+    ids = bulk_insert_columns(Member, given)
+
+    def raw(table: str, columns: str, pk: int) -> tuple[object, ...]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {columns} FROM {table} WHERE id = %s", [pk])
+            return tuple(cursor.fetchone())
+
+    events, members = MemberEvent._meta.db_table, Member._meta.db_table
+    event_columns = 'kind, "on", recorded_at, note'
+    assert raw(events, event_columns, by_columns) == raw(events, event_columns, by_orm.pk)
+    dates = "birth_date, joined_on, status_since, status"
+    assert raw(members, dates, ids[0]) == raw(members, dates, orm.pk)
+    assert raw(members, "full_on", ids[0]) == raw(members, "joined_on", orm.pk)
+    assert raw(members, "full_on", ids[1]) == (None,)
+
+
 def test_columns_must_be_of_one_length_and_name_the_models_fields(cast: Cast) -> None:
     with pytest.raises(ValueError, match="unequal"):
         bulk_insert_columns(Member, {"name": ["a", "b"], "gender": ["M"]})
