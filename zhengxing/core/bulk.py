@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from itertools import chain
 from operator import attrgetter
 from types import NoneType
@@ -200,6 +201,29 @@ class _Insert:
         self.row_marks = "(" + ", ".join([mark] * len(self.fields)) + ")"
         self.per_statement = max(1, min(BULK_ROWS, _max_params(conn) // len(self.fields)))
 
+    def run_shared(
+        self,
+        cursor: CursorWrapper,
+        layout: tuple[int | None, ...],
+        shared: list[Any],
+        columns: list[list[Any]],
+        rows: int,
+    ) -> list[Any]:
+        """`run` for rows that share some values: `layout` says, field by field, which of the
+        `shared` values it takes (its 1-based place) or None where it takes the next of the
+        `columns`. On SQLite a shared value is one numbered parameter (?1, ?2…) that every row
+        names, bound once a statement, not once a row (a roster import's history row shares
+        nine of its eleven values); elsewhere, and where statements are logged, each row is
+        given its own copy."""
+        if self.qmark and not isinstance(cursor, CursorDebugWrapper):
+            values = _numbered_rows(layout, len(shared), rows)
+            params = shared + list(chain.from_iterable(zip(*columns, strict=True)))
+            _execute_qmark(cursor, self.head + values + self.returning, params)
+            return [id_ for (id_,) in cursor.fetchall()]
+        varying = iter(columns)
+        whole = [next(varying) if at is None else [shared[at - 1]] * rows for at in layout]
+        return self.run(cursor, whole, rows)
+
     def run(self, cursor: CursorWrapper, columns: list[list[Any]], rows: int) -> list[Any]:
         """One statement of `rows` rows given as converted columns (one per field, in
         order); the new rows' primary keys, in order."""
@@ -261,16 +285,39 @@ def bulk_insert_columns(
     with conn.cursor() as cursor:
         for start in range(0, n, insert.per_statement):
             rows = min(insert.per_statement, n - start)
-            converted = []
+            converted: list[list[Any]] = []
+            shared: list[Any] = []  # one value for every row, converted once
+            layout: list[int | None] = []
             for f in insert.fields:
                 if f.attname in columns and not _stamped(f):
                     values = list(columns[f.attname][start : start + rows])
                     converted.append(_converted(f, values, conn))
-                else:  # one value for every row: converted once
+                    layout.append(None)
+                else:
                     one = f.pre_save(blank, True) if _stamped(f) else getattr(blank, f.attname)
-                    converted.append(_converted(f, [one], conn) * rows)
-            ids += insert.run(cursor, converted, rows)
+                    shared += _converted(f, [one], conn)
+                    layout.append(len(shared))
+            ids += insert.run_shared(cursor, tuple(layout), shared, converted, rows)
     return ids
+
+
+@lru_cache(maxsize=32)
+def _numbered_rows(layout: tuple[int | None, ...], shared: int, rows: int) -> str:
+    """The VALUES of `rows` rows in SQLite's numbered parameters: a field `layout` gives a
+    shared value's place names that parameter in every row; the others are numbered on from
+    `shared`, row by row. Made once for a layout and a number of rows."""
+    marks = []
+    n = shared
+    for _row in range(rows):
+        row = []
+        for at in layout:
+            if at is None:
+                n += 1
+                row.append(f"?{n}")
+            else:
+                row.append(f"?{at}")
+        marks.append("(" + ", ".join(row) + ")")
+    return ", ".join(marks)
 
 
 def _execute_qmark(cursor: CursorWrapper, sql: str, params: list[Any]) -> None:

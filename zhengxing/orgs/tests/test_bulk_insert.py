@@ -223,3 +223,41 @@ def test_whole_inserts_only_in_a_transaction_and_on_sqlite_without_undoing_a_sta
     inserts = [q["sql"] for q in captured if "INSERT" in q["sql"]]
     assert len(inserts) == 2 and all(sql.startswith(verb) for sql in inserts)
     assert MemberEvent.objects.filter(member__name__startswith="in").count() == 2
+
+
+def test_values_every_row_shares_are_bound_once_on_sqlite(cast: Cast) -> None:
+    """On SQLite a value every row shares is one numbered parameter that each row names; the
+    rows stored are those written where statements are logged (each row its own copy)."""
+    seen: list[tuple[str, int]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if sql.startswith("INSERT"):
+            seen.append((sql, len(params)))
+        return execute(sql, params, many, context)
+
+    def events(tag: str) -> list[Any]:
+        return bulk_insert_columns(
+            MemberEvent,
+            {"member_id": [cast.member_a1.pk] * 3, "status_to": ["active", "died", tag]},
+            county_id=cast.county.pk,
+            kind=MemberEvent.Kind.REGISTERED,
+            on=dt.date(2026, 6, 30),
+            recorded_at=timezone.now(),
+            note=tag,
+        )
+
+    with connection.execute_wrapper(record):
+        fast = events("shared")
+    with CaptureQueriesContext(connection):
+        logged = events("logged")
+    fields = ("kind", "on", "status_from", "status_to", "county_id", "branch_from_id")
+    stored = MemberEvent.objects.filter(pk__in=fast + logged).order_by("pk")
+    rows = [tuple(getattr(e, f) for f in fields) for e in stored]
+    assert rows[:2] == rows[3:5] and rows[2][:3] == rows[5][:3]
+    assert [e.note for e in stored] == ["shared"] * 3 + ["logged"] * 3
+    (sql, params), *_ = seen
+    if connection.vendor == "sqlite":
+        # the two that vary, for each of the three rows, and the nine they share, once
+        assert "(?1, ?10, ?2" in sql and params == 3 * 2 + 9
+    else:
+        assert params == 3 * 11
