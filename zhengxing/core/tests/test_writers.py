@@ -94,3 +94,17 @@ def test_where_no_queue_is_needed(monkeypatch: pytest.MonkeyPatch) -> None:
             assert writers.lock_path() is None  # one process: nobody to queue with
             with writers.writer_turn():  # and a turn there is simply the block
                 pass
+
+
+def test_a_lock_file_that_cannot_be_opened_costs_the_queue_not_the_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    missing = tmp_path / "gone" / "db.sqlite3-writers.lock"  # its directory does not exist
+    monkeypatch.setattr(writers, "lock_path", lambda using="default": str(missing))
+    ran = []
+    with caplog.at_level("WARNING", logger="zhengxing.core.writers"):
+        for _ in range(3):
+            with writers.writer_turn():
+                ran.append(True)
+    assert ran == [True] * 3
+    assert caplog.text.count("writing without turns") == 1  # said once, not once a vote
