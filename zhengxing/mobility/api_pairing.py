@@ -275,7 +275,7 @@ def contact_report_sign(
     signed = services.contact_report_sign(
         actor=actor, org=org, half=period, signer_name=payload.signer_name, remarks=payload.remarks
     )
-    report = pairings.report_on_contacts(org=org, half=period, today=actor.now.date())
+    report = pairings.report_on_contacts(org=org, half=period, today=timezone.localdate(actor.now))
     return 201, _report_out(org.pk, period, report, signed)
 
 

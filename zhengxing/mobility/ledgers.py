@@ -207,7 +207,7 @@ def mobile_ledger(
         city, address, employer, since, reason, phone_enc = current.get(
             pk, ("", whereabouts, "", None, "", "")
         )
-        heard = [d for d in (heard_at and heard_at.date(), contact_on) if d]
+        heard = [d for d in (heard_at and timezone.localdate(heard_at), contact_on) if d]
         if status == MemberStatus.MOBILE and status_since:
             heard.append(status_since)
         marks = quarter_marks(

@@ -14,6 +14,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from zhengxing.audit.services import audit_record
 from zhengxing.core.actor import Actor
@@ -66,7 +67,7 @@ def pairing_create(
         require(scope.can_manage_member(member))
     if member.status != MemberStatus.MOBILE:
         raise ServiceError(f"“{member.name}”不是流动党员，不能结对")
-    if since > actor.now.date():
+    if since > timezone.localdate(actor.now):
         raise ServiceError("结对日期不能晚于今天")
     name = _display_name(pairer)
     if side == Side.OUTFLOW:
@@ -126,7 +127,7 @@ def pairing_end(*, actor: Actor, pairing: Pairing, on: dt.date) -> Pairing:
     require(scope_for_actor(actor).can_manage_member(pairing.member))
     if pairing.ended_on is not None:
         raise ServiceError("该结对已经结束", code="conflict")
-    if on < pairing.since or on > actor.now.date():
+    if on < pairing.since or on > timezone.localdate(actor.now):
         raise ServiceError("结束日期应在结对日期与今天之间")
     pairing.ended_on = on
     pairing.save(update_fields=["ended_on"])
@@ -161,7 +162,8 @@ def contact_log(*, actor: Actor, member: Member, way: str, on: dt.date, said: st
     )
     if pairing is None:
         raise ServiceError(f"您未与“{member.name}”结对，不能登记对其的联络情况")
-    problem = contact_problem(on=on, today=actor.now.date(), paired_since=pairing.since)
+    today = timezone.localdate(actor.now)
+    problem = contact_problem(on=on, today=today, paired_since=pairing.since)
     if problem:
         raise ServiceError(problem)
     found = Contact.objects.create(
@@ -197,14 +199,14 @@ def contact_report_sign(
 
     流出地基层党委每半年专门听取一次联络情况汇报，及时全面地掌握流动党员实际情况 (article 002)"""
     require(scope_for_actor(actor).can_manage_org(org))
-    problem = half_problem(half, today=actor.now.date())
+    problem = half_problem(half, today=timezone.localdate(actor.now))
     if problem:
         raise ServiceError(problem)
     signer_name = clean_text(signer_name, label="签字人", limit=50)
     remarks = clean_text(remarks, label="意见", limit=2000, required=False)
     if ContactReport.objects.filter(org=org, year=half.year, half=half.number).exists():
         raise ServiceError(f"{org.name}{half.label}联络情况汇报已经签署", code="conflict")
-    report = report_on_contacts(org=org, half=half, today=actor.now.date())
+    report = report_on_contacts(org=org, half=half, today=timezone.localdate(actor.now))
     try:
         with transaction.atomic():
             found = ContactReport.objects.create(

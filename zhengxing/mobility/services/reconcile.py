@@ -276,7 +276,7 @@ def _checked(
         raise ServiceError(SUPERSEDED)
     if quarter.last_day < agreement.starts_on:
         raise ServiceError("该季度早于共管协议的生效日期")
-    if quarter.first_day > actor.now.date():
+    if quarter.first_day > timezone.localdate(actor.now):
         raise ServiceError(f"{quarter.label}尚未开始，不能对账")
     values = [_row_values(raw, at) for at, raw in enumerate(rows, start=1)]
     if len(values) > MAX_ROWS:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from zhengxing.audit.services import audit_record
 from zhengxing.core import pii
@@ -112,7 +113,7 @@ def whereabouts_report(
     address = clean_text(address, label="详细地址", limit=ADDRESS_MAX)
     employer = clean_text(employer, label="工作单位或从事行业", limit=EMPLOYER_MAX)
     digits = check_phone(phone)
-    check_stay(since=since, expected_months=expected_months, today=actor.now.date())
+    check_stay(since=since, expected_months=expected_months, today=timezone.localdate(actor.now))
     if reason not in Reason.values:
         raise ServiceError("请选择外出原因")
     found = (

@@ -298,3 +298,35 @@ def test_the_report_is_signed_once_after_the_half_year(cast: Cast, mobile: Membe
             signer_name="x",
             signed_at=NOW,
         )
+
+
+def test_today_is_the_counties_day_not_the_servers(cast: Cast, mobile: Member) -> None:
+    """At 01:30 in Beijing (17:30 UTC the day before) a pairing and a contact of that Beijing
+    day are today's, not the future's: the services read the day in the site's time zone."""
+    from zhengxing.core.actor import Actor
+
+    night = dt.datetime(2026, 5, 7, 17, 30, tzinfo=dt.UTC)  # 8 May, 01:30 in Beijing
+    may_8 = dt.date(2026, 5, 8)
+    found = pairing_create(
+        actor=Actor(user=cast.carol, label="carol", now=night),
+        member=mobile,
+        pairer=cast.cathy,
+        side="outflow",
+        since=may_8,
+    )
+    contact = contact_log(
+        actor=Actor(user=cast.cathy, label="cathy", now=night),
+        member=mobile,
+        way="phone",
+        on=may_8,
+        said="电话随访：凌晨下班后通话",
+    )
+    assert (found.since, contact.on) == (may_8, may_8)
+    with pytest.raises(ServiceError, match="不能晚于今天"):
+        pairing_create(
+            actor=Actor(user=cast.carol, label="carol", now=night),
+            member=mobile,
+            pairer=cast.carol,
+            side="outflow",
+            since=dt.date(2026, 5, 9),
+        )
