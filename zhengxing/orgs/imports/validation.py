@@ -6,6 +6,7 @@ problem found."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from typing import Any
 
 from zhengxing.core import pii
@@ -75,9 +76,6 @@ class _Import:
         self.failed_org_codes: set[str] = set()
         self.rows: list[_MemberRow] = []
         self.existing: dict[str, Found] = {}  # the county's members the rows name, by hash
-        # every member of the county by hash, when reading them all is the cheaper way to find
-        # the rows' (`county_members`); None: looked up a chunk at a time
-        self.county_found: dict[str, Found] | None = None
         self.expected_rows = 0  # the members' sheet's rows, as its dimensions say
         self.total = 0
         # Fernet's tokens and the blind index for every row, made faster (`pii.Sealer`)
@@ -361,19 +359,17 @@ class _Import:
             return _Placement(None, None, (("group_code", message),))
         return _Placement(branch, group, ())
 
+    @cached_property
     def county_members(self) -> dict[str, Found] | None:
         """Every member of the county by blind index, in one pass over the county's part of the
         unique index, when the county holds no more members than the file has rows — a
         county's first roster finds none, and a whole re-import reads them all either way;
-        else None: the rows' numbers are looked up a chunk at a time. Read once."""
-        if self.county_found is None:
-            members = Member.objects.filter(county=self.county)
-            if members[: self.expected_rows + 1].count() > self.expected_rows:
-                return None
-            self.county_found = {
-                v[0]: v[1:] for v in members.values_list("id_card_hash", *FOUND_FIELDS)
-            }
-        return self.county_found
+        else None: the rows' numbers are looked up a chunk at a time. Decided and read once,
+        at the first chunk of rows."""
+        members = Member.objects.filter(county=self.county)
+        if members[: self.expected_rows + 1].count() > self.expected_rows:
+            return None
+        return {v[0]: v[1:] for v in members.values_list("id_card_hash", *FOUND_FIELDS)}
 
     def match_existing(self, rows: list[_MemberRow]) -> None:
         """The county's members with the ID numbers of `rows`, by blind index — all of them read
@@ -385,7 +381,7 @@ class _Import:
         if not rows:
             return
         found: dict[str, Found] = {}
-        everyone = self.county_members()
+        everyone = self.county_members
         if everyone is not None:
             for r in rows:
                 if (values := everyone.get(r.hash)) is not None:
