@@ -301,6 +301,58 @@ def bulk_insert_columns(
     return ids
 
 
+def bulk_insert_from(
+    model: type[Model],
+    source: type[Model],
+    ids: Sequence[Any],
+    copied: Mapping[str, str],
+    *,
+    whole: bool = False,
+    **same: Any,
+) -> int:
+    """Insert one row of `model` for each row of `source` whose primary key is in `ids`, in the
+    order of those keys: the `copied` fields (this model's attribute name → the source's) read
+    by the database from the source row, `same` values for every row, and the values of a blank
+    instance of the model for the rest (INSERT … SELECT). What `bulk_insert_columns` writes
+    given the same values as columns, without their values going through Python and the driver
+    once a row: a roster import's history row is its member's id, status and branch, and what
+    every history row of the import has. The rows inserted, counted; a key of `ids` with no
+    source row is an error (`LookupError`), raised before the caller's transaction commits.
+    `whole`: see `_Insert`."""
+    insert = _Insert(model, whole=whole)
+    unknown = (copied.keys() | same.keys()) - {f.attname for f in insert.fields}
+    if unknown:
+        raise TypeError(f"{model.__name__} has no field {sorted(unknown)[0]!r}")
+    source_meta, conn, blank = source._meta, insert.conn, model(**same)
+    qn, mark = conn.ops.quote_name, "?" if insert.qmark else "%s"
+    columns = {f.attname: str(f.column) for f in source_meta.concrete_fields}
+    select, shared = [], []
+    for f in insert.fields:
+        if f.attname in copied:
+            select.append(qn(columns[copied[f.attname]]))
+        else:
+            one = f.pre_save(blank, True) if _stamped(f) else getattr(blank, f.attname)
+            shared += _converted(f, [one], conn)
+            select.append(mark)
+    pk = qn(str(source_meta.pk.column))
+    head = f"{insert.head.removesuffix(' VALUES ')} SELECT {', '.join(select)} FROM "
+    head += f"{qn(str(source_meta.db_table))} WHERE {pk} IN "
+    per_statement = max(1, min(BULK_ROWS, _max_params(conn) - len(shared)))
+    written = 0
+    with conn.cursor() as cursor:
+        for start in range(0, len(ids), per_statement):
+            batch = list(ids[start : start + per_statement])
+            sql = f"{head}({', '.join([mark] * len(batch))}) ORDER BY {pk}"
+            if insert.qmark:
+                _execute_qmark(cursor, sql, shared + batch)
+            else:
+                cursor.execute(sql, shared + batch)
+            written += cursor.rowcount
+    if written != len(set(ids)):
+        raise LookupError(f"{source.__name__}: {len(set(ids)) - written} of the ids not found")
+    return written
+
+
 @lru_cache(maxsize=32)
 def _numbered_rows(layout: tuple[int | None, ...], shared: int, rows: int) -> str:
     """The VALUES of `rows` rows in SQLite's numbered parameters: a field `layout` gives a

@@ -1,7 +1,8 @@
 """Writing a checked import, inside its one transaction: new and changed organisations first,
 then the import's one audit row, then the members in batches, each with its history row (and a
 changed member with an audit row of their own). Every row goes through `core.bulk`
-(`bulk_insert_columns` for new members and their history rows, `rows_write` for the rest:
+(`bulk_insert_columns` for new members, `bulk_insert_from` for their history rows, made by the
+database from the members' rows, `rows_write` for the rest:
 `bulk_insert` and the ORM's `bulk_update`), so each field's value is converted the way the ORM
 converts it, whatever its type — once per column, not per value."""
 
@@ -16,7 +17,7 @@ from django.db.models import Model
 
 from zhengxing.audit.models import AuditEvent
 from zhengxing.audit.services import audit_event, audit_record, audit_record_many
-from zhengxing.core.bulk import Blanks, bulk_insert, bulk_insert_columns
+from zhengxing.core.bulk import Blanks, bulk_insert, bulk_insert_columns, bulk_insert_from
 
 from ..models import Member, MemberEvent, Org, path_segment
 from ..roster import MEMBER_DATA_FIELDS
@@ -41,7 +42,7 @@ def rows_write(
     error rolls back whole: `bulk_insert`'s `whole`): `new` ones inserted, their ids set (both
     engines return them), as many a statement as the engine's parameter limit allows; and
     `fields` of the `changed` ones updated, in batches of at most `BATCH` rows. New members and
-    their history rows go as columns (`bulk_insert_columns`, in `_members_write`)."""
+    their history rows go by `bulk_insert_columns` and `bulk_insert_from` (`_members_write`)."""
     if new:
         bulk_insert(model, new, whole=True)
     if changed and fields:
@@ -238,9 +239,12 @@ def _members_write(job: _Import, plan: _MembersPlan, summary: AuditEvent) -> Non
             county_id=county_id,
             status_since=today,
         )
-        bulk_insert_columns(
+        # their history rows made by the database from the rows just written
+        bulk_insert_from(
             MemberEvent,
-            {"member_id": ids, "status_to": statuses, "branch_to_id": branches},
+            Member,
+            ids,
+            {"member_id": "id", "status_to": "status", "branch_to_id": "branch_id"},
             whole=True,
             kind=MemberEvent.Kind.REGISTERED,
             **every_event,

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from zhengxing.audit.models import AuditEvent
-from zhengxing.core.bulk import Blanks, bulk_insert, bulk_insert_columns
+from zhengxing.core.bulk import Blanks, bulk_insert, bulk_insert_columns, bulk_insert_from
 from zhengxing.orgs.models import Member, MemberEvent
 from zhengxing.testing import Cast
 
@@ -261,3 +261,52 @@ def test_values_every_row_shares_are_bound_once_on_sqlite(cast: Cast) -> None:
         assert "(?1, ?10, ?2" in sql and params == 3 * 2 + 9
     else:
         assert params == 3 * 11
+
+
+def test_rows_made_from_rows_store_what_columns_store(cast: Cast) -> None:
+    """`bulk_insert_from`: a history row a member, made by the database from the member's row,
+    is the row `bulk_insert_columns` writes given the same values; in the order of the ids."""
+    members = _members(cast, Blanks(Member).make, 5, "src")
+    members[1].status, members[3].branch_id = "died", cast.branch_b1.pk
+    bulk_insert(Member, members)
+    ids = [m.pk for m in members]
+    same: dict[str, Any] = {
+        "county_id": cast.county.pk,
+        "kind": MemberEvent.Kind.REGISTERED,
+        "on": dt.date(2026, 6, 30),
+        "recorded_at": NOW,
+        "note": "花名册导入",
+    }
+    copied = {"member_id": "id", "status_to": "status", "branch_to_id": "branch_id"}
+    with transaction.atomic():
+        made = bulk_insert_from(MemberEvent, Member, ids, copied, whole=True, **same)
+    given: dict[str, list[Any]] = {
+        "member_id": ids,
+        "status_to": [m.status for m in members],
+        "branch_to_id": [m.branch_id for m in members],
+    }
+    by_columns = bulk_insert_columns(MemberEvent, given, **same)
+    assert made == 5
+    fields = [f.attname for f in MemberEvent._meta.concrete_fields if f.attname != "id"]
+    events = MemberEvent.objects.filter(member_id__in=ids).order_by("pk")
+    rows = list(events.values_list("pk", *fields))
+    from_rows = [r[1:] for r in rows if r[0] not in by_columns]
+    assert from_rows == [r[1:] for r in rows if r[0] in by_columns]
+    assert [r[fields.index("status_to")] for r in from_rows][:2] == ["active", "died"]
+    assert from_rows[3][fields.index("branch_to_id")] == cast.branch_b1.pk
+
+
+def test_rows_made_from_rows_refuse_a_missing_source_and_a_field_the_model_lacks(
+    cast: Cast,
+) -> None:
+    copied = {"member_id": "id", "status_to": "status"}
+    same: dict[str, Any] = {
+        "county_id": cast.county.pk,
+        "on": dt.date(2001, 2, 3),
+        "recorded_at": NOW,
+    }
+    with pytest.raises(LookupError, match="1 of the ids"), transaction.atomic():
+        bulk_insert_from(MemberEvent, Member, [cast.member_a1.pk, 10**9], copied, **same)
+    assert not MemberEvent.objects.filter(on=dt.date(2001, 2, 3)).exists()
+    with pytest.raises(TypeError, match="no field 'colour'"):
+        bulk_insert_from(MemberEvent, Member, [cast.member_a1.pk], {"colour": "status"})
