@@ -25,11 +25,11 @@ from ..rules import GROUP_KINDS, MEMBER_HOLDING_KINDS, OrgCategory, kind_may_sit
 from ..selectors import Scope, scope_for_actor
 from ..services import NUMBER_REFUSED, ORG_NAME_FIELDS, org_snapshot
 from ._common import (
-    FOUND_FIELDS,
     LOOKUP_CHUNK,
     NO_DATA,
     ORG_HEADER,
     Found,
+    FoundRows,
     ImportErrorRow,
     ImportSource,
     Progress,
@@ -76,6 +76,7 @@ class _Import:
         self.failed_org_codes: set[str] = set()
         self.rows: list[_MemberRow] = []
         self.existing: dict[str, Found] = {}  # the county's members the rows name, by hash
+        self.found_rows = FoundRows()
         self.expected_rows = 0  # the members' sheet's rows, as its dimensions say
         self.total = 0
         # Fernet's tokens and the blind index for every row, made faster (`pii.Sealer`)
@@ -369,7 +370,7 @@ class _Import:
         members = Member.objects.filter(county=self.county)
         if members[: self.expected_rows + 1].count() > self.expected_rows:
             return None
-        return {v[0]: v[1:] for v in members.values_list("id_card_hash", *FOUND_FIELDS)}
+        return dict(self.found_rows.read(members))
 
     def match_existing(self, rows: list[_MemberRow]) -> None:
         """The county's members with the ID numbers of `rows`, by blind index — all of them read
@@ -390,8 +391,7 @@ class _Import:
             for i in range(0, len(rows), LOOKUP_CHUNK):
                 chunk = [r.hash for r in rows[i : i + LOOKUP_CHUNK]]
                 lookup = Member.objects.filter(county=self.county, id_card_hash__in=chunk)
-                for values in lookup.values_list("id_card_hash", *FOUND_FIELDS):
-                    found[values[0]] = values[1:]
+                found.update(self.found_rows.read(lookup))
         self.existing.update(found)
         if self.scope.everything or not found:
             return
