@@ -3,7 +3,11 @@ by default) in one workbook. The target: the whole import (reading, checking eve
 encrypting, writing members, their history and the import's audit row) in at most four times
 the time python-calamine alone takes to read every cell of the same file, in the same run
 (issue 19), and the process's peak memory (its maximum resident set, which includes calamine's
-own, outside Python's heap) under 500 MB by the end of the import.
+own, outside Python's heap) under 500 MB by the end of the imports. The reference is the lower
+of two reads and the new import the lower of two (into two counties of one tree, one after the
+other in one database, as a province's server holds them), each import right after a read: on
+a shared machine the same work can be a tenth slower one minute than the next, so the two are
+measured in the same minutes and each at its best of two.
 
 Run by bench/run.py, which points DATABASE_URL at a fresh SQLite file, sets up Django and
 migrates before calling `run()`. On its own: `python bench/bench_import.py` does the same.
@@ -16,6 +20,7 @@ import os
 import tempfile
 import time
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -123,23 +128,29 @@ def run() -> list[dict[str, Any]]:
     from zhengxing.orgs.models import Member
 
     n = int(os.environ.get("ZHENGXING_BENCH_MEMBERS", "100000"))
-    county, codes = _county()
+    # two counties of the same tree (an org's code is its county's own): the new import is timed
+    # twice, once into each, and the lower kept, as the reference's read is
+    (county, codes), (other, _codes) = _county(), _county()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "roster.xlsx"
         excel.write_workbook(path, members=(excel.member_row(m) for m in _members(n, codes)))
-        reads = [_cpu_timed(lambda: _calamine_read(path)) for _ in range(2)]
-        read, read_cpu = min(r[0] for r in reads), min(r[1] for r in reads)
+        _calamine_read(path)  # the file into the page cache, calamine loaded
         before = _peak_mb()
         actor = Actor.system("bench")
-        first, first_cpu, result = _cpu_timed(
-            lambda: roster_import(actor=actor, county=county, file=path, today=TODAY)
-        )
-        assert result.created == n, result
-        peak = _peak_mb()
+        reads, imports = [], []
+        for into in (county, other):  # a read, then an import: each pair in the same minute
+            reads.append(_cpu_timed(partial(_calamine_read, path)))
+            imports.append(
+                _cpu_timed(partial(roster_import, actor=actor, county=into, file=path, today=TODAY))
+            )
+            assert imports[-1][2].created == n, imports[-1][2]
+        read, read_cpu = min(r[0] for r in reads), min(r[1] for r in reads)
+        first, first_cpu = min(i[0] for i in imports), min(i[1] for i in imports)
         again, again_cpu, result = _cpu_timed(
             lambda: roster_import(actor=actor, county=county, file=path, today=TODAY)
         )
         assert result.unchanged == n, result
+        peak = _peak_mb()
         assert Member.objects.filter(county=county).count() == n
     target = "≤ 4× reference"
     reference = f"python-calamine reading every cell of the same {n:,}-member file"
@@ -181,10 +192,10 @@ def run() -> list[dict[str, Any]]:
             "ok": again_cpu <= 4 * read_cpu,
         },
         {
-            "figure": f"roster import, {n:,} members: peak memory (max RSS)",
+            "figure": f"roster imports and re-import, {n:,} members: peak memory (max RSS)",
             "value": round(peak, 1),
             "unit": "MB",
-            "reference": "the process's max RSS before the import (file written, calamine read)",
+            "reference": "the process's max RSS before the imports (file written, calamine read)",
             "reference_value": round(before, 1),
             "target": "< 500 MB",
             "ok": peak < 500,

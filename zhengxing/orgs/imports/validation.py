@@ -302,7 +302,9 @@ class _Import:
                 if isinstance(data, RowInvalid):
                     for key, message in data.errors:
                         self.error(number, key, message)
-                placement = placements.get(cells) if _plain(cells) else None
+                # only text or empty cells key a placement, so a number (1, 1.0 and True key
+                # alike) never finds one: it is looked up as it is, and decided anew
+                placement = placements.get(cells)
                 if placement is None:
                     codes = excel.cell_text(cells[0]), excel.cell_text(cells[1])
                     placement = self.placement(*codes)
