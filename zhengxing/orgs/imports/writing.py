@@ -297,12 +297,12 @@ def _alike(found: Found, r: _MemberRow) -> bool:
     nothing else and the status the same, found without a `Member` (most rows of a
     re-import)."""
     data = r.data
-    _, branch_id, group_id, status, id_card_enc, _phone_enc = found[:FOUND_DATA]
+    _, branch_id, group_id, status, has_id_card, _phone_enc = found[:FOUND_DATA]
     return (
         branch_id == r.branch.pk
         and group_id == (r.group.pk if r.group is not None else None)
         and status == data.status
-        and bool(id_card_enc)
+        and has_id_card
         and found[FOUND_DATA:] == _data_values(data)
     )
 

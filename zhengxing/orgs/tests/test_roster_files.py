@@ -34,7 +34,7 @@ from zhengxing.orgs.models import Member, Org
 from zhengxing.orgs.roster import COLUMNS, parse_date
 from zhengxing.testing import SYSTEM, Cast, client_for
 
-from .test_roster_import import failures, run
+from .test_roster_import import failures, member, org, run, workbook
 
 FILES = Path(__file__).resolve().parent / "files"
 ID_AS_NUMBER = "公民身份号码被存成了数字，请把该列设为文本后重新录入"
@@ -326,3 +326,21 @@ def test_the_export_writes_formula_like_text_as_text_and_it_reimports(cast: Cast
     assert run(cast, out).updated == 0
     member.refresh_from_db()
     assert (member.address, member.post) == ("-1+1村", "@SUM(A1:A9)")
+
+
+def test_a_code_typed_as_a_number_places_members_as_the_same_code_typed_as_text(
+    cast: Cast,
+) -> None:
+    """A branch code of digits, typed into a "General" cell, reads as a number: its members go
+    to the branch of that code as surely as those whose cell holds the text (a placement is
+    kept for the text and looked up again for the number, never one for the other)."""
+    rows = [member("101", name=name) for name in ("数字甲", "文字乙", "数字丙")]
+    rows[0]["branch_code"], rows[2]["branch_code"] = 101, 101.0
+    file = workbook(rows, orgs=[org("101", "甲一村第二支部", "branch", "A1")])
+    assert run(cast, file).created == 3
+    branch = Org.objects.get(county=cast.county, code="101")
+    assert set(Member.objects.filter(branch=branch).values_list("name", flat=True)) == {
+        "数字甲",
+        "文字乙",
+        "数字丙",
+    }

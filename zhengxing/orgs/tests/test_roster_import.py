@@ -598,21 +598,3 @@ def test_a_number_registered_while_the_import_ran_fails_it_with_nothing_written(
     errors = failures(cast, workbook([*(member("A1B") for _ in range(5)), taken]))
     assert [e.message for e in errors] == ["导入期间数据被他人同时修改，请重新导入"]
     assert (Member.objects.count(), MemberEvent.objects.count()) == before
-
-
-def test_a_code_typed_as_a_number_places_members_as_the_same_code_typed_as_text(
-    cast: Cast,
-) -> None:
-    """A branch code of digits, typed into a "General" cell, reads as a number: its members go
-    to the branch of that code as surely as those whose cell holds the text (a placement is
-    kept for the text and looked up again for the number, never one for the other)."""
-    rows = [member("101", name=name) for name in ("数字甲", "文字乙", "数字丙")]
-    rows[0]["branch_code"], rows[2]["branch_code"] = 101, 101.0
-    file = workbook(rows, orgs=[org("101", "甲一村第二支部", "branch", "A1")])
-    assert run(cast, file).created == 3
-    branch = Org.objects.get(county=cast.county, code="101")
-    assert set(Member.objects.filter(branch=branch).values_list("name", flat=True)) == {
-        "数字甲",
-        "文字乙",
-        "数字丙",
-    }
