@@ -177,6 +177,7 @@ class _Insert:
     primary key), as many rows a statement as the engine's parameter limit allows."""
 
     def __init__(self, model: type[Model], *, whole: bool) -> None:
+        self.model = model
         self.conn = conn = connections[router.db_for_write(model)]
         meta = model._meta
         pk = meta.pk
@@ -200,6 +201,24 @@ class _Insert:
         mark = "?" if self.qmark else "%s"
         self.row_marks = "(" + ", ".join([mark] * len(self.fields)) + ")"
         self.per_statement = max(1, min(BULK_ROWS, _max_params(conn) // len(self.fields)))
+
+    def check_values(self, *given: Mapping[str, Any]) -> None:
+        """For rows given by value, not as instances: refuse an attribute name (a key of any of
+        `given`) that no field written has, and a model with a field that decides its value
+        from the instance (a file field: `bulk_insert`)."""
+        name = self.model.__name__
+        unknown = set().union(*given) - {f.attname for f in self.fields}
+        if unknown:
+            raise TypeError(f"{name} has no field {sorted(unknown)[0]!r}")
+        for f in self.fields:
+            if type(f) not in _STAMPED and type(f).pre_save is not Field.pre_save:
+                raise TypeError(f"{name}.{f.name}: insert instances (bulk_insert)")
+
+    def shared_value(self, field: Field[Any, Any], blank: Model) -> Any:
+        """A value every row takes (the blank instance's, or the time of saving, stamped once
+        a statement), converted once for the driver."""
+        one = field.pre_save(blank, True) if _stamped(field) else getattr(blank, field.attname)
+        return _converted(field, [one], self.conn)[0]
 
     def run_shared(
         self,
@@ -274,13 +293,8 @@ def bulk_insert_columns(
         raise ValueError("bulk_insert_columns: columns of unequal or no length")
     (n,) = lengths
     insert = _Insert(model, whole=whole)
-    unknown = (columns.keys() | same.keys()) - {f.attname for f in insert.fields}
-    if unknown:
-        raise TypeError(f"{model.__name__} has no field {sorted(unknown)[0]!r}")
+    insert.check_values(columns, same)
     conn, blank = insert.conn, model(**same)
-    for f in insert.fields:  # a file field decides its value from the instance: bulk_insert
-        if type(f) not in _STAMPED and type(f).pre_save is not Field.pre_save:
-            raise TypeError(f"{model.__name__}.{f.name}: insert instances (bulk_insert)")
     ids: list[Any] = []
     with conn.cursor() as cursor:
         for start in range(0, n, insert.per_statement):
@@ -294,8 +308,7 @@ def bulk_insert_columns(
                     converted.append(_converted(f, values, conn))
                     layout.append(None)
                 else:
-                    one = f.pre_save(blank, True) if _stamped(f) else getattr(blank, f.attname)
-                    shared += _converted(f, [one], conn)
+                    shared.append(insert.shared_value(f, blank))
                     layout.append(len(shared))
             ids += insert.run_shared(cursor, tuple(layout), shared, converted, rows)
     return ids
@@ -320,9 +333,7 @@ def bulk_insert_from(
     source row is an error (`LookupError`), raised before the caller's transaction commits.
     `whole`: see `_Insert`."""
     insert = _Insert(model, whole=whole)
-    unknown = (copied.keys() | same.keys()) - {f.attname for f in insert.fields}
-    if unknown:
-        raise TypeError(f"{model.__name__} has no field {sorted(unknown)[0]!r}")
+    insert.check_values(copied, same)
     source_meta, conn, blank = source._meta, insert.conn, model(**same)
     qn, mark = conn.ops.quote_name, "?" if insert.qmark else "%s"
     columns = {f.attname: str(f.column) for f in source_meta.concrete_fields}
@@ -331,8 +342,7 @@ def bulk_insert_from(
         if f.attname in copied:
             select.append(qn(columns[copied[f.attname]]))
         else:
-            one = f.pre_save(blank, True) if _stamped(f) else getattr(blank, f.attname)
-            shared += _converted(f, [one], conn)
+            shared.append(insert.shared_value(f, blank))
             select.append(mark)
     pk = qn(str(source_meta.pk.column))
     head = f"{insert.head.removesuffix(' VALUES ')} SELECT {', '.join(select)} FROM "
@@ -348,8 +358,8 @@ def bulk_insert_from(
             else:
                 cursor.execute(sql, shared + batch)
             written += cursor.rowcount
-    if written != len(set(ids)):
-        raise LookupError(f"{source.__name__}: {len(set(ids)) - written} of the ids not found")
+    if (missing := len(set(ids)) - written) != 0:
+        raise LookupError(f"{source.__name__}: {missing} of the ids not found")
     return written
 
 

@@ -25,9 +25,10 @@ _FOUND_FIRST = ("id", "branch_id", "group_id", "status", "id_card_enc", "phone_e
 FOUND_DATA = len(_FOUND_FIRST)
 FOUND_FIELDS: tuple[str, ...] = _FOUND_FIRST + MEMBER_DATA_FIELDS
 Found = tuple[Any, ...]
-# the name is each member's own; the other values repeat (a village's address, a category)
-_SHARED_FROM = FOUND_DATA + 1 + MEMBER_DATA_FIELDS.index("name") + 1
-assert MEMBER_DATA_FIELDS.index("name") == 0
+# a row read: the blind index, the fields before FOUND_DATA, the name (each member's own),
+# then the values that repeat (a village's address, a category)
+assert MEMBER_DATA_FIELDS[0] == "name"
+_SHARED_FROM = 1 + FOUND_DATA + 1
 
 
 class FoundRows:

@@ -332,15 +332,23 @@ def test_a_code_typed_as_a_number_places_members_as_the_same_code_typed_as_text(
     cast: Cast,
 ) -> None:
     """A branch code of digits, typed into a "General" cell, reads as a number: its members go
-    to the branch of that code as surely as those whose cell holds the text (a placement is
-    kept for the text and looked up again for the number, never one for the other)."""
-    rows = [member("101", name=name) for name in ("数字甲", "文字乙", "数字丙")]
+    to the branch of that code as surely as those whose cell holds the text. A placement is kept
+    for text alone: 1, 1.0 and TRUE are equal keys in Python, so the TRUE after the number 1 is
+    decided anew ("True", no such branch), not placed in branch 1."""
+    rows = [member("101", name=name) for name in ("数字甲", "文字乙", "数字丙", "一号", "真值")]
     rows[0]["branch_code"], rows[2]["branch_code"] = 101, 101.0
-    file = workbook(rows, orgs=[org("101", "甲一村第二支部", "branch", "A1")])
-    assert run(cast, file).created == 3
-    branch = Org.objects.get(county=cast.county, code="101")
-    assert set(Member.objects.filter(branch=branch).values_list("name", flat=True)) == {
-        "数字甲",
-        "文字乙",
-        "数字丙",
+    rows[3]["branch_code"], rows[4]["branch_code"] = 1, True
+    orgs = [org(code, name, "branch", "A1") for code, name in (("101", "二支部"), ("1", "三支部"))]
+    errors = failures(cast, workbook(rows, orgs=orgs))
+    assert [(e.row, e.column, e.message) for e in errors] == [
+        (6, "所在党组织代码", "所在党组织代码“True”不存在")
+    ]
+    del rows[4]
+    assert run(cast, workbook(rows, orgs=orgs)).created == 4
+    placed = Member.objects.filter(branch__county=cast.county, branch__code__in=["101", "1"])
+    assert dict(placed.values_list("name", "branch__code")) == {
+        "数字甲": "101",
+        "文字乙": "101",
+        "数字丙": "101",
+        "一号": "1",
     }
